@@ -1,0 +1,57 @@
+"""Personal names as on the KTP.
+
+Single-word names are legal and common; apostrophes (Ma'ruf), hyphens,
+periods (Muh., Hj.) and commas before degrees (S.Pd.) are accepted.  Digits,
+control characters and other symbols are refused.  Names are stored NFC
+normalised, trimmed, with single spaces; `name_key()` is the casefolded,
+accent-free form used for matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bpjs_field.errors import ValidationError
+
+MAX_NAME_LENGTH = 100
+_SPACES = re.compile(r"\s+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_ALLOWED_PUNCT = set("'-.,")
+
+
+def normalize_name(text: str, *, field: str = "full_name") -> str:
+    """The name cleaned for storage; raises `ValidationError(field=field)`."""
+    if text is None:
+        raise ValidationError(field, "name.empty")
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\t\n\r":
+            raise ValidationError(field, "name.control")
+    name = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    name = _SPACES.sub(" ", name).strip()
+    if not name:
+        raise ValidationError(field, "name.empty")
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(field, "name.too_long", maximum=MAX_NAME_LENGTH, length=len(name))
+    letters = 0
+    for ch in name:
+        cat = unicodedata.category(ch)
+        if cat.startswith("L"):
+            letters += 1
+        elif cat == "Nd" or cat.startswith("N"):
+            raise ValidationError(field, "name.digits")
+        elif ch == " " or ch in _ALLOWED_PUNCT or cat.startswith("M"):
+            continue
+        else:
+            raise ValidationError(field, "name.symbol", char=ch)
+    if letters == 0:
+        raise ValidationError(field, "name.no_letters")
+    return name
+
+
+def name_key(name: str) -> str:
+    """Casefolded, accent-free, punctuation-free form for matching and de-duplication."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    cleaned = re.sub(r"[^\w\s]", " ", stripped.casefold())
+    return _SPACES.sub(" ", cleaned).strip()

@@ -1,0 +1,69 @@
+"""Indonesian mobile numbers, through Google's libphonenumber metadata (`phonenumbers`).
+
+Any usual way of writing one (`0812…`, `+62 812…`, `62812…`, with spaces,
+dashes, dots or brackets) becomes E.164 (`+6281234567890`).  Landlines,
+foreign numbers and impossible numbers are refused with a message that says
+which form is expected.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from bpjs_field.errors import ValidationError
+
+FIELD = "phone"
+_ALLOWED = re.compile(r"^[\d\s+().\-]+$")
+_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def normalize_phone(text: str) -> str:
+    """E.164 form of an Indonesian mobile number; raises `ValidationError(field="phone")`."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationError(FIELD, "phone.empty")
+    if not _ALLOWED.match(raw):
+        raise ValidationError(FIELD, "phone.characters")
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+"):
+        candidate = "+" + digits
+    elif digits.startswith("62"):
+        candidate = "+" + digits
+    else:
+        candidate = digits
+    try:
+        number = phonenumbers.parse(candidate, "ID")
+    except NumberParseException:
+        raise ValidationError(FIELD, "phone.invalid") from None
+    if number.country_code != 62:
+        raise ValidationError(FIELD, "phone.foreign")
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(FIELD, "phone.invalid")
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        raise ValidationError(FIELD, "phone.not_mobile")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str, *, international: bool = False) -> str:
+    """`+6281234567890` -> `0812-3456-7890` (or `+62 812-3456-7890`)."""
+    number = phonenumbers.parse(e164, "ID")
+    fmt = PhoneNumberFormat.INTERNATIONAL if international else PhoneNumberFormat.NATIONAL
+    return phonenumbers.format_number(number, fmt).replace(" ", "-").replace("+62-", "+62 ")
+
+
+def mask_phone(e164: str) -> str:
+    """`+6281234567890` -> `0812-****-7890`: enough to confirm with the person, no more."""
+    national = "0" + e164[3:] if e164.startswith("+62") else e164
+    if len(national) < 8:
+        return "*" * len(national)
+    return f"{national[:4]}-{'*' * (len(national) - 8)}-{national[-4:]}"
+
+
+def phone_search_tokens(e164: str) -> list[str]:
+    """Forms an officer may type when searching: national `0812…` and `62812…`."""
+    if not e164.startswith("+62"):
+        return [e164.lstrip("+")]
+    return ["0" + e164[3:], e164[1:]]

@@ -1,0 +1,273 @@
+"""Validation of a whole registration form, field by field.
+
+`validate_registration()` checks every field at once and raises
+`ValidationErrors` listing each bad field, so the form can show all messages
+next to their fields; non-blocking mismatches (a birth date that differs from
+the NIK) come back as warnings.  The result is clean data the store writes as is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from bpjs_field.domain.contribution import Contribution, bpu_contribution, pu_contribution
+from bpjs_field.domain.foreign import (check_permit_expiry, normalize_nationality,
+                                       normalize_passport, normalize_permit)
+from bpjs_field.domain.names import normalize_name
+from bpjs_field.domain.nik import parse_nik
+from bpjs_field.domain.phone import normalize_phone
+from bpjs_field.domain.regions import get_region
+from bpjs_field.domain.segments import PAYERS, SEGMENTS, occupations, sector_of
+from bpjs_field.errors import ValidationError, ValidationErrors
+from bpjs_field.messages import Notice
+
+MAX_TEXT = 200
+JKP_AGE_LIMIT = 54
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class PersonInput:
+    full_name: str = ""
+    nik: str | None = None
+    passport_no: str | None = None
+    nationality: str | None = None
+    kitas_no: str | None = None
+    kitas_expiry: date | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    birth_place: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    district_code: str | None = None
+    village_code: str | None = None
+    postal_code: str | None = None
+    occupation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("birth_date", "kitas_expiry"):
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        return data
+
+
+@dataclass
+class RegistrationInput:
+    segment: str
+    person: PersonInput
+    consent_given: bool = False
+    consent_version: str | None = None
+    event_id: str | None = None
+    declared_income: int | None = None
+    with_jht: bool = False
+    occupation: str | None = None
+    sector: str | None = None
+    payer: str = "mandiri"
+    months_paid: int = 1
+    wage: int | None = None
+    risk_class: int | None = None
+    employer_name: str | None = None
+    period: date | None = None
+    source: str = "form"
+
+
+@dataclass
+class CleanRegistration:
+    """A validated registration: person fields ready to store, and the contribution."""
+
+    segment: str
+    person: dict[str, Any]
+    contribution: Contribution
+    programs: list[str]
+    consent_version: str
+    event_id: str | None
+    declared_income: int | None
+    wage: int | None
+    risk_class: int | None
+    occupation: str | None
+    sector: str | None
+    payer: str | None
+    months_paid: int | None
+    employer_name: str | None
+    source: str
+    warnings: list[Notice] = field(default_factory=list)
+
+
+def clean_text(value: str | None, field_name: str, *, maximum: int = MAX_TEXT,
+               required: bool = False) -> str | None:
+    """Trim, NFC-normalise and bound a free-text field; control characters refused."""
+    if value is None or not str(value).strip():
+        if required:
+            raise ValidationError(field_name, "required")
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise ValidationError(field_name, "text.control")
+    if len(text) > maximum:
+        raise ValidationError(field_name, "too_long", maximum=maximum)
+    return text
+
+
+def _age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _person(p: PersonInput, segment: str, today: date, errors: list[ValidationError],
+            warnings: list[Notice]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+
+    def attempt(name: str, fn, *args, **kwargs):
+        try:
+            out[name] = fn(*args, **kwargs)
+        except ValidationError as exc:
+            errors.append(exc)
+
+    attempt("full_name", normalize_name, p.full_name or "")
+    if segment == "tka":
+        if p.nik and p.nik.strip():
+            errors.append(ValidationError("nik", "segment.tka_needs_passport"))
+        attempt("passport_no", normalize_passport, p.passport_no or "")
+        attempt("nationality", normalize_nationality, p.nationality or "")
+        attempt("kitas_no", normalize_permit, p.kitas_no or "")
+        if p.kitas_expiry is None:
+            errors.append(ValidationError("kitas_expiry", "required"))
+        else:
+            try:
+                check_permit_expiry(p.kitas_expiry, today=today)
+                out["kitas_expiry"] = p.kitas_expiry.isoformat()
+            except ValidationError as exc:
+                errors.append(exc)
+        out["nik"] = None
+        out["birth_date"] = p.birth_date.isoformat() if p.birth_date else None
+        if p.sex is not None and p.sex not in ("L", "P"):
+            errors.append(ValidationError("sex", "required"))
+        out["sex"] = p.sex
+    else:
+        try:
+            info = parse_nik(p.nik or "", today=today)
+            out["nik"] = info.nik
+            warnings.extend(info.warnings)
+            birth = p.birth_date or info.birth_date
+            if p.birth_date and p.birth_date != info.birth_date:
+                warnings.append(Notice("nik.birth_mismatch", {"nik_date": info.birth_date.isoformat()}))
+            sex = p.sex or info.sex
+            if p.sex and p.sex != info.sex:
+                warnings.append(Notice("nik.sex_mismatch", {}))
+            out["birth_date"] = birth.isoformat()
+            out["sex"] = sex
+            if not p.district_code and get_region(info.district_code):
+                out["district_code"] = info.district_code
+        except ValidationError as exc:
+            errors.append(exc)
+        for key in ("passport_no", "nationality", "kitas_no", "kitas_expiry"):
+            out[key] = None
+    if p.phone and p.phone.strip():
+        attempt("phone", normalize_phone, p.phone)
+    else:
+        out["phone"] = None
+    if p.email and p.email.strip():
+        email = p.email.strip()
+        if len(email) > 254 or not _EMAIL.match(email):
+            errors.append(ValidationError("email", "email.invalid"))
+        out["email"] = email.lower()
+    else:
+        out["email"] = None
+    for key, maximum in (("birth_place", 60), ("address", 300), ("postal_code", 5)):
+        try:
+            out[key] = clean_text(getattr(p, key), key, maximum=maximum)
+        except ValidationError as exc:
+            errors.append(exc)
+    for key in ("district_code", "village_code"):
+        value = getattr(p, key)
+        if value:
+            out[key] = value.replace(".", "")
+        else:
+            out.setdefault(key, None)
+    out["occupation"] = p.occupation
+    return out
+
+
+def validate_registration(form: RegistrationInput, *, today: date | None = None) -> CleanRegistration:
+    """Check every field; raise ValidationErrors listing each bad one."""
+    today = today or date.today()
+    errors: list[ValidationError] = []
+    warnings: list[Notice] = []
+    segment = form.segment
+    if segment not in SEGMENTS:
+        raise ValidationErrors([ValidationError("segment", "segment.unknown", value=str(segment))])
+    person = _person(form.person, segment, today, errors, warnings)
+    if not form.consent_given or not form.consent_version:
+        errors.append(ValidationError("consent", "consent.missing"))
+    period = form.period or today
+    contribution = None
+    occupation = form.occupation or form.person.occupation
+    sector = form.sector
+    payer = form.payer or "mandiri"
+    months_paid = form.months_paid
+    if payer not in PAYERS:
+        errors.append(ValidationError("payer", "payer.unknown", value=str(payer)))
+    if segment == "bpu":
+        if occupation and occupation not in occupations():
+            errors.append(ValidationError("occupation", "occupation.unknown", value=str(occupation)[:40]))
+        sector = sector or sector_of(occupation or "lainnya")
+        if not isinstance(months_paid, int) or isinstance(months_paid, bool) or not 1 <= months_paid <= 12:
+            errors.append(ValidationError("months_paid", "months_paid.invalid"))
+        if form.declared_income is None:
+            errors.append(ValidationError("declared_income", "income.missing"))
+        elif payer in PAYERS:
+            try:
+                contribution = bpu_contribution(form.declared_income, with_jht=form.with_jht,
+                                                period=period, sector=sector, payer=payer)
+            except ValidationError as exc:
+                errors.append(exc)
+    else:
+        months_paid = None
+        if form.wage is None:
+            errors.append(ValidationError("wage", "wage.missing"))
+        else:
+            risk = form.risk_class if form.risk_class is not None else 1
+            try:
+                contribution = pu_contribution(form.wage, risk_class=risk, period=period)
+            except ValidationError as exc:
+                errors.append(exc)
+    try:
+        employer = clean_text(form.employer_name, "employer_name", maximum=120)
+    except ValidationError as exc:
+        errors.append(exc)
+        employer = None
+    if errors:
+        raise ValidationErrors(errors)
+    assert contribution is not None
+    programs = contribution.programs
+    if segment in ("pu", "asn") and person.get("birth_date"):
+        if _age_on(date.fromisoformat(person["birth_date"]), today) < JKP_AGE_LIMIT:
+            programs = programs + ["JKP"]
+    person["occupation"] = occupation
+    return CleanRegistration(
+        segment=segment, person=person, contribution=contribution, programs=programs,
+        consent_version=form.consent_version or "", event_id=form.event_id,
+        declared_income=form.declared_income if segment == "bpu" else None,
+        wage=form.wage if segment != "bpu" else None,
+        risk_class=(form.risk_class or 1) if segment != "bpu" else None,
+        occupation=occupation, sector=sector if segment == "bpu" else None, payer=payer,
+        months_paid=months_paid, employer_name=employer, source=form.source, warnings=warnings,
+    )
+
+
+def field_errors(exc: ValidationErrors | ValidationError, lang: str = "id") -> dict[str, str]:
+    """{field: message} for showing next to each field."""
+    items = exc.errors if isinstance(exc, ValidationErrors) else [exc]
+    out: dict[str, str] = {}
+    for err in items:
+        out.setdefault(err.field, err.message(lang))
+    return out
+
+
+__all__ = ["PersonInput", "RegistrationInput", "CleanRegistration", "validate_registration",
+           "field_errors", "clean_text", "replace"]

@@ -1,0 +1,160 @@
+"""Plain-language messages for the core's stable codes, Indonesian first, English second.
+
+Each message says what is wrong and how to fix it.  The GUI and the command
+line show these; tests compare codes, not wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bpjs_field.domain.formatting import format_rupiah
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "error": ("Terjadi kesalahan.", "Something went wrong."),
+    "not_found": ("{what} tidak ditemukan: {value}.", "{what} not found: {value}."),
+    "validation.many": ("{count} isian belum benar.", "{count} fields need fixing."),
+    "required": ("Wajib diisi.", "Required."),
+    "too_long": ("Terlalu panjang: paling banyak {maximum} karakter.",
+                 "Too long: at most {maximum} characters."),
+    "text.control": ("Mengandung karakter kontrol yang tidak boleh; ketik ulang isian ini.",
+                     "Contains control characters; retype this field."),
+    # NIK
+    "nik.empty": ("NIK wajib diisi: 16 angka sesuai KTP.", "NIK is required: the 16 digits on the KTP."),
+    "nik.not_digits": ("NIK hanya boleh berisi angka; periksa huruf yang terketik.",
+                       "NIK may contain digits only; check for typed letters."),
+    "nik.length": ("NIK harus 16 angka, yang diketik {length} angka.",
+                   "NIK must have 16 digits; {length} were typed."),
+    "nik.province": ("Kode provinsi {code} tidak dikenal; dua angka pertama NIK salah.",
+                     "Province code {code} is unknown; the first two digits are wrong."),
+    "nik.regency": ("Kode kabupaten/kota {code} tidak sah (tidak boleh 00).",
+                    "Regency code {code} is not valid (it cannot be 00)."),
+    "nik.district": ("Kode kecamatan {code} tidak sah (tidak boleh 00).",
+                     "District code {code} is not valid (it cannot be 00)."),
+    "nik.day": ("Tanggal lahir di NIK ({day}) tidak mungkin: 01–31 untuk laki-laki, 41–71 untuk perempuan.",
+                "Birth day in the NIK ({day}) is impossible: 01–31 for men, 41–71 for women."),
+    "nik.month": ("Bulan lahir di NIK ({month}) tidak mungkin: harus 01–12.",
+                  "Birth month in the NIK ({month}) is impossible: it must be 01–12."),
+    "nik.date": ("Tanggal lahir di NIK ({day}-{month}-{yy}) tidak ada di kalender; periksa angka ke-7 sampai ke-12.",
+                 "Birth date in the NIK ({day}-{month}-{yy}) does not exist; check digits 7 to 12."),
+    "nik.future": ("Tanggal lahir di NIK ({date}) belum lewat; periksa angka tahun.",
+                   "Birth date in the NIK ({date}) is in the future; check the year digits."),
+    "nik.serial": ("Nomor urut NIK tidak boleh 0000; periksa 4 angka terakhir.",
+                   "The NIK serial cannot be 0000; check the last 4 digits."),
+    "nik.unknown_district": ("Kode kecamatan {code} tidak ada di daftar wilayah {regency}; periksa kembali NIK di KTP.",
+                             "District code {code} is not in the {regency} region list; check the NIK on the KTP."),
+    "nik.birth_mismatch": ("Tanggal lahir berbeda dengan yang tertulis di NIK ({nik_date}); periksa KTP.",
+                           "Birth date differs from the one in the NIK ({nik_date}); check the KTP."),
+    "nik.sex_mismatch": ("Jenis kelamin berbeda dengan yang tertulis di NIK; periksa KTP.",
+                         "Sex differs from the one in the NIK; check the KTP."),
+    # phone
+    "phone.empty": ("Nomor HP wajib diisi.", "Mobile number is required."),
+    "phone.characters": ("Nomor HP hanya boleh berisi angka, spasi, tanda + atau -.",
+                         "Mobile number may contain digits, spaces, + or - only."),
+    "phone.invalid": ("Nomor HP tidak sah; tulis seperti 0812-3456-7890.",
+                      "Mobile number is not valid; write it like 0812-3456-7890."),
+    "phone.foreign": ("Hanya nomor HP Indonesia (+62) yang diterima.",
+                      "Only Indonesian (+62) mobile numbers are accepted."),
+    "phone.not_mobile": ("Ini bukan nomor HP; isikan nomor seluler yang diawali 08.",
+                         "This is not a mobile number; enter one starting with 08."),
+    # names
+    "name.empty": ("Nama wajib diisi sesuai KTP.", "Name is required, as on the KTP."),
+    "name.control": ("Nama mengandung karakter tak terlihat; ketik ulang nama.",
+                     "Name contains invisible characters; retype it."),
+    "name.too_long": ("Nama terlalu panjang ({length} karakter, paling banyak {maximum}).",
+                      "Name is too long ({length} characters, at most {maximum})."),
+    "name.digits": ("Nama tidak boleh berisi angka.", "Name may not contain digits."),
+    "name.symbol": ("Nama tidak boleh berisi tanda “{char}”; yang boleh hanya huruf, spasi, ' - . ,",
+                    "Name may not contain “{char}”; only letters, spaces and ' - . , are allowed."),
+    "name.no_letters": ("Nama harus berisi huruf.", "Name must contain letters."),
+    # foreign workers
+    "passport.empty": ("Nomor paspor wajib diisi untuk TKA.", "Passport number is required for foreign workers."),
+    "passport.invalid": ("Nomor paspor hanya huruf dan angka, 5–20 karakter.",
+                         "Passport number is letters and digits only, 5–20 characters."),
+    "nationality.empty": ("Kewarganegaraan wajib diisi untuk TKA.", "Nationality is required for foreign workers."),
+    "nationality.unknown": ("Negara “{value}” tidak dikenal; pakai kode ISO seperti CN, JP, KR.",
+                            "Country “{value}” is unknown; use an ISO code such as CN, JP, KR."),
+    "nationality.indonesian": ("WNI didaftarkan dengan NIK, bukan paspor.",
+                               "Indonesian citizens are registered with their NIK, not a passport."),
+    "kitas.empty": ("Nomor KITAS/KITAP wajib diisi untuk TKA.", "KITAS/KITAP number is required for foreign workers."),
+    "kitas.invalid": ("Nomor KITAS/KITAP tidak sah: huruf, angka, / atau -, 5–30 karakter.",
+                      "KITAS/KITAP number is not valid: letters, digits, / or -, 5–30 characters."),
+    "kitas.expired": ("KITAS/KITAP sudah habis berlaku ({date}); minta izin tinggal yang berlaku.",
+                      "KITAS/KITAP expired on {date}; ask for a valid stay permit."),
+    "identity.missing": ("Isi NIK, atau untuk TKA nomor paspor dan kewarganegaraan.",
+                         "Enter a NIK or, for a foreign worker, passport number and nationality."),
+    # contributions
+    "period.invalid": ("Periode “{value}” tidak sah; tulis sebagai TTTT-BB.", "Period “{value}” is not valid; use YYYY-MM."),
+    "amount.not_whole": ("Jumlah harus rupiah bulat (tanpa sen): {value}.", "Amount must be whole rupiah: {value}."),
+    "income.below_minimum": ("Penghasilan yang dilaporkan paling sedikit {minimum_rp}; yang diisi {value_rp}.",
+                             "Declared income must be at least {minimum_rp}; {value_rp} was entered."),
+    "income.missing": ("Penghasilan yang dilaporkan wajib diisi untuk BPU.", "Declared income is required for BPU."),
+    "wage.missing": ("Upah wajib diisi untuk PU.", "Wage is required for PU."),
+    "wage.not_positive": ("Upah harus lebih dari Rp0.", "Wage must be more than Rp0."),
+    "risk_class.invalid": ("Kelas risiko harus 1 sampai 5 (ini: {value}).", "Risk class must be 1 to 5 (got {value})."),
+    "sector.unknown": ("Sektor “{value}” tidak dikenal.", "Sector “{value}” is unknown."),
+    "payer.unknown": ("Sumber iuran “{value}” tidak dikenal.", "Payer “{value}” is unknown."),
+    "segment.unknown": ("Segmen “{value}” tidak dikenal; pilih PU, BPU, ASN atau TKA.",
+                        "Segment “{value}” is unknown; choose PU, BPU, ASN or TKA."),
+    "segment.tka_needs_passport": ("TKA didaftarkan dengan paspor, bukan NIK.",
+                                   "Foreign workers are registered with a passport, not a NIK."),
+    "months_paid.invalid": ("Bulan dibayar di muka harus 1 sampai 12.", "Months paid ahead must be 1 to 12."),
+    "occupation.unknown": ("Pekerjaan “{value}” tidak ada di daftar.", "Occupation “{value}” is not in the list."),
+    "consent.missing": ("Persetujuan pemrosesan data pribadi belum diberikan; bacakan pemberitahuan privasi dan minta persetujuan.",
+                        "Consent to personal-data processing is missing; read out the privacy notice and ask for consent."),
+    "date.invalid": ("Tanggal “{value}” tidak sah; tulis HH-BB-TTTT.", "Date “{value}” is not valid; use DD-MM-YYYY."),
+    "bool.invalid": ("Isi “ya” atau “tidak” (ini: {value}).", "Enter “yes” or “no” (got {value})."),
+    "number.invalid": ("“{value}” bukan angka.", "“{value}” is not a number."),
+    "email.invalid": ("Alamat email tidak sah.", "Email address is not valid."),
+    "event.unknown": ("Acara {value} tidak ada di basis data.", "Event {value} is not in the database."),
+    "code.unknown": ("Kode pendaftaran {value} tidak ditemukan.", "Registration code {value} not found."),
+    "code.malformed": ("“{value}” bukan kode pendaftaran yang sah; periksa ketikan.",
+                       "“{value}” is not a valid registration code; check the typing."),
+    "csv.columns": ("Kolom wajib tidak ada di berkas: {columns}. Buat templat dengan: bpjs-field import --template FILE.csv",
+                    "Required columns missing from the file: {columns}. Make a template with: bpjs-field import --template FILE.csv"),
+    "csv.encoding": ("Berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8.",
+                     "The file is not UTF-8 text; save it again as CSV UTF-8."),
+    "file.missing": ("Berkas tidak ditemukan: {path}.", "File not found: {path}."),
+    # storage
+    "storage.full": ("Disk penuh: data baru tidak bisa disimpan. Data yang sudah tersimpan aman. Kosongkan ruang disk lalu simpan lagi.",
+                     "The disk is full: new data cannot be saved. Data already saved is safe. Free some disk space and save again."),
+    "storage.locked": ("Basis data sedang dipakai proses lain; tunggu sebentar lalu coba lagi.",
+                       "The database is busy in another process; wait a moment and try again."),
+    "storage.readonly": ("Basis data tidak bisa ditulis (hanya-baca); periksa lokasi penyimpanan.",
+                         "The database cannot be written (read-only); check where it is stored."),
+    "storage.corrupt": ("Berkas basis data rusak: {detail}. Pulihkan dari cadangan.",
+                        "The database file is damaged: {detail}. Restore it from a backup."),
+    "storage.newer": ("Basis data dibuat oleh versi aplikasi yang lebih baru (skema {found}); perbarui aplikasi.",
+                      "The database was made by a newer version of the app (schema {found}); update the app."),
+}
+
+
+def _decorate(params: dict[str, Any]) -> dict[str, Any]:
+    out = dict(params)
+    for key in ("minimum", "value"):
+        if isinstance(params.get(key), int) and not isinstance(params.get(key), bool):
+            out[f"{key}_rp"] = format_rupiah(params[key])
+    return out
+
+
+def render(code: str, lang: str = "id", **params: Any) -> str:
+    pair = CATALOGUE.get(code)
+    if pair is None:
+        return code
+    template = pair[1] if lang == "en" else pair[0]
+    try:
+        return template.format(**_decorate(params))
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning that does not block: a code with its parameters."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str = "id") -> str:
+        return render(self.code, lang, **self.params)

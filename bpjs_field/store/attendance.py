@@ -1,0 +1,90 @@
+"""Attendance: at most one per person per event; a second scan answers "already checked in"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bpjs_field.store.store import new_id, utc_now
+
+if TYPE_CHECKING:
+    from bpjs_field.store.store import Store
+
+CHECKED_IN, ALREADY, UNKNOWN = "checked_in", "already", "unknown"
+
+
+@dataclass
+class CheckInResult:
+    status: str  # checked_in, already, unknown
+    person: dict[str, Any] | None = None
+    attendance: dict[str, Any] | None = None
+    registration: dict[str, Any] | None = None
+
+
+class AttendanceRepo:
+    def __init__(self, store: "Store") -> None:
+        self.s = store
+
+    def get(self, event_id: str, person_id: str) -> dict[str, Any] | None:
+        return self.s.query_one("SELECT * FROM attendance WHERE event_id = ? AND person_id = ?",
+                                (event_id, person_id))
+
+    def add(self, event_id: str, person_id: str, method: str, *,
+            registration_id: str | None = None) -> tuple[dict[str, Any], bool]:
+        """Inside a write(): check in, or return the existing attendance with created=False."""
+        existing = self.get(event_id, person_id)
+        if existing is not None:
+            return existing, False
+        row = {"id": new_id(), "event_id": event_id, "person_id": person_id,
+               "checked_in_at": utc_now(), "method": method, "device_id": self.s.device_id,
+               "officer_id": self.s.officer_id, "registration_id": registration_id}
+        self.s.db.execute(f"INSERT INTO attendance({', '.join(row)}) VALUES "
+                          f"({', '.join('?' * len(row))})", tuple(row.values()))
+        self.s.record_change("attendance", row["id"], row)
+        self.s.audit("attendance.create", "attendance", row["id"], event_id=event_id, method=method)
+        return row, True
+
+    def check_in(self, event_id: str, person_id: str, method: str = "search") -> CheckInResult:
+        person = self.s.people.get(person_id)
+        if person is None:
+            return CheckInResult(UNKNOWN)
+        with self.s.write():
+            row, created = self.add(event_id, person_id, method)
+        return CheckInResult(CHECKED_IN if created else ALREADY, person, row)
+
+    def check_in_code(self, event_id: str, text: str) -> CheckInResult:
+        """What the door scanner calls: a registration code, as scanned or typed."""
+        registration = self.s.registrations.by_code(text)
+        if registration is None:
+            return CheckInResult(UNKNOWN)
+        result = self.check_in(event_id, registration["person_id"], "scan")
+        result.registration = registration
+        return result
+
+    def undo(self, attendance_id: str) -> bool:
+        """Take back a check-in (the officer scanned the wrong card)."""
+        row = self.s.query_one("SELECT * FROM attendance WHERE id = ?", (attendance_id,))
+        if row is None:
+            return False
+        with self.s.write():
+            self.s.db.execute("DELETE FROM attendance WHERE id = ?", (attendance_id,))
+            self.s.record_change("attendance", attendance_id, {"id": attendance_id}, op="delete")
+            self.s.audit("attendance.undo", "attendance", attendance_id, event_id=row["event_id"])
+        return True
+
+    def for_event(self, event_id: str) -> list[dict[str, Any]]:
+        return self.s.query(
+            "SELECT a.*, p.full_name, p.nik, p.passport_no FROM attendance a "
+            "JOIN people p ON p.id = a.person_id WHERE a.event_id = ? ORDER BY a.checked_in_at",
+            (event_id,))
+
+    def for_person(self, person_id: str) -> list[dict[str, Any]]:
+        return self.s.query(
+            "SELECT a.*, e.title FROM attendance a JOIN events e ON e.id = a.event_id "
+            "WHERE a.person_id = ? ORDER BY a.checked_in_at", (person_id,))
+
+    def count(self, event_id: str) -> int:
+        return self.s.scalar("SELECT count(*) FROM attendance WHERE event_id = ?", (event_id,))
+
+
+__all__ = ["AttendanceRepo", "CheckInResult", "CHECKED_IN", "ALREADY", "UNKNOWN"]

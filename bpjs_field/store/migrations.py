@@ -1,0 +1,273 @@
+"""Schema migrations keyed on `PRAGMA user_version`.
+
+Each migration is a function taking the Database; they run in order inside
+one transaction each.  Before migrating an existing file a copy is taken with
+SQLite's backup API next to it (`<name>.pre-v<N>.sqlite3`), as Vorta does.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from bpjs_field.errors import KnownError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_V1 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE officers (
+    id TEXT PRIMARY KEY,
+    employee_no TEXT NOT NULL UNIQUE,
+    full_name TEXT NOT NULL,
+    branch TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT 'officer' CHECK (role IN ('officer', 'supervisor')),
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT,
+    venue TEXT NOT NULL,
+    district_code TEXT,
+    partner_org TEXT,
+    targets TEXT NOT NULL DEFAULT '{}',
+    branch TEXT,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX events_starts ON events(starts_at);
+CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    nik TEXT UNIQUE,
+    passport_no TEXT,
+    nationality TEXT,
+    kitas_no TEXT,
+    kitas_expiry TEXT,
+    full_name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    birth_date TEXT,
+    birth_place TEXT,
+    sex TEXT CHECK (sex IN ('L', 'P')),
+    phone TEXT,
+    email TEXT,
+    address TEXT,
+    district_code TEXT,
+    village_code TEXT,
+    postal_code TEXT,
+    occupation TEXT,
+    consent_version TEXT,
+    consent_at TEXT,
+    consent_withdrawn_at TEXT,
+    erased_at TEXT,
+    merged_into TEXT,
+    field_hlc TEXT NOT NULL DEFAULT '{}',
+    created_device TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (nik IS NOT NULL OR passport_no IS NOT NULL OR erased_at IS NOT NULL)
+);
+CREATE UNIQUE INDEX people_passport ON people(passport_no, nationality) WHERE passport_no IS NOT NULL;
+CREATE INDEX people_name ON people(name_key);
+CREATE INDEX people_phone ON people(phone);
+CREATE TABLE registrations (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    person_id TEXT NOT NULL REFERENCES people(id),
+    event_id TEXT REFERENCES events(id),
+    officer_id TEXT,
+    device_id TEXT NOT NULL,
+    segment TEXT NOT NULL CHECK (segment IN ('pu', 'bpu', 'asn', 'tka')),
+    programs TEXT NOT NULL,
+    declared_income INTEGER,
+    wage INTEGER,
+    risk_class INTEGER,
+    occupation TEXT,
+    sector TEXT,
+    payer TEXT,
+    months_paid INTEGER,
+    employer_name TEXT,
+    contribution TEXT NOT NULL,
+    monthly_total INTEGER NOT NULL,
+    consent_version TEXT NOT NULL,
+    consent_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'baru',
+    source TEXT NOT NULL DEFAULT 'form',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX registrations_person ON registrations(person_id);
+CREATE INDEX registrations_event ON registrations(event_id, segment);
+CREATE INDEX registrations_created ON registrations(created_at);
+CREATE TABLE attendance (
+    id TEXT PRIMARY KEY,
+    event_id TEXT NOT NULL REFERENCES events(id),
+    person_id TEXT NOT NULL REFERENCES people(id),
+    checked_in_at TEXT NOT NULL,
+    method TEXT NOT NULL CHECK (method IN ('scan', 'search', 'registration', 'import', 'sync')),
+    device_id TEXT NOT NULL,
+    officer_id TEXT,
+    registration_id TEXT,
+    UNIQUE (event_id, person_id)
+);
+CREATE INDEX attendance_event_time ON attendance(event_id, checked_in_at);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    officer_id TEXT,
+    device_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT,
+    entity_id TEXT,
+    details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_at ON audit_log(at);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id TEXT NOT NULL UNIQUE,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+    payload TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE INDEX change_log_unsent ON change_log(seq) WHERE sent_at IS NULL;
+CREATE TABLE drafts (
+    form TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+);
+CREATE TABLE print_log (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    document TEXT NOT NULL,
+    subject_id TEXT,
+    version TEXT,
+    copies INTEGER NOT NULL DEFAULT 1,
+    is_reprint INTEGER NOT NULL DEFAULT 0,
+    printer TEXT,
+    officer_id TEXT,
+    device_id TEXT NOT NULL
+);
+CREATE INDEX print_log_subject ON print_log(subject_id);
+"""
+
+# The search index: one FTS5 row per person (rowid = people.rowid), holding the
+# name (also with apostrophes and hyphens dropped, so "maruf" finds Ma'ruf),
+# identity numbers, phone forms and registration codes.  unicode61 with
+# remove_diacritics gives case- and accent-insensitive matching; the prefix
+# indexes make "as you type" prefix queries cheap.
+SEARCH_V1 = """
+CREATE VIRTUAL TABLE people_fts USING fts5(
+    name, ident, phone, codes,
+    tokenize = "unicode61 remove_diacritics 2",
+    prefix = '2 3 4'
+);
+CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN
+    INSERT INTO people_fts(rowid, name, ident, phone, codes) VALUES (
+        new.rowid, new.full_name || ' ' || replace(replace(new.full_name, '''', ''), '-', ''),
+        trim(coalesce(new.nik, '') || ' ' || coalesce(new.passport_no, '')),
+        CASE WHEN new.phone LIKE '+62%'
+             THEN '0' || substr(new.phone, 4) || ' ' || substr(new.phone, 2) ELSE '' END,
+        '');
+END;
+CREATE TRIGGER people_fts_update AFTER UPDATE OF full_name, nik, passport_no, phone ON people BEGIN
+    UPDATE people_fts SET
+        name = new.full_name || ' ' || replace(replace(new.full_name, '''', ''), '-', ''),
+        ident = trim(coalesce(new.nik, '') || ' ' || coalesce(new.passport_no, '')),
+        phone = CASE WHEN new.phone LIKE '+62%'
+                     THEN '0' || substr(new.phone, 4) || ' ' || substr(new.phone, 2) ELSE '' END
+    WHERE rowid = new.rowid;
+END;
+CREATE TRIGGER people_fts_delete AFTER DELETE ON people BEGIN
+    DELETE FROM people_fts WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER registrations_fts_insert AFTER INSERT ON registrations BEGIN
+    UPDATE people_fts SET codes = trim(codes || ' ' || new.code)
+    WHERE rowid = (SELECT rowid FROM people WHERE id = new.person_id);
+END;
+CREATE TRIGGER registrations_fts_move AFTER UPDATE OF person_id ON registrations BEGIN
+    UPDATE people_fts SET codes = coalesce((SELECT group_concat(code, ' ') FROM registrations
+                                             WHERE person_id = old.person_id), '')
+    WHERE rowid = (SELECT rowid FROM people WHERE id = old.person_id);
+    UPDATE people_fts SET codes = coalesce((SELECT group_concat(code, ' ') FROM registrations
+                                             WHERE person_id = new.person_id), '')
+    WHERE rowid = (SELECT rowid FROM people WHERE id = new.person_id);
+END;
+"""
+
+SEARCH_TRIGGERS = ("people_fts_insert", "people_fts_update", "people_fts_delete",
+                   "registrations_fts_insert", "registrations_fts_move")
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one, inside the caller's transaction
+    (`executescript` would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError("incomplete SQL statement at end of script")
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    run_script(db, SCHEMA_V1)
+    run_script(db, SEARCH_V1)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def backup_file(db: sqlite_utils.Database, target: Path) -> Path:
+    """Copy a live database with SQLite's backup API (never a file copy of a live WAL database)."""
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(db: sqlite_utils.Database, path: Path | None) -> int:
+    """Bring the schema to LATEST; returns the version found before."""
+    found = schema_version(db)
+    if found > LATEST:
+        raise KnownError("storage.newer", found=found)
+    if found == LATEST:
+        return found
+    if found > 0 and path is not None:
+        copy = path.with_name(f"{path.stem}.pre-v{LATEST}{path.suffix or '.sqlite3'}")
+        backup_file(db, copy)
+        log.info("database backed up before migration to %s", copy.name)
+    for version in range(found, LATEST):
+        with db.atomic():
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+    return found

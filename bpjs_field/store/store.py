@@ -1,0 +1,181 @@
+"""`Store`: the one object that owns the database file.
+
+It opens and migrates the file, knows which laptop (device) and officer is
+writing, and gives every write the same frame: one transaction that holds the
+change itself, its entry in the change log (for sync) and its audit entry, so
+none of the three can exist without the others.  Repositories for people,
+registrations, attendance, events and search hang off it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bpjs_field.domain.codes import new_device_tag
+from bpjs_field.store.connection import open_database, translate_errors
+from bpjs_field.store.hlc import HybridClock
+from bpjs_field.store.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> str:
+    """Current time as ISO 8601 UTC with milliseconds (sorts as text)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class Store:
+    """The laptop's database.  Not thread-safe: the GUI uses it from one worker thread."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+        self.officer_id: str | None = None
+        self.device_id = self._ensure_setting("device_id", new_id)
+        self.device_tag = self._ensure_setting("device_tag", new_device_tag)
+        last = db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
+        self.clock = HybridClock(self.device_id, last)
+        from bpjs_field.store.attendance import AttendanceRepo
+        from bpjs_field.store.events import EventRepo, OfficerRepo
+        from bpjs_field.store.people import PeopleRepo
+        from bpjs_field.store.registrations import RegistrationRepo
+        from bpjs_field.store.search import SearchIndex
+        self.people = PeopleRepo(self)
+        self.registrations = RegistrationRepo(self)
+        self.attendance = AttendanceRepo(self)
+        self.events = EventRepo(self)
+        self.officers = OfficerRepo(self)
+        self.search_index = SearchIndex(self)
+
+    # -- opening ---------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str) -> "Store":
+        path = Path(path)
+        db = open_database(path)
+        with translate_errors():
+            migrate(db, path)
+        return cls(db, path)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.db.execute("PRAGMA optimize")
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions ------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        """One atomic, durable write; known SQLite failures become KnownErrors."""
+        with translate_errors(), self.db.atomic():
+            yield
+
+    def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def query_one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        cursor = self.db.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row))
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.db.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # -- settings ----------------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        value = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if value is None else json.loads(value)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, dumps(value)))
+
+    def _ensure_setting(self, key: str, make: Any) -> Any:
+        value = self.get_setting(key)
+        if value is None:
+            value = make()
+            self.set_setting(key, value)
+        return value
+
+    # -- change log and audit (called inside write()) ------------------------
+    def record_change(self, entity: str, entity_id: str, payload: dict[str, Any],
+                      op: str = "upsert") -> str:
+        """Append to the sync change log, in the caller's transaction."""
+        change_id = new_id()
+        self.db.execute(
+            "INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (change_id, entity, entity_id, op, dumps(payload), self.clock.now(), utc_now()))
+        return change_id
+
+    def audit(self, action: str, entity: str | None = None, entity_id: str | None = None,
+              **details: Any) -> None:
+        """Append-only audit entry.  Details hold ids and codes only, never personal data."""
+        self.db.execute(
+            "INSERT INTO audit_log(at, officer_id, device_id, action, entity, entity_id, details) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (utc_now(), self.officer_id, self.device_id, action, entity, entity_id, dumps(details)))
+
+    # -- drafts (half-typed forms survive a crash) ---------------------------
+    def save_draft(self, form: str, data: dict[str, Any]) -> None:
+        with self.write():
+            self.db.execute(
+                "INSERT INTO drafts(form, data, saved_at) VALUES (?, ?, ?) ON CONFLICT(form) "
+                "DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
+                (form, dumps(data), utc_now()))
+
+    def load_draft(self, form: str) -> dict[str, Any] | None:
+        value = self.scalar("SELECT data FROM drafts WHERE form = ?", (form,))
+        return json.loads(value) if value else None
+
+    def clear_draft(self, form: str) -> None:
+        with self.write():
+            self.db.execute("DELETE FROM drafts WHERE form = ?", (form,))
+
+    # -- figures ---------------------------------------------------------------
+    def pending_changes(self) -> int:
+        return self.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL")
+
+    def stats(self) -> dict[str, Any]:
+        by_segment = {row["segment"]: row["n"] for row in self.query(
+            "SELECT segment, count(*) AS n FROM registrations GROUP BY segment")}
+        return {
+            "people": self.scalar("SELECT count(*) FROM people WHERE merged_into IS NULL"),
+            "registrations": self.scalar("SELECT count(*) FROM registrations"),
+            "registrations_by_segment": by_segment,
+            "attendance": self.scalar("SELECT count(*) FROM attendance"),
+            "events": self.scalar("SELECT count(*) FROM events WHERE deleted_at IS NULL"),
+            "officers": self.scalar("SELECT count(*) FROM officers"),
+            "pending_changes": self.pending_changes(),
+        }
+
+    def integrity_check(self) -> str:
+        return self.scalar("PRAGMA integrity_check")
