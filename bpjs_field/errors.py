@@ -68,6 +68,10 @@ class StorageReadOnlyError(KnownError):
     code = "storage.readonly"
 
 
+class StorageOpenError(KnownError):
+    code = "storage.open"
+
+
 class StorageCorruptError(KnownError):
     code = "storage.corrupt"
 

@@ -123,6 +123,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "The database is busy in another process; wait a moment and try again."),
     "storage.readonly": ("Basis data tidak bisa ditulis (hanya-baca); periksa lokasi penyimpanan.",
                          "The database cannot be written (read-only); check where it is stored."),
+    "storage.open": ("Basis data tidak bisa dibuka di {path}: {detail}. Periksa lokasi dan izin folder.",
+                     "The database cannot be opened at {path}: {detail}. Check the location and folder permissions."),
     "storage.corrupt": ("Berkas basis data rusak: {detail}. Pulihkan dari cadangan.",
                         "The database file is damaged: {detail}. Restore it from a backup."),
     "storage.newer": ("Basis data dibuat oleh versi aplikasi yang lebih baru (skema {found}); perbarui aplikasi.",

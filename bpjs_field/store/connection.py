@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bpjs_field.errors import (StorageCorruptError, StorageFullError, StorageLockedError,
-                               StorageReadOnlyError)
+                               StorageOpenError, StorageReadOnlyError)
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -40,9 +40,16 @@ def connect(path: Path | str) -> sqlite3.Connection:
 def open_database(path: Path | str) -> sqlite_utils.Database:
     """A sqlite-utils Database over a tuned connection; the folder is created if needed."""
     path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    return sqlite_utils.Database(connect(path))
+    try:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return sqlite_utils.Database(connect(path))
+    except OSError as exc:
+        raise StorageOpenError(path=str(path), detail=exc.strerror or str(exc)) from exc
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc):
+            raise StorageOpenError(path=str(path), detail=str(exc)) from exc
+        raise
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -1,0 +1,195 @@
+"""The `bpjs-field` command line.
+
+With no command it starts the GUI.  `--db PATH` (or the BPJS_FIELD_DB
+environment variable) chooses the database; the default lives in the
+officer's data folder.  Errors caused by input or environment are one clear
+line on stderr with exit code 2, never a traceback; exit code 1 is kept for
+"ran, but something the officer asked for did not finish" (e.g. rejected rows).
+
+Subcommands from other parts of the core (printing, sync) register themselves
+through `add_commands(subparsers)`; each parser sets `handler(args) -> int`,
+and `args.open_store()` opens the chosen database on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from bpjs_field.__about__ import __version__
+from bpjs_field.errors import BpjsFieldError
+from bpjs_field.paths import DB_ENV, default_db_path
+
+log = logging.getLogger(__name__)
+PLUGINS = ("bpjs_field.printing.cli", "bpjs_field.sync.cli")
+
+
+def _open_store_factory(args: argparse.Namespace):
+    cache: dict[str, Any] = {}
+
+    def open_store():
+        if "store" not in cache:
+            from bpjs_field.store import Store
+            cache["store"] = Store.open(args.db or default_db_path())
+            officer = cache["store"].get_setting("current_officer_id")
+            if officer:
+                cache["store"].officer_id = officer
+        return cache["store"]
+
+    open_store.cache = cache  # type: ignore[attr-defined]
+    return open_store
+
+
+# -- commands -----------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bpjs_field.demo import fill_demo
+    store = args.open_store()
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done:,}/{total:,} peserta".replace(",", "."), end="", file=sys.stderr)
+
+    counts = fill_demo(store, args.participants, seed=args.seed, progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print("Data demo dibuat: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bpjs_field import importer
+    if args.template:
+        importer.write_template(Path(args.template))
+        print(f"Templat ditulis: {args.template}")
+        return 0
+    if not args.file:
+        raise BpjsFieldError("file.missing", path="(FILE.csv)")
+    from bpjs_field.domain.consent import privacy_notice
+    store = args.open_store()
+    event_id = store.events.find(args.event)["id"] if args.event else None
+    path = Path(args.file)
+    report = importer.import_csv(store, path, event_id=event_id,
+                                 consent_version=args.consent_version or privacy_notice().version)
+    report_path = Path(args.report) if args.report else Path.cwd() / f"{path.stem}-laporan.csv"
+    importer.write_report(report, report_path)
+    print(f"{report.total} baris: {report.saved} disimpan, {report.already} sudah ada, "
+          f"{report.rejected} ditolak. Laporan: {report_path}")
+    return 1 if report.rejected else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from bpjs_field.domain.codes import format_code
+    from bpjs_field.domain.foreign import mask_passport
+    from bpjs_field.domain.nik import mask_nik
+    from bpjs_field.domain.phone import mask_phone
+    store = args.open_store()
+    hits = store.search_index.search(args.text, limit=args.limit)
+    out = []
+    for hit in hits:
+        ident = hit["nik"] or hit["passport_no"] or ""
+        if not args.full:
+            ident = mask_nik(ident) if hit["nik"] else mask_passport(ident)
+        out.append({"id": hit["id"], "name": hit["full_name"], "nik" if hit["nik"] else "passport": ident,
+                    "phone": (hit["phone"] if args.full else mask_phone(hit["phone"])) if hit["phone"] else None,
+                    "codes": [format_code(c) for c in (hit["codes"] or "").split()]})
+    if args.full and hits:
+        with store.write():
+            store.audit("person.view_full", "search", None, count=len(hits), via="cli")
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for row in out:
+            ident = row.get("nik") or row.get("passport") or ""
+            print(f"{row['name']:<32} {ident:<18} {row['phone'] or '-':<16} {' '.join(row['codes'])}")
+        print(f"({len(out)} peserta)")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = args.open_store().stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    labels = {"people": "Peserta", "registrations": "Pendaftaran", "attendance": "Kehadiran",
+              "events": "Acara", "officers": "Petugas", "pending_changes": "Belum tersinkron"}
+    for key, label in labels.items():
+        print(f"{label:<18} {stats[key]:>10,}".replace(",", "."))
+    for segment, count in sorted(stats["registrations_by_segment"].items()):
+        print(f"  {segment.upper():<16} {count:>10,}".replace(",", "."))
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.app import main as gui_main
+    return gui_main(db_path=Path(args.db) if args.db else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bpjs-field",
+        description="Aplikasi petugas lapangan BPJS Ketenagakerjaan. Tanpa perintah: membuka aplikasi.")
+    parser.add_argument("--version", action="version", version=f"bpjs-field {__version__}")
+    parser.add_argument("--db", metavar="PATH",
+                        help=f"berkas basis data (bawaan: ${DB_ENV} atau folder data pengguna)")
+    parser.set_defaults(handler=cmd_gui)
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH")
+
+    p = sub.add_parser("demo", help="isi basis data dengan data demo")
+    p.add_argument("--participants", type=int, default=2000, metavar="N")
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("import", help="pendaftaran massal dari berkas CSV mitra")
+    p.add_argument("file", nargs="?", metavar="FILE.csv")
+    p.add_argument("--template", metavar="FILE.csv", help="tulis templat CSV lalu keluar")
+    p.add_argument("--event", metavar="ACARA", help="id acara (atau awalannya)")
+    p.add_argument("--report", metavar="FILE.csv", help="laporan baris yang ditolak")
+    p.add_argument("--consent-version", metavar="VERSI")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("search", help="cari peserta (nama, NIK, telepon, kode)")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--full", action="store_true", help="tampilkan NIK dan telepon lengkap (dicatat)")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("stats", help="jumlah peserta, pendaftaran, kehadiran, perubahan tertunda")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    for name in PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that part is not built yet
+            raise
+        module.add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.open_store = _open_store_factory(args)
+    try:
+        return int(args.handler(args) or 0)
+    except BpjsFieldError as exc:
+        print(f"bpjs-field: {exc.message()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        store = args.open_store.cache.get("store")
+        if store is not None:
+            store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

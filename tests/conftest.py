@@ -1,0 +1,59 @@
+"""Shared fixtures: a fresh migrated database per test (copied from one template),
+and offscreen Qt for the GUI tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bpjs_field.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    Store.open(path).close()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path, template_db) -> Path:
+    path = tmp_path / "bpjs_field.sqlite3"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store.open(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def officer(store):
+    row = store.officers.create(full_name="Siti Rahmawati", employee_no="KC-0421",
+                                branch="Kantor Cabang Bekasi Cikarang")
+    store.officer_id = row["id"]
+    return row
+
+
+@pytest.fixture
+def event(store, officer):
+    return store.events.create({
+        "kind": "senam_bersama", "title": "Senam Sehat Cikarang Utara",
+        "starts_at": "2026-11-22T06:30:00+07:00", "venue": "Lapangan Desa Karangasih",
+        "district_code": "321609", "partner_org": "Karang Taruna Karangasih",
+        "targets": {"bpu": 150, "pu": 50, "attendance": 300},
+    })
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
