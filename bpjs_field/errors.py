@@ -19,7 +19,7 @@ class BpjsFieldError(Exception):
 
     code = "error"
 
-    def __init__(self, code: str | None = None, **params: Any) -> None:
+    def __init__(self, code: str | None = None, /, **params: Any) -> None:
         self.code = code or self.code
         self.params = params
         super().__init__(self.message())
@@ -31,7 +31,7 @@ class BpjsFieldError(Exception):
 class ValidationError(BpjsFieldError, ValueError):
     """Bad input for one field.  `.field` names it, `.code` is stable for tests and UI."""
 
-    def __init__(self, field: str, code: str, **params: Any) -> None:
+    def __init__(self, field: str, code: str, /, **params: Any) -> None:
         self.field = field
         super().__init__(code, **params)
 

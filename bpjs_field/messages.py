@@ -140,7 +140,7 @@ def _decorate(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def render(code: str, lang: str = "id", **params: Any) -> str:
+def render(code: str, lang: str = "id", /, **params: Any) -> str:
     pair = CATALOGUE.get(code)
     if pair is None:
         return code

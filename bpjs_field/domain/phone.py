@@ -28,6 +28,10 @@ def normalize_phone(text: str) -> str:
     if not _ALLOWED.match(raw):
         raise ValidationError(FIELD, "phone.characters")
     digits = re.sub(r"\D", "", raw)
+    if digits.startswith("620"):
+        # "+62 0812…" mixes the country code with the trunk 0: libphonenumber would
+        # silently drop the 0, but it is a typing mistake worth pointing out.
+        raise ValidationError(FIELD, "phone.invalid")
     if raw.startswith("+"):
         candidate = "+" + digits
     elif digits.startswith("62"):

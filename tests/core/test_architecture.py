@@ -1,0 +1,46 @@
+"""The core never imports Qt, and resources are found from a built wheel as from the checkout."""
+
+import os
+import pkgutil
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import bpjs_field
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_core_imports_no_qt():
+    modules = [m.name for m in pkgutil.walk_packages(bpjs_field.__path__, "bpjs_field.")
+               if not m.name.endswith("__main__")]
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            "    try:\n        importlib.import_module(name)\n"
+            "    except ImportError as exc:\n        print('skip', name, exc)\n"
+            "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+            "print('QT', bad)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "QT []" in out, out
+    qt_import = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6|PyQt)", re.M)
+    for path in (ROOT / "bpjs_field").rglob("*.py"):
+        assert not qt_import.search(path.read_text("utf-8")), path
+
+
+def test_resources_found_from_an_installed_wheel(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("bpjs_field-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "bpjs_field/resources/reference/rates.json" in names
+    assert any(n.startswith("ui/") for n in names)
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    code = ("from bpjs_field.paths import resources_root; from bpjs_field import parse_nik;"
+            "print(resources_root()); print(parse_nik('3216091205900001').district_name)")
+    env = dict(os.environ, PYTHONPATH=str(target))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, check=True).stdout.split("\n")
+    assert out[0].startswith(str(target)) and out[1] == "Cikarang Utara"

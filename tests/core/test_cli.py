@@ -1,0 +1,101 @@
+"""The command line, run as a separate process as an officer or IT person would."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(db, *args, cwd=None):
+    env = dict(os.environ, BPJS_FIELD_DB=str(db), PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "bpjs_field", *args], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cli") / "demo.sqlite3"
+    result = run(db, "demo", "--participants", "400")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_stats_json_counts(demo_db):
+    stats = json.loads(run(demo_db, "stats", "--json").stdout)
+    assert stats["people"] == 400 and stats["registrations"] == 400
+    assert sum(stats["registrations_by_segment"].values()) == 400
+    assert stats["pending_changes"] >= 0
+
+
+def test_search_masks_nik_unless_full(demo_db):
+    import sqlite3
+    nik, name = sqlite3.connect(demo_db).execute(
+        "SELECT nik, full_name FROM people WHERE nik IS NOT NULL LIMIT 1").fetchone()
+    masked = run(demo_db, "search", nik, "--json")
+    hits = json.loads(masked.stdout)
+    assert hits[0]["name"] == name and hits[0]["nik"] == nik[:6] + "******" + nik[12:]
+    assert nik not in masked.stdout
+    full = json.loads(run(demo_db, "search", nik, "--json", "--full").stdout)
+    assert full[0]["nik"] == nik
+    assert len(hits[0]["codes"]) == 1 and len(hits[0]["codes"][0]) == 11
+
+
+def test_import_template_report_and_idempotence(tmp_path):
+    db = tmp_path / "import.sqlite3"
+    template = tmp_path / "templat.csv"
+    assert run(db, "import", "--template", str(template)).returncode == 0
+    with open(template, encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    good = dict(rows[0])
+    second = dict(good, nama="Ujang Supriatna", nik="3216091205880004", jenis_kelamin="L",
+                  tanggal_lahir="", telepon="0857-1234-5678")
+    bad = dict(good, nama="Ba9us", nik="3216093202880005", telepon="021-555", penghasilan="900.000")
+    tka = {k: "" for k in good} | {"nama": "Wang Wei", "segmen": "tka", "persetujuan": "ya", "paspor": "E1234567",
+                                   "kewarganegaraan": "CN", "kitas": "2C11AB1234", "kitas_berlaku": "31-12-2030",
+                                   "upah": "15.000.000", "kelas_risiko": "3", "pemberi_kerja": "PT Baja"}
+    no_consent = dict(second, nik="3216091205880006", persetujuan="tidak")
+    source = tmp_path / "koperasi.csv"
+    with open(source, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(good), delimiter=";")
+        writer.writeheader()
+        for row in (good, second, bad, tka, no_consent):
+            writer.writerow(row)
+    first = run(db, "import", str(source), cwd=tmp_path)
+    assert first.returncode == 1  # some rows were rejected
+    assert "3 disimpan" in first.stdout and "2 ditolak" in first.stdout
+    with open(tmp_path / "koperasi-laporan.csv", encoding="utf-8-sig") as fh:
+        report = list(csv.DictReader(fh))
+    by_line = {(r["baris"], r["kolom"]) for r in report}
+    assert {("4", "nama"), ("4", "nik"), ("4", "telepon"), ("4", "penghasilan"), ("6", "persetujuan")} <= by_line
+    again = run(db, "import", str(source), cwd=tmp_path)
+    assert "0 disimpan" in again.stdout and "3 sudah ada" in again.stdout
+    stats = json.loads(run(db, "stats", "--json").stdout)
+    assert stats["people"] == 3 and stats["registrations"] == 3
+
+
+@pytest.mark.parametrize("args, words", [
+    (("import", "tidak-ada.csv"), "tidak ditemukan"),
+    (("--db", "/proc/tidak/ada.sqlite3", "stats"), "tidak bisa dibuka"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
+    result = run(tmp_path / "x.sqlite3", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_import_refuses_a_file_without_required_columns(tmp_path):
+    source = tmp_path / "salah.csv"
+    source.write_text("name,id\nBudi,1\n", encoding="utf-8")
+    result = run(tmp_path / "x.sqlite3", "import", str(source), cwd=tmp_path)
+    assert result.returncode == 2 and "nama" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_refuses_a_non_utf8_file(tmp_path):
+    source = tmp_path / "latin1.csv"
+    source.write_bytes("nama,segmen,persetujuan,nik\nJos\xe9,bpu,ya,3216091205900001\n".encode("latin-1"))
+    result = run(tmp_path / "x.sqlite3", "import", str(source), cwd=tmp_path)
+    assert result.returncode == 2 and "UTF-8" in result.stderr
