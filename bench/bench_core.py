@@ -1,0 +1,177 @@
+"""Core benchmarks at branch scale (issue "Core, storage and the two commands").
+
+Builds a database of N people (default 300,000) with `bpjs-field demo` in a
+child process (timed, peak memory read from the child's rusage), then measures
+against baselines taken in the same run on the same file:
+
+* saving one registration through `Store.registrations.register` (validation,
+  person, registration, search index, change log, audit; WAL + synchronous=FULL)
+  vs. a bare sqlite3 INSERT of the same four rows with the same settings;
+* name and NIK prefix search through `SearchIndex.search` vs. a bare FTS5
+  `MATCH … LIMIT`;
+* lookup by registration code.
+
+Run: `.venv/bin/python bench/bench_core.py [--people 300000] [--keep DIR]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bpjs_field import PersonInput, RegistrationInput, Store
+from bpjs_field.store.store import dumps, utc_now
+
+TARGETS = {"save_median_ms": 5.0, "save_ratio": 2.0, "search_p95_ms": 15.0, "code_p95_ms": 1.0,
+           "demo_s": 60.0}
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def build(db: Path, people: int) -> tuple[float, float]:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "bpjs_field", "--db", str(db), "demo", "--participants",
+                    str(people)], check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, peak_mib
+
+
+def bench_save(store: Store, n: int) -> list[float]:
+    rng = random.Random(5)
+    times = []
+    for i in range(n):
+        nik = f"3216{rng.randint(1, 23):02d}{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}77{9000 + i:04d}"
+        form = RegistrationInput(
+            segment="bpu", person=PersonInput(full_name="Peserta Benchmark", nik=nik, phone="0812-3456-7890"),
+            consent_given=True, consent_version="bench", declared_income=1_500_000, occupation="pedagang")
+        t = time.perf_counter()
+        store.registrations.register(form)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def bench_bare_insert(path: Path, n: int) -> list[float]:
+    """The same four rows (person, registration, change log, audit) with plain sqlite3."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    times = []
+    for i in range(n):
+        pid, rid, now = str(uuid.uuid4()), str(uuid.uuid4()), utc_now()
+        nik = f"3216010101{50 + i // 9999:02d}{i % 9999 + 1:04d}"
+        contribution = dumps({"lines": [], "total": 16800})
+        t = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO people(id, nik, full_name, name_key, birth_date, sex, phone, "
+                      "created_device, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                      (pid, nik, "Peserta Dasar", "peserta dasar", "1950-01-01", "L", "+6281234567890",
+                       "bench", now, now))
+        conn.execute("INSERT INTO registrations(id, code, person_id, device_id, segment, programs, "
+                     "declared_income, contribution, monthly_total, consent_version, consent_at, "
+                     "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     (rid, f"BASE{i:05d}", pid, "bench", "bpu", '["JKK","JKM"]', 1_500_000, contribution,
+                      16800, "bench", now, now, now))
+        conn.execute("INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at) "
+                     "VALUES (?,?,?,?,?,?,?)", (str(uuid.uuid4()), "registration", rid, "upsert",
+                                               contribution, now, now))
+        conn.execute("INSERT INTO audit_log(at, device_id, action, entity, entity_id) VALUES (?,?,?,?,?)",
+                     (now, "bench", "registration.create", "registration", rid))
+        conn.execute("COMMIT")
+        times.append((time.perf_counter() - t) * 1000)
+    conn.close()
+    return times
+
+
+def bench_search(store: Store, queries: list[str]) -> tuple[list[float], list[float]]:
+    ours, bare = [], []
+    conn = sqlite3.connect(str(store.path))
+    for q in queries:
+        t = time.perf_counter()
+        store.search_index.search(q, limit=50)
+        ours.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        conn.execute("SELECT rowid FROM people_fts WHERE people_fts MATCH ? LIMIT 50",
+                     (f'"{q.split()[0].lower()}"*',)).fetchall()
+        bare.append((time.perf_counter() - t) * 1000)
+    conn.close()
+    return ours, bare
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=300_000)
+    parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument("--keep", type=Path, help="keep the database in this folder")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bpjs-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "bench.sqlite3"
+    if db.exists():
+        db.unlink()
+    demo_s, demo_mib = build(db, args.people)
+    store = Store.open(db)
+    rng = random.Random(3)
+    sample = store.query("SELECT full_name, nik FROM people WHERE nik IS NOT NULL "
+                         "ORDER BY random() LIMIT 200")
+    codes = [r["code"] for r in store.query("SELECT code FROM registrations ORDER BY random() LIMIT 500")]
+    queries = []
+    for row in sample:
+        first = row["full_name"].split()[0]
+        queries += [first[: rng.randint(2, len(first))], row["nik"][: rng.randint(4, 12)],
+                    " ".join(w[:3] for w in row["full_name"].split()[:2])]
+    bare_save = bench_bare_insert(db, args.saves)
+    ours_save = bench_save(store, args.saves)
+    ours_search, bare_search = bench_search(store, queries)
+    code_times = []
+    for code in codes:
+        t = time.perf_counter()
+        assert store.registrations.by_code(code) is not None
+        code_times.append((time.perf_counter() - t) * 1000)
+    size_mib = sum(p.stat().st_size for p in folder.glob("bench.sqlite3*")) / 2**20
+    store.close()
+
+    figures = {
+        "people": args.people, "database_mib": round(size_mib, 1),
+        "demo_s": round(demo_s, 1), "demo_peak_mib": round(demo_mib),
+        "save_median_ms": round(statistics.median(ours_save), 2),
+        "save_p95_ms": round(pct(ours_save, 95), 2),
+        "bare_insert_median_ms": round(statistics.median(bare_save), 2),
+        "save_ratio": round(statistics.median(ours_save) / statistics.median(bare_save), 2),
+        "search_p50_ms": round(pct(ours_search, 50), 2), "search_p95_ms": round(pct(ours_search, 95), 2),
+        "bare_fts_p50_ms": round(pct(bare_search, 50), 2), "bare_fts_p95_ms": round(pct(bare_search, 95), 2),
+        "code_p50_ms": round(pct(code_times, 50), 3), "code_p95_ms": round(pct(code_times, 95), 3),
+    }
+    print(f"Database: {args.people:,} people, {size_mib:.0f} MiB ({folder})")
+    rows = [
+        ("demo --participants", f"{figures['demo_s']} s", f"peak {figures['demo_peak_mib']} MiB", "≤ 60 s",
+         figures["demo_s"] <= TARGETS["demo_s"]),
+        ("save registration (median)", f"{figures['save_median_ms']} ms",
+         f"bare insert {figures['bare_insert_median_ms']} ms (×{figures['save_ratio']})", "≤ 5 ms and ≤ 2×",
+         figures["save_median_ms"] <= TARGETS["save_median_ms"] and figures["save_ratio"] <= TARGETS["save_ratio"]),
+        ("prefix search p95", f"{figures['search_p95_ms']} ms", f"bare FTS5 p95 {figures['bare_fts_p95_ms']} ms",
+         "≤ 15 ms", figures["search_p95_ms"] <= TARGETS["search_p95_ms"]),
+        ("code lookup p95", f"{figures['code_p95_ms']} ms", "", "≤ 1 ms",
+         figures["code_p95_ms"] <= TARGETS["code_p95_ms"]),
+    ]
+    for name, value, baseline, target, ok in rows:
+        print(f"{name:<28} {value:>10}   {baseline:<38} target {target:<16} {'OK' if ok else 'MISSED'}")
+    print(json.dumps(figures))
+    return 0 if all(r[-1] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
