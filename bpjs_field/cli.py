@@ -124,6 +124,26 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bpjs_field import backup
+    store = args.open_store()
+    if args.list:
+        for info in backup.list_backups(store.path):
+            print(f"{info.taken_at:%Y-%m-%d %H:%M:%S} UTC  {info.size / 2**20:7.1f} MiB  {info.path}")
+        return 0
+    info = backup.create_backup(store, "manual")
+    print(f"Cadangan dibuat: {info.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from bpjs_field import backup
+    db_path = Path(args.db) if args.db else default_db_path()
+    aside = backup.restore_backup(db_path, Path(args.file))
+    print(f"Basis data dipulihkan dari {args.file}. Basis data sebelumnya disimpan di {aside}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import main as gui_main
     return gui_main(db_path=Path(args.db) if args.db else None)
@@ -163,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
+    p = sub.add_parser("backup", help="buat cadangan basis data sekarang (atau --list)")
+    p.add_argument("--list", action="store_true", help="tampilkan cadangan yang ada")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="pulihkan basis data dari cadangan (aplikasi harus ditutup)")
+    p.add_argument("file", metavar="CADANGAN.sqlite3")
+    p.set_defaults(handler=cmd_restore)
+
     for name in PLUGINS:
         try:
             module = importlib.import_module(name)
@@ -177,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from bpjs_field.log import setup_logging
+    setup_logging()
     args.open_store = _open_store_factory(args)
     try:
         return int(args.handler(args) or 0)

@@ -1,0 +1,140 @@
+"""Rotating backups of the laptop database, and restoring one.
+
+Backups are made with SQLite's online backup API (never a file copy of a live
+WAL database), checked with `PRAGMA integrity_check` right after, and rotated
+so the newest `backups_keep` (a setting, default 10) stay.  The app makes one
+on closing and whenever the newest is more than a day old.  A restore checks
+the backup is whole first and keeps the current database aside, then copies
+the backup into place through the same API.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from bpjs_field.errors import BpjsFieldError, KnownError
+from bpjs_field.store.connection import translate_errors
+from bpjs_field.store.migrations import LATEST
+from bpjs_field.store.store import Store
+
+log = logging.getLogger(__name__)
+KEEP_SETTING = "backups_keep"
+DEFAULT_KEEP = 10
+PREFIX = "bpjs_field-"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+
+def backup_dir(db_path: Path) -> Path:
+    path = db_path.parent / "backups"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """Backups of this database, newest first."""
+    out = []
+    for path in backup_dir(db_path).glob(f"{PREFIX}*.sqlite3"):
+        parts = path.stem[len(PREFIX):].split("-", 3)
+        try:
+            taken = datetime.strptime("".join(parts[:3]), "%Y%m%d%H%M%S%f").replace(tzinfo=timezone.utc)
+        except (IndexError, ValueError):
+            continue
+        out.append(BackupInfo(path, taken, parts[3] if len(parts) > 3 else "", path.stat().st_size))
+    return sorted(out, key=lambda b: b.taken_at, reverse=True)
+
+
+def verify_backup(path: Path) -> None:
+    """Raise KnownError unless `path` is a whole bpjs_field database this version can read."""
+    if not path.is_file():
+        raise BpjsFieldError("file.missing", path=str(path))
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise KnownError("backup.damaged", path=path.name, detail=str(exc)) from exc
+    if result != "ok":
+        raise KnownError("backup.damaged", path=path.name, detail=result[:200])
+    if not {"people", "registrations", "change_log"} <= tables or not 1 <= version <= LATEST:
+        raise KnownError("backup.foreign", path=path.name)
+
+
+def create_backup(store: Store, reason: str = "manual") -> BackupInfo:
+    assert store.path is not None
+    folder = backup_dir(store.path)
+    now = datetime.now(timezone.utc)
+    target = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S-%f}-{reason}.sqlite3"
+    partial = target.with_suffix(".partial")
+    with translate_errors():
+        dest = sqlite3.connect(str(partial))
+        try:
+            store.db.conn.backup(dest)
+        finally:
+            dest.close()
+    verify_backup(partial)
+    partial.rename(target)
+    rotate(store)
+    log.info("backup written: %s", target.name)
+    return BackupInfo(target, now, reason, target.stat().st_size)
+
+
+def rotate(store: Store) -> list[Path]:
+    keep = max(1, int(store.get_setting(KEEP_SETTING, DEFAULT_KEEP)))
+    removed = []
+    for info in list_backups(store.path)[keep:]:
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+    return removed
+
+
+def backup_if_due(store: Store, *, max_age: timedelta = timedelta(days=1)) -> BackupInfo | None:
+    """The daily backup: made when the newest is older than `max_age` (or there is none)."""
+    newest = next(iter(list_backups(store.path)), None)
+    if newest and datetime.now(timezone.utc) - newest.taken_at < max_age:
+        return None
+    return create_backup(store, "daily")
+
+
+def restore_backup(db_path: Path, backup_path: Path) -> Path:
+    """Replace the database at `db_path` with a checked backup; returns where the old one was kept.
+
+    The app must be closed (the CLI and the GUI's restore both close their Store first)."""
+    verify_backup(backup_path)
+    now = datetime.now(timezone.utc)
+    aside = db_path.with_name(f"{db_path.stem}.before-restore-{now:%Y%m%d-%H%M%S}{db_path.suffix}")
+    current = sqlite3.connect(str(db_path), timeout=1, isolation_level=None)
+    try:
+        try:
+            current.execute("BEGIN EXCLUSIVE")
+            current.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            raise KnownError("storage.locked") from exc
+        keep = sqlite3.connect(str(aside))
+        try:
+            current.backup(keep)
+        finally:
+            keep.close()
+        source = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+        try:
+            source.backup(current)
+        finally:
+            source.close()
+    finally:
+        current.close()
+    log.info("database restored from %s; previous kept as %s", backup_path.name, aside.name)
+    return aside
