@@ -144,6 +144,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bpjs_field.doctor import PROBLEM, run_checks
+    findings = run_checks(args.open_store())
+    for f in findings:
+        print(f"[{f.level.upper():<10}] {f.check}: {f.detail}")
+        if f.fix:
+            print(f"             -> {f.fix}")
+    return 1 if any(f.level == PROBLEM for f in findings) else 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import main as gui_main
     return gui_main(db_path=Path(args.db) if args.db else None)
@@ -182,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="jumlah peserta, pendaftaran, kehadiran, perubahan tertunda")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("doctor", help="periksa basis data, disk, printer, sinkronisasi, cadangan")
+    p.set_defaults(handler=cmd_doctor)
 
     p = sub.add_parser("backup", help="buat cadangan basis data sekarang (atau --list)")
     p.add_argument("--list", action="store_true", help="tampilkan cadangan yang ada")
