@@ -31,7 +31,10 @@ Failed = Callable[[BaseException], None]
 class _Relay(QObject):
     """Lives on the GUI thread; the worker emits into it across threads."""
 
-    finished = Signal(object, object, object, object)  # on_done, on_error, result, error
+    # One tuple (on_done, on_error, result, error), never bare None arguments: queued
+    # object arguments that are None lose a reference in PySide6 on Python 3.11
+    # (a long run ended in "none_dealloc: deallocating None").
+    finished = Signal(object)
 
 
 class DbExecutor(QObject):
@@ -42,7 +45,7 @@ class DbExecutor(QObject):
         self.store = store
         self.synchronous = synchronous
         self._relay = _Relay()
-        self._relay.finished.connect(self._deliver)
+        self._relay.finished.connect(lambda item: self._deliver(*item))
         self._queue: queue.Queue = queue.Queue()
         self._pending = 0
         self._thread: threading.Thread | None = None
@@ -98,7 +101,7 @@ class DbExecutor(QObject):
             except Exception as exc:
                 log.debug("background task failed: %s", type(exc).__name__)
                 result, error = None, exc
-            self._relay.finished.emit(on_done, on_error, result, error)
+            self._relay.finished.emit((on_done, on_error, result, error))
 
     @Slot(object, object, object, object)
     def _deliver(self, on_done: Done | None, on_error: Failed | None, result: Any,

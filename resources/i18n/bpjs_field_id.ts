@@ -1,0 +1,819 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="id_ID">
+<context>
+    <name>CheckInPage</name>
+    <message>
+        <source>Check-in</source>
+        <translation>Kehadiran</translation>
+    </message>
+    <message>
+        <source>Scan the code, or type a name or NIK and press Enter</source>
+        <translation>Pindai kode, atau ketik nama atau NIK lalu tekan Enter</translation>
+    </message>
+    <message>
+        <source>Undo last check-in (Ctrl+Z)</source>
+        <translation>Batalkan kehadiran terakhir (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Search results: Up/Down to choose, Enter to check in</source>
+        <translation>Hasil pencarian: Atas/Bawah untuk memilih, Enter untuk mencatat hadir</translation>
+    </message>
+    <message>
+        <source>Not registered yet? Register this person (F2)</source>
+        <translation>Belum terdaftar? Daftarkan orang ini (F2)</translation>
+    </message>
+    <message>
+        <source>Choose the active event first (page Events).</source>
+        <translation>Pilih acara aktif dulu (halaman Acara).</translation>
+    </message>
+    <message>
+        <source>CHECKED IN</source>
+        <translation>HADIR</translation>
+    </message>
+    <message>
+        <source>ALREADY CHECKED IN</source>
+        <translation>SUDAH HADIR</translation>
+    </message>
+    <message>
+        <source>at {time}</source>
+        <translation>sejak {time}</translation>
+    </message>
+    <message>
+        <source>UNKNOWN CODE</source>
+        <translation>KODE TIDAK DIKENAL</translation>
+    </message>
+    <message>
+        <source>Search by name or NIK, or register the person.</source>
+        <translation>Cari dengan nama atau NIK, atau daftarkan orangnya.</translation>
+    </message>
+    <message>
+        <source>{count} found for “{text}”. Choose the person and press Enter.</source>
+        <translation>{count} ditemukan untuk “{text}”. Pilih orangnya lalu tekan Enter.</translation>
+    </message>
+    <message>
+        <source>Nobody found for “{text}”. Press F2 to register this person.</source>
+        <translation>Tidak ada yang ditemukan untuk “{text}”. Tekan F2 untuk mendaftarkan orang ini.</translation>
+    </message>
+    <message>
+        <source>Last check-in taken back.</source>
+        <translation>Kehadiran terakhir dibatalkan.</translation>
+    </message>
+    <message>
+        <source>No active event</source>
+        <translation>Belum ada acara aktif</translation>
+    </message>
+    <message>
+        <source>Present: {count} of {target}</source>
+        <translation>Hadir: {count} dari {target}</translation>
+    </message>
+    <message>
+        <source>Present: {count}</source>
+        <translation>Hadir: {count}</translation>
+    </message>
+</context>
+<context>
+    <name>ContributionPanel</name>
+    <message>
+        <source>Monthly contribution</source>
+        <translation>Iuran per bulan</translation>
+    </message>
+    <message>
+        <source>Fill in income or wage to see the contribution.</source>
+        <translation>Isi penghasilan atau upah untuk melihat iuran.</translation>
+    </message>
+    <message>
+        <source>employer</source>
+        <translation>pemberi kerja</translation>
+    </message>
+    <message>
+        <source>worker</source>
+        <translation>pekerja</translation>
+    </message>
+    <message>
+        <source>Total per month: {amount}</source>
+        <translation>Total per bulan: {amount}</translation>
+    </message>
+    <message>
+        <source>Discount {basis}: {amount} off JKK and JKM.</source>
+        <translation>Diskon {basis}: potongan {amount} untuk JKK dan JKM.</translation>
+    </message>
+    <message>
+        <source>Employer pays {employer}, worker pays {worker}.</source>
+        <translation>Pemberi kerja membayar {employer}, pekerja membayar {worker}.</translation>
+    </message>
+    <message>
+        <source>To pay now for {months} months: {amount}.</source>
+        <translation>Dibayar sekarang untuk {months} bulan: {amount}.</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <source>Information</source>
+        <translation>Informasi</translation>
+    </message>
+    <message>
+        <source>Cannot continue</source>
+        <translation>Tidak dapat dilanjutkan</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Kesalahan tak terduga</translation>
+    </message>
+    <message>
+        <source>Something went wrong in the application. Your saved data is safe. Please report this to the branch IT officer; details are in the log file.</source>
+        <translation>Terjadi kesalahan di aplikasi. Data yang sudah tersimpan aman. Laporkan ke petugas TI kantor cabang; rinciannya ada di berkas log.</translation>
+    </message>
+    <message>
+        <source>Please confirm</source>
+        <translation>Mohon konfirmasi</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ya</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Tidak</translation>
+    </message>
+    <message>
+        <source>The application hit an error it did not expect. Data already saved is safe. The details were written to:
+{path}</source>
+        <translation>Aplikasi mengalami kesalahan yang tidak terduga. Data yang sudah tersimpan aman. Rinciannya ditulis ke:
+{path}</translation>
+    </message>
+</context>
+<context>
+    <name>EventsModel</name>
+    <message>
+        <source>Event</source>
+        <translation>Acara</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Tanggal</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktif</translation>
+    </message>
+</context>
+<context>
+    <name>EventsPage</name>
+    <message>
+        <source>Events</source>
+        <translation>Acara</translation>
+    </message>
+    <message>
+        <source>New event (Ctrl+N)</source>
+        <translation>Acara baru (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Make this the active event</source>
+        <translation>Jadikan acara aktif</translation>
+    </message>
+    <message>
+        <source>Kind of event</source>
+        <translation>Jenis acara</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Judul</translation>
+    </message>
+    <message>
+        <source>Starts (WIB)</source>
+        <translation>Mulai (WIB)</translation>
+    </message>
+    <message>
+        <source>Ends (WIB)</source>
+        <translation>Selesai (WIB)</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>Tempat</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Partner organisation</source>
+        <translation>Organisasi mitra</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Kehadiran</translation>
+    </message>
+    <message>
+        <source>Save event (Ctrl+S)</source>
+        <translation>Simpan acara (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>New event</source>
+        <translation>Acara baru</translation>
+    </message>
+    <message>
+        <source>Edit event</source>
+        <translation>Ubah acara</translation>
+    </message>
+    <message>
+        <source>The end must be after the start.</source>
+        <translation>Waktu selesai harus sesudah waktu mulai.</translation>
+    </message>
+</context>
+<context>
+    <name>HomePage</name>
+    <message>
+        <source>Active event</source>
+        <translation>Acara aktif</translation>
+    </message>
+    <message>
+        <source>Choose event</source>
+        <translation>Pilih acara</translation>
+    </message>
+    <message>
+        <source>Attendance (whole event)</source>
+        <translation>Kehadiran (seluruh acara)</translation>
+    </message>
+    <message>
+        <source>Register a participant (Ctrl+2)</source>
+        <translation>Daftarkan peserta (Ctrl+2)</translation>
+    </message>
+    <message>
+        <source>Check people in (Ctrl+3)</source>
+        <translation>Catat kehadiran (Ctrl+3)</translation>
+    </message>
+    <message>
+        <source>Welcome, {name} · {branch}</source>
+        <translation>Selamat datang, {name} · {branch}</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>Selamat datang</translation>
+    </message>
+    <message>
+        <source>Registrations today, {date}</source>
+        <translation>Pendaftaran hari ini, {date}</translation>
+    </message>
+    <message>
+        <source>No active event. Choose one on the Events page so that registrations and check-ins are counted for it.</source>
+        <translation>Belum ada acara aktif. Pilih acara di halaman Acara agar pendaftaran dan kehadiran dihitung untuk acara itu.</translation>
+    </message>
+    <message>
+        <source>with {partner}</source>
+        <translation>bersama {partner}</translation>
+    </message>
+    <message>
+        <source>{count} changes are waiting to be synced to the branch server.</source>
+        <translation>{count} perubahan menunggu dikirim ke server kantor cabang.</translation>
+    </message>
+    <message>
+        <source>Everything is synced.</source>
+        <translation>Semua data sudah tersinkron.</translation>
+    </message>
+    <message>
+        <source>{count} participants in this laptop&apos;s database.</source>
+        <translation>{count} peserta di basis data laptop ini.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>BPJS Ketenagakerjaan · Field registration</source>
+        <translation>BPJS Ketenagakerjaan · Pendaftaran lapangan</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>Beranda</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Check-in</source>
+        <translation>Kehadiran</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Peserta</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Acara</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Active event: {title}</source>
+        <translation>Acara aktif: {title}</translation>
+    </message>
+    <message>
+        <source>No active event</source>
+        <translation>Belum ada acara aktif</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Sedang memproses…</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleColumns</name>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>NIK / passport</source>
+        <translation>NIK / paspor</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Registration codes</source>
+        <translation>Kode pendaftaran</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <source>Participants</source>
+        <translation>Peserta</translation>
+    </message>
+    <message>
+        <source>Search by name, NIK, mobile number or registration code</source>
+        <translation>Cari dengan nama, NIK, nomor HP atau kode pendaftaran</translation>
+    </message>
+    <message>
+        <source>{count} participants</source>
+        <translation>{count} peserta</translation>
+    </message>
+</context>
+<context>
+    <name>PersonDetail</name>
+    <message>
+        <source>Choose a person from the list</source>
+        <translation>Pilih peserta dari daftar</translation>
+    </message>
+    <message>
+        <source>Show full NIK</source>
+        <translation>Tampilkan NIK lengkap</translation>
+    </message>
+    <message>
+        <source>Edit (Ctrl+E)</source>
+        <translation>Ubah (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Laki-laki</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Perempuan</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Tanggal lahir</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Jenis kelamin</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Persetujuan</translation>
+    </message>
+    <message>
+        <source>version {version}, {when}</source>
+        <translation>versi {version}, {when}</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Belum ada</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>bulan</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Kehadiran</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Riwayat</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>dibuat</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>diubah</translation>
+    </message>
+    <message>
+        <source>full NIK shown</source>
+        <translation>NIK lengkap ditampilkan</translation>
+    </message>
+</context>
+<context>
+    <name>PersonEditDialog</name>
+    <message>
+        <source>Edit participant</source>
+        <translation>Ubah data peserta</translation>
+    </message>
+    <message>
+        <source>Full name (as on the KTP)</source>
+        <translation>Nama lengkap (sesuai KTP)</translation>
+    </message>
+    <message>
+        <source>Date of birth (DD-MM-YYYY)</source>
+        <translation>Tanggal lahir (HH-BB-TTTT)</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Jenis kelamin</translation>
+    </message>
+    <message>
+        <source>Place of birth</source>
+        <translation>Tempat lahir</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Email (optional)</source>
+        <translation>Email (boleh kosong)</translation>
+    </message>
+    <message>
+        <source>Address (street, RT/RW)</source>
+        <translation>Alamat (jalan, RT/RW)</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Laki-laki</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Perempuan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Simpan (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationForm</name>
+    <message>
+        <source>Segment</source>
+        <translation>Segmen</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identitas</translation>
+    </message>
+    <message>
+        <source>NIK (16 digits, from the KTP)</source>
+        <translation>NIK (16 angka, dari KTP)</translation>
+    </message>
+    <message>
+        <source>Passport number</source>
+        <translation>Nomor paspor</translation>
+    </message>
+    <message>
+        <source>Nationality (country or code: CN, JP, KR)</source>
+        <translation>Kewarganegaraan (negara atau kode: CN, JP, KR)</translation>
+    </message>
+    <message>
+        <source>KITAS/KITAP number</source>
+        <translation>Nomor KITAS/KITAP</translation>
+    </message>
+    <message>
+        <source>KITAS/KITAP valid until (DD-MM-YYYY)</source>
+        <translation>KITAS/KITAP berlaku sampai (HH-BB-TTTT)</translation>
+    </message>
+    <message>
+        <source>Full name (as on the KTP)</source>
+        <translation>Nama lengkap (sesuai KTP)</translation>
+    </message>
+    <message>
+        <source>Date of birth (DD-MM-YYYY)</source>
+        <translation>Tanggal lahir (HH-BB-TTTT)</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Laki-laki</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Perempuan</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Jenis kelamin</translation>
+    </message>
+    <message>
+        <source>Place of birth</source>
+        <translation>Tempat lahir</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Address (street, RT/RW)</source>
+        <translation>Alamat (jalan, RT/RW)</translation>
+    </message>
+    <message>
+        <source>Email (optional)</source>
+        <translation>Email (boleh kosong)</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Village (desa/kelurahan)</source>
+        <translation>Desa/kelurahan</translation>
+    </message>
+    <message>
+        <source>Work and contribution</source>
+        <translation>Pekerjaan dan iuran</translation>
+    </message>
+    <message>
+        <source>Occupation</source>
+        <translation>Pekerjaan</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>Sektor</translation>
+    </message>
+    <message>
+        <source>Declared monthly income</source>
+        <translation>Penghasilan per bulan yang dilaporkan</translation>
+    </message>
+    <message>
+        <source>Who pays</source>
+        <translation>Sumber iuran</translation>
+    </message>
+    <message>
+        <source> month(s)</source>
+        <translation> bulan</translation>
+    </message>
+    <message>
+        <source>Months paid ahead</source>
+        <translation>Bulan dibayar di muka</translation>
+    </message>
+    <message>
+        <source>Add JHT (2% of income)</source>
+        <translation>Ikut JHT (2% penghasilan)</translation>
+    </message>
+    <message>
+        <source>Optional program</source>
+        <translation>Program tambahan</translation>
+    </message>
+    <message>
+        <source>Employer / agency</source>
+        <translation>Pemberi kerja / instansi</translation>
+    </message>
+    <message>
+        <source>Monthly wage (basic + fixed allowances)</source>
+        <translation>Upah per bulan (pokok + tunjangan tetap)</translation>
+    </message>
+    <message>
+        <source>1 – very low (office, shop)</source>
+        <translation>1 – sangat rendah (kantor, toko)</translation>
+    </message>
+    <message>
+        <source>2 – low (farm, food)</source>
+        <translation>2 – rendah (pertanian, makanan)</translation>
+    </message>
+    <message>
+        <source>3 – medium (textile, printing)</source>
+        <translation>3 – sedang (tekstil, percetakan)</translation>
+    </message>
+    <message>
+        <source>4 – high (construction, transport)</source>
+        <translation>4 – tinggi (konstruksi, transportasi)</translation>
+    </message>
+    <message>
+        <source>5 – very high (mining, logging)</source>
+        <translation>5 – sangat tinggi (pertambangan, penebangan)</translation>
+    </message>
+    <message>
+        <source>Work risk class (JKK)</source>
+        <translation>Kelas risiko kerja (JKK)</translation>
+    </message>
+    <message>
+        <source>Participant agrees to the privacy notice</source>
+        <translation>Peserta menyetujui pemberitahuan privasi</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>laki-laki</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>perempuan</translation>
+    </message>
+    <message>
+        <source>From the NIK: born {date}, {sex}{place}</source>
+        <translation>Dari NIK: lahir {date}, {sex}{place}</translation>
+    </message>
+    <message>
+        <source>Agency (instansi)</source>
+        <translation>Instansi</translation>
+    </message>
+    <message>
+        <source>Employer</source>
+        <translation>Pemberi kerja</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Persetujuan</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationPage</name>
+    <message>
+        <source>Registration</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Check in (F6)</source>
+        <translation>Catat hadir (F6)</translation>
+    </message>
+    <message>
+        <source>New registration for this person (F7)</source>
+        <translation>Pendaftaran baru untuk orang ini (F7)</translation>
+    </message>
+    <message>
+        <source>Privacy notice (read it to the participant)</source>
+        <translation>Pemberitahuan privasi (bacakan kepada peserta)</translation>
+    </message>
+    <message>
+        <source>Also check in at the active event</source>
+        <translation>Sekaligus catat hadir di acara aktif</translation>
+    </message>
+    <message>
+        <source>Clear form</source>
+        <translation>Kosongkan formulir</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Simpan (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Not ready to save. To fix: {fields}</source>
+        <translation>Belum bisa disimpan. Perbaiki: {fields}</translation>
+    </message>
+    <message>
+        <source>A form that was not saved has been restored. Check it and save, or clear it.</source>
+        <translation>Formulir yang belum tersimpan telah dipulihkan. Periksa lalu simpan, atau kosongkan.</translation>
+    </message>
+    <message>
+        <source>This NIK is already registered: &lt;b&gt;{name}&lt;/b&gt;.</source>
+        <translation>NIK ini sudah terdaftar: &lt;b&gt;{name}&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <source>Registrations: {codes}.</source>
+        <translation>Pendaftaran: {codes}.</translation>
+    </message>
+    <message>
+        <source>Already checked in at the active event.</source>
+        <translation>Sudah tercatat hadir di acara aktif.</translation>
+    </message>
+    <message>
+        <source>{name} is checked in.</source>
+        <translation>{name} tercatat hadir.</translation>
+    </message>
+    <message>
+        <source>Saved: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per month.</source>
+        <translation>Tersimpan: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per bulan.</translation>
+    </message>
+    <message>
+        <source>Checked in.</source>
+        <translation>Tercatat hadir.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Bahasa</translation>
+    </message>
+    <message>
+        <source>Change officer</source>
+        <translation>Ganti petugas</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Database file</source>
+        <translation>Berkas basis data</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>Isi</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versi</translation>
+    </message>
+    <message>
+        <source>{people} participants, {registrations} registrations, {attendance} check-ins, {events} events</source>
+        <translation>{people} peserta, {registrations} pendaftaran, {attendance} kehadiran, {events} acara</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <source>Welcome to BPJS Field</source>
+        <translation>Selamat datang di BPJS Field</translation>
+    </message>
+    <message>
+        <source>Set up this laptop</source>
+        <translation>Siapkan laptop ini</translation>
+    </message>
+    <message>
+        <source>Enter your branch and your name once. Registrations and check-ins you make are recorded under your name.</source>
+        <translation>Isi kantor cabang dan nama Anda sekali saja. Pendaftaran dan kehadiran yang Anda catat tersimpan atas nama Anda.</translation>
+    </message>
+    <message>
+        <source>Branch office</source>
+        <translation>Kantor cabang</translation>
+    </message>
+    <message>
+        <source>Your full name</source>
+        <translation>Nama lengkap Anda</translation>
+    </message>
+    <message>
+        <source>Employee number</source>
+        <translation>Nomor pegawai</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Bahasa</translation>
+    </message>
+    <message>
+        <source>Start working</source>
+        <translation>Mulai bekerja</translation>
+    </message>
+</context>
+</TS>

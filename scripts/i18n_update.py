@@ -1,0 +1,30 @@
+"""Refresh `resources/i18n/bpjs_field_id.ts` from the code with pyside6-lupdate.
+
+    .venv/bin/python scripts/i18n_update.py
+
+lupdate keeps the existing translations and marks new strings unfinished;
+translate those in Qt Linguist (`pyside6-linguist resources/i18n/bpjs_field_id.ts`).
+Run `pyside6-lrelease` (or just start the app, which compiles a missing .qm).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SKIP = ("ui/printing/", "ui/sync/")  # those packages keep their own catalogues
+
+
+def main() -> int:
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py")
+                   if not str(p.relative_to(ROOT)).startswith(SKIP))
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    command = [str(lupdate), *files, "-target-language", "id_ID", "-no-obsolete",
+               "-locations", "none", "-ts", "resources/i18n/bpjs_field_id.ts"]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Registration page: keyboard-only BPU registration, duplicate NIK, validation
+messages next to fields, NIK facts, the contribution panel, draft restore."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from bpjs_field.domain.contribution import bpu_contribution
+from bpjs_field.domain.formatting import format_rupiah
+from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from bpjs_field.messages import render
+from bpjs_field.store import Store
+from gui_helpers import focused, type_and_enter, type_text
+
+NIK = "3216094512880001"  # Cikarang Utara, woman born 5-12-1988
+
+
+def open_registration(make_window, **kwargs):
+    window = make_window(**kwargs)
+    window.show_page("registration")
+    window.activateWindow()
+    qtbot_wait_focus(window.registration.form.widgets["nik"])
+    return window, window.registration
+
+
+def qtbot_wait_focus(widget) -> None:
+    for _ in range(50):
+        QApplication.processEvents()
+        if focused() is widget:
+            return
+    widget.setFocus()
+
+
+def test_bpu_registration_typed_with_keyboard_alone(qtbot, store, officer, active_event, make_window):
+    window, page = open_registration(make_window)
+    form = page.form
+    qtbot.waitUntil(lambda: focused() is form.widgets["nik"])
+    type_and_enter(qtbot, NIK, expect="nik")
+    type_and_enter(qtbot, "Siti Aminah", expect="full_name")
+    assert form.widgets["birth_date"].text() == "05-12-1988"  # filled from the NIK
+    assert form.widgets["sex"].currentData() == "P"
+    assert form.widgets["district_code"].currentData() == "321609"
+    type_and_enter(qtbot, "", expect="birth_date")
+    type_and_enter(qtbot, "", expect="sex")
+    type_and_enter(qtbot, "Bekasi", expect="birth_place")
+    type_and_enter(qtbot, "0812-3456-7890", expect="phone")
+    type_and_enter(qtbot, "Kp. Pulo RT 003/005", expect="address")
+    type_and_enter(qtbot, "", expect="email")
+    type_and_enter(qtbot, "", expect="district_code")
+    type_and_enter(qtbot, "", expect="village_code")
+    type_and_enter(qtbot, "Pedagang", expect="occupation")  # typing picks the item
+    assert form.widgets["occupation"].currentData() == "pedagang"
+    assert form.widgets["sector"].currentData() == "perdagangan"
+    type_and_enter(qtbot, "", expect="sector")
+    qtbot.keyClick(focused(), Qt.Key_Down)  # Rp1.500.000
+    type_and_enter(qtbot, "", expect="declared_income")
+    type_and_enter(qtbot, "", expect="payer")
+    qtbot.keyClick(focused(), Qt.Key_Up)
+    qtbot.keyClick(focused(), Qt.Key_Up)  # 3 months
+    type_and_enter(qtbot, "", expect="months_paid")
+    assert focused().objectName() == "with_jht"
+    qtbot.keyClick(focused(), Qt.Key_Space)
+    type_and_enter(qtbot, "", expect="with_jht")
+    assert focused().objectName() == "consent"
+    assert not page.save_button.isEnabled()  # consent still missing
+    qtbot.keyClick(focused(), Qt.Key_Space)
+    assert page.save_button.isEnabled(), page.summary.text()
+    qtbot.keyClick(focused(), Qt.Key_S, Qt.ControlModifier)
+
+    person = store.people.by_nik(NIK)
+    assert person is not None and person["full_name"] == "Siti Aminah"
+    assert person["phone"] == "+6281234567890"
+    (reg,) = store.registrations.for_person(person["id"])
+    assert reg["segment"] == "bpu" and reg["declared_income"] == 1_500_000
+    assert reg["months_paid"] == 3 and reg["occupation"] == "pedagang"
+    assert "JHT" in json.loads(reg["programs"])
+    assert reg["event_id"] == active_event["id"]
+    # the form is empty again, the cursor in the first field, the code on screen
+    assert form.widgets["nik"].text() == "" and form.widgets["full_name"].text() == ""
+    assert not form.consent.isChecked()
+    assert focused() is form.widgets["nik"]
+    assert page.success.isVisible()
+    assert reg["code"][:4] in page.success_text.text()
+    assert store.load_draft("registration") is None
+
+
+def test_nik_already_in_database_shows_that_person(qtbot, store, officer, active_event, make_window):
+    first = store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK),
+        consent_given=True, consent_version="2026-01", declared_income=1_000_000))
+    window, page = open_registration(make_window)
+    type_text(qtbot, page.form.widgets["nik"], NIK)
+    assert page.banner.isVisible()
+    assert "Siti Aminah" in page.banner_text.text()
+    assert page.dup_check_in.isVisible()
+
+    page.dup_register.click()  # a new registration for the same person
+    assert page.form.widgets["full_name"].text() == "Siti Aminah"
+    assert page.form.widgets["full_name"].isReadOnly()
+    page.form.widgets["segment"].setCurrentIndex(page.form.widgets["segment"].findData("pu"))
+    page.form.widgets["employer_name"].setText("PT Sinar Logam Cikarang")
+    type_text(qtbot, page.form.widgets["wage"], "5938885")
+    page.form.consent.setChecked(True)
+    assert page.save_button.isEnabled(), page.summary.text()
+    page.save()
+    regs = store.registrations.for_person(first.person["id"])
+    assert [r["segment"] for r in regs] == ["bpu", "pu"]
+    assert store.people.count() == 1  # no second person
+
+    type_text(qtbot, page.form.widgets["nik"], NIK)  # the check-in offer
+    assert page.banner.isVisible()
+    page.dup_check_in.click()
+    assert store.attendance.get(active_event["id"], first.person["id"]) is not None
+
+
+def test_invalid_fields_say_what_is_wrong_next_to_the_field(qtbot, store, officer, make_window):
+    window, page = open_registration(make_window)
+    form = page.form
+    type_and_enter(qtbot, "32160945128", expect="nik")
+    assert form.boxes["nik"].error_text == render("nik.length", "id", length=11)
+    type_and_enter(qtbot, "", expect="full_name")
+    type_and_enter(qtbot, "", expect="birth_date")
+    form.widgets["phone"].setFocus()
+    type_and_enter(qtbot, "12345", expect="phone")
+    assert form.boxes["phone"].error_text == render("phone.invalid", "id")
+    assert not page.save_button.isEnabled()
+    assert "NIK" in page.summary.text()
+    # fixing the NIK clears its message
+    form.widgets["nik"].setFocus()
+    form.widgets["nik"].clear()
+    type_text(qtbot, form.widgets["nik"], NIK)
+    assert form.boxes["nik"].error_text == ""
+    # a foreign worker with an expired stay permit
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("tka"))
+    assert form.boxes["passport_no"].isVisible() and not form.boxes["nik"].isVisible()
+    form.widgets["kitas_expiry"].setFocus()
+    type_and_enter(qtbot, "01-01-2020", expect="kitas_expiry")
+    assert form.boxes["kitas_expiry"].error_text == render("kitas.expired", "id", date="2020-01-01")
+
+
+def test_typed_birth_date_differing_from_nik_is_a_warning_not_a_block(qtbot, store, officer,
+                                                                       make_window):
+    window, page = open_registration(make_window)
+    form = page.form
+    type_text(qtbot, form.widgets["nik"], NIK)
+    assert "Cikarang Utara" in form.nik_info.text()
+    type_text(qtbot, form.widgets["full_name"], "Siti Aminah")
+    form.widgets["birth_date"].selectAll()
+    type_text(qtbot, form.widgets["birth_date"], "06-12-1988")
+    form.consent.setChecked(True)
+    assert form.boxes["birth_date"].error_text == render("nik.birth_mismatch", "id",
+                                                         nik_date="1988-12-05")
+    assert page.save_button.isEnabled()
+
+
+def test_contribution_panel_shows_rupiah(qtbot, store, officer, make_window):
+    window, page = open_registration(make_window)
+    expected = bpu_contribution(1_000_000, with_jht=False, period=date.today(), sector="umum")
+    assert format_rupiah(expected.total) in page.contribution.total_text()
+    page.form.widgets["with_jht"].setChecked(True)
+    expected = bpu_contribution(1_000_000, with_jht=True, period=date.today(), sector="umum")
+    assert format_rupiah(expected.total) in page.contribution.total_text()
+    assert format_rupiah(expected.total).startswith("Rp") and "." in format_rupiah(expected.total)
+
+
+def test_half_typed_form_survives_a_crash(qtbot, store, officer, make_window, db_path):
+    window, page = open_registration(make_window, threaded=True)
+    type_text(qtbot, page.form.widgets["nik"], NIK)
+    type_text(qtbot, page.form.widgets["full_name"], "Nur'aini Hasanah")
+    page.form.widgets["segment"]  # noqa: B018 (the segment stays BPU)
+    checker = Store.open(db_path)  # another connection, as a restarted app would have
+    try:
+        qtbot.waitUntil(lambda: (checker.load_draft("registration") or {}).get("full_name")
+                        == "Nur'aini Hasanah", timeout=5000)
+    finally:
+        checker.close()
+    # the window goes away without saving (no closeEvent: a crash or a power cut)
+    window.executor.shutdown()
+    window.hide()  # hide() runs no closeEvent, so nothing is flushed on the way out
+    QApplication.processEvents()
+
+    again, page2 = open_registration(make_window, threaded=True)
+    qtbot.waitUntil(lambda: page2.form.widgets["full_name"].text() == "Nur'aini Hasanah", timeout=5000)
+    assert page2.form.widgets["nik"].text() == NIK
+    assert page2.form.widgets["birth_date"].text() == "05-12-1988"
+    assert page2.success.isVisible()  # the officer is told the form was restored

@@ -1,0 +1,218 @@
+"""Entry point of the officer's workstation: `main()`.
+
+Opens the database, fills demo data into an empty one (so the README's start
+command shows a working branch), installs the interface language, asks who is
+working on first start, and opens the main window.  The command line calls
+`ui.app.main(db_path=...)` when `bpjs-field` runs without a command; the GUI
+is imported only here, so command-line subcommands start without Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from bpjs_field.errors import KnownError
+from bpjs_field.paths import data_dir, default_db_path
+from bpjs_field.store import Store, views
+from ui import dialogs
+from ui.context import AppContext
+from ui.i18n import Translations
+from ui.main_window import MainWindow
+from ui.pages.setup import SetupDialog
+from ui.style import apply_style
+from ui.tasks import DbExecutor
+
+log = logging.getLogger(__name__)
+
+DEMO_PARTICIPANTS = 2000
+NO_DEMO_ENV = "BPJS_FIELD_NO_DEMO"
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def setup_logging() -> tuple[Path, Any]:
+    """A rotating log file in the data folder; Qt's own messages go there too."""
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bpjs-field.log"
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                       encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+
+    qt_log = logging.getLogger("qt")
+
+    def qt_message(kind: QtMsgType, _context: Any, message: str) -> None:
+        qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+    previous = qInstallMessageHandler(qt_message)
+    return path, previous
+
+
+def install_excepthook(log_file: Path) -> None:
+    """Unexpected errors: keep the log, tell the officer, keep the window alive."""
+
+    def hook(kind, value, trace) -> None:
+        logging.getLogger("crash").critical("unhandled exception", exc_info=(kind, value, trace))
+        if QApplication.instance() is not None:
+            dialogs.crash(QApplication.activeWindow(), str(log_file))
+
+    sys.excepthook = hook
+
+
+def warn_about_binding() -> None:
+    """PySide6 6.12.0 on Python < 3.12 drops a reference to None on every call of a
+    void Qt method (measured here: 2000 calls, refcount -1998), which ends the
+    process with "none_dealloc" after a few thousand calls.  6.11 is fine, and so
+    is Python 3.12+ (None is immortal there)."""
+    import PySide6
+    if PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12):
+        log.warning("PySide6 6.12.0 with Python %d.%d leaks None references and may crash; "
+                    "use PySide6 6.11 or Python 3.12+", *sys.version_info[:2])
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setOrganizationName("BPJS")
+    app.setApplicationName("bpjs-field")
+    app.setApplicationDisplayName("BPJS Field")
+    apply_style(app)
+    return app
+
+
+class Workstation:
+    """Everything one running app holds: store, executor, context, window."""
+
+    def __init__(self, store: Store, *, db_path: Path | None = None) -> None:
+        self.store = store
+        self.executor = DbExecutor(store)
+        self.translations = Translations()
+        self.ctx: AppContext | None = None
+        self.window: MainWindow | None = None
+        self.db_path = db_path
+
+    def fill_demo_if_empty(self) -> bool:
+        if os.environ.get(NO_DEMO_ENV):
+            return False
+        try:
+            from bpjs_field.demo import fill_demo
+        except ImportError:
+            return False
+
+        def fill(store: Store) -> bool:
+            if views.has_people(store):
+                return False
+            fill_demo(store, participants=DEMO_PARTICIPANTS)
+            return True
+
+        filled = self.executor.call(fill)
+        if filled:
+            log.info("empty database filled with demo data")
+        return filled
+
+    def start(self) -> bool:
+        """Language, officer (first-start setup) and the main window; False if setup was cancelled."""
+        lang = self.executor.call(views.language)
+        self.translations.install(lang)
+        officer = self.executor.call(views.current_officer)
+        if officer is None:
+            branches = self.executor.call(views.known_branches)
+            dialog = SetupDialog(self.executor, branches, lang)
+            if dialog.exec() != QDialog.Accepted:
+                return False
+            lang = dialog.chosen_language()
+            self.translations.install(lang)
+            officer = self.executor.call(views.current_officer)
+        active = self.executor.call(lambda s: s.events.active())
+        self.build_window(lang, officer, active)
+        return True
+
+    def build_window(self, lang: str, officer: dict[str, Any] | None,
+                     active: dict[str, Any] | None) -> MainWindow:
+        old = self.window
+        self.ctx = AppContext(self.executor, lang=lang, officer=officer, active_event=active,
+                              db_path=self.db_path)
+        self.ctx.language_changed.connect(self.change_language)
+        self.window = MainWindow(self.ctx, self.executor)
+        plug_in_extra_pages(self.window, self.ctx, self.executor)
+        if old is not None:
+            self.window.setGeometry(old.geometry())
+            old.close()
+            old.deleteLater()
+        self.window.show()
+        return self.window
+
+    def change_language(self, lang: str) -> None:
+        """Rebuild the window in the new language (drafts are in the database, nothing is lost)."""
+        assert self.ctx is not None
+        self.translations.install(lang)
+        officer, active = self.ctx.officer, self.ctx.active_event
+        page = self.window.current_page() if self.window else "home"
+        self.build_window(lang, officer, active)
+        self.window.show_page(page)
+
+    def close(self) -> None:
+        self.executor.shutdown()
+        self.store.close()
+
+
+# Pages of other packages (printing, sync), added by the application: each entry
+# is called as `entry(window, ctx, executor)` after the main window is built,
+# and typically calls `window.add_lazy_page(...)` (heavy imports such as
+# reportlab then wait until the officer first opens the page, keeping start-up
+# fast) and `window.add_status_widget(...)`.
+EXTRA_PAGES: list[Callable[[MainWindow, AppContext, DbExecutor], None]] = []
+
+
+def plug_in_extra_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) -> None:
+    for entry in EXTRA_PAGES:
+        try:
+            entry(window, ctx, executor)
+        except Exception:  # a broken optional page must not stop the officer's work
+            log.exception("extra page %s failed", getattr(entry, "__name__", entry))
+
+
+def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    log_file, previous_handler = setup_logging()
+    warn_about_binding()
+    previous_hook = sys.excepthook
+    app = create_application(argv)
+    install_excepthook(log_file)
+    path = Path(db_path) if db_path else default_db_path()
+    try:
+        store = Store.open(path)
+    except KnownError as exc:
+        QMessageBox.critical(None, "BPJS Field", exc.message("id"))
+        qInstallMessageHandler(previous_handler)
+        sys.excepthook = previous_hook
+        return 1
+    station = Workstation(store, db_path=path)
+    try:
+        station.fill_demo_if_empty()
+        if not station.start():
+            return 0
+        return app.exec()
+    finally:
+        if station.window is not None:
+            station.window.save_geometry()
+        station.close()
+        qInstallMessageHandler(previous_handler)
+        sys.excepthook = previous_hook
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The application context handed to every page through its constructor.
+
+It holds what pages share (language, current officer, active event, the
+database executor) and the announcements pages listen to, so no page reaches
+state through `self.window()` or a global.
+
+Signals:
+    data_changed(Changes): a save changed these kinds of data; pages refresh only their part.
+    active_event_changed(object): the active event (dict) or None.
+    officer_changed(object): the current officer (dict).
+    navigation_requested(str, object): a page asks to show another page, with a payload dict.
+    language_changed(str): the officer chose another interface language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ui.tasks import DbExecutor
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a save changed (Anki's OpChanges)."""
+
+    people: bool = False
+    registrations: bool = False
+    attendance: bool = False
+    events: bool = False
+    settings: bool = False
+    event_id: str | None = None
+
+
+class AppContext(QObject):
+    data_changed = Signal(object)
+    active_event_changed = Signal(object)
+    officer_changed = Signal(object)
+    navigation_requested = Signal(str, object)
+    language_changed = Signal(str)
+
+    def __init__(self, executor: DbExecutor, *, lang: str = "id",
+                 officer: dict[str, Any] | None = None,
+                 active_event: dict[str, Any] | None = None,
+                 db_path: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.executor = executor
+        self.lang = lang
+        self.officer = officer
+        self.active_event = active_event
+        self.db_path = db_path
+
+    def announce(self, changes: Changes) -> None:
+        self.data_changed.emit(changes)
+
+    def set_active_event(self, event: dict[str, Any] | None) -> None:
+        self.active_event = event
+        self.active_event_changed.emit(event)
+
+    def set_officer(self, officer: dict[str, Any]) -> None:
+        self.officer = officer
+        self.officer_changed.emit(officer)
+
+    def navigate(self, key: str, **payload: Any) -> None:
+        self.navigation_requested.emit(key, payload)
+
+    @property
+    def active_event_id(self) -> str | None:
+        return self.active_event["id"] if self.active_event else None

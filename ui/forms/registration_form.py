@@ -1,0 +1,497 @@
+"""The registration form's fields: building them, reading them into a
+`RegistrationInput`, showing errors next to them, and saving/restoring drafts.
+
+The segment decides which fields show: BPU asks occupation, sector, declared
+income (picked from the rate table's steps), JHT, payer and months paid ahead;
+PU, ASN and TKA ask employer, wage and risk class; TKA swaps the NIK for
+passport, nationality and KITAS/KITAP with its expiry.  Typing a NIK fills
+birth date, sex and kecamatan from it.
+
+Signals:
+    changed(): any field was edited by the officer or a restore.
+    nik_completed(str): a well-formed NIK was typed (the page checks for duplicates).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from bpjs_field.domain.contribution import (Contribution, bpu_contribution, bpu_income_choices,
+                                            pu_contribution)
+from bpjs_field.domain.formatting import format_date, format_rupiah
+from bpjs_field.domain.nik import looks_like_nik, parse_nik
+from bpjs_field.domain.regions import districts, villages
+from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from bpjs_field.domain.segments import PAYERS, SEGMENTS, label, occupations, sector_labels, sector_of
+from bpjs_field.errors import ValidationError
+from ui.forms.parsing import format_day, parse_amount, parse_day
+from ui.style import set_role
+from ui.widgets.fields import EnterMovesOn, FieldBox
+
+SEGMENT_ORDER = ("bpu", "pu", "asn", "tka")
+PERSON_FIELDS = ("nik", "full_name", "birth_date", "sex", "birth_place", "phone", "email",
+                 "address", "district_code", "village_code")
+TKA_FIELDS = ("passport_no", "nationality", "kitas_no", "kitas_expiry")
+BPU_FIELDS = ("occupation", "sector", "declared_income", "with_jht", "payer", "months_paid")
+WAGE_FIELDS = ("employer_name", "wage", "risk_class")
+TEXT_FIELDS = ("nik", "full_name", "birth_date", "birth_place", "phone", "email", "address",
+               "passport_no", "nationality", "kitas_no", "kitas_expiry", "employer_name", "wage")
+COMBO_FIELDS = ("segment", "sex", "district_code", "village_code", "occupation", "sector",
+                "declared_income", "payer", "risk_class")
+
+
+class RegistrationForm(QWidget):
+    changed = Signal()
+    nik_completed = Signal(str)
+
+    def __init__(self, lang: str = "id", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("registrationForm")
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.lang = lang
+        self.boxes: dict[str, FieldBox] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self.touched: set[str] = set()
+        self._autofill: dict[str, str] = {}
+        self._restoring = False
+        self._enter = EnterMovesOn(self)
+        self._build()
+        self._connect()
+        self.apply_segment(self.segment())
+
+    # -- building ------------------------------------------------------------------
+    def _line(self, key: str, placeholder: str = "", max_length: int = 120) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(key)
+        edit.setPlaceholderText(placeholder)
+        edit.setMaxLength(max_length)
+        return edit
+
+    def _combo(self, key: str, items: list[tuple[str, Any]]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(key)
+        for text, data in items:
+            combo.addItem(text, data)
+        return combo
+
+    def _add(self, grid: QGridLayout, key: str, text: str, widget: QWidget, row: int, col: int,
+             span: int = 1) -> None:
+        box = FieldBox(text, widget)
+        self.boxes[key] = box
+        self.widgets[key] = widget
+        grid.addWidget(box, row, col, 1, span, Qt.AlignTop)
+
+    def _section(self, text: str) -> QLabel:
+        title = QLabel(text)
+        set_role(title, "subtitle")
+        return title
+
+    def _build(self) -> None:
+        lang = self.lang
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 8, 0)
+        top = QGridLayout()
+        segment_items = [(label(SEGMENTS, code, lang), code) for code in SEGMENT_ORDER]
+        self._add(top, "segment", self.tr("Segment"), self._combo("segment", segment_items), 0, 0)
+        layout.addLayout(top)
+
+        layout.addWidget(self._section(self.tr("Identity")))
+        person = QGridLayout()
+        person.setHorizontalSpacing(16)
+        self._add(person, "nik", self.tr("NIK (16 digits, from the KTP)"),
+                  self._line("nik", "3216xxxxxxxxxxxx", 24), 0, 0)
+        self.nik_info = QLabel()
+        self.nik_info.setObjectName("nikInfo")
+        self.nik_info.setWordWrap(True)
+        set_role(self.nik_info, "hint")
+        self.nik_info.setVisible(False)
+        self.boxes["nik"].layout().addWidget(self.nik_info)
+        self._add(person, "passport_no", self.tr("Passport number"),
+                  self._line("passport_no", "E12345678", 20), 0, 0)
+        self._add(person, "nationality", self.tr("Nationality (country or code: CN, JP, KR)"),
+                  self._line("nationality", "CN", 60), 1, 0)
+        self._add(person, "kitas_no", self.tr("KITAS/KITAP number"),
+                  self._line("kitas_no", "2C11AB1234-A", 30), 1, 1)
+        self._add(person, "kitas_expiry", self.tr("KITAS/KITAP valid until (DD-MM-YYYY)"),
+                  self._line("kitas_expiry", "31-12-2027", 10), 2, 0)
+        self._add(person, "full_name", self.tr("Full name (as on the KTP)"),
+                  self._line("full_name", "", 100), 0, 1)
+        self._add(person, "birth_date", self.tr("Date of birth (DD-MM-YYYY)"),
+                  self._line("birth_date", "22-11-1988", 10), 3, 0)
+        sexes = [("", ""), (self.tr("Male"), "L"), (self.tr("Female"), "P")]
+        self._add(person, "sex", self.tr("Sex"), self._combo("sex", sexes), 3, 1)
+        self._add(person, "birth_place", self.tr("Place of birth"),
+                  self._line("birth_place", "", 60), 4, 0)
+        self._add(person, "phone", self.tr("Mobile number"),
+                  self._line("phone", "0812-3456-7890", 20), 4, 1)
+        self._add(person, "address", self.tr("Address (street, RT/RW)"),
+                  self._line("address", "", 300), 5, 0)
+        self._add(person, "email", self.tr("Email (optional)"), self._line("email", "", 254), 5, 1)
+        district_items = [("", None)] + [(f"{d.name} ({d.regency})", d.code) for d in districts()]
+        self._add(person, "district_code", self.tr("Kecamatan"),
+                  self._combo("district_code", district_items), 6, 0)
+        self._add(person, "village_code", self.tr("Village (desa/kelurahan)"),
+                  self._combo("village_code", [("", None)]), 6, 1)
+        layout.addLayout(person)
+
+        self.work_title = self._section(self.tr("Work and contribution"))
+        layout.addWidget(self.work_title)
+        work = QGridLayout()
+        work.setHorizontalSpacing(16)
+        occupation_items = [("", None)] + sorted(
+            ((v[1] if lang == "en" else v[0], k) for k, v in occupations().items()),
+            key=lambda item: item[0])
+        self._add(work, "occupation", self.tr("Occupation"),
+                  self._combo("occupation", occupation_items), 0, 0)
+        sector_items = [(v[1] if lang == "en" else v[0], k) for k, v in sector_labels().items()]
+        self._add(work, "sector", self.tr("Sector"), self._combo("sector", sector_items), 0, 1)
+        self._set("sector", "umum")
+        income_items = [(format_rupiah(v), v) for v in bpu_income_choices()]
+        self._add(work, "declared_income", self.tr("Declared monthly income"),
+                  self._combo("declared_income", income_items), 1, 0)
+        payer_items = [(label(PAYERS, code, lang), code) for code in PAYERS]
+        self._add(work, "payer", self.tr("Who pays"), self._combo("payer", payer_items), 1, 1)
+        months = QSpinBox()
+        months.setObjectName("months_paid")
+        months.setRange(1, 12)
+        months.setSuffix(self.tr(" month(s)"))
+        self._add(work, "months_paid", self.tr("Months paid ahead"), months, 2, 0)
+        jht = QCheckBox(self.tr("Add JHT (2% of income)"))
+        jht.setObjectName("with_jht")
+        self._add(work, "with_jht", self.tr("Optional program"), jht, 2, 1)
+        self._add(work, "employer_name", self.tr("Employer / agency"),
+                  self._line("employer_name", "", 120), 3, 0)
+        self._add(work, "wage", self.tr("Monthly wage (basic + fixed allowances)"),
+                  self._line("wage", "5.938.885", 16), 3, 1)
+        risks = [(self.tr("1 – very low (office, shop)"), 1), (self.tr("2 – low (farm, food)"), 2),
+                 (self.tr("3 – medium (textile, printing)"), 3),
+                 (self.tr("4 – high (construction, transport)"), 4),
+                 (self.tr("5 – very high (mining, logging)"), 5)]
+        self._add(work, "risk_class", self.tr("Work risk class (JKK)"),
+                  self._combo("risk_class", risks), 4, 0)
+        layout.addLayout(work)
+        layout.addStretch(1)
+
+        self.consent = QCheckBox(self.tr("Participant agrees to the privacy notice"))
+        self.consent.setObjectName("consent")
+        self.widgets["consent"] = self.consent
+        self.consent_error = QLabel()
+        self.consent_error.setWordWrap(True)
+        self.consent_error.setVisible(False)
+        set_role(self.consent_error, "error")
+        self.general_error = QLabel()
+        self.general_error.setWordWrap(True)
+        set_role(self.general_error, "error")
+        layout.addWidget(self.general_error)
+        self.general_error.setVisible(False)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        order = ["segment", "nik", "passport_no", "full_name", "nationality", "kitas_no",
+                 "kitas_expiry", "birth_date", "sex", "birth_place", "phone", "address", "email",
+                 "district_code", "village_code", "occupation", "sector", "declared_income",
+                 "payer", "months_paid", "with_jht", "employer_name", "wage", "risk_class"]
+        widgets = [self.widgets[k] for k in order]
+        for first, second in zip(widgets, widgets[1:]):
+            QWidget.setTabOrder(first, second)
+        for widget in widgets + [self.consent]:
+            widget.installEventFilter(self._enter)
+
+    def _connect(self) -> None:
+        for key, widget in self.widgets.items():
+            if isinstance(widget, QLineEdit):
+                widget.textEdited.connect(lambda _t, k=key: self._edited(k))
+                widget.editingFinished.connect(lambda k=key: self._touch(k))
+            elif isinstance(widget, QComboBox):
+                widget.activated.connect(lambda _i, k=key: self._edited(k))
+                widget.currentIndexChanged.connect(lambda _i: self._emit_changed())
+            elif isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(lambda _v, k=key: self._edited(k))
+            elif isinstance(widget, QCheckBox):
+                widget.toggled.connect(lambda _v, k=key: self._edited(k))
+        self.widgets["nik"].textChanged.connect(self._nik_changed)
+        self.widgets["segment"].currentIndexChanged.connect(
+            lambda _i: self.apply_segment(self.segment()))
+        self.widgets["district_code"].currentIndexChanged.connect(self._fill_villages)
+        self.widgets["occupation"].currentIndexChanged.connect(self._occupation_changed)
+
+    # -- reactions -----------------------------------------------------------------
+    def _touch(self, key: str) -> None:
+        if key not in self.touched:
+            self.touched.add(key)
+            self.changed.emit()
+
+    def _edited(self, key: str) -> None:
+        self.touched.add(key)
+        self._autofill.pop(key, None)
+        self._emit_changed()
+
+    def _emit_changed(self) -> None:
+        if not self._restoring:
+            self.changed.emit()
+
+    def _nik_changed(self, text: str) -> None:
+        if self.segment() == "tka" or not looks_like_nik(text):
+            self.nik_info.setText("")
+            self.nik_info.setVisible(False)
+            return
+        try:
+            info = parse_nik(text)
+        except ValidationError:
+            self.nik_info.setText("")
+            self.nik_info.setVisible(False)
+            return
+        sex = self.tr("male") if info.sex == "L" else self.tr("female")
+        place = ", ".join(p for p in (info.district_name, info.regency_name) if p)
+        self.nik_info.setText(self.tr("From the NIK: born {date}, {sex}{place}").format(
+            date=format_date(info.birth_date, self.lang), sex=sex,
+            place=f", {place}" if place else ""))
+        self.nik_info.setVisible(True)
+        self._autofill_value("birth_date", format_day(info.birth_date))
+        self._autofill_value("sex", info.sex)
+        if info.district_name:
+            self._autofill_value("district_code", info.district_code)
+        if not self._restoring:
+            self.nik_completed.emit(info.nik)
+
+    def refresh_nik(self) -> None:
+        """Read the NIK again (after a restore) so its facts and the duplicate check show."""
+        self._nik_changed(self.widgets["nik"].text())
+
+    def _autofill_value(self, key: str, value: str) -> None:
+        """Fill a field from the NIK unless the officer typed something else there."""
+        current = self._get(key)
+        if current in (None, "") or self._autofill.get(key) == current:
+            self._set(key, value)
+            self._autofill[key] = value
+
+    def _fill_villages(self) -> None:
+        combo: QComboBox = self.widgets["village_code"]
+        code = self.widgets["district_code"].currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("", None)
+        for village in villages(code) if code else []:
+            combo.addItem(village.name, village.code)
+        combo.blockSignals(False)
+
+    def _occupation_changed(self) -> None:
+        code = self.widgets["occupation"].currentData()
+        if code:
+            self._set("sector", sector_of(code))
+
+    def apply_segment(self, segment: str) -> None:
+        tka = segment == "tka"
+        bpu = segment == "bpu"
+        self.boxes["nik"].setVisible(not tka)
+        for key in TKA_FIELDS:
+            self.boxes[key].setVisible(tka)
+        for key in BPU_FIELDS:
+            self.boxes[key].setVisible(bpu)
+        for key in WAGE_FIELDS:
+            self.boxes[key].setVisible(not bpu)
+        employer = self.boxes["employer_name"].label
+        employer.setText(self.tr("Agency (instansi)") if segment == "asn" else self.tr("Employer"))
+        if segment != "bpu" and self._get("payer") == "mandiri":
+            self._set("payer", "pemberi_kerja")
+        if segment == "bpu" and self._get("payer") == "pemberi_kerja":
+            self._set("payer", "mandiri")
+
+    # -- values ----------------------------------------------------------------------
+    def segment(self) -> str:
+        return self.widgets["segment"].currentData()
+
+    def first_field(self) -> QWidget:
+        return self.widgets["passport_no" if self.segment() == "tka" else "nik"]
+
+    def _get(self, key: str) -> Any:
+        widget = self.widgets[key]
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        return widget.isChecked()
+
+    def _set(self, key: str, value: Any) -> None:
+        widget = self.widgets[key]
+        if isinstance(widget, QLineEdit):
+            widget.setText("" if value is None else str(value))
+        elif isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            widget.setCurrentIndex(max(index, 0))
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(int(value or 1))
+        else:
+            widget.setChecked(bool(value))
+
+    def values(self) -> dict[str, Any]:
+        """Everything typed, as JSON-friendly values (for the draft)."""
+        data = {key: self._get(key) for key in self.widgets}
+        data["touched"] = sorted(self.touched)
+        return data
+
+    def set_values(self, data: dict[str, Any]) -> None:
+        """Restore a draft; order matters (segment and kecamatan before what depends on them)."""
+        self._restoring = True
+        try:
+            for key in ("segment", "district_code"):
+                if key in data:
+                    self._set(key, data[key])
+            for key, value in data.items():
+                if key in self.widgets and key not in ("segment", "district_code"):
+                    self._set(key, value)
+            self.touched = set(data.get("touched", [])) & set(self.widgets)
+            self._autofill.clear()
+        finally:
+            self._restoring = False
+        self.changed.emit()
+
+    def is_empty(self) -> bool:
+        return not any(self._get(k) for k in TEXT_FIELDS)
+
+    def clear(self) -> None:
+        """Empty the form for the next person; the segment stays."""
+        segment = self.segment()
+        self._restoring = True
+        try:
+            for key, widget in self.widgets.items():
+                if key == "segment":
+                    continue
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(0)
+                elif key != "months_paid":
+                    self._set(key, None)
+            self._set("months_paid", 1)
+            self._set("sector", "umum")
+            self.touched.clear()
+            self._autofill.clear()
+            self.apply_segment(segment)
+        finally:
+            self._restoring = False
+        self.set_person_locked(False)
+        self.changed.emit()
+
+    def fill_from_person(self, person: dict[str, Any]) -> None:
+        """Show an existing person's data (the duplicate-NIK path)."""
+        self._restoring = True
+        try:
+            self._set("district_code", person.get("district_code"))
+            for key in ("full_name", "sex", "birth_place", "email", "address", "village_code"):
+                self._set(key, person.get(key))
+            self._set("birth_date", format_day(person.get("birth_date")))
+            phone = person.get("phone") or ""
+            self._set("phone", "0" + phone[3:] if phone.startswith("+62") else phone)
+        finally:
+            self._restoring = False
+        self.changed.emit()
+
+    def set_person_locked(self, locked: bool) -> None:
+        """Person fields read-only while registering someone already in the database."""
+        for key in PERSON_FIELDS:
+            if key == "nik":
+                continue
+            widget = self.widgets[key]
+            if isinstance(widget, QLineEdit):
+                widget.setReadOnly(locked)
+            else:
+                widget.setEnabled(not locked)
+
+    # -- into the core -------------------------------------------------------------
+    def to_input(self, *, consent_version: str | None, event_id: str | None,
+                 today: date | None = None) -> tuple[RegistrationInput | None, list[ValidationError]]:
+        """The form as a RegistrationInput, plus errors of text that could not be read."""
+        errors: list[ValidationError] = []
+
+        def read(fn, key):
+            try:
+                return fn(self._get(key), key)
+            except ValidationError as exc:
+                errors.append(exc)
+                return None
+
+        segment = self.segment()
+        tka = segment == "tka"
+        person = PersonInput(
+            full_name=self._get("full_name"),
+            nik=None if tka else self._get("nik"),
+            passport_no=self._get("passport_no") if tka else None,
+            nationality=self._get("nationality") if tka else None,
+            kitas_no=self._get("kitas_no") if tka else None,
+            kitas_expiry=read(parse_day, "kitas_expiry") if tka else None,
+            birth_date=read(parse_day, "birth_date"),
+            sex=self._get("sex") or None,
+            birth_place=self._get("birth_place"),
+            phone=self._get("phone"),
+            email=self._get("email"),
+            address=self._get("address"),
+            district_code=self._get("district_code"),
+            village_code=self._get("village_code"),
+        )
+        bpu = segment == "bpu"
+        form = RegistrationInput(
+            segment=segment, person=person, consent_given=self.consent.isChecked(),
+            consent_version=consent_version, event_id=event_id,
+            declared_income=self._get("declared_income") if bpu else None,
+            with_jht=bool(self._get("with_jht")) if bpu else False,
+            occupation=self._get("occupation") if bpu else None,
+            sector=self._get("sector") if bpu else None,
+            payer=self._get("payer") or "mandiri",
+            months_paid=self._get("months_paid") if bpu else 1,
+            wage=None if bpu else read(parse_amount, "wage"),
+            risk_class=None if bpu else self._get("risk_class"),
+            employer_name=None if bpu else self._get("employer_name"),
+            period=today,
+        )
+        return form, errors
+
+    def contribution(self, today: date | None = None) -> tuple[Contribution | None, int, str]:
+        """The contribution as typed so far, the months to pay now, and why there is none."""
+        period = today or date.today()
+        try:
+            if self.segment() == "bpu":
+                income = self._get("declared_income")
+                if income is None:
+                    return None, 1, ""
+                return (bpu_contribution(income, with_jht=bool(self._get("with_jht")),
+                                         period=period, sector=self._get("sector") or "umum",
+                                         payer=self._get("payer") or "mandiri"),
+                        int(self._get("months_paid")), "")
+            wage = parse_amount(self._get("wage"), "wage")
+            if wage is None:
+                return None, 1, ""
+            return pu_contribution(wage, risk_class=self._get("risk_class") or 1, period=period), 1, ""
+        except ValidationError as exc:
+            return None, 1, exc.message(self.lang)
+
+    # -- messages ----------------------------------------------------------------------
+    def show_messages(self, errors: dict[str, str], warnings: dict[str, str], *,
+                      show_all: bool = False) -> None:
+        """Errors next to fields the officer has touched (all of them when `show_all`)."""
+        for key, box in self.boxes.items():
+            visible = show_all or key in self.touched
+            if key in errors and visible:
+                box.show_error(errors[key])
+            elif key in warnings:
+                box.show_warning(warnings[key])
+            else:
+                box.show_error(None)
+        consent = errors.get("consent") if (show_all or "consent" in self.touched) else None
+        self.consent_error.setText(consent or "")
+        self.consent_error.setVisible(bool(consent))
+        others = [text for key, text in errors.items()
+                  if key not in self.boxes and key != "consent"]
+        self.general_error.setText("\n".join(others))
+        self.general_error.setVisible(bool(others))
+
+    def field_label(self, key: str) -> str:
+        if key == "consent":
+            return self.tr("Consent")
+        box = self.boxes.get(key)
+        return box.label.text() if box else key

@@ -1,0 +1,1 @@
+"""Qt item models: lazy people table, search results, events."""

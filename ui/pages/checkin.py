@@ -1,0 +1,328 @@
+"""Kehadiran: the door.  One large input that keeps the focus.
+
+A USB barcode scanner types the registration code and Enter; the answer shows
+at once in large type and colour: checked in (green), already checked in and
+when (amber), or unknown code (red).  Anything that is not a code is searched
+by name or NIK; a person not yet registered goes to registration and comes
+back checked in.  Ctrl+Z takes back the last check-in.
+
+Signals:
+    checked_in(object): a CheckInResult whose status is checked_in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QProgressBar, QPushButton, QTableView, QVBoxLayout,
+                               QWidget)
+
+from bpjs_field.domain.codes import normalize_code
+from bpjs_field.domain.formatting import format_time
+from bpjs_field.domain.nik import clean_nik, looks_like_nik
+from bpjs_field.domain.segments import SEGMENTS, label
+from bpjs_field.store import views
+from bpjs_field.store.attendance import ALREADY, CHECKED_IN
+from ui import dialogs
+from ui.context import AppContext, Changes
+from ui.models.search_model import SearchResultsModel
+from ui.style import AMBER, GREEN, RED, set_role
+from ui.tasks import DbExecutor
+
+SEARCH_LIMIT = 20
+
+
+class CheckInPage(QWidget):
+    checked_in = Signal(object)
+
+    def __init__(self, ctx: AppContext, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkInPage")
+        self.ctx = ctx
+        self.executor = executor
+        self.last_attendance_id: str | None = None
+        self._last_text = ""
+        self._search_generation = 0
+        self._build()
+        ctx.active_event_changed.connect(lambda _e: self.refresh_count())
+        ctx.data_changed.connect(self._data_changed)
+        self.refresh_count()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        top = QHBoxLayout()
+        title = QLabel(self.tr("Check-in"))
+        set_role(title, "title")
+        top.addWidget(title)
+        top.addStretch(1)
+        self.event_label = QLabel()
+        self.event_label.setObjectName("checkInEvent")
+        set_role(self.event_label, "subtitle")
+        top.addWidget(self.event_label)
+        layout.addLayout(top)
+
+        self.input = QLineEdit()
+        self.input.setObjectName("scanInput")
+        self.input.setPlaceholderText(self.tr("Scan the code, or type a name or NIK and press Enter"))
+        self.input.setStyleSheet("font-size: 26pt; padding: 8px;")
+        self.input.setMaxLength(120)
+        self.input.returnPressed.connect(self.submit)
+        layout.addWidget(self.input)
+
+        self.answer = QLabel()
+        self.answer.setObjectName("answer")
+        self.answer.setAlignment(Qt.AlignCenter)
+        self.answer.setWordWrap(True)
+        self.answer.setMinimumHeight(150)
+        self.answer.setTextFormat(Qt.RichText)
+        layout.addWidget(self.answer)
+        self.status = ""
+        self._paint("", "#ffffff", "")
+
+        counts = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("attendanceCount")
+        self.count_label.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        counts.addWidget(self.count_label)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("attendanceProgress")
+        counts.addWidget(self.progress, 1)
+        self.undo_button = QPushButton(self.tr("Undo last check-in (Ctrl+Z)"))
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setEnabled(False)
+        self.undo_button.setFocusPolicy(Qt.NoFocus)
+        self.undo_button.clicked.connect(self.undo_last)
+        counts.addWidget(self.undo_button)
+        layout.addLayout(counts)
+
+        self.results_title = QLabel(self.tr("Search results: Up/Down to choose, Enter to check in"))
+        set_role(self.results_title, "hint")
+        layout.addWidget(self.results_title)
+        self.results = SearchResultsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("checkInResults")
+        self.table.setModel(self.results)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setFocusPolicy(Qt.NoFocus)
+        self.table.doubleClicked.connect(self._check_in_row)
+        layout.addWidget(self.table, 3)
+        self.register_button = QPushButton(self.tr("Not registered yet? Register this person (F2)"))
+        self.register_button.setObjectName("registerFromCheckIn")
+        self.register_button.setFocusPolicy(Qt.NoFocus)
+        self.register_button.clicked.connect(self.go_register)
+        layout.addWidget(self.register_button)
+        layout.addStretch(1)
+        self._show_results(False)
+
+        register = QShortcut(QKeySequence("F2"), self)
+        register.setContext(Qt.WidgetWithChildrenShortcut)
+        register.activated.connect(self.go_register)
+        self.input.installEventFilter(self)
+
+    # -- focus stays in the input -----------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        QTimer.singleShot(0, self.keep_focus)
+
+    def keep_focus(self) -> None:
+        if self.isVisible():
+            self.input.setFocus(Qt.OtherFocusReason)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        """Up/Down in the input move through the search results; the input keeps the focus.
+        Ctrl+Z takes back the last check-in (the input's own undo is of no use here)."""
+        if obj is self.input and event.type() == event.Type.KeyPress and event.matches(QKeySequence.Undo):
+            self.undo_last()
+            return True
+        if obj is self.input and event.type() == event.Type.KeyPress and self.results.rowCount():
+            if event.key() in (Qt.Key_Down, Qt.Key_Up):
+                row = self.table.currentIndex().row()
+                row = max(0, min(self.results.rowCount() - 1,
+                                 row + (1 if event.key() == Qt.Key_Down else -1)))
+                self.table.selectRow(row)
+                return True
+        return super().eventFilter(obj, event)
+
+    # -- scanning ---------------------------------------------------------------------
+    def submit(self) -> None:
+        text = self.input.text().strip()
+        self.input.clear()
+        if not text:
+            index = self.table.currentIndex()
+            if index.isValid() and self.results.rowCount():
+                self._check_in_row(index)
+            return
+        event_id = self.ctx.active_event_id
+        if event_id is None:
+            self._paint(self.tr("Choose the active event first (page Events)."), RED, "no_event")
+            return
+        self._last_text = text
+        if normalize_code(text) is not None:
+            self.executor.run(lambda s: s.attendance.check_in_code(event_id, text),
+                              lambda result: self._answer(result, text), self._failed)
+            return
+        self._search(text)
+
+    def _answer(self, result, text: str = "") -> None:
+        lang = self.ctx.lang
+        self._show_results(False)
+        if result.status == CHECKED_IN or result.status == ALREADY:
+            person = result.person or {}
+            segment = ""
+            if result.registration:
+                segment = label(SEGMENTS, result.registration["segment"], lang)
+            name = person.get("full_name", "")
+            if result.status == CHECKED_IN:
+                self.last_attendance_id = result.attendance["id"]
+                self.undo_button.setEnabled(True)
+                headline = self.tr("CHECKED IN")
+                self._paint(f"<div style='font-size:30pt;font-weight:bold'>✔ {headline}</div>"
+                            f"<div style='font-size:24pt'>{_esc(name)}</div>"
+                            f"<div style='font-size:16pt'>{_esc(segment)}</div>", GREEN, CHECKED_IN)
+                self.ctx.announce(Changes(attendance=True, event_id=self.ctx.active_event_id))
+                self.checked_in.emit(result)
+            else:
+                at = datetime.fromisoformat(result.attendance["checked_in_at"])
+                headline = self.tr("ALREADY CHECKED IN")
+                when = self.tr("at {time}").format(time=format_time(at, lang))
+                self._paint(f"<div style='font-size:30pt;font-weight:bold'>{headline}</div>"
+                            f"<div style='font-size:24pt'>{_esc(name)}</div>"
+                            f"<div style='font-size:18pt'>{_esc(when)}</div>", AMBER, ALREADY)
+        else:
+            headline = self.tr("UNKNOWN CODE")
+            hint = self.tr("Search by name or NIK, or register the person.")
+            self._paint(f"<div style='font-size:30pt;font-weight:bold'>✖ {headline}</div>"
+                        f"<div style='font-size:20pt'>{_esc(text[:40])}</div>"
+                        f"<div style='font-size:14pt'>{_esc(hint)}</div>", RED, "unknown")
+        self.keep_focus()
+
+    def _paint(self, html: str, colour: str, status: str) -> None:
+        self.status = status
+        self.answer.setText(html)
+        text_colour = "#111111" if colour == "#ffffff" else "#ffffff"
+        self.answer.setStyleSheet(f"background: {colour}; color: {text_colour}; border-radius: 8px;")
+
+    def _failed(self, exc: BaseException) -> None:
+        dialogs.error(self, exc, self.ctx.lang)
+        self.keep_focus()
+
+    # -- search fallback ------------------------------------------------------------------
+    def _search(self, text: str) -> None:
+        self._search_generation += 1
+        generation = self._search_generation
+        self.executor.run(lambda s: s.search_index.search(text, SEARCH_LIMIT),
+                          lambda hits: self._found(generation, text, hits), self._failed)
+
+    def _found(self, generation: int, text: str, hits: list[dict[str, Any]]) -> None:
+        if generation != self._search_generation:
+            return
+        self.results.set_rows(hits)
+        self._show_results(True)
+        if hits:
+            self.table.selectRow(0)
+            self._paint(self.tr("{count} found for “{text}”. Choose the person and press Enter.")
+                        .format(count=len(hits), text=_esc(text[:40])), "#ffffff", "search")
+        else:
+            self._paint(self.tr("Nobody found for “{text}”. Press F2 to register this person.")
+                        .format(text=_esc(text[:40])), AMBER, "not_found")
+        self.keep_focus()
+
+    def _show_results(self, visible: bool) -> None:
+        self.table.setVisible(visible)
+        self.results_title.setVisible(visible and self.results.rowCount() > 0)
+        self.register_button.setVisible(visible)
+
+    def _check_in_row(self, index: QModelIndex) -> None:
+        row = self.results.row_at(index.row())
+        event_id = self.ctx.active_event_id
+        if row is None or event_id is None:
+            return
+        person_id = row["id"]
+
+        def work(store):
+            result = store.attendance.check_in(event_id, person_id, "search")
+            result.registration = views.registration_for_person(store, person_id)
+            return result
+
+        self.executor.run(work, self._answer, self._failed)
+
+    def go_register(self) -> None:
+        text = self._last_text
+        payload: dict[str, Any] = {"check_in": True, "return_to": "checkin"}
+        if looks_like_nik(text):
+            payload["nik"] = clean_nik(text)
+        elif text and normalize_code(text) is None:
+            payload["full_name"] = text
+        self.ctx.navigate("registration", **payload)
+
+    def prepare(self, payload: dict[str, Any]) -> None:
+        """Back from registration: show the new person as checked in."""
+        result = payload.get("registered")
+        if result is not None and result.checked_in:
+            from bpjs_field.store.attendance import CheckInResult
+            event_id = self.ctx.active_event_id
+            self.executor.run(
+                lambda s: s.attendance.get(event_id, result.person["id"]),
+                lambda att: self._answer(CheckInResult(CHECKED_IN, result.person, att,
+                                                       result.registration)))
+        elif payload.get("checked_in") is not None:
+            self._answer(payload["checked_in"])
+
+    # -- undo and counts ----------------------------------------------------------------
+    def undo_last(self) -> None:
+        attendance_id = self.last_attendance_id
+        if attendance_id is None:
+            return
+        self.last_attendance_id = None
+        self.undo_button.setEnabled(False)
+
+        def undone(ok: bool) -> None:
+            if ok:
+                text = self.tr("Last check-in taken back.")
+                self._paint(f"<div style='font-size:22pt'>{_esc(text)}</div>", "#ffffff", "undone")
+                self.ctx.announce(Changes(attendance=True, event_id=self.ctx.active_event_id))
+            self.keep_focus()
+
+        self.executor.run(lambda s: s.attendance.undo(attendance_id), undone, self._failed)
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.attendance or changes.events:
+            self.refresh_count()
+
+    def refresh_count(self) -> None:
+        event = self.ctx.active_event
+        if event is None:
+            self.event_label.setText(self.tr("No active event"))
+            self.count_label.setText("")
+            self.progress.setVisible(False)
+            return
+        self.event_label.setText(event["title"])
+        event_id = event["id"]
+        self.executor.run(lambda s: views.event_progress(s, event_id), self._show_count)
+
+    def _show_count(self, progress: dict[str, Any]) -> None:
+        if progress["event"]["id"] != self.ctx.active_event_id:
+            return
+        count, target = progress["attendance"], progress["target"]
+        if target:
+            self.count_label.setText(self.tr("Present: {count} of {target}").format(
+                count=count, target=target))
+            self.progress.setRange(0, target)
+            self.progress.setValue(min(count, target))
+            self.progress.setVisible(True)
+        else:
+            self.count_label.setText(self.tr("Present: {count}").format(count=count))
+            self.progress.setVisible(False)
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,227 @@
+"""Peserta: everybody in the database, searchable as you type.
+
+The table without a search is the lazy 300,000-row model; typing switches it
+to search results (name, NIK, phone or registration code).  Searches run on
+the database worker: a short debounce, never more than one in flight, and a
+result whose text is no longer in the box is thrown away.
+
+Signals:
+    search_finished(int): results for the current text are on screen (their count).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from bpjs_field.store import views
+from ui import dialogs
+from ui.context import AppContext, Changes
+from ui.models import columns
+from ui.models.people_model import PeopleTableModel
+from ui.models.search_model import SearchResultsModel
+from ui.pages.person_detail import PersonDetail
+from ui.pages.person_edit import PersonEditDialog
+from ui.style import set_role
+from ui.tasks import DbExecutor
+
+SEARCH_DELAY_MS = 5  # a scanner or fast typist is coalesced by the one-search-in-flight rule
+SEARCH_LIMIT = 100
+
+
+class PeoplePage(QWidget):
+    search_finished = Signal(int)
+
+    def __init__(self, ctx: AppContext, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("peoplePage")
+        self.ctx = ctx
+        self.executor = executor
+        self.people = PeopleTableModel(executor, self)
+        self.results = SearchResultsModel(self)
+        self._generation = 0
+        self._searching = False
+        self._pending = False
+        self._stale = True
+        self._detail_id: str | None = None
+        self._build()
+        self.people.loaded.connect(self._loaded)
+        self.people.dataChanged.connect(self._rows_arrived)
+        ctx.data_changed.connect(self._data_changed)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        top = QHBoxLayout()
+        title = QLabel(self.tr("Participants"))
+        set_role(title, "title")
+        top.addWidget(title)
+        self.count = QLabel()
+        self.count.setObjectName("peopleCount")
+        top.addWidget(self.count, 1, Qt.AlignRight)
+        layout.addLayout(top)
+        self.search = QLineEdit()
+        self.search.setObjectName("peopleSearch")
+        self.search.setPlaceholderText(self.tr("Search by name, NIK, mobile number or registration code"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setStyleSheet("font-size: 14pt;")
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(lambda: self.table.setFocus())
+        layout.addWidget(self.search)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+
+        splitter = QSplitter()
+        self.table = QTableView()
+        self.table.setObjectName("peopleTable")
+        self.table.setModel(self.people)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((columns.NAME, 200), (columns.IDENT, 170), (columns.PHONE, 150),
+                              (columns.DISTRICT, 130)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        splitter.addWidget(self.table)
+        self.detail = PersonDetail(self.ctx.lang)
+        self.detail.edit_requested.connect(self.edit_person)
+        self.detail.reveal_requested.connect(self.reveal_nik)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self._connect_selection()
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus,
+                  context=Qt.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_current,
+                  context=Qt.WidgetWithChildrenShortcut)
+
+    def _connect_selection(self) -> None:
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur.row()))
+
+    def _set_model(self, model) -> None:
+        if self.table.model() is not model:
+            self.table.setModel(model)
+            self._connect_selection()
+
+    # -- loading --------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+        QTimer.singleShot(0, self.search.setFocus)
+
+    def reload(self) -> None:
+        self._stale = False
+        self.people.reload()
+        if self.search.text().strip():
+            self.run_search()
+
+    def _loaded(self, count: int) -> None:
+        self.count.setText(self.tr("{count} participants").format(count=f"{count:,}".replace(",", ".")))
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.people or changes.registrations:
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True  # refresh when shown, not while the officer works elsewhere
+
+    # -- search ---------------------------------------------------------------------------
+    def run_search(self) -> None:
+        text = self.search.text().strip()
+        if not text:
+            self._generation += 1
+            self._set_model(self.people)
+            return
+        if self._searching:
+            self._pending = True  # one search at a time; the newest text runs next
+            return
+        self._generation += 1
+        generation = self._generation
+        self._searching = True
+        self.executor.run(lambda s: s.search_index.search(text, SEARCH_LIMIT),
+                          lambda hits: self._found(generation, text, hits), self._search_failed)
+
+    def _found(self, generation: int, text: str, hits: list[dict[str, Any]]) -> None:
+        self._searching = False
+        current = self.search.text().strip()
+        if generation == self._generation and text == current:
+            self.results.set_rows(hits)
+            self._set_model(self.results)
+            self.search_finished.emit(len(hits))
+        if self._pending:
+            self._pending = False
+            if current != text:
+                self.run_search()
+
+    def _search_failed(self, exc: BaseException) -> None:
+        self._searching = False
+        self._pending = False
+        dialogs.error(self, exc, self.ctx.lang)
+
+    # -- detail and editing -------------------------------------------------------------
+    def _row(self, row: int) -> dict[str, Any] | None:
+        model = self.table.model()
+        return model.row_at(row)
+
+    def _select(self, row: int) -> None:
+        data = self._row(row)
+        if data is None:
+            self.detail.clear()
+            return
+        self.show_person(data["id"])
+
+    def _rows_arrived(self, top_left, bottom_right) -> None:
+        """The current row was chosen before its block had arrived: show it now."""
+        if self.table.model() is not self.people:
+            return
+        row = self.table.currentIndex().row()
+        if top_left.row() <= row <= bottom_right.row():
+            data = self.people.row_at(row)
+            if data is not None and data["id"] != self._detail_id:
+                self.show_person(data["id"])
+
+    def show_person(self, person_id: str) -> None:
+        self._detail_id = person_id
+        self.executor.run(lambda s: views.person_detail(s, person_id), self._show_detail,
+                          lambda exc: dialogs.error(self, exc, self.ctx.lang))
+
+    def _show_detail(self, detail: dict[str, Any]) -> None:
+        if detail["person"]["id"] == self._detail_id:
+            self.detail.show_detail(detail)
+
+    def reveal_nik(self, person_id: str) -> None:
+        self.executor.run(lambda s: views.reveal_nik(s, person_id),
+                          lambda nik: self._revealed(person_id, nik))
+
+    def _revealed(self, person_id: str, nik: str | None) -> None:
+        if person_id == self._detail_id:
+            self.detail.show_full_ident(nik)
+
+    def edit_current(self) -> None:
+        if self.detail.person is not None:
+            self.edit_person(self.detail.person)
+
+    def edit_person(self, person: dict[str, Any]) -> None:
+        dialog = PersonEditDialog(person, self.executor, self.ctx.lang, self)
+        dialog.saved.connect(self._edited)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.edit_dialog = dialog
+
+    def _edited(self, person: dict[str, Any]) -> None:
+        self.ctx.announce(Changes(people=True))
+        self.show_person(person["id"])

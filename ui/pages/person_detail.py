@@ -1,0 +1,156 @@
+"""One person's detail: identity (NIK masked until asked), contact, registrations,
+attendance and the history of changes.
+
+Signals:
+    edit_requested(object): the officer wants to edit this person (the person dict).
+    reveal_requested(str): the officer asked to see the full NIK of this person id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout,
+                               QWidget)
+
+from bpjs_field.domain.codes import format_code
+from bpjs_field.domain.formatting import format_date, format_datetime, format_rupiah
+from bpjs_field.domain.phone import format_phone
+from bpjs_field.domain.regions import get_region
+from bpjs_field.domain.segments import SEGMENTS, label
+from ui.models.columns import ident_text
+from ui.style import set_role
+
+ACTIONS = ("person.create", "person.edit", "person.reveal_nik")
+
+
+def _esc(text: Any) -> str:
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PersonDetail(QWidget):
+    edit_requested = Signal(object)
+    reveal_requested = Signal(str)
+
+    def __init__(self, lang: str = "id", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("personDetail")
+        self.lang = lang
+        self.person: dict[str, Any] | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        self.name = QLabel(self.tr("Choose a person from the list"))
+        self.name.setObjectName("detailName")
+        self.name.setWordWrap(True)
+        set_role(self.name, "subtitle")
+        layout.addWidget(self.name)
+        ident_row = QHBoxLayout()
+        self.ident = QLabel()
+        self.ident.setObjectName("detailIdent")
+        self.ident.setStyleSheet("font-size: 13pt;")
+        ident_row.addWidget(self.ident, 1)
+        self.reveal_button = QPushButton(self.tr("Show full NIK"))
+        self.reveal_button.setObjectName("revealNik")
+        self.reveal_button.clicked.connect(self._reveal)
+        ident_row.addWidget(self.reveal_button)
+        self.edit_button = QPushButton(self.tr("Edit (Ctrl+E)"))
+        self.edit_button.setObjectName("editPerson")
+        self.edit_button.clicked.connect(lambda: self.person and self.edit_requested.emit(self.person))
+        ident_row.addWidget(self.edit_button)
+        layout.addLayout(ident_row)
+        self.body = QTextBrowser()
+        self.body.setObjectName("detailBody")
+        layout.addWidget(self.body, 1)
+        self._enable(False)
+
+    def _enable(self, on: bool) -> None:
+        self.reveal_button.setEnabled(on)
+        self.edit_button.setEnabled(on)
+
+    def clear(self) -> None:
+        self.person = None
+        self.name.setText(self.tr("Choose a person from the list"))
+        self.ident.setText("")
+        self.body.clear()
+        self._enable(False)
+
+    def _reveal(self) -> None:
+        if self.person:
+            self.reveal_requested.emit(self.person["id"])
+
+    def show_full_ident(self, nik: str | None) -> None:
+        if nik:
+            self.ident.setText(nik)
+            self.reveal_button.setEnabled(False)
+
+    def show_detail(self, detail: dict[str, Any]) -> None:
+        person = detail["person"]
+        self.person = person
+        lang = self.lang
+        self.name.setText(person["full_name"])
+        self.ident.setText(ident_text(person))
+        self._enable(True)
+        self.reveal_button.setVisible(bool(person.get("nik") or person.get("passport_no")))
+        region = get_region(person["district_code"]) if person.get("district_code") else None
+        sex = {"L": self.tr("Male"), "P": self.tr("Female")}.get(person.get("sex") or "", "")
+        facts = [
+            (self.tr("Date of birth"),
+             format_date(datetime.fromisoformat(person["birth_date"]).date(), lang)
+             if person.get("birth_date") else ""),
+            (self.tr("Sex"), sex),
+            (self.tr("Mobile"), format_phone(person["phone"]) if person.get("phone") else ""),
+            (self.tr("Email"), person.get("email") or ""),
+            (self.tr("Address"), person.get("address") or ""),
+            (self.tr("Kecamatan"), f"{region.name}, {region.regency}" if region else ""),
+            (self.tr("Consent"), self.tr("version {version}, {when}").format(
+                version=person.get("consent_version") or "-",
+                when=_when(person.get("consent_at"), lang)) if person.get("consent_at") else ""),
+        ]
+        html = ["<table cellspacing='3'>"]
+        html += [f"<tr><td><b>{_esc(k)}</b></td><td>{_esc(v)}</td></tr>" for k, v in facts if v]
+        html.append("</table>")
+        none = _esc(self.tr("None"))
+        html.append("<h3>{}</h3>".format(_esc(self.tr("Registrations"))))
+        if detail["registrations"]:
+            html.append("<ul>")
+            for reg in detail["registrations"]:
+                html.append("<li><b>{code}</b> · {segment} · {amount}/{month} · {when}{event}</li>".format(
+                    code=format_code(reg["code"]), segment=_esc(label(SEGMENTS, reg["segment"], lang)),
+                    amount=format_rupiah(reg["monthly_total"]), month=_esc(self.tr("month")),
+                    when=_esc(_when(reg["created_at"], lang)),
+                    event=f" · {_esc(reg['event_title'])}" if reg.get("event_title") else ""))
+            html.append("</ul>")
+        else:
+            html.append(f"<p>{none}</p>")
+        html.append("<h3>{}</h3>".format(_esc(self.tr("Attendance"))))
+        if detail["attendance"]:
+            html.append("<ul>")
+            for att in detail["attendance"]:
+                html.append(f"<li>{_esc(att['title'])} · {_esc(_when(att['checked_in_at'], lang))}</li>")
+            html.append("</ul>")
+        else:
+            html.append(f"<p>{none}</p>")
+        html.append("<h3>{}</h3><ul>".format(_esc(self.tr("History"))))
+        names = {"person.create": self.tr("created"), "person.edit": self.tr("edited"),
+                 "person.reveal_nik": self.tr("full NIK shown")}
+        for entry in detail["history"]:
+            what = names.get(entry["action"], entry["action"])
+            fields = entry["details"].get("fields")
+            if fields:
+                what += ": " + ", ".join(fields)
+            who = entry.get("officer_name") or ""
+            html.append(f"<li>{_esc(_when(entry['at'], lang))} · {_esc(what)}"
+                        f"{' · ' + _esc(who) if who else ''}</li>")
+        html.append("</ul>")
+        self.body.setHtml("".join(html))
+
+
+def _when(text: str | None, lang: str) -> str:
+    if not text:
+        return ""
+    try:
+        return format_datetime(datetime.fromisoformat(text), lang)
+    except ValueError:
+        return text

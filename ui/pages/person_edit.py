@@ -1,0 +1,146 @@
+"""Editing a person's details, with the same validation as registration.
+
+The identity (NIK, passport) is not editable here; a supervisor corrects it.
+The store validates, writes the change log and an audit entry naming the
+changed fields (never their values).
+
+Signals:
+    saved(object): the updated person dict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from bpjs_field.domain.regions import districts
+from bpjs_field.domain.registration import field_errors
+from bpjs_field.errors import ValidationError, ValidationErrors
+from ui import dialogs
+from ui.forms.parsing import format_day, parse_day
+from ui.tasks import DbExecutor
+from ui.widgets.fields import EnterMovesOn, FieldBox
+
+TEXTS = ("full_name", "birth_place", "phone", "email", "address")
+
+
+class PersonEditDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(self, person: dict[str, Any], executor: DbExecutor, lang: str = "id",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("personEditDialog")
+        self.setWindowTitle(self.tr("Edit participant"))
+        self.person = person
+        self.executor = executor
+        self.lang = lang
+        self.boxes: dict[str, FieldBox] = {}
+        self.widgets: dict[str, QWidget] = {}
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        layout.addLayout(grid)
+        labels = {"full_name": self.tr("Full name (as on the KTP)"),
+                  "birth_date": self.tr("Date of birth (DD-MM-YYYY)"), "sex": self.tr("Sex"),
+                  "birth_place": self.tr("Place of birth"), "phone": self.tr("Mobile number"),
+                  "email": self.tr("Email (optional)"), "address": self.tr("Address (street, RT/RW)"),
+                  "district_code": self.tr("Kecamatan")}
+        for i, key in enumerate(labels):
+            if key == "sex":
+                widget = QComboBox()
+                for text, data in (("", None), (self.tr("Male"), "L"), (self.tr("Female"), "P")):
+                    widget.addItem(text, data)
+                widget.setCurrentIndex(max(0, widget.findData(person.get("sex"))))
+            elif key == "district_code":
+                widget = QComboBox()
+                widget.addItem("", None)
+                for d in districts():
+                    widget.addItem(f"{d.name} ({d.regency})", d.code)
+                widget.setCurrentIndex(max(0, widget.findData(person.get("district_code"))))
+            else:
+                widget = QLineEdit()
+                value = person.get(key) or ""
+                if key == "birth_date":
+                    value = format_day(value)
+                elif key == "phone" and value.startswith("+62"):
+                    value = "0" + value[3:]
+                widget.setText(value)
+            widget.setObjectName(f"edit_{key}")
+            widget.installEventFilter(EnterMovesOn(self))
+            box = FieldBox(labels[key], widget)
+            self.boxes[key] = box
+            self.widgets[key] = widget
+            grid.addWidget(box, i // 2, i % 2)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
+        self.save_button.setObjectName("editSave")
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        for keys in ("Ctrl+S", "Ctrl+Return"):
+            QShortcut(QKeySequence(keys), self, activated=self.save,
+                      context=Qt.WidgetWithChildrenShortcut)
+        self.resize(760, 420)
+
+    def changes(self) -> tuple[dict[str, Any], list[ValidationError]]:
+        errors: list[ValidationError] = []
+        out: dict[str, Any] = {}
+        for key, widget in self.widgets.items():
+            if isinstance(widget, QComboBox):
+                value = widget.currentData()
+            else:
+                value = widget.text().strip() or None
+            if key == "birth_date":
+                try:
+                    day = parse_day(value or "", key)
+                    value = day.isoformat() if day else None
+                except ValidationError as exc:
+                    errors.append(exc)
+                    continue
+            current = self.person.get(key)
+            if key == "phone" and value and current and current.startswith("+62") \
+                    and value == "0" + current[3:]:
+                continue
+            if value != current:
+                out[key] = value
+        return out, errors
+
+    def save(self) -> None:
+        changes, errors = self.changes()
+        for box in self.boxes.values():
+            box.show_error(None)
+        if errors:
+            self._show_errors(ValidationErrors(errors))
+            return
+        if not changes:
+            self.accept()
+            return
+        person_id = self.person["id"]
+        self.save_button.setEnabled(False)
+        self.executor.run(lambda s: s.people.update(person_id, changes), self._saved, self._failed)
+
+    def _saved(self, person: dict[str, Any]) -> None:
+        self.save_button.setEnabled(True)
+        self.saved.emit(person)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, (ValidationErrors, ValidationError)):
+            self._show_errors(exc)
+        else:
+            dialogs.error(self, exc, self.lang)
+
+    def _show_errors(self, exc: ValidationErrors | ValidationError) -> None:
+        for key, text in field_errors(exc, self.lang).items():
+            if key in self.boxes:
+                self.boxes[key].show_error(text)

@@ -1,0 +1,100 @@
+"""Pengaturan: interface language, the officer working on this laptop, and
+facts about the database (where it is, how much it holds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from bpjs_field.__about__ import __version__
+from bpjs_field.store import views
+from ui import dialogs
+from ui.context import AppContext, Changes
+from ui.pages.setup import SetupDialog
+from ui.style import set_role
+from ui.tasks import DbExecutor
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsPage")
+        self.ctx = ctx
+        self.executor = executor
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        title = QLabel(self.tr("Settings"))
+        set_role(title, "title")
+        layout.addWidget(title)
+        form = QFormLayout()
+        self.language = QComboBox()
+        self.language.setObjectName("languageChoice")
+        self.language.addItem("Bahasa Indonesia", "id")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(ctx.lang)))
+        self.language.activated.connect(self._language_chosen)
+        form.addRow(self.tr("Language"), self.language)
+        officer_row = QHBoxLayout()
+        self.officer = QLabel()
+        self.officer.setObjectName("officerInfo")
+        officer_row.addWidget(self.officer, 1)
+        switch = QPushButton(self.tr("Change officer"))
+        switch.setObjectName("changeOfficer")
+        switch.clicked.connect(self.change_officer)
+        officer_row.addWidget(switch)
+        form.addRow(self.tr("Officer"), officer_row)
+        self.database = QLabel(str(ctx.db_path or ""))
+        self.database.setWordWrap(True)
+        form.addRow(self.tr("Database file"), self.database)
+        self.stats = QLabel()
+        self.stats.setObjectName("databaseStats")
+        form.addRow(self.tr("Contents"), self.stats)
+        form.addRow(self.tr("Version"), QLabel(__version__))
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self._show_officer(ctx.officer)
+        ctx.officer_changed.connect(self._show_officer)
+        ctx.data_changed.connect(lambda _c: self.isVisible() and self.refresh())
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.executor.run(lambda s: s.stats(), self._show_stats)
+
+    def _show_stats(self, stats: dict[str, Any]) -> None:
+        self.stats.setText(self.tr("{people} participants, {registrations} registrations, "
+                                   "{attendance} check-ins, {events} events").format(**stats))
+
+    def _show_officer(self, officer: dict[str, Any] | None) -> None:
+        if officer:
+            self.officer.setText(f"{officer['full_name']} ({officer['employee_no']}) · {officer['branch']}")
+        else:
+            self.officer.setText("")
+
+    def _language_chosen(self) -> None:
+        lang = self.language.currentData()
+        if lang == self.ctx.lang:
+            return
+        self.executor.run(lambda s: s.set_setting(views.LANGUAGE, lang),
+                          lambda _r: self.ctx.language_changed.emit(lang),
+                          lambda exc: dialogs.error(self, exc, self.ctx.lang))
+
+    def change_officer(self) -> None:
+        def open_dialog(branches: list[str]) -> None:
+            dialog = SetupDialog(self.executor, branches, self.ctx.lang, self)
+            dialog.completed.connect(lambda officer: self._officer_set(officer, dialog.chosen_language()))
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+            self.setup_dialog = dialog
+
+        self.executor.run(views.known_branches, open_dialog)
+
+    def _officer_set(self, officer: dict[str, Any], lang: str) -> None:
+        self.ctx.set_officer(officer)
+        self.ctx.announce(Changes(settings=True))
+        if lang != self.ctx.lang:
+            self.ctx.language_changed.emit(lang)

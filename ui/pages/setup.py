@@ -1,0 +1,98 @@
+"""First start: who is working on this laptop (branch, officer name and
+employee number) and in which language.  Stored in the database (officers
+table and settings); afterwards the app opens straight to work.
+
+Signals:
+    completed(object): the officer dict, once stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+                               QWidget)
+
+from bpjs_field.domain.registration import field_errors
+from bpjs_field.errors import ValidationError, ValidationErrors
+from bpjs_field.store import views
+from ui import dialogs
+from ui.style import set_role
+from ui.tasks import DbExecutor
+from ui.widgets.fields import EnterMovesOn, FieldBox
+
+
+class SetupDialog(QDialog):
+    completed = Signal(object)
+
+    def __init__(self, executor: DbExecutor, branches: list[str], lang: str = "id",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setupDialog")
+        self.setWindowTitle(self.tr("Welcome to BPJS Field"))
+        self.executor = executor
+        self.lang = lang
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Set up this laptop"))
+        set_role(title, "title")
+        layout.addWidget(title)
+        intro = QLabel(self.tr("Enter your branch and your name once. Registrations and check-ins "
+                               "you make are recorded under your name."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        enter = EnterMovesOn(self)
+        self.branch = QComboBox()
+        self.branch.setEditable(True)
+        self.branch.addItems(branches)
+        self.name = QLineEdit()
+        self.employee_no = QLineEdit()
+        self.employee_no.setPlaceholderText("KC-0421")
+        self.language = QComboBox()
+        self.language.addItem("Bahasa Indonesia", "id")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(lang)))
+        self.boxes: dict[str, FieldBox] = {}
+        for key, text, widget in (("branch", self.tr("Branch office"), self.branch),
+                                  ("full_name", self.tr("Your full name"), self.name),
+                                  ("employee_no", self.tr("Employee number"), self.employee_no),
+                                  ("language", self.tr("Language"), self.language)):
+            widget.setObjectName(f"setup_{key}")
+            widget.installEventFilter(enter)
+            self.boxes[key] = FieldBox(text, widget)
+            layout.addWidget(self.boxes[key])
+        self.start_button = QPushButton(self.tr("Start working"))
+        self.start_button.setObjectName("setupStart")
+        self.start_button.setProperty("primary", True)
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.submit)
+        layout.addWidget(self.start_button)
+        self.resize(520, 420)
+        self.name.setFocus()
+
+    def submit(self) -> None:
+        for box in self.boxes.values():
+            box.show_error(None)
+        values: dict[str, Any] = {"full_name": self.name.text(),
+                                  "employee_no": self.employee_no.text(),
+                                  "branch": self.branch.currentText(),
+                                  "language": self.language.currentData()}
+        self.start_button.setEnabled(False)
+        self.executor.run(lambda s: views.setup_officer(s, **values), self._done, self._failed)
+
+    def _done(self, officer: dict[str, Any]) -> None:
+        self.start_button.setEnabled(True)
+        self.completed.emit(officer)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.start_button.setEnabled(True)
+        if isinstance(exc, (ValidationErrors, ValidationError)):
+            for key, text in field_errors(exc, self.lang).items():
+                if key in self.boxes:
+                    self.boxes[key].show_error(text)
+            return
+        dialogs.error(self, exc, self.lang)
+
+    def chosen_language(self) -> str:
+        return self.language.currentData()

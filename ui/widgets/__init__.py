@@ -1,0 +1,1 @@
+"""Small reusable widgets: labelled fields with their error line, the contribution panel."""
