@@ -1,0 +1,96 @@
+"""Printing subcommands for `bpjs-field`: receipt, brochure, attendance-sheet, event-summary.
+
+`add_commands(sub)` registers them on the main parser's subparsers; each
+handler gets the laptop Store through `args.open_store()` (provided by the
+main command line) and writes a PDF.  A receipt written to a file is logged
+like a print, because that file is what gets printed and handed out; the next
+one of the same registration is marked SALINAN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bpjs_field.printing import documents
+from bpjs_field.printing.brochure_content import KINDS, LANGS
+
+FILE_PRINTER = "file"
+
+
+def _write(path: str, job: documents.PrintJob) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(job.pdf)
+    # Only the file name goes to the terminal: it carries no personal data.
+    print(f"{job.title}: {target}", file=sys.stderr)
+
+
+def _store(args: argparse.Namespace):
+    """The laptop's Store from the main command line, which also owns closing it."""
+    return args.open_store()
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    store = _store(args)
+    job = documents.receipt_job_by_code(store, args.code, args.format)
+    _write(args.out, job)
+    documents.log_job(store, job, printer=FILE_PRINTER)
+    return 0
+
+
+def cmd_brochure(args: argparse.Namespace) -> int:
+    store = _store(args)
+    stamp = None
+    if args.event or args.contact:
+        event = store.events.find(args.event) if args.event else None
+        stamp = documents.stamp_for(store, event["id"] if event else None, args.contact)
+    job = documents.brochure_job(args.kind, args.lang, stamp=stamp)
+    _write(args.out, job)
+    documents.log_job(store, job, copies=args.copies, printer=FILE_PRINTER)
+    return 0
+
+
+def cmd_attendance(args: argparse.Namespace) -> int:
+    store = _store(args)
+    job = documents.attendance_job(store, args.event)
+    _write(args.out, job)
+    documents.log_job(store, job, printer=FILE_PRINTER)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    store = _store(args)
+    job = documents.summary_job(store, args.event)
+    _write(args.out, job)
+    documents.log_job(store, job, printer=FILE_PRINTER)
+    return 0
+
+
+def add_commands(sub) -> None:
+    """Register the printing subcommands on an argparse subparsers object."""
+    p = sub.add_parser("receipt", help="tanda terima pendaftaran sebagai PDF (receipt as PDF)")
+    p.add_argument("code", help="kode pendaftaran, mis. 27PS-0001-C")
+    p.add_argument("--format", choices=documents.RECEIPT_FORMATS, default="a4")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_receipt)
+
+    p = sub.add_parser("brochure", help="brosur program (tri-fold A4) sebagai PDF")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--lang", choices=LANGS, default="id")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--event", help="cap nama dan tanggal acara (id atau awalan id)")
+    p.add_argument("--contact", help="kontak petugas yang dicetak di sampul belakang")
+    p.add_argument("--copies", type=int, default=1, help="jumlah yang akan dicetak (untuk log)")
+    p.set_defaults(handler=cmd_brochure)
+
+    p = sub.add_parser("attendance-sheet", help="daftar hadir acara sebagai PDF")
+    p.add_argument("event", help="id acara atau awalan id yang unik")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_attendance)
+
+    p = sub.add_parser("event-summary", help="ringkasan acara sebagai PDF")
+    p.add_argument("event", help="id acara atau awalan id yang unik")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_summary)

@@ -1,0 +1,294 @@
+"""The print page: pick a document, preview it, choose printer, copies and paper, print.
+
+Documents: a registration receipt (A4, A5 or 80 mm roll), a program brochure
+(one or a batch of many copies), an event's attendance list or summary.  PDFs
+are made on the database worker (`DbExecutor`), never on the GUI thread; the
+preview is a `QPdfView`; printing is a `PrintRun` driven by a timer, with a
+progress bar and a cancel button.  A finished print is written to the print
+log (with the printer's name and the number of copies) through the executor.
+
+Signals:
+    printed(dict): the print-log row of a finished print.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
+                               QWidget)
+
+from bpjs_field.printing import documents
+from bpjs_field.printing.brochure_content import KINDS
+from ui.printing.service import PrintRun, default_printer_name, load_pdf, printer_names
+from ui.tasks import DbExecutor
+
+log = logging.getLogger(__name__)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    return text
+
+
+DOCS = (("receipt", QT_TRANSLATE_NOOP("PrintPage", "Registration receipt")),
+        ("brochure", QT_TRANSLATE_NOOP("PrintPage", "Program brochure")),
+        ("attendance", QT_TRANSLATE_NOOP("PrintPage", "Event attendance list")),
+        ("summary", QT_TRANSLATE_NOOP("PrintPage", "Event summary")))
+RECEIPT_FORMATS = (("a4", "A4"), ("a5", "A5"), ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")))
+PAPERS = (("document", QT_TRANSLATE_NOOP("PrintPage", "As the document")), ("a4", "A4"), ("a5", "A5"),
+          ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")))
+LANGS = (("id", "Bahasa Indonesia"), ("en", "English"))
+
+
+def _combo(items) -> QComboBox:
+    box = QComboBox()
+    for key, text in items:
+        box.addItem(QCoreApplication.translate("PrintPage", text), key)
+    return box
+
+
+class PrintPage(QWidget):
+    printed = Signal(dict)
+
+    def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.executor = executor
+        self.job: documents.PrintJob | None = None
+        self.registration_id: str | None = None
+        self.run: PrintRun | None = None
+        self.doc = None
+        self.lang = "en" if QLocale().language() == QLocale.Language.English else "id"
+        self._build()
+        self.refresh_printers()
+        self.refresh_events()
+
+    # -- layout ------------------------------------------------------------------
+    def _build(self) -> None:
+        self.doc_kind = _combo(DOCS)
+        self.code = QLineEdit(placeholderText=self.tr("Registration code, e.g. 27PS-0001-C"))
+        self.receipt_format = _combo(RECEIPT_FORMATS)
+        self.brochure_kind = _combo((k, k.upper()) for k in KINDS)
+        self.brochure_lang = _combo(LANGS)
+        self.stamp = QCheckBox(self.tr("Stamp the active event and officer"))
+        self.event_box = QComboBox()
+        self.printer = QComboBox()
+        self.copies = QSpinBox(minimum=1, maximum=1000, value=1)
+        self.paper = _combo(PAPERS)
+        self.preview_button = QPushButton(self.tr("&Preview"))
+        self.print_button = QPushButton(self.tr("P&rint"))
+        self.cancel_button = QPushButton(self.tr("&Cancel"))
+        self.progress = QProgressBar()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.view = QPdfView()
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+
+        receipt = QWidget()
+        form = QFormLayout(receipt)
+        form.addRow(self.tr("Co&de"), self.code)
+        form.addRow(self.tr("&Format"), self.receipt_format)
+        brochure = QWidget()
+        form = QFormLayout(brochure)
+        form.addRow(self.tr("Pro&gram"), self.brochure_kind)
+        form.addRow(self.tr("&Language"), self.brochure_lang)
+        form.addRow("", self.stamp)
+        event = QWidget()
+        QFormLayout(event).addRow(self.tr("&Event"), self.event_box)
+        self.params = QStackedWidget()
+        for widget in (receipt, brochure, event, QWidget()):
+            self.params.addWidget(widget)
+
+        left = QVBoxLayout()
+        top = QFormLayout()
+        top.addRow(self.tr("Doc&ument"), self.doc_kind)
+        left.addLayout(top)
+        left.addWidget(self.params)
+        printing = QFormLayout()
+        printing.addRow(self.tr("Pri&nter"), self.printer)
+        printing.addRow(self.tr("Cop&ies"), self.copies)
+        printing.addRow(self.tr("Pa&per"), self.paper)
+        left.addLayout(printing)
+        buttons = QHBoxLayout()
+        for button in (self.preview_button, self.print_button, self.cancel_button):
+            buttons.addWidget(button)
+        left.addLayout(buttons)
+        left.addWidget(self.progress)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        side = QWidget()
+        side.setLayout(left)
+        side.setMaximumWidth(380)
+        layout = QHBoxLayout(self)
+        layout.addWidget(side)
+        layout.addWidget(self.view, 1)
+
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.print_button.setEnabled(False)
+        self.doc_kind.currentIndexChanged.connect(self._kind_changed)
+        self.preview_button.clicked.connect(self.preview)
+        self.code.returnPressed.connect(self.preview)
+        self.print_button.clicked.connect(self.print_current)
+        self.cancel_button.clicked.connect(self.cancel)
+        for box in (self.receipt_format, self.brochure_kind, self.brochure_lang, self.event_box):
+            box.currentIndexChanged.connect(self._params_changed)
+        self.stamp.toggled.connect(self._params_changed)
+        self.code.textEdited.connect(self._params_changed)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_current)
+
+    def _kind_changed(self, index: int) -> None:
+        kind = self.doc_kind.itemData(index)
+        self.params.setCurrentIndex({"receipt": 0, "brochure": 1, "attendance": 2, "summary": 2}[kind])
+        self._params_changed()
+
+    def _params_changed(self, *_args) -> None:
+        # What is on screen no longer matches the choices: preview again before printing.
+        self.job = None
+        self.print_button.setEnabled(False)
+
+    # -- data ------------------------------------------------------------------------
+    def refresh_printers(self) -> None:
+        self.printer.clear()
+        names = printer_names()
+        for name in names:
+            self.printer.addItem(name, name)
+        default = default_printer_name()
+        if default in names:
+            self.printer.setCurrentIndex(names.index(default))
+        if not names:
+            self.printer.addItem(self.tr("(no printer)"), None)
+
+    def refresh_events(self) -> None:
+        def done(rows):
+            self.event_box.clear()
+            for row in rows:
+                self.event_box.addItem(row["title"], row["id"])
+        self.executor.run(lambda store: store.events.list(), done, self._failed)
+
+    def select_printer(self, name: str) -> None:
+        index = self.printer.findData(name)
+        if index >= 0:
+            self.printer.setCurrentIndex(index)
+
+    # -- preview -----------------------------------------------------------------------
+    def show_receipt(self, registration_id: str, fmt: str | None = None) -> None:
+        """Preview the receipt of a registration (after saving, or a reprint from a
+        person's detail); printing it logs a print, the next is marked SALINAN."""
+        self.doc_kind.setCurrentIndex(0)
+        if fmt:
+            self.receipt_format.setCurrentIndex(self.receipt_format.findData(fmt))
+        self.registration_id = registration_id
+        fmt = self.receipt_format.currentData()
+
+        def make(store):
+            job = documents.receipt_job(store, registration_id, fmt)
+            code = store.registrations.get(registration_id)["code"]
+            return job, code
+
+        def done(result):
+            job, code = result
+            self.code.setText(code)
+            self._show(job)
+        self.executor.run(make, done, self._failed)
+
+    def preview(self) -> None:
+        kind = self.doc_kind.currentData()
+        if kind == "receipt":
+            code, fmt = self.code.text(), self.receipt_format.currentData()
+
+            def make(store):
+                return documents.receipt_job_by_code(store, code, fmt)
+        elif kind == "brochure":
+            brochure, lang, stamped = (self.brochure_kind.currentData(),
+                                       self.brochure_lang.currentData(), self.stamp.isChecked())
+
+            def make(store):
+                stamp = None
+                if stamped:
+                    active = store.events.active()
+                    stamp = documents.stamp_for(store, active["id"] if active else None)
+                return documents.brochure_job(brochure, lang, stamp=stamp)
+        else:
+            event_id = self.event_box.currentData()
+            if not event_id:
+                self.status.setText(self.tr("No event yet; create an event first."))
+                return
+            maker = documents.attendance_job if kind == "attendance" else documents.summary_job
+
+            def make(store):
+                return maker(store, event_id)
+        self.status.setText(self.tr("Preparing the document…"))
+        self.executor.run(make, self._show, self._failed)
+
+    def _show(self, job: documents.PrintJob) -> None:
+        old = self.doc
+        self.doc = load_pdf(job.pdf, self)
+        self.view.setDocument(self.doc)
+        if old is not None:
+            old.deleteLater()
+        self.job = job
+        if job.document.startswith("receipt."):
+            self.registration_id = job.subject_id
+        self.print_button.setEnabled(True)
+        copy = " (SALINAN)" if job.is_reprint else ""  # printed word, not translated
+        self.status.setText(self.tr("%1%2: %n page(s).", "", self.doc.pageCount())
+                            .replace("%1", job.title).replace("%2", copy))
+
+    def _failed(self, exc: BaseException) -> None:
+        message = (exc.message(self.lang) if hasattr(exc, "message")
+                   else self.tr("The document could not be made."))
+        if not hasattr(exc, "message"):
+            log.error("print document failed", exc_info=exc)
+        self.status.setText(message)
+
+    # -- printing ------------------------------------------------------------------------
+    def print_current(self, output_file: str | None = None) -> PrintRun | None:
+        """Print the previewed document; returns the running PrintRun (tests wait on it)."""
+        if self.job is None or (self.run is not None and self.run.running):
+            return None
+        job, copies = self.job, self.copies.value()
+        run = PrintRun(job.pdf, self.printer.currentData(), copies=copies, title=job.title,
+                       paper=self.paper.currentData(), output_file=output_file or None, parent=self)
+        self.run = run
+        self.progress.setRange(0, run.total)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.print_button.setEnabled(False)
+        run.progress.connect(lambda done, total: self.progress.setValue(done))
+        run.finished.connect(lambda ok, message: self._print_done(run, job, copies, ok, message))
+        self.status.setText(self.tr("Printing…"))
+        run.start()
+        return run
+
+    def cancel(self) -> None:
+        if self.run is not None:
+            self.run.cancel()
+
+    def _print_done(self, run: PrintRun, job: documents.PrintJob, copies: int, ok: bool,
+                    message: str) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.status.setText(message)
+        if not ok:
+            self.print_button.setEnabled(True)
+            return
+        printer = run.printer_name
+
+        def log_it(store):
+            return documents.log_job(store, job, copies=copies, printer=printer)[0]
+
+        def logged(row):
+            self.printed.emit(row)
+            if job.document.startswith("receipt.") and job.subject_id:
+                # The next print of this receipt must say SALINAN: make it again.
+                self.show_receipt(job.subject_id)
+            else:
+                self.print_button.setEnabled(True)
+        self.executor.run(log_it, logged, self._failed)
