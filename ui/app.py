@@ -174,7 +174,13 @@ class Workstation:
 # and typically calls `window.add_lazy_page(...)` (heavy imports such as
 # reportlab then wait until the officer first opens the page, keeping start-up
 # fast) and `window.add_status_widget(...)`.
-EXTRA_PAGES: list[Callable[[MainWindow, AppContext, DbExecutor], None]] = []
+def _extra_pages() -> list[Callable[[MainWindow, AppContext, DbExecutor], None]]:
+    from ui import extensions
+    return [getattr(extensions, name) for name in ("add_print_page", "add_sync_pages")
+            if hasattr(extensions, name)]
+
+
+EXTRA_PAGES: list[Callable[[MainWindow, AppContext, DbExecutor], None]] = _extra_pages()
 
 
 def plug_in_extra_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) -> None:

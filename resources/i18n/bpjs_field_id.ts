@@ -235,6 +235,13 @@
     </message>
 </context>
 <context>
+    <name>Extensions</name>
+    <message>
+        <source>Print</source>
+        <translation>Cetak</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>Active event</source>
@@ -383,6 +390,10 @@
     <message>
         <source>Edit (Ctrl+E)</source>
         <translation>Ubah (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Reprint receipt (Ctrl+R)</source>
+        <translation>Cetak ulang tanda terima (Ctrl+R)</translation>
     </message>
     <message>
         <source>Male</source>

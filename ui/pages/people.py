@@ -98,6 +98,8 @@ class PeoplePage(QWidget):
         self.detail = PersonDetail(self.ctx.lang)
         self.detail.edit_requested.connect(self.edit_person)
         self.detail.reveal_requested.connect(self.reveal_nik)
+        self.detail.reprint_requested.connect(
+            lambda registration_id: self.ctx.navigate("print", registration_id=registration_id))
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -106,6 +108,8 @@ class PeoplePage(QWidget):
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus,
                   context=Qt.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_current,
+                  context=Qt.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.detail._reprint,
                   context=Qt.WidgetWithChildrenShortcut)
 
     def _connect_selection(self) -> None:

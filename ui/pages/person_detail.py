@@ -33,6 +33,7 @@ def _esc(text: Any) -> str:
 class PersonDetail(QWidget):
     edit_requested = Signal(object)
     reveal_requested = Signal(str)
+    reprint_requested = Signal(str)  # registration id of the newest registration
 
     def __init__(self, lang: str = "id", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +60,11 @@ class PersonDetail(QWidget):
         self.edit_button.setObjectName("editPerson")
         self.edit_button.clicked.connect(lambda: self.person and self.edit_requested.emit(self.person))
         ident_row.addWidget(self.edit_button)
+        self.reprint_button = QPushButton(self.tr("Reprint receipt (Ctrl+R)"))
+        self.reprint_button.setObjectName("reprintReceipt")
+        self.reprint_button.clicked.connect(self._reprint)
+        ident_row.addWidget(self.reprint_button)
+        self.registration_ids: list[str] = []
         layout.addLayout(ident_row)
         self.body = QTextBrowser()
         self.body.setObjectName("detailBody")
@@ -68,6 +74,11 @@ class PersonDetail(QWidget):
     def _enable(self, on: bool) -> None:
         self.reveal_button.setEnabled(on)
         self.edit_button.setEnabled(on)
+        self.reprint_button.setEnabled(on and bool(getattr(self, "registration_ids", None)))
+
+    def _reprint(self) -> None:
+        if self.person and self.registration_ids:
+            self.reprint_requested.emit(self.registration_ids[-1])
 
     def clear(self) -> None:
         self.person = None
@@ -88,6 +99,7 @@ class PersonDetail(QWidget):
     def show_detail(self, detail: dict[str, Any]) -> None:
         person = detail["person"]
         self.person = person
+        self.registration_ids = [reg["id"] for reg in detail["registrations"] if reg.get("id")]
         lang = self.lang
         self.name.setText(person["full_name"])
         self.ident.setText(ident_text(person))

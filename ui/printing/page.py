@@ -177,6 +177,11 @@ class PrintPage(QWidget):
             self.printer.setCurrentIndex(index)
 
     # -- preview -----------------------------------------------------------------------
+    def prepare(self, payload: dict) -> None:
+        """Called by the main window when another page opens this one (e.g. a reprint)."""
+        if payload.get("registration_id"):
+            self.show_receipt(payload["registration_id"])
+
     def show_receipt(self, registration_id: str, fmt: str | None = None) -> None:
         """Preview the receipt of a registration (after saving, or a reprint from a
         person's detail); printing it logs a print, the next is marked SALINAN."""
