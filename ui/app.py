@@ -10,7 +10,6 @@ is imported only here, so command-line subcommands start without Qt.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Callable
@@ -20,8 +19,9 @@ from typing import Any
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from bpjs_field import log as bpjs_log
 from bpjs_field.errors import KnownError
-from bpjs_field.paths import data_dir, default_db_path
+from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
 from ui import dialogs
 from ui.context import AppContext
@@ -41,17 +41,8 @@ _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.
 
 
 def setup_logging() -> tuple[Path, Any]:
-    """A rotating log file in the data folder; Qt's own messages go there too."""
-    folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "bpjs-field.log"
-    root = logging.getLogger()
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
-                                                       encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    """The core's rotating, redacting log file; Qt's own messages go there too."""
+    path = bpjs_log.setup_logging()
 
     qt_log = logging.getLogger("qt")
 
