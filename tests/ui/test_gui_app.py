@@ -119,7 +119,7 @@ def test_main_opens_an_empty_database_with_demo_data(tmp_path):
         assert check.events.active() is not None
     finally:
         check.close()
-    assert (tmp_path / "data" / "logs" / "bpjs-field.log").exists()
+    assert (tmp_path / "data" / "logs" / "bpjs_field.log").exists()
 
 
 def test_pages_from_other_packages_plug_in(qtbot, store, officer, make_window):
