@@ -16,9 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from bpjs_field import backup
 from bpjs_field import log as bpjs_log
 from bpjs_field.errors import KnownError
 from bpjs_field.paths import default_db_path
@@ -137,6 +138,7 @@ class Workstation:
         self.ctx = AppContext(self.executor, lang=lang, officer=officer, active_event=active,
                               db_path=self.db_path)
         self.ctx.language_changed.connect(self.change_language)
+        self.ctx.restore_requested.connect(self.restore)
         self.window = MainWindow(self.ctx, self.executor)
         plug_in_extra_pages(self.window, self.ctx, self.executor)
         if old is not None:
@@ -155,7 +157,42 @@ class Workstation:
         self.build_window(lang, officer, active)
         self.window.show_page(page)
 
-    def close(self) -> None:
+    def start_backups(self) -> None:
+        """A backup when the newest is more than a day old, checked now and every hour."""
+        def due() -> None:
+            self.executor.run(backup.backup_if_due, None,
+                              lambda exc: log.warning("daily backup failed: %s", type(exc).__name__))
+
+        due()
+        self.backup_timer = QTimer()
+        self.backup_timer.setInterval(60 * 60 * 1000)
+        self.backup_timer.timeout.connect(due)
+        self.backup_timer.start()
+
+    def restore(self, path: str) -> None:
+        """Close the database, restore the chosen backup (current one kept aside), reopen."""
+        assert self.ctx is not None and self.db_path is not None
+        lang, page = self.ctx.lang, self.window.current_page() if self.window else "home"
+        self.executor.shutdown()
+        self.store.close()
+        try:
+            aside = backup.restore_backup(self.db_path, Path(path))
+            log.info("restored a backup; previous database kept as %s", aside.name)
+        except KnownError as exc:
+            QMessageBox.critical(self.window, "BPJS Field", exc.message(lang))
+        self.store = Store.open(self.db_path)
+        self.executor = DbExecutor(self.store)
+        officer = self.executor.call(views.current_officer)
+        active = self.executor.call(lambda s: s.events.active())
+        self.build_window(lang, officer, active)
+        self.window.show_page(page)
+
+    def close(self, *, final_backup: bool = True) -> None:
+        if final_backup:
+            try:
+                self.executor.call(lambda s: backup.create_backup(s, "close"))
+            except Exception as exc:  # closing must go on; the daily backup will catch up
+                log.warning("backup on close failed: %s", type(exc).__name__)
         self.executor.shutdown()
         self.store.close()
 
@@ -202,6 +239,7 @@ def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
         station.fill_demo_if_empty()
         if not station.start():
             return 0
+        station.start_backups()
         return app.exec()
     finally:
         if station.window is not None:

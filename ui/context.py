@@ -10,6 +10,7 @@ Signals:
     officer_changed(object): the current officer (dict).
     navigation_requested(str, object): a page asks to show another page, with a payload dict.
     language_changed(str): the officer chose another interface language.
+    restore_requested(str): the officer confirmed restoring this backup file.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class AppContext(QObject):
     officer_changed = Signal(object)
     navigation_requested = Signal(str, object)
     language_changed = Signal(str)
+    restore_requested = Signal(str)  # a backup file the officer chose to restore
 
     def __init__(self, executor: DbExecutor, *, lang: str = "id",
                  officer: dict[str, Any] | None = None,

@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="id_ID">
 <context>
+    <name>BackupBox</name>
+    <message>
+        <source>Backups</source>
+        <translation>Cadangan</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Buat cadangan sekarang</translation>
+    </message>
+    <message>
+        <source>Backups kept</source>
+        <translation>Jumlah cadangan disimpan</translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation>Pulihkan…</translation>
+    </message>
+    <message>
+        <source>Latest backup: {when}</source>
+        <translation>Cadangan terakhir: {when}</translation>
+    </message>
+    <message>
+        <source>No backup yet.</source>
+        <translation>Belum ada cadangan.</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>Pulihkan cadangan</translation>
+    </message>
+    <message>
+        <source>Replace the database with the backup of {when}? The current database is kept aside first, so nothing is deleted.</source>
+        <translation>Ganti basis data dengan cadangan {when}? Basis data sekarang disimpan terpisah lebih dulu, jadi tidak ada yang terhapus.</translation>
+    </message>
+</context>
+<context>
     <name>CheckInPage</name>
     <message>
         <source>Check-in</source>

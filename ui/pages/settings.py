@@ -12,6 +12,7 @@ from bpjs_field.__about__ import __version__
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.pages.backups import BackupBox
 from ui.pages.setup import SetupDialog
 from ui.style import set_role
 from ui.tasks import DbExecutor
@@ -53,6 +54,9 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Contents"), self.stats)
         form.addRow(self.tr("Version"), QLabel(__version__))
         layout.addLayout(form)
+        self.backups = BackupBox(executor, ctx.lang)
+        self.backups.restore_requested.connect(ctx.restore_requested)
+        layout.addWidget(self.backups)
         layout.addStretch(1)
         self._show_officer(ctx.officer)
         ctx.officer_changed.connect(self._show_officer)
@@ -64,6 +68,7 @@ class SettingsPage(QWidget):
 
     def refresh(self) -> None:
         self.executor.run(lambda s: s.stats(), self._show_stats)
+        self.backups.refresh()
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         self.stats.setText(self.tr("{people} participants, {registrations} registrations, "

@@ -1,0 +1,49 @@
+"""Backups from Pengaturan: make one, restore one (current database kept aside), one on closing."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from bpjs_field import backup
+from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from bpjs_field.store import Store, views
+from ui import app as app_module
+
+
+def register(store, name, nik):
+    return store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name=name, nik=nik), consent_given=True,
+        consent_version="2026-01", declared_income=1_000_000))
+
+
+def test_backup_restore_and_backup_on_close(qtbot, db_path):
+    store = Store.open(db_path)
+    officer = views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
+                                  branch="Kantor Cabang Bekasi Cikarang")
+    register(store, "Siti Aminah", "3216094508900001")
+    station = app_module.Workstation(store, db_path=db_path)
+    try:
+        assert station.start()
+        qtbot.addWidget(station.window)
+        station.window.show_page("settings")
+        box = station.window.findChild(QWidget, "backupBox")
+        qtbot.waitUntil(lambda: box.latest.text() != "")
+        box.make_button.click()
+        qtbot.waitUntil(lambda: box.choice.count() == 1, timeout=5000)
+        register(station.store, "Bambang Wibowo", "3216091203850002")  # after the backup
+        box.confirm_restore()
+        box.confirm_box.button(QMessageBox.Yes).click()
+        qtbot.waitUntil(lambda: station.store is not store, timeout=5000)
+        qtbot.addWidget(station.window)
+        assert station.executor.call(lambda s: s.scalar("SELECT count(*) FROM people")) == 1
+        assert station.ctx.officer["id"] == officer["id"]
+        aside = list(db_path.parent.glob(f"{db_path.stem}.before-restore-*"))
+        assert len(aside) == 1
+        assert sqlite3.connect(aside[0]).execute("SELECT count(*) FROM people").fetchone()[0] == 2
+    finally:
+        station.translations.install("en")
+        station.close()
+    reasons = [b.reason for b in backup.list_backups(db_path)]
+    assert reasons[0] == "close" and "manual" in reasons
