@@ -1,0 +1,185 @@
+"""Officer accounts and enrolled laptops on the branch server.
+
+Passwords are hashed with argon2 (argon2-cffi).  A laptop enrolled with an
+officer's credentials gets a random device token; only its SHA-256 is stored
+(the token has 256 bits of entropy, so a slow hash adds nothing, and the
+"nothing to sync" round trip stays a few milliseconds).  A revoked device is
+refused on every request.  Each account is also published to laptops as an
+`officer` row, so receipts and reports name officers on every laptop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from bpjs_field.domain.codes import ALPHABET, new_device_tag
+from bpjs_field.errors import KnownError
+from bpjs_field.server.db import ServerDatabase, Tx
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 8
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class AuthError(Exception):
+    """Refused credentials or device; `code` is sent to the laptop."""
+
+    def __init__(self, code: str, status: int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+
+
+def _officer_doc(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "employee_no": row["employee_no"], "full_name": row["full_name"],
+            "branch": row["branch"], "role": row["role"], "active": int(row["active"]),
+            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
+def publish_officer(tx: Tx, row: dict[str, Any]) -> None:
+    """Write the account as an `officer` doc with a new revision (pulled by laptops)."""
+    rev = tx.lock_revisions() + 1
+    data = json.dumps(_officer_doc(row), ensure_ascii=False, sort_keys=True)
+    ident = f"emp:{row['employee_no']}"
+    # A laptop may have pushed an officer row with this employee number first:
+    # the account takes over that identity and the laptop's row becomes an alias.
+    other = tx.one("SELECT id FROM docs WHERE entity = 'officer' AND ident = ? AND id <> ?",
+                   (ident, row["id"]))
+    if other:
+        tx.execute("UPDATE docs SET ident = NULL, merged_into = ?, rev = ?, data = ? "
+                   "WHERE entity = 'officer' AND id = ?",
+                   (row["id"], rev, json.dumps({"id": other[0], "merged_into": row["id"]}), other[0]))
+        rev += 1
+    if tx.one("SELECT 1 FROM docs WHERE entity = 'officer' AND id = ?", (row["id"],)):
+        tx.execute("UPDATE docs SET rev = ?, data = ?, ident = ?, deleted = 0 "
+                   "WHERE entity = 'officer' AND id = ?", (rev, data, ident, row["id"]))
+    else:
+        tx.execute("INSERT INTO docs(entity, id, rev, ident, data) VALUES ('officer', ?, ?, ?, ?)",
+                   (row["id"], rev, ident, data))
+    tx.store_revision(rev)
+
+
+def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch: str,
+                role: str, password: str) -> dict[str, Any]:
+    employee_no, full_name, branch = employee_no.strip(), " ".join(full_name.split()), branch.strip()
+    if not employee_no or not full_name or not branch or len(employee_no) > 30:
+        raise KnownError("server.officer_fields")
+    if role not in ("officer", "supervisor"):
+        raise KnownError("server.officer_fields")
+    if len(password) < MIN_PASSWORD:
+        raise KnownError("server.password_short", minimum=MIN_PASSWORD)
+    now = utc_now()
+    row = {"id": str(uuid.uuid4()), "employee_no": employee_no, "full_name": full_name,
+           "branch": branch, "role": role, "active": 1, "created_at": now, "updated_at": now}
+    with db.write() as tx:
+        if tx.one("SELECT 1 FROM accounts WHERE employee_no = ?", (employee_no,)):
+            raise KnownError("server.officer_exists", employee_no=employee_no)
+        tx.execute("INSERT INTO accounts(id, employee_no, full_name, branch, role, password_hash, "
+                   "active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                   (row["id"], employee_no, full_name, branch, role, _hasher.hash(password), now, now))
+        publish_officer(tx, row)
+    return row
+
+
+def set_password(db: ServerDatabase, employee_no: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise KnownError("server.password_short", minimum=MIN_PASSWORD)
+    with db.write() as tx:
+        done = tx.execute("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE employee_no = ?",
+                          (_hasher.hash(password), utc_now(), employee_no))
+        if done.rowcount == 0:
+            raise KnownError("server.officer_unknown", employee_no=employee_no)
+
+
+def list_officers(db: ServerDatabase) -> list[dict[str, Any]]:
+    with db.read() as tx:
+        return tx.dicts("SELECT id, employee_no, full_name, branch, role, active, created_at "
+                        "FROM accounts ORDER BY employee_no")
+
+
+def list_devices(db: ServerDatabase) -> list[dict[str, Any]]:
+    with db.read() as tx:
+        return tx.dicts("SELECT d.id, d.device_tag, d.name, a.employee_no, d.enrolled_at, "
+                        "d.last_seen_at, d.revoked_at FROM devices d LEFT JOIN accounts a "
+                        "ON a.id = d.officer_id ORDER BY d.enrolled_at")
+
+
+def revoke_device(db: ServerDatabase, device_id: str) -> bool:
+    with db.write() as tx:
+        done = tx.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                          (utc_now(), device_id))
+        return done.rowcount > 0
+
+
+def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: str,
+           device_tag: str, device_name: str) -> tuple[str, str, dict[str, Any]]:
+    """Check the officer's password and (re-)enrol the laptop: (token, device tag, officer)."""
+    with db.read() as tx:
+        account = tx.dicts("SELECT * FROM accounts WHERE employee_no = ?", (employee_no,))
+    try:
+        if not account:
+            _hasher.hash(password)  # same work as a wrong password: no account probing by timing
+            raise AuthError("auth.bad_credentials", 401)
+        _hasher.verify(account[0]["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        raise AuthError("auth.bad_credentials", 401) from None
+    officer = account[0]
+    if not officer["active"]:
+        raise AuthError("auth.officer_inactive", 403)
+    token = secrets.token_urlsafe(32)
+    with db.write() as tx:
+        existing = tx.dicts("SELECT * FROM devices WHERE id = ?", (device_id,))
+        if existing and existing[0]["revoked_at"]:
+            raise AuthError("auth.device_revoked", 403)
+        # Two laptops that drew the same tag would mint the same registration codes.
+        taken = {r[0] for r in tx.rows("SELECT device_tag FROM devices WHERE id <> ?", (device_id,))}
+        tag = device_tag
+        if existing:
+            tag = existing[0]["device_tag"]
+        while tag in taken or any(ch not in ALPHABET for ch in tag):
+            tag = new_device_tag()
+        now = utc_now()
+        if existing:
+            tx.execute("UPDATE devices SET token_hash = ?, officer_id = ?, name = ?, enrolled_at = ? "
+                       "WHERE id = ?", (token_hash(token), officer["id"], device_name, now, device_id))
+        else:
+            tx.execute("INSERT INTO devices(id, device_tag, name, officer_id, token_hash, enrolled_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       (device_id, tag, device_name, officer["id"], token_hash(token), now))
+    return token, tag, _officer_doc(officer)
+
+
+def authenticate(db: ServerDatabase, authorization: str | None) -> dict[str, Any]:
+    """The device behind a `Bearer` token, or AuthError."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise AuthError("auth.missing", 401)
+    token = authorization[len("Bearer "):].strip()
+    if not 20 <= len(token) <= 200:
+        raise AuthError("auth.unknown_device", 401)
+    with db.read() as tx:
+        rows = tx.dicts("SELECT d.id, d.device_tag, d.revoked_at, d.officer_id, a.role, a.active "
+                        "FROM devices d JOIN accounts a ON a.id = d.officer_id "
+                        "WHERE d.token_hash = ?", (token_hash(token),))
+    if not rows:
+        raise AuthError("auth.unknown_device", 401)
+    device = rows[0]
+    if device["revoked_at"]:
+        raise AuthError("auth.device_revoked", 403)
+    if not device["active"]:
+        raise AuthError("auth.officer_inactive", 403)
+    return device

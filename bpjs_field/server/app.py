@@ -1,0 +1,217 @@
+"""The branch server: a FastAPI application over `ServerDatabase`.
+
+Endpoints (all under /v1, described in bpjs_field/sync/PROTOCOL.md and in
+the OpenAPI document at /openapi.json):
+  GET  /v1/health     liveness, database kind, server time
+  POST /v1/enroll     officer credentials -> device token
+  POST /v1/push       a batch of a laptop's changes, applied exactly once
+  GET  /v1/pull       rows changed since a cursor, paged
+  GET  /v1/digest     counts and a content hash (consistency check)
+  GET  /v1/conflicts  losing values of concurrent edits (supervisors)
+
+Every response carries the server's time in `X-Server-Time`.  Errors are
+`{"error": {"code": …, "message": …}}`; a malformed or oversized request is
+refused before anything is written.  The process holds no state besides its
+connection pool, so several processes can serve one PostgreSQL database.
+"""
+
+
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from bpjs_field.__about__ import __version__
+from bpjs_field.server import accounts
+from bpjs_field.server.accounts import AuthError, utc_now
+from bpjs_field.server.db import ServerDatabase, default_database_url
+from bpjs_field.server.pull import conflicts, pull_page, server_digest, server_hlc
+from bpjs_field.server.push import PushApplier
+from bpjs_field.server.schema import migrate, server_id
+from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
+                                      MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
+                                      EnrollRequest, EnrollResponse, ErrorResponse, Health,
+                                      PullResponse, PushRequest, PushResponse)
+
+log = logging.getLogger(__name__)
+DB_ENV = "BPJS_FIELD_SERVER_DB"
+# Test-only: seconds to wait inside a push transaction before committing, so a
+# test can kill the server in the middle of a push.  Never set in production.
+FAULT_SLOW_PUSH_ENV = "BPJS_FIELD_TEST_SLOW_PUSH"
+
+MESSAGES = {
+    "request.invalid": "The request is malformed; nothing was changed.",
+    "request.too_large": f"The request is larger than {MAX_BODY_BYTES} bytes; send smaller batches.",
+    "request.length_required": "The request must state its Content-Length.",
+    "auth.missing": "A device token is required: enrol this laptop first.",
+    "auth.unknown_device": "This laptop is not enrolled on this server: enrol it again.",
+    "auth.device_revoked": "This laptop has been revoked by the branch; ask a supervisor.",
+    "auth.officer_inactive": "This officer account is disabled; ask a supervisor.",
+    "auth.bad_credentials": "Employee number or password is wrong.",
+    "auth.supervisor_only": "Only a supervisor's laptop may read conflicts.",
+    "push.device_mismatch": "The batch names another device than the token.",
+    "push.busy": "Another push of this batch is in progress; retry in a few seconds.",
+}
+
+
+def error(status: int, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": MESSAGES.get(code, code)}},
+                        status_code=status, headers=headers)
+
+
+class Guard:
+    """ASGI middleware: refuses bodies over the limit before they are read, and
+    stamps every response with the server's time."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        refuse = None
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            if length is None:
+                refuse = error(411, "request.length_required")
+            elif not length.isdigit() or int(length) > self.limit:
+                refuse = error(413, "request.too_large")
+        stamp = utc_now().encode()
+
+        async def stamped(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-server-time", stamp)]
+            await send(message)
+
+        if refuse is not None:
+            await refuse(scope, receive, stamped)
+            return
+        await self.app(scope, receive, stamped)
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    url = database_url or os.environ.get(DB_ENV) or default_database_url()
+    db = ServerDatabase(url)
+    migrate(db)
+    sid = server_id(db)
+    slow_push = float(os.environ.get(FAULT_SLOW_PUSH_ENV) or 0)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        db.close()
+
+    app = FastAPI(title="bpjs-field branch server", version=__version__, lifespan=lifespan,
+                  description="Sync service for BPJS Ketenagakerjaan field laptops. "
+                              "See PROTOCOL.md for the guarantees.")
+    app.state.db = db
+    app.add_middleware(Guard, limit=MAX_BODY_BYTES)
+    errors: dict[int | str, dict[str, Any]] = {
+        401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+        413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Field locations and reasons only: the input values may be personal data.
+        details = [{"loc": [str(p) for p in e.get("loc", ())][:6], "msg": str(e.get("msg"))[:200]}
+                   for e in exc.errors()[:20]]
+        return JSONResponse({"error": {"code": "request.invalid",
+                                       "message": MESSAGES["request.invalid"],
+                                       "details": details}}, status_code=422)
+
+    @app.exception_handler(AuthError)
+    async def refused(_request: Request, exc: AuthError) -> JSONResponse:
+        return error(exc.status, exc.code)
+
+    def device(authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+        return accounts.authenticate(db, authorization)
+
+    @app.get(f"{API_PREFIX}/health", response_model=Health)
+    def health() -> dict[str, Any]:
+        with db.read() as tx:
+            tx.scalar("SELECT 1")
+        return {"status": "ok", "server_id": sid, "server_time": utc_now(),
+                "protocol": PROTOCOL_VERSION, "database": db.kind}
+
+    @app.post(f"{API_PREFIX}/enroll", response_model=EnrollResponse, responses=errors)
+    def enroll(body: EnrollRequest) -> dict[str, Any]:
+        token, tag, officer = accounts.enroll(
+            db, employee_no=body.employee_no, password=body.password, device_id=body.device_id,
+            device_tag=body.device_tag, device_name=body.device_name)
+        log.info("device enrolled (tag %s)", tag)
+        return {"device_token": token, "device_tag": tag, "officer": officer, "server_id": sid,
+                "server_time": utc_now()}
+
+    @app.post(f"{API_PREFIX}/push", response_model=PushResponse, responses=errors)
+    def push(body: PushRequest, dev: Annotated[dict, Depends(device)]) -> Any:
+        if body.device_id != dev["id"]:
+            return error(403, "push.device_mismatch")
+        now = utc_now()
+        try:
+            with db.write() as tx:
+                counts = PushApplier(tx, dev["id"], body.cursor, now).apply(body.changes)
+                tx.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", (now, dev["id"]))
+                if slow_push:
+                    time.sleep(slow_push)
+        except _integrity_errors() as exc:
+            # A concurrent duplicate of this batch committed first; the retry finds
+            # its change ids applied and answers "duplicates".
+            log.info("push rolled back: %s", type(exc).__name__)
+            return error(409, "push.busy", {"Retry-After": "2"})
+        return {**counts, "last_seq": max(c.seq for c in body.changes), "server_time": utc_now(),
+                "server_hlc": server_hlc()}
+
+    @app.get(f"{API_PREFIX}/pull", responses={200: {"model": PullResponse}, **errors})
+    def pull(dev: Annotated[dict, Depends(device)],
+             cursor: Annotated[int, Query(ge=0)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> Response:
+        return Response(pull_page(db, cursor, limit, sid), media_type="application/json")
+
+    @app.get(f"{API_PREFIX}/digest", response_model=Digest, responses=errors)
+    def digest(dev: Annotated[dict, Depends(device)]) -> dict[str, Any]:
+        return server_digest(db)
+
+    @app.get(f"{API_PREFIX}/conflicts", response_model=list[Conflict], responses=errors)
+    def list_conflicts(dev: Annotated[dict, Depends(device)],
+                       limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> Any:
+        if dev["role"] != "supervisor":
+            return error(403, "auth.supervisor_only")
+        return conflicts(db, limit)
+
+    return app
+
+
+def _integrity_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+    found: list[type[BaseException]] = [sqlite3.IntegrityError]
+    try:
+        import psycopg
+        found += [psycopg.errors.IntegrityError, psycopg.errors.SerializationFailure,
+                  psycopg.errors.DeadlockDetected]
+    except ImportError:
+        pass
+    return tuple(found)
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory: `uvicorn --factory bpjs_field.server.app:app_from_env`."""
+    return create_app(os.environ.get(DB_ENV))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, database_url: str | None = None,
+          log_level: str = "info") -> None:
+    import uvicorn
+    url = database_url or os.environ.get(DB_ENV) or default_database_url()
+    app = create_app(url)
+    log.info("branch server on http://%s:%d (%s)", host, port, app.state.db.kind)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)

@@ -1,0 +1,127 @@
+"""Schema migrations of the branch server, for SQLite and PostgreSQL alike.
+
+Each migration is a list of statements written once, with `{BIGINT}` and
+`{SERIAL}` filled in per database.  The version lives in the `meta` table.
+Several server processes may start at once against one PostgreSQL database,
+so migrating holds an advisory lock there (SQLite: `BEGIN IMMEDIATE`).
+
+Tables:
+- `docs`: the current state of every synced row (entity, id), its revision
+  `rev` (a server-assigned sequence, what laptops' pull cursors count), an
+  identity key `ident` (NIK, passport, registration code, event|person for
+  attendance, employee number) unique among live rows, `merged_into` for a
+  row merged into another, `deleted` tombstones, the row as JSON `data`, and
+  `meta` (per field: hybrid-clock time, revision and device of its last write).
+- `applied_changes`: every change id ever applied (the exactly-once guard).
+- `scans`: every laptop's check-in of an attendance (attendance is a set).
+- `conflicts`: values that lost a concurrent edit, for a supervisor.
+- `quarantine`: changes that could not be applied (acknowledged, kept).
+- `accounts`, `devices`: officers with argon2 password hashes; enrolled
+  laptops with the SHA-256 of their token.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from bpjs_field.server.db import ServerDatabase, Tx
+
+MIGRATIONS: list[list[str]] = [
+    [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, value {BIGINT} NOT NULL)",
+        "INSERT INTO counters(name, value) VALUES ('rev', 0)",
+        """CREATE TABLE accounts (
+            id TEXT PRIMARY KEY, employee_no TEXT NOT NULL UNIQUE, full_name TEXT NOT NULL,
+            branch TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('officer', 'supervisor')),
+            password_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+        """CREATE TABLE devices (
+            id TEXT PRIMARY KEY, device_tag TEXT NOT NULL, name TEXT, officer_id TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE, enrolled_at TEXT NOT NULL, revoked_at TEXT,
+            last_seen_at TEXT)""",
+        """CREATE TABLE docs (
+            entity TEXT NOT NULL, id TEXT NOT NULL, rev {BIGINT} NOT NULL, ident TEXT,
+            merged_into TEXT, deleted INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{{}}', PRIMARY KEY (entity, id))""",
+        "CREATE UNIQUE INDEX docs_rev ON docs(rev)",
+        "CREATE UNIQUE INDEX docs_ident ON docs(entity, ident) WHERE ident IS NOT NULL",
+        """CREATE TABLE scans (
+            id TEXT PRIMARY KEY, attendance_id TEXT NOT NULL, event_id TEXT NOT NULL,
+            person_id TEXT NOT NULL, device_id TEXT NOT NULL, checked_in_at TEXT NOT NULL,
+            data TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0)""",
+        "CREATE INDEX scans_attendance ON scans(attendance_id)",
+        """CREATE TABLE applied_changes (
+            change_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL, hlc TEXT NOT NULL, applied_at TEXT NOT NULL,
+            outcome TEXT NOT NULL)""",
+        "CREATE INDEX applied_changes_device ON applied_changes(device_id)",
+        """CREATE TABLE conflicts (
+            id {SERIAL}, entity TEXT NOT NULL, entity_id TEXT NOT NULL, field TEXT NOT NULL,
+            kept_value TEXT, lost_value TEXT, kept_hlc TEXT, lost_hlc TEXT, kept_device TEXT,
+            lost_device TEXT, change_id TEXT, detected_at TEXT NOT NULL, resolved_at TEXT)""",
+        "CREATE INDEX conflicts_entity ON conflicts(entity, entity_id)",
+        """CREATE TABLE quarantine (
+            change_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL, reason TEXT NOT NULL, payload TEXT NOT NULL,
+            received_at TEXT NOT NULL)""",
+    ],
+]
+LATEST = len(MIGRATIONS)
+PG_MIGRATION_LOCK = 0x62706A73  # "bpjs": an arbitrary advisory-lock key for migrations
+
+
+def _render(sql: str, postgres: bool) -> str:
+    return sql.format(
+        BIGINT="BIGINT",
+        SERIAL="BIGSERIAL PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY AUTOINCREMENT")
+
+
+def _version(tx: Tx) -> int:
+    if tx.postgres:
+        exists = tx.scalar("SELECT to_regclass('public.meta') IS NOT NULL")
+    else:
+        exists = tx.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'meta'")
+    if not exists:
+        return 0
+    value = tx.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
+    return int(value) if value else 0
+
+
+def migrate(db: ServerDatabase) -> int:
+    """Bring the database to LATEST; safe when several processes start together."""
+    if db.postgres:
+        with db.write() as tx:
+            tx.execute("SELECT pg_advisory_xact_lock(?)", (PG_MIGRATION_LOCK,))
+            found = _apply(tx)
+        return found
+    with db.raw() as raw:
+        raw.conn.execute("BEGIN IMMEDIATE")
+        try:
+            found = _apply(raw)
+        except BaseException:
+            raw.conn.rollback()
+            raise
+        raw.conn.commit()
+    return found
+
+
+def _apply(tx: Tx) -> int:
+    found = _version(tx)
+    if found > LATEST:
+        from bpjs_field.errors import KnownError
+        raise KnownError("server.schema_newer", found=found)
+    for version in range(found, LATEST):
+        for statement in MIGRATIONS[version]:
+            tx.execute(_render(statement, tx.postgres))
+        if version == 0:
+            tx.execute("INSERT INTO meta(key, value) VALUES ('server_id', ?)", (str(uuid.uuid4()),))
+            tx.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(version + 1),))
+        else:
+            tx.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version + 1),))
+    return found
+
+
+def server_id(db: ServerDatabase) -> str:
+    with db.read() as tx:
+        return tx.scalar("SELECT value FROM meta WHERE key = 'server_id'")

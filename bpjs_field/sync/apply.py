@@ -1,0 +1,255 @@
+"""Writing pulled rows into the laptop store, inside the caller's `store.write()`.
+
+Rows from the server are written with plain SQL and never through the
+repositories, so they create no change-log entries (they came from the
+server and must not go back).  The FTS triggers of migrations.py keep the
+search index right as rows are inserted, updated and remapped.
+
+- Officers, events, people, registrations and attendance are upserted by id,
+  in that order; foreign keys are checked at commit (`defer_foreign_keys`),
+  and the server sends along any row a page refers to.
+- A person the server merged into another (same NIK on two laptops) is
+  replaced: the laptop's registrations and attendance move to the surviving
+  id and the local duplicate row is deleted.  The same happens when a
+  surviving person arrives whose NIK a local row still holds.
+- Attendance is one row per (event, person): a pulled attendance replaces the
+  laptop's own row for the same pair.
+- Values the officer changed on this laptop that are not yet pushed are kept
+  (the next sync pushes them and the server decides by hybrid clock).
+
+A row the laptop cannot store raises `SyncError("sync.bad_response")`; the
+caller's transaction then rolls back the whole page.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bpjs_field.domain.names import name_key
+from bpjs_field.store.people import SYNCED as PERSON_SYNCED
+from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
+from bpjs_field.store.store import utc_now
+from bpjs_field.sync.client import SyncError
+from bpjs_field.sync.protocol import Doc
+
+if TYPE_CHECKING:
+    from bpjs_field.store.store import Store
+
+ORDER = {"officer": 0, "event": 1, "person": 2, "registration": 3, "attendance": 4}
+OFFICER_COLUMNS = ("id", "employee_no", "full_name", "branch", "role", "active", "created_at",
+                   "updated_at")
+EVENT_COLUMNS = ("id", "kind", "title", "starts_at", "ends_at", "venue", "district_code",
+                 "partner_org", "targets", "branch", "created_by", "created_at", "updated_at",
+                 "deleted_at")
+PERSON_COLUMNS = tuple(c for c in PERSON_SYNCED if c != "merged_into") + ("name_key", "updated_at")
+REGISTRATION_COLUMNS = REGISTRATION_SYNCED + ("updated_at",)
+ATTENDANCE_COLUMNS = ("id", "event_id", "person_id", "checked_in_at", "method", "device_id",
+                      "officer_id", "registration_id")
+# Never overwritten by an update from the server.
+KEEP_ON_UPDATE = {"id", "created_at", "created_device"}
+
+
+@dataclass
+class ApplyStats:
+    applied: int = 0
+    merged: int = 0
+    skipped: int = 0
+    deleted: int = 0
+
+    def add(self, other: "ApplyStats") -> None:
+        self.applied += other.applied
+        self.merged += other.merged
+        self.skipped += other.skipped
+        self.deleted += other.deleted
+
+
+def _upsert_sql(table: str, columns: tuple[str, ...], keep: set[str] = frozenset()) -> str:
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns
+                        if c not in KEEP_ON_UPDATE and c not in keep)
+    return (f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}")
+
+
+def _bad(detail: str) -> SyncError:
+    return SyncError("sync.bad_response", detail=detail[:120])
+
+
+class PageApplier:
+    def __init__(self, store: "Store") -> None:
+        self.s = store
+        self.db = store.db
+        self.now = utc_now()
+        self.stats = ApplyStats()
+        self.pending_fields: dict[tuple[str, str], set[str]] = {}
+        self.pending_deletes: set[tuple[str, str]] = set()
+        if store.scalar("SELECT 1 FROM change_log WHERE sent_at IS NULL LIMIT 1"):
+            for entity, entity_id, op, payload in self.db.execute(
+                    "SELECT entity, entity_id, op, payload FROM change_log WHERE sent_at IS NULL"):
+                if op == "delete":
+                    self.pending_deletes.add((entity, entity_id))
+                else:
+                    self.pending_fields.setdefault((entity, entity_id), set()).update(
+                        json.loads(payload))
+
+    def apply(self, docs: list[Doc]) -> ApplyStats:
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
+        groups: dict[str, list[Doc]] = defaultdict(list)
+        for doc in docs:
+            groups[doc.entity].append(doc)
+        try:
+            for entity in sorted(groups, key=ORDER.__getitem__):
+                getattr(self, f"_{entity}")(groups[entity])
+        except sqlite3.IntegrityError as exc:
+            raise _bad(f"integrity: {exc}") from None
+        except (sqlite3.InterfaceError, sqlite3.ProgrammingError) as exc:
+            raise _bad(f"value: {exc}") from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _bad(f"{type(exc).__name__}: {exc}") from None
+        return self.stats
+
+    # -- officers and events -------------------------------------------------------------
+    def _officer(self, docs: list[Doc]) -> None:
+        for doc in docs:
+            if doc.deleted or doc.merged_into or not doc.data:
+                continue
+            d = doc.data
+            other = self.s.scalar("SELECT id FROM officers WHERE employee_no = ? AND id <> ?",
+                                  (d["employee_no"], doc.id))
+            if other:
+                # The laptop made this officer before enrolment; the account's id wins.
+                self.db.execute("DELETE FROM officers WHERE id = ?", (other,))
+                self.db.execute("UPDATE registrations SET officer_id = ? WHERE officer_id = ?",
+                                (doc.id, other))
+                self.db.execute("UPDATE attendance SET officer_id = ? WHERE officer_id = ?",
+                                (doc.id, other))
+                if self.s.officer_id == other:
+                    self.s.officer_id = doc.id
+            row = {c: d.get(c) for c in OFFICER_COLUMNS}
+            row["id"] = doc.id
+            row["active"] = 1 if row["active"] in (None, True, 1) else 0
+            row["updated_at"] = row["updated_at"] or row["created_at"] or self.now
+            row["created_at"] = row["created_at"] or self.now
+            self.db.execute(_upsert_sql("officers", OFFICER_COLUMNS), tuple(row.values()))
+            self.stats.applied += 1
+
+    def _event(self, docs: list[Doc]) -> None:
+        rows = []
+        for doc in docs:
+            if doc.deleted or doc.merged_into or not doc.data:
+                continue
+            row = {c: doc.data.get(c) for c in EVENT_COLUMNS}
+            row["id"] = doc.id
+            row["targets"] = row["targets"] or "{}"
+            row["created_at"] = row["created_at"] or self.now
+            row["updated_at"] = row["updated_at"] or row["created_at"]
+            rows.append(tuple(row.values()))
+        self.db.conn.executemany(_upsert_sql("events", EVENT_COLUMNS), rows)
+        self.stats.applied += len(rows)
+
+    # -- people ------------------------------------------------------------------------------
+    def merge_local(self, loser: str, winner: str) -> None:
+        """Move a local duplicate's registrations and attendance to `winner`, then delete it."""
+        self.db.execute(
+            "DELETE FROM attendance WHERE person_id = ? AND event_id IN "
+            "(SELECT event_id FROM attendance WHERE person_id = ?)", (loser, winner))
+        self.db.execute("UPDATE attendance SET person_id = ? WHERE person_id = ?", (winner, loser))
+        self.db.execute("UPDATE registrations SET person_id = ? WHERE person_id = ?", (winner, loser))
+        self.db.execute("DELETE FROM people WHERE id = ?", (loser,))
+        self.s.audit("sync.merge", "person", loser, into=winner)
+        self.stats.merged += 1
+
+    def _person(self, docs: list[Doc]) -> None:
+        live = [d for d in docs if not d.merged_into and not d.deleted and d.data]
+        aliases = [d for d in docs if d.merged_into]
+        niks = {d.data["nik"]: d.id for d in live if d.data.get("nik")}
+        clashes: list[tuple[str, str]] = []  # (local loser, incoming winner)
+        nik_list = list(niks)
+        for start in range(0, len(nik_list), 900):
+            chunk = nik_list[start:start + 900]
+            for local_id, nik in self.db.execute(
+                    f"SELECT id, nik FROM people WHERE nik IN ({','.join('?' * len(chunk))})", chunk):
+                if local_id != niks[nik]:
+                    clashes.append((local_id, niks[nik]))
+        for d in live:
+            if d.data.get("passport_no") and not d.data.get("nik"):
+                other = self.s.scalar(
+                    "SELECT id FROM people WHERE passport_no = ? AND nationality IS ? AND id <> ?",
+                    (d.data["passport_no"], d.data.get("nationality"), d.id))
+                if other:
+                    clashes.append((other, d.id))
+        # Free the identity first (the row is deleted below), so the survivor can be stored.
+        for loser, _winner in clashes:
+            self.db.execute("UPDATE people SET nik = NULL, passport_no = NULL, "
+                            "erased_at = coalesce(erased_at, ?) WHERE id = ?", (self.now, loser))
+        groups: dict[frozenset[str], list[tuple]] = defaultdict(list)
+        for d in live:
+            row = {c: d.data.get(c) for c in PERSON_COLUMNS}
+            row["id"] = d.id
+            # The server sends name_key (computed once there); older servers did not.
+            if not isinstance(row["name_key"], str):
+                row["name_key"] = name_key(row["full_name"])
+            row["updated_at"] = self.now
+            keep = frozenset(self.pending_fields.get(("person", d.id), ()))
+            groups[keep].append(tuple(row.values()))
+        for keep, rows in groups.items():
+            self.db.conn.executemany(_upsert_sql("people", PERSON_COLUMNS, set(keep)), rows)
+        self.stats.applied += len(live)
+        for loser, winner in clashes:
+            self.merge_local(loser, winner)
+        for d in aliases:
+            if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.id,)):
+                if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.merged_into,)):
+                    self.merge_local(d.id, d.merged_into)
+                else:
+                    self.stats.skipped += 1
+
+    # -- registrations and attendance -------------------------------------------------------
+    def _registration(self, docs: list[Doc]) -> None:
+        live = [d for d in docs if not d.deleted and d.data]
+        codes = {d.data["code"]: d.id for d in live}
+        taken: set[str] = set()
+        code_list = list(codes)
+        for start in range(0, len(code_list), 900):
+            chunk = code_list[start:start + 900]
+            for local_id, code in self.db.execute(
+                    f"SELECT id, code FROM registrations WHERE code IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                if local_id != codes[code]:
+                    taken.add(code)  # two laptops with one device tag: keep the laptop's own
+        rows = []
+        for d in live:
+            if d.data["code"] in taken:
+                self.stats.skipped += 1
+                continue
+            row = {c: d.data.get(c) for c in REGISTRATION_COLUMNS}
+            row["id"] = d.id
+            row["updated_at"] = self.now
+            rows.append(tuple(row.values()))
+        self.db.conn.executemany(_upsert_sql("registrations", REGISTRATION_COLUMNS), rows)
+        self.stats.applied += len(rows)
+
+    def _attendance(self, docs: list[Doc]) -> None:
+        for d in docs:
+            if ("attendance", d.id) in self.pending_deletes:
+                self.stats.skipped += 1  # undone here, not yet pushed
+                continue
+            if d.deleted or not d.data:
+                done = self.db.execute("DELETE FROM attendance WHERE id = ?", (d.id,))
+                self.stats.deleted += done.rowcount
+                continue
+            row = {c: d.data.get(c) for c in ATTENDANCE_COLUMNS}
+            row["id"] = d.id
+            # One attendance per (event, person): the server's row replaces this laptop's scan.
+            self.db.execute("DELETE FROM attendance WHERE event_id = ? AND person_id = ? AND id <> ?",
+                            (row["event_id"], row["person_id"], d.id))
+            self.db.execute(_upsert_sql("attendance", ATTENDANCE_COLUMNS), tuple(row.values()))
+            self.stats.applied += 1
+
+
+def apply_docs(store: "Store", docs: list[Doc]) -> ApplyStats:
+    """Apply one pulled page inside the caller's `store.write()`."""
+    return PageApplier(store).apply(docs)

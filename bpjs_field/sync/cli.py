@@ -1,0 +1,203 @@
+"""Command-line commands for sync and the branch server.
+
+`add_commands(sub)` registers, on the lead's argparse sub-parsers:
+  serve            run the branch server (SQLite file by default, or PostgreSQL)
+  server-officer   add / list officer accounts on the server, set a password
+  server-device    list enrolled laptops, revoke one
+  revoke-device    revoke a laptop (same as `server-device revoke`)
+  enroll           enrol this laptop with an officer's credentials
+  sync             one round: push everything, pull everything
+
+Laptop commands get the store from `args.open_store()`; server commands
+never open a laptop store.  Heavy imports (httpx, FastAPI, psycopg) happen
+inside the handlers so `bpjs-field --help` and `bpjs-field sync` start fast.
+Errors are `KnownError`s; the lead's CLI prints them on one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any
+
+from bpjs_field.errors import KnownError
+
+
+def _read_password(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    if getattr(args, "password_stdin", False) or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Kata sandi / Password: ")
+        if confirm and getpass.getpass("Ulangi / Repeat: ") != password:
+            raise KnownError("server.password_mismatch")
+    if not password:
+        raise KnownError("sync.password_empty")
+    return password
+
+
+def _server_db(args: argparse.Namespace):
+    from bpjs_field.server.db import ServerDatabase, default_database_url
+    from bpjs_field.server.schema import migrate
+    db = ServerDatabase(args.database_url or default_database_url(), pool_size=2)
+    migrate(db)
+    return db
+
+
+# -- server side -------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bpjs_field.server.app import serve
+    serve(args.host, args.port, args.database_url, args.log_level)
+    return 0
+
+
+def cmd_officer_add(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import add_officer
+    password = _read_password(args, confirm=True)
+    db = _server_db(args)
+    try:
+        row = add_officer(db, employee_no=args.employee_no, full_name=args.name,
+                          branch=args.branch, role=args.role, password=password)
+    finally:
+        db.close()
+    print(f"{row['employee_no']}\t{row['full_name']}\t{row['role']}\t{row['id']}")
+    return 0
+
+
+def cmd_officer_list(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import list_officers
+    db = _server_db(args)
+    try:
+        for row in list_officers(db):
+            state = "aktif" if row["active"] else "nonaktif"
+            print(f"{row['employee_no']}\t{row['full_name']}\t{row['branch']}\t{row['role']}\t{state}")
+    finally:
+        db.close()
+    return 0
+
+
+def cmd_officer_password(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import set_password
+    password = _read_password(args, confirm=True)
+    db = _server_db(args)
+    try:
+        set_password(db, args.employee_no, password)
+    finally:
+        db.close()
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import list_devices
+    db = _server_db(args)
+    try:
+        for row in list_devices(db):
+            state = f"DICABUT {row['revoked_at']}" if row["revoked_at"] else "aktif"
+            print(f"{row['id']}\t{row['device_tag']}\t{row['name'] or '-'}\t{row['employee_no']}\t"
+                  f"{row['last_seen_at'] or '-'}\t{state}")
+    finally:
+        db.close()
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import revoke_device
+    db = _server_db(args)
+    try:
+        if not revoke_device(db, args.device_id):
+            raise KnownError("server.device_unknown", device=args.device_id)
+    finally:
+        db.close()
+    print(f"revoked\t{args.device_id}")
+    return 0
+
+
+# -- laptop side -------------------------------------------------------------------------
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from bpjs_field.sync.engine import enroll, new_http_client
+    password = _read_password(args)
+    store = args.open_store()
+    try:
+        with new_http_client(read_timeout=30) as http:
+            result = enroll(store, http, args.server, args.employee_no, password)
+    finally:
+        store.close()
+    officer = result["officer"]
+    print(f"enrolled\t{officer['employee_no']}\t{officer['full_name']}\tdevice-tag={result['device_tag']}")
+    _print_clock(result.get("clock_offset_ms"))
+    return 0
+
+
+def _print_clock(offset: int | None) -> None:
+    from bpjs_field.messages import render
+    from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
+    if offset is not None and abs(offset) > CLOCK_SKEW_WARN_MS:
+        print(render("sync.clock_skew", minutes=round(abs(offset) / 60000)), file=sys.stderr)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from bpjs_field.sync.engine import SyncEngine, new_http_client
+    store = args.open_store()
+    try:
+        with new_http_client(read_timeout=args.timeout) as http:
+            result = SyncEngine(store, http, server_url=args.server).run()
+        pending = store.pending_changes()
+    finally:
+        store.close()
+    print(f"pushed={result.pushed} duplicates={result.duplicates} quarantined={result.quarantined} "
+          f"pulled={result.pulled} merged={result.merged} pending={pending}")
+    _print_clock(result.clock_offset_ms)
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("serve", help="jalankan server sinkronisasi cabang")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("server-officer", help="akun petugas di server cabang (add, list, password)")
+    osub = p.add_subparsers(dest="officer_command", required=True)
+    q = osub.add_parser("add", help="tambah petugas (kata sandi dari stdin atau ditanyakan)")
+    q.add_argument("--database-url")
+    q.add_argument("--employee-no", required=True)
+    q.add_argument("--name", required=True)
+    q.add_argument("--branch", required=True)
+    q.add_argument("--role", choices=("officer", "supervisor"), default="officer")
+    q.add_argument("--password-stdin", action="store_true")
+    q.set_defaults(handler=cmd_officer_add)
+    q = osub.add_parser("list", help="daftar akun petugas")
+    q.add_argument("--database-url")
+    q.set_defaults(handler=cmd_officer_list)
+    q = osub.add_parser("password", help="ganti kata sandi petugas")
+    q.add_argument("--database-url")
+    q.add_argument("--employee-no", required=True)
+    q.add_argument("--password-stdin", action="store_true")
+    q.set_defaults(handler=cmd_officer_password)
+
+    p = sub.add_parser("server-device", help="laptop terdaftar di server cabang (list, revoke)")
+    dsub = p.add_subparsers(dest="device_command", required=True)
+    q = dsub.add_parser("list", help="daftar laptop terdaftar")
+    q.add_argument("--database-url")
+    q.set_defaults(handler=cmd_device_list)
+    q = dsub.add_parser("revoke", help="cabut akses laptop: sinkronisasi berikutnya ditolak")
+    q.add_argument("--database-url")
+    q.add_argument("device_id")
+    q.set_defaults(handler=cmd_device_revoke)
+    p = sub.add_parser("revoke-device", help="cabut akses laptop (sama dengan server-device revoke)")
+    p.add_argument("--database-url")
+    p.add_argument("device_id")
+    p.set_defaults(handler=cmd_device_revoke)
+
+    p = sub.add_parser("enroll", help="daftarkan laptop ini ke server cabang")
+    p.add_argument("--server", required=True, help="mis. http://10.1.2.3:8765")
+    p.add_argument("--employee-no", required=True)
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(handler=cmd_enroll)
+
+    p = sub.add_parser("sync", help="kirim perubahan laptop ini dan ambil data cabang")
+    p.add_argument("--server", help="alamat server (bawaan: yang didaftarkan)")
+    p.add_argument("--timeout", type=float, default=60.0, help="detik menunggu jawaban server")
+    p.set_defaults(handler=cmd_sync)

@@ -1,0 +1,148 @@
+"""HTTP calls to the branch server over an injected `httpx.Client`.
+
+Every failure becomes a `SyncError` (a `KnownError` with a message for the
+officer) that says whether retrying later can help: timeouts, refused or
+dropped connections and 5xx/429/409 answers are retryable; a revoked device
+or a refused request is not.  A response body is validated against the
+protocol models before anything uses it, so a malformed or truncated answer
+changes nothing on the laptop.  Each response also tells the server's time,
+from which the client estimates the laptop clock's offset.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+import pydantic
+
+from bpjs_field.errors import KnownError
+from bpjs_field.sync.protocol import (API_PREFIX, EnrollResponse, Health, PullResponse,
+                                      PushResponse, Digest)
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+class SyncError(KnownError):
+    """A sync failure for the officer; `retryable` says whether backing off and trying again helps."""
+
+    code = "sync.error"
+    retryable = True
+
+    def __init__(self, code: str | None = None, *, retryable: bool | None = None, **params: Any) -> None:
+        if retryable is not None:
+            self.retryable = retryable
+        params.setdefault("detail", "")
+        super().__init__(code, **params)
+
+
+class TooLargeError(SyncError):
+    """413: the client halves its batch and sends again."""
+
+
+AUTH_CODES = {"auth.device_revoked": "sync.revoked", "auth.unknown_device": "sync.not_enrolled",
+              "auth.missing": "sync.not_enrolled", "auth.bad_credentials": "sync.bad_credentials",
+              "auth.officer_inactive": "sync.officer_inactive"}
+
+
+def default_timeout(read: float = 60.0) -> httpx.Timeout:
+    return httpx.Timeout(connect=5.0, read=read, write=30.0, pool=5.0)
+
+
+def parse_time(text: str) -> float | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except (TypeError, ValueError):
+        return None
+
+
+class SyncClient:
+    """One server, one device token; `clock_offset_ms` is server minus laptop time."""
+
+    def __init__(self, http: httpx.Client, server_url: str, token: str | None = None) -> None:
+        self.http = http
+        self.server_url = server_url.rstrip("/")
+        self.token = token
+        self.clock_offset_ms: int | None = None
+        self.last_server_time: str | None = None
+
+    def _request(self, method: str, path: str, model: type[M], *, content: bytes | None = None,
+                 params: dict[str, Any] | None = None, auth: bool = True) -> M:
+        headers = {"Accept": "application/json"}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        if auth and self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        url = f"{self.server_url}{API_PREFIX}{path}"
+        sent = time.time()
+        try:
+            response = self.http.request(method, url, content=content, params=params,
+                                         headers=headers)
+        except httpx.TimeoutException as exc:
+            raise SyncError("sync.timeout") from exc
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise SyncError("sync.connection_lost") from exc
+        except httpx.TransportError as exc:
+            raise SyncError("sync.unreachable", server=self.server_url) from exc
+        received = time.time()
+        self._clock(response.headers.get("x-server-time"), sent, received)
+        self._raise_for_status(response)
+        try:
+            return model.model_validate_json(response.content)
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0] if exc.errors() else {}
+            where = ".".join(str(p) for p in first.get("loc", ()))[:80]
+            detail = f"{first.get('type', 'invalid')} {where}".strip()
+            raise SyncError("sync.bad_response", detail=detail) from None
+
+    def _clock(self, header: str | None, sent: float, received: float) -> None:
+        server = parse_time(header) if header else None
+        if server is None:
+            return
+        self.last_server_time = header
+        # The server stamped its time somewhere between send and receipt: take the middle.
+        self.clock_offset_ms = int((server - (sent + received) / 2) * 1000)
+
+    @staticmethod
+    def _error_code(response: httpx.Response) -> str:
+        try:
+            return str(json.loads(response.content)["error"]["code"])[:60]
+        except (ValueError, KeyError, TypeError):
+            return ""
+
+    def _raise_for_status(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 300:
+            return
+        code = self._error_code(response)
+        if status in (401, 403) and code in AUTH_CODES:
+            raise SyncError(AUTH_CODES[code], retryable=False)
+        if status == 413:
+            raise TooLargeError("sync.rejected", detail="413")
+        if status in (409, 425, 429) or status >= 500:
+            raise SyncError("sync.server_error", status=status)
+        raise SyncError("sync.rejected", retryable=False, detail=f"{status} {code}".strip())
+
+    # -- endpoints ------------------------------------------------------------------------
+    def health(self) -> Health:
+        return self._request("GET", "/health", Health, auth=False)
+
+    def enroll(self, *, employee_no: str, password: str, device_id: str, device_tag: str,
+               device_name: str, app_version: str) -> EnrollResponse:
+        body = json.dumps({"employee_no": employee_no, "password": password,
+                           "device_id": device_id, "device_tag": device_tag,
+                           "device_name": device_name[:200], "app_version": app_version})
+        return self._request("POST", "/enroll", EnrollResponse, content=body.encode("utf-8"),
+                             auth=False)
+
+    def push(self, body: bytes) -> PushResponse:
+        return self._request("POST", "/push", PushResponse, content=body)
+
+    def pull(self, cursor: int, limit: int) -> PullResponse:
+        return self._request("GET", "/pull", PullResponse, params={"cursor": cursor, "limit": limit})
+
+    def digest(self) -> Digest:
+        return self._request("GET", "/digest", Digest)

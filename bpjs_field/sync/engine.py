@@ -1,0 +1,390 @@
+"""One sync round: push every unsent change, then pull everything new.
+
+Plain Python: the HTTP client is injected, progress is a snapshot any thread
+may read (the GUI polls it from a QTimer), and a `threading.Event` cancels
+between batches.  The engine works on the `Store` it is given, which must be
+its own connection when it runs beside the GUI (WAL lets both work).
+
+Guarantees on the laptop side:
+- changes are marked sent only after the server acknowledged their batch;
+  a batch that fails is sent again whole, and the server drops the
+  duplicates by change id;
+- each pulled page is applied and the cursor stored in one transaction, so
+  an interrupted pull resumes after the last applied page;
+- only one sync runs at a time for a database file, across threads and
+  processes (`<db>.sync.lock`, an OS file lock released if the process dies).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import queue
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import filelock
+import httpx
+
+from bpjs_field.__about__ import __version__
+from bpjs_field.store.store import utc_now
+from bpjs_field.sync.apply import ApplyStats, apply_docs
+from bpjs_field.sync.client import SyncClient, SyncError, TooLargeError, default_timeout
+from bpjs_field.sync.protocol import (CLOCK_SKEW_WARN_MS, DEFAULT_PULL_LIMIT,
+                                      MAX_CHANGES_PER_PUSH, PullResponse)
+
+if TYPE_CHECKING:
+    from bpjs_field.store.store import Store
+
+log = logging.getLogger(__name__)
+
+# Settings keys (the laptop's settings table).
+SERVER_URL = "sync.server_url"
+TOKEN = "sync.device_token"
+SERVER_ID = "sync.server_id"
+CURSOR = "sync.cursor"
+LAST_SUCCESS = "sync.last_success_at"
+LAST_ERROR = "sync.last_error"
+CLOCK_OFFSET = "sync.clock_offset_ms"
+OFFICER = "sync.officer"
+FTS_REBUILD = "sync.fts_rebuild_pending"
+# A pull with more rows than this to go maintains the search index once at the end
+# instead of row by row (the FTS triggers cost more than the rows themselves).
+BULK_PULL_ROWS = 20000
+
+_memory_locks: dict[int, threading.Lock] = {}
+
+
+@dataclass
+class SyncProgress:
+    phase: str = "idle"  # idle, push, pull, done
+    pushed: int = 0
+    to_push: int = 0
+    pulled: int = 0
+    pull_fraction: float | None = None
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    batches: int = 0
+    pulled: int = 0
+    pages: int = 0
+    merged: int = 0
+    skipped: int = 0
+    clock_offset_ms: int | None = None
+    clock_skewed: bool = False
+    finished_at: str | None = None
+    apply: ApplyStats = field(default_factory=ApplyStats)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def new_http_client(read_timeout: float = 60.0) -> httpx.Client:
+    return httpx.Client(timeout=default_timeout(read_timeout), follow_redirects=False)
+
+
+class SyncLock:
+    """Single-flight: `<db>.sync.lock` for a file store, a process lock for `:memory:`."""
+
+    def __init__(self, store: "Store") -> None:
+        self._file = None
+        self._memory = None
+        if store.path is not None and str(store.path) != ":memory:":
+            self._file = filelock.FileLock(str(Path(store.path).with_suffix(".sync.lock")),
+                                           thread_local=False)
+        else:
+            self._memory = _memory_locks.setdefault(id(store), threading.Lock())
+
+    def __enter__(self) -> "SyncLock":
+        if self._file is not None:
+            try:
+                self._file.acquire(timeout=0)
+            except filelock.Timeout:
+                raise SyncError("sync.busy", retryable=True) from None
+        elif not self._memory.acquire(blocking=False):
+            raise SyncError("sync.busy", retryable=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.release()
+        else:
+            self._memory.release()
+
+
+def sync_settings(store: "Store") -> dict[str, Any]:
+    keys = (SERVER_URL, TOKEN, CURSOR, LAST_SUCCESS, LAST_ERROR, CLOCK_OFFSET, OFFICER, SERVER_ID)
+    return {k: store.get_setting(k) for k in keys}
+
+
+class SyncEngine:
+    def __init__(self, store: "Store", http: httpx.Client, *, server_url: str | None = None,
+                 cancel: threading.Event | None = None,
+                 on_progress: Callable[[SyncProgress], None] | None = None,
+                 batch_changes: int = 2000, batch_bytes: int = 4_000_000,
+                 page_size: int = DEFAULT_PULL_LIMIT) -> None:
+        self.store = store
+        self.http = http
+        self.server_url = server_url
+        self.cancel = cancel or threading.Event()
+        self.on_progress = on_progress
+        self.batch_changes = min(batch_changes, MAX_CHANGES_PER_PUSH)
+        self.batch_bytes = batch_bytes
+        self.page_size = page_size
+        self._progress = SyncProgress()
+        self._progress_lock = threading.Lock()
+
+    # -- progress (read from any thread) --------------------------------------------------
+    @property
+    def progress(self) -> SyncProgress:
+        with self._progress_lock:
+            return SyncProgress(**asdict(self._progress))
+
+    def _report(self, **changes: Any) -> None:
+        with self._progress_lock:
+            for key, value in changes.items():
+                setattr(self._progress, key, value)
+        if self.on_progress is not None:
+            self.on_progress(self.progress)
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise SyncError("sync.cancelled", retryable=False)
+
+    # -- the round -------------------------------------------------------------------------
+    def client(self) -> SyncClient:
+        url = self.server_url or self.store.get_setting(SERVER_URL)
+        if not url:
+            raise SyncError("sync.no_server", retryable=False)
+        token = self.store.get_setting(TOKEN)
+        if not token:
+            raise SyncError("sync.not_enrolled", retryable=False)
+        return SyncClient(self.http, url, token)
+
+    def run(self) -> SyncResult:
+        """Push everything, then pull everything.  Raises SyncError; nothing is half-applied."""
+        with SyncLock(self.store):
+            result = SyncResult()
+            client = None
+            try:
+                client = self.client()
+                self._push(client, result)
+                self._pull(client, result)
+            except SyncError as exc:
+                if client is not None:
+                    self._note_clock(client, result)
+                self.store.set_setting(LAST_ERROR, {"code": exc.code, "params": _plain(exc.params),
+                                                    "at": utc_now()})
+                self._report(phase="idle")
+                raise
+            self._note_clock(client, result)
+            result.finished_at = utc_now()
+            with self.store.write():
+                self.store.set_setting(LAST_SUCCESS, result.finished_at)
+                self.store.set_setting(LAST_ERROR, None)
+                self.store.audit("sync.done", None, None, pushed=result.pushed,
+                                 pulled=result.pulled, merged=result.merged)
+            self._report(phase="done")
+            return result
+
+    def _note_clock(self, client: SyncClient, result: SyncResult) -> None:
+        offset = client.clock_offset_ms
+        if offset is None:
+            return
+        result.clock_offset_ms = offset
+        result.clock_skewed = abs(offset) > CLOCK_SKEW_WARN_MS
+        if self.store.get_setting(CLOCK_OFFSET) != offset:
+            self.store.set_setting(CLOCK_OFFSET, offset)
+        # Hybrid-clock times of later edits follow the server's time, not a wrong laptop clock.
+        self.store.clock.offset_ms = offset if abs(offset) > 2000 else 0
+
+    # -- push --------------------------------------------------------------------------------
+    def _batch(self, cursor: int) -> tuple[bytes, int, int, int] | None:
+        rows = self.store.db.execute(
+            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at FROM change_log "
+            "WHERE sent_at IS NULL ORDER BY seq LIMIT ?", (self.batch_changes,)).fetchall()
+        if not rows:
+            return None
+        head = (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
+                f'"changes":[').encode()
+        parts: list[bytes] = []
+        size = len(head) + 2
+        for seq, change_id, entity, entity_id, op, payload, hlc, created_at in rows:
+            # The payload is stored as JSON text: it goes out as it is, never re-encoded.
+            item = (f'{{"change_id":{json.dumps(change_id)},"seq":{seq},"entity":"{entity}",'
+                    f'"entity_id":{json.dumps(entity_id)},"op":"{op}","payload":{payload},'
+                    f'"hlc":{json.dumps(hlc)},"created_at":{json.dumps(created_at)}}}'
+                    ).encode("utf-8")
+            if parts and size + len(item) + 1 > self.batch_bytes:
+                break
+            parts.append(item)
+            size += len(item) + 1
+        first, last = rows[0][0], rows[len(parts) - 1][0]
+        return head + b",".join(parts) + b"]}", first, last, len(parts)
+
+    def _push(self, client: SyncClient, result: SyncResult) -> None:
+        total = self.store.pending_changes()
+        self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
+        cursor = int(self.store.get_setting(CURSOR) or 0)
+        while True:
+            self._check_cancel()
+            batch = self._batch(cursor)
+            if batch is None:
+                return
+            body, first, last, count = batch
+            try:
+                answer = client.push(body)
+            except TooLargeError:
+                if self.batch_changes == 1:
+                    raise
+                self.batch_changes = max(1, self.batch_changes // 2)
+                self.batch_bytes = max(64_000, self.batch_bytes // 2)
+                continue
+            if answer.last_seq != last or answer.received != count:
+                raise SyncError("sync.bad_response", detail="acknowledgement does not match batch")
+            # Only now, after the server's acknowledgement, are these changes sent.
+            with self.store.write():
+                self.store.db.execute(
+                    "UPDATE change_log SET sent_at = ? WHERE seq BETWEEN ? AND ? AND sent_at IS NULL",
+                    (utc_now(), first, last))
+            self.store.clock.observe(answer.server_hlc)
+            result.pushed += answer.applied
+            result.duplicates += answer.duplicates
+            result.quarantined += answer.quarantined
+            result.batches += 1
+            self._report(pushed=self._progress.pushed + count)
+
+    # -- pull --------------------------------------------------------------------------------
+    def _bulk_index(self, on: bool) -> None:
+        """Switch the search index to "rebuild at the end" mode, or rebuild it now.
+        The flag is stored with the switch, so an interrupted bulk pull is finished
+        (index rebuilt) by the next sync."""
+        with self.store.write():
+            if on:
+                self.store.search_index.drop_triggers()
+            else:
+                self.store.search_index.rebuild()
+            self.store.set_setting(FTS_REBUILD, on)
+
+    def _pull(self, client: SyncClient, result: SyncResult) -> None:
+        cursor = int(self.store.get_setting(CURSOR) or 0)
+        start = cursor
+        bulk = bool(self.store.get_setting(FTS_REBUILD))
+        self._report(phase="pull", pulled=0, pull_fraction=0.0)
+        try:
+            self._pull_pages(client, result, cursor, start, bulk)
+        finally:
+            if self.store.get_setting(FTS_REBUILD):
+                self._bulk_index(False)
+
+    def _pages(self, client: SyncClient, cursor: int) -> Iterator[PullResponse]:
+        """Pages from `cursor` on; the next page is fetched on a helper thread while
+        the caller applies the current one (at most one page waits: memory stays flat)."""
+        box: queue.Queue = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def fetch() -> None:
+            at = cursor
+            try:
+                while not stop.is_set():
+                    page = client.pull(at, self.page_size)
+                    box.put(page)
+                    if not page.more or page.next_cursor <= at:
+                        return
+                    at = page.next_cursor
+            except BaseException as exc:  # handed to the applying thread
+                box.put(exc)
+
+        worker = threading.Thread(target=fetch, name="bpjs-sync-fetch", daemon=True)
+        worker.start()
+        try:
+            while True:
+                item = box.get()
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+                if not item.more:
+                    return
+        finally:
+            stop.set()
+            with contextlib.suppress(queue.Empty):
+                box.get_nowait()  # unblock a fetcher waiting to put
+            worker.join(timeout=5)
+
+    def _pull_pages(self, client: SyncClient, result: SyncResult, cursor: int, start: int,
+                    bulk: bool) -> None:
+        known = self.store.get_setting(SERVER_ID)
+        for page in self._pages(client, cursor):
+            self._check_cancel()
+            if known and page.server_id != known:
+                raise SyncError("sync.not_enrolled", retryable=False)
+            if page.next_cursor < cursor:
+                raise SyncError("sync.bad_response", detail="cursor went backwards")
+            if not bulk and page.more and page.head - cursor > BULK_PULL_ROWS:
+                bulk = True
+                self._bulk_index(True)
+            with self.store.write():
+                stats = apply_docs(self.store, page.items)
+                self.store.set_setting(CURSOR, page.next_cursor)
+            self.store.clock.observe(page.server_hlc)
+            result.apply.add(stats)
+            result.pulled += len(page.items)
+            result.merged += stats.merged
+            result.skipped += stats.skipped
+            result.pages += 1
+            cursor = page.next_cursor
+            span = max(1, page.head - start)
+            self._report(pulled=result.pulled,
+                         pull_fraction=1.0 if not page.more else min(1.0, (cursor - start) / span))
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
+            for k, v in params.items()}
+
+
+def enroll(store: "Store", http: httpx.Client, server_url: str, employee_no: str,
+           password: str) -> dict[str, Any]:
+    """Enrol this laptop with an officer's credentials; stores the device token."""
+    client = SyncClient(http, server_url)
+    answer = client.enroll(employee_no=employee_no, password=password, device_id=store.device_id,
+                           device_tag=store.device_tag, device_name=socket.gethostname(),
+                           app_version=__version__)
+    officer = answer.officer.model_dump()
+    previous_server = store.get_setting(SERVER_ID)
+    with store.write():
+        store.set_setting(SERVER_URL, server_url.rstrip("/"))
+        store.set_setting(TOKEN, answer.device_token)
+        if previous_server != answer.server_id:
+            store.set_setting(CURSOR, 0)  # another server: pull everything from it
+        store.set_setting(SERVER_ID, answer.server_id)
+        store.set_setting(OFFICER, officer)
+        if answer.device_tag != store.device_tag:
+            # The branch saw this tag on another laptop: new codes use the tag it issued.
+            store.set_setting("device_tag", answer.device_tag)
+            store.device_tag = answer.device_tag
+            store.registrations._next_seq = None
+        clash = store.scalar("SELECT 1 FROM officers WHERE employee_no = ? AND id <> ?",
+                             (officer["employee_no"], officer["id"]))
+        if not clash:  # else the first pull adopts the account's id (see apply.py)
+            now = utc_now()
+            store.db.execute(
+                "INSERT INTO officers(id, employee_no, full_name, branch, role, active, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "full_name = excluded.full_name, branch = excluded.branch, role = excluded.role",
+                (officer["id"], officer["employee_no"], officer["full_name"], officer["branch"],
+                 officer["role"], now, now))
+        store.audit("sync.enroll", "officer", officer["id"], tag=answer.device_tag)
+    if client.clock_offset_ms is not None:
+        store.set_setting(CLOCK_OFFSET, client.clock_offset_ms)
+    return {"officer": officer, "device_tag": answer.device_tag,
+            "clock_offset_ms": client.clock_offset_ms}

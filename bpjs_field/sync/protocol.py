@@ -1,0 +1,162 @@
+"""The sync protocol's messages, shared by the laptop client and the branch server.
+
+Every request and response body is a pydantic model with bounded types, sizes
+and counts, so the server refuses a malformed or oversized request before it
+touches its database, and the laptop refuses a malformed or truncated
+response before it touches its own.  PROTOCOL.md (next to this file)
+describes the endpoints and guarantees in prose.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/v1"
+
+# Limits: the server enforces them, the client stays under them.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_CHANGES_PER_PUSH = 2000
+MAX_PAYLOAD_FIELDS = 64
+MAX_TEXT = 8000
+MAX_PULL_LIMIT = 10000
+DEFAULT_PULL_LIMIT = 5000
+CLOCK_SKEW_WARN_MS = 5 * 60 * 1000
+
+ENTITIES = ("person", "registration", "attendance", "event", "officer")
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Hlc = Annotated[str, StringConstraints(max_length=100, pattern=r"^\d{16}-\d{6}-[A-Za-z0-9_.:\-]{1,64}$")]
+Scalar = Text | int | float | bool | None
+Payload = Annotated[dict[Annotated[str, StringConstraints(min_length=1, max_length=64)], Scalar],
+                    Field(max_length=MAX_PAYLOAD_FIELDS)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Lenient(BaseModel):
+    # Responses may gain fields in a later server version; old laptops ignore them.
+    model_config = ConfigDict(extra="ignore")
+
+
+# -- enrolment ------------------------------------------------------------------
+class EnrollRequest(_Model):
+    employee_no: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    device_id: Id
+    device_tag: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{4}$")]
+    device_name: ShortText = ""
+    app_version: ShortText = ""
+
+
+class OfficerInfo(_Lenient):
+    id: Id
+    employee_no: str
+    full_name: str
+    branch: str
+    role: Literal["officer", "supervisor"]
+
+
+class EnrollResponse(_Lenient):
+    device_token: Annotated[str, StringConstraints(min_length=20, max_length=200)]
+    device_tag: str
+    officer: OfficerInfo
+    server_id: Id
+    server_time: str
+
+
+# -- push -------------------------------------------------------------------------
+class Change(_Model):
+    change_id: Id
+    seq: Annotated[int, Field(ge=1)]
+    entity: Literal["person", "registration", "attendance", "event", "officer"]
+    entity_id: Id
+    op: Literal["upsert", "delete"]
+    payload: Payload
+    hlc: Hlc
+    created_at: ShortText
+
+
+class PushRequest(_Model):
+    device_id: Id
+    cursor: Annotated[int, Field(ge=0)] = 0
+    changes: Annotated[list[Change], Field(min_length=1, max_length=MAX_CHANGES_PER_PUSH)]
+
+
+class PushResponse(_Lenient):
+    received: int
+    applied: int
+    duplicates: int
+    quarantined: int
+    last_seq: int
+    server_time: str
+    server_hlc: Hlc
+
+
+# -- pull ---------------------------------------------------------------------------
+class Doc(_Lenient):
+    entity: Literal["person", "registration", "attendance", "event", "officer"]
+    id: Id
+    rev: int
+    deleted: bool = False
+    merged_into: Id | None = None
+    # Values are not checked one by one here (a first pull has 200,000 rows): the
+    # laptop binds them as SQL parameters, which refuses anything but scalars, and
+    # a refused row rolls back the whole page.
+    data: dict[Annotated[str, StringConstraints(max_length=64)], Any] | None = None
+
+
+class PullResponse(_Lenient):
+    items: list[Doc]
+    next_cursor: Annotated[int, Field(ge=0)]
+    head: Annotated[int, Field(ge=0)]
+    more: bool
+    server_id: Id
+    server_time: str
+    server_hlc: Hlc
+
+
+# -- other ---------------------------------------------------------------------------
+class Health(_Lenient):
+    status: Literal["ok"]
+    server_id: str
+    server_time: str
+    protocol: int
+    database: str
+
+
+class Digest(_Lenient):
+    people: int
+    registrations: int
+    attendance: int
+    digest: str
+
+
+class ErrorBody(_Lenient):
+    code: str
+    message: str
+
+
+class ErrorResponse(_Lenient):
+    error: ErrorBody
+
+
+class Conflict(_Lenient):
+    id: int
+    entity: str
+    entity_id: str
+    field: str
+    kept_value: str | None
+    lost_value: str | None
+    kept_hlc: str | None
+    lost_hlc: str | None
+    kept_device: str | None
+    lost_device: str | None
+    change_id: str | None
+    detected_at: str

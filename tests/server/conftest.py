@@ -1,0 +1,99 @@
+"""Fixtures for the server and sync tests: every test that uses `database_url` (and so
+`server`) runs twice, against a SQLite file and against a real PostgreSQL 15 cluster
+started once per session in a temp dir (skipped, with the reason, only when the
+PostgreSQL binaries are missing)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from harness import Laptop, PgCluster, ServerProcess, setup_database  # noqa: E402
+
+OFFICERS = (("KC-0421", "officer"), ("KC-0422", "officer"), ("KC-0423", "officer"),
+            ("SPV-01", "supervisor"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    if not PgCluster.available():
+        pytest.skip("PostgreSQL 15 binaries (/usr/lib/postgresql/15/bin) or runuser missing")
+    # Not under pytest's tmp dir: that one is private to root and postgres cannot enter it.
+    base = Path(tempfile.mkdtemp(prefix="bpjs-field-pg-"))
+    base.chmod(0o755)
+    cluster = PgCluster(base).start()
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    # Officers are hashed with argon2 once per session (0.2 s each here), then copied.
+    path = tmp_path_factory.mktemp("server-template") / "branch.sqlite3"
+    setup_database(f"sqlite:///{path}", *OFFICERS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster) -> str:
+    url = pg_cluster.new_database()
+    setup_database(url, *OFFICERS)
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "branch.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    template = request.getfixturevalue("pg_template")
+    return request.getfixturevalue("pg_cluster").new_database(template=template)
+
+
+@pytest.fixture
+def server(database_url):
+    proc = ServerProcess(database_url).start()
+    yield proc
+    proc.kill()
+    proc.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_database_url(request, tmp_path_factory) -> str:
+    """One database per module and backend, for tests that do not need a server of their own."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("shared") / "branch.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    template = request.getfixturevalue("pg_template")
+    return request.getfixturevalue("pg_cluster").new_database(template=template)
+
+
+@pytest.fixture(scope="module")
+def shared_server(shared_database_url):
+    proc = ServerProcess(shared_database_url).start()
+    yield proc
+    proc.kill()
+    proc.stop()
+
+
+@pytest.fixture
+def laptops(tmp_path):
+    made: list[Laptop] = []
+
+    def make(n: int = 1) -> list[Laptop]:
+        for _ in range(n):
+            made.append(Laptop(tmp_path / f"laptop{len(made) + 1}.sqlite3"))
+        return made[-n:]
+
+    yield make
+    for laptop in made:
+        laptop.close()

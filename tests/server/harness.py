@@ -1,0 +1,369 @@
+"""Test harness for sync: real server processes, a real PostgreSQL, real laptop stores.
+
+- `ServerProcess`: `python -m bpjs_field.server` on a free 127.0.0.1 port (uvicorn in a
+  subprocess); `kill()` is SIGKILL, `start()` starts it again on the same port.
+- `PgCluster`: a throwaway PostgreSQL 15 cluster in a temp dir, run as `postgres`
+  (MACHINE-NOTES), one fresh database per test.
+- `FaultProxy`: a TCP proxy between laptop and server that can drop the response
+  after the server committed, answer 500/503 itself, accept and never answer, or
+  cut a response in the middle.
+- `Laptop`: a laptop store with an officer, an event and helpers to register
+  participants with valid NIKs and to sync.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from bpjs_field.server.accounts import add_officer
+from bpjs_field.server.db import ServerDatabase
+from bpjs_field.server.schema import migrate
+from bpjs_field.store import Store
+from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PASSWORD = "rahasia-cabang-1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: "
+                               f"{proc.stderr.read().decode(errors='replace')[-2000:]}")
+        try:
+            r = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1.0)
+            if r.status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"server on port {port} did not start")
+
+
+class ServerProcess:
+    def __init__(self, database_url: str, *, port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        self.database_url = database_url
+        self.port = port or free_port()
+        self.env = env or {}
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "ServerProcess":
+        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bpjs_field.server", "--port", str(self.port),
+             "--database-url", self.database_url, "--log-level", "warning"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_port(self.port, proc=self.proc)
+        return self
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.proc and self.proc.stderr:
+            self.proc.stderr.close()
+
+
+class PgCluster:
+    def __init__(self, base: Path, *, durable: bool = False) -> None:
+        self.durable = durable  # fsync on (benchmarks); tests run with fsync=off
+        self.dir = base / "pgdata"
+        self.port = free_port()
+        self.sock = base
+
+    @staticmethod
+    def available() -> bool:
+        return (PG_BIN / "initdb").exists() and shutil.which("runuser") is not None
+
+    def start(self) -> "PgCluster":
+        self.dir.mkdir(parents=True)
+        shutil.chown(self.dir, "postgres", "postgres")
+        shutil.chown(self.sock, "postgres", "postgres")
+        run = ["runuser", "-u", "postgres", "--"]
+        subprocess.run([*run, str(PG_BIN / "initdb"), "-D", str(self.dir), "-A", "trust", "-U",
+                        "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
+                       check=True, capture_output=True)
+        subprocess.run([*run, str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-l",
+                        str(self.dir / "log"), "-o",
+                        f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 "
+                        f"{'' if self.durable else '-c fsync=off '}-c max_connections=200",
+                        "-w", "start"],
+                       check=True, capture_output=True)
+        return self
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def new_database(self, template: str | None = None) -> str:
+        import psycopg
+        name = "t_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+        return self.url(name)
+
+    def stop(self) -> None:
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D",
+                        str(self.dir), "-m", "immediate", "stop"], capture_output=True)
+
+
+def setup_database(url: str, *officers: tuple[str, str]) -> None:
+    """Migrate and add officers (employee number, role) with PASSWORD."""
+    db = ServerDatabase(url)
+    try:
+        migrate(db)
+        for number, role in officers:
+            add_officer(db, employee_no=number, full_name=f"Petugas {number}",
+                        branch="Kantor Cabang Bekasi Cikarang", role=role, password=PASSWORD)
+    finally:
+        db.close()
+
+
+# -- laptops -----------------------------------------------------------------------------
+def make_nik(i: int, female: bool = False) -> tuple[str, date]:
+    """A structurally valid NIK (Kec. Cikarang Utara) and its birth date, unique per i."""
+    born = date(1970, 1, 1) + timedelta(days=i % 9000)
+    serial = 1 + i // 9000
+    day = born.day + (40 if female else 0)
+    return f"321609{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}", born
+
+
+GIVEN = ("Siti", "Budi", "Dewi", "Agus", "Rina", "Joko", "Wati", "Eko", "Sri", "Bambang", "Tuti",
+         "Hadi", "Lestari", "Yanto", "Ani", "Rudi", "Nur", "Dedi", "Ratna", "Slamet")
+FAMILY = ("Rahmawati", "Santoso", "Lestari", "Wijaya", "Hidayat", "Kusuma", "Saputra", "Purnama",
+          "Nugroho", "Setiawan", "Handayani", "Susanto", "Maharani", "Gunawan", "Prasetyo")
+
+
+def person_name(i: int) -> str:
+    """A distinct letters-only name per i (names may not hold digits)."""
+    letters, n = "", i
+    while True:
+        n, r = divmod(n, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[r]
+        if n == 0:
+            break
+    return f"{GIVEN[i % len(GIVEN)]} {FAMILY[i % len(FAMILY)]} {letters.capitalize()}"
+
+
+def person_input(i: int, name: str | None = None) -> PersonInput:
+    female = i % 2 == 1
+    nik, born = make_nik(i, female)
+    return PersonInput(full_name=name or person_name(i), nik=nik, birth_date=born,
+                       sex="P" if female else "L", phone=f"0812{i:08d}"[:13],
+                       district_code="321609")
+
+
+EVENT_ID = "00000000-0000-4000-8000-00000000e001"
+
+
+class Laptop:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.store = Store.open(path)
+        self.http = new_http_client(read_timeout=5.0)
+
+    def close(self) -> None:
+        self.http.close()
+        self.store.close()
+
+    def enroll(self, server_url: str, employee_no: str) -> dict:
+        result = enroll(self.store, self.http, server_url, employee_no, PASSWORD)
+        self.store.officer_id = result["officer"]["id"]
+        return result
+
+    def event(self, event_id: str = EVENT_ID) -> dict:
+        existing = self.store.events.get(event_id)
+        if existing:
+            return existing
+        return self.store.events.create({
+            "id": event_id, "kind": "senam_bersama", "title": "Senam Sehat Cikarang Utara",
+            "starts_at": "2026-11-22T06:30:00+07:00", "venue": "Lapangan Desa Karangasih",
+            "district_code": "321609", "targets": {"bpu": 150}})
+
+    def register(self, i: int, *, event_id: str | None = EVENT_ID, check_in: bool = False,
+                 name: str | None = None):
+        form = RegistrationInput(segment="bpu", person=person_input(i, name), consent_given=True,
+                                 consent_version="2026-01", event_id=event_id,
+                                 declared_income=1_000_000, occupation=None)
+        return self.store.registrations.register(form, check_in=check_in)
+
+    def register_many(self, numbers, **kw) -> None:
+        # One outer transaction (savepoints inside) so 1,000 registrations take one fsync.
+        with self.store.write():
+            for i in numbers:
+                self.register(i, **kw)
+
+    def sync(self, server_url: str | None = None, **kw):
+        return SyncEngine(self.store, self.http, server_url=server_url, **kw).run()
+
+
+class FaultProxy:
+    """TCP proxy on 127.0.0.1 with a switchable fault mode:
+    None (pass through), "drop_response" (forward the request, let the server commit,
+    close without answering), "http500", "http503", "hang" (accept, never answer),
+    "truncate" (send half the server's answer and close), "truncate_json" (a complete
+    HTTP answer whose JSON is cut short), "garbage" (a 200 with a non-JSON body)."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = target_port
+        self.port = free_port()
+        self.mode: str | None = None
+        self.times = 0  # how many connections the fault applies to (0 = all)
+        self.hits = 0
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", self.port))
+        self._sock.listen(50)
+        self._stop = False
+        self._threads: list[threading.Thread] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def set(self, mode: str | None, times: int = 0) -> None:
+        self.mode, self.times, self.hits = mode, times, 0
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                client, _ = self._sock.accept()
+            except OSError:
+                return
+            t = threading.Thread(target=self._handle, args=(client,), daemon=True)
+            t.start()
+
+    @staticmethod
+    def _read_request(sock: socket.socket) -> bytes:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        while len(body) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return head + b"\r\n\r\n" + body
+
+    @staticmethod
+    def _read_response(sock: socket.socket) -> bytes:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = None
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        while length is not None and len(body) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return head + b"\r\n\r\n" + body
+
+    def _fault(self) -> str | None:
+        if self.mode is None:
+            return None
+        if self.times and self.hits >= self.times:
+            return None
+        self.hits += 1
+        return self.mode
+
+    def _handle(self, client: socket.socket) -> None:
+        upstream = None
+        try:
+            while True:  # keep-alive: one request/response at a time
+                request = self._read_request(client)
+                if not request:
+                    return
+                mode = self._fault()
+                if mode == "hang":
+                    time.sleep(30)
+                    return
+                if mode in ("http500", "http503"):
+                    status = b"500 Internal Server Error" if mode == "http500" else b"503 Service Unavailable"
+                    body = b'{"error":{"code":"down","message":"down"}}'
+                    client.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\n"
+                                   b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                    continue
+                if mode == "garbage":
+                    body = b"<html>captive portal</html>"
+                    client.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                    continue
+                if upstream is None:
+                    upstream = socket.create_connection(("127.0.0.1", self.target))
+                upstream.sendall(request)
+                response = self._read_response(upstream)
+                if mode == "drop_response":
+                    return  # the server has committed; the laptop never hears of it
+                if mode == "truncate_json":
+                    # A complete HTTP message whose JSON body was cut short.
+                    head, _, body = response.partition(b"\r\n\r\n")
+                    cut = body[: max(1, len(body) // 2)]
+                    lines = [ln for ln in head.split(b"\r\n")
+                             if not ln.lower().startswith(b"content-length:")]
+                    client.sendall(b"\r\n".join(lines) + b"\r\nContent-Length: "
+                                   + str(len(cut)).encode() + b"\r\n\r\n" + cut)
+                    continue
+                if mode == "truncate":
+                    head, _, body = response.partition(b"\r\n\r\n")
+                    client.sendall(head + b"\r\n\r\n" + body[: max(1, len(body) // 2)])
+                    return
+                client.sendall(response)
+        except OSError:
+            return
+        finally:
+            client.close()
+            if upstream is not None:
+                upstream.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self._sock.close()
