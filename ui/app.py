@@ -24,7 +24,7 @@ from bpjs_field import log as bpjs_log
 from bpjs_field.errors import KnownError
 from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
-from ui import dialogs
+from ui import dialogs, extensions
 from ui.context import AppContext
 from ui.i18n import Translations
 from ui.main_window import MainWindow
@@ -173,6 +173,7 @@ class Workstation:
         """Close the database, restore the chosen backup (current one kept aside), reopen."""
         assert self.ctx is not None and self.db_path is not None
         lang, page = self.ctx.lang, self.window.current_page() if self.window else "home"
+        extensions.shutdown(self.executor)
         self.executor.shutdown()
         self.store.close()
         try:
@@ -193,6 +194,7 @@ class Workstation:
                 self.executor.call(lambda s: backup.create_backup(s, "close"))
             except Exception as exc:  # closing must go on; the daily backup will catch up
                 log.warning("backup on close failed: %s", type(exc).__name__)
+        extensions.shutdown(self.executor)
         self.executor.shutdown()
         self.store.close()
 
@@ -203,7 +205,6 @@ class Workstation:
 # reportlab then wait until the officer first opens the page, keeping start-up
 # fast) and `window.add_status_widget(...)`.
 def _extra_pages() -> list[Callable[[MainWindow, AppContext, DbExecutor], None]]:
-    from ui import extensions
     return [getattr(extensions, name) for name in ("add_print_page", "add_sync_pages")
             if hasattr(extensions, name)]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -42,3 +42,42 @@ def add_print_page(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
         executor.run(lambda s: bool(s.get_setting("print_after_save", False)), maybe_print)
 
     registration.registration_saved.connect(saved)
+
+
+def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) -> None:
+    """The Sinkronisasi page and the always-visible status indicator.
+
+    The controller belongs to the executor (it outlives a window rebuilt for a
+    language change) and is created just after the window is first painted, so
+    httpx and pydantic do not delay start-up."""
+    holder: dict[str, Any] = {}
+
+    def controller():
+        if "controller" not in holder:
+            from ui.sync import SyncController
+            made = SyncController.for_executor(executor)
+            if not getattr(made, "_started_by_app", False):
+                made._started_by_app = True  # type: ignore[attr-defined]
+                made.start(first_delay_s=3.0)
+            holder["controller"] = made
+        return holder["controller"]
+
+    def build_page():
+        from ui.sync import SyncPage
+        return SyncPage(executor, controller=controller())
+
+    def build_status() -> None:
+        from ui.sync import SyncStatusWidget
+        status = SyncStatusWidget(executor, controller=controller())
+        status.setObjectName("syncStatus")
+        window.add_status_widget(status)
+
+    window.add_lazy_page("sync", QCoreApplication.translate("Extensions", "Sync"), build_page, "Ctrl+8")
+    QTimer.singleShot(200, window, build_status)  # not called if the window is gone
+
+
+def shutdown(executor: DbExecutor) -> None:
+    """Stop background sync before the database executor closes."""
+    controller = getattr(executor, "_sync_controller", None)
+    if controller is not None:
+        controller.shutdown()

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="id_ID">
 <context>
+    <name></name>
+    <message>
+        <source>The branch server cannot be reached. Data stays safe on this laptop and is sent later.</source>
+        <translation>Server cabang tidak dapat dihubungi. Data tetap aman di laptop ini dan dikirim nanti.</translation>
+    </message>
+    <message>
+        <source>The branch server did not answer in time. Trying again later.</source>
+        <translation>Server cabang tidak menjawab tepat waktu. Dicoba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>The connection dropped. Trying again later; nothing is sent twice.</source>
+        <translation>Sambungan terputus. Dicoba lagi nanti; tidak ada yang terkirim dua kali.</translation>
+    </message>
+    <message>
+        <source>The branch server has a problem. Trying again later.</source>
+        <translation>Server cabang sedang bermasalah. Dicoba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer was not valid; nothing was changed on this laptop.</source>
+        <translation>Jawaban server tidak sah; tidak ada yang diubah di laptop ini.</translation>
+    </message>
+    <message>
+        <source>The server refused the data. Report this to the branch IT team.</source>
+        <translation>Server menolak data. Laporkan ke tim TI cabang.</translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s access was revoked by the branch. Contact a supervisor.</source>
+        <translation>Akses laptop ini telah dicabut oleh cabang. Hubungi supervisor.</translation>
+    </message>
+    <message>
+        <source>This laptop is not enrolled on the branch server. Enrol it on the Sync page.</source>
+        <translation>Laptop ini belum terdaftar di server cabang. Daftarkan di halaman Sinkronisasi.</translation>
+    </message>
+    <message>
+        <source>No branch server yet. Enrol this laptop on the Sync page.</source>
+        <translation>Belum ada server cabang. Daftarkan laptop ini di halaman Sinkronisasi.</translation>
+    </message>
+    <message>
+        <source>Employee number or password is wrong.</source>
+        <translation>Nomor pegawai atau kata sandi salah.</translation>
+    </message>
+    <message>
+        <source>This officer account is disabled on the server.</source>
+        <translation>Akun petugas ini dinonaktifkan di server.</translation>
+    </message>
+    <message>
+        <source>Another sync is already running on this laptop.</source>
+        <translation>Sinkronisasi lain sedang berjalan di laptop ini.</translation>
+    </message>
+    <message>
+        <source>Sync was stopped.</source>
+        <translation>Sinkronisasi dihentikan.</translation>
+    </message>
+    <message>
+        <source>The disk is full; free some space.</source>
+        <translation>Disk penuh; kosongkan sebagian ruang.</translation>
+    </message>
+    <message>
+        <source>The database is busy; trying again later.</source>
+        <translation>Basis data sedang sibuk; dicoba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>Sync failed: %1</source>
+        <translation>Sinkronisasi gagal: %1</translation>
+    </message>
+    <message>
+        <source>(status %1)</source>
+        <translation>(status %1)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>belum pernah</translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s clock is %1 minutes off the server: fix the date and time (receipts show it).</source>
+        <translation>Jam laptop ini selisih %1 menit dari server: perbaiki tanggal dan jam (tercetak di tanda terima).</translation>
+    </message>
+</context>
+<context>
     <name>BackupBox</name>
     <message>
         <source>Backups</source>
@@ -274,6 +353,10 @@
     <message>
         <source>Print</source>
         <translation>Cetak</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Sinkronisasi</translation>
     </message>
 </context>
 <context>
@@ -860,6 +943,118 @@
     <message>
         <source>Start working</source>
         <translation>Mulai bekerja</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Sync with the branch server</source>
+        <translation>Sinkronisasi dengan server cabang</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sinkronkan sekarang</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Hentikan</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>Changes waiting:</source>
+        <translation>Perubahan menunggu:</translation>
+    </message>
+    <message>
+        <source>Last successful sync:</source>
+        <translation>Sinkronisasi berhasil terakhir:</translation>
+    </message>
+    <message>
+        <source>Enrol this laptop</source>
+        <translation>Daftarkan laptop ini</translation>
+    </message>
+    <message>
+        <source>Enrol</source>
+        <translation>Daftarkan</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>Alamat server:</translation>
+    </message>
+    <message>
+        <source>Employee number:</source>
+        <translation>Nomor pegawai:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Kata sandi:</translation>
+    </message>
+    <message>
+        <source>not enrolled</source>
+        <translation>belum terdaftar</translation>
+    </message>
+    <message>
+        <source>Sending %1 of %2 changes…</source>
+        <translation>Mengirim %1 dari %2 perubahan…</translation>
+    </message>
+    <message>
+        <source>Receiving the branch&apos;s data: %1 rows…</source>
+        <translation>Menerima data cabang: %1 baris…</translation>
+    </message>
+    <message>
+        <source>Next automatic sync in %1 s</source>
+        <translation>Sinkronisasi otomatis berikutnya dalam %1 detik</translation>
+    </message>
+    <message>
+        <source>Fill in the server address, employee number and password.</source>
+        <translation>Isi alamat server, nomor pegawai, dan kata sandi.</translation>
+    </message>
+    <message>
+        <source>Enrolling…</source>
+        <translation>Mendaftarkan…</translation>
+    </message>
+    <message>
+        <source>Enrolled for %1.</source>
+        <translation>Terdaftar atas nama %1.</translation>
+    </message>
+    <message>
+        <source>Enrolment failed.</source>
+        <translation>Pendaftaran laptop gagal.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message numerus="yes">
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n perubahan menunggu</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Menyinkronkan…</translation>
+    </message>
+    <message>
+        <source>Not enrolled for sync</source>
+        <translation>Belum terdaftar untuk sinkronisasi</translation>
+    </message>
+    <message>
+        <source>Last sync: %1</source>
+        <translation>Sinkron terakhir: %1</translation>
+    </message>
+    <message>
+        <source>Synced: %1</source>
+        <translation>Tersinkron: %1</translation>
+    </message>
+    <message>
+        <source>Clock is off!</source>
+        <translation>Jam tidak tepat!</translation>
+    </message>
+    <message>
+        <source>Click to sync now.</source>
+        <translation>Klik untuk sinkronkan sekarang.</translation>
     </message>
 </context>
 </TS>

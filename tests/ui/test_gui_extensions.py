@@ -47,3 +47,22 @@ def test_print_after_save_follows_the_setting(qtbot, store, officer, make_window
     second = register(store, "Ujang Supriatna", "3216091205880004")
     registration.registration_saved.emit(second)
     assert started == [second.registration["id"]]
+
+
+def test_sync_page_and_status_are_plugged_in(qtbot, store, officer, make_window):
+    from PySide6.QtWidgets import QWidget
+    from ui import extensions
+    window = make_window(threaded=True)
+    plug_in_extra_pages(window, window.ctx, window.executor)
+    try:
+        qtbot.waitUntil(lambda: window.findChild(QWidget, "syncStatus") is not None, timeout=5000)
+        status = window.findChild(QWidget, "syncStatus")
+        assert status.isVisible()
+        window.show_page("sync")
+        page = window.page("sync")
+        assert page is not None and page.isVisible()
+        controller = window.executor._sync_controller
+        qtbot.waitUntil(lambda: controller.state.pending == store.pending_changes(), timeout=5000)
+        assert not controller.state.enrolled
+    finally:
+        extensions.shutdown(window.executor)
