@@ -13,13 +13,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from bpjs_field.printing import documents
-from bpjs_field.printing.brochure_content import KINDS, LANGS
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bpjs_field.printing import documents
+
+# Kept here, not imported from brochure_content: building the parser must not load
+# reportlab (every `bpjs-field` command builds it).
+KINDS = ("jkk", "jkm", "jht", "jp", "jkp", "bpu")
+LANGS = ("id", "en")
+RECEIPT_FORMATS = ("a4", "a5", "thermal")
 
 FILE_PRINTER = "file"
 
 
-def _write(path: str, job: documents.PrintJob) -> None:
+def _write(path: str, job: "documents.PrintJob") -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(job.pdf)
@@ -33,6 +41,7 @@ def _store(args: argparse.Namespace):
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
+    from bpjs_field.printing import documents
     store = _store(args)
     job = documents.receipt_job_by_code(store, args.code, args.format)
     _write(args.out, job)
@@ -41,6 +50,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_brochure(args: argparse.Namespace) -> int:
+    from bpjs_field.printing import documents
     store = _store(args)
     stamp = None
     if args.event or args.contact:
@@ -53,6 +63,7 @@ def cmd_brochure(args: argparse.Namespace) -> int:
 
 
 def cmd_attendance(args: argparse.Namespace) -> int:
+    from bpjs_field.printing import documents
     store = _store(args)
     job = documents.attendance_job(store, args.event)
     _write(args.out, job)
@@ -61,6 +72,7 @@ def cmd_attendance(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from bpjs_field.printing import documents
     store = _store(args)
     job = documents.summary_job(store, args.event)
     _write(args.out, job)
@@ -72,7 +84,7 @@ def add_commands(sub) -> None:
     """Register the printing subcommands on an argparse subparsers object."""
     p = sub.add_parser("receipt", help="tanda terima pendaftaran sebagai PDF (receipt as PDF)")
     p.add_argument("code", help="kode pendaftaran, mis. 27PS-0001-C")
-    p.add_argument("--format", choices=documents.RECEIPT_FORMATS, default="a4")
+    p.add_argument("--format", choices=RECEIPT_FORMATS, default="a4")
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.set_defaults(handler=cmd_receipt)
 

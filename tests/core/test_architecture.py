@@ -44,3 +44,17 @@ def test_resources_found_from_an_installed_wheel(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          cwd=tmp_path, check=True).stdout.split("\n")
     assert out[0].startswith(str(target)) and out[1] == "Cikarang Utara"
+
+
+def test_command_line_starts_without_heavy_imports():
+    code = ("import sys; from bpjs_field.cli import build_parser; build_parser();"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'reportlab', 'httpx', 'pydantic', 'sqlite_utils', 'PySide6', 'fastapi'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_printing_choices_match_what_the_renderers_offer():
+    from bpjs_field.printing import brochure_content, cli, documents
+    assert cli.KINDS == brochure_content.KINDS and cli.LANGS == brochure_content.LANGS
+    assert cli.RECEIPT_FORMATS == documents.RECEIPT_FORMATS
