@@ -154,6 +154,41 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if any(f.level == PROBLEM for f in findings) else 0
 
 
+def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
+    if args.passphrase_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+    first = getpass.getpass("Kata sandi berkas: ")
+    if confirm and getpass.getpass("Ulangi kata sandi: ") != first:
+        raise BpjsFieldError("passphrase.mismatch")
+    return first
+
+
+def cmd_export_usb(args: argparse.Namespace) -> int:
+    from bpjs_field.handcarry import export_changes
+    count = export_changes(args.open_store(), Path(args.file), _passphrase(args, confirm=True))
+    print(f"{count} perubahan yang belum tersinkron diekspor ke {args.file} (terenkripsi).")
+    return 0
+
+
+def cmd_import_usb(args: argparse.Namespace) -> int:
+    from bpjs_field.handcarry import import_changes
+    result = import_changes(args.open_store(), Path(args.file), _passphrase(args, confirm=False))
+    print(f"{result.received} perubahan dibaca, {result.queued} baru diantrekan ke server, "
+          f"{result.applied} baris diperbarui di laptop ini.")
+    return 0
+
+
+def cmd_server_import(args: argparse.Namespace) -> int:
+    from bpjs_field.handcarry import import_into_server
+    from bpjs_field.server.db import default_database_url
+    url = args.database_url or default_database_url()
+    counts = import_into_server(url, Path(args.file), _passphrase(args, confirm=False))
+    print(f"{counts.get('received', 0)} perubahan dibaca: {counts.get('applied', 0)} diterapkan, "
+          f"{counts.get('duplicates', 0)} sudah ada, {counts.get('quarantined', 0)} dikarantina.")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import main as gui_main
     return gui_main(db_path=Path(args.db) if args.db else None)
@@ -195,6 +230,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("doctor", help="periksa basis data, disk, printer, sinkronisasi, cadangan")
     p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("export-usb", help="ekspor perubahan yang belum tersinkron ke berkas terenkripsi")
+    p.add_argument("file", metavar="BERKAS.bpjsf")
+    p.add_argument("--passphrase-stdin", action="store_true", help="baca kata sandi berkas dari stdin")
+    p.set_defaults(handler=cmd_export_usb)
+
+    p = sub.add_parser("import-usb", help="impor berkas ekspor dari laptop lain (diteruskan ke server)")
+    p.add_argument("file", metavar="BERKAS.bpjsf")
+    p.add_argument("--passphrase-stdin", action="store_true")
+    p.set_defaults(handler=cmd_import_usb)
+
+    p = sub.add_parser("server-import", help="impor berkas ekspor langsung ke basis data server cabang")
+    p.add_argument("file", metavar="BERKAS.bpjsf")
+    p.add_argument("--database-url", metavar="URL", help="bawaan: berkas SQLite server di folder data")
+    p.add_argument("--passphrase-stdin", action="store_true")
+    p.set_defaults(handler=cmd_server_import)
 
     p = sub.add_parser("backup", help="buat cadangan basis data sekarang (atau --list)")
     p.add_argument("--list", action="store_true", help="tampilkan cadangan yang ada")

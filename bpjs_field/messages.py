@@ -129,6 +129,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Backup {path} is damaged ({detail}); choose another backup."),
     "backup.foreign": ("Berkas {path} bukan cadangan bpjs_field yang bisa dibaca versi ini.",
                        "File {path} is not a bpjs_field backup this version can read."),
+    # hand-carried export files (bpjs_field/handcarry.py)
+    "handcarry.passphrase_short": ("Kata sandi berkas minimal {minimum} karakter.",
+                                   "The file passphrase must have at least {minimum} characters."),
+    "passphrase.mismatch": ("Kedua kata sandi tidak sama; ulangi.", "The two passphrases differ; try again."),
+    "handcarry.not_export": ("Berkas ini bukan ekspor bpjs_field.", "This file is not a bpjs_field export."),
+    "handcarry.wrong_passphrase": ("Kata sandi berkas salah; tidak ada yang diimpor.",
+                                   "Wrong file passphrase; nothing was imported."),
+    "handcarry.damaged": ("Berkas rusak, terpotong, atau telah diubah; tidak ada yang diimpor. "
+                          "Minta ekspor baru dari laptop asal.",
+                          "The file is damaged, cut short or was altered; nothing was imported. "
+                          "Ask for a new export from the original laptop."),
     "storage.corrupt": ("Berkas basis data rusak: {detail}. Pulihkan dari cadangan.",
                         "The database file is damaged: {detail}. Restore it from a backup."),
     "storage.newer": ("Basis data dibuat oleh versi aplikasi yang lebih baru (skema {found}); perbarui aplikasi.",
@@ -175,6 +186,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "server.officer_unknown": ("Petugas {employee_no} tidak ada di server.", "Officer {employee_no} is not on the server."),
     "server.device_unknown": ("Laptop {device} tidak terdaftar atau sudah dicabut.", "Device {device} is not enrolled or already revoked."),
     # ---- end of sync block ----
+    # ---- security block (laptop login, encryption, roles) ----
+    "security.wrong_key": ("Basis data tidak bisa dibuka dengan kunci ini: kata sandi salah atau berkas bukan milik laptop ini.",
+                           "The database cannot be opened with this key: wrong password, or the file belongs to another laptop."),
+    "security.no_cipher": ("Modul enkripsi (sqlcipher3) tidak terpasang; pasang ulang aplikasi.",
+                           "The encryption module (sqlcipher3) is missing; reinstall the application."),
+    "security.needs_login": ("Basis data ini terenkripsi: masuk dengan nomor pegawai dan kata sandi.",
+                             "This database is encrypted: log in with your employee number and password."),
+    "security.bad_login": ("Nomor pegawai atau kata sandi salah.", "Wrong employee number or password."),
+    "security.locked_out": ("Terlalu banyak percobaan gagal. Coba lagi dalam {seconds} detik.",
+                            "Too many failed attempts. Try again in {seconds} seconds."),
+    "security.password_short": ("Kata sandi minimal {minimum} karakter.", "The password needs at least {minimum} characters."),
+    "security.password_mismatch": ("Kedua kata sandi tidak sama.", "The two passwords differ."),
+    "security.account_exists": ("Akun {employee_no} sudah ada di laptop ini.", "Account {employee_no} already exists on this laptop."),
+    "security.account_unknown": ("Akun {employee_no} tidak ada di laptop ini.", "Account {employee_no} is not on this laptop."),
+    "security.keys_damaged": ("Berkas kunci {path} rusak atau tidak terbaca; pulihkan dari cadangan.",
+                              "The key file {path} is damaged or unreadable; restore it from a backup."),
+    "security.already_encrypted": ("Basis data ini sudah terenkripsi.", "This database is already encrypted."),
+    "security.forbidden": ("Hanya supervisor yang boleh: {action}.", "Only a supervisor may: {action}."),
+    "security.password_stdin": ("Kata sandi tidak terbaca: ketik di terminal atau kirim lewat --password-stdin.",
+                                "No password read: type it at the terminal or pass it with --password-stdin."),
+    # ---- end of security block ----
 }
 
 

@@ -42,6 +42,8 @@ FIELDS: dict[str, frozenset[str]] = {
                         "updated_at", "deleted_at")),
     "officer": frozenset(("id", "employee_no", "full_name", "branch", "role", "active",
                           "created_at", "updated_at")),
+    "print": frozenset(("id", "at", "document", "subject_id", "version", "copies", "is_reprint",
+                        "printer", "officer_id", "device_id")),
 }
 # Identity and provenance never change by a merge of fields.
 FIXED: dict[str, frozenset[str]] = {
@@ -51,6 +53,7 @@ FIXED: dict[str, frozenset[str]] = {
     "attendance": frozenset(("id",)),
     "event": frozenset(("id", "created_at", "created_by")),
     "officer": frozenset(("id", "employee_no", "created_at")),
+    "print": FIELDS["print"],
 }
 MAX_ALIAS_HOPS = 10
 
@@ -373,6 +376,19 @@ class PushApplier:
         self.create("event", ch.entity_id, data, None, ch.hlc)
         return "applied"
 
+    def _print(self, ch: Change) -> str:
+        """A print-log entry: an immutable fact (what, for whom, which version, by whom, when)."""
+        if ch.op != "upsert":
+            raise Quarantined("print.delete_unsupported")
+        if self.get("print", ch.entity_id) is not None:
+            return "applied"
+        data = {k: v for k, v in ch.payload.items() if k in FIELDS["print"]}
+        if not isinstance(data.get("document"), str) or not isinstance(data.get("at"), str):
+            raise Quarantined("print.incomplete")
+        data["id"] = ch.entity_id
+        self.create("print", ch.entity_id, data, None, ch.hlc)
+        return "applied"
+
     def _officer(self, ch: Change) -> str:
         if ch.op != "upsert":
             raise Quarantined("officer.delete_unsupported")
@@ -413,7 +429,8 @@ class PushApplier:
                 fresh.append(ch)
         self.preload(fresh)
         handlers = {"person": self._person, "registration": self._registration,
-                    "attendance": self._attendance, "event": self._event, "officer": self._officer}
+                    "attendance": self._attendance, "event": self._event, "officer": self._officer,
+                    "print": self._print}
         counts = {"received": len(changes), "applied": 0, "duplicates": len(changes) - len(fresh),
                   "quarantined": 0}
         for ch in fresh:

@@ -39,7 +39,9 @@ from bpjs_field.sync.protocol import Doc
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
-ORDER = {"officer": 0, "event": 1, "person": 2, "registration": 3, "attendance": 4}
+ORDER = {"officer": 0, "event": 1, "person": 2, "registration": 3, "attendance": 4, "print": 5}
+PRINT_COLUMNS = ("id", "at", "document", "subject_id", "version", "copies", "is_reprint", "printer",
+                 "officer_id", "device_id")
 OFFICER_COLUMNS = ("id", "employee_no", "full_name", "branch", "role", "active", "created_at",
                    "updated_at")
 EVENT_COLUMNS = ("id", "kind", "title", "starts_at", "ends_at", "venue", "district_code",
@@ -248,6 +250,24 @@ class PageApplier:
                             (row["event_id"], row["person_id"], d.id))
             self.db.execute(_upsert_sql("attendance", ATTENDANCE_COLUMNS), tuple(row.values()))
             self.stats.applied += 1
+
+
+    def _print(self, docs: list[Doc]) -> None:
+        """Prints made on other laptops: so a reprint anywhere is numbered as a copy."""
+        rows = []
+        for d in docs:
+            if d.deleted or not d.data:
+                continue
+            row = {c: d.data.get(c) for c in PRINT_COLUMNS}
+            row["id"] = d.id
+            row["copies"] = row["copies"] or 1
+            row["is_reprint"] = row["is_reprint"] or 0
+            row["device_id"] = row["device_id"] or "?"
+            rows.append(tuple(row.values()))
+        self.db.conn.executemany(
+            f"INSERT OR IGNORE INTO print_log({', '.join(PRINT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(PRINT_COLUMNS))})", rows)
+        self.stats.applied += len(rows)
 
 
 def apply_docs(store: "Store", docs: list[Doc]) -> ApplyStats:

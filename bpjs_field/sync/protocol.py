@@ -25,7 +25,7 @@ MAX_PULL_LIMIT = 10000
 DEFAULT_PULL_LIMIT = 5000
 CLOCK_SKEW_WARN_MS = 5 * 60 * 1000
 
-ENTITIES = ("person", "registration", "attendance", "event", "officer")
+ENTITIES = ("person", "registration", "attendance", "event", "officer", "print")
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
@@ -75,7 +75,7 @@ class EnrollResponse(_Lenient):
 class Change(_Model):
     change_id: Id
     seq: Annotated[int, Field(ge=1)]
-    entity: Literal["person", "registration", "attendance", "event", "officer"]
+    entity: Literal["person", "registration", "attendance", "event", "officer", "print"]
     entity_id: Id
     op: Literal["upsert", "delete"]
     payload: Payload
@@ -101,7 +101,7 @@ class PushResponse(_Lenient):
 
 # -- pull ---------------------------------------------------------------------------
 class Doc(_Lenient):
-    entity: Literal["person", "registration", "attendance", "event", "officer"]
+    entity: Literal["person", "registration", "attendance", "event", "officer", "print"]
     id: Id
     rev: int
     deleted: bool = False

@@ -99,3 +99,26 @@ def test_import_refuses_a_non_utf8_file(tmp_path):
     source.write_bytes("nama,segmen,persetujuan,nik\nJos\xe9,bpu,ya,3216091205900001\n".encode("latin-1"))
     result = run(tmp_path / "x.sqlite3", "import", str(source), cwd=tmp_path)
     assert result.returncode == 2 and "UTF-8" in result.stderr
+
+
+def test_usb_export_and_import_between_laptops(tmp_path):
+    a, b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    template = tmp_path / "t.csv"
+    assert run(a, "import", "--template", str(template)).returncode == 0
+    assert run(a, "import", str(template), cwd=tmp_path).returncode == 0
+    usb = tmp_path / "usb.bpjsf"
+
+    def with_passphrase(db, *args, passphrase="rahasia-usb-1"):
+        env = dict(os.environ, BPJS_FIELD_DB=str(db))
+        return subprocess.run([sys.executable, "-m", "bpjs_field", *args, "--passphrase-stdin"],
+                              input=passphrase + "\n", capture_output=True, text=True, env=env, timeout=120)
+
+    exported = with_passphrase(a, "export-usb", str(usb))
+    assert exported.returncode == 0 and "terenkripsi" in exported.stdout
+    assert b"Siti" not in usb.read_bytes()  # the names are not readable in the file
+    wrong = with_passphrase(b, "import-usb", str(usb), passphrase="bukan-sandinya")
+    assert wrong.returncode == 2 and "salah" in wrong.stderr and "Traceback" not in wrong.stderr
+    imported = with_passphrase(b, "import-usb", str(usb))
+    assert imported.returncode == 0, imported.stderr
+    hits = json.loads(run(b, "search", "Siti Aminah", "--json").stdout)
+    assert hits and hits[0]["name"] == "Siti Aminah"
