@@ -84,8 +84,30 @@ def check_printers(_store: Store) -> Finding:
     return Finding("printer", OK, f"{', '.join(names)} (bawaan: {default or '-'})")
 
 
+def check_clock(store: Store) -> Finding:
+    """The laptop clock against the branch server's, when the server answers (receipts carry times)."""
+    url = store.get_setting("sync.server_url")
+    if not url:
+        return Finding("jam", OK, "belum ada server cabang; jam tidak dibandingkan")
+    import httpx
+    try:
+        started = datetime.now(timezone.utc)
+        answer = httpx.get(f"{url.rstrip('/')}/v1/health", timeout=5.0)
+        ended = datetime.now(timezone.utc)
+        server = datetime.fromisoformat(answer.json()["server_time"])
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        return Finding("jam", WARNING, f"server {url} tidak menjawab; jam tidak dibandingkan",
+                       "Periksa jaringan, lalu jalankan doctor lagi.")
+    offset = (started + (ended - started) / 2 - server).total_seconds()
+    text = f"selisih {offset:+.0f} detik dari server"
+    if abs(offset) > 300:
+        return Finding("jam", PROBLEM, text, "Perbaiki tanggal dan jam laptop (zona WIB); "
+                       "waktu tercetak di tanda terima.")
+    return Finding("jam", OK, text)
+
+
 CHECKS: list[Callable[[Store], Finding]] = [check_integrity, check_disk, check_pending,
-                                            check_backups, check_printers]
+                                            check_backups, check_printers, check_clock]
 
 
 def run_checks(store: Store, extra: list[Callable[[Store], Finding]] | None = None) -> list[Finding]:

@@ -91,3 +91,14 @@ def test_short_passphrase_refused(laptops, tmp_path):
     with pytest.raises(KnownError) as err:
         export_changes(a.store, tmp_path / "x.bpjsf", "1234")
     assert err.value.code == "handcarry.passphrase_short"
+
+
+def test_doctor_compares_the_clock_with_the_server(shared_server, laptops):
+    from bpjs_field import doctor
+    (a,) = laptops(1)
+    assert doctor.check_clock(a.store).level == doctor.OK  # no server yet: nothing to compare
+    a.enroll(shared_server.url, "KC-0421")
+    finding = doctor.check_clock(a.store)
+    assert finding.level == doctor.OK and "detik" in finding.detail
+    a.store.set_setting("sync.server_url", "http://127.0.0.1:9")  # nothing listens there
+    assert doctor.check_clock(a.store).level == doctor.WARNING
