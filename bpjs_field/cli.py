@@ -189,6 +189,11 @@ def cmd_server_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from bpjs_field.selftest import run
+    return run(gui=args.gui, keep=Path(args.keep) if args.keep else None)
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import main as gui_main
     return gui_main(db_path=Path(args.db) if args.db else None)
@@ -246,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", metavar="URL", help="bawaan: berkas SQLite server di folder data")
     p.add_argument("--passphrase-stdin", action="store_true")
     p.set_defaults(handler=cmd_server_import)
+
+    p = sub.add_parser("selftest", help="uji instalasi di folder sementara (tanpa menyentuh data)")
+    p.add_argument("--gui", action="store_true", help="juga buka jendela utama secara offscreen")
+    p.add_argument("--keep", metavar="FOLDER", help="simpan hasil uji di folder ini")
+    p.set_defaults(handler=cmd_selftest)
 
     p = sub.add_parser("backup", help="buat cadangan basis data sekarang (atau --list)")
     p.add_argument("--list", action="store_true", help="tampilkan cadangan yang ada")

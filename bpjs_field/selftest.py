@@ -1,0 +1,91 @@
+"""`bpjs-field selftest`: proves an installation works, without touching the officer's data.
+
+Branch IT runs it after installing (and CI runs it on the frozen bundle): it
+opens a fresh database in a temporary folder, registers a participant, writes
+a receipt PDF and checks it, and with `--gui` builds the main window on an
+offscreen screen so the Qt plugins are known to load.  Prints one line per
+step; exit code 0 only when every step passed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bpjs_field.__about__ import __version__
+
+
+def _register(folder: Path) -> dict:
+    from bpjs_field.domain.registration import PersonInput, RegistrationInput
+    from bpjs_field.store import Store
+    with Store.open(folder / "selftest.sqlite3") as store:
+        officer = store.officers.create(full_name="Petugas Uji", employee_no="SELFTEST",
+                                        branch="Kantor Cabang Bekasi Cikarang")
+        store.officer_id = officer["id"]
+        result = store.registrations.register(RegistrationInput(
+            segment="bpu", person=PersonInput(full_name="Peserta Uji", nik="3216091205900001",
+                                              phone="0812-3456-7890"),
+            consent_given=True, consent_version="selftest", declared_income=1_000_000,
+            occupation="pedagang"))
+        assert store.integrity_check() == "ok"
+        return result.registration
+
+
+def _receipt(folder: Path, registration: dict) -> Path:
+    from bpjs_field.printing import documents
+    from bpjs_field.store import Store
+    with Store.open(folder / "selftest.sqlite3") as store:
+        job = documents.receipt_job(store, registration["id"], "thermal")
+    out = folder / "receipt.pdf"
+    out.write_bytes(job.pdf)
+    assert job.pdf.startswith(b"%PDF") and len(job.pdf) > 2000
+    return out
+
+
+def _gui(folder: Path) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from bpjs_field.store import Store
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tasks import DbExecutor
+    app = QApplication.instance() or QApplication([])
+    store = Store.open(folder / "selftest.sqlite3")
+    executor = DbExecutor(store, synchronous=True)
+    try:
+        window = MainWindow(AppContext(executor, lang="id", db_path=store.path), executor)
+        window.show()
+        app.processEvents()
+        assert window.isVisible() and window.pages
+        window.close()
+    finally:
+        executor.shutdown()
+        store.close()
+
+
+def run(*, gui: bool, keep: Path | None = None, say: Callable[[str], None] = print) -> int:
+    folder = keep or Path(tempfile.mkdtemp(prefix="bpjs-selftest-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    say(f"bpjs-field {__version__} selftest in {folder}")
+    steps: list[tuple[str, Callable[[], object]]] = []
+    box: dict = {}
+    steps.append(("database and registration", lambda: box.setdefault("reg", _register(folder))))
+    steps.append(("receipt PDF", lambda: _receipt(folder, box["reg"])))
+    if gui:
+        steps.append(("main window (offscreen)", lambda: _gui(folder)))
+    failed = 0
+    for name, step in steps:
+        started = time.perf_counter()
+        try:
+            step()
+            say(f"  ok    {name} ({(time.perf_counter() - started) * 1000:.0f} ms)")
+        except Exception as exc:  # report every step, then fail as a whole
+            failed += 1
+            say(f"  GAGAL {name}: {type(exc).__name__}: {exc}")
+            if "reg" not in box:
+                break
+    return 1 if failed else 0
