@@ -89,7 +89,7 @@ def main() -> int:
         image = screen.grabWindow(0) if on_display else window.grab()
         path = args.out / f"{name}.png"
         image.save(str(path))
-        print(f"{path.relative_to(ROOT)}  {image.width()}x{image.height()}")
+        print(f"{path}  {image.width()}x{image.height()}")
 
     window.show_page("home")
     shot("01-beranda")
@@ -131,6 +131,23 @@ def main() -> int:
 
     window.show_page("settings")
     shot("07-pengaturan")
+
+    # the print page with the receipt of the person selected on the people page
+    people_row = people.results.row_at(0) if people.table.model() is people.results else None
+    if people_row is not None:
+        registrations = station.executor.call(
+            lambda s: s.registrations.for_person(people_row["id"]))
+        window.show_page("print", {"registration_id": registrations[-1]["id"]})
+        printing = window.page("print")
+        for _ in range(100):
+            settle(app, 0.1)
+            if printing.job is not None:
+                break
+        settle(app, 0.5)
+        shot("10-cetak")
+    window.show_page("sync")
+    settle(app, 0.8)
+    shot("11-sinkronisasi")
     window.registration.clear_form()
     settle(app)
     station.close()

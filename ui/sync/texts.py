@@ -11,10 +11,6 @@ from PySide6.QtCore import QCoreApplication
 from bpjs_field.domain.formatting import format_datetime
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SyncTexts", text)
-
-
 def error_text(error: dict[str, Any] | None) -> str:
     """The last error in words an officer understands (no codes, no stack traces)."""
     if not error:
@@ -22,38 +18,38 @@ def error_text(error: dict[str, Any] | None) -> str:
     code = error.get("code", "")
     params = error.get("params") or {}
     texts = {
-        "sync.unreachable": tr("The branch server cannot be reached. Data stays safe on this "
+        "sync.unreachable": QCoreApplication.translate("SyncTexts", "The branch server cannot be reached. Data stays safe on this "
                                "laptop and is sent later."),
-        "sync.timeout": tr("The branch server did not answer in time. Trying again later."),
-        "sync.connection_lost": tr("The connection dropped. Trying again later; nothing is "
+        "sync.timeout": QCoreApplication.translate("SyncTexts", "The branch server did not answer in time. Trying again later."),
+        "sync.connection_lost": QCoreApplication.translate("SyncTexts", "The connection dropped. Trying again later; nothing is "
                                    "sent twice."),
-        "sync.server_error": tr("The branch server has a problem. Trying again later."),
-        "sync.bad_response": tr("The server's answer was not valid; nothing was changed on "
+        "sync.server_error": QCoreApplication.translate("SyncTexts", "The branch server has a problem. Trying again later."),
+        "sync.bad_response": QCoreApplication.translate("SyncTexts", "The server's answer was not valid; nothing was changed on "
                                 "this laptop."),
-        "sync.rejected": tr("The server refused the data. Report this to the branch IT team."),
-        "sync.revoked": tr("This laptop's access was revoked by the branch. Contact a "
+        "sync.rejected": QCoreApplication.translate("SyncTexts", "The server refused the data. Report this to the branch IT team."),
+        "sync.revoked": QCoreApplication.translate("SyncTexts", "This laptop's access was revoked by the branch. Contact a "
                            "supervisor."),
-        "sync.not_enrolled": tr("This laptop is not enrolled on the branch server. Enrol it "
+        "sync.not_enrolled": QCoreApplication.translate("SyncTexts", "This laptop is not enrolled on the branch server. Enrol it "
                                 "on the Sync page."),
-        "sync.no_server": tr("No branch server yet. Enrol this laptop on the Sync page."),
-        "sync.bad_credentials": tr("Employee number or password is wrong."),
-        "sync.officer_inactive": tr("This officer account is disabled on the server."),
-        "sync.busy": tr("Another sync is already running on this laptop."),
-        "sync.cancelled": tr("Sync was stopped."),
-        "storage.full": tr("The disk is full; free some space."),
-        "storage.locked": tr("The database is busy; trying again later."),
+        "sync.no_server": QCoreApplication.translate("SyncTexts", "No branch server yet. Enrol this laptop on the Sync page."),
+        "sync.bad_credentials": QCoreApplication.translate("SyncTexts", "Employee number or password is wrong."),
+        "sync.officer_inactive": QCoreApplication.translate("SyncTexts", "This officer account is disabled on the server."),
+        "sync.busy": QCoreApplication.translate("SyncTexts", "Another sync is already running on this laptop."),
+        "sync.cancelled": QCoreApplication.translate("SyncTexts", "Sync was stopped."),
+        "storage.full": QCoreApplication.translate("SyncTexts", "The disk is full; free some space."),
+        "storage.locked": QCoreApplication.translate("SyncTexts", "The database is busy; trying again later."),
     }
     text = texts.get(code)
     if text is None:
-        text = tr("Sync failed: %1").replace("%1", str(params.get("detail") or code))
+        text = QCoreApplication.translate("SyncTexts", "Sync failed: %1").replace("%1", str(params.get("detail") or code))
     if code == "sync.server_error" and params.get("status"):
-        text += " " + tr("(status %1)").replace("%1", str(params["status"]))
+        text += " " + QCoreApplication.translate("SyncTexts", "(status %1)").replace("%1", str(params["status"]))
     return text
 
 
 def when_text(iso: str | None, lang: str = "id") -> str:
     if not iso:
-        return tr("never")
+        return QCoreApplication.translate("SyncTexts", "never")
     try:
         return format_datetime(datetime.fromisoformat(iso), lang)
     except ValueError:
@@ -64,5 +60,5 @@ def clock_text(offset_ms: int | None) -> str:
     if offset_ms is None:
         return ""
     minutes = round(abs(offset_ms) / 60000)
-    return tr("This laptop's clock is %1 minutes off the server: fix the date and time "
+    return QCoreApplication.translate("SyncTexts", "This laptop's clock is %1 minutes off the server: fix the date and time "
               "(receipts show it).").replace("%1", str(minutes))
