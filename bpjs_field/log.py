@@ -59,9 +59,12 @@ def setup_logging(level: int = logging.INFO, folder: Path | None = None) -> Path
     """Attach the rotating file handler to the root logger once; returns the log path."""
     path = (folder or log_dir()) / LOG_NAME
     root = logging.getLogger()
-    for handler in root.handlers:
+    for handler in list(root.handlers):
         if getattr(handler, "bpjs_field", False):
-            return path
+            if Path(handler.baseFilename) == path.resolve():
+                return path
+            root.removeHandler(handler)  # the data folder moved: log there from now on
+            handler.close()
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                                    encoding="utf-8")
     handler.bpjs_field = True  # type: ignore[attr-defined]

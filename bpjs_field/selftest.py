@@ -9,7 +9,6 @@ step; exit code 0 only when every step passed.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -46,25 +45,8 @@ def _receipt(folder: Path, registration: dict) -> Path:
 
 
 def _gui(folder: Path) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from bpjs_field.store import Store
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.tasks import DbExecutor
-    app = QApplication.instance() or QApplication([])
-    store = Store.open(folder / "selftest.sqlite3")
-    executor = DbExecutor(store, synchronous=True)
-    try:
-        window = MainWindow(AppContext(executor, lang="id", db_path=store.path), executor)
-        window.show()
-        app.processEvents()
-        assert window.isVisible() and window.pages
-        window.close()
-    finally:
-        executor.shutdown()
-        store.close()
+    from ui.probes import open_main_window_offscreen  # Qt lives in ui/, never in the core
+    open_main_window_offscreen(folder / "selftest.sqlite3")
 
 
 def run(*, gui: bool, keep: Path | None = None, say: Callable[[str], None] = print) -> int:
