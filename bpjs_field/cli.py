@@ -281,7 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from bpjs_field.log import setup_logging
     setup_logging()
-    args.open_store = _open_store_factory(args)
+    opener = _open_store_factory(args)
+
+    def open_store():
+        fresh = "store" not in opener.cache
+        store = opener()
+        if fresh:  # the rates and privacy notice this laptop last received from the branch
+            from bpjs_field.domain.reference import use_stored
+            use_stored(store)
+        return store
+
+    open_store.cache = opener.cache  # type: ignore[attr-defined]
+    args.open_store = open_store
     try:
         return int(args.handler(args) or 0)
     except BpjsFieldError as exc:

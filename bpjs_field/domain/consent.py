@@ -24,7 +24,23 @@ class PrivacyNotice:
         return self.text_en if lang == "en" else self.text_id
 
 
+_installed: PrivacyNotice | None = None
+
+
 @lru_cache(maxsize=1)
-def privacy_notice() -> PrivacyNotice:
+def _bundled() -> PrivacyNotice:
     data = json.loads(resource_path("reference", "privacy_notice.json").read_text("utf-8"))
     return PrivacyNotice(version=data["version"], text_id=data["id"], text_en=data["en"])
+
+
+def privacy_notice() -> PrivacyNotice:
+    """The notice in force: the branch server's (received at sync) or the bundled one."""
+    return _installed or _bundled()
+
+
+def install_notice(data: dict | None) -> PrivacyNotice:
+    """Use this notice from now on (None: back to the bundled one)."""
+    global _installed
+    _installed = (PrivacyNotice(version=str(data["version"]), text_id=str(data["id"]),
+                                text_en=str(data["en"])) if data is not None else None)
+    return privacy_notice()

@@ -44,8 +44,9 @@ class Discount:
 class RateTable:
     """One loaded rates file.  Tests may load another file through `RateTable(path)`."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        raw = json.loads(Path(path or resource_path("reference", "rates.json")).read_text("utf-8"))
+    def __init__(self, path: Path | None = None, *, data: dict[str, Any] | None = None) -> None:
+        raw = data if data is not None else json.loads(
+            Path(path or resource_path("reference", "rates.json")).read_text("utf-8"))
         self._pu = self._dated(raw["pu"])
         self._bpu = self._dated(raw["bpu"])
         self._caps = self._dated(raw["jp_wage_cap"])
@@ -93,6 +94,26 @@ class RateTable:
         return [d for d in self.discounts if d.segment == segment and d.start <= day <= d.end]
 
 
+_installed: RateTable | None = None
+
+
 @lru_cache(maxsize=1)
-def default_rates() -> RateTable:
+def _bundled() -> RateTable:
     return RateTable()
+
+
+def default_rates() -> RateTable:
+    """The figures in force: the branch server's (received at sync) or the bundled file."""
+    return _installed or _bundled()
+
+
+def install_rates(data: dict[str, Any] | None) -> RateTable:
+    """Use these rates from now on (None: back to the bundled file).  Raises on bad data,
+    leaving the figures in force unchanged."""
+    global _installed
+    table = RateTable(data=data) if data is not None else None
+    if table is not None:
+        table.bpu_for(date.today())
+        table.pu_for(date.today())
+    _installed = table
+    return default_rates()

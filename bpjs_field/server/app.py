@@ -37,7 +37,8 @@ from bpjs_field.server.schema import migrate, server_id
 from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
-                                      PullResponse, PushRequest, PushResponse)
+                                      PullResponse, PushRequest, PushResponse, Reference)
+from bpjs_field.domain.reference import server_files, version_of
 
 log = logging.getLogger(__name__)
 DB_ENV = "BPJS_FIELD_SERVER_DB"
@@ -142,6 +143,14 @@ def create_app(database_url: str | None = None) -> FastAPI:
             tx.scalar("SELECT 1")
         return {"status": "ok", "server_id": sid, "server_time": utc_now(),
                 "protocol": PROTOCOL_VERSION, "database": db.kind}
+
+    reference_files = server_files()
+    reference = {"version": version_of(reference_files), "files": reference_files}
+
+    @app.get(f"{API_PREFIX}/reference", response_model=Reference, responses=errors)
+    def get_reference(dev: Annotated[dict, Depends(device)]) -> dict[str, Any]:
+        """The branch's dated rates and privacy notice (laptops fetch them at every sync)."""
+        return reference
 
     @app.post(f"{API_PREFIX}/enroll", response_model=EnrollResponse, responses=errors)
     def enroll(body: EnrollRequest) -> dict[str, Any]:

@@ -82,6 +82,7 @@ class SyncResult:
     clock_offset_ms: int | None = None
     clock_skewed: bool = False
     finished_at: str | None = None
+    reference_updated: bool = False
     apply: ApplyStats = field(default_factory=ApplyStats)
 
     def as_dict(self) -> dict[str, Any]:
@@ -179,6 +180,7 @@ class SyncEngine:
                 client = self.client()
                 self._push(client, result)
                 self._pull(client, result)
+                self._reference(client, result)
             except SyncError as exc:
                 if client is not None:
                     self._note_clock(client, result)
@@ -195,6 +197,13 @@ class SyncEngine:
                                  pulled=result.pulled, merged=result.merged)
             self._report(phase="done")
             return result
+
+    def _reference(self, client: SyncClient, result: SyncResult) -> None:
+        """The branch's rates and privacy notice; kept and put in force when they changed."""
+        from bpjs_field.domain import reference
+        answer = client.reference()
+        if answer.version != self.store.get_setting(reference.VERSION_SETTING):
+            result.reference_updated = reference.accept(self.store, answer.version, answer.files)
 
     def _note_clock(self, client: SyncClient, result: SyncResult) -> None:
         offset = client.clock_offset_ms

@@ -122,6 +122,13 @@ class PullResponse(_Lenient):
     server_hlc: Hlc
 
 
+class Reference(_Lenient):
+    """The branch's reference data (dated rates, occupations, privacy notice) and its version."""
+
+    version: Annotated[str, StringConstraints(max_length=80)]
+    files: dict[Annotated[str, StringConstraints(max_length=64)], dict[str, Any]]
+
+
 # -- other ---------------------------------------------------------------------------
 class Health(_Lenient):
     status: Literal["ok"]

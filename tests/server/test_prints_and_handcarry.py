@@ -102,3 +102,40 @@ def test_doctor_compares_the_clock_with_the_server(shared_server, laptops):
     assert finding.level == doctor.OK and "detik" in finding.detail
     a.store.set_setting("sync.server_url", "http://127.0.0.1:9")  # nothing listens there
     assert doctor.check_clock(a.store).level == doctor.WARNING
+
+
+def test_next_years_rates_reach_laptops_at_sync(sqlite_template, laptops, tmp_path):
+    import json
+    import shutil
+    from datetime import date
+
+    from bpjs_field import pu_contribution
+    from bpjs_field.domain import consent, rates, reference
+    from bpjs_field.paths import resource_path
+    from harness import ServerProcess
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    data = json.loads(resource_path("reference", "rates.json").read_text("utf-8"))
+    data["jp_wage_cap"].append({"effective_from": "2027-03-01", "amount": 11_650_000})
+    (folder / "rates.json").write_text(json.dumps(data), "utf-8")
+    notice = json.loads(resource_path("reference", "privacy_notice.json").read_text("utf-8"))
+    notice["version"] = "2027-01"
+    (folder / "privacy_notice.json").write_text(json.dumps(notice), "utf-8")
+    db = tmp_path / "server.sqlite3"
+    shutil.copy(sqlite_template, db)
+    server = ServerProcess(f"sqlite:///{db}", env={reference.SERVER_DIR_ENV: str(folder)}).start()
+    try:
+        (a,) = laptops(1)
+        a.enroll(server.url, "KC-0421")
+        assert pu_contribution(20_000_000, risk_class=1, period="2027-04").line("JP").base == 11_086_300
+        result = a.sync()
+        assert result.reference_updated
+        assert pu_contribution(20_000_000, risk_class=1, period="2027-04").line("JP").base == 11_650_000
+        assert consent.privacy_notice().version == "2027-01"
+        assert not a.sync().reference_updated  # unchanged: nothing to do
+        reference.install(None)  # as after a restart ...
+        reference.use_stored(a.store)  # ... the laptop uses what it received, offline too
+        assert rates.default_rates().jp_cap_for(date(2027, 4, 1)) == 11_650_000
+    finally:
+        reference.install(None)
+        server.stop()
