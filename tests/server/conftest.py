@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import Laptop, PgCluster, ServerProcess, setup_database  # noqa: E402
+from harness import PgCluster, ServerProcess, laptop_factory, setup_database  # noqa: E402
 
 OFFICERS = (("KC-0421", "officer"), ("KC-0422", "officer"), ("KC-0423", "officer"),
             ("SPV-01", "supervisor"))
@@ -87,13 +87,4 @@ def shared_server(shared_database_url):
 
 @pytest.fixture
 def laptops(tmp_path):
-    made: list[Laptop] = []
-
-    def make(n: int = 1) -> list[Laptop]:
-        for _ in range(n):
-            made.append(Laptop(tmp_path / f"laptop{len(made) + 1}.sqlite3"))
-        return made[-n:]
-
-    yield make
-    for laptop in made:
-        laptop.close()
+    yield from laptop_factory(tmp_path)

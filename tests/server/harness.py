@@ -367,3 +367,17 @@ class FaultProxy:
     def close(self) -> None:
         self._stop = True
         self._sock.close()
+
+
+def laptop_factory(folder: Path):
+    """Body of the `laptops` fixture: `make(n)` opens n new laptop stores, all closed at the end."""
+    made: list[Laptop] = []
+
+    def make(n: int = 1) -> list[Laptop]:
+        for _ in range(n):
+            made.append(Laptop(folder / f"laptop{len(made) + 1}.sqlite3"))
+        return made[-n:]
+
+    yield make
+    for laptop in made:
+        laptop.close()

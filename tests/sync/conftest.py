@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
-from harness import Laptop, ServerProcess, setup_database  # noqa: E402
+from harness import ServerProcess, laptop_factory, setup_database  # noqa: E402
 
 OFFICERS = (("KC-0421", "officer"), ("KC-0422", "officer"), ("SPV-01", "supervisor"))
 
@@ -30,13 +30,4 @@ def server(server_url_db):
 
 @pytest.fixture
 def laptops(tmp_path):
-    made: list[Laptop] = []
-
-    def make(n: int = 1) -> list[Laptop]:
-        for _ in range(n):
-            made.append(Laptop(tmp_path / f"laptop{len(made) + 1}.sqlite3"))
-        return made[-n:]
-
-    yield make
-    for laptop in made:
-        laptop.close()
+    yield from laptop_factory(tmp_path)
