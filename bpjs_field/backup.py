@@ -6,18 +6,21 @@ so the newest `backups_keep` (a setting, default 10) stay.  The app makes one
 on closing and whenever the newest is more than a day old.  A restore checks
 the backup is whole first and keeps the current database aside, then copies
 the backup into place through the same API.
+
+An encrypted (SQLCipher) database is backed up between two connections keyed
+with the same database key, so a backup is as unreadable as the database
+without an officer's password (the key file beside the database unwraps it).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bpjs_field.errors import BpjsFieldError, KnownError
-from bpjs_field.store.connection import translate_errors
+from bpjs_field.store.connection import DatabaseError, OperationalError, raw_connect, translate_errors
 from bpjs_field.store.migrations import LATEST
 from bpjs_field.store.store import Store
 
@@ -54,19 +57,20 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     return sorted(out, key=lambda b: b.taken_at, reverse=True)
 
 
-def verify_backup(path: Path) -> None:
-    """Raise KnownError unless `path` is a whole bpjs_field database this version can read."""
+def verify_backup(path: Path, key: bytes | None = None) -> None:
+    """Raise KnownError unless `path` is a whole bpjs_field database this version can read
+    (with `key`, an encrypted one)."""
     if not path.is_file():
         raise BpjsFieldError("file.missing", path=str(path))
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = raw_connect(f"file:{path}?mode=ro", key, uri=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise KnownError("backup.damaged", path=path.name, detail=str(exc)) from exc
     if result != "ok":
         raise KnownError("backup.damaged", path=path.name, detail=result[:200])
@@ -81,12 +85,12 @@ def create_backup(store: Store, reason: str = "manual") -> BackupInfo:
     target = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S-%f}-{reason}.sqlite3"
     partial = target.with_suffix(".partial")
     with translate_errors():
-        dest = sqlite3.connect(str(partial))
+        dest = raw_connect(partial, store.key)
         try:
             store.db.conn.backup(dest)
         finally:
             dest.close()
-    verify_backup(partial)
+    verify_backup(partial, store.key)
     partial.rename(target)
     rotate(store)
     log.info("backup written: %s", target.name)
@@ -110,26 +114,26 @@ def backup_if_due(store: Store, *, max_age: timedelta = timedelta(days=1)) -> Ba
     return create_backup(store, "daily")
 
 
-def restore_backup(db_path: Path, backup_path: Path) -> Path:
+def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -> Path:
     """Replace the database at `db_path` with a checked backup; returns where the old one was kept.
 
     The app must be closed (the CLI and the GUI's restore both close their Store first)."""
-    verify_backup(backup_path)
+    verify_backup(backup_path, key)
     now = datetime.now(timezone.utc)
     aside = db_path.with_name(f"{db_path.stem}.before-restore-{now:%Y%m%d-%H%M%S}{db_path.suffix}")
-    current = sqlite3.connect(str(db_path), timeout=1, isolation_level=None)
+    current = raw_connect(db_path, key, timeout=1, isolation_level=None)
     try:
         try:
             current.execute("BEGIN EXCLUSIVE")
             current.execute("ROLLBACK")
-        except sqlite3.OperationalError as exc:
+        except OperationalError as exc:
             raise KnownError("storage.locked") from exc
-        keep = sqlite3.connect(str(aside))
+        keep = raw_connect(aside, key)
         try:
             current.backup(keep)
         finally:
             keep.close()
-        source = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+        source = raw_connect(f"file:{backup_path}?mode=ro", key, uri=True)
         try:
             source.backup(current)
         finally:

@@ -26,7 +26,7 @@ from bpjs_field.errors import BpjsFieldError
 from bpjs_field.paths import DB_ENV, default_db_path
 
 log = logging.getLogger(__name__)
-PLUGINS = ("bpjs_field.printing.cli", "bpjs_field.sync.cli")
+PLUGINS = ("bpjs_field.printing.cli", "bpjs_field.sync.cli", "bpjs_field.security.cli")
 
 
 def _open_store_factory(args: argparse.Namespace):
@@ -34,10 +34,12 @@ def _open_store_factory(args: argparse.Namespace):
 
     def open_store():
         if "store" not in cache:
-            from bpjs_field.store import Store
-            cache["store"] = Store.open(args.db or default_db_path())
+            # An encrypted database asks who is working (employee number, password
+            # from the terminal or stdin, never from the command line).
+            from bpjs_field.security.cli import open_for_cli
+            cache["store"] = open_for_cli(args, args.db or default_db_path())
             officer = cache["store"].get_setting("current_officer_id")
-            if officer:
+            if officer and cache["store"].officer_id is None:
                 cache["store"].officer_id = officer
         return cache["store"]
 

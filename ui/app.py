@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from bpjs_field import backup
+from bpjs_field.domain import reference
 from bpjs_field import log as bpjs_log
 from bpjs_field.errors import KnownError
 from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
 from ui import dialogs, extensions
 from ui.context import AppContext
-from ui.i18n import Translations
+from ui.i18n import SOURCE_LANGUAGE, Translations
 from ui.main_window import MainWindow
 from ui.pages.setup import SetupDialog
 from ui.style import apply_style
@@ -59,8 +60,16 @@ def install_excepthook(log_file: Path) -> None:
 
     def hook(kind, value, trace) -> None:
         logging.getLogger("crash").critical("unhandled exception", exc_info=(kind, value, trace))
-        if QApplication.instance() is not None:
-            dialogs.crash(QApplication.activeWindow(), str(log_file))
+        if QApplication.instance() is None:
+            return
+        for widget in QApplication.topLevelWidgets():  # keep what is being typed
+            registration = getattr(widget, "registration", None)
+            if isinstance(widget, MainWindow) and registration is not None:
+                try:
+                    registration.flush_draft()
+                except Exception:  # the rescue must not raise inside the hook
+                    log.warning("draft could not be kept after the error")
+        dialogs.crash(QApplication.activeWindow(), str(log_file))
 
     sys.excepthook = hook
 
@@ -90,11 +99,13 @@ class Workstation:
 
     def __init__(self, store: Store, *, db_path: Path | None = None) -> None:
         self.store = store
+        reference.use_stored(store)  # the rates and notice this laptop last received
         self.executor = DbExecutor(store)
         self.translations = Translations()
         self.ctx: AppContext | None = None
         self.window: MainWindow | None = None
         self.db_path = db_path
+        self.idle_lock = None
 
     def fill_demo_if_empty(self) -> bool:
         if os.environ.get(NO_DEMO_ENV):
@@ -141,12 +152,32 @@ class Workstation:
         self.ctx.restore_requested.connect(self.restore)
         self.window = MainWindow(self.ctx, self.executor)
         plug_in_extra_pages(self.window, self.ctx, self.executor)
+        self._secure_window(lang)
         if old is not None:
             self.window.setGeometry(old.geometry())
             old.close()
             old.deleteLater()
         self.window.show()
         return self.window
+
+    def _secure_window(self, lang: str) -> None:
+        """After a login: the role's limits, the lock screen and the idle lock."""
+        from ui.security.lock import apply_role, install_lock
+        if getattr(self, "idle_lock", None) is not None:
+            self.idle_lock.stop()
+        self.idle_lock = None
+        if self.store.role is None:
+            return
+        apply_role(self.window, self.store.role)
+        change = self.window.settings_page.findChild(QWidget, "changeOfficer")
+        if change is not None:  # the officer is whoever logged in
+            change.hide()
+        self.idle_lock = install_lock(self.window, self.executor, self.store, lang)
+        if self.store.role == "supervisor":
+            from PySide6.QtCore import QCoreApplication
+            from ui.security.audit_page import AuditPage
+            self.window.add_page("audit", QCoreApplication.translate("AuditPage", "Audit log"),
+                                 AuditPage(self.executor, lang), "Ctrl+9")
 
     def change_language(self, lang: str) -> None:
         """Rebuild the window in the new language (drafts are in the database, nothing is lost)."""
@@ -175,13 +206,15 @@ class Workstation:
         lang, page = self.ctx.lang, self.window.current_page() if self.window else "home"
         extensions.shutdown(self.executor)
         self.executor.shutdown()
+        key, role, officer_id = self.store.key, self.store.role, self.store.officer_id
         self.store.close()
         try:
-            aside = backup.restore_backup(self.db_path, Path(path))
+            aside = backup.restore_backup(self.db_path, Path(path), key)
             log.info("restored a backup; previous database kept as %s", aside.name)
         except KnownError as exc:
             QMessageBox.critical(self.window, "BPJS Field", exc.message(lang))
-        self.store = Store.open(self.db_path)
+        self.store = Store.open(self.db_path, key=key)
+        self.store.role, self.store.officer_id = role, officer_id
         self.executor = DbExecutor(self.store)
         officer = self.executor.call(views.current_officer)
         active = self.executor.call(lambda s: s.events.active())
@@ -194,6 +227,8 @@ class Workstation:
                 self.executor.call(lambda s: backup.create_backup(s, "close"))
             except Exception as exc:  # closing must go on; the daily backup will catch up
                 log.warning("backup on close failed: %s", type(exc).__name__)
+        if getattr(self, "idle_lock", None) is not None:
+            self.idle_lock.stop()
         extensions.shutdown(self.executor)
         self.executor.shutdown()
         self.store.close()
@@ -220,6 +255,31 @@ def plug_in_extra_pages(window: MainWindow, ctx: AppContext, executor: DbExecuto
             log.exception("extra page %s failed", getattr(entry, "__name__", entry))
 
 
+def open_database(path: Path) -> Store | None:
+    """The laptop database: an encrypted one after the officer's login; a new one is
+    created encrypted (first start asks who works here and their password); a plain
+    database made before encryption (or by the demo and tests) opens as it is."""
+    from bpjs_field.security import session
+    if session.is_protected(path):
+        from ui.security.login import LoginDialog
+        translations = Translations()
+        translations.install("id")  # the officer's language is inside the locked database
+        dialog = LoginDialog(path, "id")
+        accepted = dialog.exec() == QDialog.Accepted
+        translations.install(SOURCE_LANGUAGE)  # removes these; the workstation installs its own
+        return dialog.store if accepted else None
+    if not path.exists():
+        from bpjs_field.store.views import DEFAULT_BRANCHES
+        from ui.security.login import ProtectedSetupDialog
+        translations = Translations()
+        translations.install("id")
+        dialog = ProtectedSetupDialog(path, sorted(DEFAULT_BRANCHES), "id")
+        accepted = dialog.exec() == QDialog.Accepted
+        translations.install(SOURCE_LANGUAGE)
+        return dialog.store if accepted else None
+    return Store.open(path)
+
+
 def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     log_file, previous_handler = setup_logging()
@@ -229,7 +289,11 @@ def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
     install_excepthook(log_file)
     path = Path(db_path) if db_path else default_db_path()
     try:
-        store = Store.open(path)
+        store = open_database(path)
+        if store is None:  # login or first-start setup cancelled
+            qInstallMessageHandler(previous_handler)
+            sys.excepthook = previous_hook
+            return 0
     except KnownError as exc:
         QMessageBox.critical(None, "BPJS Field", exc.message("id"))
         qInstallMessageHandler(previous_handler)

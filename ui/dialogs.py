@@ -62,7 +62,10 @@ def confirm(parent: QWidget | None, text: str, on_yes: Callable[[], None]) -> QM
 
 def crash(parent: QWidget | None, log_file: str) -> QMessageBox:
     text = QCoreApplication.translate(
-        "Dialogs", "The application hit an error it did not expect. Data already saved is safe. "
-                   "The details were written to:\n{path}").format(path=log_file)
+        "Dialogs", "The application hit an error it did not expect. Data already saved is safe, "
+                   "and the form being typed was kept as a draft.\n\nWhat to do: close this message "
+                   "and carry on; if the error comes back, close the application and open it again. "
+                   "If it still happens, send the log file to the branch IT team (it holds no "
+                   "personal data):\n{path}").format(path=log_file)
     return _box(parent, QMessageBox.Critical,
                 QCoreApplication.translate("Dialogs", "Unexpected error"), text)

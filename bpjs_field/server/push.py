@@ -435,6 +435,10 @@ class PushApplier:
                   "quarantined": 0}
         for ch in fresh:
             try:
+                # A laptop pushes only its own work: a change stamped by another device's
+                # clock (a forged or copied change log) is kept aside, never applied.
+                if hlc_device(ch.hlc) != self.device:
+                    raise Quarantined("push.foreign_device")
                 outcome = handlers[ch.entity](ch)
                 counts["applied"] += 1
             except Quarantined as exc:

@@ -245,9 +245,11 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def backup_file(db: sqlite_utils.Database, target: Path) -> Path:
-    """Copy a live database with SQLite's backup API (never a file copy of a live WAL database)."""
-    dest = sqlite3.connect(str(target))
+def backup_file(db: sqlite_utils.Database, target: Path, key: bytes | None = None) -> Path:
+    """Copy a live database with SQLite's backup API (never a file copy of a live WAL database);
+    an encrypted one is copied into a file encrypted with the same key."""
+    from bpjs_field.store.connection import raw_connect
+    dest = raw_connect(target, key)
     try:
         db.conn.backup(dest)
     finally:
@@ -255,7 +257,7 @@ def backup_file(db: sqlite_utils.Database, target: Path) -> Path:
     return target
 
 
-def migrate(db: sqlite_utils.Database, path: Path | None) -> int:
+def migrate(db: sqlite_utils.Database, path: Path | None, *, key: bytes | None = None) -> int:
     """Bring the schema to LATEST; returns the version found before."""
     found = schema_version(db)
     if found > LATEST:
@@ -264,7 +266,7 @@ def migrate(db: sqlite_utils.Database, path: Path | None) -> int:
         return found
     if found > 0 and path is not None:
         copy = path.with_name(f"{path.stem}.pre-v{LATEST}{path.suffix or '.sqlite3'}")
-        backup_file(db, copy)
+        backup_file(db, copy, key)
         log.info("database backed up before migration to %s", copy.name)
     for version in range(found, LATEST):
         with db.atomic():

@@ -66,7 +66,10 @@ class PeopleRepo:
         return row
 
     def update(self, person_id: str, changes: dict[str, Any], *, segment: str = "bpu") -> dict[str, Any]:
-        """Edit a person's fields with the same validation as registration; audited and synced."""
+        """Edit a person's fields with the same validation as registration; audited and synced.
+        After a login only a supervisor may edit (bpjs_field.security roles)."""
+        from bpjs_field.security.session import require_supervisor
+        require_supervisor(self.s, "person.edit")
         current = self.require(person_id)
         unknown = set(changes) - set(EDITABLE)
         if unknown:

@@ -44,10 +44,17 @@ def dumps(value: Any) -> str:
 class Store:
     """The laptop's database.  Not thread-safe: the GUI uses it from one worker thread."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: Path | None,
+                 key: bytes | None = None) -> None:
         self.db = db
         self.path = path
+        # The SQLCipher key (None: a plain database, as tests and the demo use);
+        # kept so backups can be written encrypted under the same key.
+        self.key = key
         self.officer_id: str | None = None
+        # Role of the logged-in account ("officer"/"supervisor"); None = no login
+        # (plain databases, tests, command line on a plain file): nothing is restricted.
+        self.role: str | None = None
         self.device_id = self._ensure_setting("device_id", new_id)
         self.device_tag = self._ensure_setting("device_tag", new_device_tag)
         last = db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
@@ -66,12 +73,26 @@ class Store:
 
     # -- opening ---------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str) -> "Store":
+    def open(cls, path: Path | str, key: bytes | None = None) -> "Store":
+        """Open (and migrate) the file; with `key` it is a SQLCipher database.
+
+        A database protected by a key file (`<db>.keys.json`) cannot be opened
+        without its key: use `bpjs_field.security.session.unlock()`."""
         path = Path(path)
-        db = open_database(path)
+        if key is None and str(path) != ":memory:":
+            # the key file's name (bpjs_field.security.keys.keys_path), without importing
+            # the crypto libraries for every plain open
+            if path.with_name(path.name + ".keys.json").exists():
+                from bpjs_field.errors import KnownError
+                raise KnownError("security.needs_login")
+        db = open_database(path, key)
         with translate_errors():
-            migrate(db, path)
-        return cls(db, path)
+            migrate(db, path, key=key)
+        return cls(db, path, key)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

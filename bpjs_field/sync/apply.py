@@ -24,12 +24,12 @@ caller's transaction then rolls back the whole page.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bpjs_field.domain.names import name_key
+from bpjs_field.store.connection import IntegrityError, InterfaceError, ProgrammingError
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
 from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
 from bpjs_field.store.store import utc_now
@@ -105,9 +105,9 @@ class PageApplier:
         try:
             for entity in sorted(groups, key=ORDER.__getitem__):
                 getattr(self, f"_{entity}")(groups[entity])
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             raise _bad(f"integrity: {exc}") from None
-        except (sqlite3.InterfaceError, sqlite3.ProgrammingError) as exc:
+        except InterfaceError + ProgrammingError as exc:
             raise _bad(f"value: {exc}") from None
         except (KeyError, TypeError, ValueError) as exc:
             raise _bad(f"{type(exc).__name__}: {exc}") from None

@@ -184,6 +184,10 @@ class SyncEngine:
             except SyncError as exc:
                 if client is not None:
                     self._note_clock(client, result)
+                if exc.code == "sync.revoked":
+                    # A revoked (lost, retired) laptop keeps no synced personal data.
+                    from bpjs_field.security.revocation import wipe_synced_personal_data
+                    wipe_synced_personal_data(self.store)
                 self.store.set_setting(LAST_ERROR, {"code": exc.code, "params": _plain(exc.params),
                                                     "at": utc_now()})
                 self._report(phase="idle")

@@ -81,6 +81,49 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <source>Audit log</source>
+        <translation>Log audit</translation>
+    </message>
+    <message>
+        <source>Id or code in the details</source>
+        <translation>Id atau kode dalam rincian</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Muat ulang</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Tindakan</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Waktu</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Perangkat</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Rincian</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Semua</translation>
+    </message>
+    <message>
+        <source>{n} entries</source>
+        <translation>{n} entri</translation>
+    </message>
+</context>
+<context>
     <name>BackupBox</name>
     <message>
         <source>Backups</source>
@@ -252,9 +295,13 @@
         <translation>Tidak</translation>
     </message>
     <message>
-        <source>The application hit an error it did not expect. Data already saved is safe. The details were written to:
+        <source>The application hit an error it did not expect. Data already saved is safe, and the form being typed was kept as a draft.
+
+What to do: close this message and carry on; if the error comes back, close the application and open it again. If it still happens, send the log file to the branch IT team (it holds no personal data):
 {path}</source>
-        <translation>Aplikasi mengalami kesalahan yang tidak terduga. Data yang sudah tersimpan aman. Rinciannya ditulis ke:
+        <translation>Aplikasi mengalami kesalahan yang tidak terduga. Data yang sudah tersimpan aman, dan formulir yang sedang diketik disimpan sebagai draf.
+
+Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan muncul lagi, tutup aplikasi lalu buka kembali. Jika masih terjadi, kirim berkas log ke tim TI cabang (berkas ini tidak berisi data pribadi):
 {path}</translation>
     </message>
 </context>
@@ -412,6 +459,64 @@
     <message>
         <source>{count} participants in this laptop&apos;s database.</source>
         <translation>{count} peserta di basis data laptop ini.</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <source>Locked</source>
+        <translation>Terkunci</translation>
+    </message>
+    <message>
+        <source>{name} ({number}) is working on this laptop. Enter the password to continue; nothing you were doing is lost.</source>
+        <translation>{name} ({number}) sedang bekerja di laptop ini. Masukkan kata sandi untuk melanjutkan; pekerjaan Anda tidak hilang.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Buka kunci</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Kunci</translation>
+    </message>
+    <message>
+        <source>Settings are changed by a supervisor.</source>
+        <translation>Pengaturan diubah oleh supervisor.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>BPJS Field: log in</source>
+        <translation>BPJS Field: masuk</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Masuk</translation>
+    </message>
+    <message>
+        <source>The data on this laptop are encrypted. Enter your employee number and password to open them.</source>
+        <translation>Data di laptop ini terenkripsi. Masukkan nomor pegawai dan kata sandi Anda untuk membukanya.</translation>
+    </message>
+    <message>
+        <source>Employee number</source>
+        <translation>Nomor pegawai</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>Forgot your password? A supervisor of this laptop can set a new one.</source>
+        <translation>Lupa kata sandi? Supervisor laptop ini dapat membuatkan kata sandi baru.</translation>
+    </message>
+    <message>
+        <source>Enter your employee number.</source>
+        <translation>Masukkan nomor pegawai Anda.</translation>
     </message>
 </context>
 <context>
@@ -639,6 +744,21 @@
     <message>
         <source>Save (Ctrl+S)</source>
         <translation>Simpan (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
+    <name>ProtectedSetupDialog</name>
+    <message>
+        <source>Choose a password of at least 8 characters. The data on this laptop are encrypted with it; you will be its supervisor and can add the other officers&apos; accounts.</source>
+        <translation>Pilih kata sandi minimal 8 karakter. Data di laptop ini dienkripsi dengannya; Anda menjadi supervisornya dan dapat menambahkan akun petugas lain.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>Repeat the password</source>
+        <translation>Ulangi kata sandi</translation>
     </message>
 </context>
 <context>
@@ -1055,6 +1175,85 @@
     <message>
         <source>Click to sync now.</source>
         <translation>Klik untuk sinkronkan sekarang.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncTexts</name>
+    <message>
+        <source>The branch server cannot be reached. Data stays safe on this laptop and is sent later.</source>
+        <translation>Server cabang tidak dapat dihubungi. Data tetap aman di laptop ini dan dikirim nanti.</translation>
+    </message>
+    <message>
+        <source>The branch server did not answer in time. Trying again later.</source>
+        <translation>Server cabang tidak menjawab tepat waktu. Dicoba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>The connection dropped. Trying again later; nothing is sent twice.</source>
+        <translation>Sambungan terputus. Dicoba lagi nanti; tidak ada yang terkirim dua kali.</translation>
+    </message>
+    <message>
+        <source>The branch server has a problem. Trying again later.</source>
+        <translation>Server cabang sedang bermasalah. Dicoba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer was not valid; nothing was changed on this laptop.</source>
+        <translation>Jawaban server tidak sah; tidak ada yang diubah di laptop ini.</translation>
+    </message>
+    <message>
+        <source>The server refused the data. Report this to the branch IT team.</source>
+        <translation>Server menolak data. Laporkan ke tim TI cabang.</translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s access was revoked by the branch. Contact a supervisor.</source>
+        <translation>Akses laptop ini telah dicabut oleh cabang. Hubungi supervisor.</translation>
+    </message>
+    <message>
+        <source>This laptop is not enrolled on the branch server. Enrol it on the Sync page.</source>
+        <translation>Laptop ini belum terdaftar di server cabang. Daftarkan di halaman Sinkronisasi.</translation>
+    </message>
+    <message>
+        <source>No branch server yet. Enrol this laptop on the Sync page.</source>
+        <translation>Belum ada server cabang. Daftarkan laptop ini di halaman Sinkronisasi.</translation>
+    </message>
+    <message>
+        <source>Employee number or password is wrong.</source>
+        <translation>Nomor pegawai atau kata sandi salah.</translation>
+    </message>
+    <message>
+        <source>This officer account is disabled on the server.</source>
+        <translation>Akun petugas ini dinonaktifkan di server.</translation>
+    </message>
+    <message>
+        <source>Another sync is already running on this laptop.</source>
+        <translation>Sinkronisasi lain sedang berjalan di laptop ini.</translation>
+    </message>
+    <message>
+        <source>Sync was stopped.</source>
+        <translation>Sinkronisasi dihentikan.</translation>
+    </message>
+    <message>
+        <source>The disk is full; free some space.</source>
+        <translation>Disk penuh; kosongkan sebagian ruang.</translation>
+    </message>
+    <message>
+        <source>The database is busy; trying again later.</source>
+        <translation>Basis data sedang sibuk; dicoba lagi nanti.</translation>
+    </message>
+    <message>
+        <source>Sync failed: %1</source>
+        <translation>Sinkronisasi gagal: %1</translation>
+    </message>
+    <message>
+        <source>(status %1)</source>
+        <translation>(status %1)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>belum pernah</translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s clock is %1 minutes off the server: fix the date and time (receipts show it).</source>
+        <translation>Jam laptop ini selisih %1 menit dari server: perbaiki tanggal dan jam (tercetak di tanda terima).</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,251 @@
+"""The key file beside an encrypted database: `<db>.keys.json`.
+
+The database key is 32 random bytes that never touch the disk in clear.  Each
+officer account of the laptop holds its own copy of it, wrapped (AES-256-GCM)
+by a key derived from that officer's password with argon2id.  So any officer of
+the laptop can unlock it, a password change re-wraps one copy without
+re-encrypting the data, and a stolen laptop (database + key file) yields only
+ciphertext guarded by argon2id.
+
+The employee number and role are the AES-GCM associated data of each wrapped
+copy: editing a role in the JSON makes that copy fail to unwrap instead of
+promoting an officer.  The file also holds the failed-login counters (slow down,
+then lock for a while) and the failed attempts not yet copied into the audit
+log (the database is locked while they happen).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from bpjs_field.errors import BpjsFieldError, KnownError
+
+ROLES = ("officer", "supervisor")
+MIN_PASSWORD = 8
+# argon2id: 64 MiB, 3 passes (about 0.2 s here); stored per account, so it can grow later.
+DEFAULT_KDF = {"time_cost": 3, "memory_cost": 65536, "parallelism": 1}
+SLOW_FROM = 2          # from the 2nd failure on, each attempt waits a little longer
+SLOW_STEP = 0.5        # seconds per failure, capped at SLOW_MAX
+SLOW_MAX = 2.0
+LOCK_AFTER = 5         # failures in a row before the account is locked
+LOCK_SECONDS = 300     # first lock: 5 minutes, doubling on each further failure
+LOCK_MAX = 3600
+PENDING_MAX = 200      # failed attempts kept for the audit log at most
+
+
+def keys_path(db_path: Path | str) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".keys.json")
+
+
+def normalize_employee_no(value: str) -> str:
+    return " ".join(str(value or "").split()).upper()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def check_password(password: str, confirm: str | None = None) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise BpjsFieldError("security.password_short", minimum=MIN_PASSWORD)
+    if confirm is not None and confirm != password:
+        raise BpjsFieldError("security.password_mismatch")
+
+
+@dataclass(frozen=True)
+class Account:
+    employee_no: str
+    role: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+class KeyFile:
+    """Wrapped copies of one database key, one per officer account."""
+
+    def __init__(self, path: Path, data: dict[str, Any], *,
+                 clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.path = path
+        self.data = data
+        self.clock = clock
+        self.sleep = sleep
+
+    # -- file ----------------------------------------------------------------
+    @classmethod
+    def load(cls, db_path: Path | str, **kwargs: Any) -> "KeyFile":
+        path = keys_path(db_path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data.get("accounts"), dict):
+                raise ValueError("no accounts")
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, AttributeError) as exc:
+            raise KnownError("security.keys_damaged", path=path.name) from exc
+        return cls(path, data, **kwargs)
+
+    @classmethod
+    def create(cls, db_path: Path | str, key: bytes, **kwargs: Any) -> "KeyFile":
+        data = {"version": 1, "cipher": "aes-256-gcm", "kdf": "argon2id",
+                "accounts": {}, "failures": {}, "pending_audit": []}
+        return cls(keys_path(db_path), data, **kwargs)
+
+    def save(self) -> None:
+        """Atomic replace: a crash leaves the old file or the new one, never half of one."""
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(self.data, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+
+    # -- accounts --------------------------------------------------------------
+    def accounts(self) -> list[Account]:
+        return [Account(no, entry["role"]) for no, entry in sorted(self.data["accounts"].items())]
+
+    def account(self, employee_no: str) -> Account | None:
+        entry = self.data["accounts"].get(normalize_employee_no(employee_no))
+        return Account(normalize_employee_no(employee_no), entry["role"]) if entry else None
+
+    def _wrap(self, key: bytes, employee_no: str, role: str, password: str,
+              kdf: dict[str, int] | None = None) -> dict[str, Any]:
+        params = dict(kdf or self.data.get("default_kdf") or DEFAULT_KDF)
+        salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+        kek = _derive(password, salt, params)
+        wrapped = AESGCM(kek).encrypt(nonce, key, _aad(employee_no, role))
+        return {"employee_no": employee_no, "role": role, "salt": _b64(salt), "argon2": params,
+                "nonce": _b64(nonce), "wrapped_key": _b64(wrapped)}
+
+    def _unwrap(self, employee_no: str, password: str) -> bytes | None:
+        entry = self.data["accounts"].get(employee_no)
+        if entry is None:
+            # Same cost as a real attempt, so timing does not tell which accounts exist.
+            _derive(password, b"\0" * 16, dict(self.data.get("default_kdf") or DEFAULT_KDF))
+            return None
+        try:
+            kek = _derive(password, _unb64(entry["salt"]), entry["argon2"])
+            return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]),
+                                       _aad(employee_no, entry["role"]))
+        except (InvalidTag, KeyError, ValueError, TypeError):
+            return None
+
+    def add_account(self, key: bytes, employee_no: str, role: str, password: str,
+                    *, kdf: dict[str, int] | None = None, replace: bool = False) -> Account:
+        number = normalize_employee_no(employee_no)
+        if not number:
+            raise BpjsFieldError("required")
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        if number in self.data["accounts"] and not replace:
+            raise BpjsFieldError("security.account_exists", employee_no=number)
+        check_password(password)
+        self.data["accounts"][number] = self._wrap(key, number, role, password, kdf)
+        self.data["failures"].pop(number, None)
+        self.save()
+        return Account(number, role)
+
+    def remove_account(self, employee_no: str) -> None:
+        number = normalize_employee_no(employee_no)
+        if self.data["accounts"].pop(number, None) is None:
+            raise BpjsFieldError("security.account_unknown", employee_no=number)
+        self.save()
+
+    def change_password(self, employee_no: str, old_password: str, new_password: str) -> Account:
+        """The officer's own change: proves the old password, re-wraps the same key."""
+        key, account = self.unlock(employee_no, old_password)
+        check_password(new_password)
+        self.data["accounts"][account.employee_no] = self._wrap(
+            key, account.employee_no, account.role, new_password)
+        self.save()
+        return account
+
+    def reset_password(self, key: bytes, employee_no: str, new_password: str,
+                       role: str | None = None) -> Account:
+        """A supervisor (who holds the key through their own login) sets a new password
+        for a forgotten one, and may change the role at the same time."""
+        number = normalize_employee_no(employee_no)
+        entry = self.data["accounts"].get(number)
+        if entry is None:
+            raise BpjsFieldError("security.account_unknown", employee_no=number)
+        return self.add_account(key, number, role or entry["role"], new_password, replace=True)
+
+    # -- login -------------------------------------------------------------------
+    def retry_after(self, employee_no: str) -> int:
+        """Seconds until this account may try again (0 = now)."""
+        entry = self.data["failures"].get(normalize_employee_no(employee_no)) or {}
+        return max(0, int(round(entry.get("locked_until", 0) - self.clock())))
+
+    def unlock(self, employee_no: str, password: str) -> tuple[bytes, Account]:
+        """The database key for this officer, or `security.bad_login` / `security.locked_out`."""
+        number = normalize_employee_no(employee_no)
+        wait = self.retry_after(number)
+        if wait > 0:
+            raise BpjsFieldError("security.locked_out", seconds=wait)
+        key = self._unwrap(number, password or "")
+        if key is None:
+            self._failed(number)
+            raise BpjsFieldError("security.bad_login")
+        self.data["failures"].pop(number, None)
+        self.save()
+        return key, Account(number, self.data["accounts"][number]["role"])
+
+    def _failed(self, number: str) -> None:
+        now = self.clock()
+        failures = self.data["failures"]
+        entry = failures.setdefault(number, {"count": 0})
+        entry["count"] += 1
+        entry["last"] = now
+        if entry["count"] >= LOCK_AFTER:
+            entry["locked_until"] = now + min(LOCK_MAX, LOCK_SECONDS * 2 ** (entry["count"] - LOCK_AFTER))
+        if len(failures) > PENDING_MAX:  # unknown numbers typed at random must not grow the file
+            for stale in sorted(failures, key=lambda k: failures[k].get("last", 0))[:-PENDING_MAX]:
+                failures.pop(stale, None)
+        pending = self.data.setdefault("pending_audit", [])
+        pending.append({"action": "login_failed", "employee_no": number[:40], "at": now,
+                        "count": entry["count"], "locked": "locked_until" in entry})
+        del pending[:-PENDING_MAX]
+        self.save()
+        if entry["count"] >= SLOW_FROM:
+            self.sleep(min(SLOW_MAX, SLOW_STEP * (entry["count"] - 1)))
+
+    def take_pending_audit(self) -> list[dict[str, Any]]:
+        """Failed attempts made while the database was locked, for the audit log."""
+        pending = self.data.get("pending_audit") or []
+        if pending:
+            self.data["pending_audit"] = []
+            self.save()
+        return pending
+
+
+def _aad(employee_no: str, role: str) -> bytes:
+    return f"bpjs-field-db-key:v1:{employee_no}:{role}".encode()
+
+
+def _derive(password: str, salt: bytes, params: dict[str, int]) -> bytes:
+    return hash_secret_raw(password.encode("utf-8"), salt, time_cost=int(params["time_cost"]),
+                           memory_cost=int(params["memory_cost"]),
+                           parallelism=int(params["parallelism"]), hash_len=32, type=Type.ID)
+
+
+def new_database_key() -> bytes:
+    return secrets.token_bytes(32)

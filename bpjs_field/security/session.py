@@ -1,0 +1,251 @@
+"""Opening a protected (encrypted) laptop database: first start, login, encrypting
+an existing plain database, and the account operations that touch both the key
+file and the database.
+
+A database is *protected* when its key file `<db>.keys.json` exists.  The app's
+own database is created protected on first start; `Store.open(path)` without a
+key keeps working for plain files (tests, demo, benchmarks).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bpjs_field.errors import BpjsFieldError, KnownError
+from bpjs_field.security.keys import (Account, KeyFile, check_password, keys_path,
+                                      new_database_key, normalize_employee_no)
+from bpjs_field.store.connection import CIPHER_PRAGMAS, cipher, key_pragma, raw_connect
+from bpjs_field.store.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def is_protected(db_path: Path | str) -> bool:
+    return keys_path(db_path).exists()
+
+
+def _is_plain_database(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
+def _login(store: Store, account: Account, keyfile: KeyFile) -> Store:
+    """Bind the store to the account: current officer, role, and the audit entries
+    (failed attempts made while the database was locked, then this login)."""
+    store.role = account.role
+    officer = store.query_one("SELECT * FROM officers WHERE upper(employee_no) = ?",
+                              (account.employee_no,))
+    if officer is not None:
+        store.officer_id = officer["id"]
+        if officer["role"] != account.role:
+            with store.write():
+                store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
+                                 (account.role, _now(), officer["id"]))
+    with store.write():
+        for failed in keyfile.take_pending_audit():
+            at = datetime.fromtimestamp(float(failed.get("at", 0)), timezone.utc)
+            store.audit("login_failed", "officer", None, employee_no=failed.get("employee_no"),
+                        attempt=failed.get("count"), locked=bool(failed.get("locked")),
+                        attempted_at=at.isoformat(timespec="seconds"))
+        store.audit("login", "officer", store.officer_id, employee_no=account.employee_no,
+                    role=account.role)
+    return store
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def unlock(db_path: Path | str, employee_no: str, password: str,
+           keyfile: KeyFile | None = None) -> Store:
+    """Log in: unwrap the key with the officer's password and open the database."""
+    db_path = Path(db_path)
+    keyfile = keyfile or KeyFile.load(db_path)
+    key, account = keyfile.unlock(employee_no, password)
+    store = Store.open(db_path, key=key)
+    return _login(store, account, keyfile)
+
+
+def create_protected(db_path: Path | str, *, employee_no: str, full_name: str, branch: str,
+                     password: str, confirm: str | None = None, role: str = "supervisor",
+                     language: str = "id", kdf: dict[str, int] | None = None) -> Store:
+    """First start: a new random key, the first account (a supervisor: someone must be
+    able to add the others) and its officer row.  An existing plain database at the
+    path is encrypted in place (kept aside until the encrypted copy is checked)."""
+    from bpjs_field.store import views
+    db_path = Path(db_path)
+    if is_protected(db_path):
+        raise KnownError("security.already_encrypted")
+    _check_officer_fields(full_name, employee_no, branch)
+    check_password(password, confirm)
+    number = normalize_employee_no(employee_no)
+    key = new_database_key()
+    created = not db_path.exists()
+    if _is_plain_database(db_path):
+        encrypt_file(db_path, key)
+    try:
+        store = Store.open(db_path, key=key)
+    except BaseException:
+        if created:
+            _remove_database(db_path)
+        raise
+    try:
+        officer = views.setup_officer(store, full_name=full_name, employee_no=number,
+                                      branch=branch, language=language)
+        with store.write():
+            store.db.execute("UPDATE officers SET role = ? WHERE id = ?", (role, officer["id"]))
+            store.officer_id = officer["id"]
+            store.audit("role_set", "officer", officer["id"], role=role, reason="first_start")
+        keyfile = KeyFile.create(db_path, key)
+        if kdf:
+            keyfile.data["default_kdf"] = dict(kdf)
+        account = keyfile.add_account(key, officer["employee_no"], role, password, kdf=kdf)
+    except BaseException:
+        store.close()
+        if created:  # a half-made new database without its key file is useless: start clean
+            _remove_database(db_path)
+        raise
+    return _login(store, account, keyfile)
+
+
+def _check_officer_fields(full_name: str, employee_no: str, branch: str) -> None:
+    """The officer row's own checks, made before any file is created or encrypted."""
+    from bpjs_field.domain.names import normalize_name
+    from bpjs_field.domain.registration import clean_text
+    from bpjs_field.errors import ValidationError, ValidationErrors
+    errors = []
+    for check in (lambda: normalize_name(full_name),
+                  lambda: clean_text(employee_no, "employee_no", maximum=30, required=True),
+                  lambda: clean_text(branch, "branch", maximum=80, required=True)):
+        try:
+            check()
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def _remove_database(db_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+
+
+def encrypt_file(db_path: Path, key: bytes) -> None:
+    """Encrypt a plain database in place with `sqlcipher_export`; the plain file is
+    overwritten only after the encrypted copy passed its integrity check."""
+    if cipher is None:  # pragma: no cover
+        raise KnownError("security.no_cipher")
+    target = db_path.with_name(db_path.name + ".encrypting")
+    target.unlink(missing_ok=True)
+    plain = cipher.connect(str(db_path), isolation_level=None)
+    try:
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
+        for pragma in CIPHER_PRAGMAS:
+            plain.execute(pragma.replace("PRAGMA ", "PRAGMA encrypted.", 1))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        version = plain.execute("PRAGMA user_version").fetchone()[0]
+        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        plain.execute("DETACH DATABASE encrypted")
+    finally:
+        plain.close()
+    check = raw_connect(target, key)
+    try:
+        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise KnownError("storage.corrupt", detail="encrypted copy")
+    finally:
+        check.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(target, db_path)
+    log.info("database encrypted in place")
+
+
+def require_supervisor(store: Store, action: str) -> None:
+    """Roles: a logged-in officer may register, check in, print and search; editing and
+    deleting people, exports, conflicts, settings and accounts need a supervisor.
+    A store without a login (plain database, tests) is not restricted."""
+    if store.role is not None and store.role != "supervisor":
+        store_audit_denied(store, action)
+        raise BpjsFieldError("security.forbidden", action=action)
+
+
+def store_audit_denied(store: Store, action: str) -> None:
+    try:
+        with store.write():
+            store.audit("denied", None, None, attempted=action, role=store.role)
+    except Exception:  # the refusal itself must still reach the officer
+        log.warning("could not audit a refused action")
+
+
+# -- accounts (a logged-in supervisor) -----------------------------------------
+def add_account(store: Store, *, employee_no: str, full_name: str, branch: str | None,
+                role: str, password: str, confirm: str | None = None) -> Account:
+    require_supervisor(store, "manage accounts")
+    check_password(password, confirm)
+    keyfile = KeyFile.load(store.path)
+    officer = store.officers.create(full_name=full_name,
+                                    employee_no=normalize_employee_no(employee_no),
+                                    branch=branch or store.get_setting("branch") or "", role=role)
+    account = keyfile.add_account(store.key, officer["employee_no"], role, password)
+    with store.write():
+        store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
+                         (role, _now(), officer["id"]))
+        store.audit("account_created", "officer", officer["id"], role=role)
+    return account
+
+
+def reset_password(store: Store, employee_no: str, password: str, confirm: str | None = None,
+                   role: str | None = None) -> Account:
+    """A supervisor sets a new password for a forgotten one (and may change the role)."""
+    require_supervisor(store, "manage accounts")
+    check_password(password, confirm)
+    keyfile = KeyFile.load(store.path)
+    before = keyfile.account(employee_no)
+    account = keyfile.reset_password(store.key, employee_no, password, role)
+    officer = store.query_one("SELECT id FROM officers WHERE upper(employee_no) = ?",
+                              (account.employee_no,))
+    officer_id = officer["id"] if officer else None
+    with store.write():
+        store.audit("password_reset", "officer", officer_id)
+        if before is not None and before.role != account.role:
+            if officer_id:
+                store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
+                                 (account.role, _now(), officer_id))
+            store.audit("role_changed", "officer", officer_id, old=before.role, new=account.role)
+    return account
+
+
+def change_own_password(store: Store, employee_no: str, old: str, new: str,
+                        confirm: str | None = None) -> Account:
+    check_password(new, confirm)
+    account = KeyFile.load(store.path).change_password(employee_no, old, new)
+    with store.write():
+        store.audit("password_changed", "officer", store.officer_id)
+    return account
+
+
+def accounts(store: Store) -> list[dict[str, Any]]:
+    """Accounts of this laptop with their officer names (for the supervisor's list)."""
+    names = {row["employee_no"]: row for row in store.officers.list()}
+    keyfile = KeyFile.load(store.path)
+    return [{"employee_no": a.employee_no, "role": a.role,
+             "full_name": (names.get(a.employee_no) or {}).get("full_name", ""),
+             "locked_for": keyfile.retry_after(a.employee_no)} for a in keyfile.accounts()]
+
+
+def verify_password(db_path: Path | str, employee_no: str, password: str) -> Account:
+    """Unlocking the idle lock screen: the password again (counts as a login attempt)."""
+    _key, account = KeyFile.load(db_path).unlock(employee_no, password)
+    return account
+
+
+__all__ = ["is_protected", "unlock", "create_protected", "encrypt_file", "require_supervisor",
+           "add_account", "reset_password", "change_own_password", "accounts", "verify_password",
+           "key_pragma"]

@@ -1,0 +1,1 @@
+"""Security tests (package, so the tests share conftest helpers)."""

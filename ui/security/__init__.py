@@ -1,0 +1,1 @@
+"""Officer login, the idle lock screen and account management (Qt)."""

@@ -1,0 +1,220 @@
+"""The idle lock and the role guard of a logged-in workstation.
+
+`LockScreen` is an opaque cover over the whole main window: the pages beneath
+are disabled (not closed, so a half-typed registration stays exactly as it
+was) and hidden by the cover until the logged-in officer types the password
+again.  Unlock attempts go through the key file, so the same slow-down and
+lock-out as the login apply.  `IdleLock` watches the application's keyboard
+and mouse input and locks after the idle period (setting `idle_lock_minutes`,
+default 5); Ctrl+L and the status-bar button lock on request.
+
+`apply_role()` hides what an officer (not a supervisor) may not do in the GUI;
+the core refuses the same actions again (`require_supervisor`).
+
+Signals:
+    LockScreen.unlocked(): the password was right; the cover is gone.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QLineEdit, QMainWindow,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from bpjs_field.errors import BpjsFieldError
+from bpjs_field.security import session
+from ui.style import set_role
+from ui.tasks import DbExecutor
+
+IDLE_SETTING = "idle_lock_minutes"
+DEFAULT_IDLE_MINUTES = 5
+_INPUT_EVENTS = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel,
+                 QEvent.TouchBegin}
+
+
+class LockScreen(QFrame):
+    unlocked = Signal()
+
+    def __init__(self, window: QMainWindow, db_path: Path, employee_no: str, name: str,
+                 executor: DbExecutor, lang: str = "id") -> None:
+        super().__init__(window)
+        self.setObjectName("lockScreen")
+        self.window_ = window
+        self.db_path = Path(db_path)
+        self.employee_no = employee_no
+        self.executor = executor
+        self.lang = lang
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("#lockScreen { background: #0b3d91; } "
+                           "#lockScreen QLabel { color: white; } "
+                           "#lockPanel { background: white; border-radius: 8px; } "
+                           "#lockPanel QLabel { color: #10233f; } "
+                           "#lockPanel QLabel#lockMessage { color: #b00020; font-weight: bold; }")
+        outer = QVBoxLayout(self)
+        outer.setAlignment(Qt.AlignCenter)
+        panel = QFrame()
+        panel.setObjectName("lockPanel")
+        panel.setFixedWidth(420)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(24, 20, 24, 20)
+        title = QLabel(self.tr("Locked"))
+        set_role(title, "title")
+        layout.addWidget(title)
+        who = QLabel(self.tr("{name} ({number}) is working on this laptop. Enter the password "
+                             "to continue; nothing you were doing is lost.").format(
+            name=name, number=employee_no))
+        who.setObjectName("lockWho")
+        who.setWordWrap(True)
+        layout.addWidget(who)
+        self.password = QLineEdit()
+        self.password.setObjectName("lockPassword")
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setMaxLength(256)
+        self.password.setPlaceholderText(self.tr("Password"))
+        self.password.returnPressed.connect(self.submit)
+        layout.addWidget(self.password)
+        self.message = QLabel("")
+        self.message.setObjectName("lockMessage")
+        self.message.setWordWrap(True)
+        set_role(self.message, "error")
+        layout.addWidget(self.message)
+        self.unlock_button = QPushButton(self.tr("Unlock"))
+        self.unlock_button.setObjectName("unlockButton")
+        self.unlock_button.setProperty("primary", True)
+        self.unlock_button.clicked.connect(self.submit)
+        layout.addWidget(self.unlock_button)
+        outer.addWidget(panel)
+        window.installEventFilter(self)
+        self.hide()
+
+    @property
+    def locked(self) -> bool:
+        return self.isVisible()
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        central = self.window_.centralWidget()
+        if central is not None:
+            central.setEnabled(False)  # keeps every field's content; only input is refused
+        self.window_.menuBar().setEnabled(False)
+        self.setGeometry(self.window_.rect())
+        self.show()
+        self.raise_()
+        self.password.clear()
+        self.message.clear()
+        self.password.setFocus()
+        self.executor.run(lambda s: _audit(s, "lock"), None, lambda _e: None)
+
+    def submit(self) -> None:
+        self.message.clear()
+        self.unlock_button.setEnabled(False)
+        try:
+            QApplication.setOverrideCursor(Qt.WaitCursor)
+            session.verify_password(self.db_path, self.employee_no, self.password.text())
+        except BpjsFieldError as exc:
+            self.message.setText(exc.message(self.lang))
+            self.password.clear()
+            self.password.setFocus()
+            self.executor.run(lambda s: _audit(s, "unlock_failed"), None, lambda _e: None)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.unlock_button.setEnabled(True)
+        self.password.clear()
+        self.hide()
+        central = self.window_.centralWidget()
+        if central is not None:
+            central.setEnabled(True)
+        self.window_.menuBar().setEnabled(True)
+        self.executor.run(lambda s: _audit(s, "unlock"), None, lambda _e: None)
+        self.unlocked.emit()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.window_ and event.type() == QEvent.Resize and self.locked:
+            self.setGeometry(self.window_.rect())
+        return False
+
+
+def _audit(store: Any, action: str) -> None:
+    with store.write():
+        store.audit(action, "officer", store.officer_id)
+
+
+class IdleLock(QObject):
+    """Locks the screen after `minutes` without keyboard or mouse input (0 = never)."""
+
+    def __init__(self, screen: LockScreen, minutes: float, parent: QObject | None = None) -> None:
+        super().__init__(parent or screen)
+        self.screen = screen
+        self.minutes = minutes
+        self.last_input = time.monotonic()
+        self.timer = QTimer(self)
+        self.timer.setInterval(5000)
+        self.timer.timeout.connect(self.check)
+        if minutes > 0:
+            self.timer.start()
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in _INPUT_EVENTS:
+            self.last_input = time.monotonic()
+        return False
+
+    def check(self, now: float | None = None) -> bool:
+        idle = (now if now is not None else time.monotonic()) - self.last_input
+        if self.minutes > 0 and idle >= self.minutes * 60 and not self.screen.locked:
+            self.screen.lock()
+            return True
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def install_lock(window: QMainWindow, executor: DbExecutor, store: Any, lang: str) -> IdleLock | None:
+    """Lock screen, idle timer, Ctrl+L and a status-bar button, for a logged-in (encrypted) store."""
+    if store.role is None or store.path is None:
+        return None
+    officer = executor.call(lambda s: s.officers.get(s.officer_id) if s.officer_id else None) or {}
+    minutes = float(executor.call(lambda s: s.get_setting(IDLE_SETTING, DEFAULT_IDLE_MINUTES)) or 0)
+    screen = LockScreen(window, store.path, officer.get("employee_no", ""),
+                        officer.get("full_name", ""), executor, lang)
+    idle = IdleLock(screen, minutes)
+    button = QPushButton(QCoreApplication.translate("LockScreen", "Lock"))
+    button.setObjectName("lockButton")
+    button.setToolTip("Ctrl+L")
+    button.clicked.connect(screen.lock)
+    window.statusBar().addPermanentWidget(button)
+    shortcut = QShortcut(QKeySequence("Ctrl+L"), window, activated=screen.lock)
+    shortcut.setContext(Qt.ApplicationShortcut)
+    window.lock_screen = screen  # type: ignore[attr-defined]
+    window.idle_lock = idle  # type: ignore[attr-defined]
+    return idle
+
+
+def apply_role(window: QMainWindow, role: str | None) -> None:
+    """An officer registers, checks in, prints and searches; editing people and the
+    settings (backups, restore, officer) are a supervisor's."""
+    if role is None or role == "supervisor":
+        return
+    detail = getattr(getattr(window, "people", None), "detail", None)
+    if detail is not None:
+        detail.edit_button.hide()
+    settings = getattr(window, "settings_page", None)
+    if settings is not None:
+        for child in settings.findChildren(QWidget):
+            if isinstance(child, (QPushButton, QLineEdit)) or child.objectName() in ("backupKeep",):
+                child.setEnabled(False)
+        notice = QLabel(QCoreApplication.translate("LockScreen", "Settings are changed by a supervisor."))
+        notice.setObjectName("roleNotice")
+        set_role(notice, "hint")
+        settings.layout().insertWidget(1, notice)

@@ -1,0 +1,167 @@
+"""Logging in to the encrypted laptop database, and protecting a new one on first start.
+
+`LoginDialog` asks the employee number and password and opens the database
+(`bpjs_field.security.session.unlock`); a wrong password, a locked account and
+a damaged key file are shown under the form, and the password field is cleared.
+`ProtectedSetupDialog` is the first-start setup with a password: it creates the
+random database key and the first (supervisor) account.
+
+Both run the argon2id derivation (about 0.2 s) on the GUI thread behind a wait
+cursor: nothing else is running yet, and the database is not open.
+
+Signals:
+    LoginDialog.logged_in(object): the opened Store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from bpjs_field.errors import BpjsFieldError
+from bpjs_field.security import session
+from bpjs_field.store import Store
+from ui.pages.setup import SetupDialog
+from ui.style import set_role
+from ui.widgets.fields import EnterMovesOn, FieldBox
+
+
+def password_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.Password)
+    field.setMaxLength(256)
+    return field
+
+
+class _WaitCursor:
+    def __enter__(self) -> None:
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+
+    def __exit__(self, *exc: object) -> None:
+        QApplication.restoreOverrideCursor()
+
+
+class LoginDialog(QDialog):
+    logged_in = Signal(object)
+
+    def __init__(self, db_path: Path, lang: str = "id", employee_no: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("BPJS Field: log in"))
+        self.db_path = Path(db_path)
+        self.lang = lang
+        self.store: Store | None = None
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        title = QLabel(self.tr("Log in"))
+        set_role(title, "title")
+        layout.addWidget(title)
+        intro = QLabel(self.tr("The data on this laptop are encrypted. Enter your employee "
+                               "number and password to open them."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        enter = EnterMovesOn(self)
+        self.employee_no = QLineEdit(employee_no)
+        self.employee_no.setObjectName("login_employee_no")
+        self.employee_no.setPlaceholderText("KC-0421")
+        self.employee_no.setMaxLength(40)
+        self.employee_no.installEventFilter(enter)
+        self.password = password_field("login_password")
+        layout.addWidget(FieldBox(self.tr("Employee number"), self.employee_no))
+        layout.addWidget(FieldBox(self.tr("Password"), self.password))
+        self.message = QLabel("")
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        set_role(self.message, "error")
+        layout.addWidget(self.message)
+        self.login_button = QPushButton(self.tr("Log in"))
+        self.login_button.setObjectName("loginButton")
+        self.login_button.setProperty("primary", True)
+        self.login_button.setDefault(True)
+        self.login_button.clicked.connect(self.submit)
+        self.password.returnPressed.connect(self.submit)
+        layout.addWidget(self.login_button)
+        forgot = QLabel(self.tr("Forgot your password? A supervisor of this laptop can set a new one."))
+        forgot.setWordWrap(True)
+        set_role(forgot, "hint")
+        layout.addWidget(forgot)
+        layout.addStretch(1)
+        self.resize(460, 380)
+        (self.password if employee_no else self.employee_no).setFocus()
+
+    def submit(self) -> None:
+        self.message.setText("")
+        number, password = self.employee_no.text(), self.password.text()
+        if not number.strip():
+            self.message.setText(self.tr("Enter your employee number."))
+            self.employee_no.setFocus()
+            return
+        self.login_button.setEnabled(False)
+        try:
+            with _WaitCursor():
+                self.store = session.unlock(self.db_path, number, password)
+        except BpjsFieldError as exc:
+            self.message.setText(exc.message(self.lang))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        finally:
+            self.login_button.setEnabled(True)
+        self.logged_in.emit(self.store)
+        self.accept()
+
+
+class ProtectedSetupDialog(SetupDialog):
+    """First start of a new laptop database: who works here, and their password."""
+
+    def __init__(self, db_path: Path, branches: list[str], lang: str = "id",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(None, branches, lang, parent)  # type: ignore[arg-type]
+        self.db_path = Path(db_path)
+        self.store: Store | None = None
+        self.password = password_field("setup_password")
+        self.confirm = password_field("setup_confirm")
+        layout = self.layout()
+        index = layout.indexOf(self.start_button)
+        note = QLabel(self.tr("Choose a password of at least 8 characters. The data on this "
+                              "laptop are encrypted with it; you will be its supervisor and "
+                              "can add the other officers' accounts."))
+        note.setWordWrap(True)
+        for offset, (key, text, widget) in enumerate((
+                ("password", self.tr("Password"), self.password),
+                ("confirm", self.tr("Repeat the password"), self.confirm))):
+            self.boxes[key] = FieldBox(text, widget)
+            layout.insertWidget(index + offset, self.boxes[key])
+        layout.insertWidget(index, note)
+        self.resize(520, 600)
+
+    def submit(self) -> None:
+        for box in self.boxes.values():
+            box.show_error(None)
+        values: dict[str, Any] = {"full_name": self.name.text(),
+                                  "employee_no": self.employee_no.text(),
+                                  "branch": self.branch.currentText(),
+                                  "language": self.language.currentData(),
+                                  "password": self.password.text(),
+                                  "confirm": self.confirm.text()}
+        try:
+            with _WaitCursor():
+                self.store = session.create_protected(self.db_path, **values)
+        except BpjsFieldError as exc:
+            self.password.clear()
+            self.confirm.clear()
+            target = {"security.password_short": "password",
+                      "security.password_mismatch": "confirm"}.get(exc.code)
+            if target:
+                self.boxes[target].show_error(exc.message(self.lang))
+                return
+            self._failed(exc)
+            return
+        self.completed.emit({"employee_no": values["employee_no"]})
+        self.accept()
