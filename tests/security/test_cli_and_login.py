@@ -105,6 +105,36 @@ def test_first_start_dialog_creates_an_encrypted_database(qtbot, tmp_path):
         assert store.officers.get(store.officer_id)["full_name"] == "Siti Rahmawati"
 
 
+def test_first_start_is_typed_with_the_keyboard_alone(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.security.login import ProtectedSetupDialog
+    path = tmp_path / "fresh.sqlite3"
+    dialog = ProtectedSetupDialog(path, ["Kantor Cabang Cilegon"], "en")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.name)
+    for text in ("Siti Rahmawati", "KC-0421"):
+        qtbot.keyClicks(QApplication.focusWidget(), text)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+    assert QApplication.focusWidget() is dialog.language
+    qtbot.keyClick(dialog.language, Qt.Key_Tab)
+    assert QApplication.focusWidget() is dialog.password
+    qtbot.keyClicks(dialog.password, "rahasia-123")
+    qtbot.keyClick(dialog.password, Qt.Key_Return)  # moves on, does not submit half a form
+    assert dialog.store is None and QApplication.focusWidget() is dialog.confirm
+    qtbot.keyClicks(dialog.confirm, "rahasia-123")
+    qtbot.keyClick(dialog.confirm, Qt.Key_Return)
+    assert dialog.store is not None
+    dialog.store.close()
+    assert session.is_protected(path)
+
+
 @pytest.mark.parametrize("hostile", ["' OR 1=1 --", "KC-0421\x00", "A" * 5000, "../../etc/passwd"])
 def test_hostile_employee_numbers_are_just_wrong_logins(secure_path, hostile):
     from bpjs_field.errors import BpjsFieldError

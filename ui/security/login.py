@@ -139,7 +139,19 @@ class ProtectedSetupDialog(SetupDialog):
             self.boxes[key] = FieldBox(text, widget)
             layout.insertWidget(index + offset, self.boxes[key])
         layout.insertWidget(index, note)
+        # The password boxes were made after the start button: put them back in the typing order.
+        QWidget.setTabOrder(self.language, self.password)
+        QWidget.setTabOrder(self.password, self.confirm)
+        QWidget.setTabOrder(self.confirm, self.start_button)
         self.resize(520, 600)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        # Enter in the first password box moves on to the second instead of submitting
+        # a half-filled form through the dialog's default button.
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.password.hasFocus():
+            self.confirm.setFocus()
+            return
+        super().keyPressEvent(event)
 
     def submit(self) -> None:
         for box in self.boxes.values():
