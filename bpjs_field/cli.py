@@ -141,7 +141,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from bpjs_field import backup
     db_path = Path(args.db) if args.db else default_db_path()
-    aside = backup.restore_backup(db_path, Path(args.file))
+    # An encrypted database: the officer logs in, which gives the key the backup was made with.
+    store = args.open_store()
+    key = store.key
+    store.close()
+    args.open_store.cache.pop("store", None)
+    aside = backup.restore_backup(db_path, Path(args.file), key=key)
     print(f"Basis data dipulihkan dari {args.file}. Basis data sebelumnya disimpan di {aside}")
     return 0
 

@@ -141,3 +141,19 @@ def test_hostile_employee_numbers_are_just_wrong_logins(secure_path, hostile):
     with pytest.raises(BpjsFieldError) as exc:
         session.unlock(secure_path, hostile, SUPERVISOR[1])
     assert exc.value.code in ("security.bad_login", "security.locked_out")
+
+
+def test_cli_backup_and_restore_of_an_encrypted_database(tmp_path):
+    db = tmp_path / "laptop.sqlite3"
+    assert cli(db, "security", "init", "--employee-no", "KC-0421", "--full-name", "Siti Rahmawati",
+               "--branch", "Kantor Cabang Cilegon", "--password-stdin",
+               stdin="rahasia-123\nrahasia-123\n").returncode == 0
+    made = cli(db, "backup", stdin="rahasia-123\n", employee="KC-0421")
+    assert made.returncode == 0, made.stderr
+    path = made.stdout.strip().split(": ", 1)[1]
+    assert not Path(path).read_bytes().startswith(b"SQLite format 3")  # the backup is encrypted too
+    wrong = cli(db, "restore", path, stdin="salah-sandi\n", employee="KC-0421")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    restored = cli(db, "restore", path, stdin="rahasia-123\n", employee="KC-0421")
+    assert restored.returncode == 0, restored.stderr
+    assert cli(db, "stats", stdin="rahasia-123\n", employee="KC-0421").returncode == 0
