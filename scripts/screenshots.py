@@ -144,10 +144,10 @@ def main() -> int:
             if printing.job is not None:
                 break
         settle(app, 0.5)
-        shot("10-cetak")
+        shot("11-cetak")
     window.show_page("sync")
     settle(app, 0.8)
-    shot("11-sinkronisasi")
+    shot("12-sinkronisasi")
     window.registration.clear_form()
     settle(app)
     station.close()

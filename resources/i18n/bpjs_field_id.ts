@@ -2,85 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="id_ID">
 <context>
-    <name></name>
-    <message>
-        <source>The branch server cannot be reached. Data stays safe on this laptop and is sent later.</source>
-        <translation>Server cabang tidak dapat dihubungi. Data tetap aman di laptop ini dan dikirim nanti.</translation>
-    </message>
-    <message>
-        <source>The branch server did not answer in time. Trying again later.</source>
-        <translation>Server cabang tidak menjawab tepat waktu. Dicoba lagi nanti.</translation>
-    </message>
-    <message>
-        <source>The connection dropped. Trying again later; nothing is sent twice.</source>
-        <translation>Sambungan terputus. Dicoba lagi nanti; tidak ada yang terkirim dua kali.</translation>
-    </message>
-    <message>
-        <source>The branch server has a problem. Trying again later.</source>
-        <translation>Server cabang sedang bermasalah. Dicoba lagi nanti.</translation>
-    </message>
-    <message>
-        <source>The server&apos;s answer was not valid; nothing was changed on this laptop.</source>
-        <translation>Jawaban server tidak sah; tidak ada yang diubah di laptop ini.</translation>
-    </message>
-    <message>
-        <source>The server refused the data. Report this to the branch IT team.</source>
-        <translation>Server menolak data. Laporkan ke tim TI cabang.</translation>
-    </message>
-    <message>
-        <source>This laptop&apos;s access was revoked by the branch. Contact a supervisor.</source>
-        <translation>Akses laptop ini telah dicabut oleh cabang. Hubungi supervisor.</translation>
-    </message>
-    <message>
-        <source>This laptop is not enrolled on the branch server. Enrol it on the Sync page.</source>
-        <translation>Laptop ini belum terdaftar di server cabang. Daftarkan di halaman Sinkronisasi.</translation>
-    </message>
-    <message>
-        <source>No branch server yet. Enrol this laptop on the Sync page.</source>
-        <translation>Belum ada server cabang. Daftarkan laptop ini di halaman Sinkronisasi.</translation>
-    </message>
-    <message>
-        <source>Employee number or password is wrong.</source>
-        <translation>Nomor pegawai atau kata sandi salah.</translation>
-    </message>
-    <message>
-        <source>This officer account is disabled on the server.</source>
-        <translation>Akun petugas ini dinonaktifkan di server.</translation>
-    </message>
-    <message>
-        <source>Another sync is already running on this laptop.</source>
-        <translation>Sinkronisasi lain sedang berjalan di laptop ini.</translation>
-    </message>
-    <message>
-        <source>Sync was stopped.</source>
-        <translation>Sinkronisasi dihentikan.</translation>
-    </message>
-    <message>
-        <source>The disk is full; free some space.</source>
-        <translation>Disk penuh; kosongkan sebagian ruang.</translation>
-    </message>
-    <message>
-        <source>The database is busy; trying again later.</source>
-        <translation>Basis data sedang sibuk; dicoba lagi nanti.</translation>
-    </message>
-    <message>
-        <source>Sync failed: %1</source>
-        <translation>Sinkronisasi gagal: %1</translation>
-    </message>
-    <message>
-        <source>(status %1)</source>
-        <translation>(status %1)</translation>
-    </message>
-    <message>
-        <source>never</source>
-        <translation>belum pernah</translation>
-    </message>
-    <message>
-        <source>This laptop&apos;s clock is %1 minutes off the server: fix the date and time (receipts show it).</source>
-        <translation>Jam laptop ini selisih %1 menit dari server: perbaiki tanggal dan jam (tercetak di tanda terima).</translation>
-    </message>
-</context>
-<context>
     <name>AuditPage</name>
     <message>
         <source>Audit log</source>
@@ -615,8 +536,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Ubah (Ctrl+E)</translation>
     </message>
     <message>
-        <source>Reprint receipt (Ctrl+R)</source>
-        <translation>Cetak ulang tanda terima (Ctrl+R)</translation>
+        <source>Reprint (Ctrl+R)</source>
+        <translation>Cetak ulang (Ctrl+R)</translation>
     </message>
     <message>
         <source>Male</source>

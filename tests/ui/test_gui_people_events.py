@@ -45,8 +45,10 @@ def test_search_as_you_type_and_detail(qtbot, store, officer, make_window):
     assert "Siti Aminah" == page.detail.name.text()
     assert page.detail.ident.text() == mask_nik(NIK)
     assert siti.registration["code"][:4] in page.detail.body.toPlainText()
+    assert "0812-****-7890" in page.detail.body.toPlainText()  # phone masked until the reveal
     page.detail.reveal_button.click()
     assert page.detail.ident.text() == NIK
+    assert "0812-3456-7890" in page.detail.body.toPlainText()  # shown with the audited reveal
     actions = [h["action"] for h in store.people.history(siti.person["id"])]
     assert "person.reveal_nik" in actions
     # clearing the search returns to the full list

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTextBrowser, Q
 
 from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.formatting import format_date, format_datetime, format_rupiah
-from bpjs_field.domain.phone import format_phone
+from bpjs_field.domain.phone import format_phone, mask_phone
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.segments import SEGMENTS, label
 from ui.models.columns import ident_text
@@ -52,6 +52,9 @@ class PersonDetail(QWidget):
         self.ident.setObjectName("detailIdent")
         self.ident.setStyleSheet("font-size: 13pt;")
         ident_row.addWidget(self.ident, 1)
+        layout.addLayout(ident_row)
+        # The actions get their own row, so the detail pane stays narrow enough for the table.
+        ident_row = QHBoxLayout()
         self.reveal_button = QPushButton(self.tr("Show full NIK"))
         self.reveal_button.setObjectName("revealNik")
         self.reveal_button.clicked.connect(self._reveal)
@@ -60,11 +63,14 @@ class PersonDetail(QWidget):
         self.edit_button.setObjectName("editPerson")
         self.edit_button.clicked.connect(lambda: self.person and self.edit_requested.emit(self.person))
         ident_row.addWidget(self.edit_button)
-        self.reprint_button = QPushButton(self.tr("Reprint receipt (Ctrl+R)"))
+        self.reprint_button = QPushButton(self.tr("Reprint (Ctrl+R)"))
         self.reprint_button.setObjectName("reprintReceipt")
         self.reprint_button.clicked.connect(self._reprint)
         ident_row.addWidget(self.reprint_button)
+        ident_row.addStretch(1)
         self.registration_ids: list[str] = []
+        self._detail: dict[str, Any] | None = None
+        self._revealed = False
         layout.addLayout(ident_row)
         self.body = QTextBrowser()
         self.body.setObjectName("detailBody")
@@ -92,11 +98,20 @@ class PersonDetail(QWidget):
             self.reveal_requested.emit(self.person["id"])
 
     def show_full_ident(self, nik: str | None) -> None:
+        """After the audited reveal: the full NIK, and the full phone number in the facts."""
         if nik:
+            self._revealed = True
+            if self._detail is not None:
+                self._render(self._detail)
             self.ident.setText(nik)
             self.reveal_button.setEnabled(False)
 
     def show_detail(self, detail: dict[str, Any]) -> None:
+        self._revealed = False
+        self._detail = detail
+        self._render(detail)
+
+    def _render(self, detail: dict[str, Any]) -> None:
         person = detail["person"]
         self.person = person
         self.registration_ids = [reg["id"] for reg in detail["registrations"] if reg.get("id")]
@@ -112,7 +127,8 @@ class PersonDetail(QWidget):
              format_date(datetime.fromisoformat(person["birth_date"]).date(), lang)
              if person.get("birth_date") else ""),
             (self.tr("Sex"), sex),
-            (self.tr("Mobile"), format_phone(person["phone"]) if person.get("phone") else ""),
+            (self.tr("Mobile"), "" if not person.get("phone") else
+             format_phone(person["phone"]) if self._revealed else mask_phone(person["phone"])),
             (self.tr("Email"), person.get("email") or ""),
             (self.tr("Address"), person.get("address") or ""),
             (self.tr("Kecamatan"), f"{region.name}, {region.regency}" if region else ""),
