@@ -9,7 +9,7 @@ text.
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 GREEN = "#0b6b3a"
 AMBER = "#8a4b00"
@@ -71,3 +71,15 @@ def set_role(widget, role: str) -> None:
     widget.setProperty("role", role)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+def add_heading(layout, title: str, intro: str | None = None) -> QLabel:
+    """A page's or dialog's title (and an optional wrapped introduction) at the top of `layout`."""
+    label = QLabel(title)
+    set_role(label, "title")
+    layout.addWidget(label)
+    if intro:
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+    return label

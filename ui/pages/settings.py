@@ -14,7 +14,7 @@ from ui import dialogs
 from ui.context import AppContext, Changes
 from ui.pages.backups import BackupBox
 from ui.pages.setup import SetupDialog
-from ui.style import set_role
+from ui.style import add_heading
 from ui.tasks import DbExecutor
 
 
@@ -26,9 +26,7 @@ class SettingsPage(QWidget):
         self.executor = executor
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
-        title = QLabel(self.tr("Settings"))
-        set_role(title, "title")
-        layout.addWidget(title)
+        add_heading(layout, self.tr("Settings"))
         form = QFormLayout()
         self.language = QComboBox()
         self.language.setObjectName("languageChoice")

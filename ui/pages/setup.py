@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
 from bpjs_field.domain.registration import field_errors
 from bpjs_field.errors import ValidationError, ValidationErrors
 from bpjs_field.store import views
 from ui import dialogs
-from ui.style import set_role
+from ui.style import add_heading
 from ui.tasks import DbExecutor
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
@@ -34,13 +34,9 @@ class SetupDialog(QDialog):
         self.executor = executor
         self.lang = lang
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Set up this laptop"))
-        set_role(title, "title")
-        layout.addWidget(title)
-        intro = QLabel(self.tr("Enter your branch and your name once. Registrations and check-ins "
-                               "you make are recorded under your name."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        add_heading(layout, self.tr("Set up this laptop"),
+                    self.tr("Enter your branch and your name once. Registrations and check-ins "
+                            "you make are recorded under your name."))
         enter = EnterMovesOn(self)
         self.branch = QComboBox()
         self.branch.setEditable(True)

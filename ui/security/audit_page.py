@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from bpjs_field.domain.formatting import format_datetime
 from bpjs_field.security.audit import audit_actions, audit_entries
-from ui.style import set_role
+from ui.style import add_heading
 from ui.tasks import DbExecutor
 
 
@@ -28,9 +28,7 @@ class AuditPage(QWidget):
         self.lang = lang
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
-        title = QLabel(self.tr("Audit log"))
-        set_role(title, "title")
-        layout.addWidget(title)
+        add_heading(layout, self.tr("Audit log"))
         filters = QHBoxLayout()
         self.action = QComboBox()
         self.action.setObjectName("auditAction")

@@ -26,7 +26,7 @@ from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
 from bpjs_field.store import Store
 from ui.pages.setup import SetupDialog
-from ui.style import set_role
+from ui.style import add_heading, set_role
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
 
@@ -59,13 +59,9 @@ class LoginDialog(QDialog):
         self.store: Store | None = None
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
-        title = QLabel(self.tr("Log in"))
-        set_role(title, "title")
-        layout.addWidget(title)
-        intro = QLabel(self.tr("The data on this laptop are encrypted. Enter your employee "
-                               "number and password to open them."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        add_heading(layout, self.tr("Log in"),
+                    self.tr("The data on this laptop are encrypted. Enter your employee "
+                            "number and password to open them."))
         enter = EnterMovesOn(self)
         self.employee_no = QLineEdit(employee_no)
         self.employee_no.setObjectName("login_employee_no")
