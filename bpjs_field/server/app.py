@@ -37,7 +37,8 @@ from bpjs_field.server.schema import migrate, server_id
 from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
-                                      PullResponse, PushRequest, PushResponse, Reference)
+                                      PullResponse, PushRequest, PushResponse, Reference,
+                                      AuditAck, AuditPush, AuditRow)
 from bpjs_field.domain.reference import server_files, version_of
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,33 @@ def create_app(database_url: str | None = None) -> FastAPI:
     @app.get(f"{API_PREFIX}/digest", response_model=Digest, responses=errors)
     def digest(dev: Annotated[dict, Depends(device)]) -> dict[str, Any]:
         return server_digest(db)
+
+    @app.post(f"{API_PREFIX}/audit", response_model=AuditAck, responses=errors)
+    def push_audit(body: AuditPush, dev: Annotated[dict, Depends(device)]) -> Any:
+        """A laptop's audit entries, stored once per (device, local id)."""
+        if body.device_id != dev["id"]:
+            return error(403, "push.device_mismatch")
+        now = utc_now()
+        rows = [(dev["id"], e.local_id, e.at, e.officer_id, e.action, e.entity, e.entity_id,
+                 e.details, now) for e in body.entries]
+        with db.write() as tx:
+            before = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
+            tx.executemany(
+                "INSERT INTO audit(device_id, local_id, at, officer_id, action, entity, entity_id, "
+                "details, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (device_id, local_id) DO NOTHING", rows)
+            after = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
+        return {"received": len(rows), "stored": after - before,
+                "last_id": max(e.local_id for e in body.entries)}
+
+    @app.get(f"{API_PREFIX}/audit", response_model=list[AuditRow], responses=errors)
+    def list_audit(dev: Annotated[dict, Depends(device)],
+                   limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> Any:
+        if dev["role"] != "supervisor":
+            return error(403, "auth.supervisor_only")
+        with db.read() as tx:
+            return tx.dicts("SELECT device_id, local_id, at, officer_id, action, entity, entity_id, "
+                            "details FROM audit ORDER BY at DESC, local_id DESC LIMIT ?", (limit,))
 
     @app.get(f"{API_PREFIX}/conflicts", response_model=list[Conflict], responses=errors)
     def list_conflicts(dev: Annotated[dict, Depends(device)],

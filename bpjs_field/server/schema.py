@@ -66,6 +66,15 @@ MIGRATIONS: list[list[str]] = [
             entity_id TEXT NOT NULL, reason TEXT NOT NULL, payload TEXT NOT NULL,
             received_at TEXT NOT NULL)""",
     ],
+    [
+        # The laptops' audit logs, gathered for supervisors; (device, local id) makes a
+        # resend after a lost answer a no-op.
+        """CREATE TABLE audit (
+            device_id TEXT NOT NULL, local_id {BIGINT} NOT NULL, at TEXT NOT NULL, officer_id TEXT,
+            action TEXT NOT NULL, entity TEXT, entity_id TEXT, details TEXT NOT NULL,
+            received_at TEXT NOT NULL, PRIMARY KEY (device_id, local_id))""",
+        "CREATE INDEX audit_at ON audit(at)",
+    ],
 ]
 LATEST = len(MIGRATIONS)
 PG_MIGRATION_LOCK = 0x62706A73  # "bpjs": an arbitrary advisory-lock key for migrations

@@ -21,7 +21,7 @@ import pydantic
 
 from bpjs_field.errors import KnownError
 from bpjs_field.sync.protocol import (API_PREFIX, EnrollResponse, Health, PullResponse,
-                                      PushResponse, Digest, Reference)
+                                      PushResponse, Digest, Reference, AuditAck)
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -143,6 +143,9 @@ class SyncClient:
 
     def pull(self, cursor: int, limit: int) -> PullResponse:
         return self._request("GET", "/pull", PullResponse, params={"cursor": cursor, "limit": limit})
+
+    def push_audit(self, body: bytes) -> AuditAck:
+        return self._request("POST", "/audit", AuditAck, content=body)
 
     def reference(self) -> Reference:
         return self._request("GET", "/reference", Reference)

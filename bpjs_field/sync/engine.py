@@ -53,6 +53,7 @@ LAST_ERROR = "sync.last_error"
 CLOCK_OFFSET = "sync.clock_offset_ms"
 OFFICER = "sync.officer"
 FTS_REBUILD = "sync.fts_rebuild_pending"
+AUDIT_CURSOR = "sync.audit_cursor"
 # A pull with more rows than this to go maintains the search index once at the end
 # instead of row by row (the FTS triggers cost more than the rows themselves).
 BULK_PULL_ROWS = 20000
@@ -83,6 +84,7 @@ class SyncResult:
     clock_skewed: bool = False
     finished_at: str | None = None
     reference_updated: bool = False
+    audit_sent: int = 0
     apply: ApplyStats = field(default_factory=ApplyStats)
 
     def as_dict(self) -> dict[str, Any]:
@@ -179,6 +181,7 @@ class SyncEngine:
             try:
                 client = self.client()
                 self._push(client, result)
+                self._push_audit(client, result)
                 self._pull(client, result)
                 self._reference(client, result)
             except SyncError as exc:
@@ -201,6 +204,26 @@ class SyncEngine:
                                  pulled=result.pulled, merged=result.merged)
             self._report(phase="done")
             return result
+
+    def _push_audit(self, client: SyncClient, result: SyncResult) -> None:
+        """The audit log goes to the branch too, in id order from a cursor kept on the laptop."""
+        cursor = int(self.store.get_setting(AUDIT_CURSOR) or 0)
+        while True:
+            self._check_cancel()
+            rows = self.store.db.execute(
+                "SELECT id, at, officer_id, action, entity, entity_id, details FROM audit_log "
+                "WHERE id > ? ORDER BY id LIMIT ?", (cursor, self.batch_changes)).fetchall()
+            if not rows:
+                return
+            body = json.dumps({"device_id": self.store.device_id, "entries": [
+                {"local_id": r[0], "at": r[1], "officer_id": r[2], "action": r[3], "entity": r[4],
+                 "entity_id": r[5], "details": r[6]} for r in rows]}, ensure_ascii=False)
+            answer = client.push_audit(body.encode("utf-8"))
+            if answer.last_id != rows[-1][0] or answer.received != len(rows):
+                raise SyncError("sync.bad_response", detail="audit acknowledgement does not match")
+            cursor = rows[-1][0]
+            self.store.set_setting(AUDIT_CURSOR, cursor)
+            result.audit_sent += answer.stored
 
     def _reference(self, client: SyncClient, result: SyncResult) -> None:
         """The branch's rates and privacy notice; kept and put in force when they changed."""

@@ -122,6 +122,40 @@ class PullResponse(_Lenient):
     server_hlc: Hlc
 
 
+class AuditEntry(_Model):
+    """One row of a laptop's append-only audit log (ids and codes only, never personal data)."""
+
+    local_id: Annotated[int, Field(ge=1)]
+    at: ShortText
+    officer_id: Id | None = None
+    action: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    entity: Annotated[str, StringConstraints(max_length=64)] | None = None
+    entity_id: Id | None = None
+    details: Text = "{}"
+
+
+class AuditPush(_Model):
+    device_id: Id
+    entries: Annotated[list[AuditEntry], Field(min_length=1, max_length=MAX_CHANGES_PER_PUSH)]
+
+
+class AuditAck(_Lenient):
+    received: int
+    stored: int
+    last_id: int
+
+
+class AuditRow(_Lenient):
+    device_id: str
+    local_id: int
+    at: str
+    officer_id: str | None = None
+    action: str
+    entity: str | None = None
+    entity_id: str | None = None
+    details: str
+
+
 class Reference(_Lenient):
     """The branch's reference data (dated rates, occupations, privacy notice) and its version."""
 
