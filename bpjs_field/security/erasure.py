@@ -59,6 +59,17 @@ def withdraw_consent(store: Store, person_id: str) -> dict[str, Any]:
     return erase_person(store, person_id, withdrawn=True, reason="consent_withdrawn")
 
 
+def scrub_pulled_erasures(store: Store, people: list[dict[str, Any]]) -> None:
+    """Another laptop erased these people (rows as they were here: id, nik, passport_no) and
+    the server passed it on: the pulled row has cleared the fields; old sync payloads, drafts
+    and the search index here still hold them.  Runs inside the caller's transaction."""
+    store.db.execute("PRAGMA secure_delete = ON")
+    for person in people:
+        _scrub_change_log(store, person["id"])
+        _scrub_drafts(store, person)
+    store.db.execute("INSERT INTO people_fts(people_fts) VALUES ('optimize')")
+
+
 def _scrub_change_log(store: Store, person_id: str) -> None:
     """Earlier payloads of this person (sent or not) carried the personal fields."""
     rows = store.db.execute("SELECT seq, payload FROM change_log WHERE entity = 'person' "

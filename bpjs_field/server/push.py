@@ -56,6 +56,11 @@ FIXED: dict[str, frozenset[str]] = {
     "print": FIELDS["print"],
 }
 MAX_ALIAS_HOPS = 10
+ERASED_NAME = "(dihapus)"
+# Everything that identifies or describes the person (full_name is replaced by ERASED_NAME).
+ERASED_FIELDS = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
+                 "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
+                 "postal_code", "occupation")
 
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -253,6 +258,13 @@ class PushApplier:
         doc = self.get("person", ch.entity_id)
         if doc is not None:
             target = self.resolve(doc)
+            if target.data.get("erased_at"):
+                # Erasure is final: a late edit from a laptop that had not heard of it
+                # must not bring personal data back.
+                p = {k: v for k, v in p.items() if k not in ERASED_FIELDS}
+            if p.get("erased_at") and not target.data.get("erased_at"):
+                self._erase(target, p, ch)
+                return "applied"
             self.merge_fields(target, p, ch)
             return "applied"
         ident = person_ident(p)
@@ -272,6 +284,23 @@ class PushApplier:
         data["name_key"] = name_key(data["full_name"])
         self.create("person", ch.entity_id, data, ident, ch.hlc)
         return "applied"
+
+    def _erase(self, doc: Doc, payload: dict[str, Any], ch: Change) -> None:
+        """Withdrawn consent or an erasure request: the personal fields go, here and (by the
+        next pull) on every laptop; the person's id, registrations and counts stay."""
+        for field in ERASED_FIELDS:
+            doc.data[field] = None
+            doc.meta[field] = [ch.hlc, None]
+        doc.data["full_name"] = ERASED_NAME
+        doc.data["name_key"] = ""
+        doc.data["erased_at"] = payload["erased_at"]
+        if payload.get("consent_withdrawn_at"):
+            doc.data["consent_withdrawn_at"] = payload["consent_withdrawn_at"]
+        self.set_ident(doc, None)
+        # Values that lost earlier concurrent edits are personal data too.
+        self.tx.execute("DELETE FROM conflicts WHERE entity = 'person' AND entity_id = ?", (doc.id,))
+        self.conflicts = [c for c in self.conflicts if not (c[0] == "person" and c[1] == doc.id)]
+        self.touch(doc)
 
     def _registration(self, ch: Change) -> str:
         if ch.op != "upsert":

@@ -187,6 +187,10 @@ class PageApplier:
         for loser, _winner in clashes:
             self.db.execute("UPDATE people SET nik = NULL, passport_no = NULL, "
                             "erased_at = coalesce(erased_at, ?) WHERE id = ?", (self.now, loser))
+        # People another laptop erased, still whole here: their traces are scrubbed below.
+        newly_erased = [row for d in live if d.data.get("erased_at")
+                        for row in self.s.query("SELECT id, nik, passport_no FROM people WHERE id = ? "
+                                                "AND erased_at IS NULL", (d.id,))]
         groups: dict[frozenset[str], list[tuple]] = defaultdict(list)
         for d in live:
             row = {c: d.data.get(c) for c in PERSON_COLUMNS}
@@ -202,6 +206,9 @@ class PageApplier:
         self.stats.applied += len(live)
         for loser, winner in clashes:
             self.merge_local(loser, winner)
+        if newly_erased:
+            from bpjs_field.security.erasure import scrub_pulled_erasures
+            scrub_pulled_erasures(self.s, newly_erased)
         for d in aliases:
             if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.id,)):
                 if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.merged_into,)):
