@@ -165,7 +165,11 @@ def row_to_input(row: dict[str, str], *, event_id: str | None, consent_version: 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     if not path.is_file():
         raise BpjsFieldError("file.missing", path=str(path))
-    raw = path.read_bytes()[:MAX_FILE_BYTES + 1]
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise BpjsFieldError("file.unreadable", path=str(path), detail=exc.strerror or "") from None
     if len(raw) > MAX_FILE_BYTES:
         raise BpjsFieldError("too_long", maximum=MAX_FILE_BYTES)
     try:
@@ -222,11 +226,19 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     return report
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet will show as text: values from a partner's file may start with
+    `=`, `+`, `-` or `@` and would otherwise run as a formula when the report is opened."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_report(report: ImportReport, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_HEADER)
-        writer.writerows(report.problems)
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in report.problems)
 
 
 def summary(report: ImportReport) -> dict[str, Any]:

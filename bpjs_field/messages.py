@@ -116,6 +116,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "csv.encoding": ("Berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8.",
                      "The file is not UTF-8 text; save it again as CSV UTF-8."),
     "file.missing": ("Berkas tidak ditemukan: {path}.", "File not found: {path}."),
+    "file.unreadable": ("Berkas tidak bisa dibaca: {path} ({detail}).", "The file cannot be read: {path} ({detail})."),
     # storage
     "storage.full": ("Disk penuh: data baru tidak bisa disimpan. Data yang sudah tersimpan aman. Kosongkan ruang disk lalu simpan lagi.",
                      "The disk is full: new data cannot be saved. Data already saved is safe. Free some disk space and save again."),
@@ -210,8 +211,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+def _printable(value: Any) -> Any:
+    """Values typed by someone else (file names, cells) never bring control characters into a message."""
+    if isinstance(value, str):
+        return "".join(ch if ch.isprintable() else "?" for ch in value)
+    return value
+
+
 def _decorate(params: dict[str, Any]) -> dict[str, Any]:
-    out = dict(params)
+    out = {key: _printable(value) for key, value in params.items()}
     for key in ("minimum", "value"):
         if isinstance(params.get(key), int) and not isinstance(params.get(key), bool):
             out[f"{key}_rp"] = format_rupiah(params[key])
