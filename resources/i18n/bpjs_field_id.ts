@@ -520,6 +520,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>{count} participants</source>
         <translation>{count} peserta</translation>
     </message>
+    <message>
+        <source>Record that this person withdrew consent? Their personal data are then erased on this laptop, on the branch server and on every other laptop. Registrations and counts stay.</source>
+        <translation>Catat bahwa peserta ini menarik persetujuannya? Data pribadinya lalu dihapus di laptop ini, di server cabang, dan di semua laptop lain. Pendaftaran dan jumlahnya tetap ada.</translation>
+    </message>
+    <message>
+        <source>Erase this person&apos;s personal data (name, NIK, phone, address, birth data)? This cannot be undone. Registrations and counts stay.</source>
+        <translation>Hapus data pribadi peserta ini (nama, NIK, telepon, alamat, data kelahiran)? Tidak bisa dibatalkan. Pendaftaran dan jumlahnya tetap ada.</translation>
+    </message>
+    <message>
+        <source>Personal data</source>
+        <translation>Data pribadi</translation>
+    </message>
 </context>
 <context>
     <name>PersonDetail</name>
@@ -538,6 +550,14 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Reprint (Ctrl+R)</source>
         <translation>Cetak ulang (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn…</source>
+        <translation>Persetujuan ditarik…</translation>
+    </message>
+    <message>
+        <source>Erase personal data…</source>
+        <translation>Hapus data pribadi…</translation>
     </message>
     <message>
         <source>Male</source>

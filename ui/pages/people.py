@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMessageBox,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from bpjs_field.store import views
@@ -98,6 +99,7 @@ class PeoplePage(QWidget):
         self.detail = PersonDetail(self.ctx.lang)
         self.detail.edit_requested.connect(self.edit_person)
         self.detail.reveal_requested.connect(self.reveal_nik)
+        self.detail.erase_requested.connect(self.confirm_erase)
         self.detail.reprint_requested.connect(
             lambda registration_id: self.ctx.navigate("print", registration_id=registration_id))
         splitter.addWidget(self.detail)
@@ -206,6 +208,34 @@ class PeoplePage(QWidget):
     def _show_detail(self, detail: dict[str, Any]) -> None:
         if detail["person"]["id"] == self._detail_id:
             self.detail.show_detail(detail)
+
+    def confirm_erase(self, person_id: str, withdrawn: bool) -> None:
+        """Ask once more, then erase (or record withdrawn consent and erase) through the core."""
+        text = (self.tr("Record that this person withdrew consent? Their personal data are then "
+                        "erased on this laptop, on the branch server and on every other laptop. "
+                        "Registrations and counts stay.") if withdrawn else
+                self.tr("Erase this person's personal data (name, NIK, phone, address, birth "
+                        "data)? This cannot be undone. Registrations and counts stay."))
+        box = QMessageBox(QMessageBox.Warning, self.tr("Personal data"), text,
+                          QMessageBox.Yes | QMessageBox.Cancel, self)
+        box.setDefaultButton(QMessageBox.Cancel)
+        box.setObjectName("confirmErase")
+        box.accepted.connect(lambda: self._erase(person_id, withdrawn))
+        box.finished.connect(box.deleteLater)
+        self.erase_box = box
+        box.open()
+
+    def _erase(self, person_id: str, withdrawn: bool) -> None:
+        from bpjs_field.security.erasure import erase_person, withdraw_consent
+
+        def work(store):
+            return withdraw_consent(store, person_id) if withdrawn else erase_person(store, person_id)
+
+        def done(_person) -> None:
+            self.ctx.announce(Changes(people=True))
+            self.show_person(person_id)
+
+        self.executor.run(work, done, lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
     def reveal_nik(self, person_id: str) -> None:
         self.executor.run(lambda s: views.reveal_nik(s, person_id),

@@ -34,6 +34,7 @@ class PersonDetail(QWidget):
     edit_requested = Signal(object)
     reveal_requested = Signal(str)
     reprint_requested = Signal(str)  # registration id of the newest registration
+    erase_requested = Signal(str, bool)  # person id, and whether consent was withdrawn
 
     def __init__(self, lang: str = "id", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +69,20 @@ class PersonDetail(QWidget):
         self.reprint_button.clicked.connect(self._reprint)
         ident_row.addWidget(self.reprint_button)
         ident_row.addStretch(1)
+        layout.addLayout(ident_row)
+        # A supervisor's actions for the rights of the person (UU PDP); hidden for officers.
+        ident_row = QHBoxLayout()
+        self.withdraw_button = QPushButton(self.tr("Consent withdrawn…"))
+        self.withdraw_button.setObjectName("withdrawConsent")
+        self.withdraw_button.clicked.connect(
+            lambda: self.person and self.erase_requested.emit(self.person["id"], True))
+        ident_row.addWidget(self.withdraw_button)
+        self.erase_button = QPushButton(self.tr("Erase personal data…"))
+        self.erase_button.setObjectName("erasePerson")
+        self.erase_button.clicked.connect(
+            lambda: self.person and self.erase_requested.emit(self.person["id"], False))
+        ident_row.addWidget(self.erase_button)
+        ident_row.addStretch(1)
         self.registration_ids: list[str] = []
         self._detail: dict[str, Any] | None = None
         self._revealed = False
@@ -81,6 +96,10 @@ class PersonDetail(QWidget):
         self.reveal_button.setEnabled(on)
         self.edit_button.setEnabled(on)
         self.reprint_button.setEnabled(on and bool(getattr(self, "registration_ids", None)))
+        erased = bool(self.person and self.person.get("erased_at"))
+        for button in (getattr(self, "withdraw_button", None), getattr(self, "erase_button", None)):
+            if button is not None:
+                button.setEnabled(on and not erased)
 
     def _reprint(self) -> None:
         if self.person and self.registration_ids:

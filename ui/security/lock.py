@@ -208,7 +208,8 @@ def apply_role(window: QMainWindow, role: str | None) -> None:
         return
     detail = getattr(getattr(window, "people", None), "detail", None)
     if detail is not None:
-        detail.edit_button.hide()
+        for button in (detail.edit_button, detail.erase_button, detail.withdraw_button):
+            button.hide()
     settings = getattr(window, "settings_page", None)
     if settings is not None:
         for child in settings.findChildren(QWidget):
