@@ -178,6 +178,9 @@ class Workstation:
             from ui.security.audit_page import AuditPage
             self.window.add_page("audit", QCoreApplication.translate("AuditPage", "Audit log"),
                                  AuditPage(self.executor, lang), "Ctrl+9")
+            from ui.security.accounts_page import AccountsPage
+            self.window.add_page("accounts", QCoreApplication.translate("AccountsPage", "Accounts"),
+                                 AccountsPage(self.executor, lang), "Ctrl+0")
 
     def change_language(self, lang: str) -> None:
         """Rebuild the window in the new language (drafts are in the database, nothing is lost)."""

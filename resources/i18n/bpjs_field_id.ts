@@ -2,6 +2,81 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="id_ID">
 <context>
+    <name>AccountsPage</name>
+    <message>
+        <source>Accounts</source>
+        <translation>Akun</translation>
+    </message>
+    <message>
+        <source>Accounts on this laptop</source>
+        <translation>Akun di laptop ini</translation>
+    </message>
+    <message>
+        <source>Employee number</source>
+        <translation>Nomor pegawai</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Peran</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>Terkunci</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Add an officer</source>
+        <translation>Tambah petugas</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>Repeat the password</source>
+        <translation>Ulangi kata sandi</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Tambah</translation>
+    </message>
+    <message>
+        <source>New password for the selected account</source>
+        <translation>Kata sandi baru untuk akun yang dipilih</translation>
+    </message>
+    <message>
+        <source>Set new password</source>
+        <translation>Pasang kata sandi baru</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} detik</translation>
+    </message>
+    <message>
+        <source>Account {number} added.</source>
+        <translation>Akun {number} ditambahkan.</translation>
+    </message>
+    <message>
+        <source>Choose an account in the list first.</source>
+        <translation>Pilih akun di daftar lebih dulu.</translation>
+    </message>
+    <message>
+        <source>New password set for {number}.</source>
+        <translation>Kata sandi baru dipasang untuk {number}.</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <source>Audit log</source>
