@@ -44,6 +44,12 @@ class _Passwords:
         return getpass.getpass(prompt)
 
 
+def _new_password(args: argparse.Namespace, prompt: str) -> tuple[str, str]:
+    """A new password and its repetition (prompted, or two lines of stdin)."""
+    passwords = _Passwords(args.password_stdin)
+    return passwords.read(prompt), passwords.read("Ulangi kata sandi: ")
+
+
 def _employee_no(args: argparse.Namespace) -> str:
     number = getattr(args, "employee_no", None) or os.environ.get(EMPLOYEE_ENV)
     if not number:
@@ -98,9 +104,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from bpjs_field.security import session
     store = args.open_store()
     session.require_supervisor(store, "manage accounts")
-    passwords = _Passwords(args.password_stdin)
-    password = passwords.read(f"Kata sandi untuk {args.new_employee_no}: ")
-    confirm = passwords.read("Ulangi kata sandi: ")
+    password, confirm = _new_password(args, f"Kata sandi untuk {args.new_employee_no}: ")
     account = session.add_account(store, employee_no=args.new_employee_no,
                                   full_name=args.full_name, branch=args.branch, role=args.role,
                                   password=password, confirm=confirm)
@@ -112,9 +116,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from bpjs_field.security import session
     store = args.open_store()
     session.require_supervisor(store, "manage accounts")
-    passwords = _Passwords(args.password_stdin)
-    password = passwords.read(f"Kata sandi baru untuk {args.target}: ")
-    confirm = passwords.read("Ulangi kata sandi: ")
+    password, confirm = _new_password(args, f"Kata sandi baru untuk {args.target}: ")
     account = session.reset_password(store, args.target, password, confirm, role=args.role)
     print(f"Kata sandi {account.employee_no} diganti ({account.role}).")
     return 0

@@ -17,8 +17,10 @@ Errors are `KnownError`s; the lead's CLI prints them on one line (exit 2).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from bpjs_field.errors import KnownError
@@ -36,12 +38,17 @@ def _read_password(args: argparse.Namespace, *, confirm: bool = False) -> str:
     return password
 
 
-def _server_db(args: argparse.Namespace):
+@contextlib.contextmanager
+def _server_db(args: argparse.Namespace) -> Iterator[Any]:
+    """The branch database named by --database-url, migrated, closed afterwards."""
     from bpjs_field.server.db import ServerDatabase, default_database_url
     from bpjs_field.server.schema import migrate
     db = ServerDatabase(args.database_url or default_database_url(), pool_size=2)
-    migrate(db)
-    return db
+    try:
+        migrate(db)
+        yield db
+    finally:
+        db.close()
 
 
 # -- server side -------------------------------------------------------------------------
@@ -54,60 +61,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_officer_add(args: argparse.Namespace) -> int:
     from bpjs_field.server.accounts import add_officer
     password = _read_password(args, confirm=True)
-    db = _server_db(args)
-    try:
+    with _server_db(args) as db:
         row = add_officer(db, employee_no=args.employee_no, full_name=args.name,
                           branch=args.branch, role=args.role, password=password)
-    finally:
-        db.close()
     print(f"{row['employee_no']}\t{row['full_name']}\t{row['role']}\t{row['id']}")
     return 0
 
 
 def cmd_officer_list(args: argparse.Namespace) -> int:
     from bpjs_field.server.accounts import list_officers
-    db = _server_db(args)
-    try:
+    with _server_db(args) as db:
         for row in list_officers(db):
             state = "aktif" if row["active"] else "nonaktif"
             print(f"{row['employee_no']}\t{row['full_name']}\t{row['branch']}\t{row['role']}\t{state}")
-    finally:
-        db.close()
     return 0
 
 
 def cmd_officer_password(args: argparse.Namespace) -> int:
     from bpjs_field.server.accounts import set_password
     password = _read_password(args, confirm=True)
-    db = _server_db(args)
-    try:
+    with _server_db(args) as db:
         set_password(db, args.employee_no, password)
-    finally:
-        db.close()
     return 0
 
 
 def cmd_device_list(args: argparse.Namespace) -> int:
     from bpjs_field.server.accounts import list_devices
-    db = _server_db(args)
-    try:
+    with _server_db(args) as db:
         for row in list_devices(db):
             state = f"DICABUT {row['revoked_at']}" if row["revoked_at"] else "aktif"
             print(f"{row['id']}\t{row['device_tag']}\t{row['name'] or '-'}\t{row['employee_no']}\t"
                   f"{row['last_seen_at'] or '-'}\t{state}")
-    finally:
-        db.close()
     return 0
 
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
     from bpjs_field.server.accounts import revoke_device
-    db = _server_db(args)
-    try:
+    with _server_db(args) as db:
         if not revoke_device(db, args.device_id):
             raise KnownError("server.device_unknown", device=args.device_id)
-    finally:
-        db.close()
     print(f"revoked\t{args.device_id}")
     return 0
 

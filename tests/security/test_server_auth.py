@@ -34,6 +34,21 @@ def branch(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def revocable(tmp_path):
+    """A branch server of its own (the test revokes its laptop) and one enrolled laptop."""
+    url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
+    setup_database(url, ("KC-0421", "officer"))
+    server = ServerProcess(url).start()
+    laptop = Laptop(tmp_path / "a.sqlite3")
+    try:
+        laptop.enroll(server.url, "KC-0421")
+        yield url, server, laptop
+    finally:
+        laptop.close()
+        server.stop()
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -80,23 +95,15 @@ def test_another_laptops_token_cannot_push_for_this_laptop(branch):
     assert docs(url) == before
 
 
-def test_a_revoked_laptops_token_is_refused(tmp_path):
-    url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
-    setup_database(url, ("KC-0421", "officer"))
-    server = ServerProcess(url).start()
-    laptop = Laptop(tmp_path / "a.sqlite3")
-    try:
-        laptop.enroll(server.url, "KC-0421")
-        token = laptop.store.get_setting("sync.device_token")
-        assert httpx.get(server.url + "/v1/digest", headers=bearer(token), timeout=10).status_code == 200
-        db = ServerDatabase(url)
-        assert revoke_device(db, laptop.store.device_id)
-        db.close()
-        r = httpx.get(server.url + "/v1/pull?cursor=0", headers=bearer(token), timeout=10)
-        assert r.status_code == 403 and r.json()["error"]["code"] == "auth.device_revoked"
-    finally:
-        laptop.close()
-        server.stop()
+def test_a_revoked_laptops_token_is_refused(revocable):
+    url, server, laptop = revocable
+    token = laptop.store.get_setting("sync.device_token")
+    assert httpx.get(server.url + "/v1/digest", headers=bearer(token), timeout=10).status_code == 200
+    db = ServerDatabase(url)
+    assert revoke_device(db, laptop.store.device_id)
+    db.close()
+    r = httpx.get(server.url + "/v1/pull?cursor=0", headers=bearer(token), timeout=10)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "auth.device_revoked"
 
 
 def test_changes_stamped_by_another_device_are_not_applied(branch):
@@ -119,39 +126,31 @@ def test_changes_stamped_by_another_device_are_not_applied(branch):
     assert docs(url) == before
 
 
-def test_a_revoked_laptop_wipes_its_synced_personal_data_and_says_so(tmp_path):
+def test_a_revoked_laptop_wipes_its_synced_personal_data_and_says_so(revocable):
     from bpjs_field.security.revocation import WIPE_SETTING
     from bpjs_field.sync.client import SyncError
-    url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
-    setup_database(url, ("KC-0421", "officer"))
-    server = ServerProcess(url).start()
-    laptop = Laptop(tmp_path / "a.sqlite3")
-    try:
-        laptop.enroll(server.url, "KC-0421")
-        laptop.event()
-        synced = laptop.register(1).person
+    url, server, laptop = revocable
+    laptop.event()
+    synced = laptop.register(1).person
+    laptop.sync()
+    unsent = laptop.register(2).person  # made after the last sync: exists only here
+    db = ServerDatabase(url)
+    assert revoke_device(db, laptop.store.device_id)
+    db.close()
+    with pytest.raises(SyncError) as caught:
         laptop.sync()
-        unsent = laptop.register(2).person  # made after the last sync: exists only here
-        db = ServerDatabase(url)
-        assert revoke_device(db, laptop.store.device_id)
-        db.close()
-        with pytest.raises(SyncError) as caught:
-            laptop.sync()
-        assert caught.value.code == "sync.revoked"
-        assert "dihapus" in caught.value.message() and "removed" in caught.value.message("en")
-        store = laptop.store
-        gone = store.people.get(synced["id"])
-        assert gone["nik"] is None and gone["phone"] is None and gone["erased_at"]
-        assert synced["id"] not in [h["id"] for h in store.search_index.search(synced["full_name"], 20)]
-        kept = store.people.get(unsent["id"])
-        assert kept["nik"] == unsent["nik"]
-        assert store.get_setting(WIPE_SETTING)["wiped"] == 1
-        assert store.scalar("SELECT count(*) FROM registrations") == 2
-        payloads = " ".join(r["payload"] for r in store.query("SELECT payload FROM change_log"))
-        assert synced["nik"] not in payloads
-    finally:
-        laptop.close()
-        server.stop()
+    assert caught.value.code == "sync.revoked"
+    assert "dihapus" in caught.value.message() and "removed" in caught.value.message("en")
+    store = laptop.store
+    gone = store.people.get(synced["id"])
+    assert gone["nik"] is None and gone["phone"] is None and gone["erased_at"]
+    assert synced["id"] not in [h["id"] for h in store.search_index.search(synced["full_name"], 20)]
+    kept = store.people.get(unsent["id"])
+    assert kept["nik"] == unsent["nik"]
+    assert store.get_setting(WIPE_SETTING)["wiped"] == 1
+    assert store.scalar("SELECT count(*) FROM registrations") == 2
+    payloads = " ".join(r["payload"] for r in store.query("SELECT payload FROM change_log"))
+    assert synced["nik"] not in payloads
     # the server keeps its copy: the wipe is not an erasure request
     db = ServerDatabase(url)
     try:

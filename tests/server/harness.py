@@ -268,7 +268,9 @@ class FaultProxy:
             t.start()
 
     @staticmethod
-    def _read_request(sock: socket.socket) -> bytes:
+    def _read_message(sock: socket.socket, default_length: int | None) -> bytes:
+        """One HTTP message: the head, then as much body as Content-Length says (when it is
+        missing: `default_length`, or none at all for None)."""
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = sock.recv(65536)
@@ -276,27 +278,7 @@ class FaultProxy:
                 return data
             data += chunk
         head, _, body = data.partition(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        while len(body) < length:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            body += chunk
-        return head + b"\r\n\r\n" + body
-
-    @staticmethod
-    def _read_response(sock: socket.socket) -> bytes:
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return data
-            data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        length = None
+        length = default_length
         for line in head.split(b"\r\n"):
             if line.lower().startswith(b"content-length:"):
                 length = int(line.split(b":")[1])
@@ -306,6 +288,14 @@ class FaultProxy:
                 break
             body += chunk
         return head + b"\r\n\r\n" + body
+
+    @classmethod
+    def _read_request(cls, sock: socket.socket) -> bytes:
+        return cls._read_message(sock, 0)
+
+    @classmethod
+    def _read_response(cls, sock: socket.socket) -> bytes:
+        return cls._read_message(sock, None)
 
     def _fault(self) -> str | None:
         if self.mode is None:
