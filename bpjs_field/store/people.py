@@ -111,7 +111,10 @@ class PeopleRepo:
             self._apply(existing["id"], diff)
 
     def count(self) -> int:
-        return self.s.scalar("SELECT count(*) FROM people WHERE merged_into IS NULL")
+        """Live people: all rows minus the few merged ones (two index counts, no table
+        scan; on an encrypted file every page read is a page decrypted)."""
+        return self.s.scalar("SELECT (SELECT count(*) FROM people) - "
+                             "(SELECT count(*) FROM people WHERE merged_into IS NOT NULL)")
 
     def ordered_rowids(self) -> list[int]:
         """Row ids of all people in name order: the lazy table model holds these and fetches rows on demand."""

@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from uuid6 import uuid7
 
 from bpjs_field.domain.codes import new_device_tag
 from bpjs_field.store.connection import open_database, translate_errors
@@ -34,7 +34,14 @@ def utc_now() -> str:
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A new row id: a UUIDv7, whose leading 48 bits are the time in milliseconds.
+
+    New ids sort after older ones, so each save appends to the right edge of the
+    id indexes (people, registrations, their person index, the change log)
+    instead of landing on a random page of each: fewer pages read, split and
+    written per registration, which the encrypted database pays for twice.
+    Ids stay unique across laptops (74 random bits per id) and opaque to sync."""
+    return str(uuid7())
 
 
 def dumps(value: Any) -> str:
@@ -189,7 +196,7 @@ class Store:
         by_segment = {row["segment"]: row["n"] for row in self.query(
             "SELECT segment, count(*) AS n FROM registrations GROUP BY segment")}
         return {
-            "people": self.scalar("SELECT count(*) FROM people WHERE merged_into IS NULL"),
+            "people": self.people.count(),
             "registrations": self.scalar("SELECT count(*) FROM registrations"),
             "registrations_by_segment": by_segment,
             "attendance": self.scalar("SELECT count(*) FROM attendance"),

@@ -225,3 +225,22 @@ def test_demo_data_is_valid_and_searchable(store):
     assert any_person["nik"] in [h["nik"] for h in store.search_index.search(any_person["full_name"], 500)]
     assert store.integrity_check() == "ok"
     assert store.events.active() is not None
+
+
+def test_new_ids_sort_in_creation_order_and_stay_unique():
+    from bpjs_field.store.store import new_id
+    ids = [new_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids)  # time-ordered: each save appends to the id indexes
+
+
+def test_people_count_leaves_out_merged_people_and_reads_an_index(store):
+    first = store.registrations.register(bpu_form()).person
+    store.registrations.register(bpu_form(nik="3216091205900002", name="Ani Lestari"))
+    assert store.people.count() == store.stats()["people"] == 2
+    with store.write():
+        store.db.execute("UPDATE people SET merged_into = 'x' WHERE id = ?", (first["id"],))
+    assert store.people.count() == store.stats()["people"] == 1
+    plan = " ".join(str(row[-1]) for row in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM people WHERE merged_into IS NOT NULL"))
+    assert "people_merged" in plan
