@@ -9,17 +9,24 @@ the backup into place through the same API.
 
 An encrypted (SQLCipher) database is backed up between two connections keyed
 with the same database key, so a backup is as unreadable as the database
-without an officer's password (the key file beside the database unwraps it).
+without an officer's password.  Each such backup carries a copy of the key file
+as it was (`<backup>.keys.json`: the key wrapped by each officer's password,
+useless without one), so a backup copied away with its key file still opens
+with a password valid on the day it was taken, even if the laptop's own key
+file is lost.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bpjs_field.errors import BpjsFieldError, KnownError
+from bpjs_field.errors import BpjsFieldError, KnownError, StorageFullError
 from bpjs_field.store.connection import DatabaseError, OperationalError, raw_connect, translate_errors
 from bpjs_field.store.migrations import LATEST
 from bpjs_field.store.store import Store
@@ -78,6 +85,11 @@ def verify_backup(path: Path, key: bytes | None = None) -> None:
         raise KnownError("backup.foreign", path=path.name)
 
 
+def key_file_copy(backup_path: Path) -> Path:
+    """Where a backup keeps its copy of the key file (the name `session.unlock` looks for)."""
+    return backup_path.with_name(backup_path.name + ".keys.json")
+
+
 def create_backup(store: Store, reason: str = "manual") -> BackupInfo:
     assert store.path is not None
     folder = backup_dir(store.path)
@@ -91,6 +103,18 @@ def create_backup(store: Store, reason: str = "manual") -> BackupInfo:
         finally:
             dest.close()
     verify_backup(partial, store.key)
+    keys = key_file_copy(store.path)
+    if store.key is not None and keys.is_file():
+        staged = key_file_copy(target).with_suffix(".tmp")
+        try:
+            shutil.copyfile(keys, staged)
+            os.replace(staged, key_file_copy(target))
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            staged.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                raise StorageFullError() from exc
+            raise KnownError("storage.open", path=str(staged), detail=exc.strerror or str(exc)) from exc
     partial.rename(target)
     rotate(store)
     log.info("backup written: %s", target.name)
@@ -102,6 +126,7 @@ def rotate(store: Store) -> list[Path]:
     removed = []
     for info in list_backups(store.path)[keep:]:
         info.path.unlink(missing_ok=True)
+        key_file_copy(info.path).unlink(missing_ok=True)
         removed.append(info.path)
     return removed
 

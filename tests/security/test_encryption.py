@@ -138,6 +138,23 @@ def test_encrypted_backups_verify_and_restore_only_with_the_key(secure_path):
         assert store.registrations.by_code(code) is not None
 
 
+def test_an_encrypted_backup_carries_its_key_file_and_opens_without_the_laptops(secure_path):
+    with session.unlock(secure_path, *SUPERVISOR) as store:
+        store.registrations.register(bpu_form())
+        store.set_setting(backup.KEEP_SETTING, 2)
+        made = [backup.create_backup(store, f"r{i}").path for i in range(3)]
+    copies = [backup.key_file_copy(path) for path in made]
+    assert not made[0].exists() and not copies[0].exists()  # rotated together
+    assert all(copy.is_file() for copy in copies[1:])
+    keys_path(secure_path).unlink()  # the laptop's key file is lost
+    with pytest.raises(FileNotFoundError):
+        session.unlock(secure_path, *SUPERVISOR)
+    with session.unlock(made[-1], *OFFICER) as from_backup:  # any password valid that day
+        assert from_backup.people.count() == 1
+    with pytest.raises(BpjsFieldError):
+        session.unlock(made[-1], OFFICER[0], "salah-sandi")
+
+
 def test_a_plain_database_is_encrypted_in_place_with_its_data(db_path):
     with Store.open(db_path) as plain:
         plain.registrations.register(bpu_form())
