@@ -100,6 +100,9 @@ def create_backup(store: Store, reason: str = "manual") -> BackupInfo:
         dest = raw_connect(partial, store.key)
         try:
             store.db.conn.backup(dest)
+            # one self-contained file: a WAL-mode copy opened read-only by the check
+            # below would leave -wal/-shm files beside it
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
     verify_backup(partial, store.key)

@@ -146,6 +146,8 @@ def test_an_encrypted_backup_carries_its_key_file_and_opens_without_the_laptops(
     copies = [backup.key_file_copy(path) for path in made]
     assert not made[0].exists() and not copies[0].exists()  # rotated together
     assert all(copy.is_file() for copy in copies[1:])
+    assert sorted(p.name for p in made[0].parent.iterdir()) == sorted(
+        [p.name for p in made[1:]] + [c.name for c in copies[1:]])  # nothing else left beside them
     keys_path(secure_path).unlink()  # the laptop's key file is lost
     with pytest.raises(FileNotFoundError):
         session.unlock(secure_path, *SUPERVISOR)
