@@ -186,6 +186,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "server.officer_exists": ("Petugas {employee_no} sudah ada di server.", "Officer {employee_no} already exists on the server."),
     "server.officer_unknown": ("Petugas {employee_no} tidak ada di server.", "Officer {employee_no} is not on the server."),
     "server.device_unknown": ("Laptop {device} tidak terdaftar atau sudah dicabut.", "Device {device} is not enrolled or already revoked."),
+    "sync.refused": ("Server cabang menolak {count} perubahan. Perubahan itu tetap tersimpan di laptop ini, tetapi tidak dikirim lagi "
+                     "sampai dicoba ulang (bpjs-field sync --retry-refused) setelah aplikasi atau server diperbarui; laporkan ke tim TI cabang.",
+                     "The branch server refused {count} change(s). They stay saved on this laptop but are not sent again until retried "
+                     "(bpjs-field sync --retry-refused) after the app or the server is updated; report it to the branch IT team."),
+    "sync.refused_reason": ("  {count} × alasan server: {reason}", "  {count} × server's reason: {reason}"),
+    "sync.refused_requeued": ("{count} perubahan yang ditolak diantrekan lagi untuk dikirim.",
+                              "{count} refused change(s) queued to be sent again."),
     # ---- end of sync block ----
     # ---- security block (laptop login, encryption, roles) ----
     "security.wrong_key": ("Basis data tidak bisa dibuka dengan kunci ini: kata sandi salah atau berkas bukan milik laptop ini.",

@@ -243,7 +243,15 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX people_merged ON people(merged_into) WHERE merged_into IS NOT NULL")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """A change the branch server refused stays in the change log, parked with the server's
+    reason and time; sync does not send it again until the officer retries it."""
+    db.execute("ALTER TABLE change_log ADD COLUMN refused_at TEXT")
+    db.execute("ALTER TABLE change_log ADD COLUMN refused_reason TEXT")
+    db.execute("CREATE INDEX change_log_refused ON change_log(seq) WHERE refused_at IS NOT NULL")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)
 
 

@@ -6,7 +6,8 @@
   server-device    list enrolled laptops, revoke one
   revoke-device    revoke a laptop (same as `server-device revoke`)
   enroll           enrol this laptop with an officer's credentials
-  sync             one round: push everything, pull everything
+  sync             one round: push everything, pull everything (--retry-refused first
+                   queues again the changes the server refused)
 
 Laptop commands get the store from `args.open_store()`; server commands
 never open a laptop store.  Heavy imports (httpx, FastAPI, psycopg) happen
@@ -128,16 +129,25 @@ def _print_clock(offset: int | None) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from bpjs_field.sync.engine import SyncEngine, new_http_client
+    from bpjs_field.messages import render
+    from bpjs_field.sync.engine import SyncEngine, new_http_client, refused_changes, retry_refused
     store = args.open_store()
     try:
+        if args.retry_refused:
+            print(render("sync.refused_requeued", count=retry_refused(store)), file=sys.stderr)
         with new_http_client(read_timeout=args.timeout) as http:
             result = SyncEngine(store, http, server_url=args.server).run()
         pending = store.pending_changes()
+        refused = refused_changes(store)
     finally:
         store.close()
     print(f"pushed={result.pushed} duplicates={result.duplicates} quarantined={result.quarantined} "
-          f"pulled={result.pulled} merged={result.merged} pending={pending}")
+          f"pulled={result.pulled} merged={result.merged} pending={pending} "
+          f"refused={sum(n for _, n in refused)}")
+    if refused:
+        print(render("sync.refused", count=sum(n for _, n in refused)), file=sys.stderr)
+        for reason, count in refused:
+            print(render("sync.refused_reason", count=count, reason=reason), file=sys.stderr)
     _print_clock(result.clock_offset_ms)
     return 0
 
@@ -192,4 +202,6 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("sync", help="kirim perubahan laptop ini dan ambil data cabang")
     p.add_argument("--server", help="alamat server (bawaan: yang didaftarkan)")
     p.add_argument("--timeout", type=float, default=60.0, help="detik menunggu jawaban server")
+    p.add_argument("--retry-refused", action="store_true",
+                   help="antrekan lagi perubahan yang ditolak server, lalu sinkronkan")
     p.set_defaults(handler=cmd_sync)

@@ -3,9 +3,11 @@
 Every failure becomes a `SyncError` (a `KnownError` with a message for the
 officer) that says whether retrying later can help: timeouts, refused or
 dropped connections and 5xx/429/409 answers are retryable; a revoked device
-or a refused request is not.  A response body is validated against the
-protocol models before anything uses it, so a malformed or truncated answer
-changes nothing on the laptop.  Each response also tells the server's time,
+or a refused request is not.  A push refused for what its changes hold (422
+pointing into `changes`, or 400) is a `RefusedError` with the server's reason,
+so the engine can find and park the refused changes (see engine.py).  A
+response body is validated against the protocol models before anything uses
+it, so a malformed or truncated answer changes nothing on the laptop.  Each response also tells the server's time,
 from which the client estimates the laptop clock's offset.
 """
 
@@ -41,6 +43,15 @@ class SyncError(KnownError):
 
 class TooLargeError(SyncError):
     """413: the client halves its batch and sends again."""
+
+
+class RefusedError(SyncError):
+    """400/422 about the changes of a push: `reason` is the server's (codes, field locations
+    and messages; the server never echoes the refused values)."""
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        self.reason = reason
+        super().__init__("sync.rejected", retryable=False, **params)
 
 
 AUTH_CODES = {"auth.device_revoked": "sync.revoked", "auth.unknown_device": "sync.not_enrolled",
@@ -107,23 +118,43 @@ class SyncClient:
         self.clock_offset_ms = int((server - (sent + received) / 2) * 1000)
 
     @staticmethod
-    def _error_code(response: httpx.Response) -> str:
+    def _error(response: httpx.Response) -> dict[str, Any]:
         try:
-            return str(json.loads(response.content)["error"]["code"])[:60]
+            error = json.loads(response.content)["error"]
+            return error if isinstance(error, dict) else {}
         except (ValueError, KeyError, TypeError):
-            return ""
+            return {}
+
+    @staticmethod
+    def _refusal(status: int, code: str, details: Any) -> str | None:
+        """The reason a push was refused for what its changes hold, or None when the refusal is
+        about the request as a whole (then no change is to blame)."""
+        if not code or status not in (400, 422) or not isinstance(details, list):
+            return None
+        parts = []
+        for item in details:
+            loc = [str(p) for p in item.get("loc", ())] if isinstance(item, dict) else []
+            if loc[:2] != ["body", "changes"] or len(loc) < 3:
+                return None
+            parts.append(f"{'.'.join(loc[3:]) or 'change'}: {item.get('msg', '')}")
+        more = f" (+{len(parts) - 1} more)" if len(parts) > 1 else ""
+        return (f"{status} {code}" + (f"; {parts[0]}{more}" if parts else ""))[:300]
 
     def _raise_for_status(self, response: httpx.Response) -> None:
         status = response.status_code
         if status < 300:
             return
-        code = self._error_code(response)
+        error = self._error(response)
+        code = str(error.get("code", ""))[:60]
         if status in (401, 403) and code in AUTH_CODES:
             raise SyncError(AUTH_CODES[code], retryable=False)
         if status == 413:
             raise TooLargeError("sync.rejected", detail="413")
         if status in (409, 425, 429) or status >= 500:
             raise SyncError("sync.server_error", status=status)
+        reason = self._refusal(status, code, error.get("details", []))
+        if reason is not None:
+            raise RefusedError(reason, detail=f"{status} {code}")
         raise SyncError("sync.rejected", retryable=False, detail=f"{status} {code}".strip())
 
     # -- endpoints ------------------------------------------------------------------------

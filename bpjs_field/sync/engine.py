@@ -9,6 +9,10 @@ Guarantees on the laptop side:
 - changes are marked sent only after the server acknowledged their batch;
   a batch that fails is sent again whole, and the server drops the
   duplicates by change id;
+- a batch the server refuses for what its changes hold (422) is halved until
+  the refused changes stand alone; everything else goes through, and the
+  refused ones are parked in the change log with the server's reason (never
+  deleted, not sent again until `retry_refused`);
 - each pulled page is applied and the cursor stored in one transaction, so
   an interrupted pull resumes after the last applied page;
 - only one sync runs at a time for a database file, across threads and
@@ -34,7 +38,8 @@ import httpx
 from bpjs_field.__about__ import __version__
 from bpjs_field.store.store import utc_now
 from bpjs_field.sync.apply import ApplyStats, apply_docs
-from bpjs_field.sync.client import SyncClient, SyncError, TooLargeError, default_timeout
+from bpjs_field.sync.client import (RefusedError, SyncClient, SyncError, TooLargeError,
+                                    default_timeout)
 from bpjs_field.sync.protocol import (CLOCK_SKEW_WARN_MS, DEFAULT_PULL_LIMIT,
                                       MAX_CHANGES_PER_PUSH, PullResponse)
 
@@ -75,6 +80,7 @@ class SyncResult:
     pushed: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    refused: int = 0  # parked in this round (refused_changes() counts all parked ones)
     batches: int = 0
     pulled: int = 0
     pages: int = 0
@@ -127,6 +133,26 @@ class SyncLock:
 def sync_settings(store: "Store") -> dict[str, Any]:
     keys = (SERVER_URL, TOKEN, CURSOR, LAST_SUCCESS, LAST_ERROR, CLOCK_OFFSET, OFFICER, SERVER_ID)
     return {k: store.get_setting(k) for k in keys}
+
+
+# -- changes the server refused -----------------------------------------------------------
+def refused_changes(store: "Store") -> list[tuple[str, int]]:
+    """The parked changes as (server's reason, how many), most frequent first."""
+    return [(r[0], r[1]) for r in store.db.execute(
+        "SELECT refused_reason, count(*) FROM change_log WHERE refused_at IS NOT NULL "
+        "AND sent_at IS NULL GROUP BY refused_reason ORDER BY count(*) DESC, refused_reason")]
+
+
+def retry_refused(store: "Store") -> int:
+    """Queue the parked changes again (after the app or the server was updated); the next
+    sync sends them in their original order.  Returns how many."""
+    with store.write():
+        count = store.db.execute(
+            "UPDATE change_log SET refused_at = NULL, refused_reason = NULL "
+            "WHERE refused_at IS NOT NULL AND sent_at IS NULL").rowcount
+        if count:
+            store.audit("sync.retry_refused", None, None, count=count)
+    return count
 
 
 class SyncEngine:
@@ -244,60 +270,103 @@ class SyncEngine:
         self.store.clock.offset_ms = offset if abs(offset) > 2000 else 0
 
     # -- push --------------------------------------------------------------------------------
-    def _batch(self, cursor: int) -> tuple[bytes, int, int, int] | None:
+    def _items(self) -> list[tuple[int, bytes]]:
+        """The next unsent changes, not parked, in `seq` order, each encoded once."""
         rows = self.store.db.execute(
             "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at FROM change_log "
-            "WHERE sent_at IS NULL ORDER BY seq LIMIT ?", (self.batch_changes,)).fetchall()
-        if not rows:
-            return None
-        head = (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
-                f'"changes":[').encode()
-        parts: list[bytes] = []
-        size = len(head) + 2
+            "WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT ?",
+            (self.batch_changes,)).fetchall()
+        items: list[tuple[int, bytes]] = []
+        size = 200  # the request's head
         for seq, change_id, entity, entity_id, op, payload, hlc, created_at in rows:
             # The payload is stored as JSON text: it goes out as it is, never re-encoded.
             item = (f'{{"change_id":{json.dumps(change_id)},"seq":{seq},"entity":"{entity}",'
                     f'"entity_id":{json.dumps(entity_id)},"op":"{op}","payload":{payload},'
                     f'"hlc":{json.dumps(hlc)},"created_at":{json.dumps(created_at)}}}'
                     ).encode("utf-8")
-            if parts and size + len(item) + 1 > self.batch_bytes:
+            if items and size + len(item) + 1 > self.batch_bytes:
                 break
-            parts.append(item)
+            items.append((seq, item))
             size += len(item) + 1
-        first, last = rows[0][0], rows[len(parts) - 1][0]
-        return head + b",".join(parts) + b"]}", first, last, len(parts)
+        return items
+
+    def _head(self, cursor: int) -> bytes:
+        return (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
+                f'"changes":[').encode()
+
+    @staticmethod
+    def _body(head: bytes, items: list[tuple[int, bytes]]) -> bytes:
+        return head + b",".join(item for _, item in items) + b"]}"
+
+    def _batch(self, cursor: int) -> tuple[bytes, int, int, int] | None:
+        """The next request body as the push sends it, its first and last seq and its size
+        (bench/bench_sync.py and the tests post it themselves)."""
+        items = self._items()
+        if not items:
+            return None
+        return self._body(self._head(cursor), items), items[0][0], items[-1][0], len(items)
 
     def _push(self, client: SyncClient, result: SyncResult) -> None:
-        total = self.store.pending_changes()
+        total = self.store.scalar(
+            "SELECT count(*) FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL")
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
-        cursor = int(self.store.get_setting(CURSOR) or 0)
+        head = self._head(int(self.store.get_setting(CURSOR) or 0))
         while True:
             self._check_cancel()
-            batch = self._batch(cursor)
-            if batch is None:
+            items = self._items()
+            if not items:
                 return
-            body, first, last, count = batch
             try:
-                answer = client.push(body)
+                self._send(client, head, items, result)
             except TooLargeError:
-                if self.batch_changes == 1:
-                    raise
-                self.batch_changes = max(1, self.batch_changes // 2)
+                if len(items) == 1:  # too large on its own: no halving makes it fit
+                    self._park(items[0][0], "413 request.too_large", result)
+                    continue
+                self.batch_changes = max(1, min(self.batch_changes, len(items)) // 2)
                 self.batch_bytes = max(64_000, self.batch_bytes // 2)
-                continue
-            if answer.last_seq != last or answer.received != count:
-                raise SyncError("sync.bad_response", detail="acknowledgement does not match batch")
-            # Only now, after the server's acknowledgement, are these changes sent.
-            with self.store.write():
-                self.store.db.execute(
-                    "UPDATE change_log SET sent_at = ? WHERE seq BETWEEN ? AND ? AND sent_at IS NULL",
-                    (utc_now(), first, last))
-            self.store.clock.observe(answer.server_hlc)
-            result.pushed += answer.applied
-            result.duplicates += answer.duplicates
-            result.quarantined += answer.quarantined
-            result.batches += 1
-            self._report(pushed=self._progress.pushed + count)
+
+    def _send(self, client: SyncClient, head: bytes, items: list[tuple[int, bytes]],
+              result: SyncResult) -> None:
+        """Push `items`; when the server refuses them, push each half on its own until the
+        refused changes stand alone, and park those.  A refused request changed nothing on the
+        server, and it skips change ids it has applied, so sending a change again is safe."""
+        self._check_cancel()
+        try:
+            answer = client.push(self._body(head, items))
+        except RefusedError as exc:
+            if len(items) == 1:
+                self._park(items[0][0], exc.reason, result)
+                return
+            middle = len(items) // 2
+            self._send(client, head, items[:middle], result)
+            self._send(client, head, items[middle:], result)
+            return
+        if answer.last_seq != items[-1][0] or answer.received != len(items):
+            raise SyncError("sync.bad_response", detail="acknowledgement does not match batch")
+        # Only now, after the server's acknowledgement, are these changes sent.
+        now = utc_now()
+        with self.store.write():
+            self.store.db.conn.executemany(
+                "UPDATE change_log SET sent_at = ? WHERE seq = ? AND sent_at IS NULL",
+                [(now, seq) for seq, _ in items])
+        self.store.clock.observe(answer.server_hlc)
+        result.pushed += answer.applied
+        result.duplicates += answer.duplicates
+        result.quarantined += answer.quarantined
+        result.batches += 1
+        self._report(pushed=self._progress.pushed + len(items))
+
+    def _park(self, seq: int, reason: str, result: SyncResult) -> None:
+        """Keep a refused change in the change log, marked with the server's reason."""
+        with self.store.write():
+            self.store.db.execute("UPDATE change_log SET refused_at = ?, refused_reason = ? "
+                                  "WHERE seq = ?", (utc_now(), reason, seq))
+            # Only in the details: the change's own ids may be what the server refused, and
+            # the audit log goes to the server too.
+            self.store.audit("sync.refused", None, None, seq=seq, status=reason.split(" ", 1)[0])
+        log.warning("change %s refused by the server: %s", seq, reason)
+        result.refused += 1
+        self._report(pushed=self._progress.pushed + 1)
 
     # -- pull --------------------------------------------------------------------------------
     def _bulk_index(self, on: bool) -> None:

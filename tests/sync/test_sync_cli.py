@@ -141,3 +141,27 @@ def test_backoff_grows_with_jitter_and_connectivity_follows_requests():
     assert not net.online
     net.record(True)
     assert net.online
+
+
+def test_sync_says_what_the_server_refused_and_retries_it_on_request(tmp_path, server):
+    db = tmp_path / "laptop.sqlite3"
+    laptop = Laptop(db)
+    try:
+        laptop.enroll(server.url, "KC-0421")
+        laptop.register_many(range(5), event_id=None)
+        with laptop.store.write():  # an entity id the protocol refuses
+            laptop.store.record_change("person", "no such id", {"id": "no such id"})
+        laptop.register_many(range(5, 10), event_id=None)
+    finally:
+        laptop.close()
+    synced = run("sync", db=db)
+    assert synced.returncode == 0, synced.stderr
+    assert "pushed=20" in synced.stdout and "pending=1 refused=1" in synced.stdout
+    assert "menolak 1 perubahan" in synced.stderr and "--retry-refused" in synced.stderr
+    assert "1 × alasan server: 422 request.invalid; entity_id" in synced.stderr
+    quiet = run("sync", db=db)
+    assert "pushed=0" in quiet.stdout and "refused=1" in quiet.stdout
+    retried = run("sync", "--retry-refused", db=db)
+    assert retried.returncode == 0, retried.stderr
+    assert "1 perubahan yang ditolak diantrekan lagi" in retried.stderr
+    assert "pushed=0" in retried.stdout and "refused=1" in retried.stdout

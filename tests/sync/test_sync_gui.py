@@ -113,3 +113,43 @@ def test_clock_warning_is_shown(qtbot, gui):
     assert page.clock.isVisibleTo(page)
     assert "9 minutes" in page.clock.text()
     assert "Clock" in status.label.text() and status.kind == "warn"
+
+
+def test_refused_changes_are_shown_and_sent_again_on_request(qtbot, gui, server_url_db, tmp_path):
+    laptop, executor, controller, page, status = gui
+    server = ServerProcess(server_url_db).start()
+    try:
+        executor.call(lambda s: laptop.enroll(server.url, "KC-0421"))
+        person_id = laptop.store.query_one("SELECT id FROM people LIMIT 1")["id"]
+
+        def refusable(store) -> str:  # a list where the protocol wants a scalar
+            with store.write():
+                return store.record_change("person", person_id, {"id": person_id, "phone": ["0812"]})
+        change_id = executor.call(refusable)
+        controller.start()
+        assert page.retry_button.isHidden()
+        with qtbot.waitSignal(controller.sync_finished, timeout=15000) as finished:
+            page.sync_button.click()
+        assert finished.args[0].refused == 1
+        qtbot.waitUntil(lambda: controller.state.refused == 1, timeout=5000)
+        assert controller.state.pending == 1
+        assert page.refused.text().startswith("1 (1 × 422 request.invalid; payload.phone")
+        assert page.retry_button.isVisibleTo(page) and page.retry_button.isEnabled()
+        assert status.kind == "warn" and "1 refused" in status.label.text()
+        page.grab().save(str(tmp_path / "sync-page-refused.png"))
+        # Once the change is acceptable (as after an update), the button sends it again.
+        def repair(store) -> None:
+            with store.write():
+                store.db.execute("UPDATE change_log SET payload = ? WHERE change_id = ?",
+                                 (f'{{"id": "{person_id}", "phone": "+6281355556666"}}', change_id))
+        executor.call(repair)
+        with qtbot.waitSignal(controller.sync_finished, timeout=15000) as again:
+            page.retry_button.click()
+        assert again.args[0].pushed == 1 and again.args[0].refused == 0
+        qtbot.waitUntil(lambda: controller.state.refused == 0 and controller.state.pending == 0,
+                        timeout=5000)
+        assert page.refused.text() == "0" and page.retry_button.isHidden()
+        assert status.kind == "ok"
+    finally:
+        server.kill()
+        server.stop()

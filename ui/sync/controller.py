@@ -6,7 +6,8 @@ polls its progress with a QTimer every 150 ms, as Anki does, so the window
 never waits for the network.  Attempts follow `Backoff` after failures and a
 regular interval after success; "Sync now" starts one at once (or right after
 the running one).  A revoked or unenrolled laptop stops the automatic retries
-until the officer acts.
+until the officer acts.  Changes the server refused are counted apart
+(`refused`, with the server's reasons); `retry_refused()` queues them again.
 
 Signals:
     state_changed(SyncState): anything shown about sync changed.
@@ -30,7 +31,8 @@ from bpjs_field.store import Store
 from bpjs_field.sync.backoff import Backoff, Connectivity
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import (CLOCK_OFFSET, LAST_ERROR, LAST_SUCCESS, SERVER_URL, TOKEN,
-                                    SyncEngine, SyncProgress, SyncResult, new_http_client)
+                                    SyncEngine, SyncProgress, SyncResult, new_http_client,
+                                    refused_changes, retry_refused)
 from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
 from ui.tasks import DbExecutor
 
@@ -43,7 +45,9 @@ class SyncState:
     enrolled: bool = False
     server_url: str | None = None
     running: bool = False
-    pending: int = 0
+    pending: int = 0  # every unsent change, the refused ones included
+    refused: int = 0
+    refused_reasons: tuple[tuple[str, int], ...] = ()  # (server's reason, how many)
     last_success_at: str | None = None
     last_error: dict[str, Any] | None = None  # {"code", "params", "at"}
     online: bool | None = None
@@ -114,6 +118,13 @@ class SyncController(QObject):
         self._next.stop()
         self._attempt(manual=True)
 
+    def retry_refused(self) -> None:
+        """Queue the refused changes again and sync now."""
+        def done(_count: int) -> None:
+            self.refresh()
+            self.sync_now()
+        self.executor.run(retry_refused, done)
+
     def cancel(self) -> None:
         self._cancel.set()
 
@@ -129,7 +140,9 @@ class SyncController(QObject):
     def refresh(self) -> None:
         """Re-read pending count and stored sync figures (through the DB executor)."""
         def read(store: Store) -> dict[str, Any]:
+            refused = tuple(refused_changes(store))
             return {"pending": store.pending_changes(),
+                    "refused": sum(n for _, n in refused), "refused_reasons": refused,
                     "server_url": store.get_setting(SERVER_URL),
                     "enrolled": bool(store.get_setting(TOKEN)),
                     "last_success_at": store.get_setting(LAST_SUCCESS),

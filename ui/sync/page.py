@@ -1,5 +1,6 @@
-"""The sync page: enrolment, what is waiting, when the last sync succeeded, the last
-error in plain words, progress of a long pull, and a "Sync now" button.
+"""The sync page: enrolment, what is waiting, what the server refused (with its reasons and
+a button to send those again), when the last sync succeeded, the last error in plain words,
+progress of a long pull, and a "Sync now" button.
 
 The page shows the controller's `SyncState` and asks the controller for work;
 enrolment runs through the DB executor (it writes the token to the store).
@@ -38,6 +39,12 @@ class SyncPage(QWidget):
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.server = QLabel(self)
         self.pending = QLabel(self)
+        self.refused = QLabel(self)
+        self.refused.setWordWrap(True)
+        self.refused.setTextFormat(Qt.PlainText)
+        self.refused.setToolTip(self.tr("The branch server refused these changes. They stay on "
+                                        "this laptop and are sent again only when you ask, for "
+                                        "example after the app or the server was updated."))
         self.last_success = QLabel(self)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -54,14 +61,18 @@ class SyncPage(QWidget):
         self.sync_button.clicked.connect(self.controller.sync_now)
         self.cancel_button = QPushButton(self.tr("Stop"), self)
         self.cancel_button.clicked.connect(self.controller.cancel)
+        self.retry_button = QPushButton(self.tr("Send refused changes again"), self)
+        self.retry_button.clicked.connect(self.controller.retry_refused)
 
         figures = QFormLayout()
         figures.addRow(self.tr("Server:"), self.server)
         figures.addRow(self.tr("Changes waiting:"), self.pending)
+        figures.addRow(self.tr("Refused by the server:"), self.refused)
         figures.addRow(self.tr("Last successful sync:"), self.last_success)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
 
         self.enrol_box = QGroupBox(self.tr("Enrol this laptop"), self)
@@ -99,6 +110,10 @@ class SyncPage(QWidget):
     def show_state(self, state: SyncState) -> None:
         self.server.setText(state.server_url or self.tr("not enrolled"))
         self.pending.setText(str(state.pending))
+        reasons = "; ".join(f"{n} × {reason}" for reason, n in state.refused_reasons[:3])
+        self.refused.setText(f"{state.refused} ({reasons})" if state.refused else "0")
+        self.retry_button.setVisible(bool(state.refused))
+        self.retry_button.setEnabled(state.enrolled and not state.running)
         self.last_success.setText(when_text(state.last_success_at, self.lang))
         self.error.setText(error_text(state.last_error))
         self.error.setVisible(bool(state.last_error))

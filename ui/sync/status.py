@@ -1,4 +1,4 @@
-"""The status-bar indicator: changes waiting, last successful sync, the last error.
+"""The status-bar indicator: changes waiting (and refused), last successful sync, the last error.
 
 Always visible; a click asks for a sync now.  It only displays the
 controller's `SyncState`; it never touches the database itself.
@@ -60,12 +60,17 @@ class SyncStatusWidget(QWidget):
             kind = "ok"
             text = waiting + "  " + self.tr("Synced: %1").replace(
                 "%1", when_text(state.last_success_at, self.lang))
+        if state.refused:
+            kind = "warn" if kind == "ok" else kind
+            text += "  " + self.tr("%n refused by the server", "", state.refused)
         if state.clock_skewed:
             kind = "warn"
             text += "  " + self.tr("Clock is off!")
         self.dot.setStyleSheet(f"color: {COLOURS[kind]};")
         self.label.setText(text)
         tips = [error_text(state.last_error)] if state.last_error else []
+        if state.refused:
+            tips.append(self.tr("See the Sync page for the changes the server refused."))
         if state.clock_skewed:
             tips.append(clock_text(state.clock_offset_ms))
         tips.append(self.tr("Click to sync now."))
