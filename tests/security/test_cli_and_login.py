@@ -67,6 +67,7 @@ def test_login_dialog_refuses_a_wrong_password_then_opens(qtbot, secure_path):
     dialog.employee_no.setText(SUPERVISOR[0])
     dialog.password.setText("wrong-password")
     dialog.login_button.click()
+    qtbot.waitUntil(lambda: not dialog.checking)  # the password is checked on a worker thread
     assert dialog.store is None
     assert "Wrong employee number or password" in dialog.message.text()
     assert dialog.password.text() == ""

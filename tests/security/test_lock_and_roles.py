@@ -56,6 +56,7 @@ def test_lock_keeps_work_and_needs_the_password(station, qtbot):
     assert screen.geometry() == window.rect()  # the cover hides the whole window
     screen.password.setText("bukan-sandinya")
     screen.submit()
+    qtbot.waitUntil(lambda: not screen.checking)  # the password is checked on a worker thread
     assert screen.locked and screen.message.text()
     screen.password.setText(OFFICER[1])
     with qtbot.waitSignal(screen.unlocked):

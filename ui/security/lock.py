@@ -4,9 +4,11 @@
 are disabled (not closed, so a half-typed registration stays exactly as it
 was) and hidden by the cover until the logged-in officer types the password
 again.  Unlock attempts go through the key file, so the same slow-down and
-lock-out as the login apply.  `IdleLock` watches the application's keyboard
-and mouse input and locks after the idle period (setting `idle_lock_minutes`,
-default 5); Ctrl+L and the status-bar button lock on request.
+lock-out as the login apply; the check runs on a worker thread
+(`ui.security.password_check`), so the window keeps painting meanwhile.
+`IdleLock` watches the application's keyboard and mouse input and locks after
+the idle period (setting `idle_lock_minutes`, default 5); Ctrl+L and the
+status-bar button lock on request.
 
 `apply_role()` hides what an officer (not a supervisor) may not do in the GUI;
 the core refuses the same actions again (`require_supervisor`).
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QLineEdit, QMainWin
 
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
+from ui.security.password_check import check_in_background
 from ui.style import set_role
 from ui.tasks import DbExecutor
 
@@ -49,6 +52,7 @@ class LockScreen(QFrame):
         self.employee_no = employee_no
         self.executor = executor
         self.lang = lang
+        self.checking = False  # a password check is running on the worker thread
         self.setAutoFillBackground(True)
         self.setStyleSheet("#lockScreen { background: #0b3d91; } "
                            "#lockScreen QLabel { color: white; } "
@@ -112,20 +116,35 @@ class LockScreen(QFrame):
         self.executor.run(lambda s: _audit(s, "lock"), None, lambda _e: None)
 
     def submit(self) -> None:
-        self.message.clear()
-        self.unlock_button.setEnabled(False)
-        try:
-            QApplication.setOverrideCursor(Qt.WaitCursor)
-            session.verify_password(self.db_path, self.employee_no, self.password.text())
-        except BpjsFieldError as exc:
-            self.message.setText(exc.message(self.lang))
-            self.password.clear()
-            self.password.setFocus()
-            self.executor.run(lambda s: _audit(s, "unlock_failed"), None, lambda _e: None)
+        if self.checking:  # Enter again while checking: one attempt, not two failures
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.unlock_button.setEnabled(True)
+        self.message.clear()
+        self._set_checking(True)
+        db_path, number, password = self.db_path, self.employee_no, self.password.text()
+        check_in_background(self, lambda: session.verify_password(db_path, number, password),
+                            self._verified, self._refused)
+
+    def _set_checking(self, checking: bool) -> None:
+        self.checking = checking
+        self.unlock_button.setEnabled(not checking)
+        self.unlock_button.setText(self.tr("Checking the password…") if checking else self.tr("Unlock"))
+        self.password.setReadOnly(checking)  # not disabled: the focus stays in the field
+        if checking:
+            self.setCursor(Qt.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _refused(self, exc: BaseException) -> None:
+        self._set_checking(False)
+        if not isinstance(exc, BpjsFieldError):
+            raise exc  # a bug: to the crash reporter, as before
+        self.message.setText(exc.message(self.lang))
+        self.password.clear()
+        self.password.setFocus()
+        self.executor.run(lambda s: _audit(s, "unlock_failed"), None, lambda _e: None)
+
+    def _verified(self, _account: Any) -> None:
+        self._set_checking(False)
         self.password.clear()
         self.hide()
         central = self.window_.centralWidget()

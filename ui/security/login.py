@@ -3,11 +3,12 @@
 `LoginDialog` asks the employee number and password and opens the database
 (`bpjs_field.security.session.unlock`); a wrong password, a locked account and
 a damaged key file are shown under the form, and the password field is cleared.
+The check (argon2id, about 0.2 s, and the core's slow-down after failures) runs
+on a worker thread (`ui.security.password_check`): the dialog keeps painting and
+says it is checking, and the button and Enter do nothing until the answer is in.
 `ProtectedSetupDialog` is the first-start setup with a password: it creates the
-random database key and the first (supervisor) account.
-
-Both run the argon2id derivation (about 0.2 s) on the GUI thread behind a wait
-cursor: nothing else is running yet, and the database is not open.
+random database key and the first (supervisor) account, still on the GUI thread
+behind a wait cursor (nothing else is running yet).
 
 Signals:
     LoginDialog.logged_in(object): the opened Store.
@@ -26,6 +27,7 @@ from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
 from bpjs_field.store import Store
 from ui.pages.setup import SetupDialog
+from ui.security.password_check import check_in_background
 from ui.style import add_heading, set_role
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
@@ -57,6 +59,7 @@ class LoginDialog(QDialog):
         self.db_path = Path(db_path)
         self.lang = lang
         self.store: Store | None = None
+        self.checking = False  # a password check is running on the worker thread
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         add_heading(layout, self.tr("Log in"),
@@ -92,25 +95,52 @@ class LoginDialog(QDialog):
         (self.password if employee_no else self.employee_no).setFocus()
 
     def submit(self) -> None:
+        # Enter in the password field arrives twice (returnPressed, then the dialog's default
+        # button) and impatient officers press it again: one check at a time, or each extra
+        # press would count as a failed login towards the lock-out.
+        if self.checking:
+            return
         self.message.setText("")
         number, password = self.employee_no.text(), self.password.text()
         if not number.strip():
             self.message.setText(self.tr("Enter your employee number."))
             self.employee_no.setFocus()
             return
-        self.login_button.setEnabled(False)
-        try:
-            with _WaitCursor():
-                self.store = session.unlock(self.db_path, number, password)
-        except BpjsFieldError as exc:
-            self.message.setText(exc.message(self.lang))
-            self.password.clear()
-            self.password.setFocus()
-            return
-        finally:
-            self.login_button.setEnabled(True)
+        self._set_checking(True)
+        db_path = self.db_path
+        check_in_background(self, lambda: session.unlock(db_path, number, password),
+                            self._opened, self._refused, discard=lambda store: store.close())
+
+    def _set_checking(self, checking: bool) -> None:
+        self.checking = checking
+        self.login_button.setEnabled(not checking)
+        self.login_button.setText(self.tr("Checking the password…") if checking else self.tr("Log in"))
+        # Read-only, not disabled: the focus stays in the password field.
+        self.employee_no.setReadOnly(checking)
+        self.password.setReadOnly(checking)
+        if checking:
+            self.setCursor(Qt.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _opened(self, store: Store) -> None:
+        self.store = store
         self.logged_in.emit(self.store)
         self.accept()
+        self._set_checking(False)
+
+    def _refused(self, exc: BaseException) -> None:
+        self._set_checking(False)
+        if not isinstance(exc, BpjsFieldError):
+            raise exc  # a bug: to the crash reporter, as before
+        self.message.setText(exc.message(self.lang))
+        self.password.clear()
+        self.password.setFocus()
+
+    def reject(self) -> None:
+        if self.checking:  # Esc while checking: the answer (maybe an open database) is coming
+            return
+        super().reject()
 
 
 class ProtectedSetupDialog(SetupDialog):
