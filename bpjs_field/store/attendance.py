@@ -12,6 +12,12 @@ if TYPE_CHECKING:
 
 CHECKED_IN, ALREADY, UNKNOWN = "checked_in", "already", "unknown"
 
+RECENT_SQL = (
+    "SELECT a.id, a.person_id, a.checked_in_at, a.method, p.full_name, p.nik, p.passport_no, "
+    "p.nationality, o.full_name AS officer_name FROM attendance a "
+    "JOIN people p ON p.id = a.person_id LEFT JOIN officers o ON o.id = a.officer_id "
+    "WHERE a.event_id = ? ORDER BY a.checked_in_at DESC, a.rowid DESC LIMIT ?")
+
 
 @dataclass
 class CheckInResult:
@@ -77,6 +83,16 @@ class AttendanceRepo:
             "SELECT a.*, p.full_name, p.nik, p.passport_no FROM attendance a "
             "JOIN people p ON p.id = a.person_id WHERE a.event_id = ? ORDER BY a.checked_in_at",
             (event_id,))
+
+    def recent(self, event_id: str, limit: int = 10) -> list[dict[str, Any]]:
+        """The last check-ins at the event, newest first, with the person's name and identity
+        numbers and the checking officer's name (None when that officer is not on this laptop).
+
+        Walks `attendance_event_time` backwards and stops after `limit` rows, so the cost does
+        not grow with the event.  Ties on the millisecond (imports, demo data, sync) fall back
+        on the rowid, which the index carries: ordering by `a.id` instead would sort every
+        check-in of the event in a temporary B-tree."""
+        return self.s.query(RECENT_SQL, (event_id, limit))
 
     def for_person(self, person_id: str) -> list[dict[str, Any]]:
         return self.s.query(

@@ -4,7 +4,9 @@ A USB barcode scanner types the registration code and Enter; the answer shows
 at once in large type and colour: checked in (green), already checked in and
 when (amber), or unknown code (red).  Anything that is not a code is searched
 by name or NIK; a person not yet registered goes to registration and comes
-back checked in.  Ctrl+Z takes back the last check-in.
+back checked in.  Ctrl+Z takes back the last check-in.  Below, the last check-ins
+at the active event (newest first, NIK masked) let the officer see who just came
+in; the list never takes the focus, so scanner keystrokes always land in the input.
 
 Signals:
     checked_in(object): a CheckInResult whose status is checked_in.
@@ -15,25 +17,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QProgressBar, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
 
 from bpjs_field.domain.codes import normalize_code
-from bpjs_field.domain.formatting import format_time
+from bpjs_field.domain.formatting import format_time, to_wib
 from bpjs_field.domain.nik import clean_nik, looks_like_nik
 from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.store import views
 from bpjs_field.store.attendance import ALREADY, CHECKED_IN
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.models import columns
 from ui.models.search_model import SearchResultsModel
 from ui.style import AMBER, GREEN, RED, set_role
 from ui.tasks import DbExecutor
 
 SEARCH_LIMIT = 20
+RECENT_LIMIT = 10
 
 
 class CheckInPage(QWidget):
@@ -45,12 +49,13 @@ class CheckInPage(QWidget):
         self.ctx = ctx
         self.executor = executor
         self.last_attendance_id: str | None = None
+        self._searching = False
         self._last_text = ""
         self._search_generation = 0
         self._build()
-        ctx.active_event_changed.connect(lambda _e: self.refresh_count())
+        ctx.active_event_changed.connect(lambda _e: self.refresh())
         ctx.data_changed.connect(self._data_changed)
-        self.refresh_count()
+        self.refresh()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -120,6 +125,28 @@ class CheckInPage(QWidget):
         self.register_button.setFocusPolicy(Qt.NoFocus)
         self.register_button.clicked.connect(self.go_register)
         layout.addWidget(self.register_button)
+
+        self.recent_title = QLabel()
+        self.recent_title.setObjectName("recentTitle")
+        set_role(self.recent_title, "hint")
+        layout.addWidget(self.recent_title)
+        self.recent = RecentCheckInsModel(self.ctx.lang, self)
+        self.recent_table = QTableView()
+        self.recent_table.setObjectName("recentCheckIns")
+        self.recent_table.setModel(self.recent)
+        # Only to look at: no focus (scanner keystrokes must reach the input), no selection,
+        # no scroll bars (it never holds more rows than fit).
+        self.recent_table.setFocusPolicy(Qt.NoFocus)
+        self.recent_table.setSelectionMode(QAbstractItemView.NoSelection)
+        self.recent_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.recent_table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.recent_table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.recent_table.setAlternatingRowColors(True)
+        self.recent_table.verticalHeader().setVisible(False)
+        header = self.recent_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(RecentCheckInsModel.NAME, QHeaderView.Stretch)
+        layout.addWidget(self.recent_table, 10)  # up to its own height, before the stretch below
         layout.addStretch(1)
         self._show_results(False)
 
@@ -132,6 +159,10 @@ class CheckInPage(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         QTimer.singleShot(0, self.keep_focus)
+        # Check-ins that came in by sync are not announced: coming back to the door shows them.
+        if not event.spontaneous():
+            self.refresh()
+        self._fit_recent_table()  # the style (row height) is known once shown
 
     def keep_focus(self) -> None:
         if self.isVisible():
@@ -240,6 +271,8 @@ class CheckInPage(QWidget):
         self.table.setVisible(visible)
         self.results_title.setVisible(visible and self.results.rowCount() > 0)
         self.register_button.setVisible(visible)
+        self._searching = visible
+        self._show_recent_list()
 
     def _check_in_row(self, index: QModelIndex) -> None:
         row = self.results.row_at(index.row())
@@ -297,6 +330,12 @@ class CheckInPage(QWidget):
     def _data_changed(self, changes: Changes) -> None:
         if changes.attendance or changes.events:
             self.refresh_count()
+        if changes.attendance or changes.events or changes.people:  # names change, people are erased
+            self.refresh_recent()
+
+    def refresh(self) -> None:
+        self.refresh_count()
+        self.refresh_recent()
 
     def refresh_count(self) -> None:
         event = self.ctx.active_event
@@ -322,6 +361,106 @@ class CheckInPage(QWidget):
         else:
             self.count_label.setText(self.tr("Present: {count}").format(count=count))
             self.progress.setVisible(False)
+
+    # -- the last check-ins -------------------------------------------------------------
+    def refresh_recent(self) -> None:
+        event_id = self.ctx.active_event_id
+        if event_id is None:
+            self._show_recent(None, [])
+            return
+        self.executor.run(lambda s: s.attendance.recent(event_id, RECENT_LIMIT),
+                          lambda rows: self._show_recent(event_id, rows))
+
+    def _show_recent(self, event_id: str | None, rows: list[dict[str, Any]]) -> None:
+        if event_id != self.ctx.active_event_id:  # the officer switched events meanwhile
+            return
+        self.recent.set_rows(rows)
+        self._show_recent_list()
+        self._fit_recent_table()
+
+    def _fit_recent_table(self) -> None:
+        """As tall as its rows and no taller: the page's stretch takes the rest.  Measured
+        from the view itself, whose row height follows the style and font in use."""
+        table = self.recent_table
+        table.setMaximumHeight(table.horizontalHeader().sizeHint().height()
+                               + table.verticalHeader().length() + 2 * table.frameWidth())
+
+    def _show_recent_list(self) -> None:
+        """Hidden while search results are shown (they need the room), and without an event."""
+        has_event = self.ctx.active_event is not None
+        self.recent_title.setVisible(has_event and not self._searching)
+        self.recent_table.setVisible(has_event and not self._searching and self.recent.rowCount() > 0)
+        self.recent_title.setText(self.tr("Last check-ins, newest first") if self.recent.rowCount()
+                                  else self.tr("Nobody has checked in at this event yet."))
+
+
+class RecentCheckInsModel(QAbstractTableModel):
+    """The last check-ins at the active event as a table: time (WIB), name, masked NIK or
+    passport, officer.  Row 0 is the newest and shows in bold.  No sort proxy: the order
+    is the point of the list, and it never holds more than a few rows."""
+
+    TIME, NAME, IDENT, OFFICER = range(4)
+    COLUMN_COUNT = 4
+
+    def __init__(self, lang: str = "id", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self._rows: list[dict[str, Any]] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> dict[str, Any] | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.DisplayRole:
+            column = index.column()
+            if column == self.TIME:
+                return clock_time(row.get("checked_in_at"), self.lang)
+            if column == self.NAME:
+                return row.get("full_name") or ""
+            if column == self.IDENT:
+                return columns.ident_text(row)  # masked, as on every list
+            if column == self.OFFICER:
+                return row.get("officer_name") or ""
+            return None
+        if role == Qt.FontRole and index.row() == 0:
+            return self._bold
+        if role == columns.ROW_ROLE:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.DisplayRole) -> Any:
+        if role != Qt.DisplayRole or orientation != Qt.Horizontal:
+            return None
+        people = columns.headers()
+        titles = (self.tr("Time"), people[columns.NAME], people[columns.IDENT], self.tr("Officer"))
+        return titles[section] if 0 <= section < len(titles) else None
+
+
+def clock_time(text: str | None, lang: str = "id") -> str:
+    """The clock time in WIB, short for a list: `14.30` in Indonesian, `14:30` in English
+    (`format_time`'s digits, without its "pukul … WIB")."""
+    try:
+        local = to_wib(datetime.fromisoformat(text or ""))
+    except ValueError:
+        return ""
+    return f"{local:%H:%M}" if lang == "en" else f"{local:%H.%M}"
 
 
 def _esc(text: str) -> str:
