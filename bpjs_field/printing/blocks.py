@@ -196,10 +196,21 @@ class Table(Block):
 
     def place(self, f: Frame, y: float) -> float:
         size = f.size(self.rel)
-        pad = size * 0.3
         total = sum(self.cols)
         widths = [f.width * c / total for c in self.cols]
         align = list(self.align) + ["left"] * (len(widths) - len(self.align))
+        # A word (Rp14.400.000) cannot wrap, nor should a figure in a right-aligned
+        # column (Rp1,5 jt): when one is wider than its column, the whole table gets
+        # smaller type rather than letting cells run into each other or break apart.
+        for index, row in enumerate([self.head, *self.rows]):
+            bold = index == 0 or (self.bold_last_row and index == len(self.rows))
+            for cell, w, al in zip(row, widths, align):
+                units = [str(cell)] if index and al == "right" else str(cell).split()
+                for unit in units:
+                    need = text_width(unit, size, bold) + 0.6 * size
+                    if need > w:
+                        size *= w / need
+        pad = size * 0.3
         h = 0.0
         for index, row in enumerate([self.head, *self.rows]):
             header = index == 0
@@ -222,6 +233,17 @@ class Table(Block):
                     x += w
             h += row_h
         return h + self.after * f.base
+
+
+@dataclass
+class Stack(Block):
+    """Blocks that belong together (a caption and its table), placed as one: a layout
+    that spreads spare height between blocks never pulls them apart."""
+
+    blocks: Sequence[Block]
+
+    def place(self, f: Frame, y: float) -> float:
+        return flow(self.blocks, f, y)
 
 
 def flow(blocks: Sequence[Block], f: Frame, top: float) -> float:

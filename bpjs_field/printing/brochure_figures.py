@@ -1,7 +1,8 @@
 """Blocks for brochures: headings, bullets and the simple diagrams people would
 rather look at than read (a big figure, a stacked bar, a bar chart, numbered
-steps, a tinted note).  They follow the `blocks.Block` protocol, so a brochure
-panel is measured and shrunk to fit exactly like any other column.
+steps, a tinted box for a note or a worked example).  They follow the
+`blocks.Block` protocol, so a brochure panel is measured and shrunk to fit
+exactly like any other column.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
 
-from bpjs_field.printing.blocks import LEADING, Block, Frame, draw_lines, wrap
+from bpjs_field.printing.blocks import LEADING, Block, Frame, Text, draw_lines, flow, wrap
 from bpjs_field.printing.fonts import BLACK, GREY, WHITE, mix, text_width
 
 
@@ -77,6 +78,14 @@ class BigFigure(Block):
         return h + 0.6 * f.base
 
 
+def _caption(f: Frame, text: str, y: float, after: float) -> float:
+    """A diagram's bold caption (wrapped as bold, so it keeps to the column); its height."""
+    if not text:
+        return 0.0
+    size = f.size(0.95)
+    return draw_lines(f, wrap(text, size, f.width, bold=True), f.x, y, size, bold=True) + after * f.base
+
+
 @dataclass
 class StackedBar(Block):
     """One bar split into parts (e.g. Rp20 + Rp12 + Rp10 jt), with a legend below."""
@@ -89,11 +98,7 @@ class StackedBar(Block):
         bar_h = 2.0 * f.base
         total = sum(p[1] for p in self.parts) or 1
         tints = [mix(self.color, t) for t in (0.0, 0.35, 0.6, 0.75)]
-        h = 0.0
-        if self.caption:
-            h += draw_lines(f, wrap(self.caption, f.size(0.95), f.width), f.x, y, f.size(0.95),
-                            bold=True)
-            h += 0.2 * f.base
+        h = _caption(f, self.caption, y, after=0.2)
         if f.canvas is not None:
             c = f.canvas
             x = f.x
@@ -135,10 +140,7 @@ class Bars(Block):
         chart_h = 7.5 * f.base
         small = f.size(0.85)
         top_pad = small * LEADING
-        h = 0.0
-        if self.caption:
-            h += draw_lines(f, wrap(self.caption, f.size(0.95), f.width), f.x, y, f.size(0.95), bold=True)
-            h += 0.3 * f.base
+        h = _caption(f, self.caption, y, after=0.3)
         label_w = text_width(self.reference_label, small) + small if self.reference_label else 0
         plot_w = f.width - label_w
         top = max(self.reference, *(v for _, v in self.items)) or 1
@@ -207,22 +209,28 @@ class Steps(Block):
 
 
 @dataclass
-class Note(Block):
-    """A tinted box with an accent bar: the one thing to remember on a panel."""
+class Boxed(Block):
+    """Blocks on a tinted box with an accent bar down its left edge: a note, a worked
+    example.  The children are measured first, so the box fits them exactly."""
 
-    text: str
+    blocks: Sequence[Block]
     color: Color
-    rel: float = 0.95
+    tint: float = 0.88
 
     def place(self, f: Frame, y: float) -> float:
-        size = f.size(self.rel)
         pad = 0.55 * f.base
-        lines = wrap(self.text, size, f.width - 2 * pad - 3)
-        h = len(lines) * size * LEADING + 2 * pad
+        bar = 3
+        inner = Frame(f.canvas, f.x + bar + pad, f.width - bar - 2 * pad, f.base)
+        h = flow(self.blocks, Frame(None, inner.x, inner.width, f.base), y - pad) + 2 * pad
         if f.canvas is not None:
-            f.canvas.setFillColor(mix(self.color, 0.88))
+            f.canvas.setFillColor(mix(self.color, self.tint))
             f.canvas.rect(f.x, y - h, f.width, h, stroke=0, fill=1)
             f.canvas.setFillColor(self.color)
-            f.canvas.rect(f.x, y - h, 3, h, stroke=0, fill=1)
-            draw_lines(f, lines, f.x + pad + 3, y - pad, size, width=f.width - 2 * pad - 3)
+            f.canvas.rect(f.x, y - h, bar, h, stroke=0, fill=1)
+            flow(self.blocks, inner, y - pad)
         return h + 0.6 * f.base
+
+
+def Note(text: str, color: Color, rel: float = 0.95) -> Boxed:
+    """A tinted box with one short text: the one thing to remember on a panel."""
+    return Boxed([Text(text, rel=rel, after=0)], color)

@@ -1,6 +1,6 @@
 """Fixtures for the printing tests: registrations to print, readers that look at a
-PDF as a person would (pdftotext, pdftoppm + zxing-cpp, tesseract), and a real
-CUPS queue named `PDF` backed by cups-pdf.
+PDF as a person would (pdftotext, also with each word's box, pdftoppm + zxing-cpp,
+tesseract), and a real CUPS queue named `PDF` backed by cups-pdf.
 
 The CUPS fixture installs nothing: when running as root with Debian's `cups`
 and `printer-driver-cups-pdf` present, it starts `cupsd` if it is not running,
@@ -10,6 +10,7 @@ adds the `PDF` queue with lpadmin if missing, and reads the output folder
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import pwd
@@ -83,6 +84,26 @@ def pdf_text(pdf: bytes, *, page: int | None = None,
                  "-W", str(int(box[2])), "-H", str(int(box[3]))]
     out = subprocess.run(args + ["-", "-"], input=pdf, capture_output=True, check=True)
     return out.stdout.decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as poppler places it: its box in points, y measured from the top."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+def pdf_words(pdf: bytes, page: int) -> list[Word]:
+    """Every word of one page (1-based) with its box, from `pdftotext -bbox`."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+                         input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [Word(float(a), float(b), float(c), float(d), html.unescape(t))
+            for a, b, c, d, t in re.findall(pattern, out)]
 
 
 def render_pages(pdf: bytes, tmp_path: Path, dpi: int = 150) -> list[Path]:
