@@ -224,6 +224,14 @@
         <source>Present: {count}</source>
         <translation>Hadir: {count}</translation>
     </message>
+    <message>
+        <source>Last check-ins, newest first</source>
+        <translation>Kehadiran terakhir, terbaru di atas</translation>
+    </message>
+    <message>
+        <source>Nobody has checked in at this event yet.</source>
+        <translation>Belum ada yang hadir di acara ini.</translation>
+    </message>
 </context>
 <context>
     <name>ContributionPanel</name>
@@ -476,6 +484,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Buka kunci</translation>
     </message>
     <message>
+        <source>Checking the password…</source>
+        <translation>Memeriksa kata sandi…</translation>
+    </message>
+    <message>
         <source>Lock</source>
         <translation>Kunci</translation>
     </message>
@@ -513,6 +525,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Enter your employee number.</source>
         <translation>Masukkan nomor pegawai Anda.</translation>
+    </message>
+    <message>
+        <source>Checking the password…</source>
+        <translation>Memeriksa kata sandi…</translation>
     </message>
 </context>
 <context>
@@ -775,6 +791,17 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Repeat the password</source>
         <translation>Ulangi kata sandi</translation>
+    </message>
+</context>
+<context>
+    <name>RecentCheckInsModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Jam</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Petugas</translation>
     </message>
 </context>
 <context>
@@ -1088,6 +1115,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Sinkronisasi dengan server cabang</translation>
     </message>
     <message>
+        <source>The branch server refused these changes. They stay on this laptop and are sent again only when you ask, for example after the app or the server was updated.</source>
+        <translation>Server cabang menolak perubahan ini. Perubahan itu tetap tersimpan di laptop ini dan baru dikirim lagi bila Anda minta, misalnya setelah aplikasi atau server diperbarui.</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>Sinkronkan sekarang</translation>
     </message>
@@ -1096,12 +1127,20 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Hentikan</translation>
     </message>
     <message>
+        <source>Send refused changes again</source>
+        <translation>Kirim ulang perubahan yang ditolak</translation>
+    </message>
+    <message>
         <source>Server:</source>
         <translation>Server:</translation>
     </message>
     <message>
         <source>Changes waiting:</source>
         <translation>Perubahan menunggu:</translation>
+    </message>
+    <message>
+        <source>Refused by the server:</source>
+        <translation>Ditolak server:</translation>
     </message>
     <message>
         <source>Last successful sync:</source>
@@ -1184,9 +1223,19 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>Synced: %1</source>
         <translation>Tersinkron: %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%n refused by the server</source>
+        <translation>
+            <numerusform>%n ditolak server</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Clock is off!</source>
         <translation>Jam tidak tepat!</translation>
+    </message>
+    <message>
+        <source>See the Sync page for the changes the server refused.</source>
+        <translation>Lihat halaman Sinkronisasi untuk perubahan yang ditolak server.</translation>
     </message>
     <message>
         <source>Click to sync now.</source>
