@@ -6,7 +6,8 @@ authenticates the whole file, header included, so a file altered or cut short
 is refused as a whole, and a key-check value in the header tells a wrong
 passphrase apart from a damaged file.
 
-The file can be imported on another enrolled laptop (`import_changes`) or
+Exporting is a supervisor's action on an encrypted laptop.  The file can be
+imported on another enrolled laptop (`import_changes`) or
 straight into the branch server (`import_into_server`).  Both are idempotent
 because every change keeps the id it was given when it was made: the server
 skips change ids it has applied, and a laptop queues the carried changes under
@@ -76,7 +77,11 @@ class Carried:
 
 def export_changes(store: "Store", path: Path, passphrase: str) -> int:
     """Write the unsynced changes to `path`; returns how many.  The changes stay unsent
-    here, so the laptop still syncs them itself when it can (the server skips duplicates)."""
+    here, so the laptop still syncs them itself when it can (the server skips duplicates).
+    The file carries personal data off the laptop: a supervisor's action (refused and
+    audited for an officer)."""
+    from bpjs_field.security.session import require_supervisor
+    require_supervisor(store, "export")
     if len(passphrase) < MIN_PASSPHRASE:
         raise KnownError("handcarry.passphrase_short", minimum=MIN_PASSPHRASE)
     changes = [

@@ -194,3 +194,18 @@ def test_default_key_derivation_is_argon2id_at_64_mib(tmp_path):
     entry = json.loads(keys_path(path).read_text())["accounts"]["KC-1"]
     assert entry["argon2"]["memory_cost"] >= 65536 and entry["argon2"]["time_cost"] >= 2
     assert len(entry["salt"]) >= 20 and entry["nonce"] != entry["salt"]
+
+
+def test_hand_carried_exports_are_a_supervisors(secure_path, tmp_path):
+    from bpjs_field.handcarry import export_changes, read_file
+    with session.unlock(secure_path, *OFFICER) as store:
+        store.registrations.register(bpu_form())
+        with pytest.raises(BpjsFieldError) as refused:
+            export_changes(store, tmp_path / "petugas.bpjsf", "frasa-rahasia-usb")
+        assert refused.value.code == "security.forbidden"
+        denied = store.query("SELECT details FROM audit_log WHERE action = 'denied'")
+        assert json.loads(denied[-1]["details"])["attempted"] == "export"
+    assert not (tmp_path / "petugas.bpjsf").exists()
+    with session.unlock(secure_path, *SUPERVISOR) as store:
+        count = export_changes(store, tmp_path / "supervisor.bpjsf", "frasa-rahasia-usb")
+    assert count > 0 and len(read_file(tmp_path / "supervisor.bpjsf", "frasa-rahasia-usb").changes) == count
