@@ -201,6 +201,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "The encryption module (sqlcipher3) is missing; reinstall the application."),
     "security.needs_login": ("Basis data ini terenkripsi: masuk dengan nomor pegawai dan kata sandi.",
                              "This database is encrypted: log in with your employee number and password."),
+    "security.keys_busy": ("Berkas kunci sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi.",
+                           "The key file is held by another process for too long; try again in a moment."),
     "security.bad_login": ("Nomor pegawai atau kata sandi salah.", "Wrong employee number or password."),
     "security.locked_out": ("Terlalu banyak percobaan gagal. Coba lagi dalam {seconds} detik.",
                             "Too many failed attempts. Try again in {seconds} seconds."),

@@ -96,7 +96,8 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     session.require_supervisor(store, "manage accounts")
     for row in session.accounts(store):
         locked = f"  (terkunci {row['locked_for']} detik)" if row["locked_for"] else ""
-        print(f"{row['employee_no']:<12} {row['role']:<11} {row['full_name']}{locked}")
+        source = "cabang" if row["source"] == "server" else "laptop"
+        print(f"{row['employee_no']:<12} {row['role']:<11} {source:<7} {row['full_name']}{locked}")
     return 0
 
 

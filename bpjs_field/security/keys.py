@@ -12,23 +12,43 @@ copy: editing a role in the JSON makes that copy fail to unwrap instead of
 promoting an officer.  The file also holds the failed-login counters (slow down,
 then lock for a while) and the failed attempts not yet copied into the audit
 log (the database is locked while they happen).
+
+Accounts received from the branch server (`source: "server"`) log in with the
+officer's branch password, offline too, although the laptop never saw that
+password: the server publishes only a *public* key derived from it (argon2id of
+the password gives an X25519 private key; the server keeps its public half,
+see `make_branch_login`).  The laptop, unlocked by whoever is working, wraps the
+database key to that public key (ephemeral X25519, HKDF-SHA256, AES-256-GCM);
+at login the password derives the private key again and unwraps.  Nothing that
+leaves the server opens anything without the password, so a laptop that pulls
+the branch's accounts learns no password equivalent.
+
+Every read-modify-write of the file holds `key_file_lock()`: the lock screen's
+failed-attempt counter (GUI thread), an account received by sync (worker
+thread) and a second process must not overwrite each other's changes.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import filelock
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from bpjs_field.errors import BpjsFieldError, KnownError
 
@@ -43,11 +63,30 @@ LOCK_AFTER = 5         # failures in a row before the account is locked
 LOCK_SECONDS = 300     # first lock: 5 minutes, doubling on each further failure
 LOCK_MAX = 3600
 PENDING_MAX = 200      # failed attempts kept for the audit log at most
+BRANCH_SCHEME = "x25519-argon2id-v1"
+# What a login published by the branch server may ask of a laptop: a hostile or broken
+# server must not make every login allocate gigabytes or spin for minutes.
+KDF_LIMITS = {"time_cost": (1, 10), "memory_cost": (8_192, 1_048_576), "parallelism": (1, 8)}
+LOCK_TIMEOUT = 30.0    # seconds to wait for another writer of the key file
 
 
 def keys_path(db_path: Path | str) -> Path:
     db_path = Path(db_path)
     return db_path.with_name(db_path.name + ".keys.json")
+
+
+@contextlib.contextmanager
+def key_file_lock(db_path: Path | str) -> Iterator[None]:
+    """Hold the key file for one read-modify-write (threads and processes alike)."""
+    lock = filelock.FileLock(str(keys_path(db_path)) + ".lock", timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise KnownError("security.keys_busy") from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def normalize_employee_no(value: str) -> str:
@@ -73,6 +112,7 @@ def check_password(password: str, confirm: str | None = None) -> None:
 class Account:
     employee_no: str
     role: str
+    source: str = "laptop"  # "server": received from the branch server, its password there
 
     @property
     def is_supervisor(self) -> bool:
@@ -94,15 +134,19 @@ class KeyFile:
     @classmethod
     def load(cls, db_path: Path | str, **kwargs: Any) -> "KeyFile":
         path = keys_path(db_path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data.get("accounts"), dict):
-                raise ValueError("no accounts")
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, AttributeError) as exc:
-            raise KnownError("security.keys_damaged", path=path.name) from exc
-        return cls(path, data, **kwargs)
+        return cls(path, _read(path), **kwargs)
+
+    @classmethod
+    @contextlib.contextmanager
+    def editing(cls, db_path: Path | str, **kwargs: Any) -> Iterator["KeyFile"]:
+        """The file, loaded under `key_file_lock()` for a change and its `save()`."""
+        with key_file_lock(db_path):
+            yield cls.load(db_path, **kwargs)
+
+    def reload(self) -> "KeyFile":
+        """Read the file again (call under `key_file_lock()` before changing it)."""
+        self.data = _read(self.path)
+        return self
 
     @classmethod
     def create(cls, db_path: Path | str, key: bytes, **kwargs: Any) -> "KeyFile":
@@ -121,11 +165,13 @@ class KeyFile:
 
     # -- accounts --------------------------------------------------------------
     def accounts(self) -> list[Account]:
-        return [Account(no, entry["role"]) for no, entry in sorted(self.data["accounts"].items())]
+        return [Account(no, entry["role"], entry.get("source", "laptop"))
+                for no, entry in sorted(self.data["accounts"].items())]
 
     def account(self, employee_no: str) -> Account | None:
-        entry = self.data["accounts"].get(normalize_employee_no(employee_no))
-        return Account(normalize_employee_no(employee_no), entry["role"]) if entry else None
+        number = normalize_employee_no(employee_no)
+        entry = self.data["accounts"].get(number)
+        return Account(number, entry["role"], entry.get("source", "laptop")) if entry else None
 
     def _wrap(self, key: bytes, employee_no: str, role: str, password: str,
               kdf: dict[str, int] | None = None) -> dict[str, Any]:
@@ -143,6 +189,8 @@ class KeyFile:
             _derive(password, b"\0" * 16, dict(self.data.get("default_kdf") or DEFAULT_KDF))
             return None
         try:
+            if entry.get("scheme") == BRANCH_SCHEME:
+                return _branch_unwrap(entry, employee_no, password)
             kek = _derive(password, _unb64(entry["salt"]), entry["argon2"])
             return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]),
                                        _aad(employee_no, entry["role"]))
@@ -163,6 +211,33 @@ class KeyFile:
         self.data["failures"].pop(number, None)
         self.save()
         return Account(number, role)
+
+    def add_branch_account(self, key: bytes, employee_no: str, role: str, login: dict[str, Any],
+                           *, updated_at: str | None = None) -> Account:
+        """An account received from the branch server: the database key wrapped to the
+        public key of its published `login`, replacing any entry of that number (the
+        branch's password is the officer's password on every laptop of the branch)."""
+        number = normalize_employee_no(employee_no)
+        if not number:
+            raise BpjsFieldError("required")
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        login = check_branch_login(login)
+        before = self.data["accounts"].get(number) or {}
+        self.data["accounts"][number] = _branch_wrap(key, number, role, login) | {
+            "source": "server", "server_updated_at": updated_at}
+        if before.get("salt") != login["salt"]:  # a new password at the branch: a fresh start
+            self.data["failures"].pop(number, None)
+        self.save()
+        return Account(number, role, "server")
+
+    def branch_login(self, employee_no: str) -> dict[str, Any] | None:
+        """The published login an account of the server was wrapped for (None: a laptop one)."""
+        entry = self.data["accounts"].get(normalize_employee_no(employee_no)) or {}
+        if entry.get("scheme") != BRANCH_SCHEME:
+            return None
+        return {"scheme": BRANCH_SCHEME, "salt": entry["salt"], "argon2": entry["argon2"],
+                "public_key": entry["public_key"]}
 
     def remove_account(self, employee_no: str) -> None:
         number = normalize_employee_no(employee_no)
@@ -207,7 +282,7 @@ class KeyFile:
             raise BpjsFieldError("security.bad_login")
         self.data["failures"].pop(number, None)
         self.save()
-        return key, Account(number, self.data["accounts"][number]["role"])
+        return key, self.account(number)
 
     def _failed(self, number: str) -> None:
         now = self.clock()
@@ -237,6 +312,18 @@ class KeyFile:
         return pending
 
 
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data.get("accounts"), dict):
+            raise ValueError("no accounts")
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, AttributeError) as exc:
+        raise KnownError("security.keys_damaged", path=path.name) from exc
+    return data
+
+
 def _aad(employee_no: str, role: str) -> bytes:
     return f"bpjs-field-db-key:v1:{employee_no}:{role}".encode()
 
@@ -245,6 +332,76 @@ def _derive(password: str, salt: bytes, params: dict[str, int]) -> bytes:
     return hash_secret_raw(password.encode("utf-8"), salt, time_cost=int(params["time_cost"]),
                            memory_cost=int(params["memory_cost"]),
                            parallelism=int(params["parallelism"]), hash_len=32, type=Type.ID)
+
+
+# -- accounts published by the branch server ----------------------------------------------
+def _branch_private(password: str, salt: bytes, params: dict[str, int]) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(_derive(password, salt, params))
+
+
+def _public_bytes(key: X25519PublicKey) -> bytes:
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def make_branch_login(password: str, kdf: dict[str, int] | None = None) -> dict[str, Any]:
+    """What the branch server publishes for an account, made when it knows the password
+    (account created, password set, enrolment): a salt, the argon2id cost and the X25519
+    public key of the private key that argon2id(password, salt) is.  Public material: it
+    lets a laptop wrap its key for this officer, not unwrap it."""
+    params = dict(kdf or DEFAULT_KDF)
+    salt = secrets.token_bytes(16)
+    public = _branch_private(password, salt, params).public_key()
+    return {"scheme": BRANCH_SCHEME, "salt": _b64(salt), "argon2": params,
+            "public_key": _b64(_public_bytes(public))}
+
+
+def check_branch_login(login: Any) -> dict[str, Any]:
+    """A published login as received: its shape, sizes and cost within `KDF_LIMITS`
+    (ValueError otherwise: the pull treats it as a bad answer)."""
+    if not isinstance(login, dict) or login.get("scheme") != BRANCH_SCHEME:
+        raise ValueError("unknown login scheme")
+    try:
+        salt, public = _unb64(login["salt"]), _unb64(login["public_key"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError("login is not base64") from exc
+    if len(salt) != 16 or len(public) != 32:
+        raise ValueError("login salt or key has the wrong size")
+    params = login.get("argon2")
+    if not isinstance(params, dict) or set(params) != set(KDF_LIMITS):
+        raise ValueError("login cost is missing")
+    for name, (low, high) in KDF_LIMITS.items():
+        value = params[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"login cost {name} out of range")
+    return {"scheme": BRANCH_SCHEME, "salt": login["salt"], "public_key": login["public_key"],
+            "argon2": {k: int(v) for k, v in params.items()}}
+
+
+def _branch_kek(shared: bytes, ephemeral: bytes, public: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt=ephemeral + public,
+                info=b"bpjs-field-db-key:x25519:v1").derive(shared)
+
+
+def _branch_wrap(key: bytes, employee_no: str, role: str, login: dict[str, Any]) -> dict[str, Any]:
+    public = _unb64(login["public_key"])
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = _public_bytes(ephemeral.public_key())
+    kek = _branch_kek(ephemeral.exchange(X25519PublicKey.from_public_bytes(public)),
+                      ephemeral_public, public)
+    nonce = secrets.token_bytes(12)
+    return {"employee_no": employee_no, "role": role, "scheme": BRANCH_SCHEME,
+            "salt": login["salt"], "argon2": dict(login["argon2"]), "public_key": login["public_key"],
+            "ephemeral_public": _b64(ephemeral_public), "nonce": _b64(nonce),
+            "wrapped_key": _b64(AESGCM(kek).encrypt(nonce, key, _aad(employee_no, role)))}
+
+
+def _branch_unwrap(entry: dict[str, Any], employee_no: str, password: str) -> bytes:
+    private = _branch_private(password, _unb64(entry["salt"]), entry["argon2"])
+    public = _public_bytes(private.public_key())
+    ephemeral = _unb64(entry["ephemeral_public"])
+    kek = _branch_kek(private.exchange(X25519PublicKey.from_public_bytes(ephemeral)), ephemeral, public)
+    return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]),
+                               _aad(employee_no, entry["role"]))
 
 
 def new_database_key() -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bpjs_field.errors import BpjsFieldError, KnownError
-from bpjs_field.security.keys import (Account, KeyFile, check_password, keys_path,
+from bpjs_field.security.keys import (Account, KeyFile, check_password, key_file_lock, keys_path,
                                       new_database_key, normalize_employee_no)
 from bpjs_field.store.connection import CIPHER_PRAGMAS, cipher, key_pragma, raw_connect
 from bpjs_field.store.store import Store
@@ -35,7 +35,7 @@ def _is_plain_database(path: Path) -> bool:
         return fh.read(16) == b"SQLite format 3\x00"
 
 
-def _login(store: Store, account: Account, keyfile: KeyFile) -> Store:
+def _login(store: Store, account: Account) -> Store:
     """Bind the store to the account: current officer, role, and the audit entries
     (failed attempts made while the database was locked, then this login)."""
     store.role = account.role
@@ -47,8 +47,10 @@ def _login(store: Store, account: Account, keyfile: KeyFile) -> Store:
             with store.write():
                 store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
                                  (account.role, _now(), officer["id"]))
+    with KeyFile.editing(store.path) as keyfile:
+        pending = keyfile.take_pending_audit()
     with store.write():
-        for failed in keyfile.take_pending_audit():
+        for failed in pending:
             at = datetime.fromtimestamp(float(failed.get("at", 0)), timezone.utc)
             store.audit("login_failed", "officer", None, employee_no=failed.get("employee_no"),
                         attempt=failed.get("count"), locked=bool(failed.get("locked")),
@@ -66,10 +68,11 @@ def unlock(db_path: Path | str, employee_no: str, password: str,
            keyfile: KeyFile | None = None) -> Store:
     """Log in: unwrap the key with the officer's password and open the database."""
     db_path = Path(db_path)
-    keyfile = keyfile or KeyFile.load(db_path)
-    key, account = keyfile.unlock(employee_no, password)
+    with key_file_lock(db_path):
+        keyfile = keyfile.reload() if keyfile else KeyFile.load(db_path)
+        key, account = keyfile.unlock(employee_no, password)
     store = Store.open(db_path, key=key)
-    return _login(store, account, keyfile)
+    return _login(store, account)
 
 
 def create_protected(db_path: Path | str, *, employee_no: str, full_name: str, branch: str,
@@ -102,16 +105,17 @@ def create_protected(db_path: Path | str, *, employee_no: str, full_name: str, b
             store.db.execute("UPDATE officers SET role = ? WHERE id = ?", (role, officer["id"]))
             store.officer_id = officer["id"]
             store.audit("role_set", "officer", officer["id"], role=role, reason="first_start")
-        keyfile = KeyFile.create(db_path, key)
-        if kdf:
-            keyfile.data["default_kdf"] = dict(kdf)
-        account = keyfile.add_account(key, officer["employee_no"], role, password, kdf=kdf)
+        with key_file_lock(db_path):
+            keyfile = KeyFile.create(db_path, key)
+            if kdf:
+                keyfile.data["default_kdf"] = dict(kdf)
+            account = keyfile.add_account(key, officer["employee_no"], role, password, kdf=kdf)
     except BaseException:
         store.close()
         if created:  # a half-made new database without its key file is useless: start clean
             _remove_database(db_path)
         raise
-    return _login(store, account, keyfile)
+    return _login(store, account)
 
 
 def _check_officer_fields(full_name: str, employee_no: str, branch: str) -> None:
@@ -189,11 +193,14 @@ def add_account(store: Store, *, employee_no: str, full_name: str, branch: str |
                 role: str, password: str, confirm: str | None = None) -> Account:
     require_supervisor(store, "manage accounts")
     check_password(password, confirm)
-    keyfile = KeyFile.load(store.path)
-    officer = store.officers.create(full_name=full_name,
-                                    employee_no=normalize_employee_no(employee_no),
-                                    branch=branch or store.get_setting("branch") or "", role=role)
-    account = keyfile.add_account(store.key, officer["employee_no"], role, password)
+    with KeyFile.editing(store.path) as keyfile:
+        if keyfile.account(employee_no) is not None:  # before the officer row is made
+            raise BpjsFieldError("security.account_exists",
+                                 employee_no=normalize_employee_no(employee_no))
+        officer = store.officers.create(full_name=full_name,
+                                        employee_no=normalize_employee_no(employee_no),
+                                        branch=branch or store.get_setting("branch") or "", role=role)
+        account = keyfile.add_account(store.key, officer["employee_no"], role, password)
     with store.write():
         store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
                          (role, _now(), officer["id"]))
@@ -206,9 +213,9 @@ def reset_password(store: Store, employee_no: str, password: str, confirm: str |
     """A supervisor sets a new password for a forgotten one (and may change the role)."""
     require_supervisor(store, "manage accounts")
     check_password(password, confirm)
-    keyfile = KeyFile.load(store.path)
-    before = keyfile.account(employee_no)
-    account = keyfile.reset_password(store.key, employee_no, password, role)
+    with KeyFile.editing(store.path) as keyfile:
+        before = keyfile.account(employee_no)
+        account = keyfile.reset_password(store.key, employee_no, password, role)
     officer = store.query_one("SELECT id FROM officers WHERE upper(employee_no) = ?",
                               (account.employee_no,))
     officer_id = officer["id"] if officer else None
@@ -225,7 +232,8 @@ def reset_password(store: Store, employee_no: str, password: str, confirm: str |
 def change_own_password(store: Store, employee_no: str, old: str, new: str,
                         confirm: str | None = None) -> Account:
     check_password(new, confirm)
-    account = KeyFile.load(store.path).change_password(employee_no, old, new)
+    with KeyFile.editing(store.path) as keyfile:
+        account = keyfile.change_password(employee_no, old, new)
     with store.write():
         store.audit("password_changed", "officer", store.officer_id)
     return account
@@ -235,14 +243,15 @@ def accounts(store: Store) -> list[dict[str, Any]]:
     """Accounts of this laptop with their officer names (for the supervisor's list)."""
     names = {row["employee_no"]: row for row in store.officers.list()}
     keyfile = KeyFile.load(store.path)
-    return [{"employee_no": a.employee_no, "role": a.role,
+    return [{"employee_no": a.employee_no, "role": a.role, "source": a.source,
              "full_name": (names.get(a.employee_no) or {}).get("full_name", ""),
              "locked_for": keyfile.retry_after(a.employee_no)} for a in keyfile.accounts()]
 
 
 def verify_password(db_path: Path | str, employee_no: str, password: str) -> Account:
     """Unlocking the idle lock screen: the password again (counts as a login attempt)."""
-    _key, account = KeyFile.load(db_path).unlock(employee_no, password)
+    with KeyFile.editing(db_path) as keyfile:
+        _key, account = keyfile.unlock(employee_no, password)
     return account
 
 

@@ -5,7 +5,14 @@ officer's credentials gets a random device token; only its SHA-256 is stored
 (the token has 256 bits of entropy, so a slow hash adds nothing, and the
 "nothing to sync" round trip stays a few milliseconds).  A revoked device is
 refused on every request.  Each account is also published to laptops as an
-`officer` row, so receipts and reports name officers on every laptop.
+`officer` row, so receipts and reports name officers on every laptop, and with
+the row the account's public `login` (`make_branch_login`: a public key derived
+from the password, never the password hash), so the officer can log in on any
+laptop of the branch that has synced since, offline too.  The login is made
+whenever the server holds the password in clear: the account is created, its
+password set, or the officer enrols a laptop (accounts older than logins get
+theirs then).  Disabling an account or changing its role is published the same
+way; laptops follow at their next sync.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from bpjs_field.domain.codes import ALPHABET, new_device_tag
 from bpjs_field.errors import KnownError
+from bpjs_field.security.keys import make_branch_login
 from bpjs_field.server.db import ServerDatabase, Tx
 
 _hasher = PasswordHasher()
@@ -46,9 +54,25 @@ class AuthError(Exception):
 
 
 def _officer_doc(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "employee_no": row["employee_no"], "full_name": row["full_name"],
-            "branch": row["branch"], "role": row["role"], "active": int(row["active"]),
-            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    # `account` marks the rows only the server writes (a laptop's push cannot set it, see
+    # push.py): only those change who may log in on laptops.
+    doc = {"id": row["id"], "employee_no": row["employee_no"], "full_name": row["full_name"],
+           "branch": row["branch"], "role": row["role"], "active": int(row["active"]),
+           "created_at": row["created_at"], "updated_at": row["updated_at"], "account": True}
+    if row.get("login"):
+        doc["login"] = json.loads(row["login"])
+    return doc
+
+
+def _login_json(password: str) -> str:
+    return json.dumps(make_branch_login(password), sort_keys=True)
+
+
+def _account(tx: Tx, employee_no: str) -> dict[str, Any]:
+    rows = tx.dicts("SELECT * FROM accounts WHERE employee_no = ?", (employee_no,))
+    if not rows:
+        raise KnownError("server.officer_unknown", employee_no=employee_no)
+    return rows[0]
 
 
 def publish_officer(tx: Tx, row: dict[str, Any]) -> None:
@@ -85,13 +109,15 @@ def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch:
         raise KnownError("server.password_short", minimum=MIN_PASSWORD)
     now = utc_now()
     row = {"id": str(uuid.uuid4()), "employee_no": employee_no, "full_name": full_name,
-           "branch": branch, "role": role, "active": 1, "created_at": now, "updated_at": now}
+           "branch": branch, "role": role, "active": 1, "created_at": now, "updated_at": now,
+           "login": _login_json(password)}
     with db.write() as tx:
         if tx.one("SELECT 1 FROM accounts WHERE employee_no = ?", (employee_no,)):
             raise KnownError("server.officer_exists", employee_no=employee_no)
         tx.execute("INSERT INTO accounts(id, employee_no, full_name, branch, role, password_hash, "
-                   "active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                   (row["id"], employee_no, full_name, branch, role, _hasher.hash(password), now, now))
+                   "active, created_at, updated_at, login) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                   (row["id"], employee_no, full_name, branch, role, _hasher.hash(password), now, now,
+                    row["login"]))
         publish_officer(tx, row)
     return row
 
@@ -99,11 +125,38 @@ def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch:
 def set_password(db: ServerDatabase, employee_no: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise KnownError("server.password_short", minimum=MIN_PASSWORD)
+    hashed, login = _hasher.hash(password), _login_json(password)
     with db.write() as tx:
-        done = tx.execute("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE employee_no = ?",
-                          (_hasher.hash(password), utc_now(), employee_no))
+        done = tx.execute("UPDATE accounts SET password_hash = ?, login = ?, updated_at = ? "
+                          "WHERE employee_no = ?", (hashed, login, utc_now(), employee_no))
         if done.rowcount == 0:
             raise KnownError("server.officer_unknown", employee_no=employee_no)
+        publish_officer(tx, _account(tx, employee_no))
+
+
+def set_role(db: ServerDatabase, employee_no: str, role: str) -> dict[str, Any]:
+    """A new role for an account; laptops apply it at their next sync."""
+    if role not in ("officer", "supervisor"):
+        raise KnownError("server.officer_fields")
+    with db.write() as tx:
+        _account(tx, employee_no)
+        tx.execute("UPDATE accounts SET role = ?, updated_at = ? WHERE employee_no = ?",
+                   (role, utc_now(), employee_no))
+        row = _account(tx, employee_no)
+        publish_officer(tx, row)
+    return row
+
+
+def set_active(db: ServerDatabase, employee_no: str, active: bool) -> dict[str, Any]:
+    """Disable (or enable again) an account: its laptops' tokens are refused at once, and
+    laptops stop letting it log in at their next sync."""
+    with db.write() as tx:
+        _account(tx, employee_no)
+        tx.execute("UPDATE accounts SET active = ?, updated_at = ? WHERE employee_no = ?",
+                   (1 if active else 0, utc_now(), employee_no))
+        row = _account(tx, employee_no)
+        publish_officer(tx, row)
+    return row
 
 
 def list_officers(db: ServerDatabase) -> list[dict[str, Any]]:
@@ -142,7 +195,15 @@ def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: st
     if not officer["active"]:
         raise AuthError("auth.officer_inactive", 403)
     token = secrets.token_urlsafe(32)
+    # An account from before logins were published gets its login now (the password is
+    # known here), so the officer can log in on laptops from their next sync on.
+    login = None if officer.get("login") else _login_json(password)
     with db.write() as tx:
+        if login is not None:
+            tx.execute("UPDATE accounts SET login = ?, updated_at = ? WHERE id = ? AND login IS NULL",
+                       (login, utc_now(), officer["id"]))
+            officer = _account(tx, employee_no)
+            publish_officer(tx, officer)
         existing = tx.dicts("SELECT * FROM devices WHERE id = ?", (device_id,))
         if existing and existing[0]["revoked_at"]:
             raise AuthError("auth.device_revoked", 403)

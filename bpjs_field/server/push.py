@@ -424,7 +424,12 @@ class PushApplier:
         p = ch.payload
         doc = self.get("officer", ch.entity_id)
         if doc is not None:
-            self.merge_fields(self.resolve(doc), p, ch)
+            target = self.resolve(doc)
+            if target is not None and self._is_account(target):
+                # The branch's accounts are the server's own (name, role, active, login):
+                # laptops follow them and cannot change them.  Acknowledged, not applied.
+                return "ignored"
+            self.merge_fields(target, p, ch)
             return "applied"
         number = p.get("employee_no")
         if not isinstance(number, str) or not isinstance(p.get("full_name"), str):
@@ -438,6 +443,10 @@ class PushApplier:
         data["id"] = ch.entity_id
         self.create("officer", ch.entity_id, data, f"emp:{number}", ch.hlc)
         return "applied"
+
+    def _is_account(self, doc: Doc) -> bool:
+        return bool(doc.data.get("account")) or bool(
+            self.tx.one("SELECT 1 FROM accounts WHERE id = ?", (doc.id,)))
 
     # -- the batch -------------------------------------------------------------------------------
     def apply(self, changes: list[Change]) -> dict[str, int]:

@@ -16,8 +16,9 @@ Tables:
 - `scans`: every laptop's check-in of an attendance (attendance is a set).
 - `conflicts`: values that lost a concurrent edit, for a supervisor.
 - `quarantine`: changes that could not be applied (acknowledged, kept).
-- `accounts`, `devices`: officers with argon2 password hashes; enrolled
-  laptops with the SHA-256 of their token.
+- `accounts`, `devices`: officers with argon2 password hashes and the public
+  `login` laptops log them in with; enrolled laptops with the SHA-256 of their
+  token.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ MIGRATIONS: list[list[str]] = [
             action TEXT NOT NULL, entity TEXT, entity_id TEXT, details TEXT NOT NULL,
             received_at TEXT NOT NULL, PRIMARY KEY (device_id, local_id))""",
         "CREATE INDEX audit_at ON audit(at)",
+    ],
+    [
+        # The public login of each account's password (security/keys.py:make_branch_login),
+        # published with the officer row so laptops let the officer log in offline.
+        "ALTER TABLE accounts ADD COLUMN login TEXT",
     ],
 ]
 LATEST = len(MIGRATIONS)

@@ -16,6 +16,8 @@ search index right as rows are inserted, updated and remapped.
   laptop's own row for the same pair.
 - Values the officer changed on this laptop that are not yet pushed are kept
   (the next sync pushes them and the server decides by hybrid clock).
+- On an encrypted laptop, pulled officer rows also bring the key file in line
+  (`bpjs_field.security.branch_accounts`): the branch's officers log in here.
 
 A row the laptop cannot store raises `SyncError("sync.bad_response")`; the
 caller's transaction then rolls back the whole page.
@@ -105,6 +107,11 @@ class PageApplier:
         try:
             for entity in sorted(groups, key=ORDER.__getitem__):
                 getattr(self, f"_{entity}")(groups[entity])
+            if self.s.key is not None and "officer" in groups:
+                # Accounts of the branch can log in here (see security/branch_accounts.py).
+                from bpjs_field.security.branch_accounts import apply_branch_accounts
+                apply_branch_accounts(self.s, [doc.data for doc in groups["officer"]
+                                               if doc.data and not doc.deleted and not doc.merged_into])
         except IntegrityError as exc:
             raise _bad(f"integrity: {exc}") from None
         except InterfaceError + ProgrammingError as exc:

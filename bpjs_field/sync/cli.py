@@ -2,7 +2,7 @@
 
 `add_commands(sub)` registers, on the lead's argparse sub-parsers:
   serve            run the branch server (SQLite file by default, or PostgreSQL)
-  server-officer   add / list officer accounts on the server, set a password
+  server-officer   officer accounts on the server: add, list, password, role, disable, enable
   server-device    list enrolled laptops, revoke one
   revoke-device    revoke a laptop (same as `server-device revoke`)
   enroll           enrol this laptop with an officer's credentials
@@ -86,6 +86,22 @@ def cmd_officer_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_officer_role(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import set_role
+    with _server_db(args) as db:
+        row = set_role(db, args.employee_no, args.role)
+    print(f"{row['employee_no']}\t{row['role']}")
+    return 0
+
+
+def cmd_officer_active(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import set_active
+    with _server_db(args) as db:
+        row = set_active(db, args.employee_no, args.officer_command == "enable")
+    print(f"{row['employee_no']}\t{'aktif' if row['active'] else 'nonaktif'}")
+    return 0
+
+
 def cmd_device_list(args: argparse.Namespace) -> int:
     from bpjs_field.server.accounts import list_devices
     with _server_db(args) as db:
@@ -160,7 +176,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--log-level", default="info")
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("server-officer", help="akun petugas di server cabang (add, list, password)")
+    p = sub.add_parser("server-officer",
+                       help="akun petugas di server cabang (add, list, password, role, disable, enable)")
     osub = p.add_subparsers(dest="officer_command", required=True)
     q = osub.add_parser("add", help="tambah petugas (kata sandi dari stdin atau ditanyakan)")
     q.add_argument("--database-url")
@@ -178,6 +195,17 @@ def add_commands(sub: Any) -> None:
     q.add_argument("--employee-no", required=True)
     q.add_argument("--password-stdin", action="store_true")
     q.set_defaults(handler=cmd_officer_password)
+    q = osub.add_parser("role", help="ganti peran petugas (laptop mengikuti saat sinkronisasi)")
+    q.add_argument("--database-url")
+    q.add_argument("--employee-no", required=True)
+    q.add_argument("--role", choices=("officer", "supervisor"), required=True)
+    q.set_defaults(handler=cmd_officer_role)
+    for name, text in (("disable", "nonaktifkan akun: tidak bisa masuk atau sinkron lagi"),
+                       ("enable", "aktifkan lagi akun yang dinonaktifkan")):
+        q = osub.add_parser(name, help=text)
+        q.add_argument("--database-url")
+        q.add_argument("--employee-no", required=True)
+        q.set_defaults(handler=cmd_officer_active)
 
     p = sub.add_parser("server-device", help="laptop terdaftar di server cabang (list, revoke)")
     dsub = p.add_subparsers(dest="device_command", required=True)

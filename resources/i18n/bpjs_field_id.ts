@@ -44,6 +44,10 @@
         <translation>Kata sandi</translation>
     </message>
     <message>
+        <source>Branch: the account comes from the branch server and uses the branch password; the laptop follows the branch&apos;s changes at each sync. Laptop: made on this laptop.</source>
+        <translation>Cabang: akun berasal dari server cabang dan memakai kata sandi cabang; laptop mengikuti perubahan dari cabang setiap sinkronisasi. Laptop: dibuat di laptop ini.</translation>
+    </message>
+    <message>
         <source>Repeat the password</source>
         <translation>Ulangi kata sandi</translation>
     </message>
@@ -58,6 +62,14 @@
     <message>
         <source>Set new password</source>
         <translation>Pasang kata sandi baru</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>Cabang</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>Laptop</translation>
     </message>
     <message>
         <source>{seconds} s</source>

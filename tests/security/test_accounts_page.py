@@ -47,3 +47,19 @@ def test_supervisor_adds_an_officer_and_resets_a_password(page, secure_path):
     session.unlock(secure_path, OFFICER[0], "sandi-pengganti-9").close()
     with pytest.raises(BpjsFieldError):
         session.unlock(secure_path, OFFICER[0], OFFICER[1])
+
+
+def test_an_account_from_the_branch_server_says_so(page, secure_path):
+    from bpjs_field.security.keys import KeyFile, make_branch_login
+
+    from .conftest import FAST_KDF
+    store = page.executor.call(lambda s: s)
+    with KeyFile.editing(secure_path) as keyfile:
+        keyfile.add_branch_account(store.key, "KC-0600", "officer",
+                                   make_branch_login("sandi-cabang-1", FAST_KDF))
+    page.refresh()
+    sources = {page.table.item(r, 0).text(): page.table.item(r, 3).text()
+                  for r in range(page.table.rowCount())}
+    assert sources == {SUPERVISOR[0]: "Laptop", OFFICER[0]: "Laptop", "KC-0600": "Branch"}
+    assert page.table.horizontalHeaderItem(3).text() == "Password"
+    assert "branch password" in page.table.horizontalHeaderItem(3).toolTip()

@@ -1,5 +1,6 @@
-"""Accounts of this laptop, for its supervisor: who may log in, with which role; add an
-officer, or set a new password (and role) for one who forgot theirs.
+"""Accounts of this laptop, for its supervisor: who may log in, with which role, and
+whether the account came from the branch server (branch password) or was made here; add
+an officer, or set a new password (and role) for one who forgot theirs.
 
 Passwords never leave this page except into `bpjs_field.security.session`, which wraps the
 database key with them; every change is audited there.
@@ -29,10 +30,13 @@ class AccountsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         add_heading(layout, self.tr("Accounts on this laptop"))
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("accountsTable")
         self.table.setHorizontalHeaderLabels([self.tr("Employee number"), self.tr("Name"),
-                                              self.tr("Role"), self.tr("Locked")])
+                                              self.tr("Role"), self.tr("Password"), self.tr("Locked")])
+        self.table.horizontalHeaderItem(3).setToolTip(self.tr(
+            "Branch: the account comes from the branch server and uses the branch password; "
+            "the laptop follows the branch's changes at each sync. Laptop: made on this laptop."))
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -100,10 +104,12 @@ class AccountsPage(QWidget):
         self.rows = rows
         self.table.setRowCount(len(rows))
         roles = {"officer": self.tr("Officer"), "supervisor": self.tr("Supervisor")}
+        sources = {"server": self.tr("Branch"), "laptop": self.tr("Laptop")}
         for i, row in enumerate(rows):
             locked = self.tr("{seconds} s").format(seconds=int(row["locked_for"])) if row["locked_for"] else ""
             for j, value in enumerate((row["employee_no"], row["full_name"],
-                                       roles.get(row["role"], row["role"]), locked)):
+                                       roles.get(row["role"], row["role"]),
+                                       sources.get(row["source"], row["source"]), locked)):
                 self.table.setItem(i, j, QTableWidgetItem(value))
 
     def _say(self, text: str, error: bool = False) -> None:
