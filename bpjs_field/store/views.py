@@ -29,7 +29,15 @@ def today_wib() -> date:
 
 # -- officer and settings ------------------------------------------------------
 def current_officer(store: "Store") -> dict[str, Any] | None:
-    """The officer remembered on this laptop; also makes the store write as them."""
+    """The officer at work; also makes the store write as them.  On an encrypted laptop
+    that is whoever logged in (several officers share a laptop, and each registration
+    names the officer who made it); on a plain one, the officer remembered here."""
+    if store.role is not None and store.officer_id:
+        logged_in = store.officers.get(store.officer_id)
+        if logged_in is not None:
+            if store.get_setting(CURRENT_OFFICER) != logged_in["id"]:
+                store.set_setting(CURRENT_OFFICER, logged_in["id"])
+            return logged_in
     officer_id = store.get_setting(CURRENT_OFFICER)
     officer = store.officers.get(officer_id) if officer_id else None
     store.officer_id = officer["id"] if officer else None

@@ -137,6 +137,8 @@ class PageApplier:
                                 (doc.id, other))
                 if self.s.officer_id == other:
                     self.s.officer_id = doc.id
+                self.db.execute("UPDATE settings SET value = ? WHERE key = 'current_officer_id' "
+                                "AND value = ?", (json.dumps(doc.id), json.dumps(other)))
             row = {c: d.get(c) for c in OFFICER_COLUMNS}
             row["id"] = doc.id
             row["active"] = 1 if row["active"] in (None, True, 1) else 0

@@ -27,6 +27,7 @@ from bpjs_field.security.keys import (BRANCH_SCHEME, KeyFile, check_branch_login
                                       make_branch_login)
 from bpjs_field.server import accounts as server_accounts  # noqa: E402
 from bpjs_field.server.db import ServerDatabase  # noqa: E402
+from bpjs_field.store import views  # noqa: E402
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client  # noqa: E402
 
 from .conftest import FAST_KDF, SUPERVISOR  # noqa: E402
@@ -170,12 +171,16 @@ def test_a_branch_officer_logs_in_offline_on_a_laptop_they_never_used(secure_pat
         # The supervisor's own account is the branch's now: the branch password opens it.
         assert rows[SUPERVISOR[0]]["source"] == "server"
         assert rows["KC-0500"]["source"] == "laptop"  # made on the laptop, left alone
+        # The laptop-made officer row gave way to the account's: still the one at work.
+        account_id = store.scalar("SELECT id FROM officers WHERE employee_no = ?", (SUPERVISOR[0],))
+        assert store.get_setting("current_officer_id") == account_id == store.officer_id
     server.stop()  # offline from here on
     with session.unlock(secure_path, NEWCOMER, PASSWORD) as store:
         assert store.role == "officer" and store.encrypted
-        assert store.officer_id == store.scalar("SELECT id FROM officers WHERE employee_no = ?",
-                                                (NEWCOMER,))
-        store.registrations.register(_form())  # works as any officer of the laptop
+        newcomer_id = store.scalar("SELECT id FROM officers WHERE employee_no = ?", (NEWCOMER,))
+        assert views.current_officer(store)["id"] == newcomer_id == store.officer_id
+        saved = store.registrations.register(_form())  # works as any officer of the laptop
+        assert saved.registration["officer_id"] == newcomer_id
     with pytest.raises(BpjsFieldError) as old:
         session.unlock(secure_path, *SUPERVISOR)  # the laptop-made password is replaced
     assert old.value.code == "security.bad_login"

@@ -209,3 +209,17 @@ def test_hand_carried_exports_are_a_supervisors(secure_path, tmp_path):
     with session.unlock(secure_path, *SUPERVISOR) as store:
         count = export_changes(store, tmp_path / "supervisor.bpjsf", "frasa-rahasia-usb")
     assert count > 0 and len(read_file(tmp_path / "supervisor.bpjsf", "frasa-rahasia-usb").changes) == count
+
+
+def test_the_officer_at_work_is_whoever_logged_in(secure_path):
+    """Two officers share a laptop: each registration names the one who made it, not the
+    officer who set the laptop up (whom the app remembers)."""
+    from bpjs_field.store import views
+    with session.unlock(secure_path, *SUPERVISOR) as store:
+        supervisor_id = views.current_officer(store)["id"]
+    with session.unlock(secure_path, *OFFICER) as store:
+        officer = views.current_officer(store)
+        assert officer["employee_no"] == OFFICER[0] and officer["id"] != supervisor_id
+        saved = store.registrations.register(bpu_form())
+        assert saved.registration["officer_id"] == officer["id"]
+        assert store.get_setting(views.CURRENT_OFFICER) == officer["id"]
