@@ -9,6 +9,7 @@ is imported only here, so command-line subcommands start without Qt.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
@@ -158,6 +159,10 @@ class Workstation:
             old.close()
             old.deleteLater()
         self.window.show()
+        # The login or setup dialog had the keyboard: hand it to the window, so the page
+        # shortcuts (Ctrl+1 … Ctrl+0) work at once, without a click.
+        self.window.raise_()
+        self.window.activateWindow()
         return self.window
 
     def _secure_window(self, lang: str) -> None:
@@ -285,6 +290,11 @@ def open_database(path: Path) -> Store | None:
 
 def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
+    if db_path is None:  # `bpjs-field-gui --db FILE`, as `bpjs-field --db FILE` does
+        parser = argparse.ArgumentParser(add_help=False)
+        parser.add_argument("--db", type=Path)
+        known, rest = parser.parse_known_args(argv[1:])
+        db_path, argv = known.db, argv[:1] + rest
     log_file, previous_handler = setup_logging()
     warn_about_binding()
     previous_hook = sys.excepthook
