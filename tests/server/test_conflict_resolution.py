@@ -17,10 +17,8 @@ from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.hlc import format_hlc
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.conflicts import begin, client_for, finish_pending, list_conflicts, resolve
-from harness import FaultProxy
+from harness import E164_A, E164_B, PHONE_A, PHONE_B, FaultProxy, phone_conflict
 
-PHONE_A, PHONE_B = "0857-1111-2222", "0857-3333-4444"
-E164_A, E164_B = "+6285711112222", "+6285733334444"
 
 
 def _auth(laptop) -> dict[str, str]:
@@ -36,28 +34,6 @@ def _server_rows(url: str, sql: str, params=()) -> list[dict]:
         db.close()
 
 
-def _conflict(laptops, server_url: str, number: int, supervisor_url: str | None = None):
-    """Officer laptops A and B edit the same phone offline; B's later edit wins, A's loses.
-    Returns (a, b, s, person_id) with the supervisor's laptop S synced."""
-    a, b, s = laptops(3)
-    a.enroll(server_url, "KC-0421")
-    b.enroll(server_url, "KC-0422")
-    s.enroll(supervisor_url or server_url, "SPV-01")
-    a.event()
-    person_id = a.register(number).person["id"]
-    a.sync()
-    b.sync()
-    a.store.people.update(person_id, {"phone": PHONE_A})
-    # B's clock runs 10 minutes fast (its next sync corrects it): its edit wins, and the
-    # supervisor's edit must still beat it however the supervisor's own clock stands.
-    b.store.clock.offset_ms = 10 * 60 * 1000
-    b.store.people.update(person_id, {"phone": PHONE_B})
-    b.sync()
-    a.sync()
-    s.sync()
-    return a, b, s, person_id
-
-
 def _mine(listing, person_id: str):
     return [row for row in listing.rows if row.entity_id == person_id]
 
@@ -67,7 +43,7 @@ def _actions(laptop) -> list[dict]:
 
 
 def test_use_the_other_value_reaches_every_laptop(shared_server, shared_database_url, laptops):
-    a, b, s, person_id = _conflict(laptops, shared_server.url, 9400)
+    a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9400)
     listing = list_conflicts(s.store, s.http)
     (row,) = _mine(listing, person_id)
     assert row.field == "phone" and row.person == s.store.people.get(person_id)["full_name"]
@@ -102,7 +78,7 @@ def test_use_the_other_value_reaches_every_laptop(shared_server, shared_database
 
 
 def test_keep_the_current_value(shared_server, shared_database_url, laptops):
-    a, b, s, person_id = _conflict(laptops, shared_server.url, 9410)
+    a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9410)
     (row,) = _mine(list_conflicts(s.store, s.http), person_id)
     changes = s.store.scalar("SELECT count(*) FROM change_log")
     done = resolve(s.store, s.http, row.id, "keep", row.current_hlc)
@@ -118,7 +94,7 @@ def test_keep_the_current_value(shared_server, shared_database_url, laptops):
 
 
 def test_officers_are_refused_on_the_server_and_in_the_core(shared_server, laptops):
-    a, b, s, person_id = _conflict(laptops, shared_server.url, 9420)
+    a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9420)
     (row,) = _mine(list_conflicts(s.store, s.http), person_id)
     url = f"{shared_server.url}/v1/conflicts/{row.id}"
     assert httpx.get(url, headers=_auth(a)).status_code == 403
@@ -145,7 +121,7 @@ def test_a_lost_answer_and_a_second_resolve_do_no_harm(shared_server, shared_dat
                                                        laptops):
     proxy = FaultProxy(shared_server.port)
     try:
-        a, b, s, person_id = _conflict(laptops, shared_server.url, 9430, proxy.url)
+        a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9430, proxy.url)
         (row,) = _mine(list_conflicts(s.store, s.http), person_id)
         entry = begin(s.store, s.http, row.id, "use_other")
         # Asked again before anything reached the server (a double click, a crash and a
@@ -183,7 +159,7 @@ def test_a_lost_answer_and_a_second_resolve_do_no_harm(shared_server, shared_dat
 
 
 def test_an_erased_person_stays_erased(shared_server, shared_database_url, laptops):
-    a, b, s, person_id = _conflict(laptops, shared_server.url, 9440)
+    a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9440)
     (row,) = _mine(list_conflicts(s.store, s.http), person_id)
     begin(s.store, s.http, row.id, "use_other")  # decided, not yet synced ...
     erase_person(a.store, person_id)  # ... while another laptop erases the person
@@ -211,7 +187,7 @@ def test_an_erased_person_stays_erased(shared_server, shared_database_url, lapto
 def test_the_server_refuses_restoring_an_erased_person(shared_server, shared_database_url, laptops):
     """Erasure deletes the conflicts; one left behind (an older server's bug, a restore) must
     still not let a value back."""
-    a, b, s, person_id = _conflict(laptops, shared_server.url, 9450)
+    a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9450)
     erase_person(a.store, person_id)
     a.sync()
     db = ServerDatabase(shared_database_url)
@@ -281,7 +257,7 @@ def test_one_decision_settles_the_fields_conflicts(shared_server, shared_databas
 
 
 def test_bad_requests_are_refused_plainly(shared_server, laptops):
-    a, b, s, person_id = _conflict(laptops, shared_server.url, 9470)
+    a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9470)
     (row,) = _mine(list_conflicts(s.store, s.http), person_id)
     base = f"{shared_server.url}/v1/conflicts"
     unknown = httpx.post(f"{base}/999999999/resolve", headers=_auth(s), json={"choice": "keep"})
