@@ -8,6 +8,7 @@ the OpenAPI document at /openapi.json):
   GET  /v1/pull       rows changed since a cursor, paged
   GET  /v1/digest     counts and a content hash (consistency check)
   GET  /v1/conflicts  losing values of concurrent edits (supervisors)
+  GET  /v1/conflicts/{id}, POST /v1/conflicts/{id}/resolve  one conflict; a decision on it
 
 Every response carries the server's time in `X-Server-Time`.  Errors are
 `{"error": {"code": …, "message": …}}`; a malformed or oversized request is
@@ -23,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
@@ -31,14 +32,16 @@ from bpjs_field.__about__ import __version__
 from bpjs_field.server import accounts
 from bpjs_field.server.accounts import AuthError, utc_now
 from bpjs_field.server.db import ServerDatabase, default_database_url
-from bpjs_field.server.pull import conflicts, pull_page, server_digest, server_hlc
+from bpjs_field.server import conflicts
+from bpjs_field.server.pull import pull_page, server_digest, server_hlc
 from bpjs_field.server.push import PushApplier
 from bpjs_field.server.schema import migrate, server_id
 from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
                                       PullResponse, PushRequest, PushResponse, Reference,
-                                      AuditAck, AuditPush, AuditRow)
+                                      AuditAck, AuditPush, AuditRow, ResolveRequest,
+                                      ResolveResponse)
 from bpjs_field.domain.reference import server_files, version_of
 
 log = logging.getLogger(__name__)
@@ -56,7 +59,15 @@ MESSAGES = {
     "auth.device_revoked": "This laptop has been revoked by the branch; ask a supervisor.",
     "auth.officer_inactive": "This officer account is disabled; ask a supervisor.",
     "auth.bad_credentials": "Employee number or password is wrong.",
-    "auth.supervisor_only": "Only a supervisor's laptop may read conflicts.",
+    "auth.supervisor_only": "Only a supervisor's laptop may read or resolve conflicts.",
+    "conflict.unknown": "No such conflict (an erasure removes a person's conflicts).",
+    "conflict.resolved": "This conflict was already resolved.",
+    "conflict.person_erased": "The person was erased; nothing can be restored.",
+    "conflict.row_gone": "The row of this conflict no longer exists.",
+    "conflict.changed": "The value changed since it was shown; look at the conflict again.",
+    "conflict.change_unknown": "The edit naming the chosen value has not reached the server; sync first.",
+    "conflict.change_mismatch": "That edit does not decide this conflict (another laptop, row or "
+                                "field, or an older clock).",
     "push.device_mismatch": "The batch names another device than the token.",
     "push.busy": "Another push of this batch is in progress; retry in a few seconds.",
 }
@@ -223,7 +234,32 @@ def create_app(database_url: str | None = None) -> FastAPI:
                        limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> Any:
         if dev["role"] != "supervisor":
             return error(403, "auth.supervisor_only")
-        return conflicts(db, limit)
+        return conflicts.list_open(db, limit)
+
+    conflict_id_path = Annotated[int, Path(ge=1, le=2**62)]
+
+    @app.get(f"{API_PREFIX}/conflicts/{{conflict_id}}", response_model=Conflict, responses=errors)
+    def get_conflict(dev: Annotated[dict, Depends(device)], conflict_id: conflict_id_path) -> Any:
+        """One conflict, open or resolved (a resolved one no longer holds the values)."""
+        if dev["role"] != "supervisor":
+            return error(403, "auth.supervisor_only")
+        try:
+            return conflicts.get_one(db, conflict_id)
+        except conflicts.Refused as exc:
+            return error(exc.status, exc.code)
+
+    @app.post(f"{API_PREFIX}/conflicts/{{conflict_id}}/resolve", response_model=ResolveResponse,
+              responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, **errors})
+    def resolve_conflict(body: ResolveRequest, dev: Annotated[dict, Depends(device)],
+                         conflict_id: conflict_id_path) -> Any:
+        """A supervisor's decision; repeating it is harmless (see server/conflicts.py)."""
+        if dev["role"] != "supervisor":
+            return error(403, "auth.supervisor_only")
+        try:
+            return conflicts.resolve(db, conflict_id, dev, body.choice, body.change_id,
+                                     body.current_hlc, utc_now())
+        except conflicts.Refused as exc:
+            return error(exc.status, exc.code)
 
     return app
 

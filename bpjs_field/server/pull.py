@@ -84,9 +84,3 @@ def server_digest(db: ServerDatabase) -> dict[str, Any]:
                 (entity,))]
         return digest_rows(live("person"), live("registration"), live("attendance"))
 
-
-def conflicts(db: ServerDatabase, limit: int = 500) -> list[dict[str, Any]]:
-    with db.read() as tx:
-        return tx.dicts("SELECT id, entity, entity_id, field, kept_value, lost_value, kept_hlc, "
-                        "lost_hlc, kept_device, lost_device, change_id, detected_at FROM conflicts "
-                        "WHERE resolved_at IS NULL ORDER BY id DESC LIMIT ?", (limit,))

@@ -260,8 +260,9 @@ class PushApplier:
             target = self.resolve(doc)
             if target.data.get("erased_at"):
                 # Erasure is final: a late edit from a laptop that had not heard of it
-                # must not bring personal data back.
-                p = {k: v for k, v in p.items() if k not in ERASED_FIELDS}
+                # must not bring personal data back, the name included (nor leave it
+                # behind as a losing value in `conflicts`).
+                p = {k: v for k, v in p.items() if k not in ERASED_FIELDS and k != "full_name"}
             if p.get("erased_at") and not target.data.get("erased_at"):
                 self._erase(target, p, ch)
                 return "applied"
@@ -292,6 +293,7 @@ class PushApplier:
             doc.data[field] = None
             doc.meta[field] = [ch.hlc, None]
         doc.data["full_name"] = ERASED_NAME
+        doc.meta["full_name"] = [ch.hlc, None]
         doc.data["name_key"] = ""
         doc.data["erased_at"] = payload["erased_at"]
         if payload.get("consent_withdrawn_at"):

@@ -14,7 +14,8 @@ Tables:
   `meta` (per field: hybrid-clock time, revision and device of its last write).
 - `applied_changes`: every change id ever applied (the exactly-once guard).
 - `scans`: every laptop's check-in of an attendance (attendance is a set).
-- `conflicts`: values that lost a concurrent edit, for a supervisor.
+- `conflicts`: values that lost a concurrent edit, for a supervisor, and the
+  supervisor's decision (`resolved_at`, `resolution`, `resolved_by`, …).
 - `quarantine`: changes that could not be applied (acknowledged, kept).
 - `accounts`, `devices`: officers with argon2 password hashes and the public
   `login` laptops log them in with; enrolled laptops with the SHA-256 of their
@@ -75,6 +76,18 @@ MIGRATIONS: list[list[str]] = [
             action TEXT NOT NULL, entity TEXT, entity_id TEXT, details TEXT NOT NULL,
             received_at TEXT NOT NULL, PRIMARY KEY (device_id, local_id))""",
         "CREATE INDEX audit_at ON audit(at)",
+    ],
+    [
+        # A supervisor's decision on a conflict (bpjs_field/server/conflicts.py): the choice,
+        # who and which laptop, the change that wrote the chosen value, and the conflict the
+        # supervisor picked (others of the same field are settled with it).
+        "ALTER TABLE conflicts ADD COLUMN resolution TEXT",
+        "ALTER TABLE conflicts ADD COLUMN resolved_by TEXT",
+        "ALTER TABLE conflicts ADD COLUMN resolved_device TEXT",
+        "ALTER TABLE conflicts ADD COLUMN resolution_change_id TEXT",
+        "ALTER TABLE conflicts ADD COLUMN resolved_with {BIGINT}",
+        "CREATE INDEX conflicts_open ON conflicts(entity, entity_id, field) WHERE resolved_at IS NULL",
+        "CREATE INDEX conflicts_resolved_with ON conflicts(resolved_with)",
     ],
     [
         # The public login of each account's password (security/keys.py:make_branch_login),

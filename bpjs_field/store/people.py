@@ -65,9 +65,12 @@ class PeopleRepo:
         self.s.audit("person.create", "person", row["id"])
         return row
 
-    def update(self, person_id: str, changes: dict[str, Any], *, segment: str = "bpu") -> dict[str, Any]:
+    def update(self, person_id: str, changes: dict[str, Any], *, segment: str = "bpu",
+               force: bool = False) -> dict[str, Any]:
         """Edit a person's fields with the same validation as registration; audited and synced.
-        After a login only a supervisor may edit (bpjs_field.security roles)."""
+        After a login only a supervisor may edit (bpjs_field.security roles).  `force` records
+        the fields even where this laptop already holds the value: a conflict resolution must
+        reach the server, which may hold another one."""
         from bpjs_field.security.session import require_supervisor
         require_supervisor(self.s, "person.edit")
         current = self.require(person_id)
@@ -85,7 +88,7 @@ class PeopleRepo:
                         date.today(), errors, [])
         if errors:
             raise ValidationErrors(errors)
-        diff = {k: clean.get(k) for k in changes if clean.get(k) != current.get(k)}
+        diff = {k: clean.get(k) for k in changes if force or clean.get(k) != current.get(k)}
         if not diff:
             return current
         with self.s.write():

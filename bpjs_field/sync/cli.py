@@ -8,6 +8,8 @@
   enroll           enrol this laptop with an officer's credentials
   sync             one round: push everything, pull everything (--retry-refused first
                    queues again the changes the server refused)
+  conflicts        (a supervisor) list the open sync conflicts; `conflicts resolve ID
+                   --keep|--use-other` decides one (bpjs_field/sync/conflicts.py)
 
 Laptop commands get the store from `args.open_store()`; server commands
 never open a laptop store.  Heavy imports (httpx, FastAPI, psycopg) happen
@@ -168,6 +170,56 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    import json
+
+    from bpjs_field.messages import render
+    from bpjs_field.sync.conflicts import list_conflicts
+    from bpjs_field.sync.engine import new_http_client
+    store = args.open_store()
+    with new_http_client(read_timeout=args.timeout) as http:
+        found = list_conflicts(store, http, reveal=args.reveal)
+    _print_outcomes(found.finished)
+    if args.json:
+        print(json.dumps([row.as_dict() for row in found.rows], ensure_ascii=False, indent=1))
+    elif not found.rows:
+        print(render("conflicts.none"), file=sys.stderr)
+    else:
+        for row in found.rows:
+            who = row.person if row.entity == "person" else None
+            waiting = f"\tmenunggu:{row.pending}" if row.pending else ""
+            print(f"{row.id}\t{who or row.entity + ' ' + row.entity_id}\t{row.field}\t"
+                  f"{row.current}\t{row.other}\t{row.current_laptop} / {row.other_laptop}\t"
+                  f"{row.detected_at}{waiting}")
+    if found.waiting:
+        print(render("conflicts.still_waiting", count=found.waiting), file=sys.stderr)
+    return 0
+
+
+def _print_outcomes(outcomes: list[dict[str, Any]]) -> None:
+    """Decisions made earlier that reached the server during this command."""
+    from bpjs_field.messages import render
+    for done in outcomes:
+        if "error" in done:
+            print(render("conflicts.refused", id=done["id"], reason=render(done["error"])),
+                  file=sys.stderr)
+        else:
+            print(render("conflicts.decided", id=done["id"], choice=done["choice"],
+                         count=len(done["resolved"])), file=sys.stderr)
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    from bpjs_field.sync.conflicts import KEEP, USE_OTHER, resolve
+    from bpjs_field.sync.engine import new_http_client
+    store = args.open_store()
+    with new_http_client(read_timeout=args.timeout) as http:
+        done = resolve(store, http, args.id, USE_OTHER if args.use_other else KEEP)
+    repeated = "\trepeated" if done["repeated"] else ""
+    print(f"resolved\t{done['id']}\t{done['choice']}\t"
+          f"settled={','.join(map(str, done['resolved']))}{repeated}")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("serve", help="jalankan server sinkronisasi cabang")
     p.add_argument("--host", default="127.0.0.1")
@@ -233,3 +285,18 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--retry-refused", action="store_true",
                    help="antrekan lagi perubahan yang ditolak server, lalu sinkronkan")
     p.set_defaults(handler=cmd_sync)
+
+    p = sub.add_parser("conflicts", help="konflik sinkronisasi yang menunggu keputusan supervisor")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+    p.add_argument("--reveal", action="store_true",
+                   help="tampilkan nilai lengkap tanpa disamarkan (dicatat di log audit)")
+    p.add_argument("--timeout", type=float, default=30.0, help="detik menunggu jawaban server")
+    p.set_defaults(handler=cmd_conflicts)
+    csub = p.add_subparsers(dest="conflicts_command")
+    q = csub.add_parser("resolve", help="putuskan satu konflik (lalu sinkronkan)")
+    q.add_argument("id", type=int, metavar="ID", help="nomor konflik dari daftar")
+    choice = q.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--keep", action="store_true", help="pertahankan nilai sekarang")
+    choice.add_argument("--use-other", action="store_true", help="pakai nilai yang kalah")
+    q.add_argument("--timeout", type=float, default=30.0, help="detik menunggu jawaban server")
+    q.set_defaults(handler=cmd_conflicts_resolve)

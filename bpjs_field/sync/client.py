@@ -23,7 +23,8 @@ import pydantic
 
 from bpjs_field.errors import KnownError
 from bpjs_field.sync.protocol import (API_PREFIX, EnrollResponse, Health, PullResponse,
-                                      PushResponse, Digest, Reference, AuditAck)
+                                      PushResponse, Digest, Reference, AuditAck, Conflict,
+                                      ResolveResponse)
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -57,6 +58,13 @@ class RefusedError(SyncError):
 AUTH_CODES = {"auth.device_revoked": "sync.revoked", "auth.unknown_device": "sync.not_enrolled",
               "auth.missing": "sync.not_enrolled", "auth.bad_credentials": "sync.bad_credentials",
               "auth.officer_inactive": "sync.officer_inactive"}
+# Answers about conflicts (bpjs_field/server/conflicts.py): final, never retried as they are.
+CONFLICT_CODES = {"auth.supervisor_only": "conflicts.server_supervisor_only",
+                  "conflict.unknown": "conflicts.unknown", "conflict.resolved": "conflicts.resolved",
+                  "conflict.person_erased": "conflicts.person_erased",
+                  "conflict.row_gone": "conflicts.row_gone", "conflict.changed": "conflicts.changed",
+                  "conflict.change_unknown": "conflicts.change_unknown",
+                  "conflict.change_mismatch": "conflicts.change_mismatch"}
 
 
 def default_timeout(read: float = 60.0) -> httpx.Timeout:
@@ -148,6 +156,8 @@ class SyncClient:
         code = str(error.get("code", ""))[:60]
         if status in (401, 403) and code in AUTH_CODES:
             raise SyncError(AUTH_CODES[code], retryable=False)
+        if status in (403, 404, 409) and code in CONFLICT_CODES:
+            raise SyncError(CONFLICT_CODES[code], retryable=False)
         if status == 413:
             raise TooLargeError("sync.rejected", detail="413")
         if status in (409, 425, 429) or status >= 500:
@@ -183,3 +193,17 @@ class SyncClient:
 
     def digest(self) -> Digest:
         return self._request("GET", "/digest", Digest)
+
+    def conflicts(self, limit: int = 500) -> list[Conflict]:
+        return self._request("GET", "/conflicts", _ConflictList, params={"limit": limit}).root
+
+    def conflict(self, conflict_id: int) -> Conflict:
+        return self._request("GET", f"/conflicts/{int(conflict_id)}", Conflict)
+
+    def resolve_conflict(self, conflict_id: int, body: dict[str, Any]) -> ResolveResponse:
+        return self._request("POST", f"/conflicts/{int(conflict_id)}/resolve", ResolveResponse,
+                             content=json.dumps(body).encode("utf-8"))
+
+
+class _ConflictList(pydantic.RootModel[list[Conflict]]):
+    pass

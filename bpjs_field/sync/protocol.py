@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -201,3 +201,40 @@ class Conflict(_Lenient):
     lost_device: str | None
     change_id: str | None
     detected_at: str
+    # Added with conflict resolution (older laptops ignore them): the field's value and clock
+    # on the server now, the two laptops as "name (tag, officer)", and the decision once made.
+    current_value: str | None = None
+    current_hlc: str | None = None
+    kept_laptop: str | None = None
+    lost_laptop: str | None = None
+    resolved_at: str | None = None
+    resolution: str | None = None
+    resolved_by: str | None = None
+    resolved_with: int | None = None
+
+
+class ResolveRequest(_Model):
+    """A supervisor's decision on one conflict (POST /v1/conflicts/{id}/resolve)."""
+
+    choice: Literal["keep", "use_other"]
+    # use_other: the supervised edit (already pushed) that wrote the other value.
+    change_id: Id | None = None
+    # keep: the clock of the current value the supervisor was shown.
+    current_hlc: Hlc | None = None
+
+    @model_validator(mode="after")
+    def _change_for_use_other(self) -> "ResolveRequest":
+        if self.choice == "use_other" and self.change_id is None:
+            raise ValueError("use_other needs the change_id of the edit that wrote the value")
+        return self
+
+
+class ResolveResponse(_Lenient):
+    id: int
+    resolution: Literal["keep", "use_other"]
+    change_id: str | None = None
+    resolved_at: str
+    resolved_by: str | None = None
+    resolved_with: int
+    resolved: list[int]  # every conflict this decision settled, the chosen one included
+    repeated: bool  # True: this had been recorded before (a retry after a lost answer)

@@ -246,6 +246,153 @@
     </message>
 </context>
 <context>
+    <name>ConflictsPanel</name>
+    <message>
+        <source>Person</source>
+        <translation>Peserta</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Isian</translation>
+    </message>
+    <message>
+        <source>Current value</source>
+        <translation>Nilai sekarang</translation>
+    </message>
+    <message>
+        <source>Other value</source>
+        <translation>Nilai lain</translation>
+    </message>
+    <message>
+        <source>Laptops (current / other)</source>
+        <translation>Laptop (sekarang / lain)</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>Ditemukan</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Tanggal lahir</translation>
+    </message>
+    <message>
+        <source>Birth place</source>
+        <translation>Tempat lahir</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Jenis kelamin</translation>
+    </message>
+    <message>
+        <source>Occupation</source>
+        <translation>Pekerjaan</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>KITAS/KITAP</source>
+        <translation>KITAS/KITAP</translation>
+    </message>
+    <message>
+        <source>(not on this laptop yet)</source>
+        <translation>(belum ada di laptop ini)</translation>
+    </message>
+    <message>
+        <source>Current value from %1, typed %2</source>
+        <translation>Nilai sekarang dari %1, diketik %2</translation>
+    </message>
+    <message>
+        <source>Other value from %1, typed %2</source>
+        <translation>Nilai lain dari %1, diketik %2</translation>
+    </message>
+    <message>
+        <source>Decided here; sent at the next sync.</source>
+        <translation>Diputuskan di sini; dikirim pada sinkronisasi berikutnya.</translation>
+    </message>
+    <message>
+        <source>Conflicts to decide</source>
+        <translation>Konflik yang perlu diputuskan</translation>
+    </message>
+    <message>
+        <source>&amp;Keep current value</source>
+        <translation>&amp;Pertahankan nilai sekarang</translation>
+    </message>
+    <message>
+        <source>&amp;Use other value</source>
+        <translation>Pakai &amp;nilai lain</translation>
+    </message>
+    <message>
+        <source>Show &amp;full values</source>
+        <translation>Tampilkan nilai &amp;lengkap</translation>
+    </message>
+    <message>
+        <source>Phone numbers, e-mail and KITAS are masked; showing them is recorded in the audit log.</source>
+        <translation>Nomor HP, email dan KITAS disamarkan; menampilkannya tercatat di log audit.</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Muat ulang</translation>
+    </message>
+    <message>
+        <source>Reading the conflicts from the branch server…</source>
+        <translation>Membaca konflik dari server cabang…</translation>
+    </message>
+    <message>
+        <source>%1 conflict(s) waiting for a decision.</source>
+        <translation>%1 konflik menunggu keputusan.</translation>
+    </message>
+    <message>
+        <source>No conflicts are waiting for a decision.</source>
+        <translation>Tidak ada konflik yang menunggu keputusan.</translation>
+    </message>
+    <message>
+        <source>The server did not record the decision on conflict %1: %2</source>
+        <translation>Server tidak mencatat keputusan untuk konflik %1: %2</translation>
+    </message>
+    <message>
+        <source>Decision recorded; %1 conflict(s) settled.</source>
+        <translation>Keputusan dicatat; %1 konflik selesai.</translation>
+    </message>
+    <message>
+        <source>%1 decision(s) waiting for the next sync.</source>
+        <translation>%1 keputusan menunggu sinkronisasi berikutnya.</translation>
+    </message>
+    <message>
+        <source>Keep the current value of %1 for %2 (%3)? Nothing is changed on the laptops.</source>
+        <translation>Pertahankan nilai sekarang untuk %1 milik %2 (%3)? Tidak ada yang berubah di laptop.</translation>
+    </message>
+    <message>
+        <source>Use the other value of %1 for %2 (%3)? The person is edited on this laptop and every laptop gets the value at its next sync.</source>
+        <translation>Pakai nilai lain untuk %1 milik %2 (%3)? Data peserta diubah di laptop ini dan setiap laptop menerima nilai itu pada sinkronisasi berikutnya.</translation>
+    </message>
+    <message>
+        <source>%1 conflicts of this field are settled together.</source>
+        <translation>%1 konflik pada isian ini diselesaikan sekaligus.</translation>
+    </message>
+    <message>
+        <source>Saved on this laptop; sending it to the server…</source>
+        <translation>Tersimpan di laptop ini; sedang dikirim ke server…</translation>
+    </message>
+</context>
+<context>
     <name>ContributionPanel</name>
     <message>
         <source>Monthly contribution</source>

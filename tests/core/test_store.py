@@ -175,6 +175,14 @@ def test_person_edit_is_validated_audited_and_synced(store):
     change = store.query_one("SELECT payload FROM change_log ORDER BY seq DESC LIMIT 1")
     assert set(json.loads(change["payload"])) == {"id", "phone", "full_name"}
     assert store.people.history(person["id"])[-1]["action"] == "person.edit"
+    # An unchanged value writes nothing, unless forced (a conflict resolution must reach a
+    # server that holds another value).
+    before = store.scalar("SELECT count(*) FROM change_log")
+    store.people.update(person["id"], {"phone": "0857 1111 2222"})
+    assert store.scalar("SELECT count(*) FROM change_log") == before
+    store.people.update(person["id"], {"phone": "0857 1111 2222"}, force=True)
+    change = store.query_one("SELECT payload FROM change_log ORDER BY seq DESC LIMIT 1")
+    assert json.loads(change["payload"]) == {"id": person["id"], "phone": "+6285711112222"}
 
 
 def test_wal_and_durable_commits(store):

@@ -9,6 +9,9 @@
   cut a response in the middle.
 - `Laptop`: a laptop store with an officer, an event and helpers to register
   participants with valid NIKs and to sync.
+- `run_cli()`: the real `bpjs-field` program in a subprocess.
+- `phone_conflict()`: two officers' laptops edit one phone offline, so the server keeps a
+  conflict for the supervisor's laptop.
 """
 
 from __future__ import annotations
@@ -357,6 +360,45 @@ class FaultProxy:
     def close(self) -> None:
         self._stop = True
         self._sock.close()
+
+
+EXE = Path(sys.executable).parent / "bpjs-field"
+
+
+def run_cli(*args: str, stdin: str = "", db: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The real `bpjs-field` program (or `python -m bpjs_field` without the installed script)."""
+    command = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "bpjs_field"]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run([*command, *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=60)
+
+
+PHONE_A, PHONE_B = "0857-1111-2222", "0857-3333-4444"
+E164_A, E164_B = "+6285711112222", "+6285733334444"
+
+
+def phone_conflict(laptops, server_url: str, number: int, supervisor_url: str | None = None):
+    """Officer laptops A and B edit the same phone offline; B's later edit wins, A's loses.
+    Returns (a, b, s, person_id) with the supervisor's laptop S synced."""
+    a, b, s = laptops(3)
+    a.enroll(server_url, "KC-0421")
+    b.enroll(server_url, "KC-0422")
+    s.enroll(supervisor_url or server_url, "SPV-01")
+    a.event()
+    person_id = a.register(number).person["id"]
+    a.sync()
+    b.sync()
+    a.store.people.update(person_id, {"phone": PHONE_A})
+    # B's clock runs 10 minutes fast (its next sync corrects it): its edit wins, and the
+    # supervisor's edit must still beat it however the supervisor's own clock stands.
+    b.store.clock.offset_ms = 10 * 60 * 1000
+    b.store.people.update(person_id, {"phone": PHONE_B})
+    b.sync()
+    a.sync()
+    s.sync()
+    return a, b, s, person_id
 
 
 def laptop_factory(folder: Path):

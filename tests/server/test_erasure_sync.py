@@ -53,3 +53,24 @@ def test_erasure_reaches_the_server_and_other_laptops(shared_server, shared_data
     assert nik not in payloads and name not in payloads
     assert b.store.registrations.by_code(reg.registration["code"])["person_id"] == person_id
     assert make_nik(9300)[0] == nik
+
+
+def test_a_late_name_edit_cannot_bring_the_name_back(shared_server, shared_database_url, laptops):
+    """The name is personal data too: a laptop that had not heard of the erasure renames the
+    person; the server keeps "(dihapus)" and records no conflict holding either name."""
+    a, b = laptops(2)
+    a.enroll(shared_server.url, "KC-0421")
+    b.enroll(shared_server.url, "KC-0422")
+    a.event()
+    person_id = a.register(9310).person["id"]
+    a.sync()
+    b.sync()
+    b.store.people.update(person_id, {"full_name": "Rina Maharani Early"})  # before the erasure
+    erase_person(a.store, person_id)
+    a.sync()
+    b.store.people.update(person_id, {"full_name": "Rina Maharani Late"})  # after it, by clock
+    b.sync()
+    data, conflicts = _server_person(shared_database_url, person_id)
+    assert "Rina" not in data and '"full_name":"(dihapus)"' in data
+    assert conflicts == 0
+    assert b.store.people.get(person_id)["full_name"] == "(dihapus)"

@@ -3,25 +3,13 @@ the real `bpjs-field` program against a real server process."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from harness import PASSWORD, ROOT, Laptop, ServerProcess
-
-EXE = Path(sys.executable).parent / "bpjs-field"
-
-
-def run(*args: str, stdin: str = "", db: Path | None = None) -> subprocess.CompletedProcess:
-    command = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "bpjs_field"]
-    if db is not None:
-        command += ["--db", str(db)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([*command, *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=60)
+from harness import run_cli as run
 
 
 def test_officer_enroll_sync_revoke_from_the_command_line(tmp_path, server_url_db):

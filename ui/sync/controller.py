@@ -173,16 +173,22 @@ class SyncController(QObject):
         self._outcome = None
         self._update({"running": True, "progress": SyncProgress(phase="push"),
                       "next_attempt_s": None})
-        self._thread = threading.Thread(target=self._work, args=(path,), name="bpjs-sync",
+        own = self.executor.store
+        # The sync thread's own connection opens the same (maybe encrypted) file as the
+        # logged-in officer: the key, and who is working, for its audit entries.
+        login = (own.key, own.role, own.officer_id)
+        self._thread = threading.Thread(target=self._work, args=(path, login), name="bpjs-sync",
                                         daemon=True)
         self._thread.start()
         self._poll.start()
 
-    def _work(self, path: Any) -> None:
+    def _work(self, path: Any, login: tuple[bytes | None, str | None, str | None]) -> None:
         """On the sync thread: its own Store and HTTP client, closed when done."""
         result, error = None, None
         try:
-            store = Store.open(path)
+            key, role, officer_id = login
+            store = Store.open(path, key=key)
+            store.role, store.officer_id = role, officer_id
             try:
                 with self.http_factory() as http:
                     self._engine = SyncEngine(store, http, cancel=self._cancel)

@@ -3,7 +3,9 @@ a button to send those again), when the last sync succeeded, the last error in p
 progress of a long pull, and a "Sync now" button.
 
 The page shows the controller's `SyncState` and asks the controller for work;
-enrolment runs through the DB executor (it writes the token to the store).
+enrolment runs through the DB executor (it writes the token to the store).  A supervisor
+(or a laptop without a login) also gets the conflicts to decide (`ui.sync.conflicts`);
+an officer's page does not have them.
 
 Signals:
     enrolled(dict): this laptop was enrolled; carries the officer.
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLin
 
 from bpjs_field.errors import KnownError
 from bpjs_field.sync.engine import enroll, new_http_client
+from ui.sync.conflicts import ConflictsPanel
 from ui.sync.controller import SyncController, SyncState
 from ui.sync.texts import clock_text, error_text, when_text
 from ui.tasks import DbExecutor
@@ -101,6 +104,12 @@ class SyncPage(QWidget):
         layout.addWidget(self.phase)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
+        # Roles as in ui.security.lock.apply_role: no login means nothing is restricted; the
+        # server refuses an officer's laptop again, and the panel then hides itself.
+        self.conflicts: ConflictsPanel | None = None
+        if executor.store.role in (None, "supervisor"):
+            self.conflicts = ConflictsPanel(executor, self.controller, self, lang=lang)
+            layout.addWidget(self.conflicts, 1)
         layout.addWidget(self.enrol_box)
         layout.addStretch(1)
 
