@@ -86,7 +86,8 @@ def export_changes(store: "Store", path: Path, passphrase: str) -> int:
         raise KnownError("handcarry.passphrase_short", minimum=MIN_PASSPHRASE)
     changes = [
         {"change_id": r["change_id"], "seq": r["seq"], "entity": r["entity"], "entity_id": r["entity_id"],
-         "op": r["op"], "payload": json.loads(r["payload"]), "hlc": r["hlc"], "created_at": r["created_at"]}
+         "op": r["op"], "payload": json.loads(r["payload"]), "hlc": r["hlc"], "created_at": r["created_at"],
+         "signature": json.loads(r["signature"]) if r["signature"] else None}
         for r in store.query("SELECT * FROM change_log WHERE sent_at IS NULL ORDER BY seq")]
     salt, nonce = os.urandom(16), os.urandom(12)
     key = _derive(passphrase, salt, KDF)
@@ -168,10 +169,11 @@ def import_changes(store: "Store", path: Path, passphrase: str) -> ImportResult:
     with store.write():
         before = store.scalar("SELECT count(*) FROM change_log")
         store.db.conn.executemany(
-            "INSERT OR IGNORE INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at, "
+            "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(c.change_id, c.entity, c.entity_id, c.op, json.dumps(c.payload, ensure_ascii=False), c.hlc,
-              c.created_at) for c in changes])
+              c.created_at, json.dumps(c.signature.model_dump()) if c.signature else None)
+             for c in changes])
         result.queued = store.scalar("SELECT count(*) FROM change_log") - before
         result.applied = _apply_locally(store, changes)
         store.audit("handcarry.import", count=result.received, queued=result.queued)

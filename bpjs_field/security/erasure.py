@@ -49,7 +49,7 @@ def erase_person(store: Store, person_id: str, *, withdrawn: bool = False,
         payload = {"id": person_id, **cleared, "full_name": ERASED_NAME, "erased_at": now}
         if withdrawn:
             payload["consent_withdrawn_at"] = values["consent_withdrawn_at"]
-        store.record_change("person", person_id, payload)
+        store.record_change("person", person_id, payload, signed=True)
         store.audit("person.erase", "person", person_id, withdrawn=withdrawn, reason=reason[:40])
     _forget_in_search_index(store)
     return store.people.require(person_id)

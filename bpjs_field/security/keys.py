@@ -23,6 +23,10 @@ at login the password derives the private key again and unwraps.  Nothing that
 leaves the server opens anything without the password, so a laptop that pulls
 the branch's accounts learns no password equivalent.
 
+The same argon2id output also gives the account an Ed25519 signing key (public half
+published by the server with the login): a supervisor logged in from a branch account
+signs the edits and erasures the server checks (`bpjs_field.security.signing`).
+
 Every read-modify-write of the file holds `key_file_lock()`: the lock screen's
 failed-attempt counter (GUI thread), an account received by sync (worker
 thread) and a second process must not overwrite each other's changes.
@@ -129,6 +133,9 @@ class KeyFile:
         self.data = data
         self.clock = clock
         self.sleep = sleep
+        # An account from the branch server signs what only a supervisor may do: its seed,
+        # from the password of the last successful `unlock` (kept in memory only).
+        self.signing_seed: bytes | None = None
 
     # -- file ----------------------------------------------------------------
     @classmethod
@@ -183,6 +190,7 @@ class KeyFile:
                 "nonce": _b64(nonce), "wrapped_key": _b64(wrapped)}
 
     def _unwrap(self, employee_no: str, password: str) -> bytes | None:
+        self.signing_seed = None
         entry = self.data["accounts"].get(employee_no)
         if entry is None:
             # Same cost as a real attempt, so timing does not tell which accounts exist.
@@ -190,7 +198,8 @@ class KeyFile:
             return None
         try:
             if entry.get("scheme") == BRANCH_SCHEME:
-                return _branch_unwrap(entry, employee_no, password)
+                key, self.signing_seed = _branch_unwrap(entry, employee_no, password)
+                return key
             kek = _derive(password, _unb64(entry["salt"]), entry["argon2"])
             return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]),
                                        _aad(employee_no, entry["role"]))
@@ -237,7 +246,7 @@ class KeyFile:
         if entry.get("scheme") != BRANCH_SCHEME:
             return None
         return {"scheme": BRANCH_SCHEME, "salt": entry["salt"], "argon2": entry["argon2"],
-                "public_key": entry["public_key"]}
+                "public_key": entry["public_key"], "sign_public_key": entry.get("sign_public_key")}
 
     def remove_account(self, employee_no: str) -> None:
         number = normalize_employee_no(employee_no)
@@ -335,8 +344,8 @@ def _derive(password: str, salt: bytes, params: dict[str, int]) -> bytes:
 
 
 # -- accounts published by the branch server ----------------------------------------------
-def _branch_private(password: str, salt: bytes, params: dict[str, int]) -> X25519PrivateKey:
-    return X25519PrivateKey.from_private_bytes(_derive(password, salt, params))
+def _branch_private(secret: bytes) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(secret)
 
 
 def _public_bytes(key: X25519PublicKey) -> bytes:
@@ -348,11 +357,14 @@ def make_branch_login(password: str, kdf: dict[str, int] | None = None) -> dict[
     (account created, password set, enrolment): a salt, the argon2id cost and the X25519
     public key of the private key that argon2id(password, salt) is.  Public material: it
     lets a laptop wrap its key for this officer, not unwrap it."""
+    from bpjs_field.security import signing
     params = dict(kdf or DEFAULT_KDF)
     salt = secrets.token_bytes(16)
-    public = _branch_private(password, salt, params).public_key()
+    secret = _derive(password, salt, params)
+    public = _branch_private(secret).public_key()
     return {"scheme": BRANCH_SCHEME, "salt": _b64(salt), "argon2": params,
-            "public_key": _b64(_public_bytes(public))}
+            "public_key": _b64(_public_bytes(public)),
+            "sign_public_key": signing.public_key(signing.signing_seed(secret))}
 
 
 def check_branch_login(login: Any) -> dict[str, Any]:
@@ -362,9 +374,10 @@ def check_branch_login(login: Any) -> dict[str, Any]:
         raise ValueError("unknown login scheme")
     try:
         salt, public = _unb64(login["salt"]), _unb64(login["public_key"])
+        sign_public = _unb64(login["sign_public_key"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError("login is not base64") from exc
-    if len(salt) != 16 or len(public) != 32:
+    if len(salt) != 16 or len(public) != 32 or len(sign_public) != 32:
         raise ValueError("login salt or key has the wrong size")
     params = login.get("argon2")
     if not isinstance(params, dict) or set(params) != set(KDF_LIMITS):
@@ -374,6 +387,7 @@ def check_branch_login(login: Any) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ValueError(f"login cost {name} out of range")
     return {"scheme": BRANCH_SCHEME, "salt": login["salt"], "public_key": login["public_key"],
+            "sign_public_key": login["sign_public_key"],
             "argon2": {k: int(v) for k, v in params.items()}}
 
 
@@ -391,17 +405,22 @@ def _branch_wrap(key: bytes, employee_no: str, role: str, login: dict[str, Any])
     nonce = secrets.token_bytes(12)
     return {"employee_no": employee_no, "role": role, "scheme": BRANCH_SCHEME,
             "salt": login["salt"], "argon2": dict(login["argon2"]), "public_key": login["public_key"],
+            "sign_public_key": login["sign_public_key"],
             "ephemeral_public": _b64(ephemeral_public), "nonce": _b64(nonce),
             "wrapped_key": _b64(AESGCM(kek).encrypt(nonce, key, _aad(employee_no, role)))}
 
 
-def _branch_unwrap(entry: dict[str, Any], employee_no: str, password: str) -> bytes:
-    private = _branch_private(password, _unb64(entry["salt"]), entry["argon2"])
+def _branch_unwrap(entry: dict[str, Any], employee_no: str, password: str) -> tuple[bytes, bytes]:
+    """The database key, and the account's signing seed (for the session only)."""
+    from bpjs_field.security import signing
+    secret = _derive(password, _unb64(entry["salt"]), entry["argon2"])
+    private = _branch_private(secret)
     public = _public_bytes(private.public_key())
     ephemeral = _unb64(entry["ephemeral_public"])
     kek = _branch_kek(private.exchange(X25519PublicKey.from_public_bytes(ephemeral)), ephemeral, public)
-    return AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]),
-                               _aad(employee_no, entry["role"]))
+    key = AESGCM(kek).decrypt(_unb64(entry["nonce"]), _unb64(entry["wrapped_key"]),
+                              _aad(employee_no, entry["role"]))
+    return key, signing.signing_seed(secret)
 
 
 def new_database_key() -> bytes:

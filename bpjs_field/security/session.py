@@ -35,10 +35,13 @@ def _is_plain_database(path: Path) -> bool:
         return fh.read(16) == b"SQLite format 3\x00"
 
 
-def _login(store: Store, account: Account) -> Store:
-    """Bind the store to the account: current officer, role, and the audit entries
-    (failed attempts made while the database was locked, then this login)."""
+def _login(store: Store, account: Account, signing_seed: bytes | None = None) -> Store:
+    """Bind the store to the account: current officer, role, the signing key of a branch
+    account, and the audit entries (failed attempts made while the database was locked,
+    then this login)."""
     store.role = account.role
+    if signing_seed is not None and account.source == "server":
+        store.signer = (account.employee_no, signing_seed)
     officer = store.query_one("SELECT * FROM officers WHERE upper(employee_no) = ?",
                               (account.employee_no,))
     if officer is not None:
@@ -71,8 +74,9 @@ def unlock(db_path: Path | str, employee_no: str, password: str,
     with key_file_lock(db_path):
         keyfile = keyfile.reload() if keyfile else KeyFile.load(db_path)
         key, account = keyfile.unlock(employee_no, password)
+        seed = keyfile.signing_seed
     store = Store.open(db_path, key=key)
-    return _login(store, account)
+    return _login(store, account, seed)
 
 
 def create_protected(db_path: Path | str, *, employee_no: str, full_name: str, branch: str,

@@ -27,6 +27,8 @@ import json
 from typing import Any
 
 from bpjs_field.domain.names import name_key
+from bpjs_field.server import roles
+from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.db import Tx, marks
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
 from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
@@ -92,10 +94,6 @@ class Doc:
         self.orig_ident = ident
 
 
-class Quarantined(Exception):
-    pass
-
-
 class PushApplier:
     """Applies one batch inside the caller's write transaction."""
 
@@ -112,6 +110,7 @@ class PushApplier:
         self.conflicts: list[tuple] = []
         self.quarantine: list[tuple] = []
         self.applied: list[tuple] = []
+        self._role: str | None = None  # of the officer who enrolled the pushing laptop
 
     # -- loading -------------------------------------------------------------------
     def _load(self, where: str, entity: str, values: list[str]) -> None:
@@ -258,6 +257,14 @@ class PushApplier:
         doc = self.get("person", ch.entity_id)
         if doc is not None:
             target = self.resolve(doc)
+            outcome = "applied"
+            if not self._supervised(ch):
+                # An officer's registration may complete a person's blank fields; changing
+                # or erasing what is there is a supervisor's (laptop and server alike).
+                if p.get("erased_at") or p.get("consent_withdrawn_at"):
+                    raise Quarantined("person.erase_needs_supervisor")
+                p = {k: v for k, v in p.items() if target.data.get(k) in (None, "")}
+                outcome = "blanks_only"
             if target.data.get("erased_at"):
                 # Erasure is final: a late edit from a laptop that had not heard of it
                 # must not bring personal data back, the name included (nor leave it
@@ -265,9 +272,9 @@ class PushApplier:
                 p = {k: v for k, v in p.items() if k not in ERASED_FIELDS and k != "full_name"}
             if p.get("erased_at") and not target.data.get("erased_at"):
                 self._erase(target, p, ch)
-                return "applied"
+                return outcome
             self.merge_fields(target, p, ch)
-            return "applied"
+            return outcome
         ident = person_ident(p)
         if ident is None and not p.get("erased_at"):
             raise Quarantined("person.no_identity")
@@ -446,9 +453,13 @@ class PushApplier:
         self.create("officer", ch.entity_id, data, f"emp:{number}", ch.hlc)
         return "applied"
 
+    def _supervised(self, ch: Change) -> bool:
+        if self._role is None:
+            self._role = roles.device_role(self.tx, self.device) or ""
+        return roles.supervised(self.tx, self._role, ch)
+
     def _is_account(self, doc: Doc) -> bool:
-        return bool(doc.data.get("account")) or bool(
-            self.tx.one("SELECT 1 FROM accounts WHERE id = ?", (doc.id,)))
+        return roles.is_account(self.tx, doc.id, doc.data)
 
     # -- the batch -------------------------------------------------------------------------------
     def apply(self, changes: list[Change]) -> dict[str, int]:

@@ -251,7 +251,13 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX change_log_refused ON change_log(seq) WHERE refused_at IS NOT NULL")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """A supervisor's signature on the changes only a supervisor may make (person edits,
+    erasures), for the branch server to check (bpjs_field/security/signing.py)."""
+    db.execute("ALTER TABLE change_log ADD COLUMN signature TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)
 
 

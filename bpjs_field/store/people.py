@@ -104,7 +104,7 @@ class PeopleRepo:
         assignments = ", ".join(f"{k} = ?" for k in values)
         self.s.db.execute(f"UPDATE people SET {assignments} WHERE id = ?",
                           (*values.values(), person_id))
-        self.s.record_change("person", person_id, {"id": person_id, **diff})
+        self.s.record_change("person", person_id, {"id": person_id, **diff}, signed=True)
 
     def fill_blanks(self, existing: dict[str, Any], person: dict[str, Any]) -> None:
         """Complete empty fields of an existing person from a new registration (never overwrite)."""

@@ -62,6 +62,9 @@ class Store:
         # Role of the logged-in account ("officer"/"supervisor"); None = no login
         # (plain databases, tests, command line on a plain file): nothing is restricted.
         self.role: str | None = None
+        # (employee number, Ed25519 seed) of a logged-in account from the branch server:
+        # supervisors' edits carry its signature (bpjs_field/security/signing.py).
+        self.signer: tuple[str, bytes] | None = None
         self.device_id = self._ensure_setting("device_id", new_id)
         self.device_tag = self._ensure_setting("device_tag", new_device_tag)
         last = db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
@@ -155,13 +158,19 @@ class Store:
 
     # -- change log and audit (called inside write()) ------------------------
     def record_change(self, entity: str, entity_id: str, payload: dict[str, Any],
-                      op: str = "upsert") -> str:
-        """Append to the sync change log, in the caller's transaction."""
-        change_id = new_id()
+                      op: str = "upsert", *, signed: bool = False) -> str:
+        """Append to the sync change log, in the caller's transaction.  `signed`: a change
+        only a supervisor may make, signed when the officer at work has a branch key."""
+        change_id, hlc, signature = new_id(), self.clock.now(), None
+        if signed and self.signer is not None:
+            from bpjs_field.security import signing
+            by, seed = self.signer
+            message = signing.change_message(change_id, entity, entity_id, op, hlc, payload)
+            signature = dumps({"by": by, "sig": signing.sign(seed, message)})
         self.db.execute(
-            "INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (change_id, entity, entity_id, op, dumps(payload), self.clock.now(), utc_now()))
+            "INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at, "
+            "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (change_id, entity, entity_id, op, dumps(payload), hlc, utc_now(), signature))
         return change_id
 
     def audit(self, action: str, entity: str | None = None, entity_id: str | None = None,

@@ -273,16 +273,17 @@ class SyncEngine:
     def _items(self) -> list[tuple[int, bytes]]:
         """The next unsent changes, not parked, in `seq` order, each encoded once."""
         rows = self.store.db.execute(
-            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at FROM change_log "
-            "WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT ?",
+            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature "
+            "FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT ?",
             (self.batch_changes,)).fetchall()
         items: list[tuple[int, bytes]] = []
         size = 200  # the request's head
-        for seq, change_id, entity, entity_id, op, payload, hlc, created_at in rows:
+        for seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature in rows:
             # The payload is stored as JSON text: it goes out as it is, never re-encoded.
+            signed = f',"signature":{signature}' if signature else ""
             item = (f'{{"change_id":{json.dumps(change_id)},"seq":{seq},"entity":"{entity}",'
                     f'"entity_id":{json.dumps(entity_id)},"op":"{op}","payload":{payload},'
-                    f'"hlc":{json.dumps(hlc)},"created_at":{json.dumps(created_at)}}}'
+                    f'"hlc":{json.dumps(hlc)},"created_at":{json.dumps(created_at)}{signed}}}'
                     ).encode("utf-8")
             if items and size + len(item) + 1 > self.batch_bytes:
                 break

@@ -72,6 +72,13 @@ class EnrollResponse(_Lenient):
 
 
 # -- push -------------------------------------------------------------------------
+class Signature(_Model):
+    """A supervisor's signature on a change (bpjs_field/security/signing.py)."""
+
+    by: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    sig: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
 class Change(_Model):
     change_id: Id
     seq: Annotated[int, Field(ge=1)]
@@ -81,6 +88,7 @@ class Change(_Model):
     payload: Payload
     hlc: Hlc
     created_at: ShortText
+    signature: Signature | None = None
 
 
 class PushRequest(_Model):

@@ -38,7 +38,7 @@ NEWCOMER = "KC-0600"  # on the branch server only: never set up on the laptop
 # -- the key file (no server) ----------------------------------------------------------------
 def test_a_published_login_wraps_the_key_for_the_password_alone(secure_path):
     login = make_branch_login("kata-sandi-cabang", FAST_KDF)
-    assert set(login) == {"scheme", "salt", "argon2", "public_key"}  # public material only
+    assert set(login) == {"scheme", "salt", "argon2", "public_key", "sign_public_key"}  # public only
     with session.unlock(secure_path, *SUPERVISOR) as store:
         key = store.key
         with KeyFile.editing(secure_path) as keyfile:

@@ -16,8 +16,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from harness import PgCluster, ServerProcess, laptop_factory, setup_database  # noqa: E402
 
-OFFICERS = (("KC-0421", "officer"), ("KC-0422", "officer"), ("KC-0423", "officer"),
-            ("SPV-01", "supervisor"))
+# The laptops that edit people in these tests are supervisors' (editing a person is a
+# supervisor's, on the server too); KC-0430 is an officer's account for what officers may not.
+OFFICERS = (("KC-0421", "supervisor"), ("KC-0422", "supervisor"), ("KC-0423", "supervisor"),
+            ("SPV-01", "supervisor"), ("KC-0430", "officer"))
 
 
 @pytest.fixture(scope="session")

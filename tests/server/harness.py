@@ -380,7 +380,8 @@ E164_A, E164_B = "+6285711112222", "+6285733334444"
 
 
 def phone_conflict(laptops, server_url: str, number: int, supervisor_url: str | None = None):
-    """Officer laptops A and B edit the same phone offline; B's later edit wins, A's loses.
+    """Laptops A and B (supervisors', as editing a person is) edit the same phone offline;
+    B's later edit wins, A's loses.
     Returns (a, b, s, person_id) with the supervisor's laptop S synced."""
     a, b, s = laptops(3)
     a.enroll(server_url, "KC-0421")

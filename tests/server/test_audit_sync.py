@@ -19,7 +19,7 @@ def _server_audit(url: str, device_id: str) -> list[tuple]:
 
 def test_audit_log_is_gathered_on_the_server(shared_server, shared_database_url, laptops):
     a, boss = laptops(2)
-    a.enroll(shared_server.url, "KC-0421")
+    a.enroll(shared_server.url, "KC-0430")  # an officer's laptop
     boss.enroll(shared_server.url, "SPV-01")
     a.event()
     a.register_many(range(9100, 9105))

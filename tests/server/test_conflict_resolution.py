@@ -95,6 +95,7 @@ def test_keep_the_current_value(shared_server, shared_database_url, laptops):
 
 def test_officers_are_refused_on_the_server_and_in_the_core(shared_server, laptops):
     a, b, s, person_id = phone_conflict(laptops, shared_server.url, 9420)
+    a.enroll(shared_server.url, "KC-0430")  # from now on an officer's laptop
     (row,) = _mine(list_conflicts(s.store, s.http), person_id)
     url = f"{shared_server.url}/v1/conflicts/{row.id}"
     assert httpx.get(url, headers=_auth(a)).status_code == 403

@@ -135,7 +135,7 @@ def test_revoked_device_is_refused_with_a_plain_message(server, database_url, la
 
 def test_conflicts_are_for_supervisors(shared_server, laptops):
     a, s = laptops(2)
-    a.enroll(shared_server.url, "KC-0421")
+    a.enroll(shared_server.url, "KC-0430")  # an officer's laptop
     s.enroll(shared_server.url, "SPV-01")
     assert httpx.get(f"{shared_server.url}/v1/conflicts", headers=_auth(a)).status_code == 403
     r = httpx.get(f"{shared_server.url}/v1/conflicts", headers=_auth(s))

@@ -11,7 +11,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
 from harness import ServerProcess, laptop_factory, setup_database  # noqa: E402
 
-OFFICERS = (("KC-0421", "officer"), ("KC-0422", "officer"), ("SPV-01", "supervisor"))
+# Laptops that edit people are supervisors' (see tests/server/conftest.py); KC-0430 is an officer.
+OFFICERS = (("KC-0421", "supervisor"), ("KC-0422", "supervisor"), ("SPV-01", "supervisor"),
+            ("KC-0430", "officer"))
 
 
 @pytest.fixture

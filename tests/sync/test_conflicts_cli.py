@@ -35,6 +35,9 @@ def test_list_and_resolve_from_the_command_line(server, laptops):
     assert a.store.people.get(person_id)["phone"] == E164_A
     empty = run_cli("conflicts", db=s.path)
     assert empty.returncode == 0 and empty.stdout == "" and "Tidak ada konflik" in empty.stderr
+    again_enrolled = run_cli("enroll", "--server", server.url, "--employee-no", "KC-0430",
+                             "--password-stdin", stdin=f"{PASSWORD}\n", db=a.path)
+    assert again_enrolled.returncode == 0, again_enrolled.stderr  # an officer's laptop now
     officer = run_cli("conflicts", db=a.path)
     assert officer.returncode == 2 and len(officer.stderr.strip().splitlines()) == 1
     assert "laptop supervisor" in officer.stderr

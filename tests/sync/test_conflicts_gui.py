@@ -171,6 +171,6 @@ def test_officers_do_not_see_conflicts(qtbot, station, server):
     assert page.findChild(QGroupBox, "conflictsPanel") is None
     # A supervisor here, but the laptop was enrolled by an officer: the server says no (403),
     # and the panel goes away.
-    store, executor, controller, page = station(server_account="KC-0421", role="supervisor")
+    store, executor, controller, page = station(server_account="KC-0430", role="supervisor")
     page.show()
     qtbot.waitUntil(lambda: page.conflicts.isHidden(), timeout=10000)

@@ -157,15 +157,15 @@ def test_sync_says_what_the_server_refused_and_retries_it_on_request(tmp_path, s
 
 def test_branch_it_changes_a_role_and_disables_an_account_from_the_command_line(server_url_db):
     url = server_url_db
-    promoted = run("server-officer", "role", "--database-url", url, "--employee-no", "KC-0421",
+    promoted = run("server-officer", "role", "--database-url", url, "--employee-no", "KC-0430",
                    "--role", "supervisor")
     assert promoted.returncode == 0, promoted.stderr
-    assert promoted.stdout.strip() == "KC-0421\tsupervisor"
+    assert promoted.stdout.strip() == "KC-0430\tsupervisor"
     disabled = run("server-officer", "disable", "--database-url", url, "--employee-no", "KC-0422")
     assert disabled.returncode == 0 and disabled.stdout.strip() == "KC-0422\tnonaktif"
     listed = run("server-officer", "list", "--database-url", url).stdout
-    assert "KC-0421\tPetugas KC-0421\tKantor Cabang Bekasi Cikarang\tsupervisor\taktif" in listed
-    assert "KC-0422\tPetugas KC-0422\tKantor Cabang Bekasi Cikarang\tofficer\tnonaktif" in listed
+    assert "KC-0430\tPetugas KC-0430\tKantor Cabang Bekasi Cikarang\tsupervisor\taktif" in listed
+    assert "KC-0422\tPetugas KC-0422\tKantor Cabang Bekasi Cikarang\tsupervisor\tnonaktif" in listed
     enabled = run("server-officer", "enable", "--database-url", url, "--employee-no", "KC-0422")
     assert enabled.stdout.strip() == "KC-0422\taktif"
     unknown = run("server-officer", "disable", "--database-url", url, "--employee-no", "KC-9999")

@@ -1,0 +1,59 @@
+"""Supervisors sign the changes only they may make, so the branch server can check the role
+of whoever made a change, not just of the laptop that carries it.
+
+An officer account from the branch server holds, besides its X25519 login key, an Ed25519
+signing key derived from the same argon2id output (`signing_seed`): the server publishes
+its public half in the account's login (`sign_public_key`), and the laptop gets the private
+half only while the officer is logged in, from the password typed at login.  Edits of a
+person and erasures are signed over `change_message()`; the server accepts them from a
+laptop enrolled by a supervisor, or signed by an active supervisor account of the branch
+(see `bpjs_field/server/push.py:_authorize`).  A laptop-made account has no key the server
+knows, so its edits count for what the laptop's enrolment says.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+
+def signing_seed(secret: bytes) -> bytes:
+    """The Ed25519 seed of an account, from its argon2id output (never the X25519 key itself)."""
+    return HKDF(hashes.SHA256(), 32, salt=None, info=b"bpjs-field-sign:ed25519:v1").derive(secret)
+
+
+def public_key(seed: bytes) -> str:
+    raw = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(
+        Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def change_message(change_id: str, entity: str, entity_id: str, op: str, hlc: str,
+                   payload: dict[str, Any]) -> bytes:
+    """What is signed: the change's identity, clock and payload as canonical JSON (the same
+    text the laptop stores and sends, so both sides compute the same bytes)."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return "\n".join(("bpjs-field-change:v1", change_id, entity, entity_id, op, hlc, body)).encode()
+
+
+def sign(seed: bytes, message: bytes) -> str:
+    return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(message)).decode("ascii")
+
+
+def verify(public_b64: str, message: bytes, signature_b64: str) -> bool:
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_b64, validate=True))
+        key.verify(base64.b64decode(signature_b64, validate=True), message)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+__all__ = ["signing_seed", "public_key", "change_message", "sign", "verify"]
