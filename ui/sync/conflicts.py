@@ -162,8 +162,11 @@ class ConflictsPanel(QGroupBox):
         self.table.setSortingEnabled(True)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # The laptops' names are long and the least needed: they give way, so the time
+        # of the conflict stays whole without scrolling sideways (a tooltip has them all).
+        header.setSectionResizeMode(LAPTOPS, QHeaderView.Stretch)
         self.message = QLabel(self)
         self.message.setObjectName("conflictsMessage")
         self.message.setWordWrap(True)
