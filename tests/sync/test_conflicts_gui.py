@@ -66,19 +66,26 @@ def _cells(model, row: int = 0) -> list[str]:
     return [model.data(model.index(row, column)) for column in (PERSON, FIELD, CURRENT, OTHER)]
 
 
-def test_a_supervisor_decides_a_conflict_on_the_sync_page(qtbot, qtmodeltester, station, server,
-                                                          laptops, tmp_path):
+def _phone_conflict(laptops, server_url: str, number: int) -> dict:
+    """Two supervisors' laptops edit the same phone offline (B later, so B wins); both synced.
+    Returns the laptops and the person."""
     a, b = laptops(2)
-    a.enroll(server.url, "KC-0421")
-    b.enroll(server.url, "KC-0422")
+    a.enroll(server_url, "KC-0421")
+    b.enroll(server_url, "KC-0422")
     a.event()
-    person = a.register(9600).person
+    person = a.register(number).person
     a.sync()
     b.sync()
     a.store.people.update(person["id"], {"phone": PHONE_A})
     b.store.people.update(person["id"], {"phone": PHONE_B})  # later: wins
     b.sync()
     a.sync()
+    return a, b, person
+
+
+def test_a_supervisor_decides_a_conflict_on_the_sync_page(qtbot, qtmodeltester, station, server,
+                                                          laptops, tmp_path):
+    a, b, person = _phone_conflict(laptops, server.url, 9600)
 
     store, executor, controller, page = station()
     panel = page.conflicts
@@ -135,17 +142,7 @@ def test_a_supervisor_decides_a_conflict_on_the_sync_page(qtbot, qtmodeltester, 
 
 
 def test_no_confirmation_no_decision(qtbot, station, server, laptops):
-    a, b = laptops(2)
-    a.enroll(server.url, "KC-0421")
-    b.enroll(server.url, "KC-0422")
-    a.event()
-    person = a.register(9610).person
-    a.sync()
-    b.sync()
-    a.store.people.update(person["id"], {"phone": PHONE_A})
-    b.store.people.update(person["id"], {"phone": PHONE_B})
-    b.sync()
-    a.sync()
+    _a, _b, person = _phone_conflict(laptops, server.url, 9610)
     store, executor, controller, page = station()
     page.show()
     page.activateWindow()

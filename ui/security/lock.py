@@ -28,9 +28,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QLineEdit, QMainWindow,
                                QPushButton, QVBoxLayout, QWidget)
 
-from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
-from ui.security.password_check import check_in_background
+from ui.security.password_check import check_in_background, show_refusal
 from ui.style import set_role
 from ui.tasks import DbExecutor
 
@@ -136,11 +135,7 @@ class LockScreen(QFrame):
 
     def _refused(self, exc: BaseException) -> None:
         self._set_checking(False)
-        if not isinstance(exc, BpjsFieldError):
-            raise exc  # a bug: to the crash reporter, as before
-        self.message.setText(exc.message(self.lang))
-        self.password.clear()
-        self.password.setFocus()
+        show_refusal(exc, self.message, self.password, self.lang)
         self.executor.run(lambda s: _audit(s, "unlock_failed"), None, lambda _e: None)
 
     def _verified(self, _account: Any) -> None:

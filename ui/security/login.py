@@ -27,7 +27,7 @@ from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
 from bpjs_field.store import Store
 from ui.pages.setup import SetupDialog
-from ui.security.password_check import check_in_background
+from ui.security.password_check import check_in_background, show_refusal
 from ui.style import add_heading, set_role
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
@@ -131,11 +131,7 @@ class LoginDialog(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         self._set_checking(False)
-        if not isinstance(exc, BpjsFieldError):
-            raise exc  # a bug: to the crash reporter, as before
-        self.message.setText(exc.message(self.lang))
-        self.password.clear()
-        self.password.setFocus()
+        show_refusal(exc, self.message, self.password, self.lang)
 
     def reject(self) -> None:
         if self.checking:  # Esc while checking: the answer (maybe an open database) is coming

@@ -89,4 +89,15 @@ def check_in_background(owner: QObject, fn: Callable[[], Any], on_done: Callable
     threading.Thread(target=work, name="bpjs-password", daemon=True).start()
 
 
-__all__ = ["check_in_background"]
+def show_refusal(exc: BaseException, message: Any, password: Any, lang: str) -> None:
+    """A refused password check on a form: the reason under it, the password field emptied
+    and focused.  Anything but a `BpjsFieldError` is a bug: raised to the crash reporter."""
+    from bpjs_field.errors import BpjsFieldError
+    if not isinstance(exc, BpjsFieldError):
+        raise exc
+    message.setText(exc.message(lang))
+    password.clear()
+    password.setFocus()
+
+
+__all__ = ["check_in_background", "show_refusal"]
