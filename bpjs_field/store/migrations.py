@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
@@ -285,7 +286,13 @@ def migrate(db: sqlite_utils.Database, path: Path | None, *, key: bytes | None =
     if found == LATEST:
         return found
     if found > 0 and path is not None:
-        copy = path.with_name(f"{path.stem}.pre-v{LATEST}{path.suffix or '.sqlite3'}")
+        suffix = path.suffix or ".sqlite3"
+        copy = path.with_name(f"{path.stem}.pre-v{LATEST}{suffix}")
+        if copy.exists():
+            # An older copy of that name (the file was restored or set up again since):
+            # kept as it is, and this copy gets a name of its own.
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+            copy = path.with_name(f"{path.stem}.pre-v{LATEST}-{stamp}{suffix}")
         backup_file(db, copy, key)
         log.info("database backed up before migration to %s", copy.name)
     for version in range(found, LATEST):

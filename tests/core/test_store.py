@@ -210,6 +210,24 @@ def test_migration_takes_a_backup_first(db_path, monkeypatch):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_a_stale_pre_migration_copy_is_kept_and_the_migration_still_runs(db_path, monkeypatch):
+    """A copy of that name left from before (another database at this path, restored or
+    set up again, maybe encrypted with another key) neither stops the migration nor is
+    overwritten."""
+    Store.open(db_path).close()
+    extended = migrations.MIGRATIONS + [lambda db: db.execute("CREATE TABLE extra (x)")]
+    monkeypatch.setattr(migrations, "MIGRATIONS", extended)
+    monkeypatch.setattr(migrations, "LATEST", len(extended))
+    stale = db_path.with_name(f"{db_path.stem}.pre-v{len(extended)}{db_path.suffix}")
+    stale.write_bytes(b"an older copy, not readable with this database's key" * 100)
+    with Store.open(db_path) as s:
+        assert s.scalar("PRAGMA user_version") == len(extended)
+    assert stale.read_bytes().startswith(b"an older copy")
+    (fresh,) = [p for p in db_path.parent.glob(f"{db_path.stem}.pre-v{len(extended)}-*")]
+    conn = sqlite3.connect(fresh)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(extended) - 1
+
+
 def test_newer_schema_is_refused_clearly(db_path):
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA user_version = 99")
