@@ -74,11 +74,10 @@ def _apply_one(store: "Store", keyfile: KeyFile, officer: dict[str, Any]) -> int
     except ValueError as exc:
         log.warning("branch login of an officer skipped: %s", exc)
         return 0
-    if (existing is not None and existing.source == "server" and existing.role == officer["role"]
-            and keyfile.branch_login(number) == login):
+    if (existing is not None and existing.role == officer["role"]
+            and keyfile.wrapped_for(number) == login["public_key"]):
         return 0  # the same account as before (a page pulled again)
-    keyfile.add_branch_account(store.key, number, officer["role"], login,
-                               updated_at=officer.get("updated_at"))
+    keyfile.add_branch_account(store.key, number, officer["role"], login)
     store.audit("account_received", "officer", officer.get("id"), employee_no=number,
                 role=officer["role"], replaced=existing.source if existing else None)
     return 1

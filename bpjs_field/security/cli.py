@@ -125,14 +125,12 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     from bpjs_field.security import session
-    from bpjs_field.security.keys import KeyFile
     passwords = _Passwords(args.password_stdin)
     number = _employee_no(args)
     old = passwords.read("Kata sandi lama: ")
     new = passwords.read("Kata sandi baru: ")
     confirm = passwords.read("Ulangi kata sandi baru: ")
-    keyfile = KeyFile.load(_db(args))
-    store = session.unlock(_db(args), number, old, keyfile)
+    store = session.unlock(_db(args), number, old)
     try:
         session.change_own_password(store, number, old, new, confirm)
     finally:

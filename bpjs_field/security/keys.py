@@ -221,8 +221,8 @@ class KeyFile:
         self.save()
         return Account(number, role)
 
-    def add_branch_account(self, key: bytes, employee_no: str, role: str, login: dict[str, Any],
-                           *, updated_at: str | None = None) -> Account:
+    def add_branch_account(self, key: bytes, employee_no: str, role: str,
+                           login: dict[str, Any]) -> Account:
         """An account received from the branch server: the database key wrapped to the
         public key of its published `login`, replacing any entry of that number (the
         branch's password is the officer's password on every laptop of the branch)."""
@@ -233,20 +233,16 @@ class KeyFile:
             raise ValueError(f"unknown role {role!r}")
         login = check_branch_login(login)
         before = self.data["accounts"].get(number) or {}
-        self.data["accounts"][number] = _branch_wrap(key, number, role, login) | {
-            "source": "server", "server_updated_at": updated_at}
+        self.data["accounts"][number] = _branch_wrap(key, number, role, login) | {"source": "server"}
         if before.get("salt") != login["salt"]:  # a new password at the branch: a fresh start
             self.data["failures"].pop(number, None)
         self.save()
         return Account(number, role, "server")
 
-    def branch_login(self, employee_no: str) -> dict[str, Any] | None:
-        """The published login an account of the server was wrapped for (None: a laptop one)."""
+    def wrapped_for(self, employee_no: str) -> str | None:
+        """The public key a branch account's copy is wrapped to (None: a laptop account)."""
         entry = self.data["accounts"].get(normalize_employee_no(employee_no)) or {}
-        if entry.get("scheme") != BRANCH_SCHEME:
-            return None
-        return {"scheme": BRANCH_SCHEME, "salt": entry["salt"], "argon2": entry["argon2"],
-                "public_key": entry["public_key"], "sign_public_key": entry.get("sign_public_key")}
+        return entry.get("public_key") if entry.get("scheme") == BRANCH_SCHEME else None
 
     def remove_account(self, employee_no: str) -> None:
         number = normalize_employee_no(employee_no)
@@ -344,10 +340,6 @@ def _derive(password: str, salt: bytes, params: dict[str, int]) -> bytes:
 
 
 # -- accounts published by the branch server ----------------------------------------------
-def _branch_private(secret: bytes) -> X25519PrivateKey:
-    return X25519PrivateKey.from_private_bytes(secret)
-
-
 def _public_bytes(key: X25519PublicKey) -> bytes:
     return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
@@ -361,7 +353,7 @@ def make_branch_login(password: str, kdf: dict[str, int] | None = None) -> dict[
     params = dict(kdf or DEFAULT_KDF)
     salt = secrets.token_bytes(16)
     secret = _derive(password, salt, params)
-    public = _branch_private(secret).public_key()
+    public = X25519PrivateKey.from_private_bytes(secret).public_key()
     return {"scheme": BRANCH_SCHEME, "salt": _b64(salt), "argon2": params,
             "public_key": _b64(_public_bytes(public)),
             "sign_public_key": signing.public_key(signing.signing_seed(secret))}
@@ -414,7 +406,7 @@ def _branch_unwrap(entry: dict[str, Any], employee_no: str, password: str) -> tu
     """The database key, and the account's signing seed (for the session only)."""
     from bpjs_field.security import signing
     secret = _derive(password, _unb64(entry["salt"]), entry["argon2"])
-    private = _branch_private(secret)
+    private = X25519PrivateKey.from_private_bytes(secret)
     public = _public_bytes(private.public_key())
     ephemeral = _unb64(entry["ephemeral_public"])
     kek = _branch_kek(private.exchange(X25519PublicKey.from_public_bytes(ephemeral)), ephemeral, public)

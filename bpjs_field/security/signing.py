@@ -7,14 +7,13 @@ its public half in the account's login (`sign_public_key`), and the laptop gets 
 half only while the officer is logged in, from the password typed at login.  Edits of a
 person and erasures are signed over `change_message()`; the server accepts them from a
 laptop enrolled by a supervisor, or signed by an active supervisor account of the branch
-(see `bpjs_field/server/push.py:_authorize`).  A laptop-made account has no key the server
+(see `bpjs_field/server/roles.py`).  A laptop-made account has no key the server
 knows, so its edits count for what the laptop's enrolment says.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -39,7 +38,8 @@ def change_message(change_id: str, entity: str, entity_id: str, op: str, hlc: st
                    payload: dict[str, Any]) -> bytes:
     """What is signed: the change's identity, clock and payload as canonical JSON (the same
     text the laptop stores and sends, so both sides compute the same bytes)."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    from bpjs_field.store.store import dumps
+    body = dumps(payload)
     return "\n".join(("bpjs-field-change:v1", change_id, entity, entity_id, op, hlc, body)).encode()
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.store.connection import IntegrityError, InterfaceError, ProgrammingError
@@ -90,6 +90,7 @@ class PageApplier:
         self.stats = ApplyStats()
         self.pending_fields: dict[tuple[str, str], set[str]] = {}
         self.pending_deletes: set[tuple[str, str]] = set()
+        self.officer_rows: list[dict[str, Any]] = []  # applied officer rows, for the key file
         if store.scalar("SELECT 1 FROM change_log WHERE sent_at IS NULL LIMIT 1"):
             for entity, entity_id, op, payload in self.db.execute(
                     "SELECT entity, entity_id, op, payload FROM change_log WHERE sent_at IS NULL"):
@@ -107,11 +108,10 @@ class PageApplier:
         try:
             for entity in sorted(groups, key=ORDER.__getitem__):
                 getattr(self, f"_{entity}")(groups[entity])
-            if self.s.key is not None and "officer" in groups:
+            if self.s.key is not None and self.officer_rows:
                 # Accounts of the branch can log in here (see security/branch_accounts.py).
                 from bpjs_field.security.branch_accounts import apply_branch_accounts
-                apply_branch_accounts(self.s, [doc.data for doc in groups["officer"]
-                                               if doc.data and not doc.deleted and not doc.merged_into])
+                apply_branch_accounts(self.s, self.officer_rows)
         except IntegrityError as exc:
             raise _bad(f"integrity: {exc}") from None
         except InterfaceError + ProgrammingError as exc:
@@ -139,6 +139,7 @@ class PageApplier:
                     self.s.officer_id = doc.id
                 self.db.execute("UPDATE settings SET value = ? WHERE key = 'current_officer_id' "
                                 "AND value = ?", (json.dumps(doc.id), json.dumps(other)))
+            self.officer_rows.append(d)
             row = {c: d.get(c) for c in OFFICER_COLUMNS}
             row["id"] = doc.id
             row["active"] = 1 if row["active"] in (None, True, 1) else 0

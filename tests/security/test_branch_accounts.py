@@ -42,7 +42,7 @@ def test_a_published_login_wraps_the_key_for_the_password_alone(secure_path):
     with session.unlock(secure_path, *SUPERVISOR) as store:
         key = store.key
         with KeyFile.editing(secure_path) as keyfile:
-            keyfile.add_branch_account(key, NEWCOMER, "officer", login, updated_at="2026-12-01")
+            keyfile.add_branch_account(key, NEWCOMER, "officer", login)
     keyfile = KeyFile.load(secure_path)
     assert keyfile.account(NEWCOMER).source == "server"
     assert "kata-sandi" not in keyfile.path.read_text()
