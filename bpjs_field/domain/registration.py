@@ -226,6 +226,8 @@ def validate_registration(form: RegistrationInput, *, today: date | None = None)
     occupation = form.occupation or form.person.occupation
     sector = form.sector
     payer = form.payer or "mandiri"
+    if segment != "bpu" and payer == "mandiri":
+        payer = "pemberi_kerja"  # a wage earner's contribution is paid through the employer
     months_paid = form.months_paid
     scale = form.employer_scale or None
     if payer not in PAYERS:

@@ -9,7 +9,7 @@ cuts right under the last line.  Texts are Indonesian, as receipts are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color
@@ -20,13 +20,15 @@ from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.contribution import EMPLOYER, WORKER
 from bpjs_field.domain.formatting import (format_date, format_datetime, format_rupiah,
                                           rupiah_in_words)
+from bpjs_field.domain.plan import month_name, month_span
 from bpjs_field.printing.blocks import (LEADING, Amount, Banner, Block, Frame, KeyValue, Rule,
                                         Text, draw_lines, flow, wrap)
 from bpjs_field.printing.fonts import BLACK, GREEN, GREY, finish, new_canvas
 from bpjs_field.printing.qr import draw_qr
 from bpjs_field.printing.receipt_data import ReceiptData
 
-LAYOUT_VERSION = "R1"
+LAYOUT_VERSION = "R2"
+MIN_BASE = 6.4  # smallest body type on a sheet, points
 CONTACT_CENTRE = "175"
 PAID_BY = {EMPLOYER: "pemberi kerja", WORKER: "pekerja"}
 
@@ -97,49 +99,91 @@ class CodeQR(Block):
         return h + f.base * 0.4
 
 
+ESTIMATE = "perkiraan; pastikan di kantor cabang"
+
+
+def _line_name(d: ReceiptData, line) -> str:
+    name = line.program
+    if line.percent is not None and line.base is not None:
+        name += f" {pct(line.percent)} × {format_rupiah(line.base)}"
+        if d.wage is not None and line.base < d.wage:
+            name += " (batas upah)" if d.jp_cap_verified else f" (batas upah, {ESTIMATE})"
+    elif line.percent is None:
+        name += " (nominal tetap)"
+    if d.segment != "bpu":
+        name += f" ({PAID_BY.get(line.paid_by, line.paid_by)})"
+    return name
+
+
 def _contribution_rows(d: ReceiptData) -> list[Block]:
     c = d.contribution
-    rows: list[Block] = [Text("Iuran per bulan", bold=True, after=0.3)]
+    plan = d.plan
+    changes = plan is not None and plan.changes
+    heading = f"Iuran bulan {month_name(c.period)}" if changes else "Iuran per bulan"
+    rows: list[Block] = [Text(heading, bold=True, after=0.3)]
     for line in c.lines:
-        name = line.program
-        if line.percent is not None and line.base is not None:
-            name += f" {pct(line.percent)} × {format_rupiah(line.base)}"
-            if d.wage is not None and line.base < d.wage:
-                name += " (batas upah)"
-        elif line.percent is None:
-            name += " (nominal tetap)"
-        if d.segment != "bpu":
-            name += f" ({PAID_BY.get(line.paid_by, line.paid_by)})"
-        rows.append(Amount(name, format_rupiah(line.amount)))
+        rows.append(Amount(_line_name(d, line), format_rupiah(line.amount)))
     if c.discount:
         programs = " dan ".join(d.discount_programs) if d.discount_programs else ""
         share = f"{d.discount_percent}% " if d.discount_percent else ""
-        rows.append(Amount(f"Potongan iuran {share}{programs}".strip(),
-                           format_rupiah(-c.discount),
-                           note=f"Dasar hukum: {c.discount_basis}" if c.discount_basis else None))
+        basis = f"Dasar hukum: {c.discount_basis}" if c.discount_basis else ""
+        if d.discount_until:
+            basis += f", berlaku sampai {format_date(d.discount_until)}"
+        rows.append(Amount(f"Potongan iuran {share}{programs}".strip(), format_rupiah(-c.discount),
+                           note=basis.lstrip(", ") or None))
+    elif d.segment == "bpu" and d.payer in ("apbn", "apbd") and _window_open(d):
+        rows.append(Text(f"Potongan iuran PP 50/2025 tidak berlaku: iuran dibayar dari "
+                         f"{d.payer.upper()}.", rel=0.85, color=GREY, after=0.2))
     if "JKP" in d.programs:
         rows.append(Amount("JKP (tanpa tagihan tambahan)", format_rupiah(0),
                            note="Iuran JKP 0,36%: 0,22% dibayar Pemerintah Pusat dan 0,14% "
                                 "dialihkan dari iuran JKK"))
     rows.append(Rule(dashed=True, pad=0.3))
-    rows.append(Amount("Total iuran per bulan", format_rupiah(c.total), bold=True, rel=1.1))
+    total_label = f"Total iuran bulan {month_name(c.period)}" if changes else "Total iuran per bulan"
+    rows.append(Amount(total_label, format_rupiah(c.total), bold=True, rel=1.1))
     rows.append(Text(f"({rupiah_in_words(c.total)})", rel=0.9, color=GREY, after=0.4))
-    if d.segment == "bpu":
-        months = d.months_paid or 1
-        rows.append(Amount(f"Dibayar di muka: {months} bulan × {format_rupiah(c.total)}",
-                           format_rupiah(d.amount_due), bold=True))
+    if d.segment == "bpu" and plan is not None:
+        span = month_span(plan.first, plan.last)
+        rows.append(Text(f"Dibayar di muka: {plan.months} bulan ({span})", bold=True, after=0.2))
+        for run in plan.runs:
+            rows.append(Amount(run.describe(), format_rupiah(run.total)))
+        rows.append(Rule(dashed=True, pad=0.3))
+        rows.append(Amount("Jumlah dibayar sekarang", format_rupiah(d.amount_due), bold=True, rel=1.1))
         rows.append(Text(f"({rupiah_in_words(d.amount_due)})", rel=0.9, color=GREY, after=0.3))
     else:
         rows.append(Amount("Bagian pemberi kerja", format_rupiah(c.employer_total)))
         rows.append(Amount("Bagian pekerja", format_rupiah(c.worker_total)))
+    rows.append(KeyValue("Iuran dibayar oleh", d.paid_by, bold=True))
+    return rows
+
+
+def _window_open(d: ReceiptData) -> bool:
+    """A PP 50/2025 window covers one of the months paid (so the exclusion is worth saying)."""
+    from bpjs_field.domain.plan import add_months
+    from bpjs_field.domain.rates import default_rates
+    runs = d.plan.runs if d.plan is not None else ()
+    months = [add_months(run.first, n) for run in runs for n in range(run.months)] or [d.contribution.period]
+    rates = default_rates()
+    return any(rates.discounts_for(segment="bpu", period=m, sector=d.sector or "umum", payer="mandiri")
+               for m in months)
+
+
+def _program_rows(d: ReceiptData) -> list[Block]:
+    rows: list[Block] = [KeyValue("Program", ", ".join(d.programs), bold=True)]
+    for reason in d.reasons:
+        rows.append(Text(("• " if reason.applies else "– ") + reason.text(), rel=0.82,
+                         color=BLACK if reason.applies else GREY, after=0.1))
     return rows
 
 
 def _payment_text(d: ReceiptData) -> str:
-    if d.segment == "bpu":
+    if d.segment == "bpu" and (d.payer or "mandiri") == "mandiri":
         return ("Bayar iuran melalui bank, Kantor Pos, gerai ritel, aplikasi JMO (Jamsostek "
                 "Mobile) atau agen Perisai. Iuran boleh dibayar beberapa bulan di muka. "
                 "Perlindungan tidak aktif bila iuran tidak dibayar 3 bulan berturut-turut.")
+    if d.segment == "bpu":
+        return (f"Iuran dibayar oleh {d.paid_by}; peserta tidak perlu membayar sendiri. "
+                "Tanyakan kepada pembayar atau petugas bila kepesertaan belum aktif.")
     return ("Peserta Penerima Upah didaftarkan oleh pemberi kerja; pemberi kerja menyetor "
             "iuran bagian pemberi kerja dan bagian pekerja kepada BPJS Ketenagakerjaan.")
 
@@ -184,7 +228,9 @@ def receipt_blocks(d: ReceiptData, accent: Color = GREEN, qr_size: float = 36 * 
     if d.wage is not None:
         wage = format_rupiah(d.wage) + (f" (kelas risiko {d.risk_class})" if d.risk_class else "")
         blocks.append(KeyValue("Upah sebulan", wage))
-    blocks.append(KeyValue("Program", ", ".join(d.programs), bold=True))
+    if d.scale_label:
+        blocks.append(KeyValue("Skala usaha", d.scale_label))
+    blocks += _program_rows(d)
     blocks.append(Rule())
     blocks += _contribution_rows(d)
     blocks += [
@@ -218,6 +264,11 @@ def draw_receipt_page(canvas, d: ReceiptData, fmt: ReceiptFormat) -> None:
     height = fmt.height
     if height is None:
         height = _content_height(blocks, fmt) + 2 * fmt.margin + fmt.base * LEADING
+    else:
+        # A long receipt (months paid ahead at changing amounts, programme reasons) keeps to
+        # one sheet with slightly smaller type rather than losing its last lines.
+        while _content_height(blocks, fmt) > height - 2 * fmt.margin and fmt.base > MIN_BASE:
+            fmt = replace(fmt, base=round(fmt.base - 0.2, 2))
     canvas.setPageSize((fmt.width, height))
     frame = Frame(canvas, fmt.margin, fmt.width - 2 * fmt.margin, fmt.base)
     flow(blocks, frame, height - fmt.margin)
