@@ -105,10 +105,15 @@ def test_nik_already_in_database_shows_that_person(qtbot, store, officer, active
     page.form.widgets["employer_name"].setText("PT Sinar Logam Cikarang")
     type_text(qtbot, page.form.widgets["wage"], "5938885")
     page.form.consent.setChecked(True)
+    assert not page.save_button.isEnabled()  # the employer's scale decides the programmes
+    assert "skala usaha" in page.contribution.note.text().lower() or "scale" in page.contribution.note.text()
+    scale = page.form.widgets["employer_scale"]
+    scale.setCurrentIndex(scale.findData("kecil"))
     assert page.save_button.isEnabled(), page.summary.text()
     page.save()
     regs = store.registrations.for_person(first.person["id"])
     assert [r["segment"] for r in regs] == ["bpu", "pu"]
+    assert regs[1]["employer_scale"] == "kecil" and "JP" not in json.loads(regs[1]["programs"])
     assert store.people.count() == 1  # no second person
 
     type_text(qtbot, page.form.widgets["nik"], NIK)  # the check-in offer
