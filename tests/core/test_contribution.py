@@ -292,3 +292,22 @@ def test_unconfirmed_caps_are_known_as_such():
     for year in (2020, 2021, 2022):
         assert not rates.jp_cap_entry(date(year, 6, 1)).verified
     assert [rates.jp_cap_for(date(y, 6, 1)) for y in (2020, 2021, 2022)] == [8_939_700, 8_754_600, 9_077_600]
+
+
+def test_an_imported_row_pays_each_month_at_its_own_rules(store):
+    from bpjs_field.importer import COLUMN_OF_FIELD, EXAMPLE, row_to_input
+    row = dict(EXAMPLE, jht="tidak", bulan_dibayar="12", pekerjaan="pedagang", penghasilan="1.000.000")
+    form = row_to_input(row, event_id=None, consent_version="v")
+    form.period = date(2026, 12, 5)
+    reg = store.registrations.register(form, today=date(2026, 12, 5)).registration
+    assert reg["amount_due"] == 193_200 and reg["monthly_total"] == 8_400
+    assert reg["months_paid"] == 12
+    # A wage earner's row without the employer's scale is refused, naming the column.
+    tka = {"nama": "Wang Wei", "segmen": "tka", "persetujuan": "ya", "paspor": "E1234567",
+           "kewarganegaraan": "CN", "kitas": "2C11AB1234", "kitas_berlaku": "31-12-2030",
+           "upah": "15.000.000", "kelas_risiko": "3", "sumber_iuran": "apbd"}
+    from bpjs_field import ValidationErrors
+    with pytest.raises(ValidationErrors) as err:
+        store.registrations.register(row_to_input(tka, event_id=None, consent_version="v"),
+                                     today=date(2026, 12, 5))
+    assert {COLUMN_OF_FIELD[e.field] for e in err.value.errors} == {"skala_usaha", "nama_pembayar"}
