@@ -42,6 +42,7 @@ from bpjs_field.store import Store  # noqa: E402
 PRINTED = datetime(2026, 11, 22, 14, 35, tzinfo=WIB)
 DAY = PRINTED.date()
 MONEY_DAY = date(2026, 12, 5)  # the last month of the PP 50/2025 discount for most sectors
+MONEY_AT = "2026-12-05T03:00:00+00:00"  # 10.00 WIB
 KEEP_PDF = False
 
 
@@ -61,7 +62,11 @@ def money_examples(store: Store, event_id: str) -> dict[str, str]:
     def register(**kw) -> str:
         form = RegistrationInput(consent_given=True, consent_version="PDP-2026.1", event_id=event_id,
                                  period=MONEY_DAY, **kw)
-        return store.registrations.register(form, today=MONEY_DAY).registration["id"]
+        reg_id = store.registrations.register(form, today=MONEY_DAY).registration["id"]
+        with store.write():  # a fixed time, so the pictures only change when the layout does
+            store.db.execute("UPDATE registrations SET created_at = ?, consent_at = ? WHERE id = ?",
+                             (MONEY_AT, MONEY_AT, reg_id))
+        return reg_id
 
     return {
         "receipt-a5-bpu-12-bulan": register(
@@ -71,7 +76,7 @@ def money_examples(store: Store, event_id: str) -> dict[str, str]:
             segment="bpu", declared_income=1_000_000, months_paid=3, occupation="nelayan",
             payer="apbd", payer_name="Pemerintah Kota Cilegon",
             person=PersonInput(full_name="Ahmad Fauzi", nik="3672011204850005")),
-        "receipt-a5-pu-mikro": register(
+        "receipt-a5-mikro": register(
             segment="pu", wage=5_938_885, risk_class=1, employer_name="Warung Makan Bu Sri",
             employer_scale="mikro", person=PersonInput(full_name="Dewi Lestari", nik="3216095507900006")),
     }

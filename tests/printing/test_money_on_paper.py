@@ -125,7 +125,7 @@ def test_apbd_paid_receipt_names_the_payer_and_has_no_discount(rendered):
 
 def test_wage_earner_receipts_print_the_programmes_of_the_scale(rendered):
     out, manifest, store = rendered
-    for name in ("receipt-a5-pu-mikro", "receipt-a5-pu", "receipt-a5-tka"):
+    for name in ("receipt-a5-mikro", "receipt-a5-pu", "receipt-a5-tka"):
         reg = store.registrations.get(manifest[name]["registration"])
         person = store.people.require(reg["person_id"])
         day = date.fromisoformat(reg["created_at"][:10])
@@ -141,7 +141,7 @@ def test_wage_earner_receipts_print_the_programmes_of_the_scale(rendered):
         assert f"Bagian pemberi kerja {format_rupiah(c.employer_total)}" in text
         for reason in chosen.reasons:
             assert flat(reason.text()) in text, (name, reason)
-    mikro = _receipt(out, "receipt-a5-pu-mikro")
+    mikro = _receipt(out, "receipt-a5-mikro")
     assert "Skala usaha Usaha mikro" in mikro and "Program JKK, JKM" in mikro
     assert "Total iuran per bulan Rp32.070" in mikro  # JKK 14.253 + JKM 17.817
     assert "Iuran dibayar oleh Warung Makan Bu Sri (pemberi kerja)" in mikro
