@@ -411,6 +411,10 @@
         <translation>pekerja</translation>
     </message>
     <message>
+        <source>Total for {month}: {amount}</source>
+        <translation>Total untuk {month}: {amount}</translation>
+    </message>
+    <message>
         <source>Total per month: {amount}</source>
         <translation>Total per bulan: {amount}</translation>
     </message>

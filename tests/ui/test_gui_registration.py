@@ -172,6 +172,31 @@ def test_contribution_panel_shows_rupiah(qtbot, store, officer, make_window):
     assert format_rupiah(expected.total).startswith("Rp") and "." in format_rupiah(expected.total)
 
 
+def test_contribution_panel_shows_the_months_paid_now_month_by_month(qtbot, store, officer,
+                                                                      make_window):
+    window, page = open_registration(make_window)
+    form = page.form
+    form.widgets["months_paid"].setValue(12)
+    form.widgets["payer"].setCurrentIndex(form.widgets["payer"].findData("apbd"))
+    assert form.boxes["payer_name"].isVisibleTo(form)  # a government budget pays: by name
+    form.widgets["payer"].setCurrentIndex(form.widgets["payer"].findData("mandiri"))
+    assert not form.boxes["payer_name"].isVisibleTo(form)
+    contribution, plan, reason, programs = form.contribution(date(2026, 12, 5))
+    page.contribution.show_contribution(contribution, plan=plan, reason=reason, programs=programs)
+    note = page.contribution.note.text()
+    assert "Rp193.200" in note
+    assert "Desember 2026: Rp8.400; Januari–November 2027: 11 × Rp16.800" in note
+    assert "Rp8.400" in page.contribution.total_text() and "Desember 2026" in page.contribution.total_text()
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("pu"))
+    assert form.boxes["employer_scale"].isVisibleTo(form)
+    form.widgets["wage"].setText("5938885")
+    form.widgets["employer_scale"].setCurrentIndex(form.widgets["employer_scale"].findData("mikro"))
+    contribution, plan, reason, programs = form.contribution(date(2026, 12, 5))
+    page.contribution.show_contribution(contribution, plan=plan, reason=reason, programs=programs)
+    assert "Rp32.070" in page.contribution.total_text()  # JKK + JKM only
+    assert "Perpres 109/2013" in page.contribution.note.text()
+
+
 def test_half_typed_form_survives_a_crash(qtbot, store, officer, make_window, db_path):
     window, page = open_registration(make_window, threaded=True)
     type_text(qtbot, page.form.widgets["nik"], NIK)

@@ -23,16 +23,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from bpjs_field.domain.contribution import Contribution, bpu_income_choices, pu_contribution
+from bpjs_field.domain.contribution import Contribution, bpu_income_choices
 from bpjs_field.domain.formatting import format_date, format_rupiah
 from bpjs_field.domain.nik import looks_like_nik, parse_nik
-from bpjs_field.domain.plan import PaymentPlan, bpu_plan
-from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, ProgramSet, wage_programs
+from bpjs_field.domain.plan import PaymentPlan
+from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, ProgramSet
 from bpjs_field.domain.regions import districts, villages
 from bpjs_field.domain.registration import NAMED_PAYERS, PersonInput, RegistrationInput
 from bpjs_field.domain.segments import PAYERS, SEGMENTS, label, occupations, sector_labels, sector_of
 from bpjs_field.errors import ValidationError
 from ui.forms.parsing import format_day, parse_amount, parse_day
+from ui.forms.preview import SCALE_MISSING, contribution_preview
 from ui.style import set_role
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
@@ -146,6 +147,8 @@ class RegistrationForm(QWidget):
         layout.addWidget(self.work_title)
         work = QGridLayout()
         work.setHorizontalSpacing(16)
+        work.setColumnStretch(0, 1)
+        work.setColumnStretch(1, 1)  # columns keep their width when the payer's name shows
         occupation_items = [("", None)] + sorted(
             ((v[1] if lang == "en" else v[0], k) for k, v in occupations().items()),
             key=lambda item: item[0])
@@ -472,34 +475,13 @@ class RegistrationForm(QWidget):
                      ) -> tuple[Contribution | None, PaymentPlan | None, str, ProgramSet | None]:
         """The first month's contribution as typed so far, the plan of the months paid now,
         why there is none yet, and (wage earners) the programmes with their reasons."""
-        period = today or date.today()
-        segment = self.segment()
-        try:
-            if segment == "bpu":
-                income = self._get("declared_income")
-                if income is None:
-                    return None, None, "", None
-                plan = bpu_plan(income, with_jht=bool(self._get("with_jht")), start=period,
-                                months=int(self._get("months_paid")),
-                                sector=self._get("sector") or "umum",
-                                payer=self._get("payer") or "mandiri")
-                return plan.runs[0].monthly, plan, "", None
-            scale = self._get("employer_scale")
-            if segment in SCALED_SEGMENTS and scale is None:
-                return None, None, self.tr("Choose the employer's business scale: it decides the programmes."), None
-            wage = parse_amount(self._get("wage"), "wage")
-            if wage is None:
-                return None, None, "", None
-            try:
-                birth = parse_day(self._get("birth_date"), "birth_date")
-            except ValidationError:
-                birth = None
-            chosen = wage_programs(segment, scale, birth_date=birth, day=period)
-            c = pu_contribution(wage, risk_class=self._get("risk_class") or 1, period=period,
-                                programs=chosen.computed)
-            return c, PaymentPlan.single(c), "", chosen
-        except ValidationError as exc:
-            return None, None, exc.message(self.lang), None
+        values = {key: self._get(key) for key in ("declared_income", "with_jht", "months_paid",
+                                                  "sector", "payer", "employer_scale", "wage",
+                                                  "birth_date", "risk_class")}
+        preview = contribution_preview(self.segment(), values, today or date.today(), self.lang)
+        if preview[2] == SCALE_MISSING:
+            return preview[0], preview[1], self.tr("Choose the employer's business scale: it decides the programmes."), None
+        return preview
 
     # -- messages ----------------------------------------------------------------------
     def show_messages(self, errors: dict[str, str], warnings: dict[str, str], *,

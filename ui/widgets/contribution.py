@@ -71,8 +71,13 @@ class ContributionPanel(QFrame):
             if line.discount:
                 amount.setText(f"<s>{format_rupiah(line.amount)}</s>  {format_rupiah(line.net)}")
             self.grid.addWidget(amount, row, 1)
-        self.total.setText(self.tr("Total per month: {amount}").format(
-            amount=format_rupiah(contribution.total)))
+        if plan is not None and plan.changes:
+            self.total.setText(self.tr("Total for {month}: {amount}").format(
+                month=month_span(contribution.period, contribution.period, lang),
+                amount=format_rupiah(contribution.total)))
+        else:
+            self.total.setText(self.tr("Total per month: {amount}").format(
+                amount=format_rupiah(contribution.total)))
         notes = []
         if contribution.discount:
             notes.append(self.tr("Discount {basis}: {amount} off JKK and JKM.").format(
