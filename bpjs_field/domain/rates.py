@@ -98,10 +98,11 @@ class RateTable:
         return int(self._pick(self._caps, period, "JP wage cap")["amount"])
 
     def jp_cap_entry(self, period: date) -> "DatedFigure":
-        """The JP wage cap in force with the day it took effect and whether it is confirmed."""
+        """The JP wage cap in force with the day it took effect and whether it is confirmed
+        (a row that does not say, e.g. from an older rates file of the branch, is not)."""
         row = self._pick(self._caps, period, "JP wage cap")
         return DatedFigure(int(row["amount"]), date.fromisoformat(row["effective_from"]),
-                           bool(row.get("verified", True)), row.get("source", ""))
+                           bool(row.get("verified", False)), row.get("source", ""))
 
     def discounts_for(self, **kwargs: Any) -> list[Discount]:
         return [d for d in self.discounts if d.applies(**kwargs)]

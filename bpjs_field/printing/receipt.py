@@ -144,11 +144,15 @@ def _contribution_rows(d: ReceiptData) -> list[Block]:
     rows.append(Text(f"({rupiah_in_words(c.total)})", rel=0.9, color=GREY, after=0.4))
     if d.segment == "bpu" and plan is not None:
         span = month_span(plan.first, plan.last)
-        rows.append(Text(f"Dibayar di muka: {plan.months} bulan ({span})", bold=True, after=0.2))
-        for run in plan.runs:
-            rows.append(Amount(run.describe(), format_rupiah(run.total)))
-        rows.append(Rule(dashed=True, pad=0.3))
-        rows.append(Amount("Jumlah dibayar sekarang", format_rupiah(d.amount_due), bold=True, rel=1.1))
+        if changes:  # month by month where the amount changes
+            rows.append(Text(f"Dibayar di muka: {plan.months} bulan ({span})", bold=True, after=0.2))
+            for run in plan.runs:
+                rows.append(Amount(run.describe(), format_rupiah(run.total)))
+            rows.append(Rule(dashed=True, pad=0.3))
+            rows.append(Amount("Jumlah dibayar sekarang", format_rupiah(d.amount_due), bold=True, rel=1.1))
+        else:
+            rows.append(Amount(f"Dibayar di muka: {plan.months} bulan ({span}) × "
+                               f"{format_rupiah(c.total)}", format_rupiah(d.amount_due), bold=True))
         rows.append(Text(f"({rupiah_in_words(d.amount_due)})", rel=0.9, color=GREY, after=0.3))
     else:
         rows.append(Amount("Bagian pemberi kerja", format_rupiah(c.employer_total)))
@@ -267,8 +271,13 @@ def draw_receipt_page(canvas, d: ReceiptData, fmt: ReceiptFormat) -> None:
     else:
         # A long receipt (months paid ahead at changing amounts, programme reasons) keeps to
         # one sheet with slightly smaller type rather than losing its last lines.
-        while _content_height(blocks, fmt) > height - 2 * fmt.margin and fmt.base > MIN_BASE:
-            fmt = replace(fmt, base=round(fmt.base - 0.2, 2))
+        room = height - 2 * fmt.margin
+        need = _content_height(blocks, fmt)
+        while need > room and fmt.base > MIN_BASE:
+            # Heights grow about as the type size: aim straight at the size that fits.
+            base = min(fmt.base - 0.1, fmt.base * room / need)
+            fmt = replace(fmt, base=max(MIN_BASE, round(base - 0.05, 1)))
+            need = _content_height(blocks, fmt)
     canvas.setPageSize((fmt.width, height))
     frame = Frame(canvas, fmt.margin, fmt.width - 2 * fmt.margin, fmt.base)
     flow(blocks, frame, height - fmt.margin)
