@@ -204,3 +204,38 @@ def test_long_receipts_keep_to_their_sheet(rendered):
         text = _receipt(out, name)
         # The last lines (contact centre, print time) are still on the page.
         assert "Contact Center BPJS Ketenagakerjaan 175" in text and "Dicetak 22 November 2026" in text, name
+
+
+def test_a_registration_saved_before_plans_were_kept_prints_each_month(tmp_path, monkeypatch, store,
+                                                                       bpu_reg):
+    """A laptop's database from before migration 5 holds only the first month's contribution:
+    after the migration its receipt computes the months paid again, each at its own rules."""
+    from bpjs_field.printing import documents
+    from bpjs_field.store import migrations
+
+    old = tmp_path / "old.sqlite3"
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
+    monkeypatch.setattr(migrations, "LATEST", 4)
+    with Store.open(old) as s:
+        assert s.scalar("PRAGMA user_version") == 4
+        person = store.people.require(bpu_reg["person_id"])
+        s.db.execute(f"INSERT INTO people({', '.join(k for k in person if k != 'rowid')}) VALUES "
+                     f"({', '.join('?' * (len(person) - ('rowid' in person)))})",
+                     [v for k, v in person.items() if k != "rowid"])
+        reg = {k: v for k, v in bpu_reg.items()
+               if k not in ("payer_name", "employer_scale", "amount_due", "rowid")}
+        reg["event_id"] = None
+        reg["contribution"] = json.dumps(
+            {k: v for k, v in json.loads(bpu_reg["contribution"]).items() if k != "plan"})
+        s.db.execute(f"INSERT INTO registrations({', '.join(reg)}) VALUES ({', '.join('?' * len(reg))})",
+                     list(reg.values()))
+        s.db.conn.commit()
+    monkeypatch.undo()
+    with Store.open(old) as s:
+        assert s.scalar("PRAGMA user_version") == migrations.LATEST == 5
+        row = s.registrations.get(bpu_reg["id"])
+        assert row["amount_due"] is None and row["payer_name"] is None and row["employer_scale"] is None
+        assert registration_plan(row).total == 2 * 8_400 + 16_800  # November, December, January
+        text = flat(pdf_text(documents.receipt_job(s, bpu_reg["id"], "a5").pdf))
+    assert "November–Desember 2026: 2 × Rp8.400 Rp16.800" in text
+    assert "Januari 2027: Rp16.800 Rp16.800" in text and "Jumlah dibayar sekarang Rp33.600" in text
