@@ -20,7 +20,8 @@ from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.contribution import EMPLOYER, WORKER
 from bpjs_field.domain.formatting import (format_date, format_datetime, format_rupiah,
                                           rupiah_in_words)
-from bpjs_field.domain.plan import month_name, month_span
+from bpjs_field.domain.plan import add_months, month_name, month_span
+from bpjs_field.domain.rates import default_rates
 from bpjs_field.printing.blocks import (LEADING, Amount, Banner, Block, Frame, KeyValue, Rule,
                                         Text, draw_lines, flow, wrap)
 from bpjs_field.printing.fonts import BLACK, GREEN, GREY, finish, new_canvas
@@ -131,9 +132,17 @@ def _contribution_rows(d: ReceiptData) -> list[Block]:
             basis += f", berlaku sampai {format_date(d.discount_until)}"
         rows.append(Amount(f"Potongan iuran {share}{programs}".strip(), format_rupiah(-c.discount),
                            note=basis.lstrip(", ") or None))
-    elif d.segment == "bpu" and d.payer in ("apbn", "apbd") and _window_open(d):
-        rows.append(Text(f"Potongan iuran PP 50/2025 tidak berlaku: iuran dibayar dari "
-                         f"{d.payer.upper()}.", rel=0.85, color=GREY, after=0.2))
+    elif plan is not None and any(run.monthly.discount for run in plan.runs):
+        # The first month is at the full rate; a discount starts within the months paid.
+        later = [run for run in plan.runs if run.monthly.discount]
+        share = f"{d.discount_percent}% " if d.discount_percent else ""
+        programs = " dan ".join(d.discount_programs)
+        rows.append(Text(f"Potongan iuran {share}{programs} ({later[0].monthly.discount_basis}) "
+                         f"berlaku untuk {month_span(later[0].first, later[-1].last)}; lihat per "
+                         "bulan di bawah.", rel=0.85, color=GREY, after=0.2))
+    elif d.segment == "bpu" and (withheld := _withheld_discount(d)):
+        rows.append(Text(f"Potongan iuran {withheld} tidak berlaku: iuran dibayar dari "
+                         f"{(d.payer or '').upper()}.", rel=0.85, color=GREY, after=0.2))
     if "JKP" in d.programs:
         rows.append(Amount("JKP (tanpa tagihan tambahan)", format_rupiah(0),
                            note="Iuran JKP 0,36%: 0,22% dibayar Pemerintah Pusat dan 0,14% "
@@ -161,15 +170,18 @@ def _contribution_rows(d: ReceiptData) -> list[Block]:
     return rows
 
 
-def _window_open(d: ReceiptData) -> bool:
-    """A PP 50/2025 window covers one of the months paid (so the exclusion is worth saying)."""
-    from bpjs_field.domain.plan import add_months
-    from bpjs_field.domain.rates import default_rates
+def _withheld_discount(d: ReceiptData) -> str | None:
+    """The legal basis of a discount the months paid would have had but for who pays
+    (PP 50/2025 excludes APBN/APBD), so the receipt can say why none is shown."""
     runs = d.plan.runs if d.plan is not None else ()
     months = [add_months(run.first, n) for run in runs for n in range(run.months)] or [d.contribution.period]
     rates = default_rates()
-    return any(rates.discounts_for(segment="bpu", period=m, sector=d.sector or "umum", payer="mandiri")
-               for m in months)
+    for month in months:
+        for disc in rates.discounts_for(segment="bpu", period=month, sector=d.sector or "umum",
+                                        payer="mandiri"):
+            if d.payer in disc.excluded_payers:
+                return disc.legal_basis
+    return None
 
 
 def _program_rows(d: ReceiptData) -> list[Block]:

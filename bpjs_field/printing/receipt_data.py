@@ -14,11 +14,11 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from bpjs_field.domain.contribution import Contribution
+from bpjs_field.domain.foreign import country_name, mask_passport
+from bpjs_field.domain.formatting import to_wib
+from bpjs_field.domain.nik import mask_nik
 from bpjs_field.domain.plan import PaymentPlan, registration_plan
 from bpjs_field.domain.programs import SCALES, Reason, wage_programs
-from bpjs_field.domain.formatting import to_wib
-from bpjs_field.domain.foreign import country_name, mask_passport
-from bpjs_field.domain.nik import mask_nik
 from bpjs_field.domain.rates import default_rates
 from bpjs_field.domain.segments import PAYERS, SEGMENTS, label, occupations
 from bpjs_field.errors import NotFoundError

@@ -239,3 +239,22 @@ def test_a_registration_saved_before_plans_were_kept_prints_each_month(tmp_path,
         text = flat(pdf_text(documents.receipt_job(s, bpu_reg["id"], "a5").pdf))
     assert "November–Desember 2026: 2 × Rp8.400 Rp16.800" in text
     assert "Januari 2027: Rp16.800 Rp16.800" in text and "Jumlah dibayar sekarang Rp33.600" in text
+
+
+def test_a_discount_starting_within_the_months_paid_is_explained(store, officer, event):
+    """Paid in March 2026 for six months: March at the full rate, April - August with the
+    PP 50/2025 discount (other sectors from 1 April 2026)."""
+    from bpjs_field.domain.registration import PersonInput, RegistrationInput
+    from bpjs_field.printing import documents
+    day = date(2026, 3, 10)
+    form = RegistrationInput(segment="bpu", consent_given=True, consent_version="PDP-2026.1",
+                             event_id=event["id"], period=day, declared_income=1_000_000,
+                             months_paid=6, occupation="pedagang",
+                             person=PersonInput(full_name="Budi Santoso", nik="3216091204850001"))
+    reg = store.registrations.register(form, today=day).registration
+    assert reg["amount_due"] == 16_800 + 5 * 8_400
+    text = flat(pdf_text(documents.receipt_job(store, reg["id"], "a5").pdf))
+    assert "Potongan iuran 50% JKK dan JKM (PP 50/2025) berlaku untuk April–Agustus 2026" in text
+    assert "Maret 2026: Rp16.800 Rp16.800" in text
+    assert "April–Agustus 2026: 5 × Rp8.400 Rp42.000" in text
+    assert "Jumlah dibayar sekarang Rp58.800" in text
