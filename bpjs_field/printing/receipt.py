@@ -24,6 +24,7 @@ from bpjs_field.domain.plan import add_months, month_name, month_span
 from bpjs_field.domain.rates import default_rates
 from bpjs_field.printing.blocks import (LEADING, Amount, Banner, Block, Frame, KeyValue, Rule,
                                         Text, draw_lines, flow, wrap)
+from bpjs_field.printing.brochure_content import default_benefits
 from bpjs_field.printing.fonts import BLACK, GREEN, GREY, finish, new_canvas
 from bpjs_field.printing.qr import draw_qr
 from bpjs_field.printing.receipt_data import ReceiptData
@@ -144,9 +145,12 @@ def _contribution_rows(d: ReceiptData) -> list[Block]:
         rows.append(Text(f"Potongan iuran {withheld} tidak berlaku: iuran dibayar dari "
                          f"{(d.payer or '').upper()}.", rel=0.85, color=GREY, after=0.2))
     if "JKP" in d.programs:
+        jkp = default_benefits().on("jkp", c.period)
         rows.append(Amount("JKP (tanpa tagihan tambahan)", format_rupiah(0),
-                           note="Iuran JKP 0,36%: 0,22% dibayar Pemerintah Pusat dan 0,14% "
-                                "dialihkan dari iuran JKK"))
+                           note=f"Iuran JKP {pct(jkp['contribution_percent'])}: "
+                                f"{pct(jkp['government_percent'])} dibayar Pemerintah Pusat dan "
+                                f"{pct(jkp['from_jkk_percent'])} dialihkan dari iuran JKK "
+                                f"({jkp['legal_basis'].split(' (')[0]})"))
     rows.append(Rule(dashed=True, pad=0.3))
     total_label = f"Total iuran bulan {month_name(c.period)}" if changes else "Total iuran per bulan"
     rows.append(Amount(total_label, format_rupiah(c.total), bold=True, rel=1.1))
