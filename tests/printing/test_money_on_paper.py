@@ -258,3 +258,20 @@ def test_a_discount_starting_within_the_months_paid_is_explained(store, officer,
     assert "Maret 2026: Rp16.800 Rp16.800" in text
     assert "April–Agustus 2026: 5 × Rp8.400 Rp42.000" in text
     assert "Jumlah dibayar sekarang Rp58.800" in text
+
+
+def test_a_wage_above_an_unconfirmed_jp_cap_prints_the_cap_as_an_estimate(store, officer, event):
+    from bpjs_field.domain.registration import PersonInput, RegistrationInput
+    from bpjs_field.printing import documents
+    day = date(2026, 12, 5)
+    form = RegistrationInput(segment="pu", consent_given=True, consent_version="PDP-2026.1",
+                             event_id=event["id"], period=day, wage=15_000_000, risk_class=2,
+                             employer_name="PT Maju Jaya Cikarang", employer_scale="besar",
+                             person=PersonInput(full_name="Siti Nurhaliza", nik="3216095507900002"))
+    reg = store.registrations.register(form, today=day).registration
+    text = flat(pdf_text(documents.receipt_job(store, reg["id"], "a4").pdf))
+    # JP on the 2026 cap Rp11.086.300 (payroll code only, no official announcement found).
+    assert ("JP 2% × Rp11.086.300 (batas upah, perkiraan; pastikan di kantor cabang) "
+            "(pemberi kerja) Rp221.726") in text
+    assert "JP 1% × Rp11.086.300 (batas upah, perkiraan; pastikan di kantor cabang) (pekerja) Rp110.863" in text
+    assert "JHT 3,7% × Rp15.000.000 (pemberi kerja) Rp555.000" in text
