@@ -47,7 +47,7 @@ def make_store(path: Path, count: int) -> tuple[Store, list[str]]:
         form = RegistrationInput(
             segment=segment, consent_given=True, consent_version="PDP-2026.1", event_id=event["id"],
             declared_income=1_000_000 + 500_000 * (i % 5), with_jht=bool(i % 2), months_paid=1 + i % 3,
-            wage=5_938_885, risk_class=1, period=DAY,
+            wage=5_938_885, risk_class=1, employer_scale="menengah", period=DAY,
             person=PersonInput(full_name=f"Peserta {chr(65 + i % 26)}{chr(65 + i // 26 % 26)}",
                                nik=f"321609010185{i + 1:04d}"))
         ids.append(store.registrations.register(form, today=DAY).registration["id"])

@@ -16,7 +16,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from bpjs_field.domain.codes import make_code
-from bpjs_field.domain.contribution import bpu_contribution, pu_contribution
+from bpjs_field.domain.contribution import pu_contribution
+from bpjs_field.domain.plan import PaymentPlan, bpu_plan
+from bpjs_field.domain.programs import wage_programs
 from bpjs_field.domain.formatting import WIB
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.regions import districts
@@ -77,15 +79,21 @@ def _person_name(rng: random.Random, sex: str) -> str:
 
 # Contributions repeat a lot in demo data: compute and serialise each one once.
 @lru_cache(maxsize=4096)
-def _bpu(income: int, jht: bool, period: date, sector: str, payer: str) -> tuple[str, str, int]:
-    c = bpu_contribution(income, with_jht=jht, period=period, sector=sector, payer=payer)
-    return dumps(c.programs), dumps(c.to_dict()), c.total
+def _bpu(income: int, jht: bool, period: date, sector: str, payer: str,
+         months: int) -> tuple[str, str, int, int]:
+    plan = bpu_plan(income, with_jht=jht, start=period, months=months, sector=sector, payer=payer)
+    c = plan.runs[0].monthly
+    return dumps(c.programs), dumps(c.to_dict() | {"plan": plan.to_dict()}), c.total, plan.total
 
 
 @lru_cache(maxsize=65536)
-def _pu(wage: int, risk: int, period: date) -> tuple[str, str, int]:
-    c = pu_contribution(wage, risk_class=risk, period=period)
-    return dumps(c.programs), dumps(c.to_dict()), c.total
+def _pu(wage: int, risk: int, period: date, segment: str, scale: str | None,
+        young: bool) -> tuple[str, str, int, int]:
+    # `young`: under the JKP age limit on the registration day.
+    chosen = wage_programs(segment, scale, birth_date=period if young else date(1900, 1, 1), day=period)
+    c = pu_contribution(wage, risk_class=risk, period=period, programs=chosen.computed)
+    plan = PaymentPlan.single(c)
+    return dumps(chosen.programs), dumps(c.to_dict() | {"plan": plan.to_dict()}), c.total, c.total
 
 
 _name_key = lru_cache(maxsize=65536)(name_key)
@@ -148,8 +156,8 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
     reg_sql = ("INSERT INTO registrations(id, code, person_id, event_id, officer_id, device_id, "
                "segment, programs, declared_income, wage, risk_class, occupation, sector, payer, "
                "months_paid, employer_name, contribution, monthly_total, consent_version, "
-               "consent_at, status, source, created_at, updated_at) "
-               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+               "consent_at, status, source, created_at, updated_at, payer_name, employer_scale, "
+               "amount_due) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
     att_sql = ("INSERT OR IGNORE INTO attendance(id, event_id, person_id, checked_in_at, method, "
                "device_id, officer_id, registration_id) VALUES (?,?,?,?,?,?,?,?)")
     batch = 20000
@@ -197,26 +205,30 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                     f"{rng.choice(STREETS)} No. {rng.randint(1, 200)}, RT {rng.randint(1, 15):03d}/RW {rng.randint(1, 9):03d}",
                     district.code, occupation, CONSENT_VERSION, created, store.device_id, created, created))
                 period = date.fromisoformat(created[:10]).replace(day=1)
-                income = wage = risk = months = payer = sector = employer = None
+                income = wage = risk = months = payer = sector = employer = payer_name = scale = None
                 if segment == "bpu":
                     income = rng.choice(BPU_INCOMES)
                     sector = sector_of(occupation)
                     payer = rng.choice(("mandiri",) * 6 + ("apbd", "csr"))
+                    payer_name = {"apbd": "Pemerintah Kota Cilegon", "csr": "PT Krakatau Peduli"}.get(payer)
                     months = rng.choice((1, 1, 3, 6, 12))
-                    contribution = _bpu(income, rng.random() < 0.3, period, sector, payer)
+                    contribution = _bpu(income, rng.random() < 0.3, period, sector, payer, months)
                 else:
                     wage = rng.randrange(5_000_000, 15_000_000, 50_000)
                     risk = 1 if segment == "asn" else rng.choice((1, 2, 3, 3, 4, 5))
                     payer = "pemberi_kerja"
                     employer = "Pemerintah Kabupaten Bekasi" if segment == "asn" else rng.choice(EMPLOYERS)
-                    contribution = _pu(wage, risk, period)
+                    scale = None if segment == "asn" else rng.choice(("mikro", "kecil", "menengah", "besar", "besar"))
+                    age = period.year - birth.year
+                    contribution = _pu(wage, risk, period, segment, scale, age < 53)
                 seq += 1
                 reg_id = _uuid4(rng)
                 reg_rows.append((
                     reg_id, make_code(tag, seq), pid, event["id"], officer, store.device_id, segment,
                     contribution[0], income, wage, risk, occupation, sector, payer,
                     months, employer, contribution[1], contribution[2],
-                    CONSENT_VERSION, created, "baru", "demo", created, created))
+                    CONSENT_VERSION, created, "baru", "demo", created, created, payer_name, scale,
+                    contribution[3]))
                 if rng.random() < 0.4:
                     att_rows.append((_uuid4(rng),
                                      event["id"], pid, created, rng.choice(("scan", "scan", "search")),

@@ -40,10 +40,12 @@ COLUMNS: dict[str, tuple[bool, str]] = {
     "penghasilan": (False, "BPU: penghasilan sebulan, paling sedikit 1.000.000"),
     "jht": (False, "BPU: ya/tidak ikut JHT"),
     "sumber_iuran": (False, "mandiri, apbd, apbn, csr atau pemberi_kerja"),
+    "nama_pembayar": (False, "Wajib bila apbd, apbn atau csr: nama pembayar, mis. Pemerintah Kota Cilegon"),
     "bulan_dibayar": (False, "BPU: jumlah bulan dibayar di muka (1-12)"),
     "upah": (False, "PU/ASN/TKA: upah sebulan"),
     "kelas_risiko": (False, "PU: 1 sampai 5"),
     "pemberi_kerja": (False, "PU/ASN/TKA: nama pemberi kerja"),
+    "skala_usaha": (False, "PU/TKA, wajib: mikro, kecil, menengah atau besar (menentukan program)"),
     "paspor": (False, "TKA: nomor paspor"),
     "kewarganegaraan": (False, "TKA: kode negara ISO, mis. CN"),
     "kitas": (False, "TKA: nomor KITAS/KITAP"),
@@ -63,6 +65,7 @@ COLUMN_OF_FIELD = {"full_name": "nama", "nik": "nik", "birth_date": "tanggal_lah
                    "occupation": "pekerjaan", "declared_income": "penghasilan",
                    "payer": "sumber_iuran", "months_paid": "bulan_dibayar", "wage": "upah",
                    "risk_class": "kelas_risiko", "employer_name": "pemberi_kerja",
+                   "payer_name": "nama_pembayar", "employer_scale": "skala_usaha",
                    "passport_no": "paspor", "nationality": "kewarganegaraan", "kitas_no": "kitas",
                    "kitas_expiry": "kitas_berlaku", "consent": "persetujuan", "segment": "segmen"}
 
@@ -155,6 +158,8 @@ def row_to_input(row: dict[str, str], *, event_id: str | None, consent_version: 
         payer=(row.get("sumber_iuran") or "mandiri").strip().casefold(),
         months_paid=get("bulan_dibayar", _int) or 1, wage=get("upah", _int, money=True),
         risk_class=get("kelas_risiko", _int), employer_name=row.get("pemberi_kerja") or None,
+        payer_name=row.get("nama_pembayar") or None,
+        employer_scale=(row.get("skala_usaha") or "").strip().casefold() or None,
         source="import",
     )
     if errors:

@@ -95,6 +95,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "risk_class.invalid": ("Kelas risiko harus 1 sampai 5 (ini: {value}).", "Risk class must be 1 to 5 (got {value})."),
     "sector.unknown": ("Sektor “{value}” tidak dikenal.", "Sector “{value}” is unknown."),
     "payer.unknown": ("Sumber iuran “{value}” tidak dikenal.", "Payer “{value}” is unknown."),
+    "payer_name.missing": ("Tulis nama pembayar iuran ({payer}), mis. “Pemerintah Kota Cilegon”.",
+                           "Enter the name of the payer ({payer}), e.g. “Pemerintah Kota Cilegon”."),
+    "employer_scale.missing": ("Pilih skala usaha pemberi kerja (mikro, kecil, menengah atau besar); "
+                               "programnya bergantung pada skala itu.",
+                               "Choose the employer's business scale (micro, small, medium or large); "
+                               "the programmes depend on it."),
+    "employer_scale.unknown": ("Skala usaha “{value}” tidak dikenal; pilih mikro, kecil, menengah atau besar.",
+                               "Business scale “{value}” is unknown; choose mikro, kecil, menengah or besar."),
     "segment.unknown": ("Segmen “{value}” tidak dikenal; pilih PU, BPU, ASN atau TKA.",
                         "Segment “{value}” is unknown; choose PU, BPU, ASN or TKA."),
     "segment.tka_needs_passport": ("TKA didaftarkan dengan paspor, bukan NIK.",

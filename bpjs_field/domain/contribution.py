@@ -158,9 +158,15 @@ def bpu_contribution(declared_income: int, *, with_jht: bool, period: date | str
     return Contribution("bpu", month, tuple(lines), basis, discount_id)
 
 
+ALL_WAGE_PROGRAMS = ("JKK", "JKM", "JHT", "JP")
+
+
 def pu_contribution(wage: int, *, risk_class: int, period: date | str,
+                    programs: tuple[str, ...] | list[str] = ALL_WAGE_PROGRAMS,
                     rates: RateTable | None = None) -> Contribution:
-    """PU monthly contribution split between employer and worker; JP on the capped wage."""
+    """PU monthly contribution split between employer and worker; JP on the capped wage.
+    `programs`: those the employer's scale requires (`domain.programs.wage_programs`);
+    every programme by default (the rate tables of the brochures)."""
     rates = rates or default_rates()
     month = as_period(period)
     wage = _whole_rupiah(wage, "wage")
@@ -171,7 +177,7 @@ def pu_contribution(wage: int, *, risk_class: int, period: date | str,
     r = rates.pu_for(month)
     jp_base = min(wage, rates.jp_cap_for(month))
     jkk = r["jkk_percent_by_risk_class"][str(risk_class)]
-    lines = (
+    lines = tuple(line for line in (
         ContributionLine("JKK", EMPLOYER, percent_of(wage, jkk), percent=jkk, base=wage),
         ContributionLine("JKM", EMPLOYER, percent_of(wage, r["jkm_percent"]),
                          percent=r["jkm_percent"], base=wage),
@@ -183,7 +189,7 @@ def pu_contribution(wage: int, *, risk_class: int, period: date | str,
                          percent=r["jp_employer_percent"], base=jp_base),
         ContributionLine("JP", WORKER, percent_of(jp_base, r["jp_worker_percent"]),
                          percent=r["jp_worker_percent"], base=jp_base),
-    )
+    ) if line.program in programs)
     return Contribution("pu", month, lines)
 
 

@@ -41,6 +41,17 @@ class Discount:
         return sector not in self.sectors_except
 
 
+@dataclass(frozen=True)
+class DatedFigure:
+    """A figure as printed: its value, the day it took effect, and whether a regulation or
+    official announcement confirms it (unconfirmed figures print as estimates)."""
+
+    amount: int
+    since: date
+    verified: bool
+    source: str
+
+
 class RateTable:
     """One loaded rates file.  Tests may load another file through `RateTable(path)`."""
 
@@ -85,6 +96,13 @@ class RateTable:
 
     def jp_cap_for(self, period: date) -> int:
         return int(self._pick(self._caps, period, "JP wage cap")["amount"])
+
+    def jp_cap_entry(self, period: date) -> "DatedFigure":
+        """The JP wage cap in force with the day it took effect and whether it is confirmed
+        (a row that does not say, e.g. from an older rates file of the branch, is not)."""
+        row = self._pick(self._caps, period, "JP wage cap")
+        return DatedFigure(int(row["amount"]), date.fromisoformat(row["effective_from"]),
+                           bool(row.get("verified", False)), row.get("source", ""))
 
     def discounts_for(self, **kwargs: Any) -> list[Discount]:
         return [d for d in self.discounts if d.applies(**kwargs)]

@@ -14,19 +14,22 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from bpjs_field.domain.contribution import Contribution, bpu_contribution, pu_contribution
+from bpjs_field.domain.contribution import Contribution, pu_contribution
 from bpjs_field.domain.foreign import (check_permit_expiry, normalize_nationality,
                                        normalize_passport, normalize_permit)
 from bpjs_field.domain.names import normalize_name
 from bpjs_field.domain.nik import parse_nik
 from bpjs_field.domain.phone import normalize_phone
+from bpjs_field.domain.plan import PaymentPlan, bpu_plan
+from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, Reason, wage_programs
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.segments import PAYERS, SEGMENTS, occupations, sector_of
 from bpjs_field.errors import ValidationError, ValidationErrors
 from bpjs_field.messages import Notice
 
 MAX_TEXT = 200
-JKP_AGE_LIMIT = 54
+# Payers whose name the receipt prints ("Iuran dibayar oleh Pemerintah Kota Cilegon (APBD)").
+NAMED_PAYERS = ("apbd", "apbn", "csr")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -69,21 +72,25 @@ class RegistrationInput:
     occupation: str | None = None
     sector: str | None = None
     payer: str = "mandiri"
+    payer_name: str | None = None  # the agency, ministry or company that pays
     months_paid: int = 1
     wage: int | None = None
     risk_class: int | None = None
     employer_name: str | None = None
+    employer_scale: str | None = None  # PU and TKA: mikro, kecil, menengah, besar
     period: date | None = None
     source: str = "form"
 
 
 @dataclass
 class CleanRegistration:
-    """A validated registration: person fields ready to store, and the contribution."""
+    """A validated registration: person fields ready to store, the first month's
+    contribution, and the plan of every month paid now."""
 
     segment: str
     person: dict[str, Any]
     contribution: Contribution
+    plan: PaymentPlan
     programs: list[str]
     consent_version: str
     event_id: str | None
@@ -96,7 +103,19 @@ class CleanRegistration:
     months_paid: int | None
     employer_name: str | None
     source: str
+    payer_name: str | None = None
+    employer_scale: str | None = None
+    reasons: tuple[Reason, ...] = ()
     warnings: list[Notice] = field(default_factory=list)
+
+    @property
+    def amount_due(self) -> int:
+        """What is paid now: every month of the plan, each at its own rules."""
+        return self.plan.total
+
+    def contribution_json(self) -> dict[str, Any]:
+        """The first month's contribution with the plan, as stored and synced."""
+        return self.contribution.to_dict() | {"plan": self.plan.to_dict()}
 
 
 def clean_text(value: str | None, field_name: str, *, maximum: int = MAX_TEXT,
@@ -112,10 +131,6 @@ def clean_text(value: str | None, field_name: str, *, maximum: int = MAX_TEXT,
     if len(text) > maximum:
         raise ValidationError(field_name, "too_long", maximum=maximum)
     return text
-
-
-def _age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def _person(p: PersonInput, segment: str, today: date, errors: list[ValidationError],
@@ -205,35 +220,65 @@ def validate_registration(form: RegistrationInput, *, today: date | None = None)
     if not form.consent_given or not form.consent_version:
         errors.append(ValidationError("consent", "consent.missing"))
     period = form.period or today
-    contribution = None
+    contribution = plan = None
+    reasons: tuple[Reason, ...] = ()
+    programs: list[str] = []
     occupation = form.occupation or form.person.occupation
     sector = form.sector
     payer = form.payer or "mandiri"
+    if segment != "bpu" and payer == "mandiri":
+        payer = "pemberi_kerja"  # a wage earner's contribution is paid through the employer
     months_paid = form.months_paid
+    scale = form.employer_scale or None
     if payer not in PAYERS:
         errors.append(ValidationError("payer", "payer.unknown", value=str(payer)))
+    try:
+        payer_name = clean_text(form.payer_name, "payer_name", maximum=120)
+    except ValidationError as exc:
+        errors.append(exc)
+        payer_name = None
+    if payer in NAMED_PAYERS and not payer_name and not errors_for(errors, "payer_name"):
+        errors.append(ValidationError("payer_name", "payer_name.missing", payer=PAYERS[payer][0]))
     if segment == "bpu":
+        scale = None
         if occupation and occupation not in occupations():
             errors.append(ValidationError("occupation", "occupation.unknown", value=str(occupation)[:40]))
         sector = sector or sector_of(occupation or "lainnya")
-        if not isinstance(months_paid, int) or isinstance(months_paid, bool) or not 1 <= months_paid <= 12:
+        months_ok = (isinstance(months_paid, int) and not isinstance(months_paid, bool)
+                     and 1 <= months_paid <= 12)
+        if not months_ok:
             errors.append(ValidationError("months_paid", "months_paid.invalid"))
         if form.declared_income is None:
             errors.append(ValidationError("declared_income", "income.missing"))
-        elif payer in PAYERS:
+        elif payer in PAYERS and months_ok:
             try:
-                contribution = bpu_contribution(form.declared_income, with_jht=form.with_jht,
-                                                period=period, sector=sector, payer=payer)
+                plan = bpu_plan(form.declared_income, with_jht=form.with_jht, start=period,
+                                months=months_paid, sector=sector, payer=payer)
+                contribution = plan.runs[0].monthly
+                programs = contribution.programs
             except ValidationError as exc:
                 errors.append(exc)
     else:
         months_paid = None
+        if segment in SCALED_SEGMENTS:
+            if scale is None:
+                errors.append(ValidationError("employer_scale", "employer_scale.missing"))
+            elif scale not in SCALES:
+                errors.append(ValidationError("employer_scale", "employer_scale.unknown", value=str(scale)[:20]))
+        else:
+            scale = None
         if form.wage is None:
             errors.append(ValidationError("wage", "wage.missing"))
-        else:
+        elif not errors_for(errors, "employer_scale"):
+            birth = person.get("birth_date")
+            chosen = wage_programs(segment, scale, day=today,
+                                   birth_date=date.fromisoformat(birth) if birth else None)
             risk = form.risk_class if form.risk_class is not None else 1
             try:
-                contribution = pu_contribution(form.wage, risk_class=risk, period=period)
+                contribution = pu_contribution(form.wage, risk_class=risk, period=period,
+                                               programs=chosen.computed)
+                plan = PaymentPlan.single(contribution)
+                programs, reasons = chosen.programs, chosen.reasons
             except ValidationError as exc:
                 errors.append(exc)
     try:
@@ -243,21 +288,22 @@ def validate_registration(form: RegistrationInput, *, today: date | None = None)
         employer = None
     if errors:
         raise ValidationErrors(errors)
-    assert contribution is not None
-    programs = contribution.programs
-    if segment in ("pu", "asn") and person.get("birth_date"):
-        if _age_on(date.fromisoformat(person["birth_date"]), today) < JKP_AGE_LIMIT:
-            programs = programs + ["JKP"]
+    assert contribution is not None and plan is not None
     person["occupation"] = occupation
     return CleanRegistration(
-        segment=segment, person=person, contribution=contribution, programs=programs,
+        segment=segment, person=person, contribution=contribution, plan=plan, programs=programs,
         consent_version=form.consent_version or "", event_id=form.event_id,
         declared_income=form.declared_income if segment == "bpu" else None,
         wage=form.wage if segment != "bpu" else None,
         risk_class=(form.risk_class or 1) if segment != "bpu" else None,
         occupation=occupation, sector=sector if segment == "bpu" else None, payer=payer,
-        months_paid=months_paid, employer_name=employer, source=form.source, warnings=warnings,
+        months_paid=months_paid, employer_name=employer, source=form.source,
+        payer_name=payer_name, employer_scale=scale, reasons=reasons, warnings=warnings,
     )
+
+
+def errors_for(errors: list[ValidationError], field_name: str) -> bool:
+    return any(e.field == field_name for e in errors)
 
 
 def field_errors(exc: ValidationErrors | ValidationError, lang: str = "id") -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib.colors import Color
 from reportlab.lib.utils import simpleSplit
@@ -42,11 +43,18 @@ class Block:
 
 def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     """Lines of `text` that fit `width`; explicit newlines are kept."""
+    return list(_wrap(text, size, width, bold))
+
+
+@lru_cache(maxsize=8192)
+def _wrap(text: str, size: float, width: float, bold: bool) -> tuple[str, ...]:
+    # Cached: a sheet is measured before it is drawn (to keep it on its page), and the
+    # labels of a batch of receipts repeat, so the same text is split many times.
     font = BOLD if bold else REGULAR
     lines: list[str] = []
     for para in text.split("\n"):
         lines.extend(simpleSplit(para, font, size, width) or [""])
-    return lines
+    return tuple(lines)
 
 
 def draw_lines(f: Frame, lines: Sequence[str], x: float, y: float, size: float, *,

@@ -104,7 +104,13 @@ def figures(day: date, rates: RateTable | None = None,
     with_jht = bpu_contribution(low, with_jht=True, period=day, sector=_plain_sector(), rates=rates)
     pu = rates.pu_for(day)
     jkk = pu["jkk_percent_by_risk_class"]
+    cap = rates.jp_cap_entry(day)
     return {
+        "jp_cap_since": format_date(cap.since),
+        "jp_cap_note": "" if cap.verified else f" ({ESTIMATE['id']})",
+        "jkp_cap_since": format_date(date.fromisoformat(jkp["effective_from"])),
+        "jkp_cap_basis": jkp["legal_basis"].split(" (")[0],
+        "jkp_cap_note": "" if jkp.get("verified", False) else f" ({ESTIMATE['id']})",
         "bpu_min_income": format_rupiah(low),
         "bpu_min_total": format_rupiah(base.gross),
         "bpu_min_with_jht": format_rupiah(with_jht.gross),
@@ -166,7 +172,10 @@ def example_figures(day: date, *, wage: int | None = None, income: int | str | N
         benefit = percent_of(min(wage, jkp["benefit_wage_cap"]), jkp["benefit_percent"])
         government = percent_of(wage, jkp["government_percent"])
         from_jkk = percent_of(wage, jkp["from_jkk_percent"])
+        capped = (jp_employer.base or 0) < wage
+        cap_ok = rates.jp_cap_entry(day).verified
         out.update({
+            "jp_wage_note": "" if not capped or cap_ok else " (perkiraan)",
             "wage": format_rupiah(wage),
             "jkm_amount": format_rupiah(pu.line("JKM").amount),
             "jht_employer_amount": format_rupiah(pu.line("JHT", EMPLOYER).amount),
@@ -208,6 +217,8 @@ def bpu_discounts(day: date, income: int | str, lang: str = "id",
         two = bpu_contribution(income, with_jht=False, period=day, sector=sector, rates=rates)
         three = bpu_contribution(income, with_jht=True, period=day, sector=sector, rates=rates)
         out.append({
+            "discount_until": _until(discs, lang),
+            "discount_excluded": _excluded(discs, lang),
             "discount_percent": f"{int(percent)}%",
             "discount_programs": (" dan " if lang == "id" else " and ").join(sorted(programs)),
             "discount_basis": discs[0].legal_basis,
@@ -216,6 +227,54 @@ def bpu_discounts(day: date, income: int | str, lang: str = "id",
             "bpu_discounted_with_jht": format_rupiah(three.total),
         })
     return out
+
+
+ESTIMATE = {"id": "perkiraan; pastikan di kantor cabang", "en": "estimate; check with the branch office"}
+
+
+def localised(values: dict[str, str], lang: str) -> dict[str, str]:
+    """The few placeholder values that carry words, in the brochure's language."""
+    if lang != "en":
+        return values
+    out = dict(values)
+    for key in ("jp_cap_note", "jkp_cap_note"):
+        if out.get(key):
+            out[key] = f" ({ESTIMATE['en']})"
+    if out.get("jp_wage_note"):
+        out["jp_wage_note"] = " (estimate)"
+    for key in ("jp_cap_since", "jkp_cap_since"):
+        if key in out:
+            out[key] = _english_date(out[key])
+    return out
+
+
+def _english_date(text: str) -> str:
+    from bpjs_field.domain.formatting import MONTHS_EN, MONTHS_ID
+    day, month, year = text.split(" ")
+    return f"{day} {MONTHS_EN[MONTHS_ID.index(month)]} {year}"
+
+
+def _until(discs: list[Discount], lang: str) -> str:
+    """When a group of discount windows ends: "sampai 31 Desember 2026", or per sector
+    where they end on different days ("sampai 31 Desember 2026, transportasi sampai
+    31 Maret 2027")."""
+    word = "until" if lang == "en" else "sampai"
+    ends = sorted({d.end for d in discs})
+    if len(ends) == 1:
+        return f"{word} {format_date(ends[0], lang)}"
+    parts = []
+    for disc in sorted(discs, key=lambda d: (d.sectors is not None, d.end)):
+        when = f"{word} {format_date(disc.end, lang)}"
+        parts.append(f"{_sector_names(disc.sectors, lang)} {when}" if disc.sectors else when)
+    return ", ".join(parts)
+
+
+def _excluded(discs: list[Discount], lang: str) -> str:
+    payers = sorted({p.upper() for d in discs for p in d.excluded_payers})
+    if not payers:
+        return "for every payer" if lang == "en" else "untuk semua pembayar"
+    names = "/".join(payers)
+    return f"not when paid from {names}" if lang == "en" else f"tidak untuk iuran dari {names}"
 
 
 def _pct(value: str) -> str:
@@ -322,9 +381,12 @@ def bpu_table(day: date, lang: str = "id", incomes: tuple[int, ...] | None = Non
     discounted = []
     for percent, programs, discs in _discount_groups(day, rates):
         names = (" & " if lang == "en" else " dan ").join(sorted(programs))
-        caption = (f"With the {int(percent)}% discount on {names} ({discs[0].legal_basis})"
+        until = _until(discs, lang)
+        caption = (f"With the {int(percent)}% discount on {names} ({discs[0].legal_basis}, "
+                   f"{until}; {_excluded(discs, lang)})"
                    if lang == "en" else
-                   f"Dengan potongan {int(percent)}% iuran {names} ({discs[0].legal_basis})")
+                   f"Dengan potongan {int(percent)}% iuran {names} ({discs[0].legal_basis}, "
+                   f"{until}; {_excluded(discs, lang)})")
         discounted.append((caption, rows(_sector_for(discs[0]), True)))
     return BpuTable(day, levels, rows(_plain_sector(), False), tuple(discounted))
 

@@ -75,7 +75,7 @@ class _Builder:
         self.text, self.day, self.color, self.lang = text, day, color, text.lang
         self.rates = rates or default_rates()
         self.benefits = benefits or content.default_benefits()
-        self.values = content.figures(day, self.rates, self.benefits)
+        self.values = content.localised(content.figures(day, self.rates, self.benefits), self.lang)
         self.where = f"{text.kind}.{text.lang}"
 
     def s(self, value: str, values: dict[str, str] | None = None) -> str:
@@ -85,8 +85,8 @@ class _Builder:
         """The placeholders, plus the worked-example amounts for a PU wage or a BPU income."""
         if wage is None and income is None:
             return self.values
-        return self.values | content.example_figures(self.day, wage=wage, income=income, rates=self.rates,
-                                                      benefits=self.benefits)
+        return self.values | content.localised(content.example_figures(
+            self.day, wage=wage, income=income, rates=self.rates, benefits=self.benefits), self.lang)
 
     def dated(self, caption: str, rules: bool = False) -> str:
         """A caption that says which day's rates (or benefit `rules`) its amounts use:

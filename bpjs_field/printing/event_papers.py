@@ -9,7 +9,7 @@ personal data, and its footer says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.lib.pagesizes import A4
@@ -17,9 +17,10 @@ from reportlab.lib.units import mm
 
 from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.foreign import mask_passport
-from bpjs_field.domain.formatting import format_datetime, format_time
+from bpjs_field.domain.formatting import format_datetime, format_rupiah, format_time
+from bpjs_field.domain.plan import add_months, month_span, registration_plan
 from bpjs_field.domain.nik import mask_nik
-from bpjs_field.domain.segments import EVENT_KINDS, SEGMENTS, label
+from bpjs_field.domain.segments import EVENT_KINDS, PAYERS, SEGMENTS, label
 from bpjs_field.printing.blocks import (LEADING, Block, Frame, KeyValue, Rule, Table, Text, draw_lines,
                                         flow, wrap)
 from bpjs_field.printing.fonts import BLACK, GREEN, GREEN_LIGHT, GREY, GREY_LIGHT, finish, new_canvas
@@ -70,6 +71,13 @@ class EventSummary:
     attendance: int
     officers: tuple[tuple[str, str, int], ...]  # (name, employee no, registrations)
     printed_at: datetime
+    # BPU contributions paid now (every month paid ahead at the rules of its month):
+    by_payer: tuple[tuple[str, int, int], ...] = ()  # (payer, registrations, amount)
+    by_month: tuple[tuple[date, int, int], ...] = ()  # (month, registrations, amount)
+
+    @property
+    def amount_due(self) -> int:
+        return sum(amount for _, _, amount in self.by_payer)
 
 
 def _moment(text: str) -> datetime:
@@ -118,9 +126,28 @@ def event_summary_data(store: "Store", event_id: str, *,
                        printed_at: datetime | None = None) -> EventSummary:
     s = store.events.summary(event_id)
     officers = tuple((o["full_name"], o["employee_no"], o["registrations"]) for o in s["officers"])
+    by_payer: dict[str, list[int]] = {}
+    by_month: dict[date, list[int]] = {}
+    for reg in store.registrations.for_event(event_id):
+        if reg["segment"] != "bpu":
+            continue
+        plan = registration_plan(reg)
+        payer = label(PAYERS, reg.get("payer") or "mandiri")
+        if reg.get("payer_name"):
+            payer = f"{reg['payer_name']} ({payer.split(' (')[0]})"
+        row = by_payer.setdefault(payer, [0, 0])
+        row[0] += 1
+        row[1] += plan.total
+        for run in plan.runs:
+            for n in range(run.months):
+                cell = by_month.setdefault(add_months(run.first, n), [0, 0])
+                cell[0] += 1
+                cell[1] += run.monthly.total
     return EventSummary(_event_info(store, s["event"]), dict(s["targets"]), dict(s["registrations"]),
                         s["registrations_total"], s["attendance"], officers,
-                        printed_at or datetime.now(timezone.utc))
+                        printed_at or datetime.now(timezone.utc),
+                        tuple((k, n, a) for k, (n, a) in sorted(by_payer.items())),
+                        tuple((k, n, a) for k, (n, a) in sorted(by_month.items())))
 
 
 # -- attendance sheet ----------------------------------------------------------
@@ -266,6 +293,40 @@ class Progress(Block):
         return h + f.base
 
 
+def _payment_blocks(summary: EventSummary) -> list[Block]:
+    """BPU contributions paid now: by payer, and by contribution month (each month at its
+    own rules, so a discount ending inside the months paid shows as a change)."""
+    if not summary.by_payer:
+        return []
+    return [
+        Text(f"Iuran BPU dibayar di muka: {format_rupiah(summary.amount_due)}", bold=True, rel=1.1,
+             after=0.4),
+        Table(["Dibayar oleh", "Peserta", "Jumlah"],
+              [[p, str(n), format_rupiah(a)] for p, n, a in summary.by_payer],
+              [5, 2, 3], ["left", "right", "right"], rel=1.0, header_fill=GREEN_LIGHT),
+        Text("Menurut bulan iuran (tiap bulan dengan tarif dan potongan yang berlaku pada bulan itu)",
+             bold=True, rel=1.0, after=0.4),
+        Table(["Bulan", "Peserta", "Per bulan", "Jumlah"],
+              [[month_span(first, last), str(n), format_rupiah(a), format_rupiah(a * months)]
+               for first, last, months, n, a in month_runs(summary.by_month)],
+              [5, 1.6, 2.4, 2.6], ["left", "right", "right", "right"], rel=0.95,
+              header_fill=GREEN_LIGHT),
+    ]
+
+
+def month_runs(by_month: tuple[tuple[date, int, int], ...]) -> list[tuple[date, date, int, int, int]]:
+    """Consecutive months with the same participants and amount as one row:
+    (first, last, months, participants, amount per month)."""
+    runs: list[list] = []
+    for month, n, amount in by_month:
+        if runs and runs[-1][3:] == [n, amount] and add_months(runs[-1][1], 1) == month:
+            runs[-1][1] = month
+            runs[-1][2] += 1
+        else:
+            runs.append([month, month, 1, n, amount])
+    return [tuple(r) for r in runs]
+
+
 def render_event_summary(summary: EventSummary, out: BinaryIO | str | None = None, *,
                          invariant: bool = False) -> bytes | None:
     width = A4[0] - 2 * MARGIN
@@ -291,9 +352,19 @@ def render_event_summary(summary: EventSummary, out: BinaryIO | str | None = Non
         Table(["Petugas", "No. pegawai", "Pendaftaran"],
               [[n, no, str(k)] for n, no, k in summary.officers] or [["–", "–", "0"]],
               [5, 3, 2], ["left", "left", "right"], rel=1.0, header_fill=GREEN_LIGHT),
-        Text(f"Dicetak {format_datetime(summary.printed_at)} · data dari laptop ini; "
-             "laptop lain masuk setelah sinkronisasi.", rel=0.8, color=GREY),
     ]
-    flow(blocks, Frame(c, MARGIN, width, 10), A4[1] - MARGIN)
+    footer = Text(f"Dicetak {format_datetime(summary.printed_at)} · data dari laptop ini; "
+                  "laptop lain masuk setelah sinkronisasi.", rel=0.8, color=GREY)
+    payments = _payment_blocks(summary)
+    frame = Frame(c, MARGIN, width, 10)
+    top = A4[1] - MARGIN
+    used = flow(blocks, frame, top)
+    room = top - used - MARGIN
+    if payments and flow(payments + [footer], Frame(None, MARGIN, width, 10), 0) > room:
+        # The contributions go on a page of their own rather than off the bottom.
+        flow([footer], frame, top - used)
+        c.showPage()
+        used = flow(_header_blocks(e, "RINGKASAN ACARA (lanjutan)") + [Rule()], frame, top)
+    flow(payments + [footer], frame, top - used)
     c.showPage()
     return finish(c, target)

@@ -9,7 +9,7 @@ cuts right under the last line.  Texts are Indonesian, as receipts are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color
@@ -20,13 +20,17 @@ from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.contribution import EMPLOYER, WORKER
 from bpjs_field.domain.formatting import (format_date, format_datetime, format_rupiah,
                                           rupiah_in_words)
+from bpjs_field.domain.plan import add_months, month_name, month_span
+from bpjs_field.domain.rates import default_rates
 from bpjs_field.printing.blocks import (LEADING, Amount, Banner, Block, Frame, KeyValue, Rule,
                                         Text, draw_lines, flow, wrap)
+from bpjs_field.printing.brochure_content import default_benefits
 from bpjs_field.printing.fonts import BLACK, GREEN, GREY, finish, new_canvas
 from bpjs_field.printing.qr import draw_qr
 from bpjs_field.printing.receipt_data import ReceiptData
 
-LAYOUT_VERSION = "R1"
+LAYOUT_VERSION = "R2"
+MIN_BASE = 6.4  # smallest body type on a sheet, points
 CONTACT_CENTRE = "175"
 PAID_BY = {EMPLOYER: "pemberi kerja", WORKER: "pekerja"}
 
@@ -97,49 +101,109 @@ class CodeQR(Block):
         return h + f.base * 0.4
 
 
+ESTIMATE = "perkiraan; pastikan di kantor cabang"
+
+
+def _line_name(d: ReceiptData, line) -> str:
+    name = line.program
+    if line.percent is not None and line.base is not None:
+        name += f" {pct(line.percent)} × {format_rupiah(line.base)}"
+        if d.wage is not None and line.base < d.wage:
+            name += " (batas upah)" if d.jp_cap_verified else f" (batas upah, {ESTIMATE})"
+    elif line.percent is None:
+        name += " (nominal tetap)"
+    if d.segment != "bpu":
+        name += f" ({PAID_BY.get(line.paid_by, line.paid_by)})"
+    return name
+
+
 def _contribution_rows(d: ReceiptData) -> list[Block]:
     c = d.contribution
-    rows: list[Block] = [Text("Iuran per bulan", bold=True, after=0.3)]
+    plan = d.plan
+    changes = plan is not None and plan.changes
+    heading = f"Iuran bulan {month_name(c.period)}" if changes else "Iuran per bulan"
+    rows: list[Block] = [Text(heading, bold=True, after=0.3)]
     for line in c.lines:
-        name = line.program
-        if line.percent is not None and line.base is not None:
-            name += f" {pct(line.percent)} × {format_rupiah(line.base)}"
-            if d.wage is not None and line.base < d.wage:
-                name += " (batas upah)"
-        elif line.percent is None:
-            name += " (nominal tetap)"
-        if d.segment != "bpu":
-            name += f" ({PAID_BY.get(line.paid_by, line.paid_by)})"
-        rows.append(Amount(name, format_rupiah(line.amount)))
+        rows.append(Amount(_line_name(d, line), format_rupiah(line.amount)))
     if c.discount:
         programs = " dan ".join(d.discount_programs) if d.discount_programs else ""
         share = f"{d.discount_percent}% " if d.discount_percent else ""
-        rows.append(Amount(f"Potongan iuran {share}{programs}".strip(),
-                           format_rupiah(-c.discount),
-                           note=f"Dasar hukum: {c.discount_basis}" if c.discount_basis else None))
+        basis = f"Dasar hukum: {c.discount_basis}" if c.discount_basis else ""
+        if d.discount_until:
+            basis += f", berlaku sampai {format_date(d.discount_until)}"
+        rows.append(Amount(f"Potongan iuran {share}{programs}".strip(), format_rupiah(-c.discount),
+                           note=basis.lstrip(", ") or None))
+    elif plan is not None and any(run.monthly.discount for run in plan.runs):
+        # The first month is at the full rate; a discount starts within the months paid.
+        later = [run for run in plan.runs if run.monthly.discount]
+        share = f"{d.discount_percent}% " if d.discount_percent else ""
+        programs = " dan ".join(d.discount_programs)
+        rows.append(Text(f"Potongan iuran {share}{programs} ({later[0].monthly.discount_basis}) "
+                         f"berlaku untuk {month_span(later[0].first, later[-1].last)}; lihat per "
+                         "bulan di bawah.", rel=0.85, color=GREY, after=0.2))
+    elif d.segment == "bpu" and (withheld := _withheld_discount(d)):
+        rows.append(Text(f"Potongan iuran {withheld} tidak berlaku: iuran dibayar dari "
+                         f"{(d.payer or '').upper()}.", rel=0.85, color=GREY, after=0.2))
     if "JKP" in d.programs:
+        jkp = default_benefits().on("jkp", c.period)
         rows.append(Amount("JKP (tanpa tagihan tambahan)", format_rupiah(0),
-                           note="Iuran JKP 0,36%: 0,22% dibayar Pemerintah Pusat dan 0,14% "
-                                "dialihkan dari iuran JKK"))
+                           note=f"Iuran JKP {pct(jkp['contribution_percent'])}: "
+                                f"{pct(jkp['government_percent'])} dibayar Pemerintah Pusat dan "
+                                f"{pct(jkp['from_jkk_percent'])} dialihkan dari iuran JKK "
+                                f"({jkp['legal_basis'].split(' (')[0]})"))
     rows.append(Rule(dashed=True, pad=0.3))
-    rows.append(Amount("Total iuran per bulan", format_rupiah(c.total), bold=True, rel=1.1))
+    total_label = f"Total iuran bulan {month_name(c.period)}" if changes else "Total iuran per bulan"
+    rows.append(Amount(total_label, format_rupiah(c.total), bold=True, rel=1.1))
     rows.append(Text(f"({rupiah_in_words(c.total)})", rel=0.9, color=GREY, after=0.4))
-    if d.segment == "bpu":
-        months = d.months_paid or 1
-        rows.append(Amount(f"Dibayar di muka: {months} bulan × {format_rupiah(c.total)}",
-                           format_rupiah(d.amount_due), bold=True))
+    if d.segment == "bpu" and plan is not None:
+        span = month_span(plan.first, plan.last)
+        if changes:  # month by month where the amount changes
+            rows.append(Text(f"Dibayar di muka: {plan.months} bulan ({span})", bold=True, after=0.2))
+            for run in plan.runs:
+                rows.append(Amount(run.describe(), format_rupiah(run.total)))
+            rows.append(Rule(dashed=True, pad=0.3))
+            rows.append(Amount("Jumlah dibayar sekarang", format_rupiah(d.amount_due), bold=True, rel=1.1))
+        else:
+            rows.append(Amount(f"Dibayar di muka: {plan.months} bulan ({span}) × "
+                               f"{format_rupiah(c.total)}", format_rupiah(d.amount_due), bold=True))
         rows.append(Text(f"({rupiah_in_words(d.amount_due)})", rel=0.9, color=GREY, after=0.3))
     else:
         rows.append(Amount("Bagian pemberi kerja", format_rupiah(c.employer_total)))
         rows.append(Amount("Bagian pekerja", format_rupiah(c.worker_total)))
+    rows.append(KeyValue("Iuran dibayar oleh", d.paid_by, bold=True))
+    return rows
+
+
+def _withheld_discount(d: ReceiptData) -> str | None:
+    """The legal basis of a discount the months paid would have had but for who pays
+    (PP 50/2025 excludes APBN/APBD), so the receipt can say why none is shown."""
+    runs = d.plan.runs if d.plan is not None else ()
+    months = [add_months(run.first, n) for run in runs for n in range(run.months)] or [d.contribution.period]
+    rates = default_rates()
+    for month in months:
+        for disc in rates.discounts_for(segment="bpu", period=month, sector=d.sector or "umum",
+                                        payer="mandiri"):
+            if d.payer in disc.excluded_payers:
+                return disc.legal_basis
+    return None
+
+
+def _program_rows(d: ReceiptData) -> list[Block]:
+    rows: list[Block] = [KeyValue("Program", ", ".join(d.programs), bold=True)]
+    for reason in d.reasons:
+        rows.append(Text(("• " if reason.applies else "– ") + reason.text(), rel=0.82,
+                         color=BLACK if reason.applies else GREY, after=0.1))
     return rows
 
 
 def _payment_text(d: ReceiptData) -> str:
-    if d.segment == "bpu":
+    if d.segment == "bpu" and (d.payer or "mandiri") == "mandiri":
         return ("Bayar iuran melalui bank, Kantor Pos, gerai ritel, aplikasi JMO (Jamsostek "
                 "Mobile) atau agen Perisai. Iuran boleh dibayar beberapa bulan di muka. "
                 "Perlindungan tidak aktif bila iuran tidak dibayar 3 bulan berturut-turut.")
+    if d.segment == "bpu":
+        return (f"Iuran dibayar oleh {d.paid_by}; peserta tidak perlu membayar sendiri. "
+                "Tanyakan kepada pembayar atau petugas bila kepesertaan belum aktif.")
     return ("Peserta Penerima Upah didaftarkan oleh pemberi kerja; pemberi kerja menyetor "
             "iuran bagian pemberi kerja dan bagian pekerja kepada BPJS Ketenagakerjaan.")
 
@@ -184,7 +248,9 @@ def receipt_blocks(d: ReceiptData, accent: Color = GREEN, qr_size: float = 36 * 
     if d.wage is not None:
         wage = format_rupiah(d.wage) + (f" (kelas risiko {d.risk_class})" if d.risk_class else "")
         blocks.append(KeyValue("Upah sebulan", wage))
-    blocks.append(KeyValue("Program", ", ".join(d.programs), bold=True))
+    if d.scale_label:
+        blocks.append(KeyValue("Skala usaha", d.scale_label))
+    blocks += _program_rows(d)
     blocks.append(Rule())
     blocks += _contribution_rows(d)
     blocks += [
@@ -218,6 +284,16 @@ def draw_receipt_page(canvas, d: ReceiptData, fmt: ReceiptFormat) -> None:
     height = fmt.height
     if height is None:
         height = _content_height(blocks, fmt) + 2 * fmt.margin + fmt.base * LEADING
+    else:
+        # A long receipt (months paid ahead at changing amounts, programme reasons) keeps to
+        # one sheet with slightly smaller type rather than losing its last lines.
+        room = height - 2 * fmt.margin
+        need = _content_height(blocks, fmt)
+        while need > room and fmt.base > MIN_BASE:
+            # Heights grow about as the type size: aim straight at the size that fits.
+            base = min(fmt.base - 0.1, fmt.base * room / need)
+            fmt = replace(fmt, base=max(MIN_BASE, round(base - 0.05, 1)))
+            need = _content_height(blocks, fmt)
     canvas.setPageSize((fmt.width, height))
     frame = Frame(canvas, fmt.margin, fmt.width - 2 * fmt.margin, fmt.base)
     flow(blocks, frame, height - fmt.margin)

@@ -14,11 +14,13 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from bpjs_field.domain.contribution import Contribution
-from bpjs_field.domain.formatting import to_wib
 from bpjs_field.domain.foreign import country_name, mask_passport
+from bpjs_field.domain.formatting import to_wib
 from bpjs_field.domain.nik import mask_nik
+from bpjs_field.domain.plan import PaymentPlan, registration_plan
+from bpjs_field.domain.programs import SCALES, Reason, wage_programs
 from bpjs_field.domain.rates import default_rates
-from bpjs_field.domain.segments import SEGMENTS, label, occupations
+from bpjs_field.domain.segments import PAYERS, SEGMENTS, label, occupations
 from bpjs_field.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -57,6 +59,14 @@ class ReceiptData:
     months_paid: int | None = None
     discount_percent: int | None = None
     discount_programs: tuple[str, ...] = ()
+    discount_until: date | None = None
+    plan: PaymentPlan | None = None
+    payer: str | None = None
+    sector: str | None = None
+    payer_name: str | None = None
+    employer_scale: str | None = None
+    reasons: tuple[Reason, ...] = ()
+    jp_cap_verified: bool = True
     copy_number: int = 0  # 0 = the original; n = the n-th reprint ("SALINAN ke-n")
     registration_id: str | None = None
 
@@ -66,8 +76,22 @@ class ReceiptData:
 
     @property
     def amount_due(self) -> int:
-        """What a BPU participant pays now: months paid ahead x the monthly total."""
-        return (self.months_paid or 1) * self.contribution.total
+        """What is paid now: every month paid ahead, each at the rules of its month."""
+        return self.plan.total if self.plan is not None else self.contribution.total
+
+    @property
+    def scale_label(self) -> str | None:
+        return SCALES[self.employer_scale][0] if self.employer_scale in SCALES else None
+
+    @property
+    def paid_by(self) -> str:
+        """"Pemerintah Kota Cilegon (APBD)", "peserta sendiri", "PT Maju Jaya (pemberi kerja)"."""
+        payer = self.payer or ("mandiri" if self.segment == "bpu" else "pemberi_kerja")
+        if payer == "mandiri":
+            return "peserta sendiri"
+        kind = {"apbd": "APBD", "apbn": "APBN", "csr": "CSR"}.get(payer, "pemberi kerja")
+        name = self.payer_name or (self.employer_name if payer == "pemberi_kerja" else None)
+        return f"{name} ({kind})" if name else PAYERS.get(payer, (payer,))[0]
 
 
 def _moment(text: str | None) -> datetime:
@@ -98,12 +122,22 @@ def receipt_data(store: "Store", registration_id: str, *, copy_number: int | Non
     else:
         ident_label, ident = "Paspor", mask_passport(person.get("passport_no") or "")
         nationality = country_name(person["nationality"]) if person.get("nationality") else None
-    discount_percent, discount_programs = None, ()
-    if contribution.discount_id:
+    plan = registration_plan(reg)
+    discount_percent, discount_programs, discount_until = None, (), None
+    discounted = [run.monthly for run in plan.runs if run.monthly.discount_id]
+    if discounted:
         for disc in default_rates().discounts:
-            if disc.id == contribution.discount_id:
+            if disc.id == discounted[0].discount_id:
                 discount_percent = int(disc.percent)
                 discount_programs = tuple(sorted(disc.programs))
+                discount_until = disc.end
+    reasons: tuple[Reason, ...] = ()
+    scale = reg.get("employer_scale")
+    if reg["segment"] == "asn" or scale in SCALES:
+        birth = person.get("birth_date")
+        reasons = wage_programs(reg["segment"], scale, day=_moment(reg["created_at"]).date(),
+                                birth_date=date.fromisoformat(birth) if birth else None).reasons
+    jp_cap = default_rates().jp_cap_entry(contribution.period)
     occupation = reg.get("occupation")
     occupation_label = occupations().get(occupation, (occupation,))[0] if occupation else None
     if copy_number is None:
@@ -123,5 +157,8 @@ def receipt_data(store: "Store", registration_id: str, *, copy_number: int | Non
         declared_income=reg.get("declared_income"), wage=reg.get("wage"),
         risk_class=reg.get("risk_class"), months_paid=reg.get("months_paid"),
         discount_percent=discount_percent, discount_programs=discount_programs,
+        discount_until=discount_until, plan=plan, payer=reg.get("payer"), sector=reg.get("sector"),
+        payer_name=reg.get("payer_name"), employer_scale=scale, reasons=reasons,
+        jp_cap_verified=jp_cap.verified,
         copy_number=copy_number, registration_id=registration_id,
     )

@@ -258,7 +258,16 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE change_log ADD COLUMN signature TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """Who pays by name ("Pemerintah Kota Cilegon"), the employer's business scale (it decides
+    a wage earner's programmes) and the amount paid now (every month paid ahead, each at its
+    own rules); registrations made before keep NULL and are read as they were."""
+    db.execute("ALTER TABLE registrations ADD COLUMN payer_name TEXT")
+    db.execute("ALTER TABLE registrations ADD COLUMN employer_scale TEXT")
+    db.execute("ALTER TABLE registrations ADD COLUMN amount_due INTEGER")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)
 
 

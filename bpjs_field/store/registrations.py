@@ -23,7 +23,7 @@ IMPORT_NAMESPACE = uuid.UUID("6f1d3c1e-8a44-4a53-9c1b-0b7c3f0e9a21")
 SYNCED = ("id", "code", "person_id", "event_id", "officer_id", "device_id", "segment", "programs",
           "declared_income", "wage", "risk_class", "occupation", "sector", "payer", "months_paid",
           "employer_name", "contribution", "monthly_total", "consent_version", "consent_at",
-          "status", "source", "created_at")
+          "status", "source", "created_at", "payer_name", "employer_scale", "amount_due")
 
 
 @dataclass
@@ -103,8 +103,9 @@ class RegistrationRepo:
             "programs": dumps(clean.programs), "declared_income": clean.declared_income,
             "wage": clean.wage, "risk_class": clean.risk_class, "occupation": clean.occupation,
             "sector": clean.sector, "payer": clean.payer, "months_paid": clean.months_paid,
-            "employer_name": clean.employer_name,
-            "contribution": dumps(clean.contribution.to_dict()),
+            "employer_name": clean.employer_name, "payer_name": clean.payer_name,
+            "employer_scale": clean.employer_scale, "amount_due": clean.amount_due,
+            "contribution": dumps(clean.contribution_json()),
             "monthly_total": clean.contribution.total, "consent_version": clean.consent_version,
             "consent_at": now, "status": "baru", "source": clean.source,
             "created_at": now, "updated_at": now,

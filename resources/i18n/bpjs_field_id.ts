@@ -411,6 +411,10 @@
         <translation>pekerja</translation>
     </message>
     <message>
+        <source>Total for {month}: {amount}</source>
+        <translation>Total untuk {month}: {amount}</translation>
+    </message>
+    <message>
         <source>Total per month: {amount}</source>
         <translation>Total per bulan: {amount}</translation>
     </message>
@@ -423,8 +427,12 @@
         <translation>Pemberi kerja membayar {employer}, pekerja membayar {worker}.</translation>
     </message>
     <message>
-        <source>To pay now for {months} months: {amount}.</source>
-        <translation>Dibayar sekarang untuk {months} bulan: {amount}.</translation>
+        <source>To pay now for {months} months ({span}): {amount}.</source>
+        <translation>Dibayar sekarang untuk {months} bulan ({span}): {amount}.</translation>
+    </message>
+    <message>
+        <source>Month by month: {runs}.</source>
+        <translation>Per bulan: {runs}.</translation>
     </message>
 </context>
 <context>
@@ -1058,6 +1066,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Sumber iuran</translation>
     </message>
     <message>
+        <source>Paid by (agency or company name)</source>
+        <translation>Dibayar oleh (nama instansi atau perusahaan)</translation>
+    </message>
+    <message>
         <source> month(s)</source>
         <translation> bulan</translation>
     </message>
@@ -1106,6 +1118,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Kelas risiko kerja (JKK)</translation>
     </message>
     <message>
+        <source>Employer&apos;s business scale (decides the programmes)</source>
+        <translation>Skala usaha pemberi kerja (menentukan program)</translation>
+    </message>
+    <message>
         <source>Participant agrees to the privacy notice</source>
         <translation>Peserta menyetujui pemberitahuan privasi</translation>
     </message>
@@ -1128,6 +1144,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Employer</source>
         <translation>Pemberi kerja</translation>
+    </message>
+    <message>
+        <source>Choose the employer&apos;s business scale: it decides the programmes.</source>
+        <translation>Pilih skala usaha pemberi kerja: skala itu menentukan programnya.</translation>
     </message>
     <message>
         <source>Consent</source>
@@ -1191,6 +1211,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Saved: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per month.</source>
         <translation>Tersimpan: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per bulan.</translation>
+    </message>
+    <message>
+        <source>To pay now for {months} months: {amount}.</source>
+        <translation>Dibayar sekarang untuk {months} bulan: {amount}.</translation>
     </message>
     <message>
         <source>Checked in.</source>

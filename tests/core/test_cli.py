@@ -55,7 +55,8 @@ def test_import_template_report_and_idempotence(tmp_path):
     bad = dict(good, nama="Ba9us", nik="3216093202880005", telepon="021-555", penghasilan="900.000")
     tka = {k: "" for k in good} | {"nama": "Wang Wei", "segmen": "tka", "persetujuan": "ya", "paspor": "E1234567",
                                    "kewarganegaraan": "CN", "kitas": "2C11AB1234", "kitas_berlaku": "31-12-2030",
-                                   "upah": "15.000.000", "kelas_risiko": "3", "pemberi_kerja": "PT Baja"}
+                                   "upah": "15.000.000", "kelas_risiko": "3", "pemberi_kerja": "PT Baja",
+                                   "skala_usaha": "besar"}
     no_consent = dict(second, nik="3216091205880006", persetujuan="tidak")
     source = tmp_path / "koperasi.csv"
     with open(source, "w", newline="", encoding="utf-8") as fh:

@@ -74,7 +74,7 @@ def test_tka_registers_with_passport(store):
         segment="tka", person=PersonInput(full_name="Wang Wei", passport_no="E12345678", nationality="CN",
                                           kitas_no="2C11AB1234", kitas_expiry=date(2027, 12, 31)),
         consent_given=True, consent_version="2026-01", wage=15_000_000, risk_class=3,
-        employer_name="PT Krakatau Baja Mandiri")
+        employer_name="PT Krakatau Baja Mandiri", employer_scale="besar")
     result = store.registrations.register(form, today=date(2026, 11, 22))
     assert result.person["nik"] is None and result.person["passport_no"] == "E12345678"
     assert "JKP" not in json.loads(result.registration["programs"])  # JKP is for citizens only
@@ -84,9 +84,11 @@ def test_tka_registers_with_passport(store):
 
 def test_pu_under_54_gets_jkp(store):
     form = RegistrationInput(segment="pu", person=PersonInput(full_name="Ayu Lestari", nik="3216094508950002"),
-                             consent_given=True, consent_version="v", wage=5_938_885, risk_class=2)
+                             consent_given=True, consent_version="v", wage=5_938_885, risk_class=2,
+                             employer_scale="menengah")
     reg = store.registrations.register(form, today=date(2026, 11, 22)).registration
     assert json.loads(reg["programs"]) == ["JKK", "JKM", "JHT", "JP", "JKP"]
+    assert reg["employer_scale"] == "menengah" and reg["amount_due"] == reg["monthly_total"]
 
 
 def test_codes_are_sequential_per_laptop_and_survive_reopen(db_path):

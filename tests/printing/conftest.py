@@ -57,13 +57,13 @@ def bpu_jht_reg(store, officer, event):
 @pytest.fixture
 def pu_reg(store, officer, event):
     return _register(store, event, segment="pu", wage=5_938_885, risk_class=1,
-                     employer_name="PT Maju Jaya Cikarang",
+                     employer_name="PT Maju Jaya Cikarang", employer_scale="menengah",
                      person=PersonInput(full_name="Siti Nurhaliza", nik=PU_NIK))
 
 
 @pytest.fixture
 def tka_reg(store, officer, event):
-    return _register(store, event, segment="tka", wage=25_000_000, risk_class=2,
+    return _register(store, event, segment="tka", wage=25_000_000, risk_class=2, employer_scale="besar",
                      person=PersonInput(full_name="Zhang Wei", passport_no="E12345678",
                                         nationality="CN", kitas_no="2C11AB1234",
                                         kitas_expiry=date(2027, 12, 31)))

@@ -57,10 +57,16 @@ def test_bpu_receipt_words_and_amounts(store, bpu_reg):
     # Domain facts: minimum BPU contribution Rp16.800, halved by PP 50/2025 to Rp8.400.
     assert "Rp10.000" in text and "Rp6.800" in text
     assert "-Rp8.400" in text and "PP 50/2025" in text
-    assert re.search(r"Total iuran per bulan Rp8\.400", text)
+    assert re.search(r"Total iuran bulan November 2026 Rp8\.400", text)
     assert "(delapan ribu empat ratus rupiah)" in text
-    assert "3 bulan × Rp8.400" in text and "Rp25.200" in text
-    assert "(dua puluh lima ribu dua ratus rupiah)" in text
+    # Three months from November 2026: two discounted, January 2027 at the full rate.
+    assert "Dibayar di muka: 3 bulan (November 2026–Januari 2027)" in text
+    assert "November–Desember 2026: 2 × Rp8.400 Rp16.800" in text
+    assert "Januari 2027: Rp16.800 Rp16.800" in text
+    assert "Jumlah dibayar sekarang Rp33.600" in text
+    assert "(tiga puluh tiga ribu enam ratus rupiah)" in text
+    assert "berlaku sampai 31 Desember 2026" in text
+    assert "Iuran dibayar oleh peserta sendiri" in text
     for channel in ("bank", "Kantor Pos", "gerai ritel", "JMO", "Perisai"):
         assert channel in text
     assert "PDP-2026.1" in text and "175" in text

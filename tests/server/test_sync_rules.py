@@ -174,3 +174,30 @@ def test_pulled_rows_create_no_change_log_entries(shared_server, laptops):
     assert result.pulled >= 41  # event, 20 people, 20 registrations, 20 attendance
     assert b.store.scalar("SELECT count(*) FROM change_log") == before
     assert b.sync().pushed == 0
+
+
+def test_payer_scale_and_amount_paid_now_travel_to_other_laptops(shared_server, laptops):
+    from datetime import date
+
+    from bpjs_field.domain.registration import RegistrationInput
+    from harness import person_input
+    a, b = laptops(2)
+    a.enroll(shared_server.url, "KC-0421")
+    b.enroll(shared_server.url, "KC-0422")
+    a.event()
+    day = date(2026, 12, 5)
+    common = dict(consent_given=True, consent_version="2026-01", event_id=EVENT_ID, period=day)
+    bpu = a.store.registrations.register(RegistrationInput(
+        segment="bpu", person=person_input(7401), declared_income=1_000_000, months_paid=12,
+        payer="apbd", payer_name="Pemerintah Kota Cilegon", **common), today=day).registration
+    pu = a.store.registrations.register(RegistrationInput(
+        segment="pu", person=person_input(7402), wage=5_938_885, risk_class=1,
+        employer_scale="mikro", **common), today=day).registration
+    a.sync()
+    b.sync()
+    for row in (bpu, pu):
+        there = b.store.registrations.get(row["id"])
+        for key in ("payer", "payer_name", "employer_scale", "amount_due", "contribution", "programs"):
+            assert there[key] == row[key], key
+    assert b.store.registrations.get(bpu["id"])["amount_due"] == 12 * 16_800  # APBD: no discount
+    assert json.loads(b.store.registrations.get(pu["id"])["programs"]) == ["JKK", "JKM"]

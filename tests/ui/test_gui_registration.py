@@ -105,10 +105,15 @@ def test_nik_already_in_database_shows_that_person(qtbot, store, officer, active
     page.form.widgets["employer_name"].setText("PT Sinar Logam Cikarang")
     type_text(qtbot, page.form.widgets["wage"], "5938885")
     page.form.consent.setChecked(True)
+    assert not page.save_button.isEnabled()  # the employer's scale decides the programmes
+    assert "skala usaha" in page.contribution.note.text().lower() or "scale" in page.contribution.note.text()
+    scale = page.form.widgets["employer_scale"]
+    scale.setCurrentIndex(scale.findData("kecil"))
     assert page.save_button.isEnabled(), page.summary.text()
     page.save()
     regs = store.registrations.for_person(first.person["id"])
     assert [r["segment"] for r in regs] == ["bpu", "pu"]
+    assert regs[1]["employer_scale"] == "kecil" and "JP" not in json.loads(regs[1]["programs"])
     assert store.people.count() == 1  # no second person
 
     type_text(qtbot, page.form.widgets["nik"], NIK)  # the check-in offer
@@ -165,6 +170,31 @@ def test_contribution_panel_shows_rupiah(qtbot, store, officer, make_window):
     expected = bpu_contribution(1_000_000, with_jht=True, period=date.today(), sector="umum")
     assert format_rupiah(expected.total) in page.contribution.total_text()
     assert format_rupiah(expected.total).startswith("Rp") and "." in format_rupiah(expected.total)
+
+
+def test_contribution_panel_shows_the_months_paid_now_month_by_month(qtbot, store, officer,
+                                                                      make_window):
+    window, page = open_registration(make_window)
+    form = page.form
+    form.widgets["months_paid"].setValue(12)
+    form.widgets["payer"].setCurrentIndex(form.widgets["payer"].findData("apbd"))
+    assert form.boxes["payer_name"].isVisibleTo(form)  # a government budget pays: by name
+    form.widgets["payer"].setCurrentIndex(form.widgets["payer"].findData("mandiri"))
+    assert not form.boxes["payer_name"].isVisibleTo(form)
+    contribution, plan, reason, programs = form.contribution(date(2026, 12, 5))
+    page.contribution.show_contribution(contribution, plan=plan, reason=reason, programs=programs)
+    note = page.contribution.note.text()
+    assert "Rp193.200" in note
+    assert "Desember 2026: Rp8.400; Januari–November 2027: 11 × Rp16.800" in note
+    assert "Rp8.400" in page.contribution.total_text() and "Desember 2026" in page.contribution.total_text()
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("pu"))
+    assert form.boxes["employer_scale"].isVisibleTo(form)
+    form.widgets["wage"].setText("5938885")
+    form.widgets["employer_scale"].setCurrentIndex(form.widgets["employer_scale"].findData("mikro"))
+    contribution, plan, reason, programs = form.contribution(date(2026, 12, 5))
+    page.contribution.show_contribution(contribution, plan=plan, reason=reason, programs=programs)
+    assert "Rp32.070" in page.contribution.total_text()  # JKK + JKM only
+    assert "Perpres 109/2013" in page.contribution.note.text()
 
 
 def test_half_typed_form_survives_a_crash(qtbot, store, officer, make_window, db_path):

@@ -2,8 +2,10 @@
 `RegistrationInput`, showing errors next to them, and saving/restoring drafts.
 
 The segment decides which fields show: BPU asks occupation, sector, declared
-income (picked from the rate table's steps), JHT, payer and months paid ahead;
-PU, ASN and TKA ask employer, wage and risk class; TKA swaps the NIK for
+income (picked from the rate table's steps), JHT and months paid ahead; PU, ASN
+and TKA ask employer, wage and risk class, and PU and TKA the employer's business
+scale (it decides the programmes); every segment asks who pays, by name when a
+government budget or a CSR partner pays; TKA swaps the NIK for
 passport, nationality and KITAS/KITAP with its expiry.  Typing a NIK fills
 birth date, sex and kecamatan from it.
 
@@ -21,15 +23,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from bpjs_field.domain.contribution import (Contribution, bpu_contribution, bpu_income_choices,
-                                            pu_contribution)
+from bpjs_field.domain.contribution import Contribution, bpu_income_choices
 from bpjs_field.domain.formatting import format_date, format_rupiah
 from bpjs_field.domain.nik import looks_like_nik, parse_nik
+from bpjs_field.domain.plan import PaymentPlan
+from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, ProgramSet
 from bpjs_field.domain.regions import districts, villages
-from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from bpjs_field.domain.registration import NAMED_PAYERS, PersonInput, RegistrationInput
 from bpjs_field.domain.segments import PAYERS, SEGMENTS, label, occupations, sector_labels, sector_of
 from bpjs_field.errors import ValidationError
 from ui.forms.parsing import format_day, parse_amount, parse_day
+from ui.forms.preview import SCALE_MISSING, contribution_preview
 from ui.style import set_role
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
@@ -37,12 +41,12 @@ SEGMENT_ORDER = ("bpu", "pu", "asn", "tka")
 PERSON_FIELDS = ("nik", "full_name", "birth_date", "sex", "birth_place", "phone", "email",
                  "address", "district_code", "village_code")
 TKA_FIELDS = ("passport_no", "nationality", "kitas_no", "kitas_expiry")
-BPU_FIELDS = ("occupation", "sector", "declared_income", "with_jht", "payer", "months_paid")
+BPU_FIELDS = ("occupation", "sector", "declared_income", "with_jht", "months_paid")
 WAGE_FIELDS = ("employer_name", "wage", "risk_class")
 TEXT_FIELDS = ("nik", "full_name", "birth_date", "birth_place", "phone", "email", "address",
                "passport_no", "nationality", "kitas_no", "kitas_expiry", "employer_name", "wage")
 COMBO_FIELDS = ("segment", "sex", "district_code", "village_code", "occupation", "sector",
-                "declared_income", "payer", "risk_class")
+                "declared_income", "payer", "risk_class", "employer_scale")
 
 
 class RegistrationForm(QWidget):
@@ -143,6 +147,8 @@ class RegistrationForm(QWidget):
         layout.addWidget(self.work_title)
         work = QGridLayout()
         work.setHorizontalSpacing(16)
+        work.setColumnStretch(0, 1)
+        work.setColumnStretch(1, 1)  # columns keep their width when the payer's name shows
         occupation_items = [("", None)] + sorted(
             ((v[1] if lang == "en" else v[0], k) for k, v in occupations().items()),
             key=lambda item: item[0])
@@ -156,6 +162,8 @@ class RegistrationForm(QWidget):
                   self._combo("declared_income", income_items), 1, 0)
         payer_items = [(label(PAYERS, code, lang), code) for code in PAYERS]
         self._add(work, "payer", self.tr("Who pays"), self._combo("payer", payer_items), 1, 1)
+        self._add(work, "payer_name", self.tr("Paid by (agency or company name)"),
+                  self._line("payer_name", "Pemerintah Kota Cilegon", 120), 5, 1)
         months = QSpinBox()
         months.setObjectName("months_paid")
         months.setRange(1, 12)
@@ -174,6 +182,9 @@ class RegistrationForm(QWidget):
                  (self.tr("5 – very high (mining, logging)"), 5)]
         self._add(work, "risk_class", self.tr("Work risk class (JKK)"),
                   self._combo("risk_class", risks), 4, 0)
+        scales = [("", None)] + [(v[1] if lang == "en" else v[0], k) for k, v in SCALES.items()]
+        self._add(work, "employer_scale", self.tr("Employer's business scale (decides the programmes)"),
+                  self._combo("employer_scale", scales), 4, 1)
         layout.addLayout(work)
         layout.addStretch(1)
 
@@ -195,7 +206,8 @@ class RegistrationForm(QWidget):
         order = ["segment", "nik", "passport_no", "full_name", "nationality", "kitas_no",
                  "kitas_expiry", "birth_date", "sex", "birth_place", "phone", "address", "email",
                  "district_code", "village_code", "occupation", "sector", "declared_income",
-                 "payer", "months_paid", "with_jht", "employer_name", "wage", "risk_class"]
+                 "payer", "payer_name", "months_paid", "with_jht", "employer_name", "wage",
+                 "risk_class", "employer_scale"]
         widgets = [self.widgets[k] for k in order]
         for first, second in zip(widgets, widgets[1:]):
             QWidget.setTabOrder(first, second)
@@ -219,6 +231,7 @@ class RegistrationForm(QWidget):
             lambda _i: self.apply_segment(self.segment()))
         self.widgets["district_code"].currentIndexChanged.connect(self._fill_villages)
         self.widgets["occupation"].currentIndexChanged.connect(self._occupation_changed)
+        self.widgets["payer"].currentIndexChanged.connect(lambda _i: self._show_payer_name())
 
     # -- reactions -----------------------------------------------------------------
     def _touch(self, key: str) -> None:
@@ -295,12 +308,17 @@ class RegistrationForm(QWidget):
             self.boxes[key].setVisible(bpu)
         for key in WAGE_FIELDS:
             self.boxes[key].setVisible(not bpu)
+        self.boxes["employer_scale"].setVisible(segment in SCALED_SEGMENTS)
         employer = self.boxes["employer_name"].label
         employer.setText(self.tr("Agency (instansi)") if segment == "asn" else self.tr("Employer"))
         if segment != "bpu" and self._get("payer") == "mandiri":
             self._set("payer", "pemberi_kerja")
         if segment == "bpu" and self._get("payer") == "pemberi_kerja":
             self._set("payer", "mandiri")
+        self._show_payer_name()
+
+    def _show_payer_name(self) -> None:
+        self.boxes["payer_name"].setVisible(self._get("payer") in NAMED_PAYERS)
 
     # -- values ----------------------------------------------------------------------
     def segment(self) -> str:
@@ -443,6 +461,8 @@ class RegistrationForm(QWidget):
             occupation=self._get("occupation") if bpu else None,
             sector=self._get("sector") if bpu else None,
             payer=self._get("payer") or "mandiri",
+            payer_name=self._get("payer_name") if self._get("payer") in NAMED_PAYERS else None,
+            employer_scale=self._get("employer_scale") if segment in SCALED_SEGMENTS else None,
             months_paid=self._get("months_paid") if bpu else 1,
             wage=None if bpu else read(parse_amount, "wage"),
             risk_class=None if bpu else self._get("risk_class"),
@@ -451,24 +471,17 @@ class RegistrationForm(QWidget):
         )
         return form, errors
 
-    def contribution(self, today: date | None = None) -> tuple[Contribution | None, int, str]:
-        """The contribution as typed so far, the months to pay now, and why there is none."""
-        period = today or date.today()
-        try:
-            if self.segment() == "bpu":
-                income = self._get("declared_income")
-                if income is None:
-                    return None, 1, ""
-                return (bpu_contribution(income, with_jht=bool(self._get("with_jht")),
-                                         period=period, sector=self._get("sector") or "umum",
-                                         payer=self._get("payer") or "mandiri"),
-                        int(self._get("months_paid")), "")
-            wage = parse_amount(self._get("wage"), "wage")
-            if wage is None:
-                return None, 1, ""
-            return pu_contribution(wage, risk_class=self._get("risk_class") or 1, period=period), 1, ""
-        except ValidationError as exc:
-            return None, 1, exc.message(self.lang)
+    def contribution(self, today: date | None = None
+                     ) -> tuple[Contribution | None, PaymentPlan | None, str, ProgramSet | None]:
+        """The first month's contribution as typed so far, the plan of the months paid now,
+        why there is none yet, and (wage earners) the programmes with their reasons."""
+        values = {key: self._get(key) for key in ("declared_income", "with_jht", "months_paid",
+                                                  "sector", "payer", "employer_scale", "wage",
+                                                  "birth_date", "risk_class")}
+        preview = contribution_preview(self.segment(), values, today or date.today(), self.lang)
+        if preview[2] == SCALE_MISSING:
+            return preview[0], preview[1], self.tr("Choose the employer's business scale: it decides the programmes."), None
+        return preview
 
     # -- messages ----------------------------------------------------------------------
     def show_messages(self, errors: dict[str, str], warnings: dict[str, str], *,

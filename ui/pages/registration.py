@@ -224,8 +224,9 @@ class RegistrationPage(QWidget):
         except ValidationError as exc:
             errors.setdefault(exc.field, exc.message(lang))
         self.form.show_messages(errors, warnings, show_all=show_all)
-        contribution, months, reason = self.form.contribution()
-        self.contribution.show_contribution(contribution, months=months, reason=reason)
+        contribution, plan, reason, programs = self.form.contribution()
+        self.contribution.show_contribution(contribution, plan=plan, reason=reason,
+                                            programs=programs, lang=self.ctx.lang)
         self.valid = not errors
         self.save_button.setEnabled(self.valid and not self._saving)
         if errors:
@@ -356,6 +357,9 @@ class RegistrationPage(QWidget):
         text = self.tr("Saved: <b>{code}</b> — {name} ({segment}), {amount} per month.").format(
             code=format_code(reg["code"]), name=result.person["full_name"],
             segment=label(SEGMENTS, reg["segment"], lang), amount=format_rupiah(reg["monthly_total"]))
+        if (reg.get("months_paid") or 1) > 1 and reg.get("amount_due") is not None:
+            text += " " + self.tr("To pay now for {months} months: {amount}.").format(
+                months=reg["months_paid"], amount=format_rupiah(reg["amount_due"]))
         if result.checked_in:
             text += " " + self.tr("Checked in.")
         for notice in result.warnings:

@@ -1,8 +1,10 @@
 """The live contribution panel of the registration form.
 
 It shows each program's monthly amount, the discount and its legal basis, the
-monthly total, and the amount to pay now when months are paid ahead, all as
-`Rp16.800`.  It only displays a `Contribution` the form computed; no rules here.
+monthly total, and the amount to pay now when months are paid ahead (month by
+month where the amount changes: "Desember 2026: Rp8.400; Januari–November 2027:
+11 × Rp16.800"), all as `Rp16.800`; for a wage earner also which programmes
+apply and why.  It only displays what the form computed; no rules here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from bpjs_field.domain.contribution import Contribution
 from bpjs_field.domain.formatting import format_rupiah
+from bpjs_field.domain.plan import PaymentPlan, month_span
+from bpjs_field.domain.programs import ProgramSet
 from ui.style import set_role
 
 class ContributionPanel(QFrame):
@@ -45,8 +49,9 @@ class ContributionPanel(QFrame):
             if item.widget():
                 item.widget().deleteLater()
 
-    def show_contribution(self, contribution: Contribution | None, *, months: int = 1,
-                          reason: str = "") -> None:
+    def show_contribution(self, contribution: Contribution | None, *,
+                          plan: PaymentPlan | None = None, reason: str = "",
+                          programs: ProgramSet | None = None, lang: str = "id") -> None:
         self._clear()
         if contribution is None:
             self.total.setText("")
@@ -66,8 +71,13 @@ class ContributionPanel(QFrame):
             if line.discount:
                 amount.setText(f"<s>{format_rupiah(line.amount)}</s>  {format_rupiah(line.net)}")
             self.grid.addWidget(amount, row, 1)
-        self.total.setText(self.tr("Total per month: {amount}").format(
-            amount=format_rupiah(contribution.total)))
+        if plan is not None and plan.changes:
+            self.total.setText(self.tr("Total for {month}: {amount}").format(
+                month=month_span(contribution.period, contribution.period, lang),
+                amount=format_rupiah(contribution.total)))
+        else:
+            self.total.setText(self.tr("Total per month: {amount}").format(
+                amount=format_rupiah(contribution.total)))
         notes = []
         if contribution.discount:
             notes.append(self.tr("Discount {basis}: {amount} off JKK and JKM.").format(
@@ -76,10 +86,15 @@ class ContributionPanel(QFrame):
             notes.append(self.tr("Employer pays {employer}, worker pays {worker}.").format(
                 employer=format_rupiah(contribution.employer_total),
                 worker=format_rupiah(contribution.worker_total)))
-        if months > 1:
-            notes.append(self.tr("To pay now for {months} months: {amount}.").format(
-                months=months, amount=format_rupiah(contribution.total * months)))
-        self.note.setText(" ".join(notes))
+        if plan is not None and plan.months > 1:
+            notes.append(self.tr("To pay now for {months} months ({span}): {amount}.").format(
+                months=plan.months, span=month_span(plan.first, plan.last, lang),
+                amount=format_rupiah(plan.total)))
+            if plan.changes:
+                notes.append(self.tr("Month by month: {runs}.").format(runs=plan.describe(lang)))
+        if programs is not None:
+            notes += [("✓ " if r.applies else "– ") + r.text(lang) for r in programs.reasons]
+        self.note.setText("\n".join(notes))
 
     def total_text(self) -> str:
         return self.total.text()

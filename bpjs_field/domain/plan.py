@@ -1,0 +1,171 @@
+"""What a participant pays now: the months paid ahead, each at the rules of its month.
+
+A BPU participant may pay several months at once.  Each month is computed with
+the rates and discounts in force in that month, so a payment made in December
+2026 for twelve months is one discounted month (PP 50/2025 ends on 31 December
+2026 for most sectors) and eleven full ones: Rp8.400 + 11 × Rp16.800 =
+Rp193.200.  Consecutive months with the same amounts form one `PaymentRun`, and
+the plan reads month by month where the amount changes:
+"Desember 2026: Rp8.400; Januari–November 2027: 11 × Rp16.800".
+
+A wage earner's contribution is billed to the employer month by month: the plan
+of a PU, ASN or TKA registration is its one month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bpjs_field.domain.contribution import Contribution, as_period, bpu_contribution
+from bpjs_field.domain.formatting import MONTHS_EN, MONTHS_ID, format_rupiah
+from bpjs_field.domain.rates import RateTable
+
+MAX_MONTHS = 12
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_name(month: date, lang: str = "id", *, year: bool = True) -> str:
+    names = MONTHS_EN if lang == "en" else MONTHS_ID
+    return f"{names[month.month - 1]} {month.year}" if year else names[month.month - 1]
+
+
+def month_span(first: date, last: date, lang: str = "id") -> str:
+    """"Desember 2026", "Januari–November 2027", "Desember 2026–Februari 2027"."""
+    if first == last:
+        return month_name(first, lang)
+    if first.year == last.year:
+        return f"{month_name(first, lang, year=False)}–{month_name(last, lang)}"
+    return f"{month_name(first, lang)}–{month_name(last, lang)}"
+
+
+def _same_amounts(a: Contribution, b: Contribution) -> bool:
+    return ([(x.program, x.paid_by, x.amount, x.discount) for x in a.lines]
+            == [(x.program, x.paid_by, x.amount, x.discount) for x in b.lines]
+            and a.discount_id == b.discount_id)
+
+
+@dataclass(frozen=True)
+class PaymentRun:
+    """Consecutive months paid at the same amounts; `monthly` is the first month's contribution."""
+
+    first: date
+    months: int
+    monthly: Contribution
+
+    @property
+    def last(self) -> date:
+        return add_months(self.first, self.months - 1)
+
+    @property
+    def total(self) -> int:
+        return self.months * self.monthly.total
+
+    def describe(self, lang: str = "id") -> str:
+        """"Desember 2026: Rp8.400" or "Januari–November 2027: 11 × Rp16.800"."""
+        span = month_span(self.first, self.last, lang)
+        amount = format_rupiah(self.monthly.total)
+        return f"{span}: {amount}" if self.months == 1 else f"{span}: {self.months} × {amount}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first": self.first.isoformat()[:7], "months": self.months,
+                "monthly": self.monthly.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "PaymentRun":
+        return cls(as_period(data["first"]), int(data["months"]), Contribution.from_dict(data["monthly"]))
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    runs: tuple[PaymentRun, ...]
+
+    @property
+    def first(self) -> date:
+        return self.runs[0].first
+
+    @property
+    def last(self) -> date:
+        return self.runs[-1].last
+
+    @property
+    def months(self) -> int:
+        return sum(run.months for run in self.runs)
+
+    @property
+    def total(self) -> int:
+        return sum(run.total for run in self.runs)
+
+    @property
+    def discount(self) -> int:
+        return sum(run.months * run.monthly.discount for run in self.runs)
+
+    @property
+    def changes(self) -> bool:
+        """True when the amount differs from one month to another."""
+        return len(self.runs) > 1
+
+    def describe(self, lang: str = "id") -> str:
+        return "; ".join(run.describe(lang) for run in self.runs)
+
+    def monthly_totals(self) -> list[int]:
+        return [run.monthly.total for run in self.runs for _ in range(run.months)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"runs": [run.to_dict() for run in self.runs]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "PaymentPlan":
+        return cls(tuple(PaymentRun.from_dict(run) for run in data["runs"]))
+
+    @classmethod
+    def single(cls, contribution: Contribution) -> "PaymentPlan":
+        return cls((PaymentRun(contribution.period, 1, contribution),))
+
+
+def plan_from_months(months: list[Contribution]) -> PaymentPlan:
+    runs: list[PaymentRun] = []
+    for c in months:
+        if runs and _same_amounts(runs[-1].monthly, c):
+            runs[-1] = PaymentRun(runs[-1].first, runs[-1].months + 1, runs[-1].monthly)
+        else:
+            runs.append(PaymentRun(c.period, 1, c))
+    return PaymentPlan(tuple(runs))
+
+
+def bpu_plan(declared_income: int, *, with_jht: bool, start: date | str, months: int,
+             sector: str = "umum", payer: str = "mandiri",
+             rates: RateTable | None = None) -> PaymentPlan:
+    """`months` months from `start`'s month, each at the rates and discounts in force then."""
+    first = as_period(start)
+    return plan_from_months([
+        bpu_contribution(declared_income, with_jht=with_jht, period=add_months(first, n),
+                         sector=sector, payer=payer, rates=rates)
+        for n in range(months)])
+
+
+def plan_of(contribution_json: dict[str, Any]) -> PaymentPlan:
+    """The plan stored with a registration's contribution (one month when none was stored,
+    as in registrations made before plans were kept)."""
+    if "plan" in contribution_json:
+        return PaymentPlan.from_dict(contribution_json["plan"])
+    return PaymentPlan.single(Contribution.from_dict(contribution_json))
+
+
+def registration_plan(reg: dict[str, Any], rates: RateTable | None = None) -> PaymentPlan:
+    """The plan of a stored registration row.  Rows saved before plans were kept hold only
+    the first month: their months are computed again from the row, each at its own rules."""
+    import json
+
+    data = json.loads(reg["contribution"])
+    if "plan" in data or reg.get("segment") != "bpu" or (reg.get("months_paid") or 1) <= 1:
+        return plan_of(data)
+    first = Contribution.from_dict(data)
+    return bpu_plan(reg["declared_income"], with_jht="JHT" in first.programs, start=first.period,
+                    months=int(reg["months_paid"]), sector=reg.get("sector") or "umum",
+                    payer=reg.get("payer") or "mandiri", rates=rates)
