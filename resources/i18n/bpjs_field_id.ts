@@ -643,6 +643,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Buka kunci</translation>
     </message>
     <message>
+        <source>Screen locked: log in first, then scan again.</source>
+        <translation>Layar terkunci: masuk dulu, lalu pindai lagi.</translation>
+    </message>
+    <message>
         <source>Checking the password…</source>
         <translation>Memeriksa kata sandi…</translation>
     </message>
