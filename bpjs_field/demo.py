@@ -1,8 +1,13 @@
 """A realistic demo branch: officers, events across Kabupaten Bekasi and Kota
 Cilegon, and participants with valid NIKs for those regions.
 
-Used by `bpjs-field demo`, by the first start on an empty database, and by
-the benchmarks (300,000 people in well under a minute).  Everything is
+Used by `bpjs-field demo`, by the training database the first-start dialog
+offers ("Latihan (data contoh)"), and by the benchmarks (300,000 people in well
+under a minute).  Demo data never go into a laptop's real database by
+themselves: the training database is a file of its own beside the real one
+(`training_path`), and any database holding demo data is marked as training
+(`is_training`), which the workstation shows on every screen and the receipts
+print as LATIHAN.  Everything is
 written in bulk in one transaction with the search triggers set aside and the
 index rebuilt once at the end.  Demo rows write no change-log entries, so
 they are never pushed to a branch server.
@@ -14,6 +19,7 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from pathlib import Path
 
 from bpjs_field.domain.codes import make_code
 from bpjs_field.domain.contribution import bpu_contribution, pu_contribution
@@ -63,6 +69,27 @@ SEGMENT_WEIGHTS = (("pu", 50), ("bpu", 30), ("asn", 15), ("tka", 5))
 CONSENT_VERSION = "demo"
 
 Progress = Callable[[int, int], None]
+DEMO_SETTING = "demo_data"
+TRAINING_SUFFIX = "-latihan"
+
+
+def training_path(db_path: Path) -> Path:
+    """The training database that belongs beside a laptop database:
+    `bpjs_field.sqlite3` -> `bpjs_field-latihan.sqlite3`."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}{TRAINING_SUFFIX}{db_path.suffix}")
+
+
+def is_training(store: Store) -> bool:
+    """True for a database that holds demo data (a training database)."""
+    return str(store.get_setting(DEMO_SETTING, "")).lower() in ("true", "1")
+
+
+def mark_training(store: Store) -> None:
+    with store.write():
+        store.db.execute(
+            f"INSERT INTO settings(key, value) VALUES ('{DEMO_SETTING}', 'true') "
+            "ON CONFLICT(key) DO UPDATE SET value = 'true'")
 
 
 def _person_name(rng: random.Random, sex: str) -> str:
@@ -101,14 +128,16 @@ def _uuid4(rng: random.Random) -> str:
 
 def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
               progress: Progress | None = None) -> dict[str, int]:
-    """Add a demo branch to `store`; returns counts of what was written."""
+    """Add a demo branch to `store`; returns counts of what was written.  The officer the
+    store writes as stays who it was (whoever logged in): the demo officers are other rows."""
     rng = random.Random(seed)
+    working_officer = store.officer_id
     dists = districts()
     bekasi = [d for d in dists if d.code.startswith("3216")]
     cilegon = [d for d in dists if d.code.startswith("3672")]
     officers = [store.officers.create(full_name=n, employee_no=e, branch=b, role=r)
                 for n, e, b, r in OFFICERS]
-    store.officer_id = officers[0]["id"]
+    store.officer_id = working_officer or officers[0]["id"]  # who made the demo events
     now = datetime.now(timezone.utc)
     stamp = utc_now()
     events = []
@@ -231,9 +260,8 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
         for sql in index_sql:
             store.db.execute(sql)
         store.search_index.rebuild()
-        store.db.execute(
-            "INSERT INTO settings(key, value) VALUES ('demo_data', 'true') "
-            "ON CONFLICT(key) DO UPDATE SET value = 'true'")
+    mark_training(store)
+    store.officer_id = working_officer
     store.registrations._next_seq = None
     store.db.execute("ANALYZE")
     return {"officers": len(officers), "events": len(events), "people": written,

@@ -57,7 +57,15 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self._row_changed)
         self.stack = QStackedWidget()
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        if ctx.training:  # above every page: sample data must never pass for real data
+            from ui.security.login import training_banner
+            right.addWidget(training_banner())
+            self.setWindowTitle("LATIHAN · " + self.windowTitle())
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self._build_status_bar()
 

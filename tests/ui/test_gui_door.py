@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from bpjs_field import PersonInput, RegistrationInput
 from bpjs_field.security import session
@@ -154,3 +154,125 @@ def test_scans_at_the_door_keep_the_idle_lock_away(station, laptop, qtbot):
     scan(qtbot, st.window.checkin.input, code)  # ... then a participant arrives
     assert not idle.check()
     assert not st.window.lock_screen.locked
+
+
+# -- first start: who is named, and demo data only in the training database ----------------
+def first_start(qtbot, path, *, use: str, number="KC-0777", name="Wulan Pratiwi"):
+    """The first-start dialog typed as a new officer would, then the workstation."""
+    from ui.security.login import ProtectedSetupDialog
+    dialog = ProtectedSetupDialog(path, ["Kantor Cabang Bekasi Cikarang", "Kantor Cabang Cilegon"], "id")
+    qtbot.addWidget(dialog)
+    dialog.use.setCurrentIndex(dialog.use.findData(use))
+    dialog.branch.setCurrentIndex(1)
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClicks(dialog.employee_no, number)
+    qtbot.keyClicks(dialog.password, "sandi-baru-123")
+    qtbot.keyClicks(dialog.confirm, "sandi-baru-123")
+    qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
+    assert dialog.result() == QDialog.Accepted
+    return dialog
+
+
+@pytest.fixture
+def new_laptop(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("BPJS_FIELD_DATA", str(tmp_path / "data"))
+    monkeypatch.setattr(app_module, "DEMO_PARTICIPANTS", 150)
+    monkeypatch.setattr(app_module, "MainWindow", lambda ctx, ex: MainWindow(
+        ctx, ex, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat)))
+    made = []
+
+    def start(store, path):
+        st = app_module.Workstation(store, db_path=path)
+        st.fill_training_if_empty()
+        assert st.start()
+        qtbot.addWidget(st.window)
+        made.append(st)
+        return st
+
+    yield start
+    for st in made:
+        st.close(final_backup=False)
+        st.translations.install("en")
+    Translations().install("en")
+
+
+def register_and_receipt(st, nik="3216094508950002"):
+    from bpjs_field.printing import documents
+    from tests.printing.conftest import pdf_text
+
+    def work(store):
+        event = store.events.active()
+        if event is None:
+            event = store.events.create({"kind": "senam_bersama", "title": "Senam Pagi",
+                                         "starts_at": "2026-12-05T07:00:00+07:00",
+                                         "venue": "Alun-alun", "district_code": "367201"})
+            store.events.set_active(event["id"])
+        result = store.registrations.register(RegistrationInput(
+            segment="bpu", person=PersonInput(full_name="Euis Suryani", nik=nik,
+                                              phone="0813-1111-2222"),
+            consent_given=True, consent_version="2026-01", declared_income=1_000_000,
+            occupation="pedagang", months_paid=1, event_id=event["id"]))
+        officer = store.officers.get(result.registration["officer_id"])
+        job = documents.receipt_job(store, result.registration["id"], "a5")
+        return officer, pdf_text(job.pdf)
+
+    return st.executor.call(work)
+
+
+def test_a_real_setup_starts_empty_and_names_whoever_logged_in(qtbot, new_laptop, tmp_path):
+    path = tmp_path / "bpjs_field.sqlite3"
+    dialog = first_start(qtbot, path, use="real")
+    assert not dialog.training and path.exists()
+    st = new_laptop(dialog.store, path)
+    assert st.executor.call(lambda s: s.people.count()) == 0  # no sample participants
+    assert not st.ctx.training and "LATIHAN" not in st.window.windowTitle()
+    assert "Wulan Pratiwi" in st.window.home.findChild(type(st.window.event_label), "greeting").text()
+    officer, text = register_and_receipt(st)
+    assert officer["employee_no"] == "KC-0777"
+    assert "Wulan Pratiwi" in text and "LATIHAN" not in text
+
+
+def test_training_is_a_separate_database_marked_everywhere(qtbot, new_laptop, tmp_path):
+    from bpjs_field.demo import training_path
+    path = tmp_path / "bpjs_field.sqlite3"
+    dialog = first_start(qtbot, path, use="training")
+    assert dialog.training and not path.exists() and training_path(path).exists()
+    st = new_laptop(dialog.store, training_path(path))
+    assert st.executor.call(lambda s: s.people.count()) == 150
+    window = st.window
+    assert window.windowTitle().startswith("LATIHAN")
+    banner = window.findChild(type(window.event_label), "trainingBanner")
+    assert banner is not None and "LATIHAN" in banner.text()
+    # The officer at work is the one who set up, not the first sample officer.
+    assert "Wulan Pratiwi" in window.home.findChild(type(window.event_label), "greeting").text()
+    officer, text = register_and_receipt(st)
+    assert officer["full_name"] == "Wulan Pratiwi"
+    assert "Wulan Pratiwi" in text and "Siti Rahmawati" not in text
+    assert "LATIHAN" in text
+
+
+def test_a_wrong_first_start_puts_the_keyboard_on_the_field_in_error(qtbot, tmp_path, monkeypatch):
+    from ui.security.login import ProtectedSetupDialog
+    monkeypatch.setenv("BPJS_FIELD_DATA", str(tmp_path / "data"))
+    dialog = ProtectedSetupDialog(tmp_path / "x.sqlite3", ["Kantor Cabang Cilegon"], "id")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert not dialog.branch.isEditable()  # picked from the list, a typo cannot make a branch
+    qtbot.keyClicks(dialog.employee_no, "KC-0001")
+    qtbot.keyClicks(dialog.password, "sandi-baru-123")
+    qtbot.keyClicks(dialog.confirm, "sandi-baru-123")
+    qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
+    assert dialog.result() != QDialog.Accepted
+    assert dialog.boxes["full_name"].error_text
+    assert QApplication.focusWidget() is dialog.name
+    qtbot.keyClicks(dialog.name, "Dewi Lestari")  # fixing it takes the error away
+    assert dialog.boxes["full_name"].error_text == ""
+    dialog.password.clear()
+    dialog.confirm.clear()
+    qtbot.keyClicks(dialog.password, "pendek")
+    qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
+    assert dialog.boxes["password"].error_text
+    assert QApplication.focusWidget() is dialog.password

@@ -126,6 +126,9 @@ class LockScreen(QFrame):
         panel.setFixedWidth(420)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(24, 20, 24, 20)
+        if getattr(getattr(window, "ctx", None), "training", False):
+            from ui.security.login import training_banner
+            layout.addWidget(training_banner())
         title = QLabel(self.tr("Locked"))
         set_role(title, "title")
         layout.addWidget(title)
