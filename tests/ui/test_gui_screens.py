@@ -1,0 +1,127 @@
+"""The window on the screens officers have (1280×720 and 1366×768 laptops, a large
+monitor), and texts that must stay whole and plain on them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea
+
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.tasks import DbExecutor
+
+ROOT = Path(__file__).resolve().parents[2]
+NIK = "3216094512880001"
+
+
+def test_the_window_fits_the_screen_it_opens_on(qtbot, store, officer, tmp_path):
+    executor = DbExecutor(store, synchronous=True)
+    settings = QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat)
+    try:
+        small = MainWindow(AppContext(executor, lang="id", officer=officer), executor, settings=settings)
+        qtbot.addWidget(small)
+        small.fit_to(QRect(0, 0, 1280, 720))
+        assert small.isMaximized()
+        large = MainWindow(AppContext(executor, lang="id", officer=officer), executor, settings=settings)
+        qtbot.addWidget(large)
+        large.fit_to(QRect(0, 0, 1920, 1040))
+        assert not large.isMaximized() and QRect(0, 0, 1920, 1040).contains(large.geometry())
+        settings.setValue("main_window/geometry", large.saveGeometry())  # saved on the monitor
+        again = MainWindow(AppContext(executor, lang="id", officer=officer), executor, settings=settings)
+        qtbot.addWidget(again)
+        again.fit_to(QRect(0, 0, 1280, 720))  # back on the laptop: the saved one does not fit
+        assert again.isMaximized()
+    finally:
+        executor.shutdown()
+
+
+PROBE = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings, QByteArray, QRect, QPoint
+from PySide6.QtWidgets import QApplication, QWidget
+from bpjs_field.store import Store, views
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.tasks import DbExecutor
+from ui.i18n import Translations
+app = QApplication([])
+Translations().install("id")
+tmp = Path(sys.argv[1])
+store = Store.open(tmp / "g.sqlite3")
+views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
+                    branch="Kantor Cabang Bekasi Cikarang")
+ex = DbExecutor(store, synchronous=True)
+settings = QSettings(str(tmp / "q.ini"), QSettings.IniFormat)
+settings.setValue("main_window/geometry", QByteArray.fromBase64(sys.argv[2].encode()))
+w = MainWindow(AppContext(ex, lang="id", officer=views.current_officer(store)), ex, settings=settings)
+w.show()
+app.processEvents()
+screen = w.screen().availableGeometry()
+seen = {"screen": [screen.width(), screen.height()], "frame_inside": screen.contains(w.frameGeometry())}
+w.show_page("registration")
+app.processEvents()
+for name in ("saveButton", "statusOfficer"):
+    widget = w.findChild(QWidget, name)
+    top_left = widget.mapToGlobal(QPoint(0, 0))
+    seen[name] = screen.contains(QRect(top_left, widget.size())) and widget.isVisible()
+print(json.dumps(seen))
+"""
+
+
+def test_on_a_1280x720_screen_save_and_the_status_bar_are_on_screen(tmp_path, store, officer):
+    """A real (offscreen) 1280×720 screen, with a geometry saved on a 1366-wide one."""
+    executor = DbExecutor(store, synchronous=True)
+    try:
+        wide = MainWindow(AppContext(executor, lang="id", officer=officer), executor,
+                          settings=QSettings(str(tmp_path / "w.ini"), QSettings.IniFormat))
+        wide.setGeometry(QRect(0, 0, 1366, 740))
+        saved = bytes(wide.saveGeometry().toBase64()).decode()
+        wide.deleteLater()
+    finally:
+        executor.shutdown()
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1280,
+                                               "height": 720, "logicalDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+           "BPJS_FIELD_DATA": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path), saved], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"screen": [1280, 720], "frame_inside": True, "saveButton": True,
+                    "statusOfficer": True}
+
+
+def test_registration_at_1366x768_needs_no_scroll_bar_after_a_save(qtbot, store, officer,
+                                                                   active_event, make_window):
+    window = make_window()
+    window.showNormal()
+    window.resize(1366, 700)  # 768 less the taskbar and the title bar
+    window.show_page("registration")
+    page = window.registration
+    page.form.set_values({"segment": "bpu", "nik": NIK, "full_name": "Siti Aminah",
+                          "phone": "0812-3456-7890", "address": "Kp. Pulo RT 003/005",
+                          "district_code": "321609", "occupation": "pedagang",
+                          "declared_income": 1_000_000, "months_paid": 1})
+    page.form.consent.setChecked(True)
+    page.revalidate()
+    assert page.save_button.isEnabled(), page.summary.text()
+    scroll = page.findChild(QScrollArea)
+    QApplication.processEvents()
+    before = scroll.verticalScrollBar().isVisible()
+    room = scroll.viewport().height()
+    qtbot.keyClick(page.save_button, Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: page.success.isVisible())
+    QApplication.processEvents()
+    assert not before and not scroll.verticalScrollBar().isVisible()
+    assert scroll.viewport().height() == room  # the saved banner takes none of the form's room
+    assert page.summary.text() == ""  # no "Belum bisa disimpan" on the form just cleared
+    text = page.success_text.text()
+    assert "((" not in text and "))" not in text  # no doubled brackets
