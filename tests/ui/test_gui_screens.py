@@ -125,3 +125,36 @@ def test_registration_at_1366x768_needs_no_scroll_bar_after_a_save(qtbot, store,
     assert page.summary.text() == ""  # no "Belum bisa disimpan" on the form just cleared
     text = page.success_text.text()
     assert "((" not in text and "))" not in text  # no doubled brackets
+
+
+# -- a misread code at the door -------------------------------------------------------------
+def test_a_misread_code_is_a_large_red_unknown_code_not_a_name(qtbot, store, officer,
+                                                              active_event, make_window, translations):
+    from bpjs_field.domain.codes import CHECK_ALPHABET, format_code
+    from bpjs_field.domain.registration import PersonInput, RegistrationInput
+    from ui.style import RED
+    result = store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK), consent_given=True,
+        consent_version="2026-01", declared_income=1_000_000))
+    code = result.registration["code"]
+    wrong = code[:-1] + next(ch for ch in "0123456789ABCDEFGH" if ch != code[-1])
+    window = make_window()
+    window.show_page("checkin")
+    page = window.checkin
+    for misread in (format_code(wrong), wrong.lower()):
+        qtbot.keyClicks(page.input, misread)
+        qtbot.keyClick(page.input, Qt.Key_Return)
+        assert page.status == "unknown"
+        assert "KODE TIDAK DIKENAL" in page.answer.text()
+        assert RED in page.answer.styleSheet()
+        assert not page.table.isVisible() and not page.register_button.isVisible()
+        qtbot.keyClick(page.input, Qt.Key_F2)  # F2 never registers a code as a name
+        assert window.registration.form.widgets["full_name"].text() == ""
+        window.show_page("checkin")
+    assert store.attendance.count(active_event["id"]) == 0
+    # A name is still a name search, and F2 offers to register it.
+    qtbot.keyClicks(page.input, "Bambang")
+    qtbot.keyClick(page.input, Qt.Key_Return)
+    assert page.status == "not_found" and page.register_button.isVisible()
+    qtbot.keyClick(page.input, Qt.Key_F2)
+    assert window.registration.form.widgets["full_name"].text() == "Bambang"
