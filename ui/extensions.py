@@ -59,6 +59,11 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
             if not getattr(made, "_started_by_app", False):
                 made._started_by_app = True  # type: ignore[attr-defined]
                 made.start(first_delay_s=3.0)
+            # What a sync pulls reaches the pages on screen (home counts, people, the
+            # check-in list) through the same notice as a save; the controller outlives
+            # a window rebuilt for a language change, so the connection is this window's.
+            made.data_pulled.connect(ctx.announce)
+            window.destroyed.connect(lambda *_: _disconnect(made.data_pulled, ctx.announce))
             holder["controller"] = made
         return holder["controller"]
 
@@ -74,6 +79,13 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
 
     window.add_lazy_page("sync", QCoreApplication.translate("Extensions", "Sync"), build_page, "Ctrl+8")
     QTimer.singleShot(200, window, build_status)  # not called if the window is gone
+
+
+def _disconnect(signal: Any, slot: Any) -> None:
+    try:
+        signal.disconnect(slot)
+    except (RuntimeError, TypeError):  # already gone with its object
+        pass
 
 
 def shutdown(executor: DbExecutor) -> None:

@@ -159,7 +159,8 @@ class CheckInPage(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         QTimer.singleShot(0, self.keep_focus)
-        # Check-ins that came in by sync are not announced: coming back to the door shows them.
+        # Sync announces what it pulls (SyncController.data_pulled); coming back to the door
+        # refreshes too, for anything changed while the page was away.
         if not event.spontaneous():
             self.refresh()
         self._fit_recent_table()  # the style (row height) is known once shown
