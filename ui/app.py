@@ -177,6 +177,8 @@ class Workstation:
         if change is not None:  # the officer is whoever logged in
             change.hide()
         self.idle_lock = install_lock(self.window, self.executor, self.store, lang)
+        if self.idle_lock is not None:  # a new idle time in Pengaturan applies at once
+            self.window.settings_page.idle_lock.minutes_changed.connect(self.idle_lock.set_minutes)
         if self.store.role == "supervisor":
             from PySide6.QtCore import QCoreApplication
             from ui.security.audit_page import AuditPage

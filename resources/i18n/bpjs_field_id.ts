@@ -89,6 +89,49 @@
     </message>
 </context>
 <context>
+    <name>AfterSaveBox</name>
+    <message>
+        <source>Receipt right after each registration</source>
+        <translation>Tanda terima langsung setelah setiap pendaftaran</translation>
+    </message>
+    <message>
+        <source>Print the receipt right after each registration</source>
+        <translation>Cetak tanda terima langsung setelah setiap pendaftaran</translation>
+    </message>
+    <message>
+        <source>80 mm roll</source>
+        <translation>Struk 80 mm</translation>
+    </message>
+    <message>
+        <source>58 mm roll</source>
+        <translation>Struk 58 mm</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Find printers again</source>
+        <translation>Cari printer lagi</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>The system&apos;s default printer ({name})</source>
+        <translation>Printer bawaan sistem ({name})</translation>
+    </message>
+    <message>
+        <source>The system&apos;s default printer</source>
+        <translation>Printer bawaan sistem</translation>
+    </message>
+    <message>
+        <source>{name} (not found now)</source>
+        <translation>{name} (sekarang tidak ditemukan)</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <source>Audit log</source>
@@ -191,6 +234,10 @@
     <message>
         <source>Choose the active event first (page Events).</source>
         <translation>Pilih acara aktif dulu (halaman Acara).</translation>
+    </message>
+    <message>
+        <source>The code&apos;s check symbol does not match: scan it again, or type it carefully from the receipt.</source>
+        <translation>Simbol pemeriksa kode tidak cocok: pindai lagi, atau ketik dengan teliti dari tanda terima.</translation>
     </message>
     <message>
         <source>CHECKED IN</source>
@@ -625,6 +672,21 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     </message>
 </context>
 <context>
+    <name>IdleLockBox</name>
+    <message>
+        <source> min</source>
+        <translation> menit</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>tidak pernah</translation>
+    </message>
+    <message>
+        <source>Minutes without keyboard, scanner or mouse before the screen locks; 0 = never</source>
+        <translation>Menit tanpa keyboard, pemindai atau mouse sebelum layar terkunci; 0 = tidak pernah</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <source>Locked</source>
@@ -684,6 +746,14 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Forgot your password? A supervisor of this laptop can set a new one.</source>
         <translation>Lupa kata sandi? Supervisor laptop ini dapat membuatkan kata sandi baru.</translation>
+    </message>
+    <message>
+        <source>BPJS Field: training (LATIHAN)</source>
+        <translation>BPJS Field: latihan (LATIHAN)</translation>
+    </message>
+    <message>
+        <source>Set up this laptop for real work…</source>
+        <translation>Siapkan laptop ini untuk kerja sungguhan…</translation>
     </message>
     <message>
         <source>Enter your employee number.</source>
@@ -944,6 +1014,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
 <context>
     <name>ProtectedSetupDialog</name>
     <message>
+        <source>This laptop&apos;s work (starts empty)</source>
+        <translation>Kerja di laptop ini (mulai kosong)</translation>
+    </message>
+    <message>
+        <source>Latihan (data contoh): a separate training database</source>
+        <translation>Latihan (data contoh): basis data latihan tersendiri</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Penggunaan</translation>
+    </message>
+    <message>
         <source>Choose a password of at least 8 characters. The data on this laptop are encrypted with it; you will be its supervisor and can add the other officers&apos; accounts.</source>
         <translation>Pilih kata sandi minimal 8 karakter. Data di laptop ini dienkripsi dengannya; Anda menjadi supervisornya dan dapat menambahkan akun petugas lain.</translation>
     </message>
@@ -1193,8 +1275,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>{name} tercatat hadir.</translation>
     </message>
     <message>
-        <source>Saved: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per month.</source>
-        <translation>Tersimpan: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per bulan.</translation>
+        <source>Saved: &lt;b&gt;{code}&lt;/b&gt; · {name} · {segment} · {amount} per month.</source>
+        <translation>Tersimpan: &lt;b&gt;{code}&lt;/b&gt; · {name} · {segment} · {amount} per bulan.</translation>
     </message>
     <message>
         <source>Checked in.</source>
@@ -1218,6 +1300,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Officer</source>
         <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Lock the screen after</source>
+        <translation>Kunci layar setelah</translation>
     </message>
     <message>
         <source>Database file</source>
@@ -1482,6 +1568,13 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>This laptop&apos;s clock is %1 minutes off the server: fix the date and time (receipts show it).</source>
         <translation>Jam laptop ini selisih %1 menit dari server: perbaiki tanggal dan jam (tercetak di tanda terima).</translation>
+    </message>
+</context>
+<context>
+    <name>Training</name>
+    <message>
+        <source>LATIHAN: training database with sample participants, not real data</source>
+        <translation>LATIHAN: basis data latihan berisi peserta contoh, bukan data sungguhan</translation>
     </message>
 </context>
 </TS>

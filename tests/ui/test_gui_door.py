@@ -276,3 +276,18 @@ def test_a_wrong_first_start_puts_the_keyboard_on_the_field_in_error(qtbot, tmp_
     qtbot.mouseClick(dialog.start_button, Qt.LeftButton)
     assert dialog.boxes["password"].error_text
     assert QApplication.focusWidget() is dialog.password
+
+
+def test_the_idle_lock_minutes_are_a_setting_applied_at_once(station, laptop, qtbot):
+    path, _code = laptop
+    st = station(path)
+    st.window.show_page("settings")
+    box = st.window.settings_page.idle_lock
+    qtbot.waitUntil(lambda: box.minutes.value() == 5)  # the default
+    box.minutes.setValue(2)
+    with qtbot.waitSignal(box.minutes_changed):
+        box.minutes.editingFinished.emit()
+    assert st.idle_lock.minutes == 2
+    assert st.executor.call(lambda s: s.get_setting("idle_lock_minutes")) == 2
+    assert st.idle_lock.check(now=st.idle_lock.last_input + 2 * 60 + 1)
+    assert st.window.lock_screen.locked

@@ -329,7 +329,7 @@ def apply_role(window: QMainWindow, role: str | None) -> None:
     settings = getattr(window, "settings_page", None)
     if settings is not None:
         for child in settings.findChildren(QWidget):
-            if isinstance(child, (QPushButton, QLineEdit)) or child.objectName() in ("backupKeep",):
+            if isinstance(child, (QPushButton, QLineEdit)) or child.objectName() in ("backupKeep", "idleLockMinutes", "afterSaveBox"):
                 child.setEnabled(False)
         notice = QLabel(QCoreApplication.translate("LockScreen", "Settings are changed by a supervisor."))
         notice.setObjectName("roleNotice")
