@@ -32,6 +32,7 @@ from ui.pages.people import PeoplePage
 from ui.pages.registration import RegistrationPage
 from ui.pages.settings import SettingsPage
 from ui.tasks import DbExecutor
+from ui.widgets.elided import ElidedLabel
 
 SETTINGS_ORG = "BPJS"
 SETTINGS_APP = "bpjs-field"
@@ -151,15 +152,17 @@ class MainWindow(QMainWindow):
     # -- status bar ------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.officer_label = QLabel()
+        # Officer and event give way (ending in "…", whole in the tooltip) so the sync state
+        # and the lock button on the right are always whole.
+        self.officer_label = ElidedLabel()
         self.officer_label.setObjectName("statusOfficer")
-        self.event_label = QLabel()
+        self.event_label = ElidedLabel()
         self.event_label.setObjectName("statusEvent")
         self.busy_label = QLabel()
         self.busy_label.setObjectName("statusBusy")
         self.officer_label.setContentsMargins(6, 0, 18, 0)
-        bar.addWidget(self.officer_label)
-        bar.addWidget(self.event_label, 1)
+        bar.addWidget(self.officer_label, 1)
+        bar.addWidget(self.event_label, 2)
         bar.addPermanentWidget(self.busy_label)
 
     def add_status_widget(self, widget: QWidget) -> None:

@@ -175,6 +175,293 @@
     </message>
 </context>
 <context>
+    <name>AuditTexts</name>
+    <message>
+        <source>Account made</source>
+        <translation>Akun dibuat</translation>
+    </message>
+    <message>
+        <source>Laptop account kept</source>
+        <translation>Akun laptop dipertahankan</translation>
+    </message>
+    <message>
+        <source>Account received from the branch</source>
+        <translation>Akun diterima dari cabang</translation>
+    </message>
+    <message>
+        <source>Account removed</source>
+        <translation>Akun dihapus</translation>
+    </message>
+    <message>
+        <source>Check-in</source>
+        <translation>Kehadiran</translation>
+    </message>
+    <message>
+        <source>Check-in taken back</source>
+        <translation>Kehadiran dibatalkan</translation>
+    </message>
+    <message>
+        <source>Sync conflict decided</source>
+        <translation>Konflik sinkronisasi diputuskan</translation>
+    </message>
+    <message>
+        <source>Full values of a conflict shown</source>
+        <translation>Nilai lengkap konflik ditampilkan</translation>
+    </message>
+    <message>
+        <source>Sample data added (training)</source>
+        <translation>Data contoh ditambahkan (latihan)</translation>
+    </message>
+    <message>
+        <source>Action refused (role)</source>
+        <translation>Tindakan ditolak (peran)</translation>
+    </message>
+    <message>
+        <source>Laptop revoked: personal data wiped</source>
+        <translation>Laptop dicabut: data pribadi dihapus</translation>
+    </message>
+    <message>
+        <source>Event made</source>
+        <translation>Acara dibuat</translation>
+    </message>
+    <message>
+        <source>Event changed</source>
+        <translation>Acara diubah</translation>
+    </message>
+    <message>
+        <source>Hand-carried export written</source>
+        <translation>Ekspor bawa tangan ditulis</translation>
+    </message>
+    <message>
+        <source>Hand-carried export read in</source>
+        <translation>Ekspor bawa tangan dibaca</translation>
+    </message>
+    <message>
+        <source>Registrations imported from a file</source>
+        <translation>Pendaftaran diimpor dari berkas</translation>
+    </message>
+    <message>
+        <source>Screen locked</source>
+        <translation>Layar dikunci</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>Masuk</translation>
+    </message>
+    <message>
+        <source>Failed login</source>
+        <translation>Gagal masuk</translation>
+    </message>
+    <message>
+        <source>Officer added</source>
+        <translation>Petugas ditambahkan</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>Kata sandi diganti</translation>
+    </message>
+    <message>
+        <source>New password set</source>
+        <translation>Kata sandi baru dipasang</translation>
+    </message>
+    <message>
+        <source>Participant added</source>
+        <translation>Peserta ditambahkan</translation>
+    </message>
+    <message>
+        <source>Participant changed</source>
+        <translation>Data peserta diubah</translation>
+    </message>
+    <message>
+        <source>Personal data erased</source>
+        <translation>Data pribadi dihapus</translation>
+    </message>
+    <message>
+        <source>Full NIK shown</source>
+        <translation>NIK lengkap ditampilkan</translation>
+    </message>
+    <message>
+        <source>Full personal data shown</source>
+        <translation>Data pribadi lengkap ditampilkan</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>Dicetak</translation>
+    </message>
+    <message>
+        <source>Rates and notice updated</source>
+        <translation>Tarif dan pemberitahuan diperbarui</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Role changed</source>
+        <translation>Peran diubah</translation>
+    </message>
+    <message>
+        <source>Role given</source>
+        <translation>Peran diberikan</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>Tersinkron</translation>
+    </message>
+    <message>
+        <source>Laptop enrolled at the branch</source>
+        <translation>Laptop didaftarkan di cabang</translation>
+    </message>
+    <message>
+        <source>Edits merged at sync</source>
+        <translation>Perubahan digabung saat sinkronisasi</translation>
+    </message>
+    <message>
+        <source>Change refused by the server</source>
+        <translation>Perubahan ditolak server</translation>
+    </message>
+    <message>
+        <source>Refused changes sent again</source>
+        <translation>Perubahan yang ditolak dikirim ulang</translation>
+    </message>
+    <message>
+        <source>Screen unlocked</source>
+        <translation>Kunci layar dibuka</translation>
+    </message>
+    <message>
+        <source>Failed unlock</source>
+        <translation>Gagal membuka kunci</translation>
+    </message>
+    <message>
+        <source>attempt</source>
+        <translation>percobaan</translation>
+    </message>
+    <message>
+        <source>attempted</source>
+        <translation>dicoba</translation>
+    </message>
+    <message>
+        <source>copies</source>
+        <translation>salinan</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>jumlah</translation>
+    </message>
+    <message>
+        <source>document</source>
+        <translation>dokumen</translation>
+    </message>
+    <message>
+        <source>employee number</source>
+        <translation>nomor pegawai</translation>
+    </message>
+    <message>
+        <source>event</source>
+        <translation>acara</translation>
+    </message>
+    <message>
+        <source>fields</source>
+        <translation>isian</translation>
+    </message>
+    <message>
+        <source>into</source>
+        <translation>ke</translation>
+    </message>
+    <message>
+        <source>copy (SALINAN)</source>
+        <translation>salinan (SALINAN)</translation>
+    </message>
+    <message>
+        <source>account locked</source>
+        <translation>akun terkunci</translation>
+    </message>
+    <message>
+        <source>how</source>
+        <translation>cara</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>baru</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>sebelumnya</translation>
+    </message>
+    <message>
+        <source>participants</source>
+        <translation>peserta</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>diantrekan</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>alasan</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>peran</translation>
+    </message>
+    <message>
+        <source>number</source>
+        <translation>nomor</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>status</translation>
+    </message>
+    <message>
+        <source>for</source>
+        <translation>untuk</translation>
+    </message>
+    <message>
+        <source>laptop tag</source>
+        <translation>tanda laptop</translation>
+    </message>
+    <message>
+        <source>version</source>
+        <translation>versi</translation>
+    </message>
+    <message>
+        <source>wiped</source>
+        <translation>dihapus</translation>
+    </message>
+    <message>
+        <source>consent withdrawn</source>
+        <translation>persetujuan ditarik</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ya</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>tidak</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>supervisor</translation>
+    </message>
+    <message>
+        <source>officer</source>
+        <translation>petugas</translation>
+    </message>
+    <message>
+        <source>first start</source>
+        <translation>mulai pertama</translation>
+    </message>
+    <message>
+        <source>scanned</source>
+        <translation>dipindai</translation>
+    </message>
+    <message>
+        <source>searched</source>
+        <translation>dicari</translation>
+    </message>
+</context>
+<context>
     <name>BackupBox</name>
     <message>
         <source>Backups</source>
@@ -1206,6 +1493,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>From the NIK: born {date}, {sex}{place}</source>
         <translation>Dari NIK: lahir {date}, {sex}{place}</translation>
+    </message>
+    <message>
+        <source>Full name (as on the passport)</source>
+        <translation>Nama lengkap (sesuai paspor)</translation>
     </message>
     <message>
         <source>Agency (instansi)</source>

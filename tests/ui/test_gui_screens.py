@@ -158,3 +158,106 @@ def test_a_misread_code_is_a_large_red_unknown_code_not_a_name(qtbot, store, off
     assert page.status == "not_found" and page.register_button.isVisible()
     qtbot.keyClick(page.input, Qt.Key_F2)
     assert window.registration.form.widgets["full_name"].text() == "Bambang"
+
+
+# -- texts whole and plain -----------------------------------------------------------------
+LONG_TITLE = "Sosialisasi Jaminan Sosial Ketenagakerjaan bagi Pekerja Bukan Penerima Upah Kecamatan Cikarang Utara"
+
+
+def test_the_status_bar_keeps_the_sync_state_whole_at_1366(qtbot, store, officer, make_window):
+    from PySide6.QtWidgets import QLabel
+    event = store.events.create({"kind": "sosialisasi", "title": LONG_TITLE,
+                                 "starts_at": "2026-12-05T08:00:00+07:00", "venue": "Aula Kecamatan",
+                                 "district_code": "321609"})
+    store.events.set_active(event["id"])
+    window = make_window()
+    window.showNormal()
+    window.resize(1366, 700)
+    sync = QLabel("12 perubahan menunggu  Tersinkron: 22 November 2026, pukul 14.30 WIB")
+    window.add_status_widget(sync)
+    QApplication.processEvents()
+    assert sync.width() >= sync.sizeHint().width()  # never "12 perubahan menungg…"
+    assert window.event_label.toolTip().endswith(LONG_TITLE)  # whole on hovering
+    assert window.statusBar().geometry().right() <= window.width()
+
+
+def test_event_titles_are_whole_in_acara(qtbot, store, officer, make_window):
+    store.events.create({"kind": "sosialisasi", "title": LONG_TITLE, "venue": "Aula Kecamatan",
+                         "starts_at": "2026-12-05T08:00:00+07:00", "district_code": "321609"})
+    window = make_window()
+    window.showNormal()
+    window.resize(1366, 700)
+    window.show_page("events")
+    table = window.events.table
+    QApplication.processEvents()
+    row = window.events.model.rowCount() - 1
+    row = next(r for r in range(window.events.model.rowCount())
+               if window.events.model.index(r, 0).data() == LONG_TITLE)
+    metrics = table.fontMetrics()
+    lines = max(1, table.rowHeight(row) // metrics.lineSpacing())
+    assert metrics.horizontalAdvance(LONG_TITLE) <= table.columnWidth(0) * lines
+    assert window.events.model.index(row, 0).data(Qt.ToolTipRole) == LONG_TITLE
+
+
+def test_the_people_list_shows_the_phone_column_without_scrolling(qtbot, store, officer, make_window):
+    from bpjs_field.demo import fill_demo
+    from ui.models import columns
+    fill_demo(store, 50)
+    for width in (1280, 1366):
+        window = make_window()
+        window.showNormal()
+        window.resize(width, 690)
+        window.show_page("people")
+        QApplication.processEvents()
+        table = window.people.table
+        header = table.horizontalHeader()
+        right = header.sectionViewportPosition(columns.PHONE) + header.sectionSize(columns.PHONE)
+        assert right <= table.viewport().width(), width
+        assert not table.horizontalScrollBar().isVisible()
+        assert header.sectionSize(columns.NAME) >= table.fontMetrics().horizontalAdvance("Nur'aini Hasanah")
+
+
+def test_the_audit_log_speaks_words_not_codes(qtbot, store, officer, translations):
+    from ui.security.audit_page import AuditPage
+    executor = DbExecutor(store, synchronous=True)
+    try:
+        with store.write():
+            store.audit("officer.create", "officer", officer["id"], role="supervisor")
+            store.audit("print", "print", "x", document="receipt.a5", copies=1, is_reprint=False)
+        page = AuditPage(executor, "id")
+        qtbot.addWidget(page)
+        page.show()
+        QApplication.processEvents()
+        cells = [[page.model.item(r, c).text() for c in range(5)] for r in range(page.model.rowCount())]
+        actions = [row[2] for row in cells]
+        assert "Petugas ditambahkan" in actions and "Dicetak" in actions
+        assert "officer.create" not in actions
+        details = " ".join(row[4] for row in cells)
+        assert "{" not in details and "peran: supervisor" in details
+        assert "salinan (SALINAN): tidak" in details
+        header = page.table.horizontalHeader()
+        time_text = next(row[0] for row in cells if row[0])
+        assert header.sectionSize(0) >= page.table.fontMetrics().horizontalAdvance(time_text)
+    finally:
+        executor.shutdown()
+
+
+def test_a_foreign_worker_is_asked_for_the_name_on_the_passport(qtbot, store, officer, make_window,
+                                                               translations):
+    window = make_window()
+    window.show_page("registration")
+    form = window.registration.form
+    assert "KTP" in form.boxes["full_name"].label.text()
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("tka"))
+    assert form.boxes["full_name"].label.text() == "Nama lengkap (sesuai paspor)"
+
+
+def test_english_screens_use_english_separators(qtbot, store, officer, make_window):
+    from bpjs_field.demo import fill_demo
+    fill_demo(store, 1200)
+    window = make_window(lang="en")
+    qtbot.waitUntil(lambda: "1,200" in window.home.people.text())
+    window.show_page("people")
+    qtbot.waitUntil(lambda: "1,200" in window.people.count.text())
+    indonesian = make_window(lang="id")
+    qtbot.waitUntil(lambda: "1.200" in indonesian.home.people.text())

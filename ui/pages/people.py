@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.formats import number
 from ui.models import columns
 from ui.models.people_model import PeopleTableModel
 from ui.models.search_model import SearchResultsModel
@@ -89,11 +90,22 @@ class PeoplePage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
+        # Widths from the text they hold (a masked NIK, a phone number), measured once on the
+        # font in use; the name takes what is left.  Nothing needs a horizontal scroll bar, so
+        # the phone column is always in sight (300,000 rows: never ResizeToContents).
         header.setSectionResizeMode(QHeaderView.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((columns.NAME, 200), (columns.IDENT, 170), (columns.PHONE, 150),
-                              (columns.DISTRICT, 130)):
-            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(columns.NAME, QHeaderView.Stretch)
+        metrics = self.table.fontMetrics()
+        pad = 24
+        self._widths: dict[int, int] = {}
+        for column, sample in ((columns.IDENT, "3216 09** **** 0001"), (columns.PHONE, "+62 812-****-7890"),
+                               (columns.DISTRICT, "Cikarang Utara"), (columns.CODES, "K7QM-003A-X")):
+            self._widths[column] = metrics.horizontalAdvance(sample) + pad
+            self.table.setColumnWidth(column, self._widths[column])
+        self._name_room = metrics.horizontalAdvance("Nur'aini Hasanah binti Rasyid") + pad
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.viewport().installEventFilter(self)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         splitter.addWidget(self.table)
         self.detail = PersonDetail(self.ctx.lang)
@@ -113,6 +125,30 @@ class PeoplePage(QWidget):
                   context=Qt.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.detail._reprint,
                   context=Qt.WidgetWithChildrenShortcut)
+
+    # Kept last to first when the list is narrow (a 1280-pixel screen with the detail open):
+    # the codes and the kecamatan are in the detail too; name, NIK and phone always show.
+    OPTIONAL_COLUMNS = (columns.CODES, columns.DISTRICT)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.table.viewport() and event.type() == event.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self) -> None:
+        room = self.table.viewport().width() - self._name_room
+        fixed = [columns.IDENT, columns.PHONE, *reversed(self.OPTIONAL_COLUMNS)]
+        for column in fixed:
+            width = self._widths[column]
+            if column in self.OPTIONAL_COLUMNS:
+                fits = room >= width
+                if self.table.isColumnHidden(column) == fits:
+                    self.table.setColumnHidden(column, not fits)
+                    if fits:
+                        self.table.setColumnWidth(column, width)
+                if not fits:
+                    continue
+            room -= width
 
     def _connect_selection(self) -> None:
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur.row()))
@@ -136,7 +172,7 @@ class PeoplePage(QWidget):
             self.run_search()
 
     def _loaded(self, count: int) -> None:
-        self.count.setText(self.tr("{count} participants").format(count=f"{count:,}".replace(",", ".")))
+        self.count.setText(self.tr("{count} participants").format(count=number(count, self.ctx.lang)))
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.people or changes.registrations:

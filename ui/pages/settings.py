@@ -13,6 +13,7 @@ from bpjs_field.__about__ import __version__
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.formats import number
 from ui.pages.backups import BackupBox
 from ui.pages.print_settings import AfterSaveBox, IdleLockBox
 from ui.pages.setup import SetupDialog
@@ -78,7 +79,9 @@ class SettingsPage(QWidget):
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         self.stats.setText(self.tr("{people} participants, {registrations} registrations, "
-                                   "{attendance} check-ins, {events} events").format(**stats))
+                                   "{attendance} check-ins, {events} events").format(
+            **{key: number(value, self.ctx.lang) if isinstance(value, int) else value
+               for key, value in stats.items()}))
 
     def _show_officer(self, officer: dict[str, Any] | None) -> None:
         if officer:
