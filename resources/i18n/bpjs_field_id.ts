@@ -337,12 +337,16 @@
         <translation>percobaan</translation>
     </message>
     <message>
+        <source>code</source>
+        <translation>kode</translation>
+    </message>
+    <message>
         <source>attempted</source>
         <translation>dicoba</translation>
     </message>
     <message>
-        <source>copies</source>
-        <translation>salinan</translation>
+        <source>copies printed</source>
+        <translation>jumlah dicetak</translation>
     </message>
     <message>
         <source>count</source>

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
 
 from bpjs_field import PersonInput, RegistrationInput
 from bpjs_field.security import session
@@ -226,7 +226,7 @@ def test_a_real_setup_starts_empty_and_names_whoever_logged_in(qtbot, new_laptop
     st = new_laptop(dialog.store, path)
     assert st.executor.call(lambda s: s.people.count()) == 0  # no sample participants
     assert not st.ctx.training and "LATIHAN" not in st.window.windowTitle()
-    assert "Wulan Pratiwi" in st.window.home.findChild(type(st.window.event_label), "greeting").text()
+    assert "Wulan Pratiwi" in st.window.home.findChild(QLabel, "greeting").text()
     officer, text = register_and_receipt(st)
     assert officer["employee_no"] == "KC-0777"
     assert "Wulan Pratiwi" in text and "LATIHAN" not in text
@@ -241,10 +241,10 @@ def test_training_is_a_separate_database_marked_everywhere(qtbot, new_laptop, tm
     assert st.executor.call(lambda s: s.people.count()) == 150
     window = st.window
     assert window.windowTitle().startswith("LATIHAN")
-    banner = window.findChild(type(window.event_label), "trainingBanner")
+    banner = window.findChild(QLabel, "trainingBanner")
     assert banner is not None and "LATIHAN" in banner.text()
     # The officer at work is the one who set up, not the first sample officer.
-    assert "Wulan Pratiwi" in window.home.findChild(type(window.event_label), "greeting").text()
+    assert "Wulan Pratiwi" in window.home.findChild(QLabel, "greeting").text()
     officer, text = register_and_receipt(st)
     assert officer["full_name"] == "Wulan Pratiwi"
     assert "Wulan Pratiwi" in text and "Siti Rahmawati" not in text
@@ -261,6 +261,9 @@ def test_a_wrong_first_start_puts_the_keyboard_on_the_field_in_error(qtbot, tmp_
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     assert not dialog.branch.isEditable()  # picked from the list, a typo cannot make a branch
+    for label in dialog.findChildren(QLabel):  # no wrapped text cut off by a fixed height
+        if label.isVisible() and label.wordWrap() and label.text():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
     qtbot.keyClicks(dialog.employee_no, "KC-0001")
     qtbot.keyClicks(dialog.password, "sandi-baru-123")
     qtbot.keyClicks(dialog.confirm, "sandi-baru-123")

@@ -234,7 +234,7 @@ def test_the_audit_log_speaks_words_not_codes(qtbot, store, officer, translation
         assert "officer.create" not in actions
         details = " ".join(row[4] for row in cells)
         assert "{" not in details and "peran: supervisor" in details
-        assert "salinan (SALINAN): tidak" in details
+        assert "salinan (SALINAN): tidak" in details and "jumlah dicetak: 1" in details
         header = page.table.horizontalHeader()
         time_text = next(row[0] for row in cells if row[0])
         assert header.sectionSize(0) >= page.table.fontMetrics().horizontalAdvance(time_text)

@@ -62,8 +62,9 @@ ACTIONS = {
 
 DETAILS = {
     "attempt": QT_TRANSLATE_NOOP("AuditTexts", "attempt"),
+    "code": QT_TRANSLATE_NOOP("AuditTexts", "code"),
     "attempted": QT_TRANSLATE_NOOP("AuditTexts", "attempted"),
-    "copies": QT_TRANSLATE_NOOP("AuditTexts", "copies"),
+    "copies": QT_TRANSLATE_NOOP("AuditTexts", "copies printed"),
     "count": QT_TRANSLATE_NOOP("AuditTexts", "count"),
     "document": QT_TRANSLATE_NOOP("AuditTexts", "document"),
     "employee_no": QT_TRANSLATE_NOOP("AuditTexts", "employee number"),
@@ -112,11 +113,9 @@ def action_text(code: str) -> str:
 
 
 def _value(value: Any) -> str:
-    if isinstance(value, bool) or value in VALUES:
-        try:
-            return _tr(VALUES[value])
-        except (KeyError, TypeError):
-            pass
+    # Booleans and known words only: 1 == True in a dict, and a count of 1 is no "yes".
+    if isinstance(value, bool) or (isinstance(value, str) and value in VALUES):
+        return _tr(VALUES[value])
     if isinstance(value, list):
         return ", ".join(_value(v) for v in value)
     if isinstance(value, dict):

@@ -215,7 +215,9 @@ class ProtectedSetupDialog(SetupDialog):
         QWidget.setTabOrder(self.language, self.password)
         QWidget.setTabOrder(self.password, self.confirm)
         QWidget.setTabOrder(self.confirm, self.start_button)
-        self.resize(520, 600)
+        # As tall as its wrapped texts need at this width (a fixed height clipped the note).
+        self.setMinimumWidth(580)
+        self.resize(580, self.heightForWidth(580) if self.hasHeightForWidth() else self.sizeHint().height())
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         # Enter in the first password box moves on to the second instead of submitting
