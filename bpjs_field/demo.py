@@ -140,6 +140,7 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
     store.officer_id = working_officer or officers[0]["id"]  # who made the demo events
     now = datetime.now(timezone.utc)
     stamp = utc_now()
+    now_text = now.astimezone(WIB).isoformat()  # compared with the events' WIB start times
     events = []
     kinds = list(EVENT_KINDS)
     with store.write():
@@ -199,7 +200,10 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                 sex = rng.choice("LP")
                 birth = date(rng.randint(1962, 2006), rng.randint(1, 12), rng.randint(1, 28))
                 event = rng.choice(events)
-                created = event["starts_at"]
+                # An event still to come has registrations made before it (today) and
+                # nobody checked in yet: no check-in may look newer than the door's own.
+                upcoming = event["starts_at"] > now_text
+                created = stamp if upcoming else event["starts_at"]
                 officer = rng.choice(officers)["id"]
                 district = rng.choice(bekasi if rng.random() < 0.8 else cilegon)
                 nik = passport = nationality = kitas = kitas_expiry = None
@@ -246,7 +250,7 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                     contribution[0], income, wage, risk, occupation, sector, payer,
                     months, employer, contribution[1], contribution[2],
                     CONSENT_VERSION, created, "baru", "demo", created, created))
-                if rng.random() < 0.4:
+                if not upcoming and rng.random() < 0.4:
                     att_rows.append((_uuid4(rng),
                                      event["id"], pid, created, rng.choice(("scan", "scan", "search")),
                                      store.device_id, officer, reg_id))

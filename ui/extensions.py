@@ -51,6 +51,19 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
     language change) and is created just after the window is first painted, so
     httpx and pydantic do not delay start-up."""
     holder: dict[str, Any] = {}
+    if ctx.training:  # sample data must never reach the branch server
+        def build_notice():
+            from PySide6.QtWidgets import QLabel
+            notice = QLabel(QCoreApplication.translate(
+                "Extensions", "This is the training database (LATIHAN): its sample data are never "
+                "synced to the branch server. Set the laptop up for real work to sync."))
+            notice.setObjectName("trainingNoSync")
+            notice.setWordWrap(True)
+            notice.setMargin(24)
+            return notice
+        window.add_lazy_page("sync", QCoreApplication.translate("Extensions", "Sync"), build_notice,
+                             "Ctrl+8")
+        return
 
     def controller():
         if "controller" not in holder:

@@ -903,6 +903,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Cetak</translation>
     </message>
     <message>
+        <source>This is the training database (LATIHAN): its sample data are never synced to the branch server. Set the laptop up for real work to sync.</source>
+        <translation>Ini basis data latihan (LATIHAN): data contohnya tidak pernah disinkronkan ke server kantor cabang. Siapkan laptop untuk kerja sungguhan agar bisa sinkron.</translation>
+    </message>
+    <message>
         <source>Sync</source>
         <translation>Sinkronisasi</translation>
     </message>

@@ -249,6 +249,11 @@ def test_training_is_a_separate_database_marked_everywhere(qtbot, new_laptop, tm
     assert officer["full_name"] == "Wulan Pratiwi"
     assert "Wulan Pratiwi" in text and "Siti Rahmawati" not in text
     assert "LATIHAN" in text
+    # Sample data never go to the branch server: no sync controller, a notice instead.
+    window.show_page("sync")
+    qtbot.wait(300)
+    assert window.page("sync").objectName() == "trainingNoSync"
+    assert getattr(st.executor, "_sync_controller", None) is None
 
 
 def test_a_wrong_first_start_puts_the_keyboard_on_the_field_in_error(qtbot, tmp_path, monkeypatch):
