@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -60,6 +60,7 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
             notice.setObjectName("trainingNoSync")
             notice.setWordWrap(True)
             notice.setMargin(24)
+            notice.setAlignment(Qt.AlignTop | Qt.AlignLeft)
             return notice
         window.add_lazy_page("sync", QCoreApplication.translate("Extensions", "Sync"), build_notice,
                              "Ctrl+8")
