@@ -299,3 +299,17 @@ def test_the_idle_lock_minutes_are_a_setting_applied_at_once(station, laptop, qt
     assert st.executor.call(lambda s: s.get_setting("idle_lock_minutes")) == 2
     assert st.idle_lock.check(now=st.idle_lock.last_input + 2 * 60 + 1)
     assert st.window.lock_screen.locked
+
+
+def test_a_fast_typed_password_is_still_a_password(station, laptop, qtbot):
+    """A password manager types as fast as a scanner; what it types is no code."""
+    path, _code = laptop
+    st = station(path)
+    screen = st.window.lock_screen
+    screen.lock()
+    qtbot.keyClicks(screen.password, OFFICER[1])  # all at once
+    with qtbot.waitSignal(screen.unlocked, timeout=10000):
+        qtbot.keyClick(screen.password, Qt.Key_Return)
+    screen.lock()
+    scan(qtbot, screen.password, "3216091205900001")  # a NIK from a scanner is no password
+    assert not screen.checking and "Layar terkunci" in screen.message.text()

@@ -15,7 +15,8 @@ coming in.
 A scan that reaches the lock screen (the scanner types a code and Enter into
 the password box) is told apart from a typed password by its speed (a scanner
 types a whole code within a few milliseconds per key, a person does not) and
-by its shape (a printed registration code): it is never sent as a password, so
+its shape (a registration code, a NIK), or by the code's printed form (with
+its dashes) however it was typed: it is never sent as a password, so
 it never counts towards the lock-out, and the screen answers "Screen locked:
 log in first, then scan again".  After unlocking, the keyboard focus goes back
 to exactly the field that had it (the check-in input at the door), so the next
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QLineEdit, QMainWin
 
 import shiboken6
 
+from bpjs_field.domain.codes import looks_like_code
 from bpjs_field.security import session
 from ui.security.password_check import check_in_background, show_refusal
 from ui.style import set_role
@@ -96,8 +98,14 @@ class ScanDetector(QObject):
         return False
 
     def is_scan(self) -> bool:
+        """Scanner-fast and shaped like what a scanner reads at the door (a registration
+        code, a NIK or other long number); or a code written as printed, however typed.
+        Speed alone is not enough: a password manager types fast too."""
         text = self.field.text().strip()
-        return self.longest >= SCANNER_MIN_KEYS or bool(_PRINTED_CODE.match(text))
+        if _PRINTED_CODE.match(text):
+            return True
+        scanned_shape = looks_like_code(text) or (text.isdigit() and len(text) >= 8)
+        return self.longest >= SCANNER_MIN_KEYS and scanned_shape
 
 
 class LockScreen(QFrame):
