@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
                                QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from bpjs_field.domain.codes import format_code
 from bpjs_field.printing import documents
 from bpjs_field.printing.brochure_content import KINDS
 from ui.printing.service import PrintRun, default_printer_name, load_pdf, printer_names
@@ -233,7 +232,7 @@ class PrintPage(QWidget):
 
         def done(result):
             job, code = result
-            self.code.setText(format_code(code))
+            self.code.setText(code)
             self._show(job)
         self.executor.run(make, done, self._failed)
 
