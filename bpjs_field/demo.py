@@ -1,8 +1,13 @@
 """A realistic demo branch: officers, events across Kabupaten Bekasi and Kota
 Cilegon, and participants with valid NIKs for those regions.
 
-Used by `bpjs-field demo`, by the first start on an empty database, and by
-the benchmarks (300,000 people in well under a minute).  Everything is
+Used by `bpjs-field demo`, by the training database the first-start dialog
+offers ("Latihan (data contoh)"), and by the benchmarks (300,000 people in well
+under a minute).  Demo data never go into a laptop's real database by
+themselves: the training database is a file of its own beside the real one
+(`training_path`), and any database holding demo data is marked as training
+(`is_training`), which the workstation shows on every screen and the receipts
+print as LATIHAN.  Everything is
 written in bulk in one transaction with the search triggers set aside and the
 index rebuilt once at the end.  Demo rows write no change-log entries, so
 they are never pushed to a branch server.
@@ -14,6 +19,7 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from pathlib import Path
 
 from bpjs_field.domain.codes import make_code
 from bpjs_field.domain.contribution import pu_contribution
@@ -65,6 +71,27 @@ SEGMENT_WEIGHTS = (("pu", 50), ("bpu", 30), ("asn", 15), ("tka", 5))
 CONSENT_VERSION = "demo"
 
 Progress = Callable[[int, int], None]
+DEMO_SETTING = "demo_data"
+TRAINING_SUFFIX = "-latihan"
+
+
+def training_path(db_path: Path) -> Path:
+    """The training database that belongs beside a laptop database:
+    `bpjs_field.sqlite3` -> `bpjs_field-latihan.sqlite3`."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}{TRAINING_SUFFIX}{db_path.suffix}")
+
+
+def is_training(store: Store) -> bool:
+    """True for a database that holds demo data (a training database)."""
+    return str(store.get_setting(DEMO_SETTING, "")).lower() in ("true", "1")
+
+
+def mark_training(store: Store) -> None:
+    with store.write():
+        store.db.execute(
+            f"INSERT INTO settings(key, value) VALUES ('{DEMO_SETTING}', 'true') "
+            "ON CONFLICT(key) DO UPDATE SET value = 'true'")
 
 
 def _person_name(rng: random.Random, sex: str) -> str:
@@ -109,16 +136,19 @@ def _uuid4(rng: random.Random) -> str:
 
 def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
               progress: Progress | None = None) -> dict[str, int]:
-    """Add a demo branch to `store`; returns counts of what was written."""
+    """Add a demo branch to `store`; returns counts of what was written.  The officer the
+    store writes as stays who it was (whoever logged in): the demo officers are other rows."""
     rng = random.Random(seed)
+    working_officer = store.officer_id
     dists = districts()
     bekasi = [d for d in dists if d.code.startswith("3216")]
     cilegon = [d for d in dists if d.code.startswith("3672")]
     officers = [store.officers.create(full_name=n, employee_no=e, branch=b, role=r)
                 for n, e, b, r in OFFICERS]
-    store.officer_id = officers[0]["id"]
+    store.officer_id = working_officer or officers[0]["id"]  # who made the demo events
     now = datetime.now(timezone.utc)
     stamp = utc_now()
+    now_text = now.astimezone(WIB).isoformat()  # compared with the events' WIB start times
     events = []
     kinds = list(EVENT_KINDS)
     with store.write():
@@ -178,7 +208,10 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                 sex = rng.choice("LP")
                 birth = date(rng.randint(1962, 2006), rng.randint(1, 12), rng.randint(1, 28))
                 event = rng.choice(events)
-                created = event["starts_at"]
+                # An event still to come has registrations made before it (today) and
+                # nobody checked in yet: no check-in may look newer than the door's own.
+                upcoming = event["starts_at"] > now_text
+                created = stamp if upcoming else event["starts_at"]
                 officer = rng.choice(officers)["id"]
                 district = rng.choice(bekasi if rng.random() < 0.8 else cilegon)
                 nik = passport = nationality = kitas = kitas_expiry = None
@@ -229,7 +262,7 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                     months, employer, contribution[1], contribution[2],
                     CONSENT_VERSION, created, "baru", "demo", created, created, payer_name, scale,
                     contribution[3]))
-                if rng.random() < 0.4:
+                if not upcoming and rng.random() < 0.4:
                     att_rows.append((_uuid4(rng),
                                      event["id"], pid, created, rng.choice(("scan", "scan", "search")),
                                      store.device_id, officer, reg_id))
@@ -243,9 +276,8 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
         for sql in index_sql:
             store.db.execute(sql)
         store.search_index.rebuild()
-        store.db.execute(
-            "INSERT INTO settings(key, value) VALUES ('demo_data', 'true') "
-            "ON CONFLICT(key) DO UPDATE SET value = 'true'")
+    mark_training(store)
+    store.officer_id = working_officer
     store.registrations._next_seq = None
     store.db.execute("ANALYZE")
     return {"officers": len(officers), "events": len(events), "people": written,

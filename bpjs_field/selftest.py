@@ -3,7 +3,9 @@
 Branch IT runs it after installing (and CI runs it on the frozen bundle): it
 opens a fresh database in a temporary folder, registers a participant, writes
 a receipt PDF and checks it, and with `--gui` builds the main window on an
-offscreen screen so the Qt plugins are known to load.  Prints one line per
+offscreen screen so the Qt plugins are known to load, and checks that the
+interface loads its Indonesian catalogues (an installation that would speak
+English fails).  Prints one line per
 step; exit code 0 only when every step passed.
 """
 
@@ -49,6 +51,11 @@ def _gui(folder: Path) -> None:
     open_main_window_offscreen(folder / "selftest.sqlite3")
 
 
+def _language() -> None:
+    from ui.probes import check_interface_language
+    check_interface_language("id")
+
+
 def run(*, gui: bool, keep: Path | None = None, say: Callable[[str], None] = print) -> int:
     folder = keep or Path(tempfile.mkdtemp(prefix="bpjs-selftest-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -59,6 +66,7 @@ def run(*, gui: bool, keep: Path | None = None, say: Callable[[str], None] = pri
     steps.append(("receipt PDF", lambda: _receipt(folder, box["reg"])))
     if gui:
         steps.append(("main window (offscreen)", lambda: _gui(folder)))
+        steps.append(("interface in Bahasa Indonesia", _language))
     failed = 0
     for name, step in steps:
         started = time.perf_counter()

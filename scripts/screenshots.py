@@ -2,7 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py
 
-Builds a demo database in a temporary folder, opens the real main window at
+Builds a demo database in a temporary folder (a training database: every page
+shows the LATIHAN strip, as the officer sees it), opens the real main window at
 1366×768 (Indonesian), walks through the pages doing what an officer does
 (a half-typed registration, a scanned code, a search) and saves one PNG per
 page under docs/screenshots/.  Under Xvfb the whole screen is grabbed (window
@@ -145,9 +146,10 @@ def main() -> int:
                 break
         settle(app, 0.5)
         shot("11-cetak")
-    window.show_page("sync")
-    settle(app, 0.8)
-    shot("12-sinkronisasi")
+    if not station.training:  # sample data are never synced: the page only says so
+        window.show_page("sync")
+        settle(app, 0.8)
+        shot("12-sinkronisasi")
     window.registration.clear_form()
     settle(app)
     station.close()

@@ -1,7 +1,9 @@
 """Entry point of the officer's workstation: `main()`.
 
-Opens the database, fills demo data into an empty one (so the README's start
-command shows a working branch), installs the interface language, asks who is
+Opens the database (first start: the officer's setup, for the laptop's real
+database, which starts empty, or for the separate training database "Latihan
+(data contoh)", which is filled with sample participants and marked LATIHAN on
+every screen and receipt), installs the interface language, asks who is
 working on first start, and opens the main window.  The command line calls
 `ui.app.main(db_path=...)` when `bpjs-field` runs without a command; the GUI
 is imported only here, so command-line subcommands start without Qt.
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from bpjs_field import backup
 from bpjs_field.domain import reference
 from bpjs_field import log as bpjs_log
+from bpjs_field.demo import fill_demo, is_training, training_path
 from bpjs_field.errors import KnownError
 from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
@@ -37,7 +39,6 @@ from ui.tasks import DbExecutor
 log = logging.getLogger(__name__)
 
 DEMO_PARTICIPANTS = 2000
-NO_DEMO_ENV = "BPJS_FIELD_NO_DEMO"
 _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
               QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
               QtMsgType.QtFatalMsg: logging.CRITICAL}
@@ -107,13 +108,11 @@ class Workstation:
         self.window: MainWindow | None = None
         self.db_path = db_path
         self.idle_lock = None
+        self.training = self.executor.call(is_training)
 
-    def fill_demo_if_empty(self) -> bool:
-        if os.environ.get(NO_DEMO_ENV):
-            return False
-        try:
-            from bpjs_field.demo import fill_demo
-        except ImportError:
+    def fill_training_if_empty(self) -> bool:
+        """Sample participants for a new training database; never for a real one."""
+        if not self.training:
             return False
 
         def fill(store: Store) -> bool:
@@ -124,7 +123,7 @@ class Workstation:
 
         filled = self.executor.call(fill)
         if filled:
-            log.info("empty database filled with demo data")
+            log.info("training database filled with sample participants")
         return filled
 
     def start(self) -> bool:
@@ -148,7 +147,7 @@ class Workstation:
                      active: dict[str, Any] | None) -> MainWindow:
         old = self.window
         self.ctx = AppContext(self.executor, lang=lang, officer=officer, active_event=active,
-                              db_path=self.db_path)
+                              db_path=self.db_path, training=self.training)
         self.ctx.language_changed.connect(self.change_language)
         self.ctx.restore_requested.connect(self.restore)
         self.window = MainWindow(self.ctx, self.executor)
@@ -178,6 +177,8 @@ class Workstation:
         if change is not None:  # the officer is whoever logged in
             change.hide()
         self.idle_lock = install_lock(self.window, self.executor, self.store, lang)
+        if self.idle_lock is not None:  # a new idle time in Pengaturan applies at once
+            self.window.settings_page.idle_lock.minutes_changed.connect(self.idle_lock.set_minutes)
         if self.store.role == "supervisor":
             from PySide6.QtCore import QCoreApplication
             from ui.security.audit_page import AuditPage
@@ -265,27 +266,43 @@ def plug_in_extra_pages(window: MainWindow, ctx: AppContext, executor: DbExecuto
 
 def open_database(path: Path) -> Store | None:
     """The laptop database: an encrypted one after the officer's login; a new one is
-    created encrypted (first start asks who works here and their password); a plain
-    database made before encryption (or by the demo and tests) opens as it is."""
+    created encrypted (first start asks who works here and their password), or the
+    officer chooses the training database beside it instead; while only the training
+    database exists, its login offers to set the laptop up for real work.  A plain
+    database made before encryption (or by `bpjs-field demo` and tests) opens as it is."""
     from bpjs_field.security import session
     if session.is_protected(path):
-        from ui.security.login import LoginDialog
-        translations = Translations()
-        translations.install("id")  # the officer's language is inside the locked database
-        dialog = LoginDialog(path, "id")
-        accepted = dialog.exec() == QDialog.Accepted
-        translations.install(SOURCE_LANGUAGE)  # removes these; the workstation installs its own
-        return dialog.store if accepted else None
+        return _login(path)
     if not path.exists():
-        from bpjs_field.store.views import DEFAULT_BRANCHES
-        from ui.security.login import ProtectedSetupDialog
-        translations = Translations()
-        translations.install("id")
-        dialog = ProtectedSetupDialog(path, sorted(DEFAULT_BRANCHES), "id")
-        accepted = dialog.exec() == QDialog.Accepted
-        translations.install(SOURCE_LANGUAGE)
-        return dialog.store if accepted else None
+        training = training_path(path)
+        if session.is_protected(training):
+            return _login(training, training=True, real_path=path)
+        return _first_start(path, offer_training=True)
     return Store.open(path)
+
+
+def _login(path: Path, *, training: bool = False, real_path: Path | None = None) -> Store | None:
+    from ui.security.login import LoginDialog
+    translations = Translations()
+    translations.install("id")  # the officer's language is inside the locked database
+    dialog = LoginDialog(path, "id", training=training)
+    accepted = dialog.exec() == QDialog.Accepted
+    translations.install(SOURCE_LANGUAGE)  # removes these; the workstation installs its own
+    if not accepted and dialog.wants_real_setup and real_path is not None:
+        return _first_start(real_path, offer_training=False)
+    return dialog.store if accepted else None
+
+
+def _first_start(path: Path, *, offer_training: bool) -> Store | None:
+    from bpjs_field.store.views import DEFAULT_BRANCHES
+    from ui.security.login import ProtectedSetupDialog
+    translations = Translations()
+    translations.install("id")
+    dialog = ProtectedSetupDialog(path, sorted(DEFAULT_BRANCHES), "id",
+                                  offer_training=offer_training)
+    accepted = dialog.exec() == QDialog.Accepted
+    translations.install(SOURCE_LANGUAGE)
+    return dialog.store if accepted else None
 
 
 def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
@@ -314,7 +331,7 @@ def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
         return 1
     station = Workstation(store, db_path=path)
     try:
-        station.fill_demo_if_empty()
+        station.fill_training_if_empty()
         if not station.start():
             return 0
         station.start_backups()

@@ -47,8 +47,10 @@ class AppContext(QObject):
     def __init__(self, executor: DbExecutor, *, lang: str = "id",
                  officer: dict[str, Any] | None = None,
                  active_event: dict[str, Any] | None = None,
-                 db_path: Path | None = None, parent: QObject | None = None) -> None:
+                 db_path: Path | None = None, training: bool = False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.training = training  # a training database: sample data, marked LATIHAN
         self.executor = executor
         self.lang = lang
         self.officer = officer

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -51,6 +51,20 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
     language change) and is created just after the window is first painted, so
     httpx and pydantic do not delay start-up."""
     holder: dict[str, Any] = {}
+    if ctx.training:  # sample data must never reach the branch server
+        def build_notice():
+            from PySide6.QtWidgets import QLabel
+            notice = QLabel(QCoreApplication.translate(
+                "Extensions", "This is the training database (LATIHAN): its sample data are never "
+                "synced to the branch server. Set the laptop up for real work to sync."))
+            notice.setObjectName("trainingNoSync")
+            notice.setWordWrap(True)
+            notice.setMargin(24)
+            notice.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+            return notice
+        window.add_lazy_page("sync", QCoreApplication.translate("Extensions", "Sync"), build_notice,
+                             "Ctrl+8")
+        return
 
     def controller():
         if "controller" not in holder:
@@ -59,6 +73,11 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
             if not getattr(made, "_started_by_app", False):
                 made._started_by_app = True  # type: ignore[attr-defined]
                 made.start(first_delay_s=3.0)
+            # What a sync pulls reaches the pages on screen (home counts, people, the
+            # check-in list) through the same notice as a save; the controller outlives
+            # a window rebuilt for a language change, so the connection is this window's.
+            made.data_pulled.connect(ctx.announce)
+            window.destroyed.connect(lambda *_: _disconnect(made.data_pulled, ctx.announce))
             holder["controller"] = made
         return holder["controller"]
 
@@ -74,6 +93,13 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
 
     window.add_lazy_page("sync", QCoreApplication.translate("Extensions", "Sync"), build_page, "Ctrl+8")
     QTimer.singleShot(200, window, build_status)  # not called if the window is gone
+
+
+def _disconnect(signal: Any, slot: Any) -> None:
+    try:
+        signal.disconnect(slot)
+    except (RuntimeError, TypeError):  # already gone with its object
+        pass
 
 
 def shutdown(executor: DbExecutor) -> None:

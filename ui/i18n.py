@@ -2,10 +2,15 @@
 
 Source strings are English in the code; `resources/i18n/bpjs_field_<lang>.ts`
 holds the translations (Indonesian is the default language).  `.qm` files are
-built with `pyside6-lrelease` and not committed, so at start-up a missing or
-stale `.qm` is compiled from its `.ts` (into a cache folder when the resources
-folder is read-only, as in an installed wheel).  Qt's own `qtbase_<lang>.qm`
-is loaded too when Qt ships one.
+built with `pyside6-lrelease` and not committed.  From a source checkout or a
+wheel, a missing or stale `.qm` is compiled from its `.ts` at start-up (into a
+cache folder when the resources folder is read-only, as in an installed
+wheel).  A frozen bundle never compiles: it loads the `.qm` compiled when the
+bundle was built (`build_installer.spec` puts it in `resources/i18n/`), whatever
+the files' times say, since the bundle carries no lrelease.  Qt's own
+`qtbase_<lang>.qm` is loaded too when Qt ships one.  `interface_language_check()`
+is the installation's proof (run by `bpjs-field selftest --gui`, so by the
+bundle's smoke test) that the interface really speaks Indonesian.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -39,11 +45,25 @@ def lrelease_command() -> list[str] | None:
     return None
 
 
+def frozen() -> bool:
+    """True inside the PyInstaller bundle."""
+    return bool(getattr(sys, "frozen", False))
+
+
 def ts_path(lang: str) -> Path:
     return resource_path("i18n", f"{CATALOGUE}_{lang}.ts")
 
 
+def bundled_qm(name: str) -> Path | None:
+    """A catalogue compiled when the bundle was built (`resources/i18n/<name>.qm`)."""
+    qm = resource_path("i18n", f"{name}.qm")
+    return qm if qm.is_file() else None
+
+
 def compile_ts(ts: Path, qm: Path) -> bool:
+    if frozen():  # a bundle loads what was compiled at build time; it has no lrelease
+        log.warning("not compiling %s inside the bundle", ts.name)
+        return False
     command = lrelease_command()
     if command is None:
         log.warning("lrelease not found; interface stays in English")
@@ -58,7 +78,10 @@ def compile_ts(ts: Path, qm: Path) -> bool:
 
 
 def qm_path(lang: str) -> Path | None:
-    """A current .qm for `lang`: next to the .ts, else in the cache; compiled if needed."""
+    """A current .qm for `lang`: next to the .ts, else in the cache; compiled if needed.
+    In the bundle, the one compiled at build time, never compiled here."""
+    if frozen():
+        return bundled_qm(f"{CATALOGUE}_{lang}")
     ts = ts_path(lang)
     beside = ts.with_suffix(".qm")
     if not ts.is_file():
@@ -113,5 +136,28 @@ class Translations:
         return ok
 
 
+# A string of each catalogue and its Indonesian: the interface check looks them up.
+PROBES = (("MainWindow", "Home", "Beranda"), ("CheckInPage", "CHECKED IN", "HADIR"),
+          ("PrintPage", "Registration receipt", "Tanda terima pendaftaran"))
+
+
+def interface_language_check(lang: str = "id") -> None:
+    """Install `lang` as the app does and raise RuntimeError unless the interface (the main
+    catalogue and the print page's) really shows it.  For `bpjs-field selftest --gui`."""
+    from ui.printing import i18n as printing_i18n
+    translations = Translations()
+    try:
+        if not translations.install(lang) or not printing_i18n.install(lang):
+            raise RuntimeError(f"the {lang} catalogue did not load; the interface would be English")
+        wrong = [(context, source, QCoreApplication.translate(context, source))
+                 for context, source, expected in PROBES
+                 if QCoreApplication.translate(context, source) != expected]
+        if wrong:
+            raise RuntimeError(f"the interface is not in Bahasa Indonesia: {wrong}")
+    finally:
+        translations.install(SOURCE_LANGUAGE)
+        printing_i18n.install(SOURCE_LANGUAGE)
+
+
 __all__ = ["Translations", "compile_ts", "qm_path", "ts_path", "lrelease_command",
-           "SOURCE_LANGUAGE"]
+           "SOURCE_LANGUAGE", "bundled_qm", "frozen", "interface_language_check"]

@@ -4,7 +4,11 @@ status widget).
 
 Pages are plugged in with `add_page(key, title, widget, shortcut)`; the print
 and sync pages of other packages use the same call.  Ctrl+1 … Ctrl+6 reach
-the built-in pages.  Window geometry is kept in QSettings.
+the built-in pages.  Window geometry is kept in QSettings.  The window fits the
+screen it opens on, from 1280×720 up: maximised on a laptop-sized screen, a
+comfortable size on a large one, and a saved geometry is used only when it
+still fits that screen (a laptop moved from a large monitor to its own screen
+must not open with Save and the status bar off-screen).
 
 Signals:
     page_changed(str): the key of the page now shown.
@@ -15,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -28,9 +32,13 @@ from ui.pages.people import PeoplePage
 from ui.pages.registration import RegistrationPage
 from ui.pages.settings import SettingsPage
 from ui.tasks import DbExecutor
+from ui.widgets.elided import ElidedLabel
 
 SETTINGS_ORG = "BPJS"
 SETTINGS_APP = "bpjs-field"
+# Below this the window opens maximised: every pixel of a laptop screen is needed.
+MAXIMISE_BELOW = QSize(1600, 900)
+COMFORTABLE = QSize(1440, 860)
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +65,15 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self._row_changed)
         self.stack = QStackedWidget()
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        if ctx.training:  # above every page: sample data must never pass for real data
+            from ui.security.login import training_banner
+            right.addWidget(training_banner())
+            self.setWindowTitle("LATIHAN · " + self.windowTitle())
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self._build_status_bar()
 
@@ -79,7 +95,6 @@ class MainWindow(QMainWindow):
         executor.busy_changed.connect(self._busy)
         self._show_event(ctx.active_event)
         self._show_officer(ctx.officer)
-        self.resize(1366, 740)
         self._restore_geometry()
         self.show_page("home")
 
@@ -137,15 +152,17 @@ class MainWindow(QMainWindow):
     # -- status bar ------------------------------------------------------------------------
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.officer_label = QLabel()
+        # Officer and event give way (ending in "…", whole in the tooltip) so the sync state
+        # and the lock button on the right are always whole.
+        self.officer_label = ElidedLabel()
         self.officer_label.setObjectName("statusOfficer")
-        self.event_label = QLabel()
+        self.event_label = ElidedLabel()
         self.event_label.setObjectName("statusEvent")
         self.busy_label = QLabel()
         self.busy_label.setObjectName("statusBusy")
         self.officer_label.setContentsMargins(6, 0, 18, 0)
-        bar.addWidget(self.officer_label)
-        bar.addWidget(self.event_label, 1)
+        bar.addWidget(self.officer_label, 1)
+        bar.addWidget(self.event_label, 2)
         bar.addPermanentWidget(self.busy_label)
 
     def add_status_widget(self, widget: QWidget) -> None:
@@ -166,9 +183,27 @@ class MainWindow(QMainWindow):
 
     # -- geometry ----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        self.fit_to(screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 720))
+
+    def fit_to(self, available: QRect) -> None:
+        """Size the window for a screen whose usable area is `available`: the saved geometry
+        if it fits inside, else maximised on a small screen or a comfortable size, centred."""
         value = self.settings.value("main_window/geometry")
         if isinstance(value, QByteArray) and not value.isEmpty():
-            self.restoreGeometry(value)
+            saved_state = self.windowState()
+            if self.restoreGeometry(value) and (self.isMaximized()
+                                                or available.contains(self.geometry())):
+                return
+            self.setWindowState(saved_state & ~Qt.WindowMaximized)  # saved for another screen
+        if available.width() < MAXIMISE_BELOW.width() or available.height() < MAXIMISE_BELOW.height():
+            self.setGeometry(available)
+            self.setWindowState(self.windowState() | Qt.WindowMaximized)
+            return
+        size = COMFORTABLE.boundedTo(available.size())
+        self.setGeometry(QRect(available.center().x() - size.width() // 2,
+                               available.center().y() - size.height() // 2,
+                               size.width(), size.height()))
 
     def save_geometry(self) -> None:
         self.settings.setValue("main_window/geometry", self.saveGeometry())

@@ -13,6 +13,17 @@ def printer_names() -> tuple[list[str], str]:
     return list(QPrinterInfo.availablePrinterNames()), QPrinterInfo.defaultPrinterName()
 
 
+def check_interface_language(lang: str = "id") -> None:
+    """Raise unless the interface loads `lang` (Indonesian by default), as the app would:
+    an installation or bundle that would show English fails `bpjs-field selftest --gui`."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.i18n import interface_language_check
+    _app = QApplication.instance() or QApplication([])
+    interface_language_check(lang)
+
+
 def open_main_window_offscreen(db_path: Path) -> None:
     """Build and show the main window over `db_path` on an offscreen screen (`bpjs-field selftest --gui`):
     proves the Qt libraries and plugins of an installation load."""

@@ -73,3 +73,16 @@ def normalize_code(text: str) -> str | None:
     if _check_symbol(body_text) != check:
         return None
     return body_text + check
+
+
+def looks_like_code(text: str) -> bool:
+    """True if `text` has the shape of a registration code (nine code symbols, with or
+    without dashes, at least one a digit), whether or not its check symbol is right.
+    A misread or mistyped code is then answered as an unknown code, not searched as a
+    name (names have no digits)."""
+    raw = "".join(ch for ch in (text or "").upper() if ch not in " -")
+    if len(raw) != TAG_LENGTH + SEQ_LENGTH + 1:
+        return False
+    if not all(ch in _DECODE for ch in raw[:-1]) or raw[-1] not in set(CHECK_ALPHABET) | {"I", "L", "O"}:
+        return False
+    return any(ch.isdigit() for ch in raw)

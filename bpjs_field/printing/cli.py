@@ -3,8 +3,8 @@
 `add_commands(sub)` registers them on the main parser's subparsers; each
 handler gets the laptop Store through `args.open_store()` (provided by the
 main command line) and writes a PDF.  A receipt written to a file is logged
-like a print, because that file is what gets printed and handed out; the next
-one of the same registration is marked SALINAN.
+(printer "file") but is not a copy handed out: the next receipt of the same
+registration is not marked SALINAN because of it.
 """
 
 from __future__ import annotations

@@ -37,11 +37,16 @@ def record_print(store: "Store", document: str, *, subject_id: str | None = None
     return row
 
 
+FILE_PRINTER = "file"  # a receipt written to a file (`receipt --out`), not handed out
+
+
 def receipt_print_count(store: "Store", registration_id: str) -> int:
-    """How many receipt print runs this registration already had (any format)."""
+    """How many receipt print runs this registration already had on paper (any format).
+    A receipt written to a file is logged but is no copy: the next print is not SALINAN."""
     return store.scalar(
-        "SELECT count(*) FROM print_log WHERE subject_id = ? AND (document = ? OR document LIKE ?)",
-        (registration_id, RECEIPT, RECEIPT + ".%")) or 0
+        "SELECT count(*) FROM print_log WHERE subject_id = ? AND (document = ? OR document LIKE ?) "
+        "AND coalesce(printer, '') != ?",
+        (registration_id, RECEIPT, RECEIPT + ".%", FILE_PRINTER)) or 0
 
 
 def prints_of(store: "Store", subject_id: str) -> list[dict[str, Any]]:

@@ -215,6 +215,8 @@ def receipt_blocks(d: ReceiptData, accent: Color = GREEN, qr_size: float = 36 * 
         Text(d.branch, align="center", after=0.35),
         Text("TANDA TERIMA PENDAFTARAN", rel=1.25, bold=True, align="center", after=0.3),
     ]
+    if d.training:
+        blocks.append(Banner("LATIHAN · bukan tanda terima sah", rel=1.2))
     if d.is_copy:
         blocks.append(Banner(f"SALINAN ke-{d.copy_number}", rel=1.2))
     blocks += [
@@ -267,7 +269,8 @@ def receipt_blocks(d: ReceiptData, accent: Color = GREEN, qr_size: float = 36 * 
         Text(f"Informasi: Contact Center BPJS Ketenagakerjaan {CONTACT_CENTRE}", bold=True,
              align="center", after=0.15),
         Text(f"Dicetak {format_datetime(d.printed_at)}"
-             + (f" · SALINAN ke-{d.copy_number}" if d.is_copy else ""),
+             + (f" · SALINAN ke-{d.copy_number}" if d.is_copy else "")
+             + (" · LATIHAN" if d.training else ""),
              rel=0.8, align="center", color=GREY, after=0),
     ]
     return blocks

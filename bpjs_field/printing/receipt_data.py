@@ -69,6 +69,7 @@ class ReceiptData:
     jp_cap_verified: bool = True
     copy_number: int = 0  # 0 = the original; n = the n-th reprint ("SALINAN ke-n")
     registration_id: str | None = None
+    training: bool = False  # from a training database: printed LATIHAN, not a valid receipt
 
     @property
     def is_copy(self) -> bool:
@@ -105,6 +106,7 @@ def receipt_data(store: "Store", registration_id: str, *, copy_number: int | Non
                  printed_at: datetime | None = None) -> ReceiptData:
     """Assemble a receipt from the store.  `copy_number` defaults to the number of
     receipts of this registration already in the print log (0 for the first print)."""
+    from bpjs_field.demo import is_training
     from bpjs_field.printing.log import receipt_print_count
 
     reg = store.registrations.get(registration_id)
@@ -161,4 +163,5 @@ def receipt_data(store: "Store", registration_id: str, *, copy_number: int | Non
         payer_name=reg.get("payer_name"), employer_scale=scale, reasons=reasons,
         jp_cap_verified=jp_cap.verified,
         copy_number=copy_number, registration_id=registration_id,
+        training=is_training(store),
     )

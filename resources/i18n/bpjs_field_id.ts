@@ -89,6 +89,49 @@
     </message>
 </context>
 <context>
+    <name>AfterSaveBox</name>
+    <message>
+        <source>Receipt right after each registration</source>
+        <translation>Tanda terima langsung setelah setiap pendaftaran</translation>
+    </message>
+    <message>
+        <source>Print the receipt right after each registration</source>
+        <translation>Cetak tanda terima langsung setelah setiap pendaftaran</translation>
+    </message>
+    <message>
+        <source>80 mm roll</source>
+        <translation>Struk 80 mm</translation>
+    </message>
+    <message>
+        <source>58 mm roll</source>
+        <translation>Struk 58 mm</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Find printers again</source>
+        <translation>Cari printer lagi</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>The system&apos;s default printer ({name})</source>
+        <translation>Printer bawaan sistem ({name})</translation>
+    </message>
+    <message>
+        <source>The system&apos;s default printer</source>
+        <translation>Printer bawaan sistem</translation>
+    </message>
+    <message>
+        <source>{name} (not found now)</source>
+        <translation>{name} (sekarang tidak ditemukan)</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
         <source>Audit log</source>
@@ -129,6 +172,297 @@
     <message>
         <source>{n} entries</source>
         <translation>{n} entri</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTexts</name>
+    <message>
+        <source>Account made</source>
+        <translation>Akun dibuat</translation>
+    </message>
+    <message>
+        <source>Laptop account kept</source>
+        <translation>Akun laptop dipertahankan</translation>
+    </message>
+    <message>
+        <source>Account received from the branch</source>
+        <translation>Akun diterima dari cabang</translation>
+    </message>
+    <message>
+        <source>Account removed</source>
+        <translation>Akun dihapus</translation>
+    </message>
+    <message>
+        <source>Check-in</source>
+        <translation>Kehadiran</translation>
+    </message>
+    <message>
+        <source>Check-in taken back</source>
+        <translation>Kehadiran dibatalkan</translation>
+    </message>
+    <message>
+        <source>Sync conflict decided</source>
+        <translation>Konflik sinkronisasi diputuskan</translation>
+    </message>
+    <message>
+        <source>Full values of a conflict shown</source>
+        <translation>Nilai lengkap konflik ditampilkan</translation>
+    </message>
+    <message>
+        <source>Sample data added (training)</source>
+        <translation>Data contoh ditambahkan (latihan)</translation>
+    </message>
+    <message>
+        <source>Action refused (role)</source>
+        <translation>Tindakan ditolak (peran)</translation>
+    </message>
+    <message>
+        <source>Laptop revoked: personal data wiped</source>
+        <translation>Laptop dicabut: data pribadi dihapus</translation>
+    </message>
+    <message>
+        <source>Event made</source>
+        <translation>Acara dibuat</translation>
+    </message>
+    <message>
+        <source>Event changed</source>
+        <translation>Acara diubah</translation>
+    </message>
+    <message>
+        <source>Hand-carried export written</source>
+        <translation>Ekspor bawa tangan ditulis</translation>
+    </message>
+    <message>
+        <source>Hand-carried export read in</source>
+        <translation>Ekspor bawa tangan dibaca</translation>
+    </message>
+    <message>
+        <source>Registrations imported from a file</source>
+        <translation>Pendaftaran diimpor dari berkas</translation>
+    </message>
+    <message>
+        <source>Screen locked</source>
+        <translation>Layar dikunci</translation>
+    </message>
+    <message>
+        <source>Logged in</source>
+        <translation>Masuk</translation>
+    </message>
+    <message>
+        <source>Failed login</source>
+        <translation>Gagal masuk</translation>
+    </message>
+    <message>
+        <source>Officer added</source>
+        <translation>Petugas ditambahkan</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>Kata sandi diganti</translation>
+    </message>
+    <message>
+        <source>New password set</source>
+        <translation>Kata sandi baru dipasang</translation>
+    </message>
+    <message>
+        <source>Participant added</source>
+        <translation>Peserta ditambahkan</translation>
+    </message>
+    <message>
+        <source>Participant changed</source>
+        <translation>Data peserta diubah</translation>
+    </message>
+    <message>
+        <source>Personal data erased</source>
+        <translation>Data pribadi dihapus</translation>
+    </message>
+    <message>
+        <source>Full NIK shown</source>
+        <translation>NIK lengkap ditampilkan</translation>
+    </message>
+    <message>
+        <source>Full personal data shown</source>
+        <translation>Data pribadi lengkap ditampilkan</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>Dicetak</translation>
+    </message>
+    <message>
+        <source>Rates and notice updated</source>
+        <translation>Tarif dan pemberitahuan diperbarui</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Role changed</source>
+        <translation>Peran diubah</translation>
+    </message>
+    <message>
+        <source>Role given</source>
+        <translation>Peran diberikan</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>Tersinkron</translation>
+    </message>
+    <message>
+        <source>Laptop enrolled at the branch</source>
+        <translation>Laptop didaftarkan di cabang</translation>
+    </message>
+    <message>
+        <source>Edits merged at sync</source>
+        <translation>Perubahan digabung saat sinkronisasi</translation>
+    </message>
+    <message>
+        <source>Change refused by the server</source>
+        <translation>Perubahan ditolak server</translation>
+    </message>
+    <message>
+        <source>Refused changes sent again</source>
+        <translation>Perubahan yang ditolak dikirim ulang</translation>
+    </message>
+    <message>
+        <source>Screen unlocked</source>
+        <translation>Kunci layar dibuka</translation>
+    </message>
+    <message>
+        <source>Failed unlock</source>
+        <translation>Gagal membuka kunci</translation>
+    </message>
+    <message>
+        <source>attempt</source>
+        <translation>percobaan</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>kode</translation>
+    </message>
+    <message>
+        <source>attempted</source>
+        <translation>dicoba</translation>
+    </message>
+    <message>
+        <source>copies printed</source>
+        <translation>jumlah dicetak</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>jumlah</translation>
+    </message>
+    <message>
+        <source>document</source>
+        <translation>dokumen</translation>
+    </message>
+    <message>
+        <source>employee number</source>
+        <translation>nomor pegawai</translation>
+    </message>
+    <message>
+        <source>event</source>
+        <translation>acara</translation>
+    </message>
+    <message>
+        <source>fields</source>
+        <translation>isian</translation>
+    </message>
+    <message>
+        <source>into</source>
+        <translation>ke</translation>
+    </message>
+    <message>
+        <source>copy (SALINAN)</source>
+        <translation>salinan (SALINAN)</translation>
+    </message>
+    <message>
+        <source>account locked</source>
+        <translation>akun terkunci</translation>
+    </message>
+    <message>
+        <source>how</source>
+        <translation>cara</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>baru</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>sebelumnya</translation>
+    </message>
+    <message>
+        <source>participants</source>
+        <translation>peserta</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>diantrekan</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>alasan</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>peran</translation>
+    </message>
+    <message>
+        <source>number</source>
+        <translation>nomor</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>status</translation>
+    </message>
+    <message>
+        <source>for</source>
+        <translation>untuk</translation>
+    </message>
+    <message>
+        <source>laptop tag</source>
+        <translation>tanda laptop</translation>
+    </message>
+    <message>
+        <source>version</source>
+        <translation>versi</translation>
+    </message>
+    <message>
+        <source>wiped</source>
+        <translation>dihapus</translation>
+    </message>
+    <message>
+        <source>consent withdrawn</source>
+        <translation>persetujuan ditarik</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ya</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>tidak</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>supervisor</translation>
+    </message>
+    <message>
+        <source>officer</source>
+        <translation>petugas</translation>
+    </message>
+    <message>
+        <source>first start</source>
+        <translation>mulai pertama</translation>
+    </message>
+    <message>
+        <source>scanned</source>
+        <translation>dipindai</translation>
+    </message>
+    <message>
+        <source>searched</source>
+        <translation>dicari</translation>
     </message>
 </context>
 <context>
@@ -191,6 +525,10 @@
     <message>
         <source>Choose the active event first (page Events).</source>
         <translation>Pilih acara aktif dulu (halaman Acara).</translation>
+    </message>
+    <message>
+        <source>The code&apos;s check symbol does not match: scan it again, or type it carefully from the receipt.</source>
+        <translation>Simbol pemeriksa kode tidak cocok: pindai lagi, atau ketik dengan teliti dari tanda terima.</translation>
     </message>
     <message>
         <source>CHECKED IN</source>
@@ -573,6 +911,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Cetak</translation>
     </message>
     <message>
+        <source>This is the training database (LATIHAN): its sample data are never synced to the branch server. Set the laptop up for real work to sync.</source>
+        <translation>Ini basis data latihan (LATIHAN): data contohnya tidak pernah disinkronkan ke server kantor cabang. Siapkan laptop untuk kerja sungguhan agar bisa sinkron.</translation>
+    </message>
+    <message>
         <source>Sync</source>
         <translation>Sinkronisasi</translation>
     </message>
@@ -633,6 +975,21 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     </message>
 </context>
 <context>
+    <name>IdleLockBox</name>
+    <message>
+        <source> min</source>
+        <translation> menit</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>tidak pernah</translation>
+    </message>
+    <message>
+        <source>Minutes without keyboard, scanner or mouse before the screen locks; 0 = never</source>
+        <translation>Menit tanpa keyboard, pemindai atau mouse sebelum layar terkunci; 0 = tidak pernah</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <source>Locked</source>
@@ -649,6 +1006,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Unlock</source>
         <translation>Buka kunci</translation>
+    </message>
+    <message>
+        <source>Screen locked: log in first, then scan again.</source>
+        <translation>Layar terkunci: masuk dulu, lalu pindai lagi.</translation>
     </message>
     <message>
         <source>Checking the password…</source>
@@ -688,6 +1049,14 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Forgot your password? A supervisor of this laptop can set a new one.</source>
         <translation>Lupa kata sandi? Supervisor laptop ini dapat membuatkan kata sandi baru.</translation>
+    </message>
+    <message>
+        <source>BPJS Field: training (LATIHAN)</source>
+        <translation>BPJS Field: latihan (LATIHAN)</translation>
+    </message>
+    <message>
+        <source>Set up this laptop for real work…</source>
+        <translation>Siapkan laptop ini untuk kerja sungguhan…</translation>
     </message>
     <message>
         <source>Enter your employee number.</source>
@@ -948,6 +1317,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
 <context>
     <name>ProtectedSetupDialog</name>
     <message>
+        <source>This laptop&apos;s work (starts empty)</source>
+        <translation>Kerja di laptop ini (mulai kosong)</translation>
+    </message>
+    <message>
+        <source>Latihan (data contoh): a separate training database</source>
+        <translation>Latihan (data contoh): basis data latihan tersendiri</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Penggunaan</translation>
+    </message>
+    <message>
         <source>Choose a password of at least 8 characters. The data on this laptop are encrypted with it; you will be its supervisor and can add the other officers&apos; accounts.</source>
         <translation>Pilih kata sandi minimal 8 karakter. Data di laptop ini dienkripsi dengannya; Anda menjadi supervisornya dan dapat menambahkan akun petugas lain.</translation>
     </message>
@@ -1138,6 +1519,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Dari NIK: lahir {date}, {sex}{place}</translation>
     </message>
     <message>
+        <source>Full name (as on the passport)</source>
+        <translation>Nama lengkap (sesuai paspor)</translation>
+    </message>
+    <message>
         <source>Agency (instansi)</source>
         <translation>Instansi</translation>
     </message>
@@ -1209,8 +1594,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>{name} tercatat hadir.</translation>
     </message>
     <message>
-        <source>Saved: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per month.</source>
-        <translation>Tersimpan: &lt;b&gt;{code}&lt;/b&gt; — {name} ({segment}), {amount} per bulan.</translation>
+        <source>Saved: &lt;b&gt;{code}&lt;/b&gt; · {name} · {segment} · {amount} per month.</source>
+        <translation>Tersimpan: &lt;b&gt;{code}&lt;/b&gt; · {name} · {segment} · {amount} per bulan.</translation>
     </message>
     <message>
         <source>To pay now for {months} months: {amount}.</source>
@@ -1238,6 +1623,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Officer</source>
         <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Lock the screen after</source>
+        <translation>Kunci layar setelah</translation>
     </message>
     <message>
         <source>Database file</source>
@@ -1502,6 +1891,13 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>This laptop&apos;s clock is %1 minutes off the server: fix the date and time (receipts show it).</source>
         <translation>Jam laptop ini selisih %1 menit dari server: perbaiki tanggal dan jam (tercetak di tanda terima).</translation>
+    </message>
+</context>
+<context>
+    <name>Training</name>
+    <message>
+        <source>LATIHAN: training database with sample participants, not real data</source>
+        <translation>LATIHAN: basis data latihan berisi peserta contoh, bukan data sungguhan</translation>
     </message>
 </context>
 </TS>

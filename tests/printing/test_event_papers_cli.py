@@ -87,7 +87,13 @@ def test_cli_receipt(store, bpu_reg, tmp_path):
     assert store.scalar("SELECT count(*) FROM print_log WHERE subject_id = ?", (bpu_reg["id"],)) == 1
     again = tmp_path / "again.pdf"
     _run(store, ["receipt", bpu_reg["code"], "--out", str(again)])
-    assert "SALINAN ke-1" in pdf_text(again.read_bytes())
+    # A file is no copy handed out: neither it nor the first paper print is a SALINAN.
+    assert "SALINAN" not in pdf_text(again.read_bytes())
+    from bpjs_field.printing import documents
+    paper = documents.receipt_job(store, bpu_reg["id"], "thermal")
+    assert not paper.is_reprint and "SALINAN" not in pdf_text(paper.pdf)
+    documents.log_job(store, paper, printer="PDF")
+    assert "SALINAN ke-1" in pdf_text(documents.receipt_job(store, bpu_reg["id"], "a5").pdf)
 
 
 def test_cli_unknown_code_and_event(store, event, bpu_reg, tmp_path):

@@ -118,26 +118,26 @@ print(json.dumps(seen))
 """
 
 
-def test_main_opens_an_empty_database_with_demo_data(tmp_path):
-    """The real entry point in its own process, as `bpjs-field` starts it."""
+def test_main_never_fills_a_real_database_with_demo_data(tmp_path):
+    """The real entry point in its own process, as `bpjs-field` starts it: an empty laptop
+    database stays empty (sample participants live only in the training database)."""
     db = tmp_path / "fresh.sqlite3"
     setup = Store.open(db)
     views.setup_officer(setup, full_name="Siti Rahmawati", employee_no="KC-0421",
                         branch="Kantor Cabang Bekasi Cikarang")
     setup.close()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BPJS_FIELD_DATA": str(tmp_path / "data")}
-    env.pop("BPJS_FIELD_NO_DEMO", None)
     done = subprocess.run([sys.executable, "-c", PROBE, str(db)], capture_output=True, text=True,
                           timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["rc"] == 0
-    assert "Pendaftaran lapangan" in seen["title"]
+    assert "Pendaftaran lapangan" in seen["title"] and "LATIHAN" not in seen["title"]
     assert "Siti Rahmawati" in seen["greeting"]
     check = Store.open(db)
     try:
-        assert check.people.count() == 300
-        assert check.events.active() is not None
+        assert check.people.count() == 0
+        assert check.get_setting("demo_data") is None
     finally:
         check.close()
     assert (tmp_path / "data" / "logs" / "bpjs_field.log").exists()

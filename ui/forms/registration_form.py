@@ -309,6 +309,9 @@ class RegistrationForm(QWidget):
         for key in WAGE_FIELDS:
             self.boxes[key].setVisible(not bpu)
         self.boxes["employer_scale"].setVisible(segment in SCALED_SEGMENTS)
+        # A foreign worker's name is read from the passport, not from a KTP.
+        self.boxes["full_name"].label.setText(
+            self.tr("Full name (as on the passport)") if tka else self.tr("Full name (as on the KTP)"))
         employer = self.boxes["employer_name"].label
         employer.setText(self.tr("Agency (instansi)") if segment == "asn" else self.tr("Employer"))
         if segment != "bpu" and self._get("payer") == "mandiri":

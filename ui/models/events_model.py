@@ -75,6 +75,8 @@ class EventsModel(QAbstractTableModel):
             return row["starts_at"] if index.column() == DATE else self._cell(row, index.column())
         if role == ROW_ROLE:
             return row
+        if role == Qt.ToolTipRole:
+            return self._cell(row, index.column())
         if role == Qt.TextAlignmentRole and index.column() == ACTIVE:
             return int(Qt.AlignCenter)
         return None

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QLineEdit, QProgressBar, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
 
-from bpjs_field.domain.codes import normalize_code
+from bpjs_field.domain.codes import looks_like_code, normalize_code
 from bpjs_field.domain.formatting import format_time, to_wib
 from bpjs_field.domain.nik import clean_nik, looks_like_nik
 from bpjs_field.domain.segments import SEGMENTS, label
@@ -159,7 +159,8 @@ class CheckInPage(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         QTimer.singleShot(0, self.keep_focus)
-        # Check-ins that came in by sync are not announced: coming back to the door shows them.
+        # Sync announces what it pulls (SyncController.data_pulled); coming back to the door
+        # refreshes too, for anything changed while the page was away.
         if not event.spontaneous():
             self.refresh()
         self._fit_recent_table()  # the style (row height) is known once shown
@@ -201,6 +202,10 @@ class CheckInPage(QWidget):
             self.executor.run(lambda s: s.attendance.check_in_code(event_id, text),
                               lambda result: self._answer(result, text), self._failed)
             return
+        if looks_like_code(text):  # a misread or mistyped code: unknown, never a name search
+            self._unknown(text, self.tr("The code's check symbol does not match: scan it again, "
+                                        "or type it carefully from the receipt."))
+            return
         self._search(text)
 
     def _answer(self, result, text: str = "") -> None:
@@ -229,11 +234,16 @@ class CheckInPage(QWidget):
                             f"<div style='font-size:24pt'>{_esc(name)}</div>"
                             f"<div style='font-size:18pt'>{_esc(when)}</div>", AMBER, ALREADY)
         else:
-            headline = self.tr("UNKNOWN CODE")
-            hint = self.tr("Search by name or NIK, or register the person.")
-            self._paint(f"<div style='font-size:30pt;font-weight:bold'>✖ {headline}</div>"
-                        f"<div style='font-size:20pt'>{_esc(text[:40])}</div>"
-                        f"<div style='font-size:14pt'>{_esc(hint)}</div>", RED, "unknown")
+            self._unknown(text, self.tr("Search by name or NIK, or register the person."))
+        self.keep_focus()
+
+    def _unknown(self, text: str, hint: str) -> None:
+        """The large red answer for a code this laptop does not know (or cannot read)."""
+        self._show_results(False)
+        headline = self.tr("UNKNOWN CODE")
+        self._paint(f"<div style='font-size:30pt;font-weight:bold'>✖ {headline}</div>"
+                    f"<div style='font-size:20pt'>{_esc(text[:40])}</div>"
+                    f"<div style='font-size:14pt'>{_esc(hint)}</div>", RED, "unknown")
         self.keep_focus()
 
     def _paint(self, html: str, colour: str, status: str) -> None:
@@ -289,11 +299,13 @@ class CheckInPage(QWidget):
         self.executor.run(work, self._answer, self._failed)
 
     def go_register(self) -> None:
-        text = self._last_text
+        """F2: register the person just searched for (the name or NIK typed is carried
+        over); after a code, an empty form: a code is never taken for a name."""
+        text = self._last_text if self.status in ("search", "not_found") else ""
         payload: dict[str, Any] = {"check_in": True, "return_to": "checkin"}
         if looks_like_nik(text):
             payload["nik"] = clean_nik(text)
-        elif text and normalize_code(text) is None:
+        elif text and not looks_like_code(text):
             payload["full_name"] = text
         self.ctx.navigate("registration", **payload)
 

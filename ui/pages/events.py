@@ -72,6 +72,10 @@ class EventsPage(QWidget):
         for column in range(2, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.table.setColumnHidden(1, True)  # the title usually names the kind; the editor shows it
+        # Whole titles, wrapped on two lines if need be: picking the active event is no guesswork.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._edit_row(cur.row()))
         left.addWidget(self.table, 1)
         buttons = QHBoxLayout()

@@ -17,6 +17,7 @@ from bpjs_field.domain.segments import EVENT_KINDS, SEGMENTS, label
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.formats import number
 from ui.style import set_role
 from ui.tasks import DbExecutor
 
@@ -190,7 +191,7 @@ class HomePage(QWidget):
 
     def _show_people(self, count: int) -> None:
         self.people.setText(self.tr("{count} participants in this laptop's database.").format(
-            count=f"{count:,}".replace(",", ".")))
+            count=number(count, self.ctx.lang)))
 
 
 def _esc(text: str) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.formats import number
 from ui.models import columns
 from ui.models.people_model import PeopleTableModel
 from ui.models.search_model import SearchResultsModel
@@ -88,12 +89,19 @@ class PeoplePage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((columns.NAME, 200), (columns.IDENT, 170), (columns.PHONE, 150),
-                              (columns.DISTRICT, 130)):
-            self.table.setColumnWidth(column, width)
+        # Widths from the text they hold (a masked NIK, a phone number), measured once on the
+        # font in use; the name takes what is left.  Nothing needs a horizontal scroll bar, so
+        # the phone column is always in sight (300,000 rows: never ResizeToContents).
+        metrics = self.table.fontMetrics()
+        pad = 24
+        self._widths: dict[int, int] = {}
+        for column, sample in ((columns.IDENT, "321609******0001"), (columns.PHONE, "0812-****-7890"),
+                               (columns.DISTRICT, "Cikarang Utara"), (columns.CODES, "K7QM-003A-X")):
+            self._widths[column] = metrics.horizontalAdvance(sample) + pad
+        self._name_room = metrics.horizontalAdvance("Nur'aini Hasanah Siregar") + pad
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.viewport().installEventFilter(self)
+        self._setup_columns()
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         splitter.addWidget(self.table)
         self.detail = PersonDetail(self.ctx.lang)
@@ -105,6 +113,8 @@ class PeoplePage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        self._split = False
         layout.addWidget(splitter, 1)
         self._connect_selection()
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.search.setFocus,
@@ -114,6 +124,42 @@ class PeoplePage(QWidget):
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.detail._reprint,
                   context=Qt.WidgetWithChildrenShortcut)
 
+    # Kept last to first when the list is narrow (a 1280-pixel screen with the detail open):
+    # the codes and the kecamatan are in the detail too; name, NIK and phone always show.
+    OPTIONAL_COLUMNS = (columns.CODES, columns.DISTRICT)
+
+    def _setup_columns(self) -> None:
+        """Modes and widths of the columns; again after each model switch (the header
+        forgets them when the model changes)."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in range(header.count()):
+            header.setSectionResizeMode(column, QHeaderView.Stretch if column == columns.NAME
+                                        else QHeaderView.Interactive)
+            if column in self._widths:
+                self.table.setColumnWidth(column, self._widths[column])
+        self._fit_columns()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.table.viewport() and event.type() == event.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self) -> None:
+        room = self.table.viewport().width() - self._name_room
+        fixed = [columns.IDENT, columns.PHONE, *reversed(self.OPTIONAL_COLUMNS)]
+        for column in fixed:
+            width = self._widths[column]
+            if column in self.OPTIONAL_COLUMNS:
+                fits = room >= width
+                if self.table.isColumnHidden(column) == fits:
+                    self.table.setColumnHidden(column, not fits)
+                    if fits:
+                        self.table.setColumnWidth(column, width)
+                if not fits:
+                    continue
+            room -= width
+
     def _connect_selection(self) -> None:
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._select(cur.row()))
 
@@ -121,10 +167,16 @@ class PeoplePage(QWidget):
         if self.table.model() is not model:
             self.table.setModel(model)
             self._connect_selection()
+            self._setup_columns()
 
     # -- loading --------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        if not self._split and self.splitter.width() > 0:
+            # The list gets three fifths of the room: the detail's long texts wrap, names do not.
+            self._split = True
+            width = self.splitter.width()
+            self.splitter.setSizes([width * 3 // 5, width - width * 3 // 5])
         if self._stale:
             self.reload()
         QTimer.singleShot(0, self.search.setFocus)
@@ -136,7 +188,7 @@ class PeoplePage(QWidget):
             self.run_search()
 
     def _loaded(self, count: int) -> None:
-        self.count.setText(self.tr("{count} participants").format(count=f"{count:,}".replace(",", ".")))
+        self.count.setText(self.tr("{count} participants").format(count=number(count, self.ctx.lang)))
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.people or changes.registrations:

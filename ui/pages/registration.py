@@ -103,7 +103,8 @@ class RegistrationPage(QWidget):
         self.success_text.setStyleSheet("font-size: 13pt;")
         success_layout.addWidget(self.success_text)
         self.success.setVisible(False)
-        outer.addWidget(self.success)
+        # The saved banner sits in the side column, above Save (added there below): shown
+        # above the form it took the form's height, and a scroll bar came with every save.
 
         body = QHBoxLayout()
         outer.addLayout(body, 1)
@@ -143,6 +144,7 @@ class RegistrationPage(QWidget):
         set_role(self.event_hint, "hint")
         side.addWidget(self.event_hint)
         side.addStretch(1)
+        side.addWidget(self.success)
         self.summary = QLabel()
         self.summary.setObjectName("formSummary")
         self.summary.setWordWrap(True)
@@ -229,7 +231,7 @@ class RegistrationPage(QWidget):
                                             programs=programs, lang=self.ctx.lang)
         self.valid = not errors
         self.save_button.setEnabled(self.valid and not self._saving)
-        if errors:
+        if errors and (show_all or not self.form.is_empty()):  # not on a form just cleared
             names = ", ".join(self.form.field_label(k) for k in errors)
             self.summary.setText(self.tr("Not ready to save. To fix: {fields}").format(fields=names))
         else:
@@ -354,7 +356,8 @@ class RegistrationPage(QWidget):
         self._saving = False
         reg = result.registration
         lang = self.ctx.lang
-        text = self.tr("Saved: <b>{code}</b> — {name} ({segment}), {amount} per month.").format(
+        # Separated by dots, not brackets: segment labels carry brackets of their own.
+        text = self.tr("Saved: <b>{code}</b> · {name} · {segment} · {amount} per month.").format(
             code=format_code(reg["code"]), name=result.person["full_name"],
             segment=label(SEGMENTS, reg["segment"], lang), amount=format_rupiah(reg["monthly_total"]))
         if (reg.get("months_paid") or 1) > 1 and reg.get("amount_due") is not None:

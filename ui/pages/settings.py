@@ -1,5 +1,6 @@
-"""Pengaturan: interface language, the officer working on this laptop, and
-facts about the database (where it is, how much it holds)."""
+"""Pengaturan: interface language, the officer working on this laptop, the idle
+lock, the receipt printed right after each registration, backups, and facts
+about the database (where it is, how much it holds)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from bpjs_field.__about__ import __version__
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.formats import number
 from ui.pages.backups import BackupBox
+from ui.pages.print_settings import AfterSaveBox, IdleLockBox
 from ui.pages.setup import SetupDialog
 from ui.style import add_heading
 from ui.tasks import DbExecutor
@@ -44,6 +47,8 @@ class SettingsPage(QWidget):
         switch.clicked.connect(self.change_officer)
         officer_row.addWidget(switch)
         form.addRow(self.tr("Officer"), officer_row)
+        self.idle_lock = IdleLockBox(executor, ctx.lang)
+        form.addRow(self.tr("Lock the screen after"), self.idle_lock)
         self.database = QLabel(str(ctx.db_path or ""))
         self.database.setWordWrap(True)
         form.addRow(self.tr("Database file"), self.database)
@@ -52,6 +57,8 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Contents"), self.stats)
         form.addRow(self.tr("Version"), QLabel(__version__))
         layout.addLayout(form)
+        self.after_save = AfterSaveBox(executor, ctx.lang)
+        layout.addWidget(self.after_save)
         self.backups = BackupBox(executor, ctx.lang)
         self.backups.restore_requested.connect(ctx.restore_requested)
         layout.addWidget(self.backups)
@@ -67,10 +74,14 @@ class SettingsPage(QWidget):
     def refresh(self) -> None:
         self.executor.run(lambda s: s.stats(), self._show_stats)
         self.backups.refresh()
+        self.idle_lock.refresh()
+        self.after_save.refresh()  # printers plugged in since are offered
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         self.stats.setText(self.tr("{people} participants, {registrations} registrations, "
-                                   "{attendance} check-ins, {events} events").format(**stats))
+                                   "{attendance} check-ins, {events} events").format(
+            **{key: number(value, self.ctx.lang) if isinstance(value, int) else value
+               for key, value in stats.items()}))
 
     def _show_officer(self, officer: dict[str, Any] | None) -> None:
         if officer:

@@ -2,6 +2,10 @@
 employee number) and in which language.  Stored in the database (officers
 table and settings); afterwards the app opens straight to work.
 
+The branch is picked from the branch list, never typed (a typo would make a
+new branch).  A refused start puts the keyboard in the first field in error,
+and each field's error goes away as soon as that field is changed.
+
 Signals:
     completed(object): the officer dict, once stored.
 """
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
@@ -39,7 +43,6 @@ class SetupDialog(QDialog):
                             "you make are recorded under your name."))
         enter = EnterMovesOn(self)
         self.branch = QComboBox()
-        self.branch.setEditable(True)
         self.branch.addItems(branches)
         self.name = QLineEdit()
         self.employee_no = QLineEdit()
@@ -57,6 +60,7 @@ class SetupDialog(QDialog):
             widget.installEventFilter(enter)
             self.boxes[key] = FieldBox(text, widget)
             layout.addWidget(self.boxes[key])
+            self.clear_error_on_change(key, widget)
         self.start_button = QPushButton(self.tr("Start working"))
         self.start_button.setObjectName("setupStart")
         self.start_button.setProperty("primary", True)
@@ -65,6 +69,23 @@ class SetupDialog(QDialog):
         layout.addWidget(self.start_button)
         self.resize(520, 420)
         self.name.setFocus()
+
+    def clear_error_on_change(self, key: str, widget: QWidget) -> None:
+        """A field's error goes once the officer changes that field."""
+        signal = widget.textChanged if isinstance(widget, QLineEdit) else widget.currentIndexChanged
+        signal.connect(lambda *_: self.boxes[key].show_error(None))
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Errors under their fields; the keyboard goes to the first field in error."""
+        first = None
+        for key, box in self.boxes.items():  # in the form's order
+            if key in errors:
+                box.show_error(errors[key])
+                first = first or box.field
+        if first is not None:
+            first.setFocus(Qt.OtherFocusReason)
+            if isinstance(first, QLineEdit):
+                first.selectAll()
 
     def submit(self) -> None:
         for box in self.boxes.values():
@@ -84,9 +105,7 @@ class SetupDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.start_button.setEnabled(True)
         if isinstance(exc, (ValidationErrors, ValidationError)):
-            for key, text in field_errors(exc, self.lang).items():
-                if key in self.boxes:
-                    self.boxes[key].show_error(text)
+            self.show_errors(field_errors(exc, self.lang))
             return
         dialogs.error(self, exc, self.lang)
 

@@ -4,7 +4,8 @@ The main catalogue skips `ui/printing/` (see scripts/i18n_update.py), so this
 package ships its Indonesian strings beside its code.  `install(lang)` compiles
 the .ts into the data folder's cache when needed (with the same lrelease as
 `ui.i18n`) and installs it next to the main translator; call it wherever the
-application switches language.  Refresh the .ts with
+application switches language.  The bundle loads the catalogue compiled at
+build time (`resources/i18n/printing_<lang>.qm`) and never compiles.  Refresh the .ts with
 `pyside6-lupdate ui/printing/*.py -ts ui/printing/printing_id.ts`.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from bpjs_field.paths import data_dir
-from ui.i18n import SOURCE_LANGUAGE, compile_ts
+from ui.i18n import SOURCE_LANGUAGE, bundled_qm, compile_ts, frozen
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,19 @@ def install(lang: str) -> bool:
         app.removeTranslator(_installed.pop())
     if lang == SOURCE_LANGUAGE:
         return True
-    ts = ts_path(lang)
-    if not ts.is_file():
-        return False
-    qm = data_dir() / "i18n" / f"printing_{lang}.qm"
-    if not qm.is_file() or qm.stat().st_mtime < ts.stat().st_mtime:
-        if not compile_ts(ts, qm):
+    if frozen():
+        qm = bundled_qm(f"printing_{lang}")
+        if qm is None:
+            log.warning("the bundle has no compiled printing_%s catalogue", lang)
             return False
+    else:
+        ts = ts_path(lang)
+        if not ts.is_file():
+            return False
+        qm = data_dir() / "i18n" / f"printing_{lang}.qm"
+        if not qm.is_file() or qm.stat().st_mtime < ts.stat().st_mtime:
+            if not compile_ts(ts, qm):
+                return False
     translator = QTranslator(app)
     if not translator.load(str(qm)):
         log.warning("could not load %s", qm.name)

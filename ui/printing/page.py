@@ -5,7 +5,10 @@ Documents: a registration receipt (A4, A5 or 80 mm roll), a program brochure
 are made on the database worker (`DbExecutor`), never on the GUI thread; the
 preview is a `QPdfView`; printing is a `PrintRun` driven by a timer, with a
 progress bar and a cancel button.  A finished print is written to the print
-log (with the printer's name and the number of copies) through the executor.
+log (with the printer's name and the number of copies) through the executor,
+and "Sent to printer X" stays on the page until the officer's next action.
+The printer list is read again whenever the page is shown and on request
+("Find printers", F5), so a printer plugged in later is offered.
 
 Signals:
     printed(dict): the print-log row of a finished print.
@@ -77,6 +80,9 @@ class PrintPage(QWidget):
         self.stamp = QCheckBox(self.tr("Stamp the active event and officer"))
         self.event_box = QComboBox()
         self.printer = QComboBox()
+        self.printer.setObjectName("printerChoice")
+        self.refresh_printers_button = QPushButton(self.tr("Find printers (F5)"))
+        self.refresh_printers_button.setObjectName("refreshPrinters")
         self.copies = QSpinBox(minimum=1, maximum=1000, value=1)
         self.paper = _combo(PAPERS)
         self.preview_button = QPushButton(self.tr("&Preview"))
@@ -85,6 +91,11 @@ class PrintPage(QWidget):
         self.progress = QProgressBar()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.sent = QLabel()  # "Sent to printer X", kept until the next action
+        self.sent.setObjectName("printSent")
+        self.sent.setWordWrap(True)
+        self.sent.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        self.sent.hide()
         self.view = QPdfView()
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
@@ -110,7 +121,10 @@ class PrintPage(QWidget):
         left.addLayout(top)
         left.addWidget(self.params)
         printing = QFormLayout()
-        printing.addRow(self.tr("Pri&nter"), self.printer)
+        printer_row = QHBoxLayout()
+        printer_row.addWidget(self.printer, 1)
+        printer_row.addWidget(self.refresh_printers_button)
+        printing.addRow(self.tr("Pri&nter"), printer_row)
         printing.addRow(self.tr("Cop&ies"), self.copies)
         printing.addRow(self.tr("Pa&per"), self.paper)
         left.addLayout(printing)
@@ -119,6 +133,7 @@ class PrintPage(QWidget):
             buttons.addWidget(button)
         left.addLayout(buttons)
         left.addWidget(self.progress)
+        left.addWidget(self.sent)
         left.addWidget(self.status)
         left.addStretch(1)
         side = QWidget()
@@ -140,7 +155,21 @@ class PrintPage(QWidget):
             box.currentIndexChanged.connect(self._params_changed)
         self.stamp.toggled.connect(self._params_changed)
         self.code.textEdited.connect(self._params_changed)
+        for box in (self.printer, self.paper):
+            box.activated.connect(self._clear_sent)
+        self.copies.valueChanged.connect(self._clear_sent)
+        self.refresh_printers_button.clicked.connect(self.refresh_printers)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_current)
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh_printers)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh_printers()  # a printer plugged in since is offered
+
+    def _clear_sent(self, *_args) -> None:
+        self.sent.clear()
+        self.sent.hide()
 
     def _kind_changed(self, index: int) -> None:
         kind = self.doc_kind.itemData(index)
@@ -149,17 +178,22 @@ class PrintPage(QWidget):
 
     def _params_changed(self, *_args) -> None:
         # What is on screen no longer matches the choices: preview again before printing.
+        self._clear_sent()
         self.job = None
         self.print_button.setEnabled(False)
 
     # -- data ------------------------------------------------------------------------
     def refresh_printers(self) -> None:
+        """Read the system's printers again; the one chosen stays chosen while it exists."""
+        chosen = self.printer.currentData()
         self.printer.clear()
         names = printer_names()
         for name in names:
             self.printer.addItem(name, name)
         default = default_printer_name()
-        if default in names:
+        if chosen in names:
+            self.printer.setCurrentIndex(names.index(chosen))
+        elif default in names:
             self.printer.setCurrentIndex(names.index(default))
         if not names:
             self.printer.addItem(self.tr("(no printer)"), None)
@@ -203,6 +237,7 @@ class PrintPage(QWidget):
         self.executor.run(make, done, self._failed)
 
     def preview(self) -> None:
+        self._clear_sent()
         kind = self.doc_kind.currentData()
         if kind == "receipt":
             code, fmt = self.code.text(), self.receipt_format.currentData()
@@ -257,6 +292,7 @@ class PrintPage(QWidget):
         """Print the previewed document; returns the running PrintRun (tests wait on it)."""
         if self.job is None or (self.run is not None and self.run.running):
             return None
+        self._clear_sent()
         job, copies = self.job, self.copies.value()
         run = PrintRun(job.pdf, self.printer.currentData(), copies=copies, title=job.title,
                        paper=self.paper.currentData(), output_file=output_file or None, parent=self)
@@ -285,6 +321,8 @@ class PrintPage(QWidget):
             self.print_button.setEnabled(True)
             return
         printer = run.printer_name
+        self.sent.setText(self.tr("Sent to printer %1.").replace("%1", printer))
+        self.sent.show()
 
         def log_it(store):
             return documents.log_job(store, job, copies=copies, printer=printer)[0]

@@ -47,6 +47,10 @@
         <translation>Cap acara aktif dan nama petugas</translation>
     </message>
     <message>
+        <source>Find printers (F5)</source>
+        <translation>Cari printer (F5)</translation>
+    </message>
+    <message>
         <source>&amp;Preview</source>
         <translation>&amp;Pratinjau</translation>
     </message>
@@ -119,6 +123,10 @@
     <message>
         <source>Printing…</source>
         <translation>Mencetak…</translation>
+    </message>
+    <message>
+        <source>Sent to printer %1.</source>
+        <translation>Terkirim ke printer %1.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,8 @@
 
 Filters: action, officer and a plain text (ids in the details).  Rows are read on
 the database thread through the executor; newest first, at most 500 shown.
+Actions and details are shown in words in the officer's language
+(`ui.security.audit_texts`), never as codes or JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from bpjs_field.domain.formatting import format_datetime
 from bpjs_field.security.audit import audit_actions, audit_entries
+from ui.security.audit_texts import action_text, details_text
 from ui.style import add_heading
 from ui.tasks import DbExecutor
 
@@ -55,9 +58,11 @@ class AuditPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         header = self.table.horizontalHeader()
-        for column in range(4):  # time, officer, action, device: whole, never "2 …"
-            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.Stretch)
+        # Time, officer, action and device whole, never "5 …": measured after each fill
+        # (ResizeToContents alone left them at their first, empty width); details take the rest.
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table, 1)
         self.count = QLabel("")
@@ -81,7 +86,7 @@ class AuditPage(QWidget):
         self.action.clear()
         self.action.addItem(self.tr("All"), None)
         for action in actions:
-            self.action.addItem(action, action)
+            self.action.addItem(action_text(action), action)
         self.officer.clear()
         self.officer.addItem(self.tr("All"), None)
         for officer in officers:
@@ -96,7 +101,13 @@ class AuditPage(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         for row in rows:
             who = f"{row['officer_name']} ({row['employee_no']})" if row["officer_name"] else "—"
-            items = [format_datetime(datetime.fromisoformat(row["at"]), self.lang) if row["at"] else "", who, row["action"],
-                     (row["device_id"] or "")[:8], row["details"] if row["details"] != "{}" else ""]
-            self.model.appendRow([QStandardItem(str(v)) for v in items])
+            items = [format_datetime(datetime.fromisoformat(row["at"]), self.lang) if row["at"] else "",
+                     who, action_text(row["action"]), (row["device_id"] or "")[:8],
+                     details_text(row["details"])]
+            cells = [QStandardItem(str(v)) for v in items]
+            cells[2].setToolTip(row["action"])  # the code, for branch IT
+            cells[4].setToolTip(cells[4].text())
+            self.model.appendRow(cells)
+        for column in range(4):
+            self.table.resizeColumnToContents(column)
         self.count.setText(self.tr("{n} entries").format(n=len(rows)))

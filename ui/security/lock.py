@@ -7,8 +7,20 @@ again.  Unlock attempts go through the key file, so the same slow-down and
 lock-out as the login apply; the check runs on a worker thread
 (`ui.security.password_check`), so the window keeps painting meanwhile.
 `IdleLock` watches the application's keyboard and mouse input and locks after
-the idle period (setting `idle_lock_minutes`, default 5); Ctrl+L and the
-status-bar button lock on request.
+the idle period (setting `idle_lock_minutes`, default 5, in Pengaturan); Ctrl+L
+and the status-bar button lock on request.  A barcode scanner is a keyboard, so
+scans at the door count as activity: the door does not lock while people keep
+coming in.
+
+A scan that reaches the lock screen (the scanner types a code and Enter into
+the password box) is told apart from a typed password by its speed (a scanner
+types a whole code within a few milliseconds per key, a person does not) and
+its shape (a registration code, a NIK), or by the code's printed form (with
+its dashes) however it was typed: it is never sent as a password, so
+it never counts towards the lock-out, and the screen answers "Screen locked:
+log in first, then scan again".  After unlocking, the keyboard focus goes back
+to exactly the field that had it (the check-in input at the door), so the next
+scan is answered.
 
 `apply_role()` hides what an officer (not a supervisor) may not do in the GUI;
 the core refuses the same actions again (`require_supervisor`).
@@ -19,7 +31,9 @@ Signals:
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +42,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QLineEdit, QMainWindow,
                                QPushButton, QVBoxLayout, QWidget)
 
+import shiboken6
+
+from bpjs_field.domain.codes import looks_like_code
 from bpjs_field.security import session
 from ui.security.password_check import check_in_background, show_refusal
 from ui.style import set_role
@@ -37,6 +54,58 @@ IDLE_SETTING = "idle_lock_minutes"
 DEFAULT_IDLE_MINUTES = 5
 _INPUT_EVENTS = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel,
                  QEvent.TouchBegin}
+# A USB scanner sends a key every 1-15 ms; the fastest typists leave 60 ms and more between
+# keys, and rarely less than 40 ms between any two.  Six keys or more in a row closer than
+# this are a scanner.
+SCANNER_KEY_GAP_S = 0.035
+SCANNER_MIN_KEYS = 6
+# A registration code as printed on a receipt (K7QM-003A-X), whatever its check symbol: a
+# password never looks like this, a scanner reading a receipt always does.
+_PRINTED_CODE = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=]$", re.IGNORECASE)
+
+
+class ScanDetector(QObject):
+    """Watches a line edit's keystrokes and says whether what it holds came from a scanner.
+
+    Installed as an event filter on the field; `clock` is replaceable for tests."""
+
+    def __init__(self, field: QLineEdit, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(field)
+        self.field = field
+        self.clock = clock
+        self.burst = 0  # keys in the current run of scanner-fast keys
+        self.longest = 0  # the longest such run since the field was last emptied
+        self.last_key: float | None = None
+        field.installEventFilter(self)
+        field.textChanged.connect(self._text_changed)
+
+    def _text_changed(self, text: str) -> None:
+        if not text:
+            self.reset()
+
+    def reset(self) -> None:
+        self.burst = self.longest = 0
+        self.last_key = None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.field and event.type() == QEvent.KeyPress and event.text() \
+                and event.text().isprintable():
+            now = self.clock()
+            fast = self.last_key is not None and now - self.last_key <= SCANNER_KEY_GAP_S
+            self.burst = self.burst + 1 if fast else 1
+            self.longest = max(self.longest, self.burst)
+            self.last_key = now
+        return False
+
+    def is_scan(self) -> bool:
+        """Scanner-fast and shaped like what a scanner reads at the door (a registration
+        code, a NIK or other long number); or a code written as printed, however typed.
+        Speed alone is not enough: a password manager types fast too."""
+        text = self.field.text().strip()
+        if _PRINTED_CODE.match(text):
+            return True
+        scanned_shape = looks_like_code(text) or (text.isdigit() and len(text) >= 8)
+        return self.longest >= SCANNER_MIN_KEYS and scanned_shape
 
 
 class LockScreen(QFrame):
@@ -65,6 +134,9 @@ class LockScreen(QFrame):
         panel.setFixedWidth(420)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(24, 20, 24, 20)
+        if getattr(getattr(window, "ctx", None), "training", False):
+            from ui.security.login import training_banner
+            layout.addWidget(training_banner())
         title = QLabel(self.tr("Locked"))
         set_role(title, "title")
         layout.addWidget(title)
@@ -80,6 +152,7 @@ class LockScreen(QFrame):
         self.password.setMaxLength(256)
         self.password.setPlaceholderText(self.tr("Password"))
         self.password.returnPressed.connect(self.submit)
+        self.scans = ScanDetector(self.password)
         layout.addWidget(self.password)
         self.message = QLabel("")
         self.message.setObjectName("lockMessage")
@@ -93,6 +166,7 @@ class LockScreen(QFrame):
         layout.addWidget(self.unlock_button)
         outer.addWidget(panel)
         window.installEventFilter(self)
+        self._return_focus: QWidget | None = None
         self.hide()
 
     @property
@@ -102,6 +176,11 @@ class LockScreen(QFrame):
     def lock(self) -> None:
         if self.locked:
             return
+        # Remembered before the pages are disabled: disabling moves the focus away (to the
+        # status bar's lock button), and the first scan after unlocking would land there.
+        focus = QApplication.focusWidget()
+        inside = focus is not None and focus.window() is self.window_ and not self.isAncestorOf(focus)
+        self._return_focus = focus if inside else None
         central = self.window_.centralWidget()
         if central is not None:
             central.setEnabled(False)  # keeps every field's content; only input is refused
@@ -116,6 +195,11 @@ class LockScreen(QFrame):
 
     def submit(self) -> None:
         if self.checking:  # Enter again while checking: one attempt, not two failures
+            return
+        if self.scans.is_scan():  # never a password attempt: it would count towards the lock-out
+            self.password.clear()
+            self.message.setText(self.tr("Screen locked: log in first, then scan again."))
+            self.password.setFocus()
             return
         self.message.clear()
         self._set_checking(True)
@@ -146,8 +230,24 @@ class LockScreen(QFrame):
         if central is not None:
             central.setEnabled(True)
         self.window_.menuBar().setEnabled(True)
+        self._restore_focus()
         self.executor.run(lambda s: _audit(s, "unlock"), None, lambda _e: None)
         self.unlocked.emit()
+
+    def _restore_focus(self) -> None:
+        """Back to the field that had the keyboard before the lock; if it is gone or hidden,
+        to what the page on screen gives the keyboard to (the check-in input)."""
+        target, self._return_focus = self._return_focus, None
+        if target is not None and shiboken6.isValid(target) and target.isVisible() and target.isEnabled():
+            target.setFocus(Qt.OtherFocusReason)
+            return
+        page = getattr(self.window_, "stack", None)
+        page = page.currentWidget() if page is not None else None
+        keep = getattr(getattr(page, "page", page), "keep_focus", None)
+        if keep is not None:
+            keep()
+        elif page is not None:
+            page.setFocus(Qt.OtherFocusReason)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if obj is self.window_ and event.type() == QEvent.Resize and self.locked:
@@ -167,7 +267,7 @@ class IdleLock(QObject):
         super().__init__(parent or screen)
         self.screen = screen
         self.minutes = minutes
-        self.last_input = time.monotonic()
+        self.last_input = time.monotonic()  # keys from a scanner are input too
         self.timer = QTimer(self)
         self.timer.setInterval(5000)
         self.timer.timeout.connect(self.check)
@@ -186,6 +286,15 @@ class IdleLock(QObject):
             self.screen.lock()
             return True
         return False
+
+    def set_minutes(self, minutes: float) -> None:
+        """A new idle time from Pengaturan (0 = never lock by itself)."""
+        self.minutes = minutes
+        self.last_input = time.monotonic()
+        if minutes > 0:
+            self.timer.start()
+        else:
+            self.timer.stop()
 
     def stop(self) -> None:
         self.timer.stop()
@@ -206,6 +315,7 @@ def install_lock(window: QMainWindow, executor: DbExecutor, store: Any, lang: st
     button = QPushButton(QCoreApplication.translate("LockScreen", "Lock"))
     button.setObjectName("lockButton")
     button.setToolTip("Ctrl+L")
+    button.setFocusPolicy(Qt.NoFocus)  # a click must not take the focus from the page's field
     button.clicked.connect(screen.lock)
     window.statusBar().addPermanentWidget(button)
     shortcut = QShortcut(QKeySequence("Ctrl+L"), window, activated=screen.lock)
@@ -227,7 +337,7 @@ def apply_role(window: QMainWindow, role: str | None) -> None:
     settings = getattr(window, "settings_page", None)
     if settings is not None:
         for child in settings.findChildren(QWidget):
-            if isinstance(child, (QPushButton, QLineEdit)) or child.objectName() in ("backupKeep",):
+            if isinstance(child, (QPushButton, QLineEdit)) or child.objectName() in ("backupKeep", "idleLockMinutes", "afterSaveBox"):
                 child.setEnabled(False)
         notice = QLabel(QCoreApplication.translate("LockScreen", "Settings are changed by a supervisor."))
         notice.setObjectName("roleNotice")

@@ -8,7 +8,12 @@ on a worker thread (`ui.security.password_check`): the dialog keeps painting and
 says it is checking, and the button and Enter do nothing until the answer is in.
 `ProtectedSetupDialog` is the first-start setup with a password: it creates the
 random database key and the first (supervisor) account, still on the GUI thread
-behind a wait cursor (nothing else is running yet).
+behind a wait cursor (nothing else is running yet).  It offers two uses: the
+laptop's real database, which starts empty, or "Latihan (data contoh)", a
+training database of its own beside the real one (`bpjs_field.demo.training_path`)
+that the workstation fills with sample participants and marks LATIHAN
+everywhere.  The login to a training database offers to set the laptop up for
+real work.
 
 Signals:
     LoginDialog.logged_in(object): the opened Store.
@@ -19,9 +24,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QApplication, QDialog, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
@@ -52,13 +57,14 @@ class LoginDialog(QDialog):
     logged_in = Signal(object)
 
     def __init__(self, db_path: Path, lang: str = "id", employee_no: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, training: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("BPJS Field: log in"))
         self.db_path = Path(db_path)
         self.lang = lang
         self.store: Store | None = None
+        self.wants_real_setup = False  # a training login that chose to set up for real work
         self.checking = False  # a password check is running on the worker thread
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -90,6 +96,15 @@ class LoginDialog(QDialog):
         forgot.setWordWrap(True)
         set_role(forgot, "hint")
         layout.addWidget(forgot)
+        if training:
+            self.setWindowTitle(self.tr("BPJS Field: training (LATIHAN)"))
+            banner = training_banner()
+            layout.insertWidget(0, banner)
+            real = QPushButton(self.tr("Set up this laptop for real work…"))
+            real.setObjectName("loginRealSetup")
+            real.setAutoDefault(False)
+            real.clicked.connect(self._real_setup)
+            layout.addWidget(real)
         layout.addStretch(1)
         self.resize(460, 380)
         (self.password if employee_no else self.employee_no).setFocus()
@@ -138,18 +153,50 @@ class LoginDialog(QDialog):
             return
         super().reject()
 
+    def _real_setup(self) -> None:
+        if self.checking:
+            return
+        self.wants_real_setup = True
+        self.reject()
+
+
+def training_banner() -> QLabel:
+    """The orange LATIHAN strip of the training database (login, window, lock screen)."""
+    banner = QLabel(QCoreApplication.translate(
+        "Training", "LATIHAN: training database with sample participants, not real data"))
+    banner.setObjectName("trainingBanner")
+    banner.setAlignment(Qt.AlignCenter)
+    banner.setWordWrap(True)
+    banner.setStyleSheet("background: #e65100; color: white; font-weight: bold; padding: 4px;")
+    return banner
+
 
 class ProtectedSetupDialog(SetupDialog):
     """First start of a new laptop database: who works here, and their password."""
 
+    REAL, TRAINING = "real", "training"
+
     def __init__(self, db_path: Path, branches: list[str], lang: str = "id",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, offer_training: bool = True) -> None:
         super().__init__(None, branches, lang, parent)  # type: ignore[arg-type]
         self.db_path = Path(db_path)
         self.store: Store | None = None
+        self.training = False  # True once a training database was made
         self.password = password_field("setup_password")
         self.confirm = password_field("setup_confirm")
         layout = self.layout()
+        self.use = QComboBox()
+        self.use.setObjectName("setup_use")
+        self.use.addItem(self.tr("This laptop's work (starts empty)"), self.REAL)
+        if offer_training:
+            self.use.addItem(self.tr("Latihan (data contoh): a separate training database"),
+                             self.TRAINING)
+        self.use.installEventFilter(EnterMovesOn(self))
+        self.boxes_use = FieldBox(self.tr("Use"), self.use)
+        layout.insertWidget(2, self.boxes_use)  # under the title and its introduction
+        self.boxes_use.setVisible(offer_training)
+        if offer_training:
+            self.use.setFocus()
         index = layout.indexOf(self.start_button)
         note = QLabel(self.tr("Choose a password of at least 8 characters. The data on this "
                               "laptop are encrypted with it; you will be its supervisor and "
@@ -161,11 +208,16 @@ class ProtectedSetupDialog(SetupDialog):
             self.boxes[key] = FieldBox(text, widget)
             layout.insertWidget(index + offset, self.boxes[key])
         layout.insertWidget(index, note)
+        for key in ("password", "confirm"):
+            self.clear_error_on_change(key, self.boxes[key].field)
         # The password boxes were made after the start button: put them back in the typing order.
+        QWidget.setTabOrder(self.use, self.branch)
         QWidget.setTabOrder(self.language, self.password)
         QWidget.setTabOrder(self.password, self.confirm)
         QWidget.setTabOrder(self.confirm, self.start_button)
-        self.resize(520, 600)
+        # As tall as its wrapped texts need at this width (a fixed height clipped the note).
+        self.setMinimumWidth(580)
+        self.resize(580, self.heightForWidth(580) if self.hasHeightForWidth() else self.sizeHint().height())
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         # Enter in the first password box moves on to the second instead of submitting
@@ -184,18 +236,27 @@ class ProtectedSetupDialog(SetupDialog):
                                   "language": self.language.currentData(),
                                   "password": self.password.text(),
                                   "confirm": self.confirm.text()}
+        training = self.use.currentData() == self.TRAINING
+        path = self.db_path
+        if training:
+            from bpjs_field.demo import training_path
+            path = training_path(self.db_path)
         try:
             with _WaitCursor():
-                self.store = session.create_protected(self.db_path, **values)
+                self.store = session.create_protected(path, **values)
         except BpjsFieldError as exc:
             self.password.clear()
             self.confirm.clear()
             target = {"security.password_short": "password",
                       "security.password_mismatch": "confirm"}.get(exc.code)
             if target:
-                self.boxes[target].show_error(exc.message(self.lang))
+                self.show_errors({target: exc.message(self.lang)})
                 return
             self._failed(exc)
             return
+        if training:  # filled with the sample participants by the workstation
+            from bpjs_field.demo import mark_training
+            mark_training(self.store)
+            self.training = True
         self.completed.emit({"employee_no": values["employee_no"]})
         self.accept()

@@ -11,7 +11,10 @@ until the officer acts.  Changes the server refused are counted apart
 
 Signals:
     state_changed(SyncState): anything shown about sync changed.
-    sync_finished(SyncResult): a round finished; pages refresh their data.
+    sync_finished(SyncResult): a round finished.
+    data_pulled(Changes): a round brought people, registrations, attendance or events
+        from the server; the window announces it to its pages (`AppContext.announce`),
+        which refresh what they show, as after a save on this laptop.
     sync_failed(object): a round failed with this SyncError/KnownError.
 """
 
@@ -34,6 +37,7 @@ from bpjs_field.sync.engine import (CLOCK_OFFSET, LAST_ERROR, LAST_SUCCESS, SERV
                                     SyncEngine, SyncProgress, SyncResult, new_http_client,
                                     refused_changes, retry_refused)
 from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
+from ui.context import Changes
 from ui.tasks import DbExecutor
 
 log = logging.getLogger(__name__)
@@ -63,6 +67,7 @@ class SyncState:
 class SyncController(QObject):
     state_changed = Signal(object)
     sync_finished = Signal(object)
+    data_pulled = Signal(object)
     sync_failed = Signal(object)
 
     def __init__(self, executor: DbExecutor, parent: QObject | None = None, *,
@@ -235,6 +240,9 @@ class SyncController(QObject):
             store.clock.offset_ms = offset if abs(offset) > 2000 else 0
         self.executor.run(set_offset)
         self.sync_finished.emit(result)
+        changes = pulled_changes(result)
+        if changes is not None:
+            self.data_pulled.emit(changes)
         self._schedule(self.interval_s)
 
     def _failed(self, error: BaseException) -> None:
@@ -255,3 +263,12 @@ class SyncController(QObject):
             return
         if getattr(error, "retryable", False):
             self._schedule(self.backoff.next_delay())
+
+
+def pulled_changes(result: SyncResult) -> Changes | None:
+    """What a sync round changed on this laptop, for the pages; None if nothing came in.
+    The pull applies rows of every kind in pages, so all kinds are announced."""
+    stats = result.apply
+    if not (stats.applied or stats.merged or stats.deleted or result.merged):
+        return None
+    return Changes(people=True, registrations=True, attendance=True, events=True)

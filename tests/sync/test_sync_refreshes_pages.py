@@ -1,0 +1,72 @@
+"""After a background sync pulls people and check-ins made on another laptop, the
+pages on screen show them at once (home counts, the people list, the check-in
+page's last check-ins), without the officer navigating away and back.  Real
+branch server process on 127.0.0.1, two laptops."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
+
+from bpjs_field.store import views
+from ui import extensions
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.sync import SyncController
+from ui.tasks import DbExecutor
+
+pytestmark = pytest.mark.gui
+
+
+def test_pages_on_screen_refresh_after_a_sync_pulls_data(qtbot, laptops, server, tmp_path):
+    door, other = laptops(2)
+    door.enroll(server.url, "KC-0421")
+    other.enroll(server.url, "KC-0422")
+    door.event()
+    other.event()
+    door.store.events.set_active(door.event()["id"])
+    door.sync()
+    executor = DbExecutor(door.store)
+    ctx = AppContext(executor, lang="en", officer=door.store.officers.get(door.store.officer_id),
+                     active_event=door.store.events.active())
+    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    extensions.add_sync_pages(window, ctx, executor)
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "syncStatus") is not None, timeout=5000)
+    controller = SyncController.for_executor(executor)
+    try:
+        window.show_page("home")
+        qtbot.waitUntil(lambda: window.home.people.text().startswith("0 "), timeout=5000)
+        # Another officer registers five people at the door and checks three in.
+        other.register_many(range(5))
+        other.register_many(range(5, 8), check_in=True)
+        other.sync()
+        with qtbot.waitSignal(controller.data_pulled, timeout=20000):
+            controller.sync_now()
+        qtbot.waitUntil(lambda: window.home.people.text().startswith("8 "), timeout=5000)
+        attendance = window.home.count_labels["attendance"]
+        qtbot.waitUntil(lambda: attendance.text().startswith("3"), timeout=5000)
+        # At the door: the last check-ins follow a sync too.
+        window.show_page("checkin")
+        qtbot.waitUntil(lambda: window.checkin.recent.rowCount() == 3, timeout=5000)
+        other.register_many(range(8, 10), check_in=True)
+        other.sync()
+        with qtbot.waitSignal(controller.data_pulled, timeout=20000):
+            controller.sync_now()
+        qtbot.waitUntil(lambda: window.checkin.recent.rowCount() == 5, timeout=5000)
+        assert window.current_page() == "checkin"  # nobody navigated
+        # The people list, shown while a sync pulls, lists the newcomers.
+        window.show_page("people")
+        total = executor.call(views.people_total)
+        other.register_many(range(10, 12))
+        other.sync()
+        with qtbot.waitSignal(controller.data_pulled, timeout=20000):
+            controller.sync_now()
+        qtbot.waitUntil(lambda: executor.call(views.people_total) == total + 2, timeout=5000)
+        table = window.people.table
+        qtbot.waitUntil(lambda: table.model().rowCount() == total + 2, timeout=5000)
+    finally:
+        controller.shutdown()
+        executor.shutdown()
