@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # reportlab (every `bpjs-field` command builds it).
 KINDS = ("jkk", "jkm", "jht", "jp", "jkp", "bpu")
 LANGS = ("id", "en")
-RECEIPT_FORMATS = ("a4", "a5", "thermal")
+RECEIPT_FORMATS = ("a4", "a5", "thermal", "thermal58")
 
 FILE_PRINTER = "file"
 
