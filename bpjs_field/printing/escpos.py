@@ -142,17 +142,15 @@ class Writer:
                 self.p.text((left + right).rstrip() + "\n")
 
     def amount(self, label: str, amount: str, bold: bool = False, note: str | None = None) -> None:
-        """Label wrapped on the left, the amount right-aligned on the label's first line."""
+        """Label wrapped on the left, the amount right-aligned on the label's last line,
+        so a wrapped label reads on into its amount ("Total iuran per / bulan  Rp8.400")."""
         cols = self.layout.cols
         amount = to_ascii(amount)
-        label_w = cols - len(amount) - 1
-        lines = break_lines(to_ascii(label), label_w)
+        lines = break_lines(to_ascii(label), cols - len(amount) - 1)
         self.style(bold=bold)
-        for i, line in enumerate(lines):
-            if i == 0:
-                self.p.text(line.ljust(cols - len(amount)) + amount + "\n")
-            else:
-                self.p.text(line + "\n")
+        for line in lines[:-1]:
+            self.p.text(line + "\n")
+        self.p.text(lines[-1].ljust(cols - len(amount)) + amount + "\n")
         if note:
             self.para(note, small=True)
 
