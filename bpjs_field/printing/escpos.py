@@ -22,19 +22,13 @@ from dataclasses import dataclass
 
 from bpjs_field.domain.codes import format_code
 from bpjs_field.printing import receipt
+from bpjs_field.printing.escpos_link import DOTS_PER_MM, PROFILES, Layout, load_escpos
 from bpjs_field.printing.blocks import Amount, Banner, KeyValue, Rule, Spacer, Stack, Text
 from bpjs_field.printing.linebreak import break_lines
 from bpjs_field.printing.qr import QUIET_ZONE, qr_runs
 from bpjs_field.printing.receipt_data import ReceiptData
 
 LAYOUT_VERSION = receipt.LAYOUT_VERSION + "-escpos1"
-
-# Dots across the head and characters per line in Font A / Font B, per roll width, and
-# the python-escpos profile of that class of printer (POS-5890: the common Chinese 58 mm
-# head inside Panda, Eppos, Xprinter and RPP02N printers; TM-P80: a 576-dot 80 mm head).
-HEADS = {58: (384, 32, 42), 80: (576, 48, 64)}
-PROFILES = {58: "POS-5890", 80: "TM-P80"}
-DOTS_PER_MM = 8  # 203 dpi, the resolution of practically every receipt head
 
 ASCII = {"×": "x", "·": "-", "–": "-", "—": "-", "−": "-", "“": '"', "”": '"', "‘": "'",
          "’": "'", "…": "...", "\u00a0": " ", "•": "*", "≤": "<=", "≥": ">="}
@@ -52,27 +46,6 @@ def to_ascii(text: str) -> str:
             base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
             out.append(base or "?")
     return "".join(out)
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How one printer is driven: roll width, QR route, cutter."""
-
-    width_mm: int = 58
-    native_qr: bool = False
-    cutter: bool = True
-
-    @property
-    def dots(self) -> int:
-        return HEADS[self.width_mm][0]
-
-    @property
-    def cols(self) -> int:
-        return HEADS[self.width_mm][1]
-
-    @property
-    def cols_small(self) -> int:
-        return HEADS[self.width_mm][2]
 
 
 def qr_image(text: str, module: int, width: int | None = None):
@@ -197,21 +170,6 @@ def _blocks_to_escpos(w: Writer, blocks) -> None:
             texts = [str(v) for v in vars(block).values() if isinstance(v, str) and v.strip()]
             if texts:
                 w.para(" ".join(texts))
-
-
-def load_escpos():
-    """Import python-escpos.  Its printer capabilities are parsed from JSON at import
-    and cached as a pickle: keep that cache in the app's data folder (not a new
-    temporary folder at every start)."""
-    import os
-
-    if "escpos.capabilities" not in __import__("sys").modules:
-        from bpjs_field.paths import data_dir
-        cache = data_dir() / "cache"
-        cache.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
-    import escpos.printer
-    return escpos.printer
 
 
 def _printer(layout: Layout):

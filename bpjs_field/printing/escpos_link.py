@@ -24,6 +24,7 @@ do; the registration itself is saved long before any of this.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
@@ -32,9 +33,50 @@ from pathlib import Path
 from typing import Any
 
 from bpjs_field.errors import KnownError
-from bpjs_field.printing.escpos import Layout, load_escpos
 
 log = logging.getLogger(__name__)
+
+# Dots across the head and characters per line in Font A / Font B, per roll width, and
+# the python-escpos profile of that class of printer (POS-5890: the common Chinese 58 mm
+# head inside Panda, Eppos, Xprinter and RPP02N printers; TM-P80: a 576-dot 80 mm head).
+HEADS = {58: (384, 32, 42), 80: (576, 48, 64)}
+PROFILES = {58: "POS-5890", 80: "TM-P80"}
+DOTS_PER_MM = 8  # 203 dpi, the resolution of practically every receipt head
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one printer is driven: roll width, QR route, cutter."""
+
+    width_mm: int = 58
+    native_qr: bool = False
+    cutter: bool = True
+
+    @property
+    def dots(self) -> int:
+        return HEADS[self.width_mm][0]
+
+    @property
+    def cols(self) -> int:
+        return HEADS[self.width_mm][1]
+
+    @property
+    def cols_small(self) -> int:
+        return HEADS[self.width_mm][2]
+
+
+def load_escpos():
+    """Import python-escpos.  Its printer capabilities are parsed from JSON at import
+    and cached as a pickle: keep that cache in the app's data folder (not a new
+    temporary folder at every start)."""
+    if "escpos.capabilities" not in sys.modules:
+        from bpjs_field.paths import data_dir
+        cache = data_dir() / "cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
+    import escpos.printer
+    return escpos.printer
+
 
 SETTING = "receipt_escpos_printer"
 CONNECTIONS = ("serial", "usb", "win32raw", "file")
