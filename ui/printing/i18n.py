@@ -35,12 +35,16 @@ def install(lang: str) -> bool:
     if lang == SOURCE_LANGUAGE:
         return True
     ts = ts_path(lang)
-    if not ts.is_file():
+    beside = ts.with_suffix(".qm")  # compiled at build time for the installed bundle
+    if beside.is_file() and (not ts.is_file() or beside.stat().st_mtime >= ts.stat().st_mtime):
+        qm = beside
+    elif not ts.is_file():
         return False
-    qm = data_dir() / "i18n" / f"printing_{lang}.qm"
-    if not qm.is_file() or qm.stat().st_mtime < ts.stat().st_mtime:
-        if not compile_ts(ts, qm):
-            return False
+    else:
+        qm = data_dir() / "i18n" / f"printing_{lang}.qm"
+        if not qm.is_file() or qm.stat().st_mtime < ts.stat().st_mtime:
+            if not compile_ts(ts, qm):
+                return False
     translator = QTranslator(app)
     if not translator.load(str(qm)):
         log.warning("could not load %s", qm.name)
