@@ -24,7 +24,7 @@ PAPER_OUT = 0x72
 
 class FakeSerialPrinter(threading.Thread):
     def __init__(self, *, paper: bool = True, answers: bool = True, vanish_after: int | None = None,
-                 silent_after: int | None = None, bytes_per_s: float = 20_000) -> None:
+                 silent_after: int | None = None, bytes_per_s: float = 100_000) -> None:
         super().__init__(name="fake-printer", daemon=True)
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)

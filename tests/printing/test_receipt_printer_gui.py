@@ -111,7 +111,8 @@ def test_settings_box_saves_the_printer_and_prints_a_test_page(qtbot, window, st
     run = box.test_page()
     with qtbot.waitSignal(run.finished, timeout=5000) as sent:
         pass
-    assert sent.args[0] is True and "Halaman uji terkirim" in box.status.text()
+    assert sent.args[0] is True, sent.args[1]
+    assert "Halaman uji terkirim" in box.status.text()
     qtbot.waitUntil(lambda: printer.job.endswith(b"\x1dV\x01"), timeout=5000)
     paper = render(printer.job)
     assert decode(paper.image) == ["TES-0000"] and paper.cuts and not paper.overflow
