@@ -70,9 +70,14 @@ def qr_image(text: str, module: int, width: int | None = None):
 class Writer:
     """Text layout on fixed character cells, written through a python-escpos printer."""
 
-    def __init__(self, printer, layout: Layout) -> None:
+    def __init__(self, printer, layout: Layout, labels: Iterable[str] = ()) -> None:
         self.p = printer
         self.layout = layout
+        # One label column for the whole receipt, wide enough that no label word is cut
+        # ("Penghasilan"), and never more than half the line.
+        longest = max((len(word) for label in labels for word in to_ascii(label).split()),
+                      default=0)
+        self.label_w = min(layout.cols // 2, max(layout.cols // 3, longest + 1))
 
     def style(self, *, align: str = "left", bold: bool = False, small: bool = False,
               double: bool = False, tall: bool = False, invert: bool = False) -> None:
@@ -98,7 +103,7 @@ class Writer:
 
     def key_value(self, label: str, value: str, bold: bool = False) -> None:
         cols = self.layout.cols
-        label_w = max(9, cols // 3)
+        label_w = self.label_w
         label, value = to_ascii(label), to_ascii(value)
         labels = break_lines(label, label_w - 1)
         values = break_lines(value, cols - label_w)
@@ -167,7 +172,8 @@ def _blocks_to_escpos(w: Writer, blocks) -> None:
         else:
             # A block kind this layout does not know yet: print its texts plainly rather
             # than drop a fact from the receipt.
-            texts = [str(v) for v in vars(block).values() if isinstance(v, str) and v.strip()]
+            texts = [v for k, v in vars(block).items()
+                     if isinstance(v, str) and v.strip() and k not in ("align", "bare")]
             if texts:
                 w.para(" ".join(texts))
 
@@ -193,8 +199,9 @@ def receipt_escpos(data: ReceiptData, layout: Layout = Layout()) -> bytes:
     """One receipt as the bytes to send to an ESC/POS printer."""
     p = _printer(layout)
     p.hw("INIT")
-    w = Writer(p, layout)
-    _blocks_to_escpos(w, receipt.receipt_blocks(data))
+    blocks = receipt.receipt_blocks(data)
+    w = Writer(p, layout, [b.label for b in blocks if isinstance(b, KeyValue)])
+    _blocks_to_escpos(w, blocks)
     return _finish(p, layout)
 
 

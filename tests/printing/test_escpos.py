@@ -74,6 +74,46 @@ def test_printed_receipt_reads_back_with_its_qr(store, reg_name, width, request)
     assert len(paper.cuts) == 1 and paper.cuts[0] >= paper.lines[-1].top
 
 
+@pytest.mark.parametrize("reg_name", ["bpu_reg", "pu_reg", "tka_reg", "bpu_jht_reg"])
+def test_no_word_is_split_across_printed_lines(store, reg_name, request):
+    """Indonesian line breaking on the roll: every word of the receipt that fits a line at
+    all is printed whole (labels such as "Penghasilan" included), amounts above all."""
+    from bpjs_field.printing import receipt
+
+    reg = request.getfixturevalue(reg_name)
+    data = receipt_data(store, reg["id"])
+    layout = Layout(58)
+    paper = render(receipt_escpos(data, layout), layout.dots)
+    printed = [line.text for line in paper.lines]
+    words = set()
+    for block in receipt.receipt_blocks(data):
+        for key, value in vars(block).items():
+            if isinstance(value, str) and key not in ("align", "bare"):  # style, QR content
+                words.update(escpos.to_ascii(value).split())
+    split = [w for w in words if len(w) <= layout.cols // 2 and not any(w in line for line in printed)]
+    assert split == []
+
+
+def test_a_block_kind_the_roll_does_not_know_still_prints_its_words():
+    """The receipt layout may grow new kinds of block (e.g. a table of months); until the
+    roll layout learns them, their words are printed plainly rather than dropped."""
+    from dataclasses import dataclass
+
+    from bpjs_field.printing.blocks import Block
+    from bpjs_field.printing.escpos import Writer, _blocks_to_escpos, _finish, _printer
+
+    @dataclass
+    class MonthsTable(Block):
+        caption: str
+        align: str = "left"
+
+    layout = Layout(58)
+    p = _printer(layout)
+    _blocks_to_escpos(Writer(p, layout), [MonthsTable("Januari-Maret 2027: Rp16.800 per bulan")])
+    paper = render(_finish(p, layout))
+    assert "Januari-Maret 2027: Rp16.800 per" in paper.text and "left" not in paper.text
+
+
 def test_full_identity_numbers_never_reach_the_printer(store, bpu_reg, pu_reg):
     for reg, nik in ((bpu_reg, BPU_NIK), (pu_reg, PU_NIK)):
         data = receipt_escpos(receipt_data(store, reg["id"]))

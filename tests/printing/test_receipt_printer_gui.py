@@ -97,6 +97,9 @@ def test_settings_box_saves_the_printer_and_prints_a_test_page(qtbot, window, st
     box = window.findChild(ReceiptPrinterBox)
     assert box is not None and box.isVisible()
     assert box.title() == "Printer struk (termal, ESC/POS)"  # the package's Indonesian
+    box.search_button.click()  # off the GUI thread; this machine has no printer to find
+    qtbot.waitUntil(box.search_button.isEnabled, timeout=10000)
+    assert box.status.text() == "Tidak ada printer yang ditemukan." or "ditemukan; pilih" in box.status.text()
     box.connection.setCurrentIndex(box.connection.findData("serial"))
     box.target.setText("")
     box.save_button.click()
