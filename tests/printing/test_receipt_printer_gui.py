@@ -176,3 +176,16 @@ def test_print_package_catalogue_has_every_string(tmp_path):
                if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
                or not "".join(m.find("translation").itertext()).strip()]
     assert missing == []
+
+
+def test_print_page_offers_the_58mm_roll(qtbot, window, store, officer):
+    result = register(store, "Siti Aminah", "3216094508900001")
+    window.show_page("print")
+    page = window.page("print")
+    index = page.receipt_format.findData("thermal58")
+    assert page.receipt_format.itemText(index) == "Struk 58 mm"
+    page.show_receipt(result.registration["id"], "thermal58")
+    qtbot.waitUntil(lambda: page.job is not None, timeout=10000)
+    assert page.job.document == "receipt.thermal58"
+    width = page.doc.pagePointSize(0).width()
+    assert abs(width - 58 * 72 / 25.4) < 0.1

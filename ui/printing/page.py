@@ -39,7 +39,8 @@ DOCS = (("receipt", QT_TRANSLATE_NOOP("PrintPage", "Registration receipt")),
         ("brochure", QT_TRANSLATE_NOOP("PrintPage", "Program brochure")),
         ("attendance", QT_TRANSLATE_NOOP("PrintPage", "Event attendance list")),
         ("summary", QT_TRANSLATE_NOOP("PrintPage", "Event summary")))
-RECEIPT_FORMATS = (("a4", "A4"), ("a5", "A5"), ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")))
+RECEIPT_FORMATS = (("a4", "A4"), ("a5", "A5"), ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")),
+                   ("thermal58", QT_TRANSLATE_NOOP("PrintPage", "58 mm roll")))
 PAPERS = (("document", QT_TRANSLATE_NOOP("PrintPage", "As the document")), ("a4", "A4"), ("a5", "A5"),
           ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")))
 LANGS = (("id", "Bahasa Indonesia"), ("en", "English"))

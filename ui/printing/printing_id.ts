@@ -56,125 +56,130 @@
     </message>
     <message>
         <location filename="page.py" line="42"/>
-        <location filename="page.py" line="44"/>
+        <location filename="page.py" line="45"/>
         <source>80 mm roll</source>
         <translation>Struk 80 mm</translation>
     </message>
     <message>
         <location filename="page.py" line="43"/>
+        <source>58 mm roll</source>
+        <translation>Struk 58 mm</translation>
+    </message>
+    <message>
+        <location filename="page.py" line="44"/>
         <source>As the document</source>
         <translation>Sesuai dokumen</translation>
     </message>
     <message>
-        <location filename="page.py" line="79"/>
+        <location filename="page.py" line="80"/>
         <source>Registration code, e.g. 27PS-0001-C</source>
         <translation>Kode pendaftaran, mis. 27PS-0001-C</translation>
     </message>
     <message>
-        <location filename="page.py" line="83"/>
+        <location filename="page.py" line="84"/>
         <source>Stamp the active event and officer</source>
         <translation>Cap acara aktif dan nama petugas</translation>
     </message>
     <message>
-        <location filename="page.py" line="88"/>
+        <location filename="page.py" line="89"/>
         <source>&amp;Preview</source>
         <translation>&amp;Pratinjau</translation>
     </message>
     <message>
-        <location filename="page.py" line="89"/>
+        <location filename="page.py" line="90"/>
         <source>P&amp;rint</source>
         <translation>&amp;Cetak</translation>
     </message>
     <message>
-        <location filename="page.py" line="90"/>
+        <location filename="page.py" line="91"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Batal</translation>
     </message>
     <message>
-        <location filename="page.py" line="100"/>
+        <location filename="page.py" line="101"/>
         <source>Co&amp;de</source>
         <translation>&amp;Kode</translation>
     </message>
     <message>
-        <location filename="page.py" line="101"/>
+        <location filename="page.py" line="102"/>
         <source>&amp;Format</source>
         <translation>&amp;Format</translation>
     </message>
     <message>
-        <location filename="page.py" line="104"/>
+        <location filename="page.py" line="105"/>
         <source>Pro&amp;gram</source>
         <translation>Pro&amp;gram</translation>
     </message>
     <message>
-        <location filename="page.py" line="105"/>
+        <location filename="page.py" line="106"/>
         <source>&amp;Language</source>
         <translation>&amp;Bahasa</translation>
     </message>
     <message>
-        <location filename="page.py" line="108"/>
+        <location filename="page.py" line="109"/>
         <source>&amp;Event</source>
         <translation>&amp;Acara</translation>
     </message>
     <message>
-        <location filename="page.py" line="115"/>
+        <location filename="page.py" line="116"/>
         <source>Doc&amp;ument</source>
         <translation>&amp;Dokumen</translation>
     </message>
     <message>
-        <location filename="page.py" line="119"/>
+        <location filename="page.py" line="120"/>
         <source>Pri&amp;nter</source>
         <translation>P&amp;rinter</translation>
     </message>
     <message>
-        <location filename="page.py" line="120"/>
+        <location filename="page.py" line="121"/>
         <source>Cop&amp;ies</source>
         <translation>&amp;Jumlah</translation>
     </message>
     <message>
-        <location filename="page.py" line="121"/>
+        <location filename="page.py" line="122"/>
         <source>Pa&amp;per</source>
         <translation>K&amp;ertas</translation>
     </message>
     <message>
-        <location filename="page.py" line="171"/>
+        <location filename="page.py" line="172"/>
         <source>(no printer)</source>
         <translation>(tidak ada printer)</translation>
     </message>
     <message>
-        <location filename="page.py" line="181"/>
+        <location filename="page.py" line="182"/>
         <source>Receipt printer: %1</source>
         <translation>Printer struk: %1</translation>
     </message>
     <message>
-        <location filename="page.py" line="246"/>
+        <location filename="page.py" line="247"/>
         <source>No event yet; create an event first.</source>
         <translation>Belum ada acara; buat acara terlebih dahulu.</translation>
     </message>
     <message>
-        <location filename="page.py" line="252"/>
+        <location filename="page.py" line="253"/>
         <source>Preparing the document…</source>
         <translation>Menyiapkan dokumen…</translation>
     </message>
     <message numerus="yes">
-        <location filename="page.py" line="266"/>
+        <location filename="page.py" line="267"/>
         <source>%1%2: %n page(s).</source>
         <translation>
             <numerusform>%1%2: %n halaman.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="page.py" line="271"/>
+        <location filename="page.py" line="272"/>
         <source>The document could not be made.</source>
         <translation>Dokumen tidak dapat dibuat.</translation>
     </message>
     <message>
-        <location filename="page.py" line="294"/>
-        <location filename="page.py" line="309"/>
+        <location filename="page.py" line="295"/>
+        <location filename="page.py" line="310"/>
         <source>Printing…</source>
         <translation>Mencetak…</translation>
     </message>
     <message>
-        <location filename="page.py" line="302"/>
+        <location filename="page.py" line="303"/>
         <source>The receipt printer prints registration receipts only; choose another printer.</source>
         <translation>Printer struk hanya mencetak tanda terima pendaftaran; pilih printer lain.</translation>
     </message>
