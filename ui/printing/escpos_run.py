@@ -65,7 +65,10 @@ class EscposRun(QObject):
 
     def _report(self, ok: bool, message: str) -> None:
         self.running = False
-        self.finished.emit(ok, message)  # queued to the GUI thread
+        try:
+            self.finished.emit(ok, message)  # queued to the GUI thread
+        except RuntimeError:  # the window (and this object) closed while the printer worked
+            log.info("receipt printer result arrived after its window closed")
 
 
 class ReceiptToPrinter(QObject):
