@@ -46,6 +46,21 @@ def _receipt(folder: Path, registration: dict) -> Path:
     return out
 
 
+def _escpos(folder: Path, registration: dict) -> Path:
+    """The receipt for an ESC/POS printer, sent to a file: python-escpos, its printer
+    profiles and the raster QR all load (the frozen bundle collects them by hand)."""
+    from bpjs_field.printing.escpos import receipt_escpos_job
+    from bpjs_field.printing.escpos_link import PrinterSettings, send
+    from bpjs_field.store import Store
+    with Store.open(folder / "selftest.sqlite3") as store:
+        job = receipt_escpos_job(store, registration["id"])
+    out = folder / "receipt.escpos"
+    send(PrinterSettings("file", str(out), cutter=True), job.data)
+    data = out.read_bytes()
+    assert data.startswith(b"\x1b@") and b"\x1dv0" in data and data.endswith(b"\x1dV\x01")
+    return out
+
+
 def _gui(folder: Path) -> None:
     from ui.probes import open_main_window_offscreen  # Qt lives in ui/, never in the core
     open_main_window_offscreen(folder / "selftest.sqlite3")
@@ -64,6 +79,7 @@ def run(*, gui: bool, keep: Path | None = None, say: Callable[[str], None] = pri
     box: dict = {}
     steps.append(("database and registration", lambda: box.setdefault("reg", _register(folder))))
     steps.append(("receipt PDF", lambda: _receipt(folder, box["reg"])))
+    steps.append(("receipt for a receipt printer (ESC/POS)", lambda: _escpos(folder, box["reg"])))
     if gui:
         steps.append(("main window (offscreen)", lambda: _gui(folder)))
         steps.append(("interface in Bahasa Indonesia", _language))

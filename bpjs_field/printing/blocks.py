@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reportlab.lib.colors import Color
-from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from bpjs_field.printing.fonts import BLACK, BOLD, GREY, GREY_LIGHT, REGULAR, WHITE, text_width
+from bpjs_field.printing.linebreak import break_lines
 
 LEADING = 1.28
 
@@ -42,7 +43,8 @@ class Block:
 
 
 def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
-    """Lines of `text` that fit `width`; explicit newlines are kept."""
+    """Lines of `text` that fit `width`; explicit newlines are kept.  Amounts such as
+    `Rp16.800` are never split, nor separated from a `×` before them (see linebreak)."""
     return list(_wrap(text, size, width, bold))
 
 
@@ -51,10 +53,7 @@ def _wrap(text: str, size: float, width: float, bold: bool) -> tuple[str, ...]:
     # Cached: a sheet is measured before it is drawn (to keep it on its page), and the
     # labels of a batch of receipts repeat, so the same text is split many times.
     font = BOLD if bold else REGULAR
-    lines: list[str] = []
-    for para in text.split("\n"):
-        lines.extend(simpleSplit(para, font, size, width) or [""])
-    return tuple(lines)
+    return tuple(break_lines(text, width, lambda s: stringWidth(s, font, size)))
 
 
 def draw_lines(f: Frame, lines: Sequence[str], x: float, y: float, size: float, *,

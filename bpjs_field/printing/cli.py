@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # reportlab (every `bpjs-field` command builds it).
 KINDS = ("jkk", "jkm", "jht", "jp", "jkp", "bpu")
 LANGS = ("id", "en")
-RECEIPT_FORMATS = ("a4", "a5", "thermal")
+RECEIPT_FORMATS = ("a4", "a5", "thermal", "thermal58")
 
 FILE_PRINTER = "file"
 
@@ -42,10 +42,17 @@ def _store(args: argparse.Namespace):
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     from bpjs_field.printing import documents
+    if not args.out and not args.escpos:
+        print("receipt: give --out FILE.pdf or --escpos DEVICE_OR_FILE", file=sys.stderr)
+        return 2
     store = _store(args)
-    job = documents.receipt_job_by_code(store, args.code, args.format)
-    _write(args.out, job)
-    documents.log_job(store, job, printer=FILE_PRINTER)
+    if args.out:
+        job = documents.receipt_job_by_code(store, args.code, args.format)
+        _write(args.out, job)
+        documents.log_job(store, job, printer=FILE_PRINTER)
+    if args.escpos:
+        from bpjs_field.printing import escpos_cli
+        return escpos_cli.print_receipt(store, args)
     return 0
 
 
@@ -85,7 +92,15 @@ def add_commands(sub) -> None:
     p = sub.add_parser("receipt", help="tanda terima pendaftaran sebagai PDF (receipt as PDF)")
     p.add_argument("code", help="kode pendaftaran, mis. 27PS-0001-C")
     p.add_argument("--format", choices=RECEIPT_FORMATS, default="a4")
-    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--out", metavar="FILE.pdf")
+    p.add_argument("--escpos", metavar="DEVICE_OR_FILE",
+                   help="kirim ke printer struk ESC/POS: COM5, /dev/rfcomm0, /dev/usb/lp0, "
+                        "USB vendor:produk (0416:5011) atau berkas (byte mentah)")
+    p.add_argument("--connection", choices=("serial", "usb", "win32raw", "file"),
+                   help="jenis sambungan --escpos (bawaan: ditebak dari namanya)")
+    p.add_argument("--width", type=int, choices=(58, 80), default=58, help="lebar kertas, mm")
+    p.add_argument("--native-qr", action="store_true", help="QR digambar printer (GS ( k)")
+    p.add_argument("--cut", action="store_true", help="potong kertas di akhir (ada pemotong)")
     p.set_defaults(handler=cmd_receipt)
 
     p = sub.add_parser("brochure", help="brosur program (tri-fold A4) sebagai PDF")

@@ -55,6 +55,8 @@ FORMATS = {
     "a5": ReceiptFormat("a5", A5[0], A5[1], 12 * mm, 8.4, 32 * mm, GREEN),
     # An 80 mm roll prints about 72 mm wide; 4 mm margins keep text off the unprintable edge.
     "thermal": ReceiptFormat("thermal", 80 * mm, None, 4 * mm, 7.6, 36 * mm, BLACK),
+    # A 58 mm roll prints 48 mm wide: 5 mm margins; the QR stays 32 mm for door scanners.
+    "thermal58": ReceiptFormat("thermal58", 58 * mm, None, 5 * mm, 6.6, 32 * mm, BLACK),
 }
 
 

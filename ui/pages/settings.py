@@ -17,6 +17,7 @@ from ui.formats import number
 from ui.pages.backups import BackupBox
 from ui.pages.print_settings import AfterSaveBox, IdleLockBox
 from ui.pages.setup import SetupDialog
+from ui.printing.receipt_printer import ReceiptPrinterBox
 from ui.style import add_heading
 from ui.tasks import DbExecutor
 
@@ -62,6 +63,8 @@ class SettingsPage(QWidget):
         self.backups = BackupBox(executor, ctx.lang)
         self.backups.restore_requested.connect(ctx.restore_requested)
         layout.addWidget(self.backups)
+        self.receipt_printer = ReceiptPrinterBox(executor, ctx.lang)
+        layout.addWidget(self.receipt_printer)
         layout.addStretch(1)
         self._show_officer(ctx.officer)
         ctx.officer_changed.connect(self._show_officer)

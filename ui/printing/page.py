@@ -42,10 +42,12 @@ DOCS = (("receipt", QT_TRANSLATE_NOOP("PrintPage", "Registration receipt")),
         ("brochure", QT_TRANSLATE_NOOP("PrintPage", "Program brochure")),
         ("attendance", QT_TRANSLATE_NOOP("PrintPage", "Event attendance list")),
         ("summary", QT_TRANSLATE_NOOP("PrintPage", "Event summary")))
-RECEIPT_FORMATS = (("a4", "A4"), ("a5", "A5"), ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")))
+RECEIPT_FORMATS = (("a4", "A4"), ("a5", "A5"), ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")),
+                   ("thermal58", QT_TRANSLATE_NOOP("PrintPage", "58 mm roll")))
 PAPERS = (("document", QT_TRANSLATE_NOOP("PrintPage", "As the document")), ("a4", "A4"), ("a5", "A5"),
           ("thermal", QT_TRANSLATE_NOOP("PrintPage", "80 mm roll")))
 LANGS = (("id", "Bahasa Indonesia"), ("en", "English"))
+ESCPOS = "escpos:"  # the printer list's entry for the receipt printer set up in Settings
 
 
 def _combo(items) -> QComboBox:
@@ -53,6 +55,11 @@ def _combo(items) -> QComboBox:
     for key, text in items:
         box.addItem(QCoreApplication.translate("PrintPage", text), key)
     return box
+
+
+def _receipt_printer(store):
+    from bpjs_field.printing.escpos_link import load_settings
+    return load_settings(store)
 
 
 class PrintPage(QWidget):
@@ -197,6 +204,19 @@ class PrintPage(QWidget):
             self.printer.setCurrentIndex(names.index(default))
         if not names:
             self.printer.addItem(self.tr("(no printer)"), None)
+        self.executor.run(_receipt_printer, self._add_receipt_printer)
+
+    def _add_receipt_printer(self, settings) -> None:
+        """The ESC/POS receipt printer from Settings, first in the list and chosen for receipts."""
+        index = self.printer.findData(ESCPOS)
+        if index >= 0:
+            self.printer.removeItem(index)
+        if settings is None or not settings.configured:
+            return
+        self.printer.insertItem(0, self.tr("Receipt printer: %1").replace("%1", settings.label),
+                                ESCPOS)
+        if self.doc_kind.currentData() == "receipt":
+            self.printer.setCurrentIndex(0)
 
     def refresh_events(self) -> None:
         def done(rows):
@@ -214,6 +234,8 @@ class PrintPage(QWidget):
     def prepare(self, payload: dict) -> None:
         """Called by the main window when another page opens this one (e.g. a reprint)."""
         if payload.get("registration_id"):
+            # The receipt printer may have been set up since this page was built.
+            self.executor.run(_receipt_printer, self._add_receipt_printer)
             self.show_receipt(payload["registration_id"])
 
     def show_receipt(self, registration_id: str, fmt: str | None = None) -> None:
@@ -293,6 +315,8 @@ class PrintPage(QWidget):
         if self.job is None or (self.run is not None and self.run.running):
             return None
         self._clear_sent()
+        if self.printer.currentData() == ESCPOS:
+            return self._print_on_receipt_printer(self.job)
         job, copies = self.job, self.copies.value()
         run = PrintRun(job.pdf, self.printer.currentData(), copies=copies, title=job.title,
                        paper=self.paper.currentData(), output_file=output_file or None, parent=self)
@@ -308,8 +332,33 @@ class PrintPage(QWidget):
         run.start()
         return run
 
+    def _print_on_receipt_printer(self, job: documents.PrintJob):
+        """A receipt on the ESC/POS printer, made from the receipt data (not the PDF)."""
+        from ui.printing.escpos_run import ReceiptToPrinter
+        if not (job.document.startswith("receipt.") and job.subject_id):
+            self.status.setText(self.tr("The receipt printer prints registration receipts only; "
+                                        "choose another printer."))
+            return None
+        run = ReceiptToPrinter(self.executor, job.subject_id, parent=self)
+        self.run = run
+        run.running = True
+        self.print_button.setEnabled(False)
+        self.status.setText(self.tr("Printing…"))
+
+        def done(row) -> None:
+            run.running = False
+            self.status.setText(run.message)
+            if row is None:
+                self.print_button.setEnabled(True)
+                return
+            self.printed.emit(row)
+            self.show_receipt(job.subject_id)  # the next one is a SALINAN
+        run.done.connect(done)
+        run.start()
+        return run
+
     def cancel(self) -> None:
-        if self.run is not None:
+        if self.run is not None and hasattr(self.run, "cancel"):
             self.run.cancel()
 
     def _print_done(self, run: PrintRun, job: documents.PrintJob, copies: int, ok: bool,
