@@ -59,7 +59,7 @@ def test_printed_receipt_reads_back_with_its_qr(store, reg_name, width, request)
     assert text.isascii()
     flat = re.sub(r"\s+", " ", text)
     for fact in ("BPJS Ketenagakerjaan", "TANDA TERIMA PENDAFTARAN", data.participant_name,
-                 data.identity_masked, data.segment_label, "Total iuran per bulan",
+                 data.identity_masked, data.segment_label, "Total iuran",
                  "Contact Center BPJS Ketenagakerjaan 175", "Senam Sehat Cikarang Utara"):
         assert fact in flat, fact
     # Every amount stands whole on one printed line.
