@@ -42,6 +42,9 @@ def import_registration_id(person: dict[str, Any], segment: str, event_id: str |
     return str(uuid.uuid5(IMPORT_NAMESPACE, f"{ident}|{segment}|{event_id or ''}"))
 
 
+CODE_FLOOR_SETTING = "registrations.code_floor"
+
+
 class RegistrationRepo:
     def __init__(self, store: "Store") -> None:
         self.s = store
@@ -58,7 +61,10 @@ class RegistrationRepo:
             if last:
                 for ch in last[TAG_LENGTH:TAG_LENGTH + SEQ_LENGTH]:
                     seq = seq * 32 + ALPHABET.index(ch)
-            self._next_seq = seq + 1
+            # A laptop restored from an older backup continues after every number it had
+            # issued before (bpjs_field/backup.py restore, security/ledger.py).
+            floor = (self.s.get_setting(CODE_FLOOR_SETTING) or {}).get(tag, 0)
+            self._next_seq = max(seq, int(floor)) + 1
         if self._next_seq > MAX_SEQ:
             raise OverflowError("registration numbers of this laptop are exhausted")
         code = make_code(self.s.device_tag, self._next_seq)

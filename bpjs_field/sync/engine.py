@@ -273,14 +273,17 @@ class SyncEngine:
     def _items(self) -> list[tuple[int, bytes]]:
         """The next unsent changes, not parked, in `seq` order, each encoded once."""
         rows = self.store.db.execute(
-            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature "
-            "FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT ?",
+            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, "
+            "origin_sig FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq "
+            "LIMIT ?",
             (self.batch_changes,)).fetchall()
         items: list[tuple[int, bytes]] = []
         size = 200  # the request's head
-        for seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature in rows:
+        for seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, origin in rows:
             # The payload is stored as JSON text: it goes out as it is, never re-encoded.
             signed = f',"signature":{signature}' if signature else ""
+            if origin:  # a change carried here from another laptop, signed by it
+                signed += f',"origin_sig":{json.dumps(origin)}'
             item = (f'{{"change_id":{json.dumps(change_id)},"seq":{seq},"entity":"{entity}",'
                     f'"entity_id":{json.dumps(entity_id)},"op":"{op}","payload":{payload},'
                     f'"hlc":{json.dumps(hlc)},"created_at":{json.dumps(created_at)}{signed}}}'
@@ -292,8 +295,10 @@ class SyncEngine:
         return items
 
     def _head(self, cursor: int) -> bytes:
+        from bpjs_field.security import signing
+        key = signing.public_key(signing.device_seed(self.store))
         return (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
-                f'"changes":[').encode()
+                f'"device_key":"{key}","changes":[').encode()
 
     @staticmethod
     def _body(head: bytes, items: list[tuple[int, bytes]]) -> bytes:
@@ -346,10 +351,19 @@ class SyncEngine:
             raise SyncError("sync.bad_response", detail="acknowledgement does not match batch")
         # Only now, after the server's acknowledgement, are these changes sent.
         now = utc_now()
+        # Kept aside by the server is not delivered: such changes stay here with the reason
+        # (shown like refused ones, sent again on request), the rest are sent.
+        held = {q.change_id: q.reason for q in answer.quarantined_changes}
         with self.store.write():
             self.store.db.conn.executemany(
                 "UPDATE change_log SET sent_at = ? WHERE seq = ? AND sent_at IS NULL",
                 [(now, seq) for seq, _ in items])
+            if held:
+                self.store.db.conn.executemany(
+                    "UPDATE change_log SET sent_at = NULL, refused_at = ?, refused_reason = ? "
+                    "WHERE change_id = ?",
+                    [(now, f"quarantined {reason}", cid) for cid, reason in held.items()])
+                self.store.audit("sync.quarantined", None, None, count=len(held))
         self.store.clock.observe(answer.server_hlc)
         result.pushed += answer.applied
         result.duplicates += answer.duplicates
