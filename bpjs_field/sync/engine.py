@@ -59,6 +59,7 @@ CLOCK_OFFSET = "sync.clock_offset_ms"
 OFFICER = "sync.officer"
 FTS_REBUILD = "sync.fts_rebuild_pending"
 AUDIT_CURSOR = "sync.audit_cursor"
+UNVERIFIED_ORIGIN = "push.origin_unverified"
 # A pull with more rows than this to go maintains the search index once at the end
 # instead of row by row (the FTS triggers cost more than the rows themselves).
 BULK_PULL_ROWS = 20000
@@ -228,6 +229,9 @@ class SyncEngine:
                 self.store.set_setting(LAST_ERROR, None)
                 self.store.audit("sync.done", None, None, pushed=result.pushed,
                                  pulled=result.pulled, merged=result.merged)
+            # What reached the branch is never issued again, even after a restore.
+            from bpjs_field.security.ledger import note_marks
+            note_marks(self.store)
             self._report(phase="done")
             return result
 
@@ -313,6 +317,12 @@ class SyncEngine:
         return self._body(self._head(cursor), items), items[0][0], items[-1][0], len(items)
 
     def _push(self, client: SyncClient, result: SyncResult) -> None:
+        # Changes carried here for a laptop the server could not yet check are waiting, not
+        # refused: sent again each sync (a duplicate once their own laptop delivered them).
+        with self.store.write():
+            self.store.db.execute(
+                "UPDATE change_log SET refused_at = NULL, refused_reason = NULL WHERE sent_at IS NULL "
+                "AND refused_reason = ?", (f"quarantined {UNVERIFIED_ORIGIN}",))
         total = self.store.scalar(
             "SELECT count(*) FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL")
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
