@@ -82,7 +82,11 @@ def scrub_pulled_erasures(store: Store, people: list[dict[str, Any]]) -> None:
     the server passed it on: the pulled row has cleared the fields; old sync payloads, drafts
     and the search index here still hold them.  Runs inside the caller's transaction."""
     store.db.execute("PRAGMA secure_delete = ON")
+    cleared = ", ".join(f"{field} = NULL" for field in PERSONAL)
     for person in people:
+        # A local edit not yet sent keeps its fields through a pull; not through an erasure.
+        store.db.execute(f"UPDATE people SET {cleared}, full_name = ?, name_key = '' WHERE id = ?",
+                         (ERASED_NAME, person["id"]))
         _scrub_change_log(store, person["id"])
         _scrub_drafts(store, person)
         _scrub_registrations(store, person["id"])
