@@ -287,12 +287,18 @@ def import_into_server(database_url: str, path: Path, passphrase: str) -> dict[s
     device_id = carried.header.get("device_id") or "handcarry"
     totals: dict[str, int] = {}
     db = ServerDatabase(database_url)
+    erased = False
     try:
         for start in range(0, len(changes), 1000):
             with db.write() as tx:
-                counts = PushApplier(tx, device_id, 0, utc_now()).apply(changes[start:start + 1000])
+                applier = PushApplier(tx, device_id, 0, utc_now())
+                counts = applier.apply(changes[start:start + 1000])
+            erased = erased or bool(applier.erased)
             for k, v in counts.items():
                 totals[k] = totals.get(k, 0) + v
+        if erased:
+            from bpjs_field.server.quarantine import reclaim_after_erasure
+            reclaim_after_erasure(db)
     finally:
         close = getattr(db, "close", None)
         if close:

@@ -30,7 +30,8 @@ import json
 from typing import Any
 
 from bpjs_field.domain.names import name_key
-from bpjs_field.server import quarantine, roles
+from bpjs_field.server import erasure, quarantine, roles
+from bpjs_field.server.erasure import ERASED_FIELDS, ERASED_REGISTRATION_FIELDS
 from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.db import Tx, marks
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
@@ -61,14 +62,6 @@ FIXED: dict[str, frozenset[str]] = {
     "print": FIELDS["print"],
 }
 MAX_ALIAS_HOPS = 10
-ERASED_NAME = "(dihapus)"
-# Everything that identifies or describes the person (full_name is replaced by ERASED_NAME).
-ERASED_FIELDS = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
-                 "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
-                 "postal_code", "occupation")
-# What a registration says about the person (not about the programme): cleared by an erasure.
-ERASED_REGISTRATION_FIELDS = ("occupation", "employer_name", "declared_income", "wage")
-
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 dumps = _encoder.encode
@@ -308,49 +301,7 @@ class PushApplier:
         return "applied"
 
     def _erase(self, doc: Doc, payload: dict[str, Any], ch: Change) -> None:
-        """Withdrawn consent or an erasure request: the personal fields go, here and (by the
-        next pull) on every laptop; the person's id, registrations and counts stay."""
-        for field in ERASED_FIELDS:
-            doc.data[field] = None
-            doc.meta[field] = [ch.hlc, None]
-        doc.data["full_name"] = ERASED_NAME
-        doc.meta["full_name"] = [ch.hlc, None]
-        doc.data["name_key"] = ""
-        doc.data["erased_at"] = payload["erased_at"]
-        if payload.get("consent_withdrawn_at"):
-            doc.data["consent_withdrawn_at"] = payload["consent_withdrawn_at"]
-        marks = [v for v in (doc.orig_ident or "",) if v]
-        self.set_ident(doc, None)
-        # Values that lost earlier concurrent edits are personal data too.
-        self.tx.execute("DELETE FROM conflicts WHERE entity = 'person' AND entity_id = ?", (doc.id,))
-        self.conflicts = [c for c in self.conflicts if not (c[0] == "person" and c[1] == doc.id)]
-        aliases = [r[0] for r in self.tx.rows(
-            "SELECT id FROM docs WHERE entity = 'person' AND merged_into = ?", (doc.id,))]
-        quarantine.scrub_erased(self.tx, [doc.id, *aliases],
-                                [m.split(":", 1)[1].split("/")[0] for m in marks],
-                                (*ERASED_FIELDS, *ERASED_REGISTRATION_FIELDS), ERASED_NAME)
-        self._erase_registrations(doc.id, ch)
-        self.erased.append(doc.id)
-        self.touch(doc)
-
-    def _erase_registrations(self, person_id: str, ch: Change) -> None:
-        """The person's registrations keep segment, programmes, contribution and consent (the
-        branch's figures); what they said about the person goes (see PROTOCOL.md)."""
-        path = ("(data::jsonb)->>'person_id'" if self.tx.postgres
-                else "json_extract(data, '$.person_id')")
-        for row in self.tx.rows(
-                f"SELECT entity, id, rev, ident, merged_into, deleted, data, meta FROM docs "
-                f"WHERE entity = 'registration' AND {path} = ?", (person_id,)):
-            if ("registration", row[1]) not in self.docs or self.docs[("registration", row[1])] is None:
-                self._remember(Doc(row[0], row[1], row[2], row[3], row[4], bool(row[5]),
-                                   json.loads(row[6]), json.loads(row[7]), False))
-        for doc in [d for d in self.docs.values() if d is not None and d.entity == "registration"
-                    and d.data.get("person_id") == person_id]:
-            for field in ERASED_REGISTRATION_FIELDS:
-                if doc.data.get(field) is not None:
-                    doc.data[field] = None
-                    doc.meta[field] = [ch.hlc, None]
-            self.touch(doc)
+        erasure.erase(self, doc, payload, ch)
 
     def _registration(self, ch: Change) -> str:
         if ch.op != "upsert":
@@ -547,7 +498,7 @@ class PushApplier:
                 counts["quarantined"] += 1
                 reason = str(exc)
                 self.quarantined_changes.append({"change_id": ch.change_id, "reason": reason})
-                payload = dumps(self._kept_payload(ch))
+                payload = dumps(erasure.kept_payload(self, ch))
                 if ch.change_id in held:
                     self._again.append((reason, self.device, payload, self.now, self.origin,
                                         ch.change_id))
@@ -563,15 +514,6 @@ class PushApplier:
                                      self.now, outcome))
         self.flush()
         return counts
-
-    def _kept_payload(self, ch: Change) -> dict[str, Any]:
-        """What quarantine keeps: the payload, less what an erasure already removed."""
-        person_id = ch.entity_id if ch.entity == "person" else ch.payload.get("person_id")
-        person = self.resolve(self.get("person", person_id))
-        if person is not None and person.data.get("erased_at"):
-            return quarantine.scrub_payload(ch.payload, (*ERASED_FIELDS, *ERASED_REGISTRATION_FIELDS),
-                                            ERASED_NAME)
-        return ch.payload
 
     def flush(self) -> None:
         tx = self.tx
