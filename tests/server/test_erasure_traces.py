@@ -177,6 +177,11 @@ def test_an_erased_person_leaves_no_trace_in_any_file(server, database_url, tmp_
             blob = subprocess.run([str(PG_BIN / "pg_dump"), "-d", database_url],
                                   capture_output=True, check=True, timeout=60).stdout
             assert control["full_name"].encode() in blob
+            import psycopg
+            with psycopg.connect(database_url) as conn:  # the server vacuumed after the erasure
+                vacuumed = conn.execute("SELECT relname FROM pg_stat_user_tables WHERE "
+                                        "last_vacuum IS NOT NULL").fetchall()
+            assert {"docs", "conflicts", "quarantine"} <= {r[0] for r in vacuumed}
         assert traces(blob, needles) == []
     finally:
         if app is not None:

@@ -137,6 +137,11 @@ def test_a_carried_change_altered_on_the_way_is_kept_aside_and_listed(server, da
     assert all(q["what_to_do"] and "payload" not in q for q in listed)
     assert all(q["made_by"].endswith(f"({a.store.device_tag})") for q in listed)
     assert all(q["delivered_by"].endswith(f"({b.store.device_tag})") for q in listed)
+    (officer,) = laptops(1)
+    officer.enroll(server.url, "KC-0430")
+    refused = httpx.get(f"{server.url}/v1/quarantine", headers={
+        "Authorization": f"Bearer {officer.store.get_setting('sync.device_token')}"})
+    assert refused.status_code == 403
     cli = run_cli("server-quarantine", "--database-url", database_url)
     assert cli.returncode == 0 and "push.origin_bad_signature" in cli.stdout
     assert "8888" not in cli.stdout
