@@ -12,7 +12,8 @@ Tables:
   attendance, employee number) unique among live rows, `merged_into` for a
   row merged into another, `deleted` tombstones, the row as JSON `data`, and
   `meta` (per field: hybrid-clock time, revision and device of its last write).
-- `applied_changes`: every change id ever applied (the exactly-once guard).
+- `applied_changes`: every change id received, with its outcome (the exactly-once
+  guard); one whose outcome is `quarantined` was not delivered and is tried again.
 - `scans`: every laptop's check-in of an attendance (attendance is a set).
 - `conflicts`: values that lost a concurrent edit, for a supervisor, and the
   supervisor's decision (`resolved_at`, `resolution`, `resolved_by`, …).
