@@ -36,7 +36,7 @@ from bpjs_field.server.db import ServerDatabase, default_database_url
 from bpjs_field.server import conflicts
 from bpjs_field.server.pull import pull_page, server_digest, server_hlc
 from bpjs_field.server.push import PushApplier
-from bpjs_field.server.quarantine import list_quarantine, reclaim_after_erasure
+from bpjs_field.server.quarantine import Origins, list_quarantine, reclaim_after_erasure
 from bpjs_field.server.schema import migrate, server_id
 from bpjs_field.sync.protocol import (API_PREFIX, QuarantineRow, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
@@ -217,6 +217,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         rows = [(dev["id"], e.local_id, e.at, e.officer_id, e.action, e.entity, e.entity_id,
                  e.details, now) for e in body.entries]
         with db.write() as tx:
+            Origins(tx).register(dev["id"], body.device_key, now)
             before = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
             tx.executemany(
                 "INSERT INTO audit(device_id, local_id, at, officer_id, action, entity, entity_id, "

@@ -5,7 +5,7 @@ leaves behind in the server's storage.
   time.  A laptop delivers its own changes under its token; a change it carries for another
   laptop (imported from a USB file) counts only with the origin laptop's signature
   (`origin_sig`, Ed25519 over `signing.origin_message`), checked against the public keys
-  the origin laptop sent with its own pushes (`device_keys`).  So a change is applied
+  the origin laptop sent with its own pushes and audit uploads (`device_keys`).  So a change is applied
   once, whoever delivers it, and a carried change cannot be altered or forged on the way.
 - **Quarantine is not delivery.** A change that cannot be applied (yet) is kept in
   `quarantine` with its reason, the laptop that delivered it and the one that made it.  The

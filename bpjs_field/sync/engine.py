@@ -245,9 +245,10 @@ class SyncEngine:
                 "WHERE id > ? ORDER BY id LIMIT ?", (cursor, self.batch_changes)).fetchall()
             if not rows:
                 return
-            body = json.dumps({"device_id": self.store.device_id, "entries": [
-                {"local_id": r[0], "at": r[1], "officer_id": r[2], "action": r[3], "entity": r[4],
-                 "entity_id": r[5], "details": r[6]} for r in rows]}, ensure_ascii=False)
+            entries = [{"local_id": r[0], "at": r[1], "officer_id": r[2], "action": r[3],
+                        "entity": r[4], "entity_id": r[5], "details": r[6]} for r in rows]
+            body = json.dumps({"device_id": self.store.device_id, "device_key": self._device_key(),
+                               "entries": entries}, ensure_ascii=False)
             answer = client.push_audit(body.encode("utf-8"))
             if answer.last_id != rows[-1][0] or answer.received != len(rows):
                 raise SyncError("sync.bad_response", detail="audit acknowledgement does not match")
@@ -299,10 +300,14 @@ class SyncEngine:
         return items
 
     def _head(self, cursor: int) -> bytes:
-        from bpjs_field.security import signing
-        key = signing.public_key(signing.device_seed(self.store))
         return (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
-                f'"device_key":"{key}","changes":[').encode()
+                f'"device_key":"{self._device_key()}","changes":[').encode()
+
+    def _device_key(self) -> str:
+        """This laptop's public signing key: the server checks with it the changes another
+        laptop carries for this one (bpjs_field/server/quarantine.py)."""
+        from bpjs_field.security import signing
+        return signing.public_key(signing.device_seed(self.store))
 
     @staticmethod
     def _body(head: bytes, items: list[tuple[int, bytes]]) -> bytes:

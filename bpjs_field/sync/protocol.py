@@ -176,6 +176,9 @@ class AuditEntry(_Model):
 
 class AuditPush(_Model):
     device_id: Id
+    # As with a push: the laptop's public signing key (a laptop that only pulls still
+    # sends its audit log, so the server learns the key at its first sync).
+    device_key: SigText | None = None
     entries: Annotated[list[AuditEntry], Field(min_length=1, max_length=MAX_CHANGES_PER_PUSH)]
 
 

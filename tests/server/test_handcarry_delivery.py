@@ -10,7 +10,7 @@ import json
 import httpx
 import pytest
 
-from bpjs_field.handcarry import export_changes, import_changes, read_file
+from bpjs_field.handcarry import export_changes, import_changes, import_into_server, read_file
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
 from bpjs_field.sync.digest import laptop_digest
@@ -52,7 +52,8 @@ def _check_all_delivered_once(url: str, laptop, change_ids: list[str]) -> None:
     assert digest["people"] >= mine["people"] and digest["registrations"] >= mine["registrations"]
 
 
-@pytest.mark.parametrize("route", ["forwarded", "twice", "two_laptops", "origin_never_synced"])
+@pytest.mark.parametrize("route", ["forwarded", "twice", "two_laptops", "origin_never_synced",
+                                   "re_exported_into_server"])
 def test_carried_changes_arrive_once_whoever_delivers_them(route, server, database_url, laptops,
                                                             tmp_path):
     a, b, c = laptops(3)
@@ -72,12 +73,20 @@ def test_carried_changes_arrive_once_whoever_delivers_them(route, server, databa
     assert all(ch["origin_sig"] for ch in read_file(usb, PASSPHRASE).changes)
 
     import_changes(b.store, usb, PASSPHRASE)
+    if route == "re_exported_into_server":
+        # B carries A's changes on in a file of its own, imported straight into the server.
+        onward = tmp_path / "lanjutan.bpjsf"
+        export_changes(b.store, onward, PASSPHRASE)
+        counts = import_into_server(database_url, onward, PASSPHRASE)
+        assert counts["quarantined"] == 0 and counts["applied"] == len(change_ids)
     first = b.sync()
     if route == "origin_never_synced":
         # The server cannot check A's signature yet: kept aside, not delivered.
         assert first.quarantined > 0 and b.store.pending_changes() > 0
     else:
         assert first.quarantined == 0 and b.store.pending_changes() == 0
+        if route == "re_exported_into_server":
+            assert first.pushed == 0
         # Delivered by B: on the server before A is back.
         _check_all_delivered_once(database_url, a, change_ids)
     if route == "twice":
@@ -152,3 +161,27 @@ def test_a_carried_change_altered_on_the_way_is_kept_aside_and_listed(server, da
     assert "+6285799998888" not in phone
     assert a.store.pending_changes() == 0
     assert _server(database_url, "SELECT count(*) FROM quarantine")[0][0] == 0
+
+
+def test_a_carried_change_has_its_origin_laptops_authority_not_the_deliverers(
+        server, database_url, laptops, tmp_path):
+    """An officer's laptop edits a person's phone offline; a supervisor's laptop carries the
+    change to the branch: it counts as the officer's (blank fields only), not as a
+    supervisor's."""
+    officer, supervisor = laptops(2)
+    officer.enroll(server.url, "KC-0430")
+    supervisor.enroll(server.url, "KC-0421")
+    supervisor.event()
+    person_id = supervisor.register(8670).person["id"]
+    supervisor.sync()
+    officer.sync()
+    officer.store.people.update(person_id, {"phone": "0857-2222-3333", "email": "rina@contoh.id"})
+    usb = tmp_path / "petugas.bpjsf"
+    export_changes(officer.store, usb, PASSPHRASE)
+    import_changes(supervisor.store, usb, PASSPHRASE)
+    result = supervisor.sync()
+    assert result.quarantined == 0
+    data = json.loads(_server(database_url, "SELECT data FROM docs WHERE entity = 'person' "
+                                            "AND id = ?", (person_id,))[0][0])
+    assert data["phone"] != "+6285722223333"  # what was there stays
+    assert data["email"] == "rina@contoh.id"  # a blank field is completed
