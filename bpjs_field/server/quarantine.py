@@ -49,9 +49,10 @@ HINTS: dict[str, str] = {
         "Dibuat laptop yang akses cabangnya sudah dicabut. Periksa dengan petugas laptop itu "
         "sebelum mendaftarkan ulang datanya."),
     "registration.code_taken": (
-        "Nomor pendaftaran sudah dipakai pendaftaran lain (laptop dipulihkan dari cadangan "
-        "lama dengan aplikasi versi lama?). Perbarui aplikasi di laptop itu lalu kirim ulang "
-        "('bpjs-field sync --retry-refused')."),
+        "Nomor pendaftaran sudah dipakai pendaftaran lain di cabang (terjadi bila laptop "
+        "dipulihkan dari cadangan lama dengan aplikasi versi lama). Kirim ulang tidak menolong: "
+        "daftarkan ulang peserta dari laptop pembuatnya (nomor baru) dan ganti kuitansinya; "
+        "perbarui aplikasi di laptop itu."),
     "registration.unknown_person": (
         "Peserta pendaftaran ini belum ada di server. Sinkronkan laptop yang mendaftarkan "
         "pesertanya; kirim ulang dari laptop ini sesudahnya ('sync --retry-refused')."),
