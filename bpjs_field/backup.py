@@ -14,11 +14,22 @@ as it was (`<backup>.keys.json`: the key wrapped by each officer's password,
 useless without one), so a backup copied away with its key file still opens
 with a password valid on the day it was taken, even if the laptop's own key
 file is lost.
+
+A backup is a picture of the past, so a restore brings the present back into it
+before the database is used (`_bring_up_to_date`): every erasure the laptop has
+seen since (its ledger outside the backups, and the database being replaced) is
+applied again, an erasure made here and not yet sent is queued again, and the
+laptop continues after the highest registration number and audit id it had
+issued, so nothing it issues afterwards collides with what the branch already
+received.  Backups rotate away after `backups_keep` of them (at least one a day,
+so about that many days): until then an older backup holds an erased person
+whole, and only a restore, which re-applies the erasure, reads it back.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import shutil
@@ -147,6 +158,7 @@ def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -
 
     The app must be closed (the CLI and the GUI's restore both close their Store first)."""
     verify_backup(backup_path, key)
+    from bpjs_field.security import ledger
     now = datetime.now(timezone.utc)
     aside = db_path.with_name(f"{db_path.stem}.before-restore-{now:%Y%m%d-%H%M%S}{db_path.suffix}")
     current = raw_connect(db_path, key, timeout=1, isolation_level=None)
@@ -161,6 +173,7 @@ def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -
             current.backup(keep)
         finally:
             keep.close()
+        present = _present(current)
         source = raw_connect(f"file:{backup_path}?mode=ro", key, uri=True)
         try:
             source.backup(current)
@@ -168,5 +181,63 @@ def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -
             source.close()
     finally:
         current.close()
+    known = ledger.load(db_path)
+    present["erased"] = {**known["erased"], **present["erased"]}
+    present["marks"] = ledger.merge_marks(known, present["marks"])
+    _bring_up_to_date(db_path, key, backup_path.name, present)
     log.info("database restored from %s; previous kept as %s", backup_path.name, aside.name)
     return aside
+
+
+def _present(conn) -> dict:
+    """What the database being replaced knows that an older backup may not: erasures (and
+    those not yet sent), and its high-water marks.  Empty when it cannot be read (a damaged
+    database is a reason to restore): the ledger still holds them."""
+    from bpjs_field.security import ledger
+    found: dict = {"erased": {}, "unsent": [], "marks": {}}
+    try:
+        found["erased"] = {r[0]: r[1] for r in conn.execute(
+            "SELECT id, erased_at FROM people WHERE erased_at IS NOT NULL")}
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(change_log)")]
+        found["unsent"] = [dict(zip(cols, r)) for r in conn.execute(
+            "SELECT * FROM change_log WHERE sent_at IS NULL AND entity = 'person' "
+            "AND json_extract(payload, '$.erased_at') IS NOT NULL")]
+        found["marks"] = ledger.marks_of(conn)
+    except DatabaseError as exc:
+        log.warning("the replaced database could not be read for erasures and marks: %s", exc)
+    return found
+
+
+def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, present: dict) -> None:
+    """Re-apply the erasures known since the backup was taken and continue after every code
+    and audit id already issued, before anyone uses the restored database."""
+    from bpjs_field.security.erasure import apply_known_erasures
+    from bpjs_field.store.registrations import CODE_FLOOR_SETTING
+    store = Store.open(db_path, key)
+    try:
+        marks = present["marks"]
+        with store.write():
+            erased = apply_known_erasures(store, present["erased"])
+            columns = {r[1] for r in store.db.execute("PRAGMA table_info(change_log)")}
+            for row in present["unsent"]:  # an erasure made here, not yet sent: sent after all
+                row = {k: v for k, v in row.items() if k in columns and k != "seq"}
+                store.db.execute(f"INSERT OR IGNORE INTO change_log({', '.join(row)}) VALUES "
+                                 f"({', '.join('?' * len(row))})", tuple(row.values()))
+            floor = dict(store.get_setting(CODE_FLOOR_SETTING) or {})
+            for tag, n in marks.get("codes", {}).items():
+                floor[tag] = max(int(floor.get(tag, 0)), n)
+            store.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) "
+                             "DO UPDATE SET value = excluded.value",
+                             (CODE_FLOOR_SETTING, json.dumps(floor, sort_keys=True)))
+            # The restore's own audit entry takes the id after the highest one ever issued,
+            # so the entries that follow do not reuse ids the branch already holds.
+            last = store.scalar("SELECT coalesce(max(id), 0) FROM audit_log")
+            next_id = max(last, int(marks.get("audit_id", 0))) + 1
+            store.db.execute(
+                "INSERT INTO audit_log(id, at, officer_id, device_id, action, entity, entity_id, "
+                "details) VALUES (?, ?, NULL, ?, 'backup.restore', NULL, NULL, ?)",
+                (next_id, datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                 store.device_id, json.dumps({"backup": backup_name[:80], "erased_again": erased},
+                                             sort_keys=True)))
+    finally:
+        store.close()

@@ -14,6 +14,15 @@ skips change ids it has applied, and a laptop queues the carried changes under
 their own ids, so importing twice, or importing and then syncing the original
 laptop, duplicates nothing.
 
+Each change the exporting laptop made is signed with that laptop's own key
+(`origin_sig`, `security/signing.py`): the laptop that imports the file
+forwards the changes at its next sync, and the server applies them as the
+origin laptop's, once, whoever delivers them (`server/quarantine.py`).  An
+erasure the importing laptop already knows wins over a file made before it:
+such a person's carried changes are neither applied nor forwarded (the laptop
+that made them delivers them itself, and the server drops their personal
+fields), and an erasure in the file is applied here like a pulled one.
+
 File layout: `BPJSF-HANDCARRY/1\\n`, one line of JSON header (format, device,
 time, count, KDF parameters, salt, nonce, key check), then the ciphertext of
 the gzip-compressed JSON list of changes.
@@ -84,11 +93,21 @@ def export_changes(store: "Store", path: Path, passphrase: str) -> int:
     require_supervisor(store, "export")
     if len(passphrase) < MIN_PASSPHRASE:
         raise KnownError("handcarry.passphrase_short", minimum=MIN_PASSPHRASE)
-    changes = [
-        {"change_id": r["change_id"], "seq": r["seq"], "entity": r["entity"], "entity_id": r["entity_id"],
-         "op": r["op"], "payload": json.loads(r["payload"]), "hlc": r["hlc"], "created_at": r["created_at"],
-         "signature": json.loads(r["signature"]) if r["signature"] else None}
-        for r in store.query("SELECT * FROM change_log WHERE sent_at IS NULL ORDER BY seq")]
+    from bpjs_field.security import signing
+    seed = signing.device_seed(store)
+    changes = []
+    for r in store.query("SELECT * FROM change_log WHERE sent_at IS NULL ORDER BY seq"):
+        payload = json.loads(r["payload"])
+        origin = r["origin_sig"]
+        if origin is None and r["hlc"].endswith("-" + store.device_id):
+            origin = signing.sign(seed, signing.origin_message(
+                r["change_id"], r["entity"], r["entity_id"], r["op"], r["hlc"], payload))
+        changes.append({
+            "change_id": r["change_id"], "seq": r["seq"], "entity": r["entity"],
+            "entity_id": r["entity_id"], "op": r["op"], "payload": payload, "hlc": r["hlc"],
+            "created_at": r["created_at"],
+            "signature": json.loads(r["signature"]) if r["signature"] else None,
+            "origin_sig": origin})
     salt, nonce = os.urandom(16), os.urandom(12)
     key = _derive(passphrase, salt, KDF)
     header = {"format": 1, "device_id": store.device_id, "device_tag": store.device_tag,
@@ -166,18 +185,53 @@ def import_changes(store: "Store", path: Path, passphrase: str) -> ImportResult:
     result = ImportResult(received=len(changes))
     if carried.header.get("device_id") == store.device_id:
         return result  # this laptop's own file: everything in it is already here
+    from bpjs_field.security.erasure import apply_known_erasures
     with store.write():
+        erased = _known_erasures(store)
+        # The file's own erasures first: whoever it erases is erased here, before the rest.
+        carried_erasures = {c.entity_id: str(c.payload["erased_at"]) for c in changes
+                            if c.entity == "person" and c.op == "upsert" and c.payload.get("erased_at")}
+        kept = [c for c in changes if not _about_erased(c, erased | set(carried_erasures))]
         before = store.scalar("SELECT count(*) FROM change_log")
         store.db.conn.executemany(
             "INSERT OR IGNORE INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at, "
-            "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(c.change_id, c.entity, c.entity_id, c.op, json.dumps(c.payload, ensure_ascii=False), c.hlc,
-              c.created_at, json.dumps(c.signature.model_dump()) if c.signature else None)
-             for c in changes])
+            "signature, origin_sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c.change_id, c.entity, c.entity_id, c.op, _dumps(c.payload), c.hlc,
+              c.created_at, _dumps(c.signature.model_dump()) if c.signature else None, c.origin_sig)
+             for c in kept])
         result.queued = store.scalar("SELECT count(*) FROM change_log") - before
-        result.applied = _apply_locally(store, changes)
+        result.applied = _apply_locally(store, [c for c in kept if c.entity_id not in carried_erasures
+                                                or c.entity != "person"])
+        apply_known_erasures(store, carried_erasures)
         store.audit("handcarry.import", count=result.received, queued=result.queued)
     return result
+
+
+def _dumps(value: Any) -> str:
+    # The laptop's canonical JSON (store.dumps): the origin's signature is over this text.
+    from bpjs_field.store.store import dumps
+    return dumps(value)
+
+
+def _known_erasures(store: "Store") -> set[str]:
+    """People erased here or noted in the laptop's ledger (an erasure this database lost to a
+    restore still counts)."""
+    from bpjs_field.security.ledger import load
+    ids = {r[0] for r in store.db.execute("SELECT id FROM people WHERE erased_at IS NOT NULL")}
+    if store.path is not None and str(store.path) != ":memory:":
+        ids |= set(load(store.path)["erased"])
+    return ids
+
+
+def _about_erased(change: Any, erased: set[str]) -> bool:
+    """A carried change that would bring back (part of) an erased person here."""
+    if change.entity == "person":
+        return change.entity_id in erased and not change.payload.get("erased_at")
+    if change.entity == "registration":
+        return change.payload.get("person_id") in erased and any(
+            change.payload.get(k) is not None for k in ("occupation", "employer_name",
+                                                          "declared_income", "wage"))
+    return False
 
 
 def _apply_locally(store: "Store", changes: list[Any]) -> int:
@@ -233,12 +287,18 @@ def import_into_server(database_url: str, path: Path, passphrase: str) -> dict[s
     device_id = carried.header.get("device_id") or "handcarry"
     totals: dict[str, int] = {}
     db = ServerDatabase(database_url)
+    erased = False
     try:
         for start in range(0, len(changes), 1000):
             with db.write() as tx:
-                counts = PushApplier(tx, device_id, 0, utc_now()).apply(changes[start:start + 1000])
+                applier = PushApplier(tx, device_id, 0, utc_now())
+                counts = applier.apply(changes[start:start + 1000])
+            erased = erased or bool(applier.erased)
             for k, v in counts.items():
                 totals[k] = totals.get(k, 0) + v
+        if erased:
+            from bpjs_field.server.quarantine import reclaim_after_erasure
+            reclaim_after_erasure(db)
     finally:
         close = getattr(db, "close", None)
         if close:

@@ -204,6 +204,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ---- end of sync block ----
     # ---- conflicts block (bpjs_field/sync/conflicts.py, bpjs_field/server/conflicts.py) ----
     "conflicts.none": ("Tidak ada konflik yang menunggu keputusan.", "No conflicts are waiting for a decision."),
+    "quarantine.none": ("Tidak ada perubahan yang ditahan server.", "The server holds no changes aside."),
     "conflicts.server_supervisor_only": ("Server cabang hanya menunjukkan konflik kepada laptop supervisor; laptop ini didaftarkan oleh petugas.",
                                          "The branch server shows conflicts only to a supervisor's laptop; this laptop was enrolled by an officer."),
     "conflicts.unknown": ("Konflik itu tidak ada di server: mungkin sudah diputuskan bersama konflik lain, atau data pribadi pesertanya sudah dihapus.",

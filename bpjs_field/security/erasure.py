@@ -3,11 +3,20 @@
 Erasing removes every personal field of the person (name, NIK, passport, KITAS,
 birth data, phone, e-mail, address, occupation) from the people row, from the
 search index, from the sync change log (earlier payloads held them) and from
-saved drafts, and overwrites the freed pages (`secure_delete`), so neither the
-database nor its WAL keeps them.  What stays: the person's id with
-`erased_at`, their registrations and attendance as counts (segment, event,
-code, contribution), and the audit trail (which never holds personal data).
-The erasure travels to the server as a person change with `erased_at` set.
+saved drafts (matched on the NIK however it was typed), and what the person's
+registrations said about them (occupation, employer, declared income, wage).
+Freed pages are overwritten (`secure_delete`, set on every connection) and the
+WAL is checkpointed and emptied once the erasure is committed (`Store.write`
+calls `after_erasure`), so neither the database nor its WAL keeps them.  What
+stays: the person's id with `erased_at`, their registrations and attendance as
+counts (segment, programmes, event, code, contribution, consent), and the audit
+trail (which never holds personal data).  The erasure travels to the server as a
+person change with `erased_at` set.
+
+Every erasure this laptop sees (made here, pulled, carried on a USB file) is
+also noted in its ledger outside the database and its backups
+(`bpjs_field/security/ledger.py`): a restored backup and a USB file made before
+the erasure get it applied again (`apply_known_erasures`).
 
 Withdrawing consent records `consent_withdrawn_at` and erases likewise: the
 data were held on the strength of that consent.
@@ -18,15 +27,22 @@ Only a supervisor may erase (after a login; a plain database is not restricted).
 from __future__ import annotations
 
 import json
+import logging
+import re
 from typing import Any
 
+from bpjs_field.domain.nik import clean_nik
 from bpjs_field.security.session import require_supervisor
 from bpjs_field.store.store import Store, utc_now
+
+log = logging.getLogger(__name__)
 
 ERASED_NAME = "(dihapus)"
 PERSONAL = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
             "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
             "postal_code", "occupation")
+# What a registration says about the person rather than the programme.
+REGISTRATION_PERSONAL = ("occupation", "employer_name", "declared_income", "wage")
 
 
 def erase_person(store: Store, person_id: str, *, withdrawn: bool = False,
@@ -46,6 +62,8 @@ def erase_person(store: Store, person_id: str, *, withdrawn: bool = False,
                          (*values.values(), person_id))
         _scrub_change_log(store, person_id)
         _scrub_drafts(store, person)
+        _scrub_registrations(store, person_id)
+        store.note_erasure(person_id, now)
         payload = {"id": person_id, **cleared, "full_name": ERASED_NAME, "erased_at": now}
         if withdrawn:
             payload["consent_withdrawn_at"] = values["consent_withdrawn_at"]
@@ -64,10 +82,67 @@ def scrub_pulled_erasures(store: Store, people: list[dict[str, Any]]) -> None:
     the server passed it on: the pulled row has cleared the fields; old sync payloads, drafts
     and the search index here still hold them.  Runs inside the caller's transaction."""
     store.db.execute("PRAGMA secure_delete = ON")
+    cleared = ", ".join(f"{field} = NULL" for field in PERSONAL)
     for person in people:
+        # A local edit not yet sent keeps its fields through a pull; not through an erasure.
+        store.db.execute(f"UPDATE people SET {cleared}, full_name = ?, name_key = '' WHERE id = ?",
+                         (ERASED_NAME, person["id"]))
         _scrub_change_log(store, person["id"])
         _scrub_drafts(store, person)
+        _scrub_registrations(store, person["id"])
+        store.note_erasure(person["id"], person.get("erased_at") or utc_now())
     store.db.execute("INSERT INTO people_fts(people_fts) VALUES ('optimize')")
+
+
+def apply_known_erasures(store: Store, erased: dict[str, str]) -> int:
+    """Erasures already known (ledger, a carried change) applied to people this database
+    still holds whole, e.g. after a restore of an older backup.  Nothing is recorded for
+    sync: the erasure itself already is, where it was made.  Inside the caller's
+    transaction; returns how many people were erased here."""
+    whole = []
+    ids = list(erased)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        whole += store.query(f"SELECT id, nik, passport_no, phone FROM people WHERE erased_at IS NULL "
+                             f"AND id IN ({','.join('?' * len(chunk))})", chunk)
+    if not whole:
+        return 0
+    cleared = {field: None for field in PERSONAL}
+    for person in whole:
+        values = {**cleared, "full_name": ERASED_NAME, "name_key": "",
+                  "erased_at": erased[person["id"]] or utc_now()}
+        store.db.execute(f"UPDATE people SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                         (*values.values(), person["id"]))
+        person["erased_at"] = values["erased_at"]
+    scrub_pulled_erasures(store, whole)
+    return len(whole)
+
+
+def after_erasure(store: Store, erased: dict[str, str]) -> None:
+    """Once an erasure is committed (called by `Store.write`): note it in the ledger and
+    checkpoint, so the WAL no longer holds the old pages."""
+    if store.path is not None and str(store.path) != ":memory:":
+        from bpjs_field.security.ledger import note_erased
+        try:
+            note_erased(store.path, erased)
+        except (OSError, TimeoutError) as exc:  # the erasure stands; the next one notes all again
+            log.warning("erasure ledger not written: %s", type(exc).__name__)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _scrub_registrations(store: Store, person_id: str) -> None:
+    sets = ", ".join(f"{field} = NULL" for field in REGISTRATION_PERSONAL)
+    store.db.execute(f"UPDATE registrations SET {sets} WHERE person_id = ?", (person_id,))
+    rows = store.db.execute("SELECT seq, payload FROM change_log WHERE entity = 'registration' "
+                            "AND json_extract(payload, '$.person_id') = ?", (person_id,)).fetchall()
+    for seq, payload in rows:
+        data = json.loads(payload)
+        for field in REGISTRATION_PERSONAL:
+            if field in data:
+                data[field] = None
+        store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
+                         (json.dumps(data, ensure_ascii=False, separators=(",", ":"),
+                                     sort_keys=True), seq))
 
 
 def _scrub_change_log(store: Store, person_id: str) -> None:
@@ -84,10 +159,32 @@ def _scrub_change_log(store: Store, person_id: str) -> None:
                                      sort_keys=True), seq))
 
 
+def _digits(value: Any) -> str:
+    return re.sub(r"\D", "", value) if isinstance(value, str) else ""
+
+
+def _phone_key(value: Any) -> str:
+    digits = _digits(value)
+    if digits.startswith("62"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 8 else ""
+
+
 def _scrub_drafts(store: Store, person: dict[str, Any]) -> None:
-    marks = [v for v in (person.get("nik"), person.get("passport_no")) if v]
-    for form, data in store.db.execute("SELECT form, data FROM drafts").fetchall():
-        if any(mark in data for mark in marks):
+    """A half-typed form about the person goes, however the NIK (or phone) was typed:
+    values are compared normalised (`clean_nik`, digits of the phone), not as text."""
+    nik = clean_nik(person.get("nik") or "")
+    passport = clean_nik(person.get("passport_no") or "").upper()
+    phone = _phone_key(person.get("phone"))
+    for form, text in store.db.execute("SELECT form, data FROM drafts").fetchall():
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = {}
+        values = [v for v in (data.values() if isinstance(data, dict) else ()) if isinstance(v, str)]
+        hit = any((nik and clean_nik(v) == nik) or (passport and clean_nik(v).upper() == passport)
+                  or (phone and _phone_key(v) == phone) for v in values)
+        if hit or (nik and nik in _digits(text)):
             store.db.execute("DELETE FROM drafts WHERE form = ?", (form,))
 
 
@@ -96,4 +193,4 @@ def _forget_in_search_index(store: Store) -> None:
     terms from the index b-trees (otherwise they linger until a later merge)."""
     with store.write():
         store.db.execute("INSERT INTO people_fts(people_fts) VALUES ('optimize')")
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.note_erasure(None, None)  # checkpoint again after the merge

@@ -9,11 +9,16 @@ person and erasures are signed over `change_message()`; the server accepts them 
 laptop enrolled by a supervisor, or signed by an active supervisor account of the branch
 (see `bpjs_field/server/roles.py`).  A laptop-made account has no key the server
 knows, so its edits count for what the laptop's enrolment says.
+
+Each laptop also has a key of its own (`device_seed`): it signs the changes it makes when
+they leave on a USB file (`origin_message`), so the server applies them whoever delivers
+them, and refuses a change altered or forged on the way.
 """
 
 from __future__ import annotations
 
 import base64
+import os
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -43,6 +48,28 @@ def change_message(change_id: str, entity: str, entity_id: str, op: str, hlc: st
     return "\n".join(("bpjs-field-change:v1", change_id, entity, entity_id, op, hlc, body)).encode()
 
 
+def origin_message(change_id: str, entity: str, entity_id: str, op: str, hlc: str,
+                   payload: dict[str, Any]) -> bytes:
+    """What the laptop that made a change signs, so any other laptop or a USB file can carry
+    it: as `change_message()` under its own label (a supervisor's signature is never taken
+    for a laptop's, nor the other way round)."""
+    return b"bpjs-field-origin:v1\n" + change_message(change_id, entity, entity_id, op, hlc,
+                                                       payload)
+
+
+DEVICE_SEED_SETTING = "device.sign_seed"
+
+
+def device_seed(store: Any) -> bytes:
+    """This laptop's own Ed25519 seed, made on first use and kept in its (encrypted) database;
+    its public half goes to the server with every push."""
+    value = store.get_setting(DEVICE_SEED_SETTING)
+    if not value:
+        value = base64.b64encode(os.urandom(32)).decode("ascii")
+        store.set_setting(DEVICE_SEED_SETTING, value)
+    return base64.b64decode(value)
+
+
 def sign(seed: bytes, message: bytes) -> str:
     return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(message)).decode("ascii")
 
@@ -56,4 +83,5 @@ def verify(public_b64: str, message: bytes, signature_b64: str) -> bool:
     return True
 
 
-__all__ = ["signing_seed", "public_key", "change_message", "sign", "verify"]
+__all__ = ["signing_seed", "public_key", "change_message", "origin_message", "device_seed",
+           "sign", "verify"]

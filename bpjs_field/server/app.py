@@ -7,6 +7,7 @@ the OpenAPI document at /openapi.json):
   POST /v1/push       a batch of a laptop's changes, applied exactly once
   GET  /v1/pull       rows changed since a cursor, paged
   GET  /v1/digest     counts and a content hash (consistency check)
+  GET  /v1/quarantine changes kept aside, not delivered, with what to do (supervisors)
   GET  /v1/conflicts  losing values of concurrent edits (supervisors)
   GET  /v1/conflicts/{id}, POST /v1/conflicts/{id}/resolve  one conflict; a decision on it
 
@@ -35,8 +36,9 @@ from bpjs_field.server.db import ServerDatabase, default_database_url
 from bpjs_field.server import conflicts
 from bpjs_field.server.pull import pull_page, server_digest, server_hlc
 from bpjs_field.server.push import PushApplier
+from bpjs_field.server.quarantine import Origins, list_quarantine, reclaim_after_erasure
 from bpjs_field.server.schema import migrate, server_id
-from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
+from bpjs_field.sync.protocol import (API_PREFIX, QuarantineRow, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
                                       PullResponse, PushRequest, PushResponse, Reference,
@@ -180,7 +182,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         now = utc_now()
         try:
             with db.write() as tx:
-                counts = PushApplier(tx, dev["id"], body.cursor, now).apply(body.changes)
+                applier = PushApplier(tx, dev["id"], body.cursor, now, body.device_key)
+                counts = applier.apply(body.changes)
                 tx.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", (now, dev["id"]))
                 if slow_push:
                     time.sleep(slow_push)
@@ -189,7 +192,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
             # its change ids applied and answers "duplicates".
             log.info("push rolled back: %s", type(exc).__name__)
             return error(409, "push.busy", {"Retry-After": "2"})
-        return {**counts, "last_seq": max(c.seq for c in body.changes), "server_time": utc_now(),
+        if applier.erased:
+            reclaim_after_erasure(db)
+        return {**counts, "quarantined_changes": applier.quarantined_changes,
+                "last_seq": max(c.seq for c in body.changes), "server_time": utc_now(),
                 "server_hlc": server_hlc()}
 
     @app.get(f"{API_PREFIX}/pull", responses={200: {"model": PullResponse}, **errors})
@@ -211,6 +217,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         rows = [(dev["id"], e.local_id, e.at, e.officer_id, e.action, e.entity, e.entity_id,
                  e.details, now) for e in body.entries]
         with db.write() as tx:
+            Origins(tx).register(dev["id"], body.device_key, now)
             before = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
             tx.executemany(
                 "INSERT INTO audit(device_id, local_id, at, officer_id, action, entity, entity_id, "
@@ -228,6 +235,15 @@ def create_app(database_url: str | None = None) -> FastAPI:
         with db.read() as tx:
             return tx.dicts("SELECT device_id, local_id, at, officer_id, action, entity, entity_id, "
                             "details FROM audit ORDER BY at DESC, local_id DESC LIMIT ?", (limit,))
+
+    @app.get(f"{API_PREFIX}/quarantine", response_model=list[QuarantineRow], responses=errors)
+    def list_quarantined(dev: Annotated[dict, Depends(device)],
+                         limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> Any:
+        """Changes kept aside (not delivered), with the laptops and what to do."""
+        if dev["role"] != "supervisor":
+            return error(403, "auth.supervisor_only")
+        with db.read() as tx:
+            return list_quarantine(tx, limit)
 
     @app.get(f"{API_PREFIX}/conflicts", response_model=list[Conflict], responses=errors)
     def list_conflicts(dev: Annotated[dict, Depends(device)],

@@ -117,7 +117,9 @@ class ServerDatabase:
         conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
                                timeout=30)
         for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                       "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-64000"):
+                       "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-64000",
+                       # freed pages are zeroed: an erased person's values do not linger
+                       "PRAGMA secure_delete=ON"):
             conn.execute(pragma)
         return conn
 

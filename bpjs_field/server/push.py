@@ -18,7 +18,10 @@ fill or, by hybrid-clock order, update the survivor; fields merge one by one,
 the later HLC wins, and a losing value is kept in `conflicts`.  Attendance is
 a set per (event, person): a second laptop's check-in adds a scan to the same
 attendance.  A change that cannot be applied (unknown person, a taken code)
-is acknowledged and kept in `quarantine`, so it never blocks the queue.
+is acknowledged and kept in `quarantine`, so it never blocks the queue; it is
+not delivered, though: arriving again, from any laptop, it is tried again.
+A change is its origin laptop's (the device of its clock): another laptop may
+deliver it only with the origin's signature (`server/quarantine.py`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import json
 from typing import Any
 
 from bpjs_field.domain.names import name_key
-from bpjs_field.server import roles
+from bpjs_field.server import erasure, quarantine, roles
+from bpjs_field.server.erasure import ERASED_FIELDS, ERASED_REGISTRATION_FIELDS
 from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.db import Tx, marks
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
@@ -58,12 +62,6 @@ FIXED: dict[str, frozenset[str]] = {
     "print": FIELDS["print"],
 }
 MAX_ALIAS_HOPS = 10
-ERASED_NAME = "(dihapus)"
-# Everything that identifies or describes the person (full_name is replaced by ERASED_NAME).
-ERASED_FIELDS = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
-                 "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
-                 "postal_code", "occupation")
-
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 dumps = _encoder.encode
@@ -97,9 +95,19 @@ class Doc:
 class PushApplier:
     """Applies one batch inside the caller's write transaction."""
 
-    def __init__(self, tx: Tx, device_id: str, cursor: int, now: str) -> None:
+    def __init__(self, tx: Tx, device_id: str, cursor: int, now: str,
+                 device_key: str | None = None) -> None:
         self.tx = tx
-        self.device = device_id
+        self.device = device_id  # the laptop delivering the batch
+        self.device_key = device_key
+        self.origins = quarantine.Origins(tx)
+        self.origin = device_id  # the laptop that made the change being applied
+        self._roles: dict[str, str] = {}
+        self.erased: list[str] = []  # people erased by this batch (storage reclaimed after)
+        self.quarantined_changes: list[dict[str, str]] = []
+        self._again: list[tuple] = []
+        self._released: list[str] = []
+        self._reapplied: list[tuple] = []
         self.cursor = cursor
         self.now = now
         self.docs: dict[tuple[str, str], Doc | None] = {}
@@ -110,7 +118,6 @@ class PushApplier:
         self.conflicts: list[tuple] = []
         self.quarantine: list[tuple] = []
         self.applied: list[tuple] = []
-        self._role: str | None = None  # of the officer who enrolled the pushing laptop
 
     # -- loading -------------------------------------------------------------------
     def _load(self, where: str, entity: str, values: list[str]) -> None:
@@ -294,22 +301,7 @@ class PushApplier:
         return "applied"
 
     def _erase(self, doc: Doc, payload: dict[str, Any], ch: Change) -> None:
-        """Withdrawn consent or an erasure request: the personal fields go, here and (by the
-        next pull) on every laptop; the person's id, registrations and counts stay."""
-        for field in ERASED_FIELDS:
-            doc.data[field] = None
-            doc.meta[field] = [ch.hlc, None]
-        doc.data["full_name"] = ERASED_NAME
-        doc.meta["full_name"] = [ch.hlc, None]
-        doc.data["name_key"] = ""
-        doc.data["erased_at"] = payload["erased_at"]
-        if payload.get("consent_withdrawn_at"):
-            doc.data["consent_withdrawn_at"] = payload["consent_withdrawn_at"]
-        self.set_ident(doc, None)
-        # Values that lost earlier concurrent edits are personal data too.
-        self.tx.execute("DELETE FROM conflicts WHERE entity = 'person' AND entity_id = ?", (doc.id,))
-        self.conflicts = [c for c in self.conflicts if not (c[0] == "person" and c[1] == doc.id)]
-        self.touch(doc)
+        erasure.erase(self, doc, payload, ch)
 
     def _registration(self, ch: Change) -> str:
         if ch.op != "upsert":
@@ -324,6 +316,10 @@ class PushApplier:
         data = {k: v for k, v in p.items() if k in FIELDS["registration"]}
         data["person_id"] = person.id
         data["id"] = ch.entity_id
+        if person.data.get("erased_at"):
+            # Made before the erasure, arriving after it: the counts stay, the person's
+            # descriptions do not come back.
+            data.update({k: None for k in ERASED_REGISTRATION_FIELDS if k in data})
         doc = self.get("registration", ch.entity_id)
         if doc is not None:
             self.merge_fields(doc, data, ch)
@@ -454,9 +450,10 @@ class PushApplier:
         return "applied"
 
     def _supervised(self, ch: Change) -> bool:
-        if self._role is None:
-            self._role = roles.device_role(self.tx, self.device) or ""
-        return roles.supervised(self.tx, self._role, ch)
+        # The role of whoever enrolled the laptop that made the change (not the deliverer's).
+        if self.origin not in self._roles:
+            self._roles[self.origin] = roles.device_role(self.tx, self.origin) or ""
+        return roles.supervised(self.tx, self._roles[self.origin], ch)
 
     def _is_account(self, doc: Doc) -> bool:
         return roles.is_account(self.tx, doc.id, doc.data)
@@ -466,13 +463,16 @@ class PushApplier:
         # Lock first: concurrent pushes (two server processes) are serialised before
         # either reads a row, so neither decides on a stale view of the other's work.
         self.base_rev = self.tx.lock_revisions()
+        self.origins.register(self.device, self.device_key, self.now)
         ids = [c.change_id for c in changes]
         seen: set[str] = set()
+        held: set[str] = set()  # quarantined before: not delivered, so tried again
         for start in range(0, len(ids), 900):
             chunk = ids[start:start + 900]
-            seen.update(r[0] for r in self.tx.rows(
-                f"SELECT change_id FROM applied_changes WHERE change_id IN ({marks(len(chunk))})",
-                chunk))
+            for change_id, outcome in self.tx.rows(
+                    f"SELECT change_id, outcome FROM applied_changes WHERE change_id IN "
+                    f"({marks(len(chunk))})", chunk):
+                (held if outcome == "quarantined" else seen).add(change_id)
         fresh = []
         for ch in changes:
             if ch.change_id not in seen:
@@ -485,20 +485,33 @@ class PushApplier:
         counts = {"received": len(changes), "applied": 0, "duplicates": len(changes) - len(fresh),
                   "quarantined": 0}
         for ch in fresh:
+            self.origin = hlc_device(ch.hlc)
             try:
-                # A laptop pushes only its own work: a change stamped by another device's
-                # clock (a forged or copied change log) is kept aside, never applied.
-                if hlc_device(ch.hlc) != self.device:
-                    raise Quarantined("push.foreign_device")
+                # A change stamped by another laptop's clock counts only with that laptop's
+                # signature: carried by hand or forwarded, never forged or altered.
+                if self.origin != self.device:
+                    self.origins.check(ch, self.origin)
                 outcome = handlers[ch.entity](ch)
                 counts["applied"] += 1
             except Quarantined as exc:
                 outcome = "quarantined"
                 counts["quarantined"] += 1
-                self.quarantine.append((ch.change_id, self.device, ch.entity, ch.entity_id,
-                                        str(exc), dumps(ch.payload), self.now))
-            self.applied.append((ch.change_id, self.device, ch.entity, ch.entity_id, ch.hlc,
-                                 self.now, outcome))
+                reason = str(exc)
+                self.quarantined_changes.append({"change_id": ch.change_id, "reason": reason})
+                payload = dumps(erasure.kept_payload(self, ch))
+                if ch.change_id in held:
+                    self._again.append((reason, self.device, payload, self.now, self.origin,
+                                        ch.change_id))
+                else:
+                    self.quarantine.append((ch.change_id, self.device, ch.entity, ch.entity_id,
+                                            reason, payload, self.now, self.origin))
+            if ch.change_id in held:
+                if outcome != "quarantined":
+                    self._released.append(ch.change_id)
+                self._reapplied.append((outcome, self.device, self.now, ch.change_id))
+            else:
+                self.applied.append((ch.change_id, self.device, ch.entity, ch.entity_id, ch.hlc,
+                                     self.now, outcome))
         self.flush()
         return counts
 
@@ -530,8 +543,9 @@ class PushApplier:
         tx.executemany("INSERT INTO conflicts(entity, entity_id, field, kept_value, lost_value, "
                        "kept_hlc, lost_hlc, kept_device, lost_device, change_id, detected_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.conflicts)
-        tx.executemany("INSERT INTO quarantine(change_id, device_id, entity, entity_id, reason, "
-                       "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", self.quarantine)
+        quarantine.write(tx, self.quarantine, self._again, self._released)
+        tx.executemany("UPDATE applied_changes SET outcome = ?, device_id = ?, applied_at = ? "
+                       "WHERE change_id = ?", self._reapplied)
         # The exactly-once guard: a concurrent duplicate fails here and the batch rolls back.
         tx.insert_many("applied_changes", ("change_id", "device_id", "entity", "entity_id", "hlc",
                                            "applied_at", "outcome"), self.applied)

@@ -12,11 +12,15 @@ Tables:
   attendance, employee number) unique among live rows, `merged_into` for a
   row merged into another, `deleted` tombstones, the row as JSON `data`, and
   `meta` (per field: hybrid-clock time, revision and device of its last write).
-- `applied_changes`: every change id ever applied (the exactly-once guard).
+- `applied_changes`: every change id received, with its outcome (the exactly-once
+  guard); one whose outcome is `quarantined` was not delivered and is tried again.
 - `scans`: every laptop's check-in of an attendance (attendance is a set).
 - `conflicts`: values that lost a concurrent edit, for a supervisor, and the
   supervisor's decision (`resolved_at`, `resolution`, `resolved_by`, …).
-- `quarantine`: changes that could not be applied (acknowledged, kept).
+- `quarantine`: changes that could not be applied yet, with the laptop that delivered
+  them and the one that made them (`origin_device`).  Not delivered: the same change
+  arriving again (from any laptop) is tried again, and leaves quarantine once applied.
+- `device_keys`: laptops' public signing keys, to check changes another laptop carries.
 - `accounts`, `devices`: officers with argon2 password hashes and the public
   `login` laptops log them in with; enrolled laptops with the SHA-256 of their
   token.
@@ -93,6 +97,16 @@ MIGRATIONS: list[list[str]] = [
         # The public login of each account's password (security/keys.py:make_branch_login),
         # published with the officer row so laptops let the officer log in offline.
         "ALTER TABLE accounts ADD COLUMN login TEXT",
+    ],
+    [
+        # Laptops' public signing keys (Ed25519, sent with their pushes): a change carried by
+        # another laptop or a USB file is accepted when signed by the laptop that made it.
+        """CREATE TABLE device_keys (
+            device_id TEXT NOT NULL, public_key TEXT NOT NULL, added_at TEXT NOT NULL,
+            PRIMARY KEY (device_id, public_key))""",
+        # Who made a quarantined change (the deliverer is `device_id`), and how often it came.
+        "ALTER TABLE quarantine ADD COLUMN origin_device TEXT",
+        "ALTER TABLE quarantine ADD COLUMN attempts {BIGINT} NOT NULL DEFAULT 1",
     ],
 ]
 LATEST = len(MIGRATIONS)

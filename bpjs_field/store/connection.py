@@ -57,6 +57,9 @@ PRAGMAS = (
     "PRAGMA busy_timeout=5000",
     "PRAGMA temp_store=MEMORY",
     "PRAGMA cache_size=-32000",
+    # Freed pages and cells are zeroed, so an erased person's values do not linger in the
+    # file (erasure also checkpoints the WAL once committed).
+    "PRAGMA secure_delete=ON",
 )
 
 

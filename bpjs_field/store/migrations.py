@@ -267,7 +267,13 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE registrations ADD COLUMN amount_due INTEGER")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """The signature of the laptop that made a change, kept with a change carried here on a
+    USB file, so the branch server accepts it from this laptop (bpjs_field/handcarry.py)."""
+    db.execute("ALTER TABLE change_log ADD COLUMN origin_sig TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(MIGRATIONS)
 
 

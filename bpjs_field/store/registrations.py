@@ -42,23 +42,31 @@ def import_registration_id(person: dict[str, Any], segment: str, event_id: str |
     return str(uuid.uuid5(IMPORT_NAMESPACE, f"{ident}|{segment}|{event_id or ''}"))
 
 
+CODE_FLOOR_SETTING = "registrations.code_floor"
+
+
 class RegistrationRepo:
     def __init__(self, store: "Store") -> None:
         self.s = store
         self._next_seq: int | None = None
+        self._floor: int | None = None
 
     # -- codes -------------------------------------------------------------
     def _allocate_code(self) -> str:
-        if self._next_seq is None:
-            tag = self.s.device_tag
-            last = self.s.scalar(
-                "SELECT max(code) FROM registrations WHERE code >= ? AND code < ?",
-                (tag, tag + "~"))
-            seq = 0
-            if last:
-                for ch in last[TAG_LENGTH:TAG_LENGTH + SEQ_LENGTH]:
-                    seq = seq * 32 + ALPHABET.index(ch)
-            self._next_seq = seq + 1
+        tag = self.s.device_tag
+        # Checked at every code (one index lookup): a sync in another connection may have
+        # brought back numbers this laptop issued before a restore from an older backup.
+        last = self.s.scalar(
+            "SELECT max(code) FROM registrations WHERE code >= ? AND code < ?", (tag, tag + "~"))
+        seq = 0
+        if last:
+            for ch in last[TAG_LENGTH:TAG_LENGTH + SEQ_LENGTH]:
+                seq = seq * 32 + ALPHABET.index(ch)
+        if self._floor is None:
+            # A laptop restored from an older backup continues after every number it had
+            # issued before (bpjs_field/backup.py restore, security/ledger.py).
+            self._floor = int((self.s.get_setting(CODE_FLOOR_SETTING) or {}).get(tag, 0))
+        self._next_seq = max(self._next_seq or 0, seq + 1, self._floor + 1)
         if self._next_seq > MAX_SEQ:
             raise OverflowError("registration numbers of this laptop are exhausted")
         code = make_code(self.s.device_tag, self._next_seq)

@@ -65,6 +65,11 @@ class Store:
         # (employee number, Ed25519 seed) of a logged-in account from the branch server:
         # supervisors' edits carry its signature (bpjs_field/security/signing.py).
         self.signer: tuple[str, bytes] | None = None
+        self._write_depth = 0
+        # Erasures written in the open transaction (person id -> time): once committed, the
+        # WAL is checkpointed and the ledger notes them (security/erasure.py:after_erasure).
+        self._erased_now: dict[str, str] = {}
+        self._checkpoint_due = False
         self.device_id = self._ensure_setting("device_id", new_id)
         self.device_tag = self._ensure_setting("device_tag", new_device_tag)
         last = db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
@@ -119,8 +124,25 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         """One atomic, durable write; known SQLite failures become KnownErrors."""
-        with translate_errors(), self.db.atomic():
-            yield
+        self._write_depth += 1
+        committed = False
+        try:
+            with translate_errors(), self.db.atomic():
+                yield
+            committed = True
+        finally:
+            self._write_depth -= 1
+            if self._write_depth == 0 and self._checkpoint_due:
+                erased, self._erased_now, self._checkpoint_due = self._erased_now, {}, False
+                if committed:
+                    from bpjs_field.security.erasure import after_erasure
+                    after_erasure(self, erased)
+
+    def note_erasure(self, person_id: str | None, at: str | None) -> None:
+        """An erasure is part of the open write: checkpoint (and note it) after the commit."""
+        self._checkpoint_due = True
+        if person_id:
+            self._erased_now[person_id] = at or utc_now()
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         cursor = self.db.execute(sql, params)
@@ -183,6 +205,11 @@ class Store:
 
     # -- drafts (half-typed forms survive a crash) ---------------------------
     def save_draft(self, form: str, data: dict[str, Any]) -> None:
+        if isinstance(data.get("nik"), str):
+            # Stored as the NIK itself, however it was typed ("3216 0912…", "3216.09…"),
+            # so an erasure finds the draft (security/erasure.py).
+            from bpjs_field.domain.nik import clean_nik
+            data = {**data, "nik": clean_nik(data["nik"])}
         with self.write():
             self.db.execute(
                 "INSERT INTO drafts(form, data, saved_at) VALUES (?, ?, ?) ON CONFLICT(form) "

@@ -59,6 +59,7 @@ CLOCK_OFFSET = "sync.clock_offset_ms"
 OFFICER = "sync.officer"
 FTS_REBUILD = "sync.fts_rebuild_pending"
 AUDIT_CURSOR = "sync.audit_cursor"
+UNVERIFIED_ORIGIN = "push.origin_unverified"
 # A pull with more rows than this to go maintains the search index once at the end
 # instead of row by row (the FTS triggers cost more than the rows themselves).
 BULK_PULL_ROWS = 20000
@@ -228,6 +229,9 @@ class SyncEngine:
                 self.store.set_setting(LAST_ERROR, None)
                 self.store.audit("sync.done", None, None, pushed=result.pushed,
                                  pulled=result.pulled, merged=result.merged)
+            # What reached the branch is never issued again, even after a restore.
+            from bpjs_field.security.ledger import note_marks
+            note_marks(self.store)
             self._report(phase="done")
             return result
 
@@ -241,9 +245,10 @@ class SyncEngine:
                 "WHERE id > ? ORDER BY id LIMIT ?", (cursor, self.batch_changes)).fetchall()
             if not rows:
                 return
-            body = json.dumps({"device_id": self.store.device_id, "entries": [
-                {"local_id": r[0], "at": r[1], "officer_id": r[2], "action": r[3], "entity": r[4],
-                 "entity_id": r[5], "details": r[6]} for r in rows]}, ensure_ascii=False)
+            entries = [{"local_id": r[0], "at": r[1], "officer_id": r[2], "action": r[3],
+                        "entity": r[4], "entity_id": r[5], "details": r[6]} for r in rows]
+            body = json.dumps({"device_id": self.store.device_id, "device_key": self._device_key(),
+                               "entries": entries}, ensure_ascii=False)
             answer = client.push_audit(body.encode("utf-8"))
             if answer.last_id != rows[-1][0] or answer.received != len(rows):
                 raise SyncError("sync.bad_response", detail="audit acknowledgement does not match")
@@ -273,14 +278,17 @@ class SyncEngine:
     def _items(self) -> list[tuple[int, bytes]]:
         """The next unsent changes, not parked, in `seq` order, each encoded once."""
         rows = self.store.db.execute(
-            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature "
-            "FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT ?",
+            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, "
+            "origin_sig FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq "
+            "LIMIT ?",
             (self.batch_changes,)).fetchall()
         items: list[tuple[int, bytes]] = []
         size = 200  # the request's head
-        for seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature in rows:
+        for seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, origin in rows:
             # The payload is stored as JSON text: it goes out as it is, never re-encoded.
             signed = f',"signature":{signature}' if signature else ""
+            if origin:  # a change carried here from another laptop, signed by it
+                signed += f',"origin_sig":{json.dumps(origin)}'
             item = (f'{{"change_id":{json.dumps(change_id)},"seq":{seq},"entity":"{entity}",'
                     f'"entity_id":{json.dumps(entity_id)},"op":"{op}","payload":{payload},'
                     f'"hlc":{json.dumps(hlc)},"created_at":{json.dumps(created_at)}{signed}}}'
@@ -293,7 +301,13 @@ class SyncEngine:
 
     def _head(self, cursor: int) -> bytes:
         return (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
-                f'"changes":[').encode()
+                f'"device_key":"{self._device_key()}","changes":[').encode()
+
+    def _device_key(self) -> str:
+        """This laptop's public signing key: the server checks with it the changes another
+        laptop carries for this one (bpjs_field/server/quarantine.py)."""
+        from bpjs_field.security import signing
+        return signing.public_key(signing.device_seed(self.store))
 
     @staticmethod
     def _body(head: bytes, items: list[tuple[int, bytes]]) -> bytes:
@@ -308,6 +322,12 @@ class SyncEngine:
         return self._body(self._head(cursor), items), items[0][0], items[-1][0], len(items)
 
     def _push(self, client: SyncClient, result: SyncResult) -> None:
+        # Changes carried here for a laptop the server could not yet check are waiting, not
+        # refused: sent again each sync (a duplicate once their own laptop delivered them).
+        with self.store.write():
+            self.store.db.execute(
+                "UPDATE change_log SET refused_at = NULL, refused_reason = NULL WHERE sent_at IS NULL "
+                "AND refused_reason = ?", (f"quarantined {UNVERIFIED_ORIGIN}",))
         total = self.store.scalar(
             "SELECT count(*) FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL")
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
@@ -346,10 +366,19 @@ class SyncEngine:
             raise SyncError("sync.bad_response", detail="acknowledgement does not match batch")
         # Only now, after the server's acknowledgement, are these changes sent.
         now = utc_now()
+        # Kept aside by the server is not delivered: such changes stay here with the reason
+        # (shown like refused ones, sent again on request), the rest are sent.
+        held = {q.change_id: q.reason for q in answer.quarantined_changes}
         with self.store.write():
             self.store.db.conn.executemany(
                 "UPDATE change_log SET sent_at = ? WHERE seq = ? AND sent_at IS NULL",
                 [(now, seq) for seq, _ in items])
+            if held:
+                self.store.db.conn.executemany(
+                    "UPDATE change_log SET sent_at = NULL, refused_at = ?, refused_reason = ? "
+                    "WHERE change_id = ?",
+                    [(now, f"quarantined {reason}", cid) for cid, reason in held.items()])
+                self.store.audit("sync.quarantined", None, None, count=len(held))
         self.store.clock.observe(answer.server_hlc)
         result.pushed += answer.applied
         result.duplicates += answer.duplicates

@@ -31,6 +31,8 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Hlc = Annotated[str, StringConstraints(max_length=100, pattern=r"^\d{16}-\d{6}-[A-Za-z0-9_.:\-]{1,64}$")]
+SigText = Annotated[str, StringConstraints(min_length=1, max_length=200,
+                                          pattern=r"^[A-Za-z0-9+/=]+$")]
 Scalar = Text | int | float | bool | None
 Payload = Annotated[dict[Annotated[str, StringConstraints(min_length=1, max_length=64)], Scalar],
                     Field(max_length=MAX_PAYLOAD_FIELDS)]
@@ -89,12 +91,23 @@ class Change(_Model):
     hlc: Hlc
     created_at: ShortText
     signature: Signature | None = None
+    # The Ed25519 signature of the laptop that made the change (its clock's device), over
+    # `signing.origin_message()`: lets another laptop or a USB file carry it to the server.
+    origin_sig: SigText | None = None
 
 
 class PushRequest(_Model):
     device_id: Id
     cursor: Annotated[int, Field(ge=0)] = 0
     changes: Annotated[list[Change], Field(min_length=1, max_length=MAX_CHANGES_PER_PUSH)]
+    # The pushing laptop's public signing key (base64 Ed25519): the server keeps it to check
+    # this laptop's changes when another laptop delivers them.
+    device_key: SigText | None = None
+
+
+class QuarantinedChange(_Lenient):
+    change_id: str
+    reason: str
 
 
 class PushResponse(_Lenient):
@@ -102,9 +115,28 @@ class PushResponse(_Lenient):
     applied: int
     duplicates: int
     quarantined: int
+    # Which changes of this batch the server kept aside (not delivered): the laptop keeps
+    # them with the reason instead of counting them as sent.
+    quarantined_changes: list[QuarantinedChange] = []
     last_seq: int
     server_time: str
     server_hlc: Hlc
+
+
+class QuarantineRow(_Lenient):
+    """A change the server kept aside (GET /v1/quarantine): never its payload."""
+
+    change_id: str
+    entity: str
+    entity_id: str
+    reason: str
+    received_at: str
+    attempts: int
+    device_id: str
+    origin_device: str
+    delivered_by: str
+    made_by: str
+    what_to_do: str
 
 
 # -- pull ---------------------------------------------------------------------------
@@ -144,6 +176,9 @@ class AuditEntry(_Model):
 
 class AuditPush(_Model):
     device_id: Id
+    # As with a push: the laptop's public signing key (a laptop that only pulls still
+    # sends its audit log, so the server learns the key at its first sync).
+    device_key: SigText | None = None
     entries: Annotated[list[AuditEntry], Field(min_length=1, max_length=MAX_CHANGES_PER_PUSH)]
 
 

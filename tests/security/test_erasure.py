@@ -73,3 +73,32 @@ def test_cli_erase_with_withdrawn_consent(db_path):
         person = store.people.get(person_id)
         assert person["consent_withdrawn_at"] and person["nik"] is None
         assert store.scalar("SELECT count(*) FROM people") == 1
+
+
+def test_drafts_keep_the_nik_normalised_and_go_however_it_was_typed(db_path):
+    with Store.open(db_path) as store:
+        result = store.registrations.register(bpu_form(nik=NIK, name="Budi Santoso"))
+        store.save_draft("registration", {"nik": "3216 0912.0590-0001", "full_name": "Budi"})
+        assert store.load_draft("registration")["nik"] == NIK
+        # a draft of another person stays; one saved as typed by an older version goes too
+        store.save_draft("other", {"nik": "3216 0912 0590 0002"})
+        with store.write():
+            store.db.execute("INSERT INTO drafts(form, data, saved_at) VALUES "
+                             "('old', '{\"nik\": \"3216.0912.0590.0001\"}', '')")
+        erase_person(store, result.person["id"])
+        assert [r["form"] for r in store.query("SELECT form FROM drafts")] == ["other"]
+
+
+def test_erasure_clears_what_the_registration_says_about_the_person(db_path):
+    with Store.open(db_path) as store:
+        result = store.registrations.register(bpu_form(nik=NIK, name="Budi Santoso"))
+        before = store.registrations.get(result.registration["id"])
+        assert before["declared_income"] == 1_000_000 and before["occupation"]
+        erase_person(store, result.person["id"])
+        after = store.registrations.get(result.registration["id"])
+        assert after["declared_income"] is None and after["occupation"] is None
+        assert after["code"] == before["code"] and after["contribution"] == before["contribution"]
+        assert after["segment"] == before["segment"] and after["consent_at"] == before["consent_at"]
+        payloads = [r["payload"] for r in store.query(
+            "SELECT payload FROM change_log WHERE entity = 'registration'")]
+        assert payloads and all('"declared_income":null' in p for p in payloads)
