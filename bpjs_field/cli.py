@@ -81,9 +81,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Before any row is saved: a report that cannot be written must not cost the officer
     # a half-imported file with no list of what was refused.
     outputs.check_output(report_path, option="--report")
+    rows = importer.read_rows(path)  # a file that is no partner list: refused before logging in
     store = args.open_store()
     event_id = store.events.find(args.event)["id"] if args.event else None
-    report = importer.import_csv(store, path, event_id=event_id,
+    report = importer.import_csv(store, path, event_id=event_id, rows=rows,
                                  consent_version=args.consent_version or privacy_notice().version)
     counts = (f"{report.total} baris: {report.saved} disimpan, {report.already} sudah ada, "
               f"{report.rejected} ditolak.")

@@ -329,7 +329,7 @@ def _niks_look_cut(rows: list[tuple[int, dict[str, str] | None, ValidationError 
 
 def import_csv(store: Store, path: Path, *, event_id: str | None = None,
                consent_version: str, batch_size: int = BATCH_SIZE,
-               today: date | None = None) -> ImportReport:
+               today: date | None = None, rows: Rows | None = None) -> ImportReport:
     """Import every row: each is saved or reported, never half of the file.
 
     Rows are validated one by one (the same rules as the registration form) and the
@@ -337,8 +337,9 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     the database refuses is saved again row by row, so only the row at fault is
     reported.  An error of the laptop itself (disk full, the database busy too long)
     or an interruption ends the run: the rows not saved by then are reported, and
-    `report.stopped` says why.  Importing the same file again saves nothing twice."""
-    read = read_rows(path)
+    `report.stopped` says why.  Importing the same file again saves nothing twice.
+    `rows`: the file as `read_rows()` already read it."""
+    read = rows if rows is not None else read_rows(path)
     today = today or date.today()
     report = ImportReport()
     writer = BulkWriter(store)
