@@ -6,6 +6,8 @@ number, field and reason in a CSV report, and stops nothing else.  A row's
 registration id is derived from the person's identity, segment and event, so
 importing the same file twice, or on two laptops, creates no duplicates.
 Comma- and semicolon-separated files (Excel in an Indonesian locale) are both read.
+A file is never half-imported: every row is saved or reported, and a run that
+must stop (disk full, interrupted) reports each row it did not save.
 """
 
 from __future__ import annotations
@@ -41,12 +43,12 @@ COLUMNS: dict[str, tuple[bool, str]] = {
     "persetujuan": (True, "ya = peserta menyetujui pemberitahuan privasi (formulir bertanda tangan)"),
     "nik": (False, "16 angka; wajib kecuali TKA"),
     "tanggal_lahir": (False, "HH-BB-TTTT; jika kosong diambil dari NIK"),
-    "jenis_kelamin": (False, "L atau P; jika kosong diambil dari NIK"),
+    "jenis_kelamin": (False, "L/P atau seperti di KTP (LAKI-LAKI, PEREMPUAN); jika kosong diambil dari NIK"),
     "tempat_lahir": (False, "Kota/kabupaten lahir"),
     "telepon": (False, "Nomor HP, mis. 0812-3456-7890"),
     "email": (False, "Alamat email"),
     "alamat": (False, "Alamat sesuai KTP"),
-    "kode_kecamatan": (False, "Kode Kemendagri, mis. 32.16.09"),
+    "kode_kecamatan": (False, "Kode kecamatan Kemendagri dari daftar wilayah, mis. 32.16.09"),
     "pekerjaan": (False, "BPU: kode pekerjaan, mis. ojek, nelayan, pedagang"),
     "penghasilan": (False, "BPU: penghasilan sebulan, paling sedikit 1.000.000"),
     "jht": (False, "BPU: ya/tidak ikut JHT"),
