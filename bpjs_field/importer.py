@@ -209,8 +209,6 @@ def _nik(value: str, field_name: str, cut_niks: bool) -> str | None:
     digits = clean_nik(v)
     if cut_niks and len(digits) == 16 and digits.isdigit() and digits.endswith("0"):
         raise ValidationError(field_name, "nik.excel", value=v[:30])
-    if len(digits) == 15 and digits.isdigit():
-        raise ValidationError(field_name, "nik.excel", value=v[:30])
     return v
 
 

@@ -151,7 +151,7 @@ def test_a_ten_megabyte_cell_is_a_row_error(tmp_path, store):
 
 
 @pytest.mark.parametrize("cell", ["3.21609E+15", "3,21609E+15", "3.2160945089E+15", "3216094508900003.0",
-                                  "321609450890000"])
+                                  "3216094508900000,00", "3.21609E15"])
 def test_niks_that_excel_made_numbers_are_named_as_such(tmp_path, store, cell):
     report = importer.import_csv(store, write_csv(tmp_path / "excel.csv", [row(0, nik=cell)]),
                                  consent_version="v")
