@@ -22,7 +22,7 @@ MIN_FREE_BYTES = 1024 * 1024  # less than this free: refused as a full disk
 REASONS = {
     errno.EACCES: "output.reason.permission", errno.EPERM: "output.reason.permission",
     errno.EROFS: "output.reason.read_only", errno.ENAMETOOLONG: "output.reason.name_too_long",
-    errno.ENOSPC: "output.reason.disk_full", errno.EDQUOT: "output.reason.disk_full",
+    errno.ENOSPC: "output.reason.disk_full", getattr(errno, "EDQUOT", -1): "output.reason.disk_full",
     errno.ENOENT: "output.reason.no_folder", errno.ENOTDIR: "output.reason.no_folder",
     errno.EISDIR: "output.reason.directory", errno.EINVAL: "output.reason.invalid_name",
 }
