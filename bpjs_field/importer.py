@@ -340,6 +340,8 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     `report.stopped` says why.  Importing the same file again saves nothing twice.
     `rows`: the file as `read_rows()` already read it."""
     read = rows if rows is not None else read_rows(path)
+    if event_id and not store.events.get(event_id):
+        raise ValidationError("event_id", "event.unknown", value=event_id[:40])
     today = today or date.today()
     report = ImportReport()
     writer = BulkWriter(store)

@@ -232,3 +232,11 @@ def test_an_existing_person_gets_the_imported_registration_and_is_found_by_its_c
     for code in codes:
         assert [h["id"] for h in store.search_index.search(code)] == [person["id"]]
     assert_whole(store)
+
+
+def test_an_unknown_event_refuses_the_file_before_any_row(tmp_path, store):
+    with pytest.raises(BpjsFieldError) as err:
+        importer.import_csv(store, write_csv(tmp_path / "e.csv", [row(1)]), consent_version="v",
+                            event_id="tidak-ada")
+    assert err.value.code == "event.unknown"
+    assert store.scalar("SELECT count(*) FROM people") == 0
