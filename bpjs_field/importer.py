@@ -31,6 +31,7 @@ from bpjs_field.domain.registration import (CleanRegistration, PersonInput, Regi
 from bpjs_field.domain.segments import occupations
 from bpjs_field.errors import BpjsFieldError, KnownError, ValidationError, ValidationErrors
 from bpjs_field.store.bulk import BulkWriter
+from bpjs_field.store.registrations import import_registration_id
 from bpjs_field.store.connection import DatabaseError, OperationalError
 from bpjs_field.store.store import Store
 
@@ -346,6 +347,7 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     report = ImportReport()
     writer = BulkWriter(store)
     pending: list[tuple[int, CleanRegistration]] = []
+    saving: list[tuple[int, CleanRegistration]] | None = None  # the batch being written
     done = 0  # rows of the file validated so far
     try:
         for line, row, problem in read.rows:
@@ -355,16 +357,21 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
             done += 1
             if clean is not None:
                 pending.append((line, clean))
-            if len(pending) >= batch_size:
-                _save(store, writer, report, pending)
-                pending = []
-        _save(store, writer, report, pending)
-        pending = []
+            if pending and (len(pending) >= batch_size or done == len(read.rows)):
+                saving = pending
+                outcomes = _save(store, writer, pending)
+                saving, pending = None, []
+                _count(report, outcomes)
     except (KnownError, KeyboardInterrupt) as exc:
         stopped = exc if isinstance(exc, KnownError) else BpjsFieldError("import.interrupted")
         report.stopped = stopped
+        unsaved = pending
+        if saving is not None:  # stopped during a batch: what reached the disk is saved
+            settled = _settled(writer, saving)
+            _count(report, [outcome for outcome in settled if outcome[1] != "unsaved"])
+            unsaved = [item for item, (_line, outcome) in zip(saving, settled) if outcome == "unsaved"]
         not_saved = ValidationError("", "import.not_saved", reason=stopped.message())
-        for line, _clean in pending:
+        for line, _clean in unsaved:
             report.reject(line, not_saved)
         for line, _row, _problem in read.rows[done:]:
             report.reject(line, not_saved)
@@ -374,6 +381,38 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
                         already=report.already, rejected=report.rejected,
                         stopped=report.stopped.code if report.stopped else None)
     return report
+
+
+def _count(report: ImportReport, outcomes: list[tuple[int, str]]) -> None:
+    for line, outcome in outcomes:
+        if outcome == "saved":
+            report.saved += 1
+        elif outcome == "already":
+            report.already += 1
+        else:
+            report.reject(line, ValidationError("", "import.row_failed"))
+
+
+def _settled(writer: BulkWriter, batch: list[tuple[int, CleanRegistration]]) -> list[tuple[int, str]]:
+    """A batch whose writing was cut short (the disk filled, the officer pressed Ctrl+C,
+    perhaps just after its commit): each row as the database now holds it."""
+    ids = [import_registration_id(c.person, c.segment, c.event_id) for _line, c in batch]
+    try:
+        present = writer.existing_registrations(ids)
+    except Exception:  # the database cannot even be read: nothing is counted as saved
+        present = set()
+    before = writer.before if writer.before is not None else present
+    seen: set[str] = set()
+    out = []
+    for (line, _clean), reg_id in zip(batch, ids):
+        if reg_id not in present:
+            out.append((line, "unsaved"))
+        elif reg_id in before or reg_id in seen:
+            out.append((line, "already"))
+        else:
+            out.append((line, "saved"))
+        seen.add(reg_id)
+    return out
 
 
 def _validate(report: ImportReport, line: int, row: dict[str, str] | None,
@@ -396,29 +435,22 @@ def _validate(report: ImportReport, line: int, row: dict[str, str] | None,
     return None
 
 
-def _save(store: Store, writer: BulkWriter, report: ImportReport,
-          pending: list[tuple[int, CleanRegistration]]) -> None:
-    if not pending:
-        return
+def _save(store: Store, writer: BulkWriter,
+          pending: list[tuple[int, CleanRegistration]]) -> list[tuple[int, str]]:
+    """Save a batch in one transaction: (line, "saved" | "already" | "failed") per row.
+    A batch the database refuses is saved again row by row to find the row at fault."""
     try:
         with store.write():
             saved = writer.save_batch([clean for _line, clean in pending])
     except KnownError:
         raise
-    except Exception:  # a row the database refuses: find it, save the others
-        if len(pending) == 1:
-            line = pending[0][0]
-            log.error("import: line %d could not be saved", line, exc_info=False)
-            report.reject(line, ValidationError("", "import.row_failed"))
-            return
-        for item in pending:
-            _save(store, writer, report, [item])
-        return
-    for outcome in saved:
-        if outcome.already_registered:
-            report.already += 1
-        else:
-            report.saved += 1
+    except Exception as exc:
+        if len(pending) > 1:
+            return [outcome for item in pending for outcome in _save(store, writer, [item])]
+        log.error("import: line %d could not be saved (%s)", pending[0][0], type(exc).__name__)
+        return [(pending[0][0], "failed")]
+    return [(line, "already" if outcome.already_registered else "saved")
+            for (line, _clean), outcome in zip(pending, saved)]
 
 
 def spreadsheet_safe(value: object) -> object:

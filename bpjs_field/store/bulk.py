@@ -75,6 +75,9 @@ class BulkWriter:
         self.s = store
         # A list holds a few incomes and wages: each contribution's JSON is made once.
         self._json: dict[Any, str] = {}
+        # Registrations of the last batch that were in the database before it (None until
+        # known): tells, after an interrupted batch, what it saved from what was there.
+        self.before: set[str] | None = None
 
     def _dumps_once(self, value: Any, key: Any) -> str:
         text = self._json.get(key)
@@ -113,7 +116,8 @@ class BulkWriter:
                     found[ident] = row
         return found
 
-    def _existing_registrations(self, ids: list[str]) -> set[str]:
+    def existing_registrations(self, ids: list[str]) -> set[str]:
+        """Which of these registration ids the database holds."""
         seen: set[str] = set()
         unique = sorted(set(ids))
         for start in range(0, len(unique), CHUNK):
@@ -125,8 +129,10 @@ class BulkWriter:
     def save_batch(self, batch: list[CleanRegistration]) -> list[Saved]:
         """Save import registrations (`source == "import"`) in the caller's transaction."""
         s = self.s
+        self.before = None
         reg_ids = [import_registration_id(c.person, c.segment, c.event_id) for c in batch]
-        registered = self._existing_registrations(reg_ids)
+        registered = self.existing_registrations(reg_ids)
+        self.before = set(registered)
         people = self._existing_people(batch)
         new_people: dict[tuple[str, ...], dict[str, Any]] = {}
         people_rows: list[dict[str, Any]] = []

@@ -143,3 +143,32 @@ def test_checking_a_path_leaves_no_file_and_keeps_an_existing_one(tmp_path):
     kept.write_text("isi lama")
     outputs.check_output(kept)
     assert kept.read_text() == "isi lama"
+
+
+def test_an_interrupted_import_still_writes_its_report_and_counts(tmp_path, laptop):
+    import csv
+    import signal
+    import time
+    db, _code = laptop
+    source = write_csv(tmp_path / "besar.csv", [row(i) for i in range(60_000)])
+    report_path = tmp_path / "laporan.csv"
+    env = dict(os.environ, BPJS_FIELD_DB=str(db), PYTHONIOENCODING="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "bpjs_field", "import", str(source),
+                                "--report", str(report_path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 60
+    with Store.open(db) as store:  # interrupted once the first rows are in
+        while store.scalar("SELECT count(*) FROM registrations") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    if process.returncode in (0, 1):
+        pytest.skip("the import finished before it could be interrupted")
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "dihentikan" in err
+    with open(report_path, encoding="utf-8-sig") as fh:
+        unsaved = {r["baris"] for r in csv.DictReader(fh) if r["kode"] == "import.not_saved"}
+    with Store.open(db) as store:
+        saved = store.scalar("SELECT count(*) FROM registrations") - 1
+    assert f"{saved} disimpan" in out
+    assert saved + len(unsaved) == 60_000 and unsaved
