@@ -84,8 +84,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     rows = importer.read_rows(path)  # a file that is no partner list: refused before logging in
     store = args.open_store()
     event_id = store.events.find(args.event)["id"] if args.event else None
-    report = importer.import_csv(store, path, event_id=event_id, rows=rows,
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done:,}/{total:,} baris".replace(",", "."), end="", file=sys.stderr)
+
+    report = importer.import_csv(store, path, event_id=event_id, rows=rows, progress=progress,
                                  consent_version=args.consent_version or privacy_notice().version)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     counts = (f"{report.total} baris: {report.saved} disimpan, {report.already} sudah ada, "
               f"{report.rejected} ditolak.")
     try:

@@ -17,6 +17,7 @@ import csv
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -330,7 +331,8 @@ def _niks_look_cut(rows: list[tuple[int, dict[str, str] | None, ValidationError 
 
 def import_csv(store: Store, path: Path, *, event_id: str | None = None,
                consent_version: str, batch_size: int = BATCH_SIZE,
-               today: date | None = None, rows: Rows | None = None) -> ImportReport:
+               today: date | None = None, rows: Rows | None = None,
+               progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import every row: each is saved or reported, never half of the file.
 
     Rows are validated one by one (the same rules as the registration form) and the
@@ -339,7 +341,8 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     reported.  An error of the laptop itself (disk full, the database busy too long)
     or an interruption ends the run: the rows not saved by then are reported, and
     `report.stopped` says why.  Importing the same file again saves nothing twice.
-    `rows`: the file as `read_rows()` already read it."""
+    `rows`: the file as `read_rows()` already read it; `progress(done, total)` is called
+    after each batch."""
     read = rows if rows is not None else read_rows(path)
     if event_id and not store.events.get(event_id):
         raise ValidationError("event_id", "event.unknown", value=event_id[:40])
@@ -362,6 +365,8 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
                 outcomes = _save(store, writer, pending)
                 saving, pending = None, []
                 _count(report, outcomes)
+                if progress is not None:
+                    progress(done, len(read.rows))
     except (KnownError, KeyboardInterrupt) as exc:
         stopped = exc if isinstance(exc, KnownError) else BpjsFieldError("import.interrupted")
         report.stopped = stopped
