@@ -18,6 +18,7 @@ the caller rolls the batch back and saves its rows one by one to find it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
 CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit
+# `store.dumps` without building an encoder for each call (same settings, same text;
+# a third less time on the three payloads a row writes).
+_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 PERSON_COLUMNS = (*PERSON_SYNCED, "name_key", "updated_at")
 REGISTRATION_COLUMNS = (*REGISTRATION_SYNCED, "updated_at")
 _CHANGE_SQL = ("INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at, "
@@ -193,7 +197,7 @@ class BulkWriter:
                     person["codes"].append(reg["code"])
                 audits.append((now, s.officer_id, s.device_id, "registration.create",
                                "registration", reg_id,
-                               dumps({"code": reg["code"], "segment": clean.segment,
+                               _canonical({"code": reg["code"], "segment": clean.segment,
                                       "event_id": clean.event_id})))
                 out.append(Saved(already_registered=False, person_created=created))
             self._write(people_rows, reg_rows, audits)
@@ -211,10 +215,11 @@ class BulkWriter:
         for person in people_rows:
             person["name_key"] = name_key(person["full_name"])
             changes.append((new_id(), "person", person["id"],
-                            dumps({k: person[k] for k in PERSON_SYNCED}), s.clock.now(), stamp))
+                            _canonical({k: person[k] for k in PERSON_SYNCED}), s.clock.now(), stamp))
         for reg in reg_rows:
             changes.append((new_id(), "registration", reg["id"],
-                            dumps({k: reg[k] for k in REGISTRATION_SYNCED}), s.clock.now(), stamp))
+                            _canonical({k: reg[k] for k in REGISTRATION_SYNCED}), s.clock.now(),
+                            stamp))
         conn = s.db.conn
         triggers = self._set_aside_triggers()
         if people_rows:

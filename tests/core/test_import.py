@@ -13,6 +13,7 @@ from bpjs_field import importer
 from bpjs_field.domain.registration import PersonInput, RegistrationInput
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.store import Store
+from bpjs_field.store.store import dumps
 
 
 def problems_by_line(report):
@@ -211,6 +212,9 @@ def test_bulk_rows_match_what_register_writes(tmp_path, store, db_path):
                 [{k: v for k, v in r.items() if k not in skip} for r in regs], changes, fts)
 
     assert picture(store) == picture(other)
+    # the payloads are the store's canonical JSON, byte for byte
+    for change in store.query("SELECT payload FROM change_log"):
+        assert dumps(json.loads(change["payload"])) == change["payload"]
     # and the search index holds what the triggers would have written
     before = store.query("SELECT rowid, name, ident, phone, codes FROM people_fts ORDER BY rowid")
     with store.write():
