@@ -120,3 +120,17 @@ def test_the_command_line_says_it_in_one_line(secure_path, variant):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "pulihkan dari cadangan" in result.stderr
+
+
+@pytest.mark.parametrize("variant", ["memory 1 TiB", "salt not base64", "deeply nested"])
+def test_the_login_window_says_it_instead_of_crashing(qtbot, secure_path, variant):
+    from ui.security.login import LoginDialog
+    tamper(secure_path, variant)
+    dialog = LoginDialog(secure_path, "en")
+    qtbot.addWidget(dialog)
+    dialog.employee_no.setText(OFFICER[0])
+    dialog.password.setText(OFFICER[1])
+    dialog.login_button.click()
+    qtbot.waitUntil(lambda: not dialog.checking)
+    assert dialog.store is None
+    assert "restore it from a backup" in dialog.message.text()
