@@ -65,23 +65,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bpjs_field import importer
+    from bpjs_field import importer, outputs
     if args.template:
-        importer.write_template(Path(args.template))
+        template = outputs.check_output(args.template, option="--template")
+        try:
+            importer.write_template(template)
+        except OSError as exc:
+            raise outputs.write_failed(template, exc, option="--template") from None
         print(f"Templat ditulis: {args.template}")
         return 0
     if not args.file:
         raise BpjsFieldError("file.missing", path="(FILE.csv)")
     from bpjs_field.domain.consent import privacy_notice
+    path = Path(args.file)
+    report_path = Path(args.report) if args.report else Path.cwd() / f"{path.stem}-laporan.csv"
+    # Before any row is saved: a report that cannot be written must not cost the officer
+    # a half-imported file with no list of what was refused.
+    outputs.check_output(report_path, option="--report")
+    rows = importer.read_rows(path)  # a file that is no partner list: refused before logging in
     store = args.open_store()
     event_id = store.events.find(args.event)["id"] if args.event else None
-    path = Path(args.file)
-    report = importer.import_csv(store, path, event_id=event_id,
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done:,}/{total:,} baris".replace(",", "."), end="", file=sys.stderr)
+
+    report = importer.import_csv(store, path, event_id=event_id, rows=rows, progress=progress,
                                  consent_version=args.consent_version or privacy_notice().version)
-    report_path = Path(args.report) if args.report else Path.cwd() / f"{path.stem}-laporan.csv"
-    importer.write_report(report, report_path)
-    print(f"{report.total} baris: {report.saved} disimpan, {report.already} sudah ada, "
-          f"{report.rejected} ditolak. Laporan: {report_path}")
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    counts = (f"{report.total} baris: {report.saved} disimpan, {report.already} sudah ada, "
+              f"{report.rejected} ditolak.")
+    try:
+        importer.write_report(report, report_path)
+    except OSError as exc:
+        failed = outputs.write_failed(report_path, exc, option="--report")
+        raise BpjsFieldError("import.report_failed", summary=counts, path=str(report_path)[:200],
+                             reason=failed.params["reason"]) from None
+    print(f"{counts} Laporan: {report_path}")
+    if report.stopped is not None:
+        print(f"bpjs-field: {report.stopped.message()}", file=sys.stderr)
+        return 130 if report.stopped.code == "import.interrupted" else 2
     return 1 if report.rejected else 0
 
 
@@ -173,8 +197,16 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> str:
 
 
 def cmd_export_usb(args: argparse.Namespace) -> int:
+    from bpjs_field import outputs
     from bpjs_field.handcarry import export_changes
-    count = export_changes(args.open_store(), Path(args.file), _passphrase(args, confirm=True))
+    target = outputs.check_output(args.file, option="export-usb")
+    store = args.open_store()
+    passphrase = _passphrase(args, confirm=True)
+    try:
+        count = export_changes(store, target, passphrase)
+    except OSError as exc:
+        raise outputs.write_failed(target, exc, option="export-usb",
+                                   partial=target.with_name(target.name + ".partial")) from None
     print(f"{count} perubahan yang belum tersinkron diekspor ke {args.file} (terenkripsi).")
     return 0
 
@@ -305,6 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except BpjsFieldError as exc:
         print(f"bpjs-field: {exc.message()}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # A file or folder of the officer's that could not be read or written: their
+        # environment, not a bug; one line, as for every other such error.
+        from bpjs_field.outputs import refuse
+        log.warning("command failed on a file: %s", type(exc).__name__)
+        print(f"bpjs-field: {refuse(exc.filename or '', exc, code='output.write_failed').message()}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

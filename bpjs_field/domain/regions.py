@@ -55,7 +55,9 @@ def _load() -> dict[str, Region]:
     return regions
 
 
+@lru_cache(maxsize=1)
 def province_codes() -> frozenset[str]:
+    """Every NIK is checked against these: computed once (the list is read once too)."""
     return frozenset(c for c, r in _load().items() if r.level == "province")
 
 

@@ -28,15 +28,22 @@ FILE_PRINTER = "file"
 
 
 def _write(path: str, job: "documents.PrintJob") -> None:
+    from bpjs_field import outputs
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(job.pdf)
+    try:
+        target.write_bytes(job.pdf)
+    except OSError as exc:
+        raise outputs.write_failed(target, exc, option="--out") from None
     # Only the file name goes to the terminal: it carries no personal data.
     print(f"{job.title}: {target}", file=sys.stderr)
 
 
 def _store(args: argparse.Namespace):
-    """The laptop's Store from the main command line, which also owns closing it."""
+    """The laptop's Store from the main command line, which also owns closing it; the
+    `--out` file is checked first, so a bad path costs nothing (nothing logged, no
+    reprint number used)."""
+    from bpjs_field import outputs
+    outputs.check_output(args.out, option="--out", make_folder=True)
     return args.open_store()
 
 

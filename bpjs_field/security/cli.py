@@ -60,16 +60,36 @@ def _employee_no(args: argparse.Namespace) -> str:
     return number
 
 
+# Commands that may create a database where there is none: only synthetic data goes in.
+CREATES_PLAIN = ("demo",)
+
+
 def open_for_cli(args: argparse.Namespace, db_path: Path | str) -> Any:
-    """`args.open_store()`: a plain database opens as before; an encrypted one logs in."""
+    """`args.open_store()`: a plain database opens as before; an encrypted one logs in.
+
+    No command creates a database with personal data in the clear: where there is no
+    database yet, the laptop is not set up (the first start of the app, or `security
+    init`, creates it encrypted with its first account), and the command is refused
+    with how to set it up.  Only `demo`, whose people are made up, creates one."""
     from bpjs_field.security.keys import keys_path
     from bpjs_field.store import Store
     if not keys_path(db_path).exists():
+        if not _database_exists(db_path) and getattr(args, "command", None) not in CREATES_PLAIN:
+            from bpjs_field.errors import KnownError
+            raise KnownError("storage.not_set_up", path=str(db_path)[:200])
         return Store.open(db_path)
     from bpjs_field.security import session
     number = _employee_no(args)
     password = _Passwords(getattr(args, "password_stdin", False)).read("Kata sandi: ")
     return session.unlock(db_path, number, password)
+
+
+def _database_exists(db_path: Path | str) -> bool:
+    path = Path(db_path)
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _db(args: argparse.Namespace) -> Path:

@@ -317,16 +317,89 @@ class KeyFile:
         return pending
 
 
+MAX_KEY_FILE_BYTES = 4 * 1024 * 1024  # a few hundred accounts take well under 1 MiB
+_B64_SIZES = {"salt": 16, "nonce": 12, "wrapped_key": 48}
+_BRANCH_B64_SIZES = {"public_key": 32, "sign_public_key": 32, "ephemeral_public": 32}
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """The key file, checked whole before anything in it is used: an altered or damaged
+    file is one clear error (restore it from a backup), never a crash or an argon2 run
+    with whatever cost the file names."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data.get("accounts"), dict):
-            raise ValueError("no accounts")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_KEY_FILE_BYTES + 1)
+        if len(raw) > MAX_KEY_FILE_BYTES:
+            raise ValueError("key file too large")
+        data = json.loads(raw.decode("utf-8"))
+        check_key_file(data)
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, AttributeError) as exc:
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
         raise KnownError("security.keys_damaged", path=path.name) from exc
     return data
+
+
+def _is_int(value: Any, low: float, high: float) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and -1e12 < value < 1e12)
+
+
+def _check_kdf(params: Any) -> None:
+    if not isinstance(params, dict) or set(params) != set(KDF_LIMITS):
+        raise ValueError("argon2 settings missing")
+    for name, (low, high) in KDF_LIMITS.items():
+        if not _is_int(params[name], low, high):
+            raise ValueError(f"argon2 {name} out of bounds")
+
+
+def _check_b64(entry: dict[str, Any], sizes: dict[str, int]) -> None:
+    for name, size in sizes.items():
+        value = entry.get(name)
+        if not isinstance(value, str) or len(value) > 4 * size or len(_unb64(value)) != size:
+            raise ValueError(f"{name} has the wrong size")
+
+
+def check_key_file(data: Any) -> None:
+    """Shape and bounds of everything the laptop reads from a key file (ValueError).
+
+    Fields added by later versions are left alone; the ones read here must hold what
+    this version wrote: roles it knows, argon2 costs within `KDF_LIMITS`, salts, nonces
+    and keys of their exact sizes, counters and times that are numbers."""
+    if not isinstance(data, dict) or not isinstance(data.get("accounts"), dict):
+        raise ValueError("no accounts")
+    if data.get("version") != 1:
+        raise ValueError("unknown key file version")
+    if "default_kdf" in data and data["default_kdf"] is not None:
+        _check_kdf(data["default_kdf"])
+    for number, entry in data["accounts"].items():
+        if not isinstance(entry, dict) or not isinstance(number, str) or not 0 < len(number) <= 64:
+            raise ValueError("account entry")
+        if entry.get("role") not in ROLES or entry.get("source", "laptop") not in ("laptop", "server"):
+            raise ValueError("account role")
+        if entry.get("scheme", None) not in (None, BRANCH_SCHEME):
+            raise ValueError("account scheme")
+        _check_kdf(entry.get("argon2"))
+        _check_b64(entry, _B64_SIZES)
+        if entry.get("scheme") == BRANCH_SCHEME:
+            _check_b64(entry, _BRANCH_B64_SIZES)
+    failures = data.get("failures", {})
+    if not isinstance(failures, dict):
+        raise ValueError("failures")
+    for entry in failures.values():
+        if not isinstance(entry, dict) or not _is_int(entry.get("count"), 0, 10**9):
+            raise ValueError("failure counter")
+        if not all(_is_number(entry[k]) for k in ("last", "locked_until") if k in entry):
+            raise ValueError("failure times")
+    pending = data.get("pending_audit", [])
+    if not isinstance(pending, list) or not all(isinstance(e, dict) for e in pending):
+        raise ValueError("pending audit")
+    data.setdefault("failures", failures)
+    data.setdefault("pending_audit", pending)
 
 
 def _aad(employee_no: str, role: str) -> bytes:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.codes import normalize_code
 from bpjs_field.domain.nik import clean_nik, looks_like_nik
+from bpjs_field.domain.phone import normalize_phone, phone_search_tokens
+from bpjs_field.errors import ValidationError
 from bpjs_field.store.migrations import SEARCH_TRIGGERS, SEARCH_V1, run_script
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"[^\W_]+")
 MAX_TOKENS = 8
 MAX_TOKEN_LENGTH = 40
+_PHONE_TEXT = re.compile(r"^[\d\s+().\-]+$")
 COLUMNS = ("p.id, p.rowid AS rowid, p.full_name, p.nik, p.passport_no, p.nationality, p.phone, "
            "p.birth_date, p.sex, p.district_code, p.erased_at, f.codes AS codes")
 
@@ -35,6 +38,31 @@ def fts_query(text: str) -> str | None:
     if len(tokens) > 1 and compact.isalnum() and len(compact) <= MAX_TOKEN_LENGTH:
         query = f'({query}) OR "{compact.casefold()}"*'
     return query
+
+
+def phone_prefix(text: str) -> str | None:
+    """A phone number as typed (`+62 812-3456-7890`, `(0812) 3456`, `0812.3456`) in the
+    national form the index holds (`081234567890`), as registration normalises it
+    (`normalize_phone`); a part of a number keeps its digits, `+62` read as the trunk 0.
+    None when the text is not written like a phone number: digits alone that do not start
+    with 0 stay a NIK or code search, a name stays a name."""
+    raw = text.strip()
+    if not _PHONE_TEXT.match(raw) or not (raw.startswith(("+", "(")) or raw.lstrip("(").startswith("0")):
+        return None
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 4 or len(digits) > 16:
+        return None
+    try:
+        return phone_search_tokens(normalize_phone(raw))[0]
+    except ValidationError:
+        pass
+    if raw.startswith("+"):
+        if not digits.startswith("62"):
+            return None
+        # "+62 0812…" mixes the country code and the trunk 0: refused at registration,
+        # but a search finds what was meant
+        digits = "0" + digits[3:] if digits.startswith("620") else "0" + digits[2:]
+    return digits
 
 
 class SearchIndex:
@@ -57,6 +85,15 @@ class SearchIndex:
                 f"SELECT {COLUMNS} FROM people p LEFT JOIN people_fts f ON f.rowid = p.rowid "
                 f"WHERE p.nik = ?", (clean_nik(text),))
             if hits:
+                return hits
+        phone = phone_prefix(text)
+        if phone is not None:
+            hits = self.s.query(
+                f"SELECT {COLUMNS} FROM people_fts f JOIN people p ON p.rowid = f.rowid "
+                f"WHERE people_fts MATCH ? AND p.merged_into IS NULL LIMIT ?",
+                (f'phone : "{phone}"*', limit))
+            if hits:
+                hits.sort(key=lambda h: h["full_name"].casefold())
                 return hits
         query = fts_query(text)
         if query is None:

@@ -43,8 +43,15 @@ def test_search_masks_nik_unless_full(demo_db):
     assert len(hits[0]["codes"]) == 1 and len(hits[0]["codes"][0]) == 11
 
 
+def plain_database(path):
+    """A database made before encryption (the command line creates none in the clear)."""
+    from bpjs_field.store import Store
+    Store.open(path).close()
+    return path
+
+
 def test_import_template_report_and_idempotence(tmp_path):
-    db = tmp_path / "import.sqlite3"
+    db = plain_database(tmp_path / "import.sqlite3")
     template = tmp_path / "templat.csv"
     assert run(db, "import", "--template", str(template)).returncode == 0
     with open(template, encoding="utf-8-sig") as fh:
@@ -79,7 +86,7 @@ def test_import_template_report_and_idempotence(tmp_path):
 
 @pytest.mark.parametrize("args, words", [
     (("import", "tidak-ada.csv"), "tidak ditemukan"),
-    (("--db", "/proc/tidak/ada.sqlite3", "stats"), "tidak bisa dibuka"),
+    (("--db", "/proc/tidak/ada.sqlite3", "stats"), "belum ada"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
     result = run(tmp_path / "x.sqlite3", *args, cwd=tmp_path)
@@ -103,7 +110,7 @@ def test_import_refuses_a_non_utf8_file(tmp_path):
 
 
 def test_usb_export_and_import_between_laptops(tmp_path):
-    a, b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    a, b = plain_database(tmp_path / "a.sqlite3"), plain_database(tmp_path / "b.sqlite3")
     template = tmp_path / "t.csv"
     assert run(a, "import", "--template", str(template)).returncode == 0
     assert run(a, "import", str(template), cwd=tmp_path).returncode == 0

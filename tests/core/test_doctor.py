@@ -28,6 +28,8 @@ def test_a_broken_check_does_not_hide_the_others(store):
 
 
 def test_cli_doctor_exit_code(tmp_path):
+    from bpjs_field.store import Store
+    Store.open(tmp_path / "d.sqlite3").close()  # the command line creates no database itself
     env = dict(os.environ, BPJS_FIELD_DB=str(tmp_path / "d.sqlite3"), QT_QPA_PLATFORM="offscreen")
     result = subprocess.run([sys.executable, "-m", "bpjs_field", "doctor"], capture_output=True, text=True,
                             env=env, timeout=60)
