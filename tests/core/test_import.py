@@ -189,7 +189,7 @@ def test_bulk_rows_match_what_register_writes(tmp_path, store, db_path):
     """The bulk writer against `register()` on the same rows: the same people and
     registrations, change-log payloads and search rows (ids, codes and times aside)."""
     rows = [row(i) for i in range(12)] + [row(3, segmen="pu", upah="5.000.000", kelas_risiko="2",
-                                              pemberi_kerja="PT Baja")]
+                                              pemberi_kerja="PT Baja", skala_usaha="kecil")]
     source = write_csv(tmp_path / "sama.csv", rows)
     report = importer.import_csv(store, source, consent_version="v")
     assert report.saved == 13
@@ -226,7 +226,7 @@ def test_bulk_rows_match_what_register_writes(tmp_path, store, db_path):
 def test_an_existing_person_gets_the_imported_registration_and_is_found_by_its_code(tmp_path, store):
     store.registrations.register(RegistrationInput(
         segment="pu", person=PersonInput(full_name="Ujang Supriatna", nik=nik(0)),
-        consent_given=True, consent_version="v", wage=5_000_000))
+        consent_given=True, consent_version="v", wage=5_000_000, employer_scale="kecil"))
     report = importer.import_csv(store, write_csv(tmp_path / "lagi.csv", [row(0)]), consent_version="v")
     assert report.saved == 1
     person = store.people.by_nik(nik(0))
