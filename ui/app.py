@@ -107,6 +107,7 @@ class Workstation:
         self.window: MainWindow | None = None
         self.db_path = db_path
         self.idle_lock = None
+        self.backups: backup.BackgroundBackup | None = None
 
     def fill_demo_if_empty(self) -> bool:
         if os.environ.get(NO_DEMO_ENV):
@@ -197,21 +198,29 @@ class Workstation:
         self.window.show_page(page)
 
     def start_backups(self) -> None:
-        """A backup when the newest is more than a day old, checked now and every hour."""
-        def due() -> None:
-            self.executor.run(backup.backup_if_due, None,
-                              lambda exc: log.warning("daily backup failed: %s", type(exc).__name__))
-
-        due()
+        """A backup when the newest is more than a day old (or one was left unfinished),
+        checked now and every hour, in a thread of its own with its own connections:
+        the database worker stays free for the officer's searches and saves."""
+        assert self.store.path is not None
+        self.backups = backup.BackgroundBackup(self.store.path, self.store.key)
+        self.backups.start_if_due()
         self.backup_timer = QTimer()
         self.backup_timer.setInterval(60 * 60 * 1000)
-        self.backup_timer.timeout.connect(due)
+        self.backup_timer.timeout.connect(self.backups.start_if_due)
         self.backup_timer.start()
+
+    def stop_backups(self) -> None:
+        """Stop a running background backup (its unfinished file makes the next start redo it)."""
+        if getattr(self, "backup_timer", None) is not None:
+            self.backup_timer.stop()
+        if self.backups is not None:
+            self.backups.stop(timeout=1.0)
 
     def restore(self, path: str) -> None:
         """Close the database, restore the chosen backup (current one kept aside), reopen."""
         assert self.ctx is not None and self.db_path is not None
         lang, page = self.ctx.lang, self.window.current_page() if self.window else "home"
+        self.stop_backups()
         extensions.shutdown(self.executor)
         self.executor.shutdown()
         key, role, officer_id = self.store.key, self.store.role, self.store.officer_id
@@ -230,9 +239,10 @@ class Workstation:
         self.window.show_page(page)
 
     def close(self, *, final_backup: bool = True) -> None:
+        self.stop_backups()
         if final_backup:
-            try:
-                self.executor.call(lambda s: backup.create_backup(s, "close"))
+            try:  # new work, when it can be saved within a second; else the next start does it
+                self.executor.call(lambda s: backup.backup_on_close(s, budget_s=1.0))
             except Exception as exc:  # closing must go on; the daily backup will catch up
                 log.warning("backup on close failed: %s", type(exc).__name__)
         if getattr(self, "idle_lock", None) is not None:

@@ -57,6 +57,10 @@ PRAGMAS = (
     "PRAGMA busy_timeout=5000",
     "PRAGMA temp_store=MEMORY",
     "PRAGMA cache_size=-32000",
+    # ANALYZE (and `PRAGMA optimize` on closing) samples about this many rows of each
+    # index instead of reading it whole: a few ms instead of 219 ms at a million
+    # people, and the planner's choices here do not need exact counts.
+    "PRAGMA analysis_limit=1000",
 )
 
 
