@@ -237,6 +237,8 @@ class Workstation:
         active = self.executor.call(lambda s: s.events.active())
         self.build_window(lang, officer, active)
         self.window.show_page(page)
+        if self.backups is not None:  # the hourly check goes on over the restored file
+            self.start_backups()
 
     def close(self, *, final_backup: bool = True) -> None:
         self.stop_backups()
