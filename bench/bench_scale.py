@@ -42,6 +42,8 @@ ROWS = [
     ("close the app after work", "gui", "close_s", "s", 2.0),
     ("close the store", "core", "close_s", "s", 2.0),
     ("  bare sqlite3 close", "core", "bare_close_s", "s", None),
+    ("ANALYZE people (analysis_limit)", "core", "analyze_s", "s", None),
+    ("  unbounded, as closing did", "core", "analyze_full_s", "s", None),
     ("save a registration (median)", "core", "save_median_ms", "ms", 5),
     ("  bare sqlite3 insert (median)", "core", "bare_insert_median_ms", "ms", None),
     ("scan to answer painted p95", "gui", "scan_p95_s", "ms", 100),
