@@ -36,6 +36,7 @@ file is lost.
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import shutil
@@ -187,7 +188,7 @@ def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None
         src.execute("ROLLBACK")
     finally:
         src.close()
-    return DEFAULT_KEEP if keep is None else int(keep[0])
+    return DEFAULT_KEEP if keep is None else int(json.loads(keep[0]))
 
 
 def _abandon(partial: Path, keep_marker: bool) -> None:
