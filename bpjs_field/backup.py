@@ -63,6 +63,10 @@ CHECKED = ".checked"
 # each, in which the officer's searches and saves get the disk and the CPU.
 STEP_PAGES = 1024
 STEP_PAUSE_S = 0.002
+# A backup in the background also pauses, after each stretch of work, for this share of
+# its length (copy and checks alike): on a 2-core laptop it takes half as long again and
+# leaves the officer's searches and page loads a core and the disk most of the time.
+BACKGROUND_PACE = 0.5
 # The full integrity_check reads every page and checks every index entry:
 # 19 s on a million people, against 2 s for quick_check.  Once a week is enough
 # to notice slow damage; every backup gets the quick check.
@@ -79,6 +83,27 @@ _rate: list[float] = []  # bytes a second of the last backup made here
 
 class BackupCancelled(Exception):
     """The backup was stopped before it was whole; its `.partial` marks it to redo."""
+
+
+class _Pacer:
+    """Called between stretches of backup work: True when asked to stop; otherwise it
+    pauses `pace` times the work done since the last pause (once that reaches `stretch_s`)."""
+
+    def __init__(self, cancel: Cancel | None, pace: float, stretch_s: float = 0.0,
+                 pause_s: float = 0.0) -> None:
+        self.cancel, self.pace, self.stretch_s, self.pause_s = cancel, pace, stretch_s, pause_s
+        self.mark = time.perf_counter()
+
+    def __call__(self) -> bool:
+        if self.cancel is not None and self.cancel():
+            return True
+        busy = time.perf_counter() - self.mark
+        if busy >= self.stretch_s:
+            pause = max(self.pause_s, busy * self.pace)
+            if pause > 0:
+                time.sleep(pause)
+            self.mark = time.perf_counter()
+        return False
 
 
 @dataclass(frozen=True)
@@ -114,17 +139,19 @@ def unfinished(db_path: Path) -> list[Path]:
 
 
 def verify_backup(path: Path, key: bytes | None = None, *, full: bool = True,
-                  cancel: Cancel | None = None) -> None:
+                  cancel: Cancel | None = None, pace: float = 0.0) -> None:
     """Raise KnownError unless `path` is a whole bpjs_field database this version can read
     (with `key`, an encrypted one).  `full=False` runs `quick_check` (page structure, no
-    index-to-table cross check) instead of `integrity_check`; `cancel` can interrupt either."""
+    index-to-table cross check) instead of `integrity_check`; `cancel` can interrupt either,
+    and `pace` makes it give way (see BACKGROUND_PACE)."""
     if not path.is_file():
         raise BpjsFieldError("file.missing", path=str(path))
     try:
         conn = raw_connect(f"file:{path}?mode=ro", key, uri=True, check_same_thread=False)
         try:
-            if cancel is not None:
-                conn.set_progress_handler(lambda: 1 if cancel() else 0, 20_000)
+            if cancel is not None or pace:
+                pacer = _Pacer(cancel, pace, stretch_s=0.02)
+                conn.set_progress_handler(lambda: 1 if pacer() else 0, 20_000)
             check = "integrity_check" if full else "quick_check"
             try:
                 result = conn.execute(f"PRAGMA {check}").fetchone()[0]
@@ -166,7 +193,7 @@ def _work_mark(conn: Any) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None) -> int:
+def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None, pace: float) -> int:
     """Copy the database into `partial` in steps, from one snapshot; returns backups_keep."""
     src = raw_connect(db_path, key, isolation_level=None, check_same_thread=False)
     try:
@@ -175,10 +202,11 @@ def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None
         keep = src.execute("SELECT value FROM settings WHERE key = ?", (KEEP_SETTING,)).fetchone()
         dest = raw_connect(partial, key, check_same_thread=False)
         try:
+            pacer = _Pacer(cancel, pace, pause_s=STEP_PAUSE_S)
+
             def step(_status: int, _remaining: int, _total: int) -> None:
-                if cancel is not None and cancel():
+                if pacer():
                     raise BackupCancelled()
-                time.sleep(STEP_PAUSE_S)
             src.backup(dest, pages=STEP_PAGES, progress=step)
             # one self-contained file: a WAL-mode copy opened read-only by the check
             # below would leave -wal/-shm files beside it
@@ -205,10 +233,11 @@ def _abandon(partial: Path, keep_marker: bool) -> None:
 
 
 def make_backup(where: Store | Path, key: bytes | None = None, reason: str = "manual", *,
-                cancel: Cancel | None = None) -> BackupInfo:
+                cancel: Cancel | None = None, pace: float = 0.0) -> BackupInfo:
     """Write, quick-check and rename a backup; `where` is a Store or the database's path
     (with its `key`).  Only its own connections are used, so it may run in any thread.
-    `cancel()` returning True stops it at the next step (BackupCancelled)."""
+    `cancel()` returning True stops it at the next step (BackupCancelled); `pace` > 0
+    makes it give way to other work (BACKGROUND_PACE)."""
     db_path, key = _source(where, key)
     with _lock:
         folder = backup_dir(db_path)
@@ -219,8 +248,9 @@ def make_backup(where: Store | Path, key: bytes | None = None, reason: str = "ma
         started = time.perf_counter()
         try:
             with translate_errors():
-                keep = _copy(db_path, key, partial, cancel)
-            verify_backup(partial, key, full=False, cancel=cancel)
+                keep = _copy(db_path, key, partial, cancel, pace)
+            copied = time.perf_counter() - started
+            verify_backup(partial, key, full=False, cancel=cancel, pace=pace)
             _copy_key_file(db_path, key, target)
             partial.rename(target)
         except BackupCancelled:
@@ -235,7 +265,9 @@ def make_backup(where: Store | Path, key: bytes | None = None, reason: str = "ma
         finally:
             _active.discard(partial)
         size = target.stat().st_size
-        _rate[:] = [size / max(time.perf_counter() - started, 1e-3)]
+        # the speed of an unpaced copy (a paced one spent about pace/(1+pace) of its time
+        # pausing), for the close backup's estimate
+        _rate[:] = [size * (1 + pace) / max(copied, 1e-3)]
         rotate(db_path, keep)
     log.info("backup written: %s", target.name)
     return BackupInfo(target, now, reason, size)
@@ -280,8 +312,8 @@ def _drop_unfinished(db_path: Path) -> int:
     return len(stale)
 
 
-def backup_if_due(where: Store | Path, key: bytes | None = None, *,
-                  max_age: timedelta = timedelta(days=1), cancel: Cancel | None = None) -> BackupInfo | None:
+def backup_if_due(where: Store | Path, key: bytes | None = None, *, max_age: timedelta = timedelta(days=1),
+                  cancel: Cancel | None = None, pace: float = 0.0) -> BackupInfo | None:
     """The daily backup: made when the newest is older than `max_age`, when there is none,
     or when one was begun and not finished (then it is made again).  Once a week the new
     backup also gets the full integrity check (`full_check_if_due`)."""
@@ -293,13 +325,13 @@ def backup_if_due(where: Store | Path, key: bytes | None = None, *,
         return None
     if redo:
         log.info("a backup was not finished last time; making it again")
-    info = make_backup(db_path, key, "daily", cancel=cancel)
-    full_check_if_due(db_path, key, cancel=cancel)
+    info = make_backup(db_path, key, "daily", cancel=cancel, pace=pace)
+    full_check_if_due(db_path, key, cancel=cancel, pace=pace)
     return info
 
 
-def full_check_if_due(db_path: Path, key: bytes | None = None, *,
-                      every: timedelta = FULL_CHECK_EVERY, cancel: Cancel | None = None) -> bool:
+def full_check_if_due(db_path: Path, key: bytes | None = None, *, every: timedelta = FULL_CHECK_EVERY,
+                      cancel: Cancel | None = None, pace: float = 0.0) -> bool:
     """Run `integrity_check` on the newest backup unless one of the backups had it within
     `every`.  A backup that fails it is renamed `.damaged` (kept for a technician) and the
     error raised.  Returns whether a check ran."""
@@ -313,7 +345,7 @@ def full_check_if_due(db_path: Path, key: bytes | None = None, *,
             return False
     newest = backups[0].path
     try:
-        verify_backup(newest, key, full=True, cancel=cancel)
+        verify_backup(newest, key, full=True, cancel=cancel, pace=pace)
     except KnownError:
         newest.rename(newest.with_suffix(".damaged"))
         log.error("backup %s failed the full integrity check", newest.name)
@@ -367,8 +399,8 @@ class BackgroundBackup:
     backup never queues in front of the officer's searches and saves.  `stop()` cuts a
     running backup at its next step; the next `start_if_due` makes it again."""
 
-    def __init__(self, db_path: Path, key: bytes | None = None) -> None:
-        self.db_path, self.key = Path(db_path), key
+    def __init__(self, db_path: Path, key: bytes | None = None, *, pace: float = BACKGROUND_PACE) -> None:
+        self.db_path, self.key, self.pace = Path(db_path), key, pace
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last: BackupInfo | None = None
@@ -389,7 +421,8 @@ class BackgroundBackup:
 
     def _run(self, max_age: timedelta) -> None:
         try:
-            made = backup_if_due(self.db_path, self.key, max_age=max_age, cancel=self._stop.is_set)
+            made = backup_if_due(self.db_path, self.key, max_age=max_age, cancel=self._stop.is_set,
+                                 pace=self.pace)
             if made is not None:
                 self.last = made
         except BackupCancelled:

@@ -37,6 +37,8 @@ from ui.tasks import DbExecutor
 log = logging.getLogger(__name__)
 
 DEMO_PARTICIPANTS = 2000
+# The daily backup's first check waits for the start-up work (page loads) to be done.
+BACKUP_START_DELAY_MS = 30_000
 NO_DEMO_ENV = "BPJS_FIELD_NO_DEMO"
 _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
               QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
@@ -197,17 +199,25 @@ class Workstation:
         self.build_window(lang, officer, active)
         self.window.show_page(page)
 
-    def start_backups(self) -> None:
+    def start_backups(self, delay_ms: int = BACKUP_START_DELAY_MS) -> None:
         """A backup when the newest is more than a day old (or one was left unfinished),
-        checked now and every hour, in a thread of its own with its own connections:
-        the database worker stays free for the officer's searches and saves."""
+        checked `delay_ms` after start (once the pages have loaded) and then every hour, in
+        a thread of its own with its own connections: the database worker stays free for
+        the officer's searches and saves."""
         assert self.store.path is not None
         self.backups = backup.BackgroundBackup(self.store.path, self.store.key)
-        self.backups.start_if_due()
         self.backup_timer = QTimer()
         self.backup_timer.setInterval(60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.backups.start_if_due)
         self.backup_timer.start()
+        if delay_ms <= 0:
+            self.backups.start_if_due()
+        else:
+            QTimer.singleShot(delay_ms, self._first_backup_check)
+
+    def _first_backup_check(self) -> None:
+        if self.backups is not None and self.backup_timer.isActive():  # not closed meanwhile
+            self.backups.start_if_due()
 
     def stop_backups(self) -> None:
         """Stop a running background backup (its unfinished file makes the next start redo it)."""

@@ -61,7 +61,7 @@ def test_daily_backup_runs_beside_the_officer_and_closing_does_not_wait_for_it(q
     try:
         assert station.start()
         qtbot.addWidget(station.window)
-        station.start_backups()
+        station.start_backups(delay_ms=0)
         qtbot.waitUntil(lambda: bool(backup.unfinished(db_path)), timeout=5000)
         # the database worker is free: a search answers while the backup is copying
         assert station.executor.call(lambda s: s.search_index.search("Siti"))
@@ -73,3 +73,19 @@ def test_daily_backup_runs_beside_the_officer_and_closing_does_not_wait_for_it(q
     with Store.open(db_path) as again:
         made = backup.backup_if_due(again)  # ... and the next start makes it again
     assert made is not None and not backup.unfinished(db_path)
+
+
+def test_the_daily_backup_waits_for_the_start_up_work(qtbot, db_path):
+    store = Store.open(db_path)
+    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
+                        branch="Kantor Cabang Bekasi Cikarang")
+    station = app_module.Workstation(store, db_path=db_path)
+    try:
+        assert station.start()
+        qtbot.addWidget(station.window)
+        station.start_backups(delay_ms=300)
+        assert not station.backups.running and backup.list_backups(db_path) == []
+        qtbot.waitUntil(lambda: [b.reason for b in backup.list_backups(db_path)] == ["daily"], timeout=10000)
+    finally:
+        station.close(final_backup=False)
+    assert station.backups.wait(5)
