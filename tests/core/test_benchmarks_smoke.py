@@ -24,6 +24,8 @@ EXPECTED = {
     "bench_gui.py": ["start, bare QApplication+QMainWindow", "start, main window usable",
                      "first search after start", "search, last key -> on screen",
                      "scan, Enter -> answer painted", "close after work", "smoke run"],
+    "bench_scale.py": ["figure", "every prefix length, worst p95", "close the app after work",
+                       "first search after start (backup due)", "smoke run"],
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],
     "bench_security.py": ["open / unlock (median, s)", "save a registration (median, ms)", "smoke run"],
     "bench_sync.py": ["push 200 registrations (SQLite server)", "first pull of 300 people",
