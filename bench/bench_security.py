@@ -24,7 +24,7 @@ that instead of the encryption.
   that is CPU (what encryption adds: AES-256-CBC and an HMAC for each page the
   save writes), apart from the wait for the disk, which both pay alike.
 
-Run: `.venv/bin/python bench/bench_security.py [--people 300000] [--keep DIR]`
+Run: `.venv/bin/python bench/bench_security.py [--people 300000] [--keep DIR] [--smoke]`
 """
 
 from __future__ import annotations
@@ -35,13 +35,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bpjs_field import PersonInput, RegistrationInput, Store
-from bpjs_field.security import session
-from bpjs_field.store.connection import cipher
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import add_common, verdict, work_folder  # noqa: E402
+
+from bpjs_field import PersonInput, RegistrationInput, Store  # noqa: E402
+from bpjs_field.security import session  # noqa: E402
+from bpjs_field.store.connection import cipher  # noqa: E402
 
 TARGETS = {"open_extra_s": 0.5, "save_ratio": 1.5}
 PASSWORD = "bench-password-1"
@@ -156,12 +158,17 @@ def pages_per_save(store: Store, n: int = 50) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=300_000)
+    add_common(parser, default=300_000)
     parser.add_argument("--saves", type=int, default=500)
     parser.add_argument("--keep", type=Path, help="keep the databases in this folder")
     args = parser.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-security-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    if args.smoke:
+        args.people, args.saves = min(args.people, 300), min(args.saves, 20)
+    with work_folder("bench-security-", args.keep) as folder:
+        return run(folder, args)
+
+
+def run(folder: Path, args: argparse.Namespace) -> int:
     source = folder / "demo.sqlite3"
     plain, secret = folder / "plain.sqlite3", folder / "encrypted.sqlite3"
     if not source.exists():
@@ -200,9 +207,7 @@ def main() -> int:
     print(f"{'  of which CPU (synchronous=OFF)':34}{cpu_plain:>10.2f}{cpu_secret:>12.2f}   "
           f"+{cpu_secret - cpu_plain:.2f} ms: {pages:.0f} pages written a save, "
           f"{1000 * (cpu_secret - cpu_plain) / pages:.0f} µs each to encrypt")
-    if not args.keep:
-        shutil.rmtree(folder, ignore_errors=True)
-    return 0 if extra <= TARGETS["open_extra_s"] and ratio <= TARGETS["save_ratio"] else 1
+    return verdict(extra <= TARGETS["open_extra_s"] and ratio <= TARGETS["save_ratio"], args.smoke)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,28 @@
 """Rotating backups of the laptop database, and restoring one.
 
 Backups are made with SQLite's online backup API (never a file copy of a live
-WAL database), checked with `PRAGMA integrity_check` right after, and rotated
-so the newest `backups_keep` (a setting, default 10) stay.  The app makes one
-on closing and whenever the newest is more than a day old.  A restore checks
-the backup is whole first and keeps the current database aside, then copies
-the backup into place through the same API.
+WAL database) over connections of their own, so they run beside the officer's
+work instead of in front of it:
+
+* the source is read in one snapshot (a read transaction held for the whole
+  copy: writes by the app go on in the WAL and do not restart the copy), a few
+  MiB per step with a short pause between steps;
+* each backup is written under a temporary name (`*.partial`), checked with
+  `PRAGMA quick_check`, and only then renamed into place, so a file with the
+  final name is always whole.  A backup cut short (the app closed, the battery
+  died) leaves its `.partial` behind; the next `backup_if_due` sees it, removes
+  it and makes the backup again;
+* the full `PRAGMA integrity_check` (ten times dearer than quick_check) runs
+  on one backup a week, recorded in a `<backup>.checked` file beside it;
+* `BackgroundBackup` runs the daily backup in a thread of its own (the GUI's
+  database worker stays free for searches), and can be stopped at any step.
+
+The app makes one when the newest is more than a day old (checked at start and
+every hour) and one on closing when there is new work and it fits in the time
+a close may take; when it does not fit, a marker makes the next start take it
+in the background.  Backups rotate so the newest `backups_keep` (a setting,
+default 10) stay.  A restore checks the backup is whole first and keeps the
+current database aside, then copies the backup into place through the same API.
 
 An encrypted (SQLCipher) database is backed up between two connections keyed
 with the same database key, so a backup is as unreadable as the database
@@ -33,9 +50,13 @@ import json
 import logging
 import os
 import shutil
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from bpjs_field.errors import BpjsFieldError, KnownError, StorageFullError
 from bpjs_field.store.connection import DatabaseError, OperationalError, raw_connect, translate_errors
@@ -46,6 +67,53 @@ log = logging.getLogger(__name__)
 KEEP_SETTING = "backups_keep"
 DEFAULT_KEEP = 10
 PREFIX = "bpjs_field-"
+PARTIAL = ".partial"
+CHECKED = ".checked"
+# Pages copied per step (4 MiB with SQLite's 4 KiB pages), and the pause after
+# each, in which the officer's searches and saves get the disk and the CPU.
+STEP_PAGES = 1024
+STEP_PAUSE_S = 0.002
+# A backup in the background also pauses, after each stretch of work, for this share of
+# its length (copy and checks alike): on a 2-core laptop it takes half as long again and
+# leaves the officer's searches and page loads a core and the disk most of the time.
+BACKGROUND_PACE = 0.5
+# The full integrity_check reads every page and checks every index entry:
+# 19 s on a million people, against 2 s for quick_check.  Once a week is enough
+# to notice slow damage; every backup gets the quick check.
+FULL_CHECK_EVERY = timedelta(days=7)
+# Rough copy speed assumed for the close backup before one was timed in this
+# process (an encrypted copy on a laptop SSD); only decides whether to try.
+ASSUMED_BYTES_PER_S = 150 * 2**20
+
+Cancel = Callable[[], bool]
+_lock = threading.Lock()  # one backup at a time in a process
+_active: set[Path] = set()  # partial files being written by this process
+_rate: list[float] = []  # bytes a second of the last backup made here
+
+
+class BackupCancelled(Exception):
+    """The backup was stopped before it was whole; its `.partial` marks it to redo."""
+
+
+class _Pacer:
+    """Called between stretches of backup work: True when asked to stop; otherwise it
+    pauses `pace` times the work done since the last pause (once that reaches `stretch_s`)."""
+
+    def __init__(self, cancel: Cancel | None, pace: float, stretch_s: float = 0.0,
+                 pause_s: float = 0.0) -> None:
+        self.cancel, self.pace, self.stretch_s, self.pause_s = cancel, pace, stretch_s, pause_s
+        self.mark = time.perf_counter()
+
+    def __call__(self) -> bool:
+        if self.cancel is not None and self.cancel():
+            return True
+        busy = time.perf_counter() - self.mark
+        if busy >= self.stretch_s:
+            pause = max(self.pause_s, busy * self.pace)
+            if pause > 0:
+                time.sleep(pause)
+            self.mark = time.perf_counter()
+        return False
 
 
 @dataclass(frozen=True)
@@ -63,7 +131,7 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
-    """Backups of this database, newest first."""
+    """Whole backups of this database, newest first (`.partial` files are not backups)."""
     out = []
     for path in backup_dir(db_path).glob(f"{PREFIX}*.sqlite3"):
         parts = path.stem[len(PREFIX):].split("-", 3)
@@ -75,19 +143,38 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     return sorted(out, key=lambda b: b.taken_at, reverse=True)
 
 
-def verify_backup(path: Path, key: bytes | None = None) -> None:
+def unfinished(db_path: Path) -> list[Path]:
+    """Backups begun and never finished (the process ended during the copy or its check)."""
+    return sorted(backup_dir(db_path).glob(f"{PREFIX}*{PARTIAL}"))
+
+
+def verify_backup(path: Path, key: bytes | None = None, *, full: bool = True,
+                  cancel: Cancel | None = None, pace: float = 0.0) -> None:
     """Raise KnownError unless `path` is a whole bpjs_field database this version can read
-    (with `key`, an encrypted one)."""
+    (with `key`, an encrypted one).  `full=False` runs `quick_check` (page structure, no
+    index-to-table cross check) instead of `integrity_check`; `cancel` can interrupt either,
+    and `pace` makes it give way (see BACKGROUND_PACE)."""
     if not path.is_file():
         raise BpjsFieldError("file.missing", path=str(path))
     try:
-        conn = raw_connect(f"file:{path}?mode=ro", key, uri=True)
+        conn = raw_connect(f"file:{path}?mode=ro", key, uri=True, check_same_thread=False)
         try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if cancel is not None or pace:
+                pacer = _Pacer(cancel, pace, stretch_s=0.02)
+                conn.set_progress_handler(lambda: 1 if pacer() else 0, 20_000)
+            check = "integrity_check" if full else "quick_check"
+            try:
+                result = conn.execute(f"PRAGMA {check}").fetchone()[0]
+            except OperationalError as exc:
+                if cancel is not None and cancel() and "interrupt" in str(exc):
+                    raise BackupCancelled() from exc
+                raise
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             conn.close()
+    except BackupCancelled:
+        raise
     except DatabaseError as exc:
         raise KnownError("backup.damaged", path=path.name, detail=str(exc)) from exc
     if result != "ok":
@@ -101,56 +188,269 @@ def key_file_copy(backup_path: Path) -> Path:
     return backup_path.with_name(backup_path.name + ".keys.json")
 
 
-def create_backup(store: Store, reason: str = "manual") -> BackupInfo:
-    assert store.path is not None
-    folder = backup_dir(store.path)
-    now = datetime.now(timezone.utc)
-    target = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S-%f}-{reason}.sqlite3"
-    partial = target.with_suffix(".partial")
-    with translate_errors():
-        dest = raw_connect(partial, store.key)
+def _source(where: Store | Path, key: bytes | None) -> tuple[Path, bytes | None]:
+    if isinstance(where, Store):
+        assert where.path is not None
+        return where.path, where.key
+    return Path(where), key
+
+
+def _work_mark(conn: Any) -> tuple[int, int]:
+    """Where the officers' work stands: every save writes an audit entry, every synced
+    change a change-log entry.  Equal marks: nothing new since."""
+    row = conn.execute("SELECT (SELECT coalesce(max(id), 0) FROM audit_log), "
+                       "(SELECT coalesce(max(seq), 0) FROM change_log)").fetchone()
+    return int(row[0]), int(row[1])
+
+
+def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None, pace: float) -> int:
+    """Copy the database into `partial` in steps, from one snapshot; returns backups_keep."""
+    src = raw_connect(db_path, key, isolation_level=None, check_same_thread=False)
+    try:
+        src.execute("PRAGMA busy_timeout=5000")
+        src.execute("BEGIN")  # the snapshot: held until the last page is copied
+        keep = src.execute("SELECT value FROM settings WHERE key = ?", (KEEP_SETTING,)).fetchone()
+        dest = raw_connect(partial, key, check_same_thread=False)
         try:
-            store.db.conn.backup(dest)
+            pacer = _Pacer(cancel, pace, pause_s=STEP_PAUSE_S)
+
+            def step(_status: int, _remaining: int, _total: int) -> None:
+                if pacer():
+                    raise BackupCancelled()
+            src.backup(dest, pages=STEP_PAGES, progress=step)
             # one self-contained file: a WAL-mode copy opened read-only by the check
             # below would leave -wal/-shm files beside it
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
-    verify_backup(partial, store.key)
-    keys = key_file_copy(store.path)
-    if store.key is not None and keys.is_file():
-        staged = key_file_copy(target).with_suffix(".tmp")
-        try:
-            shutil.copyfile(keys, staged)
-            os.replace(staged, key_file_copy(target))
-        except OSError as exc:
+        src.execute("ROLLBACK")
+    finally:
+        src.close()
+    return DEFAULT_KEEP if keep is None else int(json.loads(keep[0]))
+
+
+def _abandon(partial: Path, keep_marker: bool) -> None:
+    """A cut-short backup: its pages are dropped; an empty `.partial` stays as a marker
+    (`backup_if_due` then redoes it) when the backup was stopped rather than failed."""
+    try:
+        if keep_marker:
+            with open(partial, "wb"):
+                pass
+        else:
             partial.unlink(missing_ok=True)
-            staged.unlink(missing_ok=True)
-            if exc.errno == errno.ENOSPC:
-                raise StorageFullError() from exc
-            raise KnownError("storage.open", path=str(staged), detail=exc.strerror or str(exc)) from exc
-    partial.rename(target)
-    rotate(store)
+    except OSError:
+        pass
+
+
+def make_backup(where: Store | Path, key: bytes | None = None, reason: str = "manual", *,
+                cancel: Cancel | None = None, pace: float = 0.0) -> BackupInfo:
+    """Write, quick-check and rename a backup; `where` is a Store or the database's path
+    (with its `key`).  Only its own connections are used, so it may run in any thread.
+    `cancel()` returning True stops it at the next step (BackupCancelled); `pace` > 0
+    makes it give way to other work (BACKGROUND_PACE)."""
+    db_path, key = _source(where, key)
+    with _lock:
+        folder = backup_dir(db_path)
+        now = datetime.now(timezone.utc)
+        target = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S-%f}-{reason}.sqlite3"
+        partial = target.with_suffix(PARTIAL)
+        _active.add(partial)
+        started = time.perf_counter()
+        try:
+            with translate_errors():
+                keep = _copy(db_path, key, partial, cancel, pace)
+            copied = time.perf_counter() - started
+            verify_backup(partial, key, full=False, cancel=cancel, pace=pace)
+            _copy_key_file(db_path, key, target)
+            partial.rename(target)
+        except BackupCancelled:
+            _abandon(partial, keep_marker=True)
+            key_file_copy(target).unlink(missing_ok=True)
+            log.info("backup stopped before it was whole; it is made again next time")
+            raise
+        except BaseException:
+            _abandon(partial, keep_marker=False)
+            key_file_copy(target).unlink(missing_ok=True)
+            raise
+        finally:
+            _active.discard(partial)
+        size = target.stat().st_size
+        # the speed of an unpaced copy (a paced one spent about pace/(1+pace) of its time
+        # pausing), for the close backup's estimate
+        _rate[:] = [size * (1 + pace) / max(copied, 1e-3)]
+        rotate(db_path, keep)
     log.info("backup written: %s", target.name)
-    return BackupInfo(target, now, reason, target.stat().st_size)
+    return BackupInfo(target, now, reason, size)
 
 
-def rotate(store: Store) -> list[Path]:
-    keep = max(1, int(store.get_setting(KEEP_SETTING, DEFAULT_KEEP)))
+def create_backup(store: Store, reason: str = "manual") -> BackupInfo:
+    """A backup of the open store's database (see `make_backup`)."""
+    return make_backup(store, reason=reason)
+
+
+def _copy_key_file(db_path: Path, key: bytes | None, target: Path) -> None:
+    keys = key_file_copy(db_path)
+    if key is None or not keys.is_file():
+        return
+    staged = key_file_copy(target).with_suffix(".tmp")
+    try:
+        shutil.copyfile(keys, staged)
+        os.replace(staged, key_file_copy(target))
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise StorageFullError() from exc
+        raise KnownError("storage.open", path=str(staged), detail=exc.strerror or str(exc)) from exc
+
+
+def rotate(db_path: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
     removed = []
-    for info in list_backups(store.path)[keep:]:
-        info.path.unlink(missing_ok=True)
-        key_file_copy(info.path).unlink(missing_ok=True)
+    for info in list_backups(db_path)[max(1, keep):]:
+        for path in (info.path, key_file_copy(info.path), info.path.with_name(info.path.name + CHECKED)):
+            path.unlink(missing_ok=True)
         removed.append(info.path)
     return removed
 
 
-def backup_if_due(store: Store, *, max_age: timedelta = timedelta(days=1)) -> BackupInfo | None:
-    """The daily backup: made when the newest is older than `max_age` (or there is none)."""
-    newest = next(iter(list_backups(store.path)), None)
-    if newest and datetime.now(timezone.utc) - newest.taken_at < max_age:
+def _drop_unfinished(db_path: Path) -> int:
+    """Remove the leftovers of backups that did not finish (not the one being written)."""
+    stale = [p for p in unfinished(db_path) if p not in _active]
+    for path in stale:
+        for leftover in (path, path.with_name(path.name + "-journal"),
+                         key_file_copy(path.with_suffix(".sqlite3"))):
+            leftover.unlink(missing_ok=True)
+    return len(stale)
+
+
+def backup_if_due(where: Store | Path, key: bytes | None = None, *, max_age: timedelta = timedelta(days=1),
+                  cancel: Cancel | None = None, pace: float = 0.0) -> BackupInfo | None:
+    """The daily backup: made when the newest is older than `max_age`, when there is none,
+    or when one was begun and not finished (then it is made again).  Once a week the new
+    backup also gets the full integrity check (`full_check_if_due`)."""
+    db_path, key = _source(where, key)
+    with _lock:
+        redo = _drop_unfinished(db_path)
+    newest = next(iter(list_backups(db_path)), None)
+    if not redo and newest and datetime.now(timezone.utc) - newest.taken_at < max_age:
         return None
-    return create_backup(store, "daily")
+    if redo:
+        log.info("a backup was not finished last time; making it again")
+    info = make_backup(db_path, key, "daily", cancel=cancel, pace=pace)
+    full_check_if_due(db_path, key, cancel=cancel, pace=pace)
+    return info
+
+
+def full_check_if_due(db_path: Path, key: bytes | None = None, *, every: timedelta = FULL_CHECK_EVERY,
+                      cancel: Cancel | None = None, pace: float = 0.0) -> bool:
+    """Run `integrity_check` on the newest backup unless one of the backups had it within
+    `every`.  A backup that fails it is renamed `.damaged` (kept for a technician) and the
+    error raised.  Returns whether a check ran."""
+    backups = list_backups(db_path)
+    if not backups:
+        return False
+    now = datetime.now(timezone.utc)
+    for info in backups:
+        mark = info.path.with_name(info.path.name + CHECKED)
+        if mark.is_file() and now - info.taken_at < every:
+            return False
+    newest = backups[0].path
+    try:
+        verify_backup(newest, key, full=True, cancel=cancel, pace=pace)
+    except KnownError:
+        newest.rename(newest.with_suffix(".damaged"))
+        log.error("backup %s failed the full integrity check", newest.name)
+        raise
+    newest.with_name(newest.name + CHECKED).write_text(now.isoformat(), encoding="utf-8")
+    return True
+
+
+def backup_on_close(where: Store | Path, key: bytes | None = None, *,
+                    budget_s: float = 1.0) -> BackupInfo | None:
+    """The backup taken when the app closes: only when there is work newer than the newest
+    backup, and only when it can be done within `budget_s` (a laptop closed on a dying
+    battery must not wait).  A backup that would not fit, or is cut at the budget, leaves
+    a marker so the next start makes it in the background."""
+    db_path, key = _source(where, key)
+    newest = next(iter(list_backups(db_path)), None)
+    conn = raw_connect(db_path, key, check_same_thread=False)
+    try:
+        mark = _work_mark(conn)
+        size = conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    if newest is not None and _backup_mark(newest.path, key) == mark:
+        return None
+    rate = _rate[0] if _rate else ASSUMED_BYTES_PER_S
+    deadline = time.monotonic() + budget_s
+    if size / rate > budget_s:
+        target = backup_dir(db_path) / f"{PREFIX}{datetime.now(timezone.utc):%Y%m%d-%H%M%S-%f}-close{PARTIAL}"
+        _abandon(target, keep_marker=True)
+        log.info("backup on close left to the next start (%d MiB)", size >> 20)
+        return None
+    try:
+        return make_backup(db_path, key, "close", cancel=lambda: time.monotonic() > deadline)
+    except BackupCancelled:
+        return None
+
+
+def _backup_mark(path: Path, key: bytes | None) -> tuple[int, int] | None:
+    try:
+        conn = raw_connect(f"file:{path}?mode=ro", key, uri=True)
+        try:
+            return _work_mark(conn)
+        finally:
+            conn.close()
+    except (KnownError, *DatabaseError):
+        return None
+
+
+class BackgroundBackup:
+    """Runs `backup_if_due` in a thread of its own (plain Python, no Qt), so the daily
+    backup never queues in front of the officer's searches and saves.  `stop()` cuts a
+    running backup at its next step; the next `start_if_due` makes it again."""
+
+    def __init__(self, db_path: Path, key: bytes | None = None, *, pace: float = BACKGROUND_PACE) -> None:
+        self.db_path, self.key, self.pace = Path(db_path), key, pace
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last: BackupInfo | None = None
+        self.error: BaseException | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start_if_due(self, max_age: timedelta = timedelta(days=1)) -> bool:
+        """Start a check (and a backup when due) unless one is running; returns whether started."""
+        if self.running:
+            return False
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, args=(max_age,), name="bpjs-backup", daemon=True)
+        self._thread.start()
+        return True
+
+    def _run(self, max_age: timedelta) -> None:
+        try:
+            made = backup_if_due(self.db_path, self.key, max_age=max_age, cancel=self._stop.is_set,
+                                 pace=self.pace)
+            if made is not None:
+                self.last = made
+        except BackupCancelled:
+            pass
+        except Exception as exc:  # reported in the log; the next hourly check tries again
+            self.error = exc
+            log.warning("background backup failed: %s", type(exc).__name__)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a running backup; returns True when none is running any more."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Stop a running backup at its next step and wait for it (at most `timeout`)."""
+        self._stop.set()
+        return self.wait(timeout)
 
 
 def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -> Path:

@@ -39,6 +39,8 @@ from ui.tasks import DbExecutor
 log = logging.getLogger(__name__)
 
 DEMO_PARTICIPANTS = 2000
+# The daily backup's first check waits for the start-up work (page loads) to be done.
+BACKUP_START_DELAY_MS = 30_000
 _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
               QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
               QtMsgType.QtFatalMsg: logging.CRITICAL}
@@ -109,6 +111,7 @@ class Workstation:
         self.db_path = db_path
         self.idle_lock = None
         self.training = self.executor.call(is_training)
+        self.backups: backup.BackgroundBackup | None = None
 
     def fill_training_if_empty(self) -> bool:
         """Sample participants for a new training database; never for a real one."""
@@ -197,22 +200,38 @@ class Workstation:
         self.build_window(lang, officer, active)
         self.window.show_page(page)
 
-    def start_backups(self) -> None:
-        """A backup when the newest is more than a day old, checked now and every hour."""
-        def due() -> None:
-            self.executor.run(backup.backup_if_due, None,
-                              lambda exc: log.warning("daily backup failed: %s", type(exc).__name__))
-
-        due()
+    def start_backups(self, delay_ms: int = BACKUP_START_DELAY_MS) -> None:
+        """A backup when the newest is more than a day old (or one was left unfinished),
+        checked `delay_ms` after start (once the pages have loaded) and then every hour, in
+        a thread of its own with its own connections: the database worker stays free for
+        the officer's searches and saves."""
+        assert self.store.path is not None
+        self.backups = backup.BackgroundBackup(self.store.path, self.store.key)
         self.backup_timer = QTimer()
         self.backup_timer.setInterval(60 * 60 * 1000)
-        self.backup_timer.timeout.connect(due)
+        self.backup_timer.timeout.connect(self.backups.start_if_due)
         self.backup_timer.start()
+        if delay_ms <= 0:
+            self.backups.start_if_due()
+        else:
+            QTimer.singleShot(delay_ms, self._first_backup_check)
+
+    def _first_backup_check(self) -> None:
+        if self.backups is not None and self.backup_timer.isActive():  # not closed meanwhile
+            self.backups.start_if_due()
+
+    def stop_backups(self) -> None:
+        """Stop a running background backup (its unfinished file makes the next start redo it)."""
+        if getattr(self, "backup_timer", None) is not None:
+            self.backup_timer.stop()
+        if self.backups is not None:
+            self.backups.stop(timeout=1.0)
 
     def restore(self, path: str) -> None:
         """Close the database, restore the chosen backup (current one kept aside), reopen."""
         assert self.ctx is not None and self.db_path is not None
         lang, page = self.ctx.lang, self.window.current_page() if self.window else "home"
+        self.stop_backups()
         extensions.shutdown(self.executor)
         self.executor.shutdown()
         key, role, officer_id = self.store.key, self.store.role, self.store.officer_id
@@ -229,11 +248,14 @@ class Workstation:
         active = self.executor.call(lambda s: s.events.active())
         self.build_window(lang, officer, active)
         self.window.show_page(page)
+        if self.backups is not None:  # the hourly check goes on over the restored file
+            self.start_backups()
 
     def close(self, *, final_backup: bool = True) -> None:
+        self.stop_backups()
         if final_backup:
-            try:
-                self.executor.call(lambda s: backup.create_backup(s, "close"))
+            try:  # new work, when it can be saved within a second; else the next start does it
+                self.executor.call(lambda s: backup.backup_on_close(s, budget_s=1.0))
             except Exception as exc:  # closing must go on; the daily backup will catch up
                 log.warning("backup on close failed: %s", type(exc).__name__)
         if getattr(self, "idle_lock", None) is not None:

@@ -60,6 +60,10 @@ PRAGMAS = (
     # Freed pages and cells are zeroed, so an erased person's values do not linger in the
     # file (erasure also checkpoints the WAL once committed).
     "PRAGMA secure_delete=ON",
+    # ANALYZE (and `PRAGMA optimize` on closing) samples about this many rows of each
+    # index instead of reading it whole: a few ms instead of 219 ms at a million
+    # people, and the planner's choices here do not need exact counts.
+    "PRAGMA analysis_limit=1000",
 )
 
 

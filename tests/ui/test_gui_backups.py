@@ -42,8 +42,50 @@ def test_backup_restore_and_backup_on_close(qtbot, db_path):
         aside = list(db_path.parent.glob(f"{db_path.stem}.before-restore-*"))
         assert len(aside) == 1
         assert sqlite3.connect(aside[0]).execute("SELECT count(*) FROM people").fetchone()[0] == 2
+        station.executor.call(lambda s: register(s, "Dewi Lestari", "3216095103920003"))  # new work
     finally:
         station.translations.install("en")
         station.close()
     reasons = [b.reason for b in backup.list_backups(db_path)]
     assert reasons[0] == "close" and "manual" in reasons
+
+
+def test_daily_backup_runs_beside_the_officer_and_closing_does_not_wait_for_it(qtbot, db_path, monkeypatch):
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    monkeypatch.setattr(backup, "STEP_PAUSE_S", 0.05)  # a backup far longer than this test
+    store = Store.open(db_path)
+    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
+                        branch="Kantor Cabang Bekasi Cikarang")
+    register(store, "Siti Aminah", "3216094508900001")
+    station = app_module.Workstation(store, db_path=db_path)
+    try:
+        assert station.start()
+        qtbot.addWidget(station.window)
+        station.start_backups(delay_ms=0)
+        qtbot.waitUntil(lambda: bool(backup.unfinished(db_path)), timeout=5000)
+        # the database worker is free: a search answers while the backup is copying
+        assert station.executor.call(lambda s: s.search_index.search("Siti"))
+        assert station.backups.running
+    finally:
+        station.close()
+    assert not station.backups.running
+    assert backup.list_backups(db_path) == []  # cut short: nothing passes for a whole backup
+    with Store.open(db_path) as again:
+        made = backup.backup_if_due(again)  # ... and the next start makes it again
+    assert made is not None and not backup.unfinished(db_path)
+
+
+def test_the_daily_backup_waits_for_the_start_up_work(qtbot, db_path):
+    store = Store.open(db_path)
+    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
+                        branch="Kantor Cabang Bekasi Cikarang")
+    station = app_module.Workstation(store, db_path=db_path)
+    try:
+        assert station.start()
+        qtbot.addWidget(station.window)
+        station.start_backups(delay_ms=300)
+        assert not station.backups.running and backup.list_backups(db_path) == []
+        qtbot.waitUntil(lambda: [b.reason for b in backup.list_backups(db_path)] == ["daily"], timeout=10000)
+    finally:
+        station.close(final_backup=False)
+    assert station.backups.wait(5)
