@@ -8,11 +8,12 @@ Target: receipt bytes ready to send <= 50 ms (median, ReceiptData read from the
 store included; the first receipt after start, which imports python-escpos, is
 shown apart).
 
-    .venv/bin/python bench/bench_escpos.py
+    .venv/bin/python bench/bench_escpos.py [--receipts 200] [--smoke]
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -22,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_printing import bare_pages, make_store, receipt_strings, timed  # noqa: E402
+from common import add_common, verdict  # noqa: E402
 from bpjs_field.printing import receipt  # noqa: E402
 from bpjs_field.printing.receipt_data import receipt_data  # noqa: E402
 
-COUNT = 200
 
 
 def row(name: str, value: float, target: float, baseline: float, label: str) -> bool:
@@ -37,19 +38,25 @@ def row(name: str, value: float, target: float, baseline: float, label: str) -> 
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description="Receipt printer speed against its targets")
+    add_common(parser, name="--receipts", default=200, help_text="registrations to print from")
+    args = parser.parse_args()
+    # Each timed run takes a new registration: 60 + 40 + 40 + 30 of them at full size.
+    runs = 3 if args.smoke else 60
+    count = 4 * runs + 2 if args.smoke else max(args.receipts, 4 * runs + 2)
     with tempfile.TemporaryDirectory() as tmp:
-        store, ids = make_store(Path(tmp) / "bench.sqlite3", COUNT)
+        store, ids = make_store(Path(tmp) / "bench.sqlite3", count)
         start = time.perf_counter()
         from bpjs_field.printing.escpos import Layout, receipt_escpos, receipt_escpos_job
         receipt_escpos_job(store, ids[0])
         first = time.perf_counter() - start
 
         pick = iter(ids[1:])  # a new registration each time: no QR from a cache
-        ready = statistics.median(timed(lambda: receipt_escpos_job(store, next(pick)), 60))
-        datas = [receipt_data(store, rid, copy_number=0) for rid in ids[61:]]
+        ready = statistics.median(timed(lambda: receipt_escpos_job(store, next(pick)), runs))
+        datas = [receipt_data(store, rid, copy_number=0) for rid in ids[runs + 1:]]
         picked = iter(datas)
-        bytes_only = statistics.median(timed(lambda: receipt_escpos(next(picked)), 40))
-        wide = statistics.median(timed(lambda: receipt_escpos(next(picked), Layout(80, True, True)), 40))
+        bytes_only = statistics.median(timed(lambda: receipt_escpos(next(picked)), runs))
+        wide = statistics.median(timed(lambda: receipt_escpos(next(picked), Layout(80, True, True)), runs))
 
         from escpos.printer import Dummy
 
@@ -61,21 +68,21 @@ def main() -> int:
             p.cut()
             return p.output
         baseline_iter = iter(datas[::-1])
-        baseline = statistics.median(timed(lambda: bare(next(baseline_iter)), 40))
-        pdf58 = statistics.median(timed(lambda: receipt.render_receipt(next(picked), "thermal58"), 30))
+        baseline = statistics.median(timed(lambda: bare(next(baseline_iter)), runs))
+        pdf58 = statistics.median(timed(lambda: receipt.render_receipt(next(picked), "thermal58"), runs))
         pdf_bare = statistics.median(timed(
-            lambda: bare_pages([receipt_strings(datas[0])], (164.4, 1200)), 30))
+            lambda: bare_pages([receipt_strings(datas[0])], (164.4, 1200)), runs))
         size = len(receipt_escpos(datas[0]))
         store.close()
 
-    print(f"bpjs_field receipt printer benchmark ({COUNT} registrations, medians)")
+    print(f"bpjs_field receipt printer benchmark ({count} registrations, medians)")
     label = "stock python-escpos"
     ok = row("ESC/POS receipt ready to send", ready, 0.050, baseline, label)
     row("  bytes only (ReceiptData given)", bytes_only, 0.050, baseline, label)
     row("  80 mm, native QR, cut", wide, 0.050, baseline, label)
     print(f"{'  first after start (imports)':<34} {first * 1000:8.1f} ms  ({size} bytes a receipt)")
     ok &= row("58 mm PDF receipt", pdf58, 0.020, pdf_bare, "bare reportlab page")
-    return 0 if ok else 1
+    return verdict(ok, args.smoke)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ def _store(args: argparse.Namespace):
     `--out` file is checked first, so a bad path costs nothing (nothing logged, no
     reprint number used)."""
     from bpjs_field import outputs
-    outputs.check_output(args.out, option="--out", make_folder=True)
+    if args.out:  # a receipt may go to an ESC/POS printer only
+        outputs.check_output(args.out, option="--out", make_folder=True)
     return args.open_store()
 
 

@@ -70,10 +70,23 @@ def load_escpos():
     and cached as a pickle: keep that cache in the app's data folder (not a new
     temporary folder at every start)."""
     if "escpos.capabilities" not in sys.modules:
+        import shutil
+        import tempfile
+
         from bpjs_field.paths import data_dir
         cache = data_dir() / "cache"
         cache.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(cache))
+        # Its module makes an empty temporary folder at import even when the cache folder
+        # is given (a default argument evaluated anyway): let it land in a scratch folder
+        # of ours, removed at once, instead of leaving one in the system's temp per start.
+        scratch = Path(tempfile.mkdtemp(prefix="escpos-import-", dir=cache))
+        saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
+        try:
+            import escpos.capabilities  # noqa: F401
+        finally:
+            tempfile.tempdir = saved
+            shutil.rmtree(scratch, ignore_errors=True)
     import escpos.printer
     return escpos.printer
 
