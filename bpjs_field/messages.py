@@ -153,6 +153,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "This laptop is not enrolled on the branch server; enrol it again with: bpjs-field enroll --server URL --employee-no NUMBER"),
     "sync.revoked": ("Laptop ini sudah dicabut aksesnya oleh cabang; data tidak dikirim, dan data pribadi yang sudah ada di server dihapus dari laptop ini. Hubungi supervisor.",
                      "This laptop's access has been revoked by the branch; nothing was sent, and the personal data already on the server were removed from this laptop. Contact a supervisor."),
+    "sync.device_taken": ("Server cabang menolak pendaftaran: nomor perangkat ini milik laptop lain. Daftarkan lagi; server akan memberi nomor perangkat baru.",
+                          "The branch server refused the enrolment: this device id belongs to another laptop. Enrol again; the server will issue a new device id."),
     "sync.bad_credentials": ("Nomor pegawai atau kata sandi salah.", "Employee number or password is wrong."),
     "sync.officer_inactive": ("Akun petugas ini dinonaktifkan di server cabang; hubungi supervisor.",
                               "This officer account is disabled on the branch server; contact a supervisor."),

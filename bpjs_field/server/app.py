@@ -27,6 +27,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bpjs_field.__about__ import __version__
 from bpjs_field.server import accounts
@@ -36,7 +37,7 @@ from bpjs_field.server import conflicts
 from bpjs_field.server.pull import pull_page, server_digest, server_hlc
 from bpjs_field.server.push import PushApplier
 from bpjs_field.server.schema import migrate, server_id
-from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
+from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_INT,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
                                       PullResponse, PushRequest, PushResponse, Reference,
@@ -69,8 +70,15 @@ MESSAGES = {
     "conflict.change_mismatch": "That edit does not decide this conflict (another laptop, row or "
                                 "field, or an older clock).",
     "push.device_mismatch": "The batch names another device than the token.",
+    "enroll.device_taken": "That device id belongs to another enrolled laptop; enrol without "
+                           "naming it (the server issues a new id).",
     "push.busy": "Another push of this batch is in progress; retry in a few seconds.",
+    "request.not_found": "No such endpoint.",
+    "request.method_not_allowed": "This endpoint does not take that method.",
+    "server.error": "The server failed; nothing was changed. Retry later.",
 }
+# Starlette's own refusals (an unreadable body, an unknown path), in the API's error shape.
+HTTP_CODES = {400: "request.invalid", 404: "request.not_found", 405: "request.method_not_allowed"}
 
 
 def error(status: int, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -130,7 +138,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.db = db
     app.add_middleware(Guard, limit=MAX_BODY_BYTES)
     errors: dict[int | str, dict[str, Any]] = {
-        401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+        400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
+        403: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
         413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 
     @app.exception_handler(RequestValidationError)
@@ -141,6 +150,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return JSONResponse({"error": {"code": "request.invalid",
                                        "message": MESSAGES["request.invalid"],
                                        "details": details}}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_refused(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # e.g. a body nested too deeply for the JSON parser: 400, in the API's error shape.
+        return error(exc.status_code, HTTP_CODES.get(exc.status_code, "request.invalid"),
+                     getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def failed(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("request failed: %s", type(exc).__name__)
+        return error(500, "server.error")
 
     @app.exception_handler(AuthError)
     async def refused(_request: Request, exc: AuthError) -> JSONResponse:
@@ -165,13 +185,20 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return reference
 
     @app.post(f"{API_PREFIX}/enroll", response_model=EnrollResponse, responses=errors)
-    def enroll(body: EnrollRequest) -> dict[str, Any]:
-        token, tag, officer = accounts.enroll(
-            db, employee_no=body.employee_no, password=body.password, device_id=body.device_id,
-            device_tag=body.device_tag, device_name=body.device_name)
+    def enroll(body: EnrollRequest,
+               authorization: Annotated[str | None, Header(max_length=300)] = None) -> Any:
+        """The server issues the device id; naming one renews it only with its current token."""
+        try:
+            token, device_id, tag, officer = accounts.enroll(
+                db, employee_no=body.employee_no, password=body.password,
+                device_id=body.device_id, device_tag=body.device_tag,
+                device_name=body.device_name, authorization=authorization)
+        except accounts.EnrollRefused as exc:
+            log.warning("enrolment refused: %s", exc.code)
+            return error(exc.status, exc.code)
         log.info("device enrolled (tag %s)", tag)
-        return {"device_token": token, "device_tag": tag, "officer": officer, "server_id": sid,
-                "server_time": utc_now()}
+        return {"device_token": token, "device_id": device_id, "device_tag": tag,
+                "officer": officer, "server_id": sid, "server_time": utc_now()}
 
     @app.post(f"{API_PREFIX}/push", response_model=PushResponse, responses=errors)
     def push(body: PushRequest, dev: Annotated[dict, Depends(device)]) -> Any:
@@ -194,7 +221,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.get(f"{API_PREFIX}/pull", responses={200: {"model": PullResponse}, **errors})
     def pull(dev: Annotated[dict, Depends(device)],
-             cursor: Annotated[int, Query(ge=0)] = 0,
+             cursor: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> Response:
         return Response(pull_page(db, cursor, limit, sid), media_type="application/json")
 

@@ -56,6 +56,7 @@ class RefusedError(SyncError):
 
 
 AUTH_CODES = {"auth.device_revoked": "sync.revoked", "auth.unknown_device": "sync.not_enrolled",
+              "enroll.device_taken": "sync.device_taken",
               "auth.missing": "sync.not_enrolled", "auth.bad_credentials": "sync.bad_credentials",
               "auth.officer_inactive": "sync.officer_inactive"}
 # Answers about conflicts (bpjs_field/server/conflicts.py): final, never retried as they are.
@@ -154,7 +155,7 @@ class SyncClient:
             return
         error = self._error(response)
         code = str(error.get("code", ""))[:60]
-        if status in (401, 403) and code in AUTH_CODES:
+        if status in (401, 403, 409) and code in AUTH_CODES:
             raise SyncError(AUTH_CODES[code], retryable=False)
         if status in (403, 404, 409) and code in CONFLICT_CODES:
             raise SyncError(CONFLICT_CODES[code], retryable=False)
@@ -171,13 +172,18 @@ class SyncClient:
     def health(self) -> Health:
         return self._request("GET", "/health", Health, auth=False)
 
-    def enroll(self, *, employee_no: str, password: str, device_id: str, device_tag: str,
+    def enroll(self, *, employee_no: str, password: str, device_id: str | None, device_tag: str,
                device_name: str, app_version: str) -> EnrollResponse:
-        body = json.dumps({"employee_no": employee_no, "password": password,
-                           "device_id": device_id, "device_tag": device_tag,
-                           "device_name": device_name[:200], "app_version": app_version})
-        return self._request("POST", "/enroll", EnrollResponse, content=body.encode("utf-8"),
-                             auth=False)
+        """Enrol; `device_id` (with this client's token) renews this laptop's own enrolment,
+        None asks the server for a new device id."""
+        fields: dict[str, Any] = {"employee_no": employee_no, "password": password,
+                                  "device_tag": device_tag, "device_name": device_name[:200],
+                                  "app_version": app_version}
+        if device_id is not None and self.token:
+            fields["device_id"] = device_id
+        return self._request("POST", "/enroll", EnrollResponse,
+                             content=json.dumps(fields).encode("utf-8"),
+                             auth=device_id is not None and bool(self.token))
 
     def push(self, body: bytes) -> PushResponse:
         return self._request("POST", "/push", PushResponse, content=body)
