@@ -28,6 +28,7 @@ from typing import Any
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.server import roles
+from bpjs_field.server.consents import CONSENT_FIELDS, consent_row, newest_consent, store_consents
 from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.db import Tx, marks
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
@@ -109,6 +110,7 @@ class PushApplier:
         self.known_scans: set[str] = set()
         self.conflicts: list[tuple] = []
         self.quarantine: list[tuple] = []
+        self.consents: list[tuple] = []
         self.applied: list[tuple] = []
         self._role: str | None = None  # of the officer who enrolled the pushing laptop
 
@@ -220,6 +222,12 @@ class PushApplier:
                      fill_only: bool = False) -> None:
         """Field-by-field last-writer-wins by HLC; the losing value goes to `conflicts`."""
         allowed, fixed = FIELDS[doc.entity], FIXED[doc.entity]
+        if doc.entity == "person":
+            # Consent is a record of events (server/consents.py): the row shows the newest.
+            for field, value in newest_consent(doc.data, payload).items():
+                doc.data[field] = value
+                doc.meta[field] = [ch.hlc, None]
+            payload = {k: v for k, v in payload.items() if k not in CONSENT_FIELDS}
         for field, value in payload.items():
             if field in fixed or field not in allowed:
                 continue
@@ -458,6 +466,14 @@ class PushApplier:
             self._role = roles.device_role(self.tx, self.device) or ""
         return roles.supervised(self.tx, self._role, ch)
 
+    def _record_consent(self, ch: Change) -> None:
+        person_id = ch.entity_id if ch.entity == "person" else ch.payload.get("person_id")
+        person = self.resolve(self.get("person", person_id))
+        if person is not None:
+            row = consent_row(person.id, ch.payload, ch.change_id, self.device, ch.entity, self.now)
+            if row is not None:
+                self.consents.append(row)
+
     def _is_account(self, doc: Doc) -> bool:
         return roles.is_account(self.tx, doc.id, doc.data)
 
@@ -492,6 +508,8 @@ class PushApplier:
                     raise Quarantined("push.foreign_device")
                 outcome = handlers[ch.entity](ch)
                 counts["applied"] += 1
+                if ch.entity in ("person", "registration") and ch.op == "upsert":
+                    self._record_consent(ch)
             except Quarantined as exc:
                 outcome = "quarantined"
                 counts["quarantined"] += 1
@@ -530,6 +548,7 @@ class PushApplier:
         tx.executemany("INSERT INTO conflicts(entity, entity_id, field, kept_value, lost_value, "
                        "kept_hlc, lost_hlc, kept_device, lost_device, change_id, detected_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.conflicts)
+        store_consents(tx, self.consents)
         tx.executemany("INSERT INTO quarantine(change_id, device_id, entity, entity_id, reason, "
                        "payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)", self.quarantine)
         # The exactly-once guard: a concurrent duplicate fails here and the batch rolls back.

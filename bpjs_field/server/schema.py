@@ -17,6 +17,7 @@ Tables:
 - `conflicts`: values that lost a concurrent edit, for a supervisor, and the
   supervisor's decision (`resolved_at`, `resolution`, `resolved_by`, …).
 - `quarantine`: changes that could not be applied (acknowledged, kept).
+- `consents`: every consent given to the branch (person, notice version, time, source).
 - `accounts`, `devices`: officers with argon2 password hashes and the public
   `login` laptops log them in with; enrolled laptops with the SHA-256 of their
   token.
@@ -93,6 +94,13 @@ MIGRATIONS: list[list[str]] = [
         # The public login of each account's password (security/keys.py:make_branch_login),
         # published with the officer row so laptops let the officer log in offline.
         "ALTER TABLE accounts ADD COLUMN login TEXT",
+    ],
+    [
+        # Every consent given (server/consents.py): a record of events, never a conflict.
+        """CREATE TABLE consents (
+            person_id TEXT NOT NULL, consent_version TEXT NOT NULL, consent_at TEXT NOT NULL,
+            source TEXT NOT NULL, change_id TEXT NOT NULL, device_id TEXT NOT NULL,
+            received_at TEXT NOT NULL, PRIMARY KEY (person_id, consent_version, consent_at))""",
     ],
 ]
 LATEST = len(MIGRATIONS)
