@@ -192,6 +192,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "sampai dicoba ulang (bpjs-field sync --retry-refused) setelah aplikasi atau server diperbarui; laporkan ke tim TI cabang.",
                      "The branch server refused {count} change(s). They stay saved on this laptop but are not sent again until retried "
                      "(bpjs-field sync --retry-refused) after the app or the server is updated; report it to the branch IT team."),
+    "sync.set_aside": ("{count} baris dari server cabang tidak bisa disimpan di laptop ini dan disisihkan (sisanya sudah masuk). Laporkan ke supervisor; baris itu masuk lagi setelah diperbaiki di cabang.",
+                       "{count} rows from the branch server cannot be stored on this laptop and were set aside (everything else was applied). Tell a supervisor; a row comes again once the branch corrects it."),
+    "sync.set_aside_row": ("  {entity} {id}: {reason}", "  {entity} {id}: {reason}"),
     "sync.refused_reason": ("  {count} × alasan server: {reason}", "  {count} × server's reason: {reason}"),
     "sync.refused_requeued": ("{count} perubahan yang ditolak diantrekan lagi untuk dikirim.",
                               "{count} refused change(s) queued to be sent again."),

@@ -35,7 +35,7 @@ from bpjs_field.server.accounts import AuthError, utc_now
 from bpjs_field.server.db import ServerDatabase, default_database_url
 from bpjs_field.server import conflicts
 from bpjs_field.server.pull import pull_page, server_digest, server_hlc
-from bpjs_field.server.push import PushApplier
+from bpjs_field.server.push import InvalidChanges, PushApplier
 from bpjs_field.server.schema import migrate, server_id
 from bpjs_field.sync.protocol import (API_PREFIX, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_INT,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
@@ -72,6 +72,8 @@ MESSAGES = {
     "push.device_mismatch": "The batch names another device than the token.",
     "enroll.device_taken": "That device id belongs to another enrolled laptop; enrol without "
                            "naming it (the server issues a new id).",
+    "push.invalid_value": "A value breaks the rules every laptop applies (details name the change "
+                          "and field); nothing was changed.",
     "push.busy": "Another push of this batch is in progress; retry in a few seconds.",
     "request.not_found": "No such endpoint.",
     "request.method_not_allowed": "This endpoint does not take that method.",
@@ -207,10 +209,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
         now = utc_now()
         try:
             with db.write() as tx:
-                counts = PushApplier(tx, dev["id"], body.cursor, now).apply(body.changes)
+                counts = PushApplier(tx, dev["id"], body.cursor, now,
+                                     refuse_invalid=True).apply(body.changes)
                 tx.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", (now, dev["id"]))
                 if slow_push:
                     time.sleep(slow_push)
+        except InvalidChanges as exc:
+            # Refused as any invalid request: nothing written, each change's field and reason.
+            return JSONResponse({"error": {"code": "push.invalid_value",
+                                           "message": MESSAGES["push.invalid_value"],
+                                           "details": exc.details}}, status_code=422)
         except _integrity_errors() as exc:
             # A concurrent duplicate of this batch committed first; the retry finds
             # its change ids applied and answers "duplicates".

@@ -27,6 +27,7 @@ import json
 from typing import Any
 
 from bpjs_field.domain.names import name_key
+from bpjs_field.domain.records import REQUIRED, check_values, describe
 from bpjs_field.server import roles
 from bpjs_field.server.consents import CONSENT_FIELDS, consent_row, newest_consent, store_consents
 from bpjs_field.server.roles import Quarantined
@@ -95,10 +96,24 @@ class Doc:
         self.orig_ident = ident
 
 
-class PushApplier:
-    """Applies one batch inside the caller's write transaction."""
+class InvalidChanges(Exception):
+    """Values the laptops' domain rules refuse (bpjs_field/domain/records.py): the batch is
+    refused whole, with each change's index, field and reason (never the value)."""
 
-    def __init__(self, tx: Tx, device_id: str, cursor: int, now: str) -> None:
+    def __init__(self, details: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(details)} invalid values")
+        self.details = details
+
+
+class PushApplier:
+    """Applies one batch inside the caller's write transaction.  `refuse_invalid`: a value
+    the domain rules refuse raises `InvalidChanges` (the API answers 422 and the laptop
+    parks the change); otherwise (hand-carried files) such a change is quarantined."""
+
+    def __init__(self, tx: Tx, device_id: str, cursor: int, now: str, *,
+                 refuse_invalid: bool = False) -> None:
+        self.refuse_invalid = refuse_invalid
+        self.index = 0  # of the change being applied, in the pushed batch
         self.tx = tx
         self.device = device_id
         self.cursor = cursor
@@ -205,6 +220,10 @@ class PushApplier:
                merged_into: str | None = None) -> Doc:
         # Field metadata ([hlc, rev] of the last write): "*" stands for every field
         # written at creation, so a new row does not carry 25 copies of one clock.
+        if merged_into is None:
+            missing = [f for f in REQUIRED.get(entity, ()) if data.get(f) is None]
+            if missing:
+                self._invalid([(f, "required") for f in missing], entity)
         meta = {"*": [hlc, None]}
         doc = Doc(entity, id, None, ident, merged_into, False, data, meta, True)
         self._remember(doc)
@@ -466,6 +485,28 @@ class PushApplier:
             self._role = roles.device_role(self.tx, self.device) or ""
         return roles.supervised(self.tx, self._role, ch)
 
+    def _invalid(self, problems: list[tuple[str, str]], entity: str) -> None:
+        if self.refuse_invalid:
+            raise InvalidChanges([{"loc": ["body", "changes", self.index, "payload", field],
+                                   "msg": reason} for field, reason in problems])
+        raise Quarantined(f"invalid: {describe(entity, problems)}")
+
+    def check(self, changes: list[tuple[int, Change]]) -> set[str]:
+        """Every pushed value by the laptops' domain rules, before anything is applied: the
+        change ids to quarantine (or InvalidChanges for the whole batch)."""
+        details, bad = [], {}
+        for index, ch in changes:
+            if ch.op != "upsert":
+                continue
+            problems = check_values(ch.entity, ch.payload)
+            if problems:
+                bad[ch.change_id] = problems
+                details += [{"loc": ["body", "changes", index, "payload", field], "msg": reason}
+                            for field, reason in problems]
+        if details and self.refuse_invalid:
+            raise InvalidChanges(details[:20])
+        return set(bad)
+
     def _record_consent(self, ch: Change) -> None:
         person_id = ch.entity_id if ch.entity == "person" else ch.payload.get("person_id")
         person = self.resolve(self.get("person", person_id))
@@ -489,19 +530,23 @@ class PushApplier:
             seen.update(r[0] for r in self.tx.rows(
                 f"SELECT change_id FROM applied_changes WHERE change_id IN ({marks(len(chunk))})",
                 chunk))
-        fresh = []
-        for ch in changes:
+        indexed = []
+        for index, ch in enumerate(changes):
             if ch.change_id not in seen:
                 seen.add(ch.change_id)
-                fresh.append(ch)
+                indexed.append((index, ch))
+        invalid = self.check(indexed)
+        fresh = [ch for _i, ch in indexed]
         self.preload(fresh)
         handlers = {"person": self._person, "registration": self._registration,
                     "attendance": self._attendance, "event": self._event, "officer": self._officer,
                     "print": self._print}
         counts = {"received": len(changes), "applied": 0, "duplicates": len(changes) - len(fresh),
                   "quarantined": 0}
-        for ch in fresh:
+        for self.index, ch in indexed:
             try:
+                if ch.change_id in invalid:
+                    self._invalid(check_values(ch.entity, ch.payload), ch.entity)
                 # A laptop pushes only its own work: a change stamped by another device's
                 # clock (a forged or copied change log) is kept aside, never applied.
                 if hlc_device(ch.hlc) != self.device:

@@ -157,11 +157,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
             result = SyncEngine(store, http, server_url=args.server).run()
         pending = store.pending_changes()
         refused = refused_changes(store)
+        from bpjs_field.sync.set_aside import set_aside_rows
+        aside = set_aside_rows(store)
     finally:
         store.close()
     print(f"pushed={result.pushed} duplicates={result.duplicates} quarantined={result.quarantined} "
           f"pulled={result.pulled} merged={result.merged} pending={pending} "
-          f"refused={sum(n for _, n in refused)}")
+          f"refused={sum(n for _, n in refused)} set_aside={len(aside)}")
+    if aside:
+        print(render("sync.set_aside", count=len(aside)), file=sys.stderr)
+        for row in aside[:20]:
+            print(render("sync.set_aside_row", entity=row["entity"], id=row["id"],
+                         reason=row["reason"]), file=sys.stderr)
     if refused:
         print(render("sync.refused", count=sum(n for _, n in refused)), file=sys.stderr)
         for reason, count in refused:
