@@ -30,10 +30,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from bpjs_field.domain.codes import ALPHABET, new_device_tag
 from bpjs_field.errors import KnownError
 from bpjs_field.security.keys import make_branch_login
+from bpjs_field.security.passwords import check_policy
 from bpjs_field.server.db import ServerDatabase, Tx
 
 _hasher = PasswordHasher()
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12  # bpjs_field.security.passwords.MIN_LENGTH
 
 
 def utc_now() -> str:
@@ -98,6 +99,14 @@ def publish_officer(tx: Tx, row: dict[str, Any]) -> None:
     tx.store_revision(rev)
 
 
+def republish(tx: Tx, employee_no: str) -> None:
+    """Publish an account's row again (a new revision), e.g. for a laptop that needs its
+    login now; no account by that number: nothing."""
+    rows = tx.dicts("SELECT * FROM accounts WHERE upper(employee_no) = ?", (employee_no.upper(),))
+    if rows:
+        publish_officer(tx, rows[0])
+
+
 def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch: str,
                 role: str, password: str) -> dict[str, Any]:
     employee_no, full_name, branch = employee_no.strip(), " ".join(full_name.split()), branch.strip()
@@ -105,8 +114,7 @@ def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch:
         raise KnownError("server.officer_fields")
     if role not in ("officer", "supervisor"):
         raise KnownError("server.officer_fields")
-    if len(password) < MIN_PASSWORD:
-        raise KnownError("server.password_short", minimum=MIN_PASSWORD)
+    check_policy(password)
     now = utc_now()
     row = {"id": str(uuid.uuid4()), "employee_no": employee_no, "full_name": full_name,
            "branch": branch, "role": role, "active": 1, "created_at": now, "updated_at": now,
@@ -123,8 +131,7 @@ def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch:
 
 
 def set_password(db: ServerDatabase, employee_no: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise KnownError("server.password_short", minimum=MIN_PASSWORD)
+    check_policy(password)
     hashed, login = _hasher.hash(password), _login_json(password)
     with db.write() as tx:
         done = tx.execute("UPDATE accounts SET password_hash = ?, login = ?, updated_at = ? "
@@ -260,6 +267,9 @@ def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: st
                 tx.execute("INSERT INTO devices(id, device_tag, name, officer_id, token_hash, "
                            "enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
                            (device_id, tag, device_name, officer["id"], token_hash(token), now))
+            if login is None and existing:
+                # Enrolled again by someone else: their login now goes to this laptop.
+                publish_officer(tx, officer)
     if refused is not None:
         raise refused
     return token, device_id, tag, _officer_doc(officer)

@@ -34,6 +34,7 @@ from bpjs_field.server import accounts
 from bpjs_field.server.accounts import AuthError, utc_now
 from bpjs_field.server.db import ServerDatabase, default_database_url
 from bpjs_field.server import conflicts
+from bpjs_field.server.distribution import login_employees
 from bpjs_field.server.pull import pull_page, server_digest, server_hlc
 from bpjs_field.server.push import InvalidChanges, PushApplier
 from bpjs_field.server.schema import migrate, server_id
@@ -231,7 +232,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def pull(dev: Annotated[dict, Depends(device)],
              cursor: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> Response:
-        return Response(pull_page(db, cursor, limit, sid), media_type="application/json")
+        return Response(pull_page(db, cursor, limit, sid, dev["id"]),
+                        media_type="application/json")
 
     @app.get(f"{API_PREFIX}/digest", response_model=Digest, responses=errors)
     def digest(dev: Annotated[dict, Depends(device)]) -> dict[str, Any]:
@@ -246,12 +248,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
         rows = [(dev["id"], e.local_id, e.at, e.officer_id, e.action, e.entity, e.entity_id,
                  e.details, now) for e in body.entries]
         with db.write() as tx:
+            worked = login_employees(tx, dev["id"])
             before = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
             tx.executemany(
                 "INSERT INTO audit(device_id, local_id, at, officer_id, action, entity, entity_id, "
                 "details, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (device_id, local_id) DO NOTHING", rows)
             after = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
+            # Someone new logged in on this laptop: their account's login now goes to it.
+            for number in login_employees(tx, dev["id"]) - worked:
+                accounts.republish(tx, number)
         return {"received": len(rows), "stored": after - before,
                 "last_id": max(e.local_id for e in body.entries)}
 
