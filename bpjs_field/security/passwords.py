@@ -8,7 +8,7 @@ and nothing locks.  So a password must be long and must not be an obvious guess:
 - not in the list of common passwords shipped in `resources/security/common_passwords.txt`
   (international and Indonesian), also when written with digits and symbols around or
   between its letters (`Rahasia-123`, `k4t4s4nd1`);
-- not made of a few repeated characters (`aaaaaaaaaaaa`, `121212121212`).
+- not made of a few repeated characters or a run (`aaaaaaaaaaaa`, `123456789012`).
 
 README (*Personal data*) gives the guessing rate this buys on a laptop of this kind.
 """
@@ -52,7 +52,10 @@ def password_problem(password: str) -> tuple[str, dict] | None:
     listed = common_passwords()
     if any(form in listed for form in _forms(password)):
         return "security.password_common", {}
-    if len(set(password.lower())) < MIN_DISTINCT:
+    lower = password.lower()
+    steps = sum(abs(ord(a) - ord(b)) <= 1 for a, b in zip(lower, lower[1:]))
+    if len(set(lower)) < MIN_DISTINCT or steps >= 0.75 * (len(lower) - 1):
+        # A few characters over and over, or a run (123456789012, abcdefghijkl).
         return "security.password_simple", {"minimum": MIN_DISTINCT}
     return None
 

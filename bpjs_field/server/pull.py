@@ -71,11 +71,11 @@ def pull_page(db: ServerDatabase, cursor: int, limit: int, server_id: str,
         next_cursor = rows[-1][2] if rows else cursor
         head = int(tx.scalar("SELECT value FROM counters WHERE name = 'rev'"))
         extra = _referenced(tx, rows, next_cursor) if more else []
-        if device_id is not None and any(r[0] == "officer" for r in rows):
+        if device_id is not None and any(r[0] == "officer" for r in (*rows, *extra)):
             from bpjs_field.server.distribution import needed_accounts, withhold
             needed = needed_accounts(tx, device_id)
-            rows = [(*r[:5], withhold(r[5], needed)) if r[0] == "officer" and r[5] else r
-                    for r in rows]
+            rows, extra = ([(*r[:5], withhold(r[5], needed)) if r[0] == "officer" and r[5] else r
+                            for r in part] for part in (rows, extra))
     from bpjs_field.server.accounts import utc_now
     items = ",".join(_item(*row) for row in (*extra, *rows))
     return (f'{{"items":[{items}],"next_cursor":{next_cursor},"head":{head},'
