@@ -2,7 +2,10 @@
 
 Every failure becomes a `SyncError` (a `KnownError` with a message for the
 officer) that says whether retrying later can help: timeouts, refused or
-dropped connections and 5xx/429/409 answers are retryable; a revoked device
+dropped connections and 5xx/429/409/408 answers are retryable, and so is an answer
+that did not come from the branch server (a Wi-Fi login page or a proxy: redirects,
+web pages, answers without the server's `X-Server-Time`), told apart as `sync.portal`
+("Wi-Fi perlu login di peramban") when it looks like a login page; a revoked device
 or a refused request is not.  A push refused for what its changes hold (422
 pointing into `changes`, or 400) is a `RefusedError` with the server's reason,
 so the engine can find and park the refused changes (see engine.py).  A
@@ -68,6 +71,23 @@ CONFLICT_CODES = {"auth.supervisor_only": "conflicts.server_supervisor_only",
                   "conflict.change_mismatch": "conflicts.change_mismatch"}
 
 
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def looks_like_portal(response: httpx.Response) -> bool:
+    """A Wi-Fi login page (captive portal) or a proxy answered instead of the server: a
+    redirect (the server never redirects), 511, or a web page where JSON was due."""
+    if response.status_code in REDIRECTS or response.status_code == 511:
+        return True
+    kind = response.headers.get("content-type", "").lower()
+    return "html" in kind or response.content[:200].lstrip()[:1] == b"<"
+
+
+def from_the_server(response: httpx.Response) -> bool:
+    """Every answer of the branch server carries its time; a network device's does not."""
+    return "x-server-time" in response.headers
+
+
 def default_timeout(read: float = 60.0) -> httpx.Timeout:
     return httpx.Timeout(connect=5.0, read=read, write=30.0, pool=5.0)
 
@@ -109,6 +129,12 @@ class SyncClient:
             raise SyncError("sync.unreachable", server=self.server_url) from exc
         received = time.time()
         self._clock(response.headers.get("x-server-time"), sent, received)
+        if not from_the_server(response):
+            # Not the branch server yet (venue Wi-Fi login, a proxy): retried with backoff.
+            if looks_like_portal(response):
+                raise SyncError("sync.portal", status=response.status_code)
+            if 300 <= response.status_code < 500:
+                raise SyncError("sync.not_reachable", status=response.status_code)
         self._raise_for_status(response)
         try:
             return model.model_validate_json(response.content)
@@ -161,8 +187,10 @@ class SyncClient:
             raise SyncError(CONFLICT_CODES[code], retryable=False)
         if status == 413:
             raise TooLargeError("sync.rejected", detail="413")
-        if status in (409, 425, 429) or status >= 500:
+        if status in (408, 409, 425, 429) or status >= 500:
             raise SyncError("sync.server_error", status=status)
+        if status in REDIRECTS or status == 511:
+            raise SyncError("sync.portal", status=status)
         reason = self._refusal(status, code, error.get("details", []))
         if reason is not None:
             raise RefusedError(reason, detail=f"{status} {code}")
