@@ -179,6 +179,22 @@ def list_devices(db: ServerDatabase) -> list[dict[str, Any]]:
                         "ON a.id = d.officer_id ORDER BY d.enrolled_at")
 
 
+def allow_account(db: ServerDatabase, device_id: str, employee_no: str) -> None:
+    """Let an account log in on a laptop besides its team (a supervisor who will work on an
+    officer's laptop): its login goes to that laptop from its next sync on."""
+    with db.write() as tx:
+        if not tx.one("SELECT 1 FROM devices WHERE id = ?", (device_id,)):
+            raise KnownError("server.device_unknown", device=device_id)
+        account = _account(tx, employee_no)
+        tx.execute("INSERT INTO device_accounts(device_id, account_id, added_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT (device_id, account_id) DO NOTHING",
+                   (device_id, account["id"], utc_now()))
+        record_server_audit(tx, "device.account_allowed", officer_id=account["id"],
+                            entity="device", entity_id=device_id,
+                            details={"employee_no": employee_no}, now=utc_now())
+        publish_officer(tx, account)
+
+
 def revoke_device(db: ServerDatabase, device_id: str) -> bool:
     with db.write() as tx:
         done = tx.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",

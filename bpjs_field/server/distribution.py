@@ -7,7 +7,9 @@ receives the login of:
 - the account that enrolled it;
 - the officer accounts (role `officer`) of its branch: its team, who may pick up any
   laptop of the branch at an event;
-- every account that has logged in on it (its synced audit log says so).
+- every account that has logged in on it (its synced audit log says so);
+- every account the branch allowed on it (`bpjs-field server-device allow DEVICE
+  --employee-no NUMBER`, e.g. a supervisor who will work on an officer's laptop).
 
 A supervisor's login reaches a laptop only when that supervisor enrolled it or works on
 it; an officer's laptop never holds the branch's supervisors' logins otherwise.  Other
@@ -46,6 +48,8 @@ def needed_accounts(tx: Tx, device_id: str) -> set[str]:
     enrolled_by, branch = rows[0]
     worked = login_employees(tx, device_id)
     needed = {enrolled_by}
+    needed.update(r[0] for r in tx.rows("SELECT account_id FROM device_accounts "
+                                        "WHERE device_id = ?", (device_id,)))
     for account_id, number, role, account_branch in tx.rows(
             "SELECT id, employee_no, role, branch FROM accounts"):
         if (role == "officer" and account_branch == branch) or number.upper() in worked:

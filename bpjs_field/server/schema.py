@@ -17,6 +17,7 @@ Tables:
 - `conflicts`: values that lost a concurrent edit, for a supervisor, and the
   supervisor's decision (`resolved_at`, `resolution`, `resolved_by`, …).
 - `quarantine`: changes that could not be applied (acknowledged, kept).
+- `device_accounts`: accounts the branch lets log in on a given laptop.
 - `consents`: every consent given to the branch (person, notice version, time, source).
 - `accounts`, `devices`: officers with argon2 password hashes and the public
   `login` laptops log them in with; enrolled laptops with the SHA-256 of their
@@ -101,6 +102,10 @@ MIGRATIONS: list[list[str]] = [
             person_id TEXT NOT NULL, consent_version TEXT NOT NULL, consent_at TEXT NOT NULL,
             source TEXT NOT NULL, change_id TEXT NOT NULL, device_id TEXT NOT NULL,
             received_at TEXT NOT NULL, PRIMARY KEY (person_id, consent_version, consent_at))""",
+        # Accounts the branch lets log in on a laptop besides its team (server/distribution.py).
+        """CREATE TABLE device_accounts (
+            device_id TEXT NOT NULL, account_id TEXT NOT NULL, added_at TEXT NOT NULL,
+            PRIMARY KEY (device_id, account_id))""",
     ],
 ]
 LATEST = len(MIGRATIONS)

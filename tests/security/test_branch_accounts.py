@@ -323,6 +323,7 @@ def test_an_officers_laptop_receives_no_supervisors_login(secure_path, branch):
         enroll(store, http, server.url, NEWCOMER, PASSWORD)  # an officer's laptop
         SyncEngine(store, http).run()
         token = store.get_setting("sync.device_token")
+        device_id = store.device_id
         officers = {r["employee_no"] for r in store.query("SELECT employee_no FROM officers")}
         removed = [json.loads(r["details"]) for r in store.query(
             "SELECT details FROM audit_log WHERE action = 'account_removed'")]
@@ -341,3 +342,13 @@ def test_an_officers_laptop_receives_no_supervisors_login(secure_path, branch):
     assert "login" not in accounts["SPV-09"] and accounts["SPV-09"]["login_withheld"] is True
     for number in ("KC-0601", NEWCOMER, SUPERVISOR[0]):
         assert "login" in accounts[number] and "login_withheld" not in accounts[number]
+    # The branch lets SPV-09 work on this laptop: their login comes at the next sync.
+    db = _server(url)
+    try:
+        server_accounts.allow_account(db, device_id, "SPV-09")
+    finally:
+        db.close()
+    _sync(secure_path, http, *OFFICER)
+    assert KeyFile.load(secure_path).account("SPV-09").source == "server"
+    with session.unlock(secure_path, "SPV-09", "sandi-cabang-panjang-9") as store:
+        assert store.role == "supervisor"
