@@ -16,6 +16,9 @@ the page back, and the next sync applies it again):
   kept, and the audit log says so);
 - an account without a login yet (made before the server published them; the
   next enrolment or password change publishes one) changes nothing here;
+- an account whose login the server withholds from this laptop (`login_withheld`: it
+  does not need it, see `bpjs_field/server/distribution.py`) cannot log in here with a
+  branch login any more (unless it is the laptop's last account);
 - a login that does not look right (sizes, cost beyond `KDF_LIMITS`) is skipped
   with a warning, so one bad row cannot stall the pull;
 - only rows the server marks `account` count: officer rows that laptops pushed
@@ -55,7 +58,11 @@ def _apply_one(store: "Store", keyfile: KeyFile, officer: dict[str, Any]) -> int
     if not number or officer.get("account") is not True:
         return 0  # an officer row a laptop made: it never decides who logs in here
     existing = keyfile.account(number)
-    if officer.get("active") in (0, False):
+    disabled = officer.get("active") in (0, False)
+    withheld = officer.get("login_withheld") is True and not disabled
+    if withheld and (existing is None or existing.source != "server"):
+        return 0  # not needed here; a laptop-made account of that number stays as it is
+    if disabled or withheld:
         if existing is None:
             return 0
         if len(keyfile.accounts()) == 1:
@@ -65,7 +72,7 @@ def _apply_one(store: "Store", keyfile: KeyFile, officer: dict[str, Any]) -> int
             return 0
         keyfile.remove_account(number)
         store.audit("account_removed", "officer", officer.get("id"), employee_no=number,
-                    source="server")
+                    source="server", reason="not_needed" if withheld else "disabled")
         return 1
     if officer.get("login") is None or officer.get("role") not in ("officer", "supervisor"):
         return 0

@@ -57,7 +57,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from bpjs_field.errors import BpjsFieldError, KnownError
 
 ROLES = ("officer", "supervisor")
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12  # bpjs_field.security.passwords.MIN_LENGTH
 # argon2id: 64 MiB, 3 passes (about 0.2 s here); stored per account, so it can grow later.
 DEFAULT_KDF = {"time_cost": 3, "memory_cost": 65536, "parallelism": 1}
 SLOW_FROM = 2          # from the 2nd failure on, each attempt waits a little longer
@@ -106,8 +106,9 @@ def _unb64(text: str) -> bytes:
 
 
 def check_password(password: str, confirm: str | None = None) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise BpjsFieldError("security.password_short", minimum=MIN_PASSWORD)
+    """The password policy (bpjs_field/security/passwords.py), then the confirmation."""
+    from bpjs_field.security.passwords import check_policy
+    check_policy(password)
     if confirm is not None and confirm != password:
         raise BpjsFieldError("security.password_mismatch")
 

@@ -30,10 +30,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from bpjs_field.domain.codes import ALPHABET, new_device_tag
 from bpjs_field.errors import KnownError
 from bpjs_field.security.keys import make_branch_login
+from bpjs_field.security.passwords import check_policy
 from bpjs_field.server.db import ServerDatabase, Tx
 
 _hasher = PasswordHasher()
-MIN_PASSWORD = 8
+MIN_PASSWORD = 12  # bpjs_field.security.passwords.MIN_LENGTH
 
 
 def utc_now() -> str:
@@ -98,6 +99,14 @@ def publish_officer(tx: Tx, row: dict[str, Any]) -> None:
     tx.store_revision(rev)
 
 
+def republish(tx: Tx, employee_no: str) -> None:
+    """Publish an account's row again (a new revision), e.g. for a laptop that needs its
+    login now; no account by that number: nothing."""
+    rows = tx.dicts("SELECT * FROM accounts WHERE upper(employee_no) = ?", (employee_no.upper(),))
+    if rows:
+        publish_officer(tx, rows[0])
+
+
 def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch: str,
                 role: str, password: str) -> dict[str, Any]:
     employee_no, full_name, branch = employee_no.strip(), " ".join(full_name.split()), branch.strip()
@@ -105,8 +114,7 @@ def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch:
         raise KnownError("server.officer_fields")
     if role not in ("officer", "supervisor"):
         raise KnownError("server.officer_fields")
-    if len(password) < MIN_PASSWORD:
-        raise KnownError("server.password_short", minimum=MIN_PASSWORD)
+    check_policy(password)
     now = utc_now()
     row = {"id": str(uuid.uuid4()), "employee_no": employee_no, "full_name": full_name,
            "branch": branch, "role": role, "active": 1, "created_at": now, "updated_at": now,
@@ -123,8 +131,7 @@ def add_officer(db: ServerDatabase, *, employee_no: str, full_name: str, branch:
 
 
 def set_password(db: ServerDatabase, employee_no: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise KnownError("server.password_short", minimum=MIN_PASSWORD)
+    check_policy(password)
     hashed, login = _hasher.hash(password), _login_json(password)
     with db.write() as tx:
         done = tx.execute("UPDATE accounts SET password_hash = ?, login = ?, updated_at = ? "
@@ -172,6 +179,22 @@ def list_devices(db: ServerDatabase) -> list[dict[str, Any]]:
                         "ON a.id = d.officer_id ORDER BY d.enrolled_at")
 
 
+def allow_account(db: ServerDatabase, device_id: str, employee_no: str) -> None:
+    """Let an account log in on a laptop besides its team (a supervisor who will work on an
+    officer's laptop): its login goes to that laptop from its next sync on."""
+    with db.write() as tx:
+        if not tx.one("SELECT 1 FROM devices WHERE id = ?", (device_id,)):
+            raise KnownError("server.device_unknown", device=device_id)
+        account = _account(tx, employee_no)
+        tx.execute("INSERT INTO device_accounts(device_id, account_id, added_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT (device_id, account_id) DO NOTHING",
+                   (device_id, account["id"], utc_now()))
+        record_server_audit(tx, "device.account_allowed", officer_id=account["id"],
+                            entity="device", entity_id=device_id,
+                            details={"employee_no": employee_no}, now=utc_now())
+        publish_officer(tx, account)
+
+
 def revoke_device(db: ServerDatabase, device_id: str) -> bool:
     with db.write() as tx:
         done = tx.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
@@ -179,9 +202,34 @@ def revoke_device(db: ServerDatabase, device_id: str) -> bool:
         return done.rowcount > 0
 
 
-def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: str,
-           device_tag: str, device_name: str) -> tuple[str, str, dict[str, Any]]:
-    """Check the officer's password and (re-)enrol the laptop: (token, device tag, officer)."""
+class EnrollRefused(Exception):
+    """An enrolment naming a device the request holds no token of (`code` for the laptop)."""
+
+    def __init__(self, code: str, status: int) -> None:
+        super().__init__(code)
+        self.code, self.status = code, status
+
+
+def record_server_audit(tx: Tx, action: str, *, officer_id: str | None, entity: str | None,
+                        entity_id: str | None, details: dict[str, Any], now: str) -> None:
+    """An entry in the branch's audit log made by the server itself (device `server`)."""
+    local_id = (tx.scalar("SELECT max(local_id) FROM audit WHERE device_id = 'server'") or 0) + 1
+    tx.execute("INSERT INTO audit(device_id, local_id, at, officer_id, action, entity, entity_id, "
+               "details, received_at) VALUES ('server', ?, ?, ?, ?, ?, ?, ?, ?)",
+               (local_id, now, officer_id, action, entity, entity_id,
+                json.dumps(details, sort_keys=True), now))
+
+
+def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: str | None,
+           device_tag: str, device_name: str,
+           authorization: str | None = None) -> tuple[str, str, str, dict[str, Any]]:
+    """Check the officer's password and enrol the laptop: (token, device id, device tag,
+    officer).
+
+    The server issues the device id.  Naming a device id renews that device's token only
+    when the request also carries the device's current token (`authorization`): the id is
+    bound to the token it was enrolled with, so an officer who read another laptop's id in
+    pulled rows cannot take it over.  Such an attempt is refused and audited."""
     with db.read() as tx:
         account = tx.dicts("SELECT * FROM accounts WHERE employee_no = ?", (employee_no,))
     try:
@@ -198,31 +246,49 @@ def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: st
     # An account from before logins were published gets its login now (the password is
     # known here), so the officer can log in on laptops from their next sync on.
     login = None if officer.get("login") else _login_json(password)
+    presented = None
+    if authorization and authorization.startswith("Bearer "):
+        presented = token_hash(authorization[len("Bearer "):].strip())
+    refused: EnrollRefused | None = None
     with db.write() as tx:
+        now = utc_now()
         if login is not None:
             tx.execute("UPDATE accounts SET login = ?, updated_at = ? WHERE id = ? AND login IS NULL",
-                       (login, utc_now(), officer["id"]))
+                       (login, now, officer["id"]))
             officer = _account(tx, employee_no)
             publish_officer(tx, officer)
-        existing = tx.dicts("SELECT * FROM devices WHERE id = ?", (device_id,))
-        if existing and existing[0]["revoked_at"]:
+        existing = tx.dicts("SELECT * FROM devices WHERE id = ?", (device_id,)) if device_id else []
+        if existing and existing[0]["token_hash"] != presented:
+            # Committed with the audit entry; the refusal is raised after the transaction.
+            record_server_audit(tx, "enroll.device_taken", officer_id=officer["id"],
+                                entity="device", entity_id=device_id,
+                                details={"device_name": device_name[:64]}, now=now)
+            refused = EnrollRefused("enroll.device_taken", 409)
+        elif existing and existing[0]["revoked_at"]:
             raise AuthError("auth.device_revoked", 403)
-        # Two laptops that drew the same tag would mint the same registration codes.
-        taken = {r[0] for r in tx.rows("SELECT device_tag FROM devices WHERE id <> ?", (device_id,))}
-        tag = device_tag
-        if existing:
-            tag = existing[0]["device_tag"]
-        while tag in taken or any(ch not in ALPHABET for ch in tag):
-            tag = new_device_tag()
-        now = utc_now()
-        if existing:
-            tx.execute("UPDATE devices SET token_hash = ?, officer_id = ?, name = ?, enrolled_at = ? "
-                       "WHERE id = ?", (token_hash(token), officer["id"], device_name, now, device_id))
         else:
-            tx.execute("INSERT INTO devices(id, device_tag, name, officer_id, token_hash, enrolled_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?)",
-                       (device_id, tag, device_name, officer["id"], token_hash(token), now))
-    return token, tag, _officer_doc(officer)
+            if not existing:
+                device_id = str(uuid.uuid4())
+            # Two laptops that drew the same tag would mint the same registration codes.
+            taken = {r[0] for r in tx.rows("SELECT device_tag FROM devices WHERE id <> ?",
+                                           (device_id,))}
+            tag = existing[0]["device_tag"] if existing else device_tag
+            while tag in taken or any(ch not in ALPHABET for ch in tag):
+                tag = new_device_tag()
+            if existing:
+                tx.execute("UPDATE devices SET token_hash = ?, officer_id = ?, name = ?, "
+                           "enrolled_at = ? WHERE id = ?",
+                           (token_hash(token), officer["id"], device_name, now, device_id))
+            else:
+                tx.execute("INSERT INTO devices(id, device_tag, name, officer_id, token_hash, "
+                           "enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           (device_id, tag, device_name, officer["id"], token_hash(token), now))
+            if login is None and existing:
+                # Enrolled again by someone else: their login now goes to this laptop.
+                publish_officer(tx, officer)
+    if refused is not None:
+        raise refused
+    return token, device_id, tag, _officer_doc(officer)
 
 
 def authenticate(db: ServerDatabase, authorization: str | None) -> dict[str, Any]:

@@ -28,17 +28,19 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bpjs_field.__about__ import __version__
 from bpjs_field.server import accounts
 from bpjs_field.server.accounts import AuthError, utc_now
 from bpjs_field.server.db import ServerDatabase, default_database_url
 from bpjs_field.server import conflicts
+from bpjs_field.server.distribution import login_employees
 from bpjs_field.server.pull import pull_page, server_digest, server_hlc
-from bpjs_field.server.push import PushApplier
+from bpjs_field.server.push import InvalidChanges, PushApplier
 from bpjs_field.server.quarantine import Origins, list_quarantine, reclaim_after_erasure
 from bpjs_field.server.schema import migrate, server_id
-from bpjs_field.sync.protocol import (API_PREFIX, QuarantineRow, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES,
+from bpjs_field.sync.protocol import (API_PREFIX, QuarantineRow, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_INT,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
                                       PullResponse, PushRequest, PushResponse, Reference,
@@ -71,8 +73,17 @@ MESSAGES = {
     "conflict.change_mismatch": "That edit does not decide this conflict (another laptop, row or "
                                 "field, or an older clock).",
     "push.device_mismatch": "The batch names another device than the token.",
+    "enroll.device_taken": "That device id belongs to another enrolled laptop; enrol without "
+                           "naming it (the server issues a new id).",
+    "push.invalid_value": "A value breaks the rules every laptop applies (details name the change "
+                          "and field); nothing was changed.",
     "push.busy": "Another push of this batch is in progress; retry in a few seconds.",
+    "request.not_found": "No such endpoint.",
+    "request.method_not_allowed": "This endpoint does not take that method.",
+    "server.error": "The server failed; nothing was changed. Retry later.",
 }
+# Starlette's own refusals (an unreadable body, an unknown path), in the API's error shape.
+HTTP_CODES = {400: "request.invalid", 404: "request.not_found", 405: "request.method_not_allowed"}
 
 
 def error(status: int, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -132,7 +143,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.state.db = db
     app.add_middleware(Guard, limit=MAX_BODY_BYTES)
     errors: dict[int | str, dict[str, Any]] = {
-        401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+        400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
+        403: {"model": ErrorResponse}, 409: {"model": ErrorResponse},
         413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 
     @app.exception_handler(RequestValidationError)
@@ -143,6 +155,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return JSONResponse({"error": {"code": "request.invalid",
                                        "message": MESSAGES["request.invalid"],
                                        "details": details}}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_refused(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # e.g. a body nested too deeply for the JSON parser: 400, in the API's error shape.
+        return error(exc.status_code, HTTP_CODES.get(exc.status_code, "request.invalid"),
+                     getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def failed(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("request failed: %s", type(exc).__name__)
+        return error(500, "server.error")
 
     @app.exception_handler(AuthError)
     async def refused(_request: Request, exc: AuthError) -> JSONResponse:
@@ -167,13 +190,20 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return reference
 
     @app.post(f"{API_PREFIX}/enroll", response_model=EnrollResponse, responses=errors)
-    def enroll(body: EnrollRequest) -> dict[str, Any]:
-        token, tag, officer = accounts.enroll(
-            db, employee_no=body.employee_no, password=body.password, device_id=body.device_id,
-            device_tag=body.device_tag, device_name=body.device_name)
+    def enroll(body: EnrollRequest,
+               authorization: Annotated[str | None, Header(max_length=300)] = None) -> Any:
+        """The server issues the device id; naming one renews it only with its current token."""
+        try:
+            token, device_id, tag, officer = accounts.enroll(
+                db, employee_no=body.employee_no, password=body.password,
+                device_id=body.device_id, device_tag=body.device_tag,
+                device_name=body.device_name, authorization=authorization)
+        except accounts.EnrollRefused as exc:
+            log.warning("enrolment refused: %s", exc.code)
+            return error(exc.status, exc.code)
         log.info("device enrolled (tag %s)", tag)
-        return {"device_token": token, "device_tag": tag, "officer": officer, "server_id": sid,
-                "server_time": utc_now()}
+        return {"device_token": token, "device_id": device_id, "device_tag": tag,
+                "officer": officer, "server_id": sid, "server_time": utc_now()}
 
     @app.post(f"{API_PREFIX}/push", response_model=PushResponse, responses=errors)
     def push(body: PushRequest, dev: Annotated[dict, Depends(device)]) -> Any:
@@ -182,11 +212,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
         now = utc_now()
         try:
             with db.write() as tx:
-                applier = PushApplier(tx, dev["id"], body.cursor, now, body.device_key)
+                applier = PushApplier(tx, dev["id"], body.cursor, now, body.device_key,
+                                      refuse_invalid=True)
                 counts = applier.apply(body.changes)
                 tx.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", (now, dev["id"]))
                 if slow_push:
                     time.sleep(slow_push)
+        except InvalidChanges as exc:
+            # Refused as any invalid request: nothing written, each change's field and reason.
+            return JSONResponse({"error": {"code": "push.invalid_value",
+                                           "message": MESSAGES["push.invalid_value"],
+                                           "details": exc.details}}, status_code=422)
         except _integrity_errors() as exc:
             # A concurrent duplicate of this batch committed first; the retry finds
             # its change ids applied and answers "duplicates".
@@ -200,9 +236,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.get(f"{API_PREFIX}/pull", responses={200: {"model": PullResponse}, **errors})
     def pull(dev: Annotated[dict, Depends(device)],
-             cursor: Annotated[int, Query(ge=0)] = 0,
+             cursor: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
              limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT) -> Response:
-        return Response(pull_page(db, cursor, limit, sid), media_type="application/json")
+        return Response(pull_page(db, cursor, limit, sid, dev["id"]),
+                        media_type="application/json")
 
     @app.get(f"{API_PREFIX}/digest", response_model=Digest, responses=errors)
     def digest(dev: Annotated[dict, Depends(device)]) -> dict[str, Any]:
@@ -218,12 +255,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
                  e.details, now) for e in body.entries]
         with db.write() as tx:
             Origins(tx).register(dev["id"], body.device_key, now)
+            worked = login_employees(tx, dev["id"])
             before = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
             tx.executemany(
                 "INSERT INTO audit(device_id, local_id, at, officer_id, action, entity, entity_id, "
                 "details, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (device_id, local_id) DO NOTHING", rows)
             after = tx.scalar("SELECT count(*) FROM audit WHERE device_id = ?", (dev["id"],))
+            # Someone new logged in on this laptop: their account's login now goes to it.
+            for number in login_employees(tx, dev["id"]) - worked:
+                accounts.republish(tx, number)
         return {"received": len(rows), "stored": after - before,
                 "last_id": max(e.local_id for e in body.entries)}
 

@@ -59,7 +59,10 @@ def _referenced(tx: Tx, rows: list[tuple], after: int) -> list[tuple]:
     return extra
 
 
-def pull_page(db: ServerDatabase, cursor: int, limit: int, server_id: str) -> bytes:
+def pull_page(db: ServerDatabase, cursor: int, limit: int, server_id: str,
+              device_id: str | None = None) -> bytes:
+    """One page; with `device_id`, account rows carry a login only where that laptop needs
+    it (server/distribution.py)."""
     with db.read() as tx:
         rows = tx.rows("SELECT entity, id, rev, deleted, merged_into, data FROM docs "
                        "WHERE rev > ? ORDER BY rev LIMIT ?", (cursor, limit + 1))
@@ -68,6 +71,11 @@ def pull_page(db: ServerDatabase, cursor: int, limit: int, server_id: str) -> by
         next_cursor = rows[-1][2] if rows else cursor
         head = int(tx.scalar("SELECT value FROM counters WHERE name = 'rev'"))
         extra = _referenced(tx, rows, next_cursor) if more else []
+        if device_id is not None and any(r[0] == "officer" for r in (*rows, *extra)):
+            from bpjs_field.server.distribution import needed_accounts, withhold
+            needed = needed_accounts(tx, device_id)
+            rows, extra = ([(*r[:5], withhold(r[5], needed)) if r[0] == "officer" and r[5] else r
+                            for r in part] for part in (rows, extra))
     from bpjs_field.server.accounts import utc_now
     items = ",".join(_item(*row) for row in (*extra, *rows))
     return (f'{{"items":[{items}],"next_cursor":{next_cursor},"head":{head},'

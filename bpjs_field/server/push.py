@@ -30,7 +30,9 @@ import json
 from typing import Any
 
 from bpjs_field.domain.names import name_key
+from bpjs_field.domain.records import REQUIRED, check_values, describe
 from bpjs_field.server import erasure, quarantine, roles
+from bpjs_field.server.consents import CONSENT_FIELDS, consent_row, newest_consent, store_consents
 from bpjs_field.server.erasure import ERASED_FIELDS, ERASED_REGISTRATION_FIELDS
 from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.db import Tx, marks
@@ -92,11 +94,24 @@ class Doc:
         self.orig_ident = ident
 
 
+class InvalidChanges(Exception):
+    """Values the laptops' domain rules refuse (bpjs_field/domain/records.py): the batch is
+    refused whole, with each change's index, field and reason (never the value)."""
+
+    def __init__(self, details: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(details)} invalid values")
+        self.details = details
+
+
 class PushApplier:
-    """Applies one batch inside the caller's write transaction."""
+    """Applies one batch inside the caller's write transaction.  `refuse_invalid`: a value
+    the domain rules refuse raises `InvalidChanges` (the API answers 422 and the laptop
+    parks the change); otherwise (hand-carried files) such a change is quarantined."""
 
     def __init__(self, tx: Tx, device_id: str, cursor: int, now: str,
-                 device_key: str | None = None) -> None:
+                 device_key: str | None = None, *, refuse_invalid: bool = False) -> None:
+        self.refuse_invalid = refuse_invalid
+        self.index = 0  # of the change being applied, in the pushed batch
         self.tx = tx
         self.device = device_id  # the laptop delivering the batch
         self.device_key = device_key
@@ -117,6 +132,7 @@ class PushApplier:
         self.known_scans: set[str] = set()
         self.conflicts: list[tuple] = []
         self.quarantine: list[tuple] = []
+        self.consents: list[tuple] = []
         self.applied: list[tuple] = []
 
     # -- loading -------------------------------------------------------------------
@@ -210,6 +226,10 @@ class PushApplier:
                merged_into: str | None = None) -> Doc:
         # Field metadata ([hlc, rev] of the last write): "*" stands for every field
         # written at creation, so a new row does not carry 25 copies of one clock.
+        if merged_into is None:
+            missing = [f for f in REQUIRED.get(entity, ()) if data.get(f) is None]
+            if missing:
+                self._invalid([(f, "required") for f in missing], entity)
         meta = {"*": [hlc, None]}
         doc = Doc(entity, id, None, ident, merged_into, False, data, meta, True)
         self._remember(doc)
@@ -227,6 +247,12 @@ class PushApplier:
                      fill_only: bool = False) -> None:
         """Field-by-field last-writer-wins by HLC; the losing value goes to `conflicts`."""
         allowed, fixed = FIELDS[doc.entity], FIXED[doc.entity]
+        if doc.entity == "person":
+            # Consent is a record of events (server/consents.py): the row shows the newest.
+            for field, value in newest_consent(doc.data, payload).items():
+                doc.data[field] = value
+                doc.meta[field] = [ch.hlc, None]
+            payload = {k: v for k, v in payload.items() if k not in CONSENT_FIELDS}
         for field, value in payload.items():
             if field in fixed or field not in allowed:
                 continue
@@ -455,6 +481,36 @@ class PushApplier:
             self._roles[self.origin] = roles.device_role(self.tx, self.origin) or ""
         return roles.supervised(self.tx, self._roles[self.origin], ch)
 
+    def _invalid(self, problems: list[tuple[str, str]], entity: str) -> None:
+        if self.refuse_invalid:
+            raise InvalidChanges([{"loc": ["body", "changes", self.index, "payload", field],
+                                   "msg": reason} for field, reason in problems])
+        raise Quarantined(f"invalid: {describe(entity, problems)}")
+
+    def check(self, changes: list[tuple[int, Change]]) -> set[str]:
+        """Every pushed value by the laptops' domain rules, before anything is applied: the
+        change ids to quarantine (or InvalidChanges for the whole batch)."""
+        details, bad = [], {}
+        for index, ch in changes:
+            if ch.op != "upsert":
+                continue
+            problems = check_values(ch.entity, ch.payload)
+            if problems:
+                bad[ch.change_id] = problems
+                details += [{"loc": ["body", "changes", index, "payload", field], "msg": reason}
+                            for field, reason in problems]
+        if details and self.refuse_invalid:
+            raise InvalidChanges(details[:20])
+        return set(bad)
+
+    def _record_consent(self, ch: Change) -> None:
+        person_id = ch.entity_id if ch.entity == "person" else ch.payload.get("person_id")
+        person = self.resolve(self.get("person", person_id))
+        if person is not None:
+            row = consent_row(person.id, ch.payload, ch.change_id, self.origin, ch.entity, self.now)
+            if row is not None:
+                self.consents.append(row)
+
     def _is_account(self, doc: Doc) -> bool:
         return roles.is_account(self.tx, doc.id, doc.data)
 
@@ -473,26 +529,32 @@ class PushApplier:
                     f"SELECT change_id, outcome FROM applied_changes WHERE change_id IN "
                     f"({marks(len(chunk))})", chunk):
                 (held if outcome == "quarantined" else seen).add(change_id)
-        fresh = []
-        for ch in changes:
+        indexed = []
+        for index, ch in enumerate(changes):
             if ch.change_id not in seen:
                 seen.add(ch.change_id)
-                fresh.append(ch)
+                indexed.append((index, ch))
+        invalid = self.check(indexed)
+        fresh = [ch for _i, ch in indexed]
         self.preload(fresh)
         handlers = {"person": self._person, "registration": self._registration,
                     "attendance": self._attendance, "event": self._event, "officer": self._officer,
                     "print": self._print}
         counts = {"received": len(changes), "applied": 0, "duplicates": len(changes) - len(fresh),
                   "quarantined": 0}
-        for ch in fresh:
+        for self.index, ch in indexed:
             self.origin = hlc_device(ch.hlc)
             try:
+                if ch.change_id in invalid:
+                    self._invalid(check_values(ch.entity, ch.payload), ch.entity)
                 # A change stamped by another laptop's clock counts only with that laptop's
                 # signature: carried by hand or forwarded, never forged or altered.
                 if self.origin != self.device:
                     self.origins.check(ch, self.origin)
                 outcome = handlers[ch.entity](ch)
                 counts["applied"] += 1
+                if ch.entity in ("person", "registration") and ch.op == "upsert":
+                    self._record_consent(ch)
             except Quarantined as exc:
                 outcome = "quarantined"
                 counts["quarantined"] += 1
@@ -546,6 +608,7 @@ class PushApplier:
         quarantine.write(tx, self.quarantine, self._again, self._released)
         tx.executemany("UPDATE applied_changes SET outcome = ?, device_id = ?, applied_at = ? "
                        "WHERE change_id = ?", self._reapplied)
+        store_consents(tx, self.consents)
         # The exactly-once guard: a concurrent duplicate fails here and the batch rolls back.
         tx.insert_many("applied_changes", ("change_id", "device_id", "entity", "entity_id", "hlc",
                                            "applied_at", "outcome"), self.applied)

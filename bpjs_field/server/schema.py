@@ -21,6 +21,8 @@ Tables:
   them and the one that made them (`origin_device`).  Not delivered: the same change
   arriving again (from any laptop) is tried again, and leaves quarantine once applied.
 - `device_keys`: laptops' public signing keys, to check changes another laptop carries.
+- `device_accounts`: accounts the branch lets log in on a given laptop.
+- `consents`: every consent given to the branch (person, notice version, time, source).
 - `accounts`, `devices`: officers with argon2 password hashes and the public
   `login` laptops log them in with; enrolled laptops with the SHA-256 of their
   token.
@@ -107,6 +109,17 @@ MIGRATIONS: list[list[str]] = [
         # Who made a quarantined change (the deliverer is `device_id`), and how often it came.
         "ALTER TABLE quarantine ADD COLUMN origin_device TEXT",
         "ALTER TABLE quarantine ADD COLUMN attempts {BIGINT} NOT NULL DEFAULT 1",
+    ],
+    [
+        # Every consent given (server/consents.py): a record of events, never a conflict.
+        """CREATE TABLE consents (
+            person_id TEXT NOT NULL, consent_version TEXT NOT NULL, consent_at TEXT NOT NULL,
+            source TEXT NOT NULL, change_id TEXT NOT NULL, device_id TEXT NOT NULL,
+            received_at TEXT NOT NULL, PRIMARY KEY (person_id, consent_version, consent_at))""",
+        # Accounts the branch lets log in on a laptop besides its team (server/distribution.py).
+        """CREATE TABLE device_accounts (
+            device_id TEXT NOT NULL, account_id TEXT NOT NULL, added_at TEXT NOT NULL,
+            PRIMARY KEY (device_id, account_id))""",
     ],
 ]
 LATEST = len(MIGRATIONS)

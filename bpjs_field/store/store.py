@@ -171,6 +171,21 @@ class Store:
                 "INSERT INTO settings(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, dumps(value)))
 
+    def adopt_device_id(self, device_id: str) -> None:
+        """Take the device id the branch server issued at enrolment (inside `write()`).
+        Changes not yet sent are stamped with it, since the server accepts a laptop's
+        changes only under its own id; what was sent keeps the id it went under."""
+        from bpjs_field.store.hlc import HybridClock
+        self.db.execute("UPDATE change_log SET hlc = substr(hlc, 1, 24) || ? "
+                        "WHERE sent_at IS NULL", (device_id,))
+        self.set_setting("device_id", device_id)
+        self.audit("sync.device_id", "device", device_id, previous=self.device_id)
+        self.device_id = device_id
+        last = self.db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
+        clock = HybridClock(device_id, last, self.clock.offset_ms)
+        clock.observe(self.clock.now())
+        self.clock = clock
+
     def _ensure_setting(self, key: str, make: Any) -> Any:
         value = self.get_setting(key)
         if value is None:

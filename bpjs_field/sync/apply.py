@@ -19,8 +19,10 @@ search index right as rows are inserted, updated and remapped.
 - On an encrypted laptop, pulled officer rows also bring the key file in line
   (`bpjs_field.security.branch_accounts`): the branch's officers log in here.
 
-A row the laptop cannot store raises `SyncError("sync.bad_response")`; the
-caller's transaction then rolls back the whole page.
+A row that breaks the domain rules every laptop applies is set aside with its reason
+(`bpjs_field.sync.set_aside`) and the rest of the page applies.  Anything else the
+laptop cannot store raises `SyncError("sync.bad_response")`; the caller's transaction
+then rolls back the whole page.
 """
 
 from __future__ import annotations
@@ -63,8 +65,10 @@ class ApplyStats:
     merged: int = 0
     skipped: int = 0
     deleted: int = 0
+    set_aside: int = 0
 
     def add(self, other: "ApplyStats") -> None:
+        self.set_aside += other.set_aside
         self.applied += other.applied
         self.merged += other.merged
         self.skipped += other.skipped
@@ -101,6 +105,10 @@ class PageApplier:
                         json.loads(payload))
 
     def apply(self, docs: list[Doc]) -> ApplyStats:
+        from bpjs_field.sync import set_aside
+        docs, aside = set_aside.screen(self.s, docs)
+        set_aside.record(self.s, docs, aside)
+        self.stats.set_aside = len(aside)
         self.db.execute("PRAGMA defer_foreign_keys = ON")
         groups: dict[str, list[Doc]] = defaultdict(list)
         for doc in docs:

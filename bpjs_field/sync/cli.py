@@ -3,7 +3,7 @@
 `add_commands(sub)` registers, on the lead's argparse sub-parsers:
   serve            run the branch server (SQLite file by default, or PostgreSQL)
   server-officer   officer accounts on the server: add, list, password, role, disable, enable
-  server-device    list enrolled laptops, revoke one
+  server-device    list enrolled laptops, revoke one, allow an account on one
   revoke-device    revoke a laptop (same as `server-device revoke`)
   enroll           enrol this laptop with an officer's credentials
   sync             one round: push everything, pull everything (--retry-refused first
@@ -123,6 +123,14 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_device_allow(args: argparse.Namespace) -> int:
+    from bpjs_field.server.accounts import allow_account
+    with _server_db(args) as db:
+        allow_account(db, args.device_id, args.employee_no)
+    print(f"allowed\t{args.employee_no}\t{args.device_id}")
+    return 0
+
+
 # -- laptop side -------------------------------------------------------------------------
 def cmd_enroll(args: argparse.Namespace) -> int:
     from bpjs_field.sync.engine import enroll, new_http_client
@@ -157,11 +165,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
             result = SyncEngine(store, http, server_url=args.server).run()
         pending = store.pending_changes()
         refused = refused_changes(store)
+        from bpjs_field.sync.set_aside import set_aside_rows
+        aside = set_aside_rows(store)
     finally:
         store.close()
     print(f"pushed={result.pushed} duplicates={result.duplicates} quarantined={result.quarantined} "
           f"pulled={result.pulled} merged={result.merged} pending={pending} "
-          f"refused={sum(n for _, n in refused)}")
+          f"refused={sum(n for _, n in refused)} set_aside={len(aside)}")
+    if aside:
+        print(render("sync.set_aside", count=len(aside)), file=sys.stderr)
+        for row in aside[:20]:
+            print(render("sync.set_aside_row", entity=row["entity"], id=row["id"],
+                         reason=row["reason"]), file=sys.stderr)
     if refused:
         print(render("sync.refused", count=sum(n for _, n in refused)), file=sys.stderr)
         for reason, count in refused:
@@ -268,6 +283,12 @@ def add_commands(sub: Any) -> None:
     q.add_argument("--database-url")
     q.add_argument("device_id")
     q.set_defaults(handler=cmd_device_revoke)
+    q = dsub.add_parser("allow", help="izinkan akun masuk di laptop ini (mis. supervisor yang "
+                                      "bekerja di laptop petugas)")
+    q.add_argument("--database-url")
+    q.add_argument("device_id")
+    q.add_argument("--employee-no", required=True)
+    q.set_defaults(handler=cmd_device_allow)
     p = sub.add_parser("revoke-device", help="cabut akses laptop (sama dengan server-device revoke)")
     p.add_argument("--database-url")
     p.add_argument("device_id")

@@ -2,7 +2,10 @@
 
 Every failure becomes a `SyncError` (a `KnownError` with a message for the
 officer) that says whether retrying later can help: timeouts, refused or
-dropped connections and 5xx/429/409 answers are retryable; a revoked device
+dropped connections and 5xx/429/409/408 answers are retryable, and so is an answer
+that did not come from the branch server (a Wi-Fi login page or a proxy: redirects,
+web pages, answers without the server's `X-Server-Time`), told apart as `sync.portal`
+("Wi-Fi perlu login di peramban") when it looks like a login page; a revoked device
 or a refused request is not.  A push refused for what its changes hold (422
 pointing into `changes`, or 400) is a `RefusedError` with the server's reason,
 so the engine can find and park the refused changes (see engine.py).  A
@@ -56,6 +59,7 @@ class RefusedError(SyncError):
 
 
 AUTH_CODES = {"auth.device_revoked": "sync.revoked", "auth.unknown_device": "sync.not_enrolled",
+              "enroll.device_taken": "sync.device_taken",
               "auth.missing": "sync.not_enrolled", "auth.bad_credentials": "sync.bad_credentials",
               "auth.officer_inactive": "sync.officer_inactive"}
 # Answers about conflicts (bpjs_field/server/conflicts.py): final, never retried as they are.
@@ -65,6 +69,23 @@ CONFLICT_CODES = {"auth.supervisor_only": "conflicts.server_supervisor_only",
                   "conflict.row_gone": "conflicts.row_gone", "conflict.changed": "conflicts.changed",
                   "conflict.change_unknown": "conflicts.change_unknown",
                   "conflict.change_mismatch": "conflicts.change_mismatch"}
+
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def looks_like_portal(response: httpx.Response) -> bool:
+    """A Wi-Fi login page (captive portal) or a proxy answered instead of the server: a
+    redirect (the server never redirects), 511, or a web page where JSON was due."""
+    if response.status_code in REDIRECTS or response.status_code == 511:
+        return True
+    kind = response.headers.get("content-type", "").lower()
+    return "html" in kind or response.content[:200].lstrip()[:1] == b"<"
+
+
+def from_the_server(response: httpx.Response) -> bool:
+    """Every answer of the branch server carries its time; a network device's does not."""
+    return "x-server-time" in response.headers
 
 
 def default_timeout(read: float = 60.0) -> httpx.Timeout:
@@ -108,6 +129,12 @@ class SyncClient:
             raise SyncError("sync.unreachable", server=self.server_url) from exc
         received = time.time()
         self._clock(response.headers.get("x-server-time"), sent, received)
+        if not from_the_server(response):
+            # Not the branch server yet (venue Wi-Fi login, a proxy): retried with backoff.
+            if looks_like_portal(response):
+                raise SyncError("sync.portal", status=response.status_code)
+            if 300 <= response.status_code < 500:
+                raise SyncError("sync.not_reachable", status=response.status_code)
         self._raise_for_status(response)
         try:
             return model.model_validate_json(response.content)
@@ -154,14 +181,16 @@ class SyncClient:
             return
         error = self._error(response)
         code = str(error.get("code", ""))[:60]
-        if status in (401, 403) and code in AUTH_CODES:
+        if status in (401, 403, 409) and code in AUTH_CODES:
             raise SyncError(AUTH_CODES[code], retryable=False)
         if status in (403, 404, 409) and code in CONFLICT_CODES:
             raise SyncError(CONFLICT_CODES[code], retryable=False)
         if status == 413:
             raise TooLargeError("sync.rejected", detail="413")
-        if status in (409, 425, 429) or status >= 500:
+        if status in (408, 409, 425, 429) or status >= 500:
             raise SyncError("sync.server_error", status=status)
+        if status in REDIRECTS or status == 511:
+            raise SyncError("sync.portal", status=status)
         reason = self._refusal(status, code, error.get("details", []))
         if reason is not None:
             raise RefusedError(reason, detail=f"{status} {code}")
@@ -171,13 +200,18 @@ class SyncClient:
     def health(self) -> Health:
         return self._request("GET", "/health", Health, auth=False)
 
-    def enroll(self, *, employee_no: str, password: str, device_id: str, device_tag: str,
+    def enroll(self, *, employee_no: str, password: str, device_id: str | None, device_tag: str,
                device_name: str, app_version: str) -> EnrollResponse:
-        body = json.dumps({"employee_no": employee_no, "password": password,
-                           "device_id": device_id, "device_tag": device_tag,
-                           "device_name": device_name[:200], "app_version": app_version})
-        return self._request("POST", "/enroll", EnrollResponse, content=body.encode("utf-8"),
-                             auth=False)
+        """Enrol; `device_id` (with this client's token) renews this laptop's own enrolment,
+        None asks the server for a new device id."""
+        fields: dict[str, Any] = {"employee_no": employee_no, "password": password,
+                                  "device_tag": device_tag, "device_name": device_name[:200],
+                                  "app_version": app_version}
+        if device_id is not None and self.token:
+            fields["device_id"] = device_id
+        return self._request("POST", "/enroll", EnrollResponse,
+                             content=json.dumps(fields).encode("utf-8"),
+                             auth=device_id is not None and bool(self.token))
 
     def push(self, body: bytes) -> PushResponse:
         return self._request("POST", "/push", PushResponse, content=body)

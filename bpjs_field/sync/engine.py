@@ -490,8 +490,13 @@ def _plain(params: dict[str, Any]) -> dict[str, Any]:
 def enroll(store: "Store", http: httpx.Client, server_url: str, employee_no: str,
            password: str) -> dict[str, Any]:
     """Enrol this laptop with an officer's credentials; stores the device token."""
-    client = SyncClient(http, server_url)
-    answer = client.enroll(employee_no=employee_no, password=password, device_id=store.device_id,
+    # Renewing an enrolment with the same server names this laptop's device and proves it
+    # with the current token; otherwise the server issues a device id (bound to the new token).
+    same_server = (store.get_setting(SERVER_URL) or "") == server_url.rstrip("/")
+    token = store.get_setting(TOKEN) if same_server else None
+    client = SyncClient(http, server_url, token)
+    answer = client.enroll(employee_no=employee_no, password=password,
+                           device_id=store.device_id if token else None,
                            device_tag=store.device_tag, device_name=socket.gethostname(),
                            app_version=__version__)
     officer = answer.officer.model_dump()
@@ -503,6 +508,8 @@ def enroll(store: "Store", http: httpx.Client, server_url: str, employee_no: str
             store.set_setting(CURSOR, 0)  # another server: pull everything from it
         store.set_setting(SERVER_ID, answer.server_id)
         store.set_setting(OFFICER, officer)
+        if answer.device_id and answer.device_id != store.device_id:
+            store.adopt_device_id(answer.device_id)
         if answer.device_tag != store.device_tag:
             # The branch saw this tag on another laptop: new codes use the tag it issued.
             store.set_setting("device_tag", answer.device_tag)

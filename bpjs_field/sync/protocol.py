@@ -24,17 +24,25 @@ MAX_TEXT = 8000
 MAX_PULL_LIMIT = 10000
 DEFAULT_PULL_LIMIT = 5000
 CLOCK_SKEW_WARN_MS = 5 * 60 * 1000
+# Every number the API accepts fits a signed 64-bit column (SQLite INTEGER, PostgreSQL BIGINT).
+MAX_INT = 2**63 - 1
 
 ENTITIES = ("person", "registration", "attendance", "event", "officer", "print")
 
+# Text never holds NUL (PostgreSQL text cannot store it) and stays within its length.
+_NO_NUL = r"^[^\x00]*$"
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-Hlc = Annotated[str, StringConstraints(max_length=100, pattern=r"^\d{16}-\d{6}-[A-Za-z0-9_.:\-]{1,64}$")]
+ShortText = Annotated[str, StringConstraints(max_length=200, pattern=_NO_NUL)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=_NO_NUL)]
+Hlc = Annotated[str, StringConstraints(max_length=100,
+                                       pattern=r"^[0-9]{16}-[0-9]{6}-[A-Za-z0-9_.:\-]{1,64}$")]
 SigText = Annotated[str, StringConstraints(min_length=1, max_length=200,
                                           pattern=r"^[A-Za-z0-9+/=]+$")]
-Scalar = Text | int | float | bool | None
-Payload = Annotated[dict[Annotated[str, StringConstraints(min_length=1, max_length=64)], Scalar],
+Int64 = Annotated[int, Field(ge=-MAX_INT - 1, le=MAX_INT)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+Scalar = Text | Int64 | Annotated[float, Field(allow_inf_nan=False)] | bool | None
+Payload = Annotated[dict[Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                                         pattern=_NO_NUL)], Scalar],
                     Field(max_length=MAX_PAYLOAD_FIELDS)]
 
 
@@ -49,9 +57,11 @@ class _Lenient(BaseModel):
 
 # -- enrolment ------------------------------------------------------------------
 class EnrollRequest(_Model):
-    employee_no: Annotated[str, StringConstraints(min_length=1, max_length=30)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    device_id: Id
+    employee_no: Annotated[str, StringConstraints(min_length=1, max_length=30, pattern=_NO_NUL)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NO_NUL)]
+    # Only to renew this laptop's own enrolment, with its current token as Bearer; without
+    # it the server issues a new device id.
+    device_id: Id | None = None
     device_tag: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{4}$")]
     device_name: ShortText = ""
     app_version: ShortText = ""
@@ -67,6 +77,7 @@ class OfficerInfo(_Lenient):
 
 class EnrollResponse(_Lenient):
     device_token: Annotated[str, StringConstraints(min_length=20, max_length=200)]
+    device_id: Id | None = None  # issued by the server (older servers kept the laptop's own)
     device_tag: str
     officer: OfficerInfo
     server_id: Id
@@ -77,13 +88,13 @@ class EnrollResponse(_Lenient):
 class Signature(_Model):
     """A supervisor's signature on a change (bpjs_field/security/signing.py)."""
 
-    by: Annotated[str, StringConstraints(min_length=1, max_length=30)]
-    sig: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    by: Annotated[str, StringConstraints(min_length=1, max_length=30, pattern=_NO_NUL)]
+    sig: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NO_NUL)]
 
 
 class Change(_Model):
     change_id: Id
-    seq: Annotated[int, Field(ge=1)]
+    seq: Annotated[int, Field(ge=1, le=MAX_INT)]
     entity: Literal["person", "registration", "attendance", "event", "officer", "print"]
     entity_id: Id
     op: Literal["upsert", "delete"]
@@ -98,7 +109,7 @@ class Change(_Model):
 
 class PushRequest(_Model):
     device_id: Id
-    cursor: Annotated[int, Field(ge=0)] = 0
+    cursor: Count = 0
     changes: Annotated[list[Change], Field(min_length=1, max_length=MAX_CHANGES_PER_PUSH)]
     # The pushing laptop's public signing key (base64 Ed25519): the server keeps it to check
     # this laptop's changes when another laptop delivers them.
@@ -165,11 +176,11 @@ class PullResponse(_Lenient):
 class AuditEntry(_Model):
     """One row of a laptop's append-only audit log (ids and codes only, never personal data)."""
 
-    local_id: Annotated[int, Field(ge=1)]
+    local_id: Annotated[int, Field(ge=1, le=MAX_INT)]
     at: ShortText
     officer_id: Id | None = None
-    action: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    entity: Annotated[str, StringConstraints(max_length=64)] | None = None
+    action: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_NO_NUL)]
+    entity: Annotated[str, StringConstraints(max_length=64, pattern=_NO_NUL)] | None = None
     entity_id: Id | None = None
     details: Text = "{}"
 

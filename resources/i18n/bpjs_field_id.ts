@@ -1683,6 +1683,14 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
 <context>
     <name>SyncPage</name>
     <message>
+        <source>Rows from the branch server that this laptop cannot store. Everything else was applied. Tell a supervisor; a row comes again once the branch corrects it.</source>
+        <translation>Baris dari server cabang yang tidak bisa disimpan di laptop ini. Semua yang lain sudah masuk. Beri tahu supervisor; baris itu masuk lagi setelah diperbaiki di cabang.</translation>
+    </message>
+    <message>
+        <source>Set aside from the server:</source>
+        <translation>Disisihkan dari server:</translation>
+    </message>
+    <message>
         <source>Sync with the branch server</source>
         <translation>Sinkronisasi dengan server cabang</translation>
     </message>
@@ -1819,6 +1827,14 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>The branch server cannot be reached. Data stays safe on this laptop and is sent later.</source>
         <translation>Server cabang tidak dapat dihubungi. Data tetap aman di laptop ini dan dikirim nanti.</translation>
+    </message>
+    <message>
+        <source>The Wi-Fi needs a login in the browser. Log in there; sync tries again by itself.</source>
+        <translation>Wi-Fi perlu login di peramban. Masuk dulu di sana; sinkronisasi mencoba lagi sendiri.</translation>
+    </message>
+    <message>
+        <source>The network answered, not the branch server. Trying again later.</source>
+        <translation>Yang menjawab jaringan, bukan server cabang. Dicoba lagi nanti.</translation>
     </message>
     <message>
         <source>The branch server did not answer in time. Trying again later.</source>

@@ -27,6 +27,7 @@ EXPECTED = {
     "bench_scale.py": ["figure", "every prefix length, worst p95", "close the app after work",
                        "first search after start (backup due)", "smoke run"],
     "bench_escpos.py": ["ESC/POS receipt ready to send", "58 mm PDF receipt", "smoke run"],
+    "bench_guessing.py": ["guesses/s (1 process)", "baseline SHA-256", "smoke run"],
     "bench_import.py": ["CSV import of 60 rows", "import rows/s", "smoke run"],
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],
     "bench_security.py": ["open / unlock (median, s)", "save a registration (median, ms)", "smoke run"],

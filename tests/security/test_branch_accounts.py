@@ -30,7 +30,7 @@ from bpjs_field.server.db import ServerDatabase  # noqa: E402
 from bpjs_field.store import views  # noqa: E402
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client  # noqa: E402
 
-from .conftest import FAST_KDF, SUPERVISOR  # noqa: E402
+from .conftest import FAST_KDF, OFFICER, SUPERVISOR  # noqa: E402
 
 NEWCOMER = "KC-0600"  # on the branch server only: never set up on the laptop
 
@@ -193,6 +193,9 @@ def test_password_role_and_disabling_at_the_branch_reach_the_laptop(secure_path,
     with session.unlock(secure_path, *SUPERVISOR) as store:
         enroll(store, http, server.url, SUPERVISOR[0], PASSWORD)
         SyncEngine(store, http).run()
+    # The newcomer works on this laptop (logs in, the sync tells the branch), so their login
+    # keeps coming here once they are a supervisor.
+    _sync(secure_path, http, NEWCOMER, PASSWORD)
     db = _server(url)
     try:
         server_accounts.set_password(db, NEWCOMER, "sandi-baru-cabang")
@@ -296,3 +299,56 @@ def test_a_laptop_cannot_promote_or_plant_an_account_through_its_pushes(secure_p
 def _form():
     from .conftest import bpu_form
     return bpu_form(nik="3216091205900007", name="Agus Prasetyo")
+
+
+def test_an_officers_laptop_receives_no_supervisors_login(secure_path, branch):
+    """Only the logins a laptop needs: its team's (the branch's officers), the account that
+    enrolled it, and those that logged in there; a supervisor's only where they work."""
+    url, server, http = branch
+    db = _server(url)
+    try:
+        for number, role in (("SPV-09", "supervisor"), ("KC-0601", "officer")):
+            server_accounts.add_officer(db, employee_no=number, full_name=f"Petugas {number}",
+                                        branch="Kantor Cabang Bekasi Cikarang", role=role,
+                                        password="sandi-cabang-panjang-9")
+        with db.read() as tx:
+            old_login = json.loads(tx.scalar("SELECT login FROM accounts WHERE employee_no = "
+                                             "'SPV-09'"))
+    finally:
+        db.close()
+    with session.unlock(secure_path, *OFFICER) as store:
+        # As an older server did: every account's login reached every laptop.
+        with KeyFile.editing(secure_path) as keyfile:
+            keyfile.add_branch_account(store.key, "SPV-09", "supervisor", old_login)
+        enroll(store, http, server.url, NEWCOMER, PASSWORD)  # an officer's laptop
+        SyncEngine(store, http).run()
+        token = store.get_setting("sync.device_token")
+        device_id = store.device_id
+        officers = {r["employee_no"] for r in store.query("SELECT employee_no FROM officers")}
+        removed = [json.loads(r["details"]) for r in store.query(
+            "SELECT details FROM audit_log WHERE action = 'account_removed'")]
+    assert {"SPV-09", "KC-0601", SUPERVISOR[0]} <= officers  # names still on every laptop
+    keyfile = KeyFile.load(secure_path)
+    assert keyfile.account("SPV-09") is None  # the supervisor's login was dropped here
+    assert removed == [{"employee_no": "SPV-09", "source": "server", "reason": "not_needed"}]
+    assert keyfile.account("KC-0601").source == "server"  # the team
+    assert keyfile.account(NEWCOMER).source == "server"  # who enrolled it
+    # The laptop's own supervisor logged in here (setting it up): a supervisor who works on it.
+    assert keyfile.account(SUPERVISOR[0]).source == "server"
+    page = httpx.get(f"{server.url}/v1/pull", params={"cursor": 0},
+                     headers={"Authorization": f"Bearer {token}"}).json()
+    accounts = {i["data"]["employee_no"]: i["data"] for i in page["items"]
+                if i["entity"] == "officer" and i["data"].get("account")}
+    assert "login" not in accounts["SPV-09"] and accounts["SPV-09"]["login_withheld"] is True
+    for number in ("KC-0601", NEWCOMER, SUPERVISOR[0]):
+        assert "login" in accounts[number] and "login_withheld" not in accounts[number]
+    # The branch lets SPV-09 work on this laptop: their login comes at the next sync.
+    db = _server(url)
+    try:
+        server_accounts.allow_account(db, device_id, "SPV-09")
+    finally:
+        db.close()
+    _sync(secure_path, http, *OFFICER)
+    assert KeyFile.load(secure_path).account("SPV-09").source == "server"
+    with session.unlock(secure_path, "SPV-09", "sandi-cabang-panjang-9") as store:
+        assert store.role == "supervisor"

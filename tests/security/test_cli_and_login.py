@@ -31,19 +31,19 @@ def cli(db: Path, *args: str, stdin: str = "", employee: str | None = None) -> s
 def test_cli_init_add_accounts_and_roles(tmp_path):
     db = tmp_path / "laptop.sqlite3"
     done = cli(db, "security", "init", "--employee-no", "kc-0421", "--full-name", "Siti Rahmawati",
-               "--branch", "Kantor Cabang Cilegon", "--password-stdin", stdin="rahasia-123\nrahasia-123\n")
+               "--branch", "Kantor Cabang Cilegon", "--password-stdin", stdin="senam-pagi-123\nsenam-pagi-123\n")
     assert done.returncode == 0, done.stderr
     assert keys_path(db).exists() and not db.read_bytes().startswith(b"SQLite format 3")
     done = cli(db, "security", "add", "KC-0500", "--full-name", "Budi Santoso", "--password-stdin",
-               stdin="rahasia-123\npetugas-123\npetugas-123\n", employee="KC-0421")
+               stdin="senam-pagi-123\npetugas-lapangan-7\npetugas-lapangan-7\n", employee="KC-0421")
     assert done.returncode == 0, done.stderr
-    listing = cli(db, "security", "accounts", "--employee-no", "KC-0421", stdin="rahasia-123\n")
+    listing = cli(db, "security", "accounts", "--employee-no", "KC-0421", stdin="senam-pagi-123\n")
     assert listing.returncode == 0, listing.stderr
     assert "KC-0500" in listing.stdout and "officer" in listing.stdout
     # an officer may read figures but not manage accounts
-    stats = cli(db, "stats", stdin="petugas-123\n", employee="KC-0500")
+    stats = cli(db, "stats", stdin="petugas-lapangan-7\n", employee="KC-0500")
     assert stats.returncode == 0, stats.stderr
-    refused = cli(db, "security", "accounts", "--employee-no", "KC-0500", stdin="petugas-123\n")
+    refused = cli(db, "security", "accounts", "--employee-no", "KC-0500", stdin="petugas-lapangan-7\n")
     assert refused.returncode == 2 and "supervisor" in refused.stderr
     wrong = cli(db, "stats", stdin="salah-sandi\n", employee="KC-0500")
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
@@ -90,18 +90,18 @@ def test_first_start_dialog_creates_an_encrypted_database(qtbot, tmp_path):
     dialog.show()
     dialog.name.setText("Siti Rahmawati")
     dialog.employee_no.setText("KC-0421")
-    dialog.password.setText("rahasia-123")
-    dialog.confirm.setText("rahasia-124")
+    dialog.password.setText("senam-pagi-123")
+    dialog.confirm.setText("senam-pagi-124")
     dialog.start_button.click()
     assert dialog.store is None and not path.exists()
     assert "differ" in dialog.boxes["confirm"].error_text
-    dialog.password.setText("rahasia-123")
-    dialog.confirm.setText("rahasia-123")
+    dialog.password.setText("senam-pagi-123")
+    dialog.confirm.setText("senam-pagi-123")
     dialog.start_button.click()
     assert dialog.store is not None
     dialog.store.close()
     assert session.is_protected(path)
-    with session.unlock(path, "KC-0421", "rahasia-123") as store:
+    with session.unlock(path, "KC-0421", "senam-pagi-123") as store:
         assert store.role == "supervisor"
         assert store.officers.get(store.officer_id)["full_name"] == "Siti Rahmawati"
 
@@ -126,10 +126,10 @@ def test_first_start_is_typed_with_the_keyboard_alone(qtbot, tmp_path):
     assert QApplication.focusWidget() is dialog.language
     qtbot.keyClick(dialog.language, Qt.Key_Tab)
     assert QApplication.focusWidget() is dialog.password
-    qtbot.keyClicks(dialog.password, "rahasia-123")
+    qtbot.keyClicks(dialog.password, "senam-pagi-123")
     qtbot.keyClick(dialog.password, Qt.Key_Return)  # moves on, does not submit half a form
     assert dialog.store is None and QApplication.focusWidget() is dialog.confirm
-    qtbot.keyClicks(dialog.confirm, "rahasia-123")
+    qtbot.keyClicks(dialog.confirm, "senam-pagi-123")
     qtbot.keyClick(dialog.confirm, Qt.Key_Return)
     assert dialog.store is not None
     dialog.store.close()
@@ -148,13 +148,13 @@ def test_cli_backup_and_restore_of_an_encrypted_database(tmp_path):
     db = tmp_path / "laptop.sqlite3"
     assert cli(db, "security", "init", "--employee-no", "KC-0421", "--full-name", "Siti Rahmawati",
                "--branch", "Kantor Cabang Cilegon", "--password-stdin",
-               stdin="rahasia-123\nrahasia-123\n").returncode == 0
-    made = cli(db, "backup", stdin="rahasia-123\n", employee="KC-0421")
+               stdin="senam-pagi-123\nsenam-pagi-123\n").returncode == 0
+    made = cli(db, "backup", stdin="senam-pagi-123\n", employee="KC-0421")
     assert made.returncode == 0, made.stderr
     path = made.stdout.strip().split(": ", 1)[1]
     assert not Path(path).read_bytes().startswith(b"SQLite format 3")  # the backup is encrypted too
     wrong = cli(db, "restore", path, stdin="salah-sandi\n", employee="KC-0421")
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
-    restored = cli(db, "restore", path, stdin="rahasia-123\n", employee="KC-0421")
+    restored = cli(db, "restore", path, stdin="senam-pagi-123\n", employee="KC-0421")
     assert restored.returncode == 0, restored.stderr
-    assert cli(db, "stats", stdin="rahasia-123\n", employee="KC-0421").returncode == 0
+    assert cli(db, "stats", stdin="senam-pagi-123\n", employee="KC-0421").returncode == 0

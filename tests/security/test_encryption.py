@@ -161,11 +161,11 @@ def test_a_plain_database_is_encrypted_in_place_with_its_data(db_path):
     with Store.open(db_path) as plain:
         plain.registrations.register(bpu_form())
     store = session.create_protected(db_path, employee_no="kc-0421", full_name="Siti Rahmawati",
-                                     branch="Kantor Cabang Cilegon", password="rahasia-123",
+                                     branch="Kantor Cabang Cilegon", password="senam-pagi-123",
                                      kdf=FAST_KDF)
     store.close()
     assert not db_path.read_bytes().startswith(b"SQLite format 3")
-    with session.unlock(db_path, "KC-0421", "rahasia-123") as store:
+    with session.unlock(db_path, "KC-0421", "senam-pagi-123") as store:
         assert store.people.count() == 1
         assert store.search_index.search("budi", 5)
 

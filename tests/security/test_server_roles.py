@@ -15,7 +15,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from harness import PASSWORD, Laptop, ServerProcess, person_input, setup_database  # noqa: E402
+from harness import (PASSWORD, Laptop, ServerProcess, person_input, run_cli,  # noqa: E402
+                     setup_database)
 
 from bpjs_field import RegistrationInput  # noqa: E402
 
@@ -85,14 +86,19 @@ def test_an_officers_laptop_only_completes_blanks_and_cannot_erase(officers_lapt
     assert "person.erase_needs_supervisor" in quarantined(url).values()
 
 
-def _encrypted_officers_laptop(tmp_path, server_url: str, http) -> Path:
+def _encrypted_officers_laptop(tmp_path, server: ServerProcess, http) -> Path:
     """An encrypted laptop set up by a laptop-only supervisor and enrolled by an officer; its
     first sync brings the branch's accounts (SPV-01 among them)."""
     path = tmp_path / "shared.sqlite3"
     store = session.create_protected(path, employee_no=SUPERVISOR[0], full_name="Siti Rahmawati",
                                      branch="KC Bekasi Cikarang", password=SUPERVISOR[1], kdf=FAST_KDF)
     try:
-        enroll(store, http, server_url, "KC-0430", PASSWORD)
+        enroll(store, http, server.url, "KC-0430", PASSWORD)
+        # The branch lets its supervisor work on this officer's laptop (else SPV-01's login
+        # never reaches it, see server/distribution.py).
+        allow = run_cli("server-device", "allow", "--database-url", server.database_url,
+                        store.device_id, "--employee-no", "SPV-01")
+        assert allow.returncode == 0, allow.stderr
         store.events.create({"id": "00000000-0000-4000-8000-00000000e001", "kind": "senam_bersama",
                              "title": "Senam Sehat", "starts_at": "2026-11-22T06:30:00+07:00",
                              "venue": "Lapangan Desa Karangasih"})
@@ -108,7 +114,7 @@ def _encrypted_officers_laptop(tmp_path, server_url: str, http) -> Path:
 def test_a_branch_supervisor_on_an_officers_laptop_signs_and_the_server_accepts(branch, tmp_path):
     url, server = branch
     with new_http_client(read_timeout=10) as http:
-        path = _encrypted_officers_laptop(tmp_path, server.url, http)
+        path = _encrypted_officers_laptop(tmp_path, server, http)
         with session.unlock(path, "SPV-01", PASSWORD) as store:  # the branch's supervisor
             assert store.role == "supervisor" and store.signer[0] == "SPV-01"
             person_id = store.scalar("SELECT id FROM people")

@@ -112,7 +112,7 @@ def test_response_lost_after_commit_duplicates_nothing(server, database_url, lap
 
 
 FAULTS = [("http500", "sync.server_error"), ("http503", "sync.server_error"),
-          ("hang", "sync.timeout"), ("garbage", "sync.bad_response"),
+          ("hang", "sync.timeout"), ("garbage", "sync.portal"),
           ("truncate_json", "sync.bad_response"), ("truncate", "sync.connection_lost")]
 
 

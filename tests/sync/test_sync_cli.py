@@ -20,7 +20,7 @@ def test_officer_enroll_sync_revoke_from_the_command_line(tmp_path, server_url_d
     assert added.returncode == 0, added.stderr
     short = run("server-officer", "add", "--database-url", url, "--employee-no", "KC-0998",
                 "--name", "Tuti", "--branch", "KC", "--password-stdin", stdin="short\n")
-    assert short.returncode == 2 and "minimal 8" in short.stderr
+    assert short.returncode == 2 and "minimal 12" in short.stderr
     server = ServerProcess(url).start()
     try:
         db = tmp_path / "laptop.sqlite3"

@@ -247,7 +247,8 @@ class ProtectedSetupDialog(SetupDialog):
         except BpjsFieldError as exc:
             self.password.clear()
             self.confirm.clear()
-            target = {"security.password_short": "password",
+            target = {"security.password_short": "password", "security.password_common": "password",
+                      "security.password_simple": "password",
                       "security.password_mismatch": "confirm"}.get(exc.code)
             if target:
                 self.show_errors({target: exc.message(self.lang)})

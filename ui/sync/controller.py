@@ -42,6 +42,7 @@ from ui.tasks import DbExecutor
 
 log = logging.getLogger(__name__)
 POLL_MS = 150
+PORTAL_RETRY_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class SyncState:
     pending: int = 0  # every unsent change, the refused ones included
     refused: int = 0
     refused_reasons: tuple[tuple[str, int], ...] = ()  # (server's reason, how many)
+    set_aside: tuple[dict, ...] = ()  # pulled rows this laptop could not apply (sync/set_aside.py)
     last_success_at: str | None = None
     last_error: dict[str, Any] | None = None  # {"code", "params", "at"}
     online: bool | None = None
@@ -146,7 +148,8 @@ class SyncController(QObject):
         """Re-read pending count and stored sync figures (through the DB executor)."""
         def read(store: Store) -> dict[str, Any]:
             refused = tuple(refused_changes(store))
-            return {"pending": store.pending_changes(),
+            from bpjs_field.sync.set_aside import set_aside_rows
+            return {"pending": store.pending_changes(), "set_aside": tuple(set_aside_rows(store)),
                     "refused": sum(n for _, n in refused), "refused_reasons": refused,
                     "server_url": store.get_setting(SERVER_URL),
                     "enrolled": bool(store.get_setting(TOKEN)),
@@ -251,7 +254,7 @@ class SyncController(QObject):
             error = SyncError("sync.error", detail=type(error).__name__)
         code = error.code
         network = code in ("sync.unreachable", "sync.timeout", "sync.connection_lost",
-                           "sync.server_error")
+                           "sync.server_error", "sync.portal", "sync.not_reachable")
         if network:
             self.connectivity.record(False)
         elif code not in ("sync.busy", "sync.cancelled"):
@@ -262,7 +265,10 @@ class SyncController(QObject):
         if code == "sync.cancelled":
             return
         if getattr(error, "retryable", False):
-            self._schedule(self.backoff.next_delay())
+            delay = self.backoff.next_delay()
+            if code == "sync.portal":
+                delay = min(delay, PORTAL_RETRY_S)  # the officer is logging in to the Wi-Fi now
+            self._schedule(delay)
 
 
 def pulled_changes(result: SyncResult) -> Changes | None:

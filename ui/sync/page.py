@@ -48,6 +48,13 @@ class SyncPage(QWidget):
         self.refused.setToolTip(self.tr("The branch server refused these changes. They stay on "
                                         "this laptop and are sent again only when you ask, for "
                                         "example after the app or the server was updated."))
+        self.set_aside = QLabel(self)
+        self.set_aside.setWordWrap(True)
+        self.set_aside.setTextFormat(Qt.PlainText)
+        self.set_aside.setToolTip(self.tr("Rows from the branch server that this laptop cannot "
+                                          "store. Everything else was applied. Tell a "
+                                          "supervisor; a row comes again once the branch "
+                                          "corrects it."))
         self.last_success = QLabel(self)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -71,6 +78,7 @@ class SyncPage(QWidget):
         figures.addRow(self.tr("Server:"), self.server)
         figures.addRow(self.tr("Changes waiting:"), self.pending)
         figures.addRow(self.tr("Refused by the server:"), self.refused)
+        figures.addRow(self.tr("Set aside from the server:"), self.set_aside)
         figures.addRow(self.tr("Last successful sync:"), self.last_success)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
@@ -122,6 +130,9 @@ class SyncPage(QWidget):
         reasons = "; ".join(f"{n} × {reason}" for reason, n in state.refused_reasons[:3])
         self.refused.setText(f"{state.refused} ({reasons})" if state.refused else "0")
         self.retry_button.setVisible(bool(state.refused))
+        aside = "; ".join(f"{r['entity']} {str(r['id'])[:8]}…: {r['reason']}"
+                          for r in state.set_aside[:3])
+        self.set_aside.setText(f"{len(state.set_aside)} ({aside})" if state.set_aside else "0")
         self.retry_button.setEnabled(state.enrolled and not state.running)
         self.last_success.setText(when_text(state.last_success_at, self.lang))
         self.error.setText(error_text(state.last_error))

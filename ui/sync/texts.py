@@ -20,6 +20,10 @@ def error_text(error: dict[str, Any] | None) -> str:
     texts = {
         "sync.unreachable": QCoreApplication.translate("SyncTexts", "The branch server cannot be reached. Data stays safe on this "
                                "laptop and is sent later."),
+        "sync.portal": QCoreApplication.translate("SyncTexts", "The Wi-Fi needs a login in the browser. "
+                                                  "Log in there; sync tries again by itself."),
+        "sync.not_reachable": QCoreApplication.translate("SyncTexts", "The network answered, not the branch "
+                                                         "server. Trying again later."),
         "sync.timeout": QCoreApplication.translate("SyncTexts", "The branch server did not answer in time. Trying again later."),
         "sync.connection_lost": QCoreApplication.translate("SyncTexts", "The connection dropped. Trying again later; nothing is "
                                    "sent twice."),
