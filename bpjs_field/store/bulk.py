@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.registration import CleanRegistration
+from bpjs_field.store.migrations import search_columns
 from bpjs_field.store.people import EDITABLE
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
 from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
@@ -44,14 +45,10 @@ _CHANGE_SQL = ("INSERT INTO change_log(change_id, entity, entity_id, op, payload
 _AUDIT_SQL = ("INSERT INTO audit_log(at, officer_id, device_id, action, entity, entity_id, details) "
               "VALUES (?, ?, ?, ?, ?, ?, ?)")
 # The triggers set aside during a batch, and the index rows written instead: the same
-# columns as those triggers (store/migrations.py; a test compares the two).
+# columns as those triggers (store/migrations.py, search_columns).
 FTS_TRIGGERS = ("people_fts_insert", "registrations_fts_insert")
-_FTS_NEW_PERSON = (
-    "INSERT INTO people_fts(rowid, name, ident, phone, codes) "
-    "SELECT p.rowid, p.full_name || ' ' || replace(replace(p.full_name, '''', ''), '-', ''), "
-    "trim(coalesce(p.nik, '') || ' ' || coalesce(p.passport_no, '')), "
-    "CASE WHEN p.phone LIKE '+62%' THEN '0' || substr(p.phone, 4) || ' ' || substr(p.phone, 2) "
-    "ELSE '' END, ? FROM people p WHERE p.id = ?")
+_FTS_NEW_PERSON = (f"INSERT INTO people_fts(rowid, name, ident, phone, codes) "
+                   f"SELECT p.rowid, {search_columns('p')}, ? FROM people p WHERE p.id = ?")
 _FTS_ADD_CODE = ("UPDATE people_fts SET codes = trim(codes || ' ' || ?) "
                  "WHERE rowid = (SELECT rowid FROM people WHERE id = ?)")
 
