@@ -19,6 +19,7 @@ the caller rolls the batch back and saves its rows one by one to find it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -80,13 +81,23 @@ class BulkWriter:
         # known): tells, after an interrupted batch, what it saved from what was there.
         self.before: set[str] | None = None
 
-    def _dumps_once(self, value: Any, key: Any) -> str:
+    def _dumps_once(self, value: Callable[[], Any], key: Any) -> Any:
+        """`dumps(value())`, made once for each key (`value` is called only then)."""
         text = self._json.get(key)
         if text is None:
             if len(self._json) > 4096:
                 self._json.clear()
-            text = self._json[key] = dumps(value)
+            text = self._json[key] = dumps(value())
         return text
+
+    def _contribution(self, clean: CleanRegistration) -> tuple[str, int]:
+        """The contribution's JSON and the amount due now, made once for each contribution
+        and plan (a list holds a few incomes and months paid)."""
+        key = ("amount", clean.contribution, clean.plan)
+        amount = self._json.get(key)
+        if amount is None:
+            amount = self._json[key] = clean.amount_due
+        return self._dumps_once(clean.contribution_json, (clean.contribution, clean.plan)), amount
 
     def _set_aside_triggers(self) -> list[str]:
         """Drop the per-row search triggers inside the caller's transaction (its rollback
@@ -174,18 +185,19 @@ class BulkWriter:
                     audits.append((now, s.officer_id, s.device_id, "person.create", "person",
                                    person["id"], "{}"))
                 contribution = clean.contribution
+                contribution_text, amount_due = self._contribution(clean)
                 reg = {
                     "id": reg_id, "code": s.registrations._allocate_code(),
                     "person_id": person["id"], "event_id": clean.event_id,
                     "officer_id": s.officer_id, "device_id": s.device_id,
                     "segment": clean.segment,
-                    "programs": self._dumps_once(clean.programs, tuple(clean.programs)),
+                    "programs": self._dumps_once(lambda: clean.programs, tuple(clean.programs)),
                     "declared_income": clean.declared_income, "wage": clean.wage,
                     "risk_class": clean.risk_class, "occupation": clean.occupation,
                     "sector": clean.sector, "payer": clean.payer, "months_paid": clean.months_paid,
                     "employer_name": clean.employer_name, "payer_name": clean.payer_name,
-                    "employer_scale": clean.employer_scale, "amount_due": clean.amount_due,
-                    "contribution": self._dumps_once(clean.contribution_json(), (contribution, clean.plan)),
+                    "employer_scale": clean.employer_scale, "amount_due": amount_due,
+                    "contribution": contribution_text,
                     "monthly_total": contribution.total,
                     "consent_version": clean.consent_version, "consent_at": now,
                     "status": "baru", "source": clean.source, "created_at": now, "updated_at": now,
