@@ -120,9 +120,16 @@ class PeopleRepo:
                              "(SELECT count(*) FROM people WHERE merged_into IS NOT NULL)")
 
     def ordered_rowids(self) -> list[int]:
-        """Row ids of all people in name order: the lazy table model holds these and fetches rows on demand."""
-        return [r[0] for r in self.s.db.execute(
-            "SELECT rowid FROM people WHERE merged_into IS NULL ORDER BY name_key, rowid")]
+        """Row ids of all people in name order: the lazy table model holds these and fetches rows on demand.
+        Read from the name index alone (asking `merged_into` there would read every person's
+        row: 3 to 5 times slower), the few merged ones taken out through their own index."""
+        merged = {r[0] for r in self.s.db.execute(
+            "SELECT rowid FROM people WHERE merged_into IS NOT NULL")}
+        rows = self.s.db.execute("SELECT rowid FROM people INDEXED BY people_name "
+                                 "ORDER BY name_key, rowid")
+        if not merged:
+            return [r[0] for r in rows]
+        return [r[0] for r in rows if r[0] not in merged]
 
     def rows_by_rowid(self, rowids: list[int]) -> dict[int, dict[str, Any]]:
         if not rowids:

@@ -1,0 +1,24 @@
+"""The people list's row ids: every live person in name order, merged duplicates left out."""
+
+from __future__ import annotations
+
+from bpjs_field import PersonInput, RegistrationInput
+
+
+def register(store, name, nik):
+    return store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name=name, nik=nik), consent_given=True,
+        consent_version="t", declared_income=1_000_000)).person
+
+
+def test_ordered_rowids_are_in_name_order_without_merged_people(store):
+    people = [register(store, name, f"32160945089{i + 1:05d}") for i, name in
+              enumerate(("Wati Susanti", "agus Saputra", "Dewi Lestari", "Agus Salim", "Budi"))]
+    rowid = {p["full_name"]: store.scalar("SELECT rowid FROM people WHERE id = ?", (p["id"],))
+             for p in people}
+    names = ["Agus Salim", "agus Saputra", "Budi", "Dewi Lestari", "Wati Susanti"]
+    assert store.people.ordered_rowids() == [rowid[n] for n in names]
+    with store.write():
+        store.db.execute("UPDATE people SET merged_into = ? WHERE id = ?",
+                         (people[3]["id"], people[2]["id"]))
+    assert store.people.ordered_rowids() == [rowid[n] for n in names if n != "Dewi Lestari"]
