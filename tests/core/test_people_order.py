@@ -22,3 +22,19 @@ def test_ordered_rowids_are_in_name_order_without_merged_people(store):
         store.db.execute("UPDATE people SET merged_into = ? WHERE id = ?",
                          (people[3]["id"], people[2]["id"]))
     assert store.people.ordered_rowids() == [rowid[n] for n in names if n != "Dewi Lestari"]
+
+
+def test_todays_registrations_of_the_event_are_counted_from_the_index_alone(store):
+    from bpjs_field.store import views
+    event = store.events.create({"kind": "sosialisasi", "title": "Pasar Cikarang",
+                                 "starts_at": "2026-11-22T08:00", "venue": "Pasar"})
+    store.events.set_active(event["id"])
+    store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name="Siti Aminah", nik="3216094508900001"),
+        consent_given=True, consent_version="t", declared_income=1_000_000, event_id=event["id"]))
+    summary = views.home_summary(store)
+    assert summary["registrations"] == {"bpu": 1}
+    plan = " ".join(r["detail"] for r in store.query(
+        "EXPLAIN QUERY PLAN SELECT segment, count(*) FROM registrations WHERE event_id = ? "
+        "AND created_at >= ? AND created_at < ? GROUP BY segment", (event["id"], "a", "b")))
+    assert "COVERING INDEX registrations_event" in plan
