@@ -177,7 +177,7 @@ def bench_in_process(db: Path, queries: int, scans: int) -> None:
     texts = []
     for name in names:
         words = name.split()
-        texts.append(words[0][:rng.randint(3, len(words[0]))] +
+        texts.append(words[0][:rng.randint(min(3, len(words[0])), len(words[0]))] +
                      (" " + words[-1][:3] if len(words) > 1 and rng.random() < 0.5 else ""))
     baseline = []
     for text in texts:

@@ -38,3 +38,18 @@ def test_todays_registrations_of_the_event_are_counted_from_the_index_alone(stor
         "EXPLAIN QUERY PLAN SELECT segment, count(*) FROM registrations WHERE event_id = ? "
         "AND created_at >= ? AND created_at < ? GROUP BY segment", (event["id"], "a", "b")))
     assert "COVERING INDEX registrations_event" in plan
+
+
+def test_a_block_of_people_carries_the_codes_the_search_index_holds(store):
+    people = [register(store, name, f"32160945089{i + 1:05d}") for i, name in
+              enumerate(("Wati Susanti", "Agus Saputra", "Dewi Lestari"))]
+    store.registrations.register(RegistrationInput(  # a second registration: two codes
+        segment="bpu", person=PersonInput(full_name="Agus Saputra", nik="3216094508900002"),
+        consent_given=True, consent_version="t", declared_income=2_000_000, months_paid=2))
+    rowids = store.people.ordered_rowids()
+    rows = store.people.rows_by_rowid(rowids)
+    indexed = {r["rowid"]: r["codes"] for r in store.query("SELECT rowid, codes FROM people_fts")}
+    assert {rowid: row["codes"] for rowid, row in rows.items()} == indexed
+    codes = {row["full_name"]: row["codes"].split() for row in rows.values()}
+    assert len(codes["Agus Saputra"]) == 2 and len(codes["Wati Susanti"]) == 1
+    assert {row["id"] for row in rows.values()} == {p["id"] for p in people}
