@@ -355,8 +355,8 @@ def fill_search_index(db: sqlite_utils.Database, table: str = "people_fts") -> N
 
 def _v8(db: sqlite_utils.Database) -> None:
     """A name without apostrophes or hyphens is indexed once (SEARCH_NAME): new rows through
-    the new triggers, the rows there are rewritten into a fresh index (the same words, half
-    the name entries; about as long as version 7's copy, once)."""
+    the new triggers, the rows there are rewritten into a fresh index (the same words; 7 %
+    smaller at 30,000 people; 33 s at a million people on a plain file, once)."""
     row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'people_fts'").fetchone()
     if row is None:
         return
@@ -378,7 +378,8 @@ def _v9(db: sqlite_utils.Database) -> None:
     """An event's registrations are indexed by time too, with their segment: the home page's
     count of today's registrations reads today's index entries alone (at 300,000 people it
     read every registration row of the event, 12,000 of them: 40-185 ms at each start and
-    after each save; now 0.3 ms).  Nothing asked for the event and segment alone."""
+    after each save; now 0.3 ms).  Nothing asked for the event and segment alone.  Building
+    it takes 3.3 s at a million registrations, once."""
     db.execute("DROP INDEX IF EXISTS registrations_event")
     db.execute("CREATE INDEX registrations_event ON registrations(event_id, created_at, segment)")
 
