@@ -53,3 +53,9 @@ def test_a_block_of_people_carries_the_codes_the_search_index_holds(store):
     codes = {row["full_name"]: row["codes"].split() for row in rows.values()}
     assert len(codes["Agus Saputra"]) == 2 and len(codes["Wati Susanti"]) == 1
     assert {row["id"] for row in rows.values()} == {p["id"] for p in people}
+
+
+def test_the_name_order_is_read_from_the_name_index_alone(store):
+    plan = " ".join(r["detail"] for r in store.query(
+        "EXPLAIN QUERY PLAN SELECT rowid FROM people ORDER BY name_key, rowid"))
+    assert "COVERING INDEX people_name" in plan
