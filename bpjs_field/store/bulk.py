@@ -19,11 +19,13 @@ the caller rolls the batch back and saves its rows one by one to find it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.registration import CleanRegistration
+from bpjs_field.store.migrations import search_columns
 from bpjs_field.store.people import EDITABLE
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
 from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
@@ -44,14 +46,10 @@ _CHANGE_SQL = ("INSERT INTO change_log(change_id, entity, entity_id, op, payload
 _AUDIT_SQL = ("INSERT INTO audit_log(at, officer_id, device_id, action, entity, entity_id, details) "
               "VALUES (?, ?, ?, ?, ?, ?, ?)")
 # The triggers set aside during a batch, and the index rows written instead: the same
-# columns as those triggers (store/migrations.py; a test compares the two).
+# columns as those triggers (store/migrations.py, search_columns).
 FTS_TRIGGERS = ("people_fts_insert", "registrations_fts_insert")
-_FTS_NEW_PERSON = (
-    "INSERT INTO people_fts(rowid, name, ident, phone, codes) "
-    "SELECT p.rowid, p.full_name || ' ' || replace(replace(p.full_name, '''', ''), '-', ''), "
-    "trim(coalesce(p.nik, '') || ' ' || coalesce(p.passport_no, '')), "
-    "CASE WHEN p.phone LIKE '+62%' THEN '0' || substr(p.phone, 4) || ' ' || substr(p.phone, 2) "
-    "ELSE '' END, ? FROM people p WHERE p.id = ?")
+_FTS_NEW_PERSON = (f"INSERT INTO people_fts(rowid, name, ident, phone, codes) "
+                   f"SELECT p.rowid, {search_columns('p')}, ? FROM people p WHERE p.id = ?")
 _FTS_ADD_CODE = ("UPDATE people_fts SET codes = trim(codes || ' ' || ?) "
                  "WHERE rowid = (SELECT rowid FROM people WHERE id = ?)")
 
@@ -83,13 +81,23 @@ class BulkWriter:
         # known): tells, after an interrupted batch, what it saved from what was there.
         self.before: set[str] | None = None
 
-    def _dumps_once(self, value: Any, key: Any) -> str:
+    def _dumps_once(self, value: Callable[[], Any], key: Any) -> Any:
+        """`dumps(value())`, made once for each key (`value` is called only then)."""
         text = self._json.get(key)
         if text is None:
             if len(self._json) > 4096:
                 self._json.clear()
-            text = self._json[key] = dumps(value)
+            text = self._json[key] = dumps(value())
         return text
+
+    def _contribution(self, clean: CleanRegistration) -> tuple[str, int]:
+        """The contribution's JSON and the amount due now, made once for each contribution
+        and plan (a list holds a few incomes and months paid)."""
+        key = ("amount", clean.contribution, clean.plan)
+        amount = self._json.get(key)
+        if amount is None:
+            amount = self._json[key] = clean.amount_due
+        return self._dumps_once(clean.contribution_json, (clean.contribution, clean.plan)), amount
 
     def _set_aside_triggers(self) -> list[str]:
         """Drop the per-row search triggers inside the caller's transaction (its rollback
@@ -177,18 +185,19 @@ class BulkWriter:
                     audits.append((now, s.officer_id, s.device_id, "person.create", "person",
                                    person["id"], "{}"))
                 contribution = clean.contribution
+                contribution_text, amount_due = self._contribution(clean)
                 reg = {
                     "id": reg_id, "code": s.registrations._allocate_code(),
                     "person_id": person["id"], "event_id": clean.event_id,
                     "officer_id": s.officer_id, "device_id": s.device_id,
                     "segment": clean.segment,
-                    "programs": self._dumps_once(clean.programs, tuple(clean.programs)),
+                    "programs": self._dumps_once(lambda: clean.programs, tuple(clean.programs)),
                     "declared_income": clean.declared_income, "wage": clean.wage,
                     "risk_class": clean.risk_class, "occupation": clean.occupation,
                     "sector": clean.sector, "payer": clean.payer, "months_paid": clean.months_paid,
                     "employer_name": clean.employer_name, "payer_name": clean.payer_name,
-                    "employer_scale": clean.employer_scale, "amount_due": clean.amount_due,
-                    "contribution": self._dumps_once(clean.contribution_json(), (contribution, clean.plan)),
+                    "employer_scale": clean.employer_scale, "amount_due": amount_due,
+                    "contribution": contribution_text,
                     "monthly_total": contribution.total,
                     "consent_version": clean.consent_version, "consent_at": now,
                     "status": "baru", "source": clean.source, "created_at": now, "updated_at": now,

@@ -15,7 +15,7 @@ from bpjs_field.domain.codes import normalize_code
 from bpjs_field.domain.nik import clean_nik, looks_like_nik
 from bpjs_field.domain.phone import normalize_phone, phone_search_tokens
 from bpjs_field.errors import ValidationError
-from bpjs_field.store.migrations import SEARCH_TRIGGERS, SEARCH_V1, run_script
+from bpjs_field.store.migrations import SEARCH_TRIGGERS, create_search_index, fill_search_index
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
@@ -113,12 +113,5 @@ class SearchIndex:
         """Recreate the index and its triggers from the people and registrations tables."""
         self.drop_triggers()
         self.s.db.execute("DROP TABLE IF EXISTS people_fts")
-        run_script(self.s.db, SEARCH_V1)
-        self.s.db.execute(
-            "INSERT INTO people_fts(rowid, name, ident, phone, codes) "
-            "SELECT p.rowid, p.full_name || ' ' || replace(replace(p.full_name, '''', ''), '-', ''), "
-            "trim(coalesce(p.nik, '') || ' ' || coalesce(p.passport_no, '')), "
-            "CASE WHEN p.phone LIKE '+62%' THEN '0' || substr(p.phone, 4) || ' ' || substr(p.phone, 2) "
-            "ELSE '' END, coalesce(c.codes, '') FROM people p LEFT JOIN "
-            "(SELECT person_id, group_concat(code, ' ') AS codes FROM registrations GROUP BY person_id) c "
-            "ON c.person_id = p.id")
+        create_search_index(self.s.db)
+        fill_search_index(self.s.db)

@@ -42,4 +42,57 @@ def test_an_older_index_is_rebuilt_with_its_rows_and_triggers(db_path, monkeypat
         assert [h["full_name"] for h in s.search_index.search("3216091")] == ["Bambang Wibowo"]
         assert s.scalar("SELECT count(*) FROM people_fts WHERE people_fts MATCH 'b*'") == 1
         assert s.integrity_check() == "ok"
-    assert list(db_path.parent.glob("*.pre-v5*"))  # the copy taken before migrating
+    assert list(db_path.parent.glob(f"*.pre-v{migrations.LATEST}*"))  # the copy taken before migrating
+
+
+def name_entries(store):
+    """How many (word, row) entries the index holds for the name column."""
+    store.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms "
+                     "USING fts5vocab(main, 'people_fts', 'instance')")
+    return store.scalar("SELECT count(*) FROM temp.fts_terms WHERE col = 'name'")
+
+
+def test_a_name_is_indexed_once_unless_it_has_an_apostrophe_or_hyphen(db_path):
+    with Store.open(db_path) as s:
+        register(s, "Siti Aminah", "3216094508900001")
+        register(s, "Ma'ruf Al-Amin", "3216091203850002")
+        # "siti", "aminah"; "ma", "ruf", "al", "amin", then "maruf", "alamin"
+        assert name_entries(s) == 2 + 6
+        assert s.scalar("SELECT name FROM people_fts f JOIN people p ON p.rowid = f.rowid "
+                        "WHERE p.nik = '3216094508900001'") == "Siti Aminah"
+        for text, found in (("siti am", ["Siti Aminah"]), ("maruf", ["Ma'ruf Al-Amin"]),
+                            ("alam", ["Ma'ruf Al-Amin"]), ("ruf", ["Ma'ruf Al-Amin"])):
+            assert [h["full_name"] for h in s.search_index.search(text)] == found, text
+        with s.write():
+            s.db.execute("UPDATE people SET full_name = 'Siti Nur-Aminah' WHERE nik = '3216094508900001'")
+        assert [h["full_name"] for h in s.search_index.search("nuram")] == ["Siti Nur-Aminah"]
+
+
+def test_an_index_with_every_name_twice_is_rewritten_once_with_the_same_results(db_path):
+    with Store.open(db_path) as s:
+        code = register(s, "Siti Aminah", "3216094508900001").registration["code"]
+        register(s, "Ma'ruf Al-Amin", "3216091203850002")
+        with s.db.atomic():  # the index and triggers as version 7 left them
+            s.db.execute("DROP TABLE people_fts")
+            for name in migrations.SEARCH_TRIGGERS:
+                s.db.execute(f"DROP TRIGGER IF EXISTS {name}")
+            migrations.run_script(s.db, migrations.SEARCH_V1)
+            s.db.execute(
+                "INSERT INTO people_fts(rowid, name, ident, phone, codes) SELECT p.rowid, "
+                "p.full_name || ' ' || replace(replace(p.full_name, '''', ''), '-', ''), p.nik, '', "
+                "coalesce((SELECT group_concat(code, ' ') FROM registrations r "
+                "WHERE r.person_id = p.id), '') FROM people p")
+            s.db.execute("PRAGMA user_version = 7")
+        assert name_entries(s) == 4 + 6  # "siti aminah siti aminah"
+        triggers = s.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+    with Store.open(db_path) as s:
+        assert s.scalar("PRAGMA user_version") == migrations.LATEST
+        assert name_entries(s) == 2 + 6
+        assert s.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == triggers
+        for text in ("siti", "32160945", code):
+            assert [h["full_name"] for h in s.search_index.search(text)] == ["Siti Aminah"], text
+        assert [h["full_name"] for h in s.search_index.search("maruf")] == ["Ma'ruf Al-Amin"]
+        register(s, "Bambang Wibowo", "3216091203850003")  # the new triggers index it once
+        assert name_entries(s) == 2 + 6 + 2
+        assert [h["full_name"] for h in s.search_index.search("bamb")] == ["Bambang Wibowo"]
+        assert s.integrity_check() == "ok"

@@ -171,3 +171,31 @@ def test_lazy_page_is_built_when_first_opened(qtbot, store, officer, make_window
     window.show_page("home")
     window.show_page("sync")
     assert built == [True]
+
+
+def test_at_start_only_the_page_shown_loads_from_the_database(qtbot, store, officer, active_event,
+                                                               make_window):
+    """The database worker is one queue: what hidden pages would load at start delays the
+    officer's first search.  Each page loads when first shown."""
+    from ui.tasks import DbExecutor
+
+    class Recording(DbExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.files: list[str] = []
+
+        def run(self, fn, on_done=None, on_error=None):
+            self.files.append(fn.__code__.co_filename.rsplit("/", 1)[-1])
+            super().run(fn, on_done, on_error)
+
+    executor = Recording(store, synchronous=True)
+    window = make_window(executor=executor)
+    assert window.current_page() == "home" and window.home.summary is not None
+    assert not {"checkin.py", "events.py", "people_model.py"} & set(executor.files), executor.files
+    window.show_page("events")
+    assert "events.py" in executor.files
+    assert window.events.model.rowCount() == 1
+    window.show_page("checkin")
+    assert executor.files.count("checkin.py") == 2  # the count and the last check-ins
+    window.show_page("people")
+    assert "people_model.py" in executor.files

@@ -55,7 +55,8 @@ class CheckInPage(QWidget):
         self._build()
         ctx.active_event_changed.connect(lambda _e: self.refresh())
         ctx.data_changed.connect(self._data_changed)
-        self.refresh()
+        # The count and the last check-ins load when the page is first shown (showEvent):
+        # at start the database worker stays free for the page the officer sees.
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)

@@ -49,7 +49,7 @@ class EventsPage(QWidget):
         self._build()
         ctx.data_changed.connect(lambda c: c.events and self.reload())
         ctx.active_event_changed.connect(lambda e: self.model.set_active(e["id"] if e else None))
-        self.reload()
+        self._listed_once = False  # the list loads when the page is first shown
         self.new_event()
 
     def _build(self) -> None:
@@ -166,7 +166,13 @@ class EventsPage(QWidget):
                   context=Qt.WidgetWithChildrenShortcut)
 
     # -- list ----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if not self._listed_once:
+            self.reload()
+
     def reload(self) -> None:
+        self._listed_once = True
         self.executor.run(lambda s: s.events.list(), self._listed,
                           lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
