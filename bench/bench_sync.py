@@ -104,9 +104,9 @@ def bare_post(port: int, body: bytes) -> float:
 
 
 def person_row(i: int, device: str, now: str) -> dict:
+    # Unique for i below lcm(23, 28, 9999), far beyond a million.
     born_day = 1 + i % 28
-    return {"id": str(uuid.UUID(int=i + (1 << 100))), "nik": f"3216{i % 100:02d}{born_day:02d}0190{i:04d}"[:16]
-            if i < 10000 else f"32{i:014d}", "passport_no": None, "nationality": None,
+    return {"id": str(uuid.UUID(int=i + (1 << 100))), "nik": f"3216{1 + i % 23:02d}{born_day:02d}0190{1 + i % 9999:04d}", "passport_no": None, "nationality": None,
             "kitas_no": None, "kitas_expiry": None, "full_name": f"Peserta Bench {chr(65 + i % 26)}{i}",
             "birth_date": "1990-01-01", "birth_place": "Bekasi", "sex": "L", "phone": f"+62812{i:08d}",
             "email": None, "address": "Jl. Melati", "district_code": "321609", "village_code": None,
@@ -134,8 +134,7 @@ def fill_laptop(store: Store, n: int) -> None:
                          "starts_at": "2026-11-22T06:30:00+07:00", "venue": "Lapangan"})
     people, regs, changes = [], [], []
     for i in range(n):
-        p = person_row(i, store.device_id, now)
-        p["nik"] = f"{3216000000000000 + i}"
+        p = person_row(i, store.device_id, now)  # NIKs of real kecamatan: the server checks them
         r = registration_row(i, p["id"], store.device_id, store.device_tag, store.officer_id, now)
         people.append(p)
         regs.append(r)
