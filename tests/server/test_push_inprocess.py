@@ -6,8 +6,10 @@ sync.  In-process, so mutation testing sees the server's code run (scripts/mutat
 from __future__ import annotations
 
 import json
+import threading
 import warnings
 
+import httpx
 import pytest
 
 with warnings.catch_warnings():  # Starlette's note that httpx2 is coming; httpx is pinned here
@@ -17,6 +19,8 @@ with warnings.catch_warnings():  # Starlette's note that httpx2 is coming; httpx
 from bpjs_field.server.app import create_app
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.store import new_id
+from bpjs_field.sync.client import SyncError
+from bpjs_field.sync.engine import SyncEngine
 from harness import EVENT_ID, Laptop, full_people_forms
 
 URL = "http://testserver"
@@ -178,3 +182,131 @@ def test_a_foreign_worker_registered_on_two_laptops_is_one_person(database_url, 
                                    "merged_into IS NULL", (first.person["passport_no"],)) == 2
     data = json.loads(dict((r[0], r[2]) for r in people)[first.person["id"]])
     assert data["passport_no"] == "E98765432" and data["nationality"] == "CN"
+
+
+# -- the laptop facing a server that answers wrongly ----------------------------------------
+class Tamper(httpx.BaseTransport):
+    """The real server's answers, with the n-th answer to one endpoint edited on its way back
+    (what a broken proxy, a bug or an attacker on the branch network could send)."""
+
+    def __init__(self, inner: httpx.BaseTransport, path: str, nth: int, edit) -> None:
+        self.inner, self.path, self.nth, self.edit = inner, path, nth, edit
+        self.seen = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if not request.url.path.endswith(self.path):
+            return response
+        self.seen += 1
+        if self.seen != self.nth:
+            return response
+        body = json.loads(response.read())
+        self.edit(body, request)
+        headers = {k: v for k, v in response.headers.items()
+                   if k.lower() not in ("content-length", "content-encoding")}
+        return httpx.Response(response.status_code, headers=headers,
+                              content=json.dumps(body).encode())
+
+
+def tampered(app_client, path: str, nth: int, edit) -> httpx.Client:
+    return httpx.Client(transport=Tamper(app_client._transport, path, nth, edit), base_url=URL)
+
+
+def run_sync(store, http, **kw):
+    """The engine's run on a thread of its own, so a sync that hangs fails the test."""
+    outcome: list = []
+
+    def target():
+        try:
+            outcome.append(SyncEngine(store, http, **kw).run())
+        except BaseException as exc:  # handed back to the test
+            outcome.append(exc)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the sync hung"
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def unsent(laptop) -> int:
+    return laptop.store.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL")
+
+
+@pytest.mark.parametrize("edit", [
+    lambda body, request: body.update(last_seq=body["last_seq"] - 1),
+    lambda body, request: body.update(received=body["received"] + 1),
+], ids=["last_seq", "received"])
+def test_an_acknowledgement_that_does_not_match_marks_nothing_sent(database_url, app_client,
+                                                                     inprocess_laptops, edit):
+    laptop, = inprocess_laptops(1)
+    laptop.event()
+    laptop.register_many(range(4300, 4305))
+    waiting = unsent(laptop)
+    with tampered(app_client, "/push", 1, edit) as http, pytest.raises(SyncError) as failed:
+        run_sync(laptop.store, http)
+    assert failed.value.code == "sync.bad_response"
+    assert unsent(laptop) == waiting  # not taken as delivered
+    assert laptop.store.get_setting("sync.last_error")["code"] == "sync.bad_response"
+    again = run_sync(laptop.store, app_client)  # the server had applied them: duplicates only
+    assert again.duplicates == waiting and again.pushed == 0 and unsent(laptop) == 0
+    assert rows(database_url, "SELECT count(*) FROM docs WHERE entity = 'person'")[0][0] == 5
+
+
+def _pull_setup(inprocess_laptops):
+    a, b = inprocess_laptops(2)
+    a.event()
+    a.register_many(range(4400, 4406))
+    a.sync()
+    return a, b
+
+
+def _cursor(laptop) -> int:
+    return int(laptop.store.get_setting("sync.cursor") or 0)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda body, request: body["items"][0].pop("entity"),
+    lambda body, request: body.update(next_cursor="soon"),
+    lambda body, request: body.update(items={"not": "a list"}),
+    lambda body, request: body["items"][0].update(rev="x"),
+], ids=["item_without_entity", "cursor_not_a_number", "items_not_a_list", "rev_not_a_number"])
+def test_a_bad_pulled_page_applies_nothing_of_it_and_keeps_the_earlier_pages(
+        app_client, inprocess_laptops, edit):
+    a, b = _pull_setup(inprocess_laptops)
+    run_sync(b.store, app_client, page_size=4)
+    full = b.store.scalar("SELECT count(*) FROM people")
+    fresh = inprocess_laptops(1)[0]
+    with tampered(app_client, "/pull", 2, edit) as http, pytest.raises(SyncError) as failed:
+        run_sync(fresh.store, http, page_size=4)
+    assert failed.value.code == "sync.bad_response"
+    first_page = _cursor(fresh)
+    assert 0 < first_page  # the first page was applied and its cursor kept
+    people = fresh.store.scalar("SELECT count(*) FROM people")
+    assert people < full
+    run_sync(fresh.store, app_client, page_size=4)  # the next good sync completes it
+    assert fresh.store.scalar("SELECT count(*) FROM people") == full == 6
+    assert _cursor(fresh) > first_page
+
+
+@pytest.mark.parametrize("backwards", [True, False], ids=["goes_back", "stands_still"])
+def test_a_server_cursor_that_goes_backwards_or_stands_still_is_an_error(
+        app_client, inprocess_laptops, backwards):
+    """A page whose next cursor is behind the laptop's (or equal to it while the server says
+    there is more) would pull forever or move the laptop back: the sync stops with a clear
+    error and keeps the cursor it had."""
+    a, b = _pull_setup(inprocess_laptops)
+
+    def edit(body, request):
+        body["more"] = True
+        body["next_cursor"] = 0 if backwards else int(request.url.params["cursor"])
+
+    with tampered(app_client, "/pull", 2, edit) as http, pytest.raises(SyncError) as failed:
+        run_sync(b.store, http, page_size=4)
+    assert failed.value.code == "sync.bad_response"
+    kept = _cursor(b)
+    assert kept > 0
+    run_sync(b.store, app_client, page_size=4)
+    assert _cursor(b) >= kept and b.store.scalar("SELECT count(*) FROM people") == 6
