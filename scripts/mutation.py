@@ -72,6 +72,14 @@ def _config(module: str, tests: tuple[str, ...]) -> str:
     )
 
 
+def _exists(work: Path, test: str) -> bool:
+    """A test file, or a `file::function` node id, present in the scratch copy."""
+    path, _, function = test.partition("::")
+    if not (work / path).exists():
+        return False
+    return not function or f"def {function}(" in (work / path).read_text("utf-8")
+
+
 def _scratch(module: str, tests: tuple[str, ...], at: str | None) -> Path:
     work = Path(tempfile.mkdtemp(prefix="bpjs-mutation-"))
     if at:  # the code and tests as they were at that commit
@@ -85,7 +93,7 @@ def _scratch(module: str, tests: tuple[str, ...], at: str | None) -> Path:
                 shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
             elif src.exists():
                 shutil.copy2(src, work / name)
-    tests = tuple(t for t in tests if (work / t.split("::")[0]).exists())
+    tests = tuple(t for t in tests if _exists(work, t))
     text = (ROOT / "pyproject.toml").read_text("utf-8")
     text = re.sub(r"\n\[tool\.mutmut\].*?(?=\n\[|\Z)", "", text, flags=re.S)
     (work / "pyproject.toml").write_text(text + _config(module, tests), "utf-8")
