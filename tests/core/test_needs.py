@@ -13,7 +13,8 @@ import pytest
 TESTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS / "server"))
 
-from harness import find_pg_bin  # noqa: E402
+from harness import PG_INSTALL, find_pg_bin  # noqa: E402
+from needs import missing  # noqa: E402
 
 PROBE = '''
 from needs import need_tool
@@ -61,5 +62,5 @@ def test_postgresql_is_found_where_it_is_said_to_be_and_on_the_path(tmp_path, mo
 def test_postgresql_of_this_machine_is_found_whatever_its_version():
     installed = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
     if not installed:
-        pytest.skip("no PostgreSQL in /usr/lib/postgresql on this machine")
+        missing("PostgreSQL in /usr/lib/postgresql", PG_INSTALL)
     assert find_pg_bin() in installed
