@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bpjs_field import PersonInput, RegistrationInput
+from bpjs_field.errors import BpjsFieldError
+from bpjs_field.security import signing
 from bpjs_field.security.erasure import (ERASED_NAME, PERSONAL, erase_person,
                                          scrub_pulled_erasures, withdraw_consent)
 from bpjs_field.store import Store
@@ -111,3 +115,33 @@ def test_an_erasure_pulled_from_the_server_scrubs_payloads_and_drafts_here(db_pa
         with store.write():
             scrub_pulled_erasures(store, [])  # nothing pulled: nothing changes
         assert store.load_draft("other") == {"nik": OTHER_NIK}
+
+
+def test_an_officer_is_refused_by_name_and_the_denial_audited(db_path):
+    with Store.open(db_path) as store:
+        person_id = store.registrations.register(bpu_form(nik=NIK)).person["id"]
+        store.role = "officer"
+        with pytest.raises(BpjsFieldError) as refused:
+            erase_person(store, person_id)
+        assert refused.value.code == "security.forbidden"
+        assert refused.value.params == {"action": "person.erase"}
+        denied = store.query_one("SELECT details FROM audit_log WHERE action = 'denied'")
+        assert json.loads(denied["details"]) == {"attempted": "person.erase", "role": "officer"}
+        assert store.people.get(person_id)["nik"] == NIK
+
+
+def test_the_erasure_is_signed_by_a_branch_supervisor_at_work(db_path):
+    """On an officer's laptop a branch supervisor's erasure carries their signature, which the
+    server checks before it counts (bpjs_field/server/roles.py)."""
+    seed = signing.signing_seed(b"branch-supervisor-secret")
+    with Store.open(db_path) as store:
+        person_id = store.registrations.register(bpu_form(nik=NIK)).person["id"]
+        store.signer = ("SPV-01", seed)
+        erase_person(store, person_id)
+        change = store.query_one("SELECT * FROM change_log WHERE entity = 'person' "
+                                 "ORDER BY seq DESC LIMIT 1")
+        signature = json.loads(change["signature"])
+        assert signature["by"] == "SPV-01"
+        message = signing.change_message(change["change_id"], "person", person_id, "upsert",
+                                         change["hlc"], json.loads(change["payload"]))
+        assert signing.verify(signing.public_key(seed), message, signature["sig"])
