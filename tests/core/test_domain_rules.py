@@ -233,3 +233,14 @@ def test_every_bad_field_is_listed_at_once_and_field_errors_keeps_the_first():
     assert field_errors(double) == {"nik": double.errors[0].message("id")}
     assert field_errors(ValidationError("nik", "nik.empty"), "en") == {
         "nik": ValidationError("nik", "nik.empty").message("en")}
+
+
+def test_a_person_form_as_a_dict_has_dates_as_text():
+    person = PersonInput(full_name="Zhang Wei", passport_no="E12345678",
+                         kitas_expiry=date(2027, 12, 31), birth_date=date(1985, 3, 4))
+    data = person.to_dict()
+    assert data["birth_date"] == "1985-03-04" and data["kitas_expiry"] == "2027-12-31"
+    assert data["full_name"] == "Zhang Wei" and data["nik"] is None
+    assert set(data) == set(PersonInput.__dataclass_fields__)
+    assert PersonInput(full_name="Budi").to_dict()["birth_date"] is None
+    assert person.birth_date == date(1985, 3, 4)  # the form itself is not changed
