@@ -169,3 +169,60 @@ def test_codes_are_found_as_typed_or_scanned(store, officer):
     with pytest.raises(NotFoundError) as missing:
         store.registrations.require_code(unknown)
     assert missing.value.code == "code.unknown" and missing.value.params["value"] == unknown
+
+
+def test_import_ids_follow_the_documented_formula():
+    """The same row imported on any laptop, of any version, gets the same id: the uuid5 of
+    "identity|segment|event" (identity: the NIK, else passport/nationality)."""
+    from uuid import uuid5
+
+    from bpjs_field.store.registrations import IMPORT_NAMESPACE
+
+    def expected(ident: str, segment: str, event: str) -> str:
+        return str(uuid5(IMPORT_NAMESPACE, f"{ident}|{segment}|{event}"))
+
+    assert import_registration_id({"nik": NIK}, "bpu", "e1") == expected(NIK, "bpu", "e1")
+    assert import_registration_id({"nik": NIK}, "bpu", None) == expected(NIK, "bpu", "")
+    foreign = {"nik": None, "passport_no": "E12345678", "nationality": "CN"}
+    assert import_registration_id(foreign, "tka", "e1") == expected("E12345678/CN", "tka", "e1")
+    assert import_registration_id({"nik": "3216091205900002"}, "bpu", "e1") != \
+        import_registration_id({"nik": NIK}, "bpu", "e1")
+
+
+def test_an_import_saved_again_reports_the_first_save(store, officer, event):
+    typed_birth = replace(form(event["id"]).person, birth_date=date(1990, 5, 13))
+    imported = form(event["id"], source="import", person=typed_birth)
+    first = store.registrations.register(imported, today=TODAY)
+    again = store.registrations.register(imported, today=TODAY)
+    assert again.already_registered is True and again.person_created is False
+    assert again.person["id"] == first.person["id"]
+    assert [w.code for w in again.warnings] == [w.code for w in first.warnings] == [
+        "nik.birth_mismatch"]
+    person = store.people.get(first.person["id"])
+    assert person["consent_version"] == "2026-01"
+    assert person["consent_at"] == first.registration["consent_at"]
+    assert first.checked_in is False
+
+
+def test_numbering_continues_after_a_restart_from_high_numbers(db_path):
+    """The running number is read back from the highest code (base 32, every symbol)."""
+    with Store.open(db_path) as store:
+        store.registrations._next_seq = MAX_SEQ - 1
+        high = store.registrations.register(form(), today=TODAY).registration["code"]
+        assert high == make_code(store.device_tag, MAX_SEQ - 1)
+    with Store.open(db_path) as store:
+        last = store.registrations.register(form(nik="3216091205900002"), today=TODAY)
+        assert last.registration["code"] == make_code(store.device_tag, MAX_SEQ)
+        with pytest.raises(OverflowError, match="registration numbers of this laptop are exhausted"):
+            store.registrations.register(form(nik="3216091205900003"), today=TODAY)
+
+
+def test_refusals_name_what_was_typed(store, officer):
+    with pytest.raises(ValidationError) as unknown:
+        store.registrations.register(form("no-such-event"), today=TODAY)
+    assert unknown.value.params == {"value": "no-such-event"}
+    code = make_code(store.device_tag, 77)
+    padded = format_code(code) + " " * 40
+    with pytest.raises(NotFoundError) as missing:
+        store.registrations.require_code(padded)
+    assert missing.value.code == "code.unknown" and missing.value.params["value"] == padded[:40]
