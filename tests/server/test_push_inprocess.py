@@ -64,6 +64,7 @@ def rows(url: str, sql: str, params=()) -> list[tuple]:
 
 def record(laptop, entity: str, payload: dict, op: str = "upsert",
            entity_id: str | None = None) -> str:
+    """A raw change in the laptop's change log (past the laptop's own rules); its change id."""
     entity_id = entity_id or payload.get("id") or new_id()
     with laptop.store.write():
         return laptop.store.record_change(entity, entity_id, {"id": entity_id, **payload}, op)
@@ -310,3 +311,137 @@ def test_a_server_cursor_that_goes_backwards_or_stands_still_is_an_error(
     assert kept > 0
     run_sync(b.store, app_client, page_size=4)
     assert _cursor(b) >= kept and b.store.scalar("SELECT count(*) FROM people") == 6
+
+
+# -- what the push applies ----------------------------------------------------------------------
+def docs(url: str, entity: str) -> dict[str, dict]:
+    return {r[0]: {"merged_into": r[1], "deleted": r[2], **json.loads(r[3])} for r in rows(
+        url, "SELECT id, merged_into, deleted, data FROM docs WHERE entity = ?", (entity,))}
+
+
+def scans(url: str) -> list[tuple]:
+    return rows(url, "SELECT id, attendance_id, deleted FROM scans ORDER BY checked_in_at")
+
+
+def test_attendance_is_a_set_showing_the_earliest_check_in(database_url, inprocess_laptops):
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4500).person["id"]
+    a.sync()
+    b.sync()
+    late = b.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    early = a.store.attendance.check_in(EVENT_ID, person_id, "search")
+    with a.store.write():  # A's check-in happened first
+        a.store.db.execute("UPDATE attendance SET checked_in_at = '2026-11-22T00:00:01+00:00'")
+        a.store.db.execute("UPDATE change_log SET payload = json_set(payload, '$.checked_in_at', "
+                           "'2026-11-22T00:00:01+00:00') WHERE entity = 'attendance'")
+    b.sync()
+    a.sync()
+    attendance = docs(database_url, "attendance")
+    assert len(attendance) == 1
+    (doc_id, doc), = attendance.items()
+    assert doc["checked_in_at"] == "2026-11-22T00:00:01+00:00" and doc["method"] == "search"
+    assert doc["person_id"] == person_id and doc["event_id"] == EVENT_ID
+    assert sorted(s[1] for s in scans(database_url)) == [doc_id, doc_id]
+    assert late and early
+    # the same scan sent again under another change id adds nothing
+    with a.store.write():
+        a.store.db.execute("UPDATE change_log SET sent_at = NULL, change_id = change_id || 'x' "
+                           "WHERE entity = 'attendance'")
+    a.sync()
+    assert len(scans(database_url)) == 2
+
+
+def test_undoing_a_check_in_takes_back_every_scan_of_it(database_url, inprocess_laptops):
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4510).person["id"]
+    a.sync()
+    b.sync()
+    b.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    b.sync()
+    a.sync()
+    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert a.store.attendance.undo(attendance_id)
+    a.sync()
+    attendance = docs(database_url, "attendance")
+    assert attendance[attendance_id]["deleted"] == 1
+    assert [s[2] for s in scans(database_url)] == [1]
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, person_id) is None
+    # checked in again afterwards: a new attendance counts
+    b.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    b.sync()
+    live = [d for d in docs(database_url, "attendance").values() if not d["deleted"]]
+    assert len(live) == 1 and live[0]["person_id"] == person_id
+
+
+def test_prints_are_facts_kept_once(database_url, inprocess_laptops):
+    a, = inprocess_laptops(1)
+    a.event()
+    reg = a.register(4520).registration
+    print_id = new_id()
+    record(a, "print", {"id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+                                   "subject_id": reg["id"], "copies": 2, "printer": "PDF",
+                                   "is_reprint": 0, "version": "1", "secret": "dropped"})
+    a.sync()
+    with a.store.write():  # the same print again, as a changed fact: the first one stands
+        a.store.record_change("print", print_id, {"id": print_id, "at": "2026-11-23T00:00:00Z",
+                                                  "document": "brochure.jkk"})
+    a.sync()
+    prints = docs(database_url, "print")
+    assert prints[print_id]["document"] == "receipt.a4" and prints[print_id]["copies"] == 2
+    assert "secret" not in prints[print_id]
+
+
+def test_officers_made_on_a_laptop_join_the_branch_account(database_url, inprocess_laptops):
+    """A laptop-made officer with a branch account's employee number becomes an alias of the
+    account; changes to a branch account from a laptop are acknowledged and not applied; a new
+    officer is created with the fields the protocol knows."""
+    a, = inprocess_laptops(1)
+    accounts = {d["employee_no"]: i for i, d in docs(database_url, "officer").items()
+                if not d.get("merged_into")}
+    same_number, new = new_id(), new_id()
+    record(a, "officer", {"id": same_number, "employee_no": "KC-0422", "full_name": "Dua Kali",
+                          "created_at": "2026-11-22T00:00:00Z"})
+    record(a, "officer", {"id": new, "employee_no": "KC-0777", "full_name": "Petugas Baru",
+                                "branch": "KC Cilegon", "role": "officer", "active": 1,
+                                "created_at": "2026-11-22T00:00:00Z", "password": "x"})
+    record(a, "officer", {"full_name": "Nama Lain", "role": "supervisor"},
+           entity_id=accounts["KC-0423"])
+    result = a.sync()
+    assert result.quarantined == 0
+    officers = docs(database_url, "officer")
+    assert officers[same_number]["merged_into"] == accounts["KC-0422"]
+    assert officers[new]["full_name"] == "Petugas Baru" and officers[new]["branch"] == "KC Cilegon"
+    assert "password" not in officers[new] and officers[new]["merged_into"] is None
+    assert officers[accounts["KC-0423"]]["full_name"] == "Petugas KC-0423"  # not applied
+    outcomes = dict(rows(database_url, "SELECT entity_id, outcome FROM applied_changes "
+                                       "WHERE entity = 'officer'"))
+    assert outcomes == {same_number: "merged", new: "applied", accounts["KC-0423"]: "ignored"}
+
+
+def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inprocess_laptops):
+    from bpjs_field.security.erasure import PERSONAL, erase_person
+    a, b = inprocess_laptops(2)
+    a.event()
+    people = [a.store.registrations.register(f).person for f in full_people_forms(EVENT_ID)]
+    a.sync()
+    b.sync()
+    b.store.people.update(people[0]["id"], {"phone": "0857-1111-2222"})
+    a.store.people.update(people[0]["id"], {"phone": "0857-3333-4444"})
+    b.sync()
+    a.sync()
+    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] >= 1
+    for person in people:
+        erase_person(a.store, person["id"], withdrawn=True)
+    a.sync()
+    server = docs(database_url, "person")
+    for person in people:
+        data = server[person["id"]]
+        assert data["full_name"] == "(dihapus)" and data["erased_at"] and data["consent_withdrawn_at"]
+        assert not [f for f in PERSONAL if data.get(f) is not None]
+    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    b.store.people.update(people[0]["id"], {"email": "late@contoh.id"})  # too late
+    b.sync()
+    assert docs(database_url, "person")[people[0]["id"]].get("email") is None
