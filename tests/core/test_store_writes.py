@@ -213,8 +213,9 @@ def test_numbering_continues_after_a_restart_from_high_numbers(db_path):
     with Store.open(db_path) as store:
         last = store.registrations.register(form(nik="3216091205900002"), today=TODAY)
         assert last.registration["code"] == make_code(store.device_tag, MAX_SEQ)
-        with pytest.raises(OverflowError, match="registration numbers of this laptop are exhausted"):
+        with pytest.raises(OverflowError) as exhausted:
             store.registrations.register(form(nik="3216091205900003"), today=TODAY)
+        assert str(exhausted.value) == "registration numbers of this laptop are exhausted"
 
 
 def test_refusals_name_what_was_typed(store, officer):
