@@ -2,7 +2,8 @@
 
 - `ServerProcess`: `python -m bpjs_field.server` on a free 127.0.0.1 port (uvicorn in a
   subprocess); `kill()` is SIGKILL, `start()` starts it again on the same port.
-- `PgCluster`: a throwaway PostgreSQL 15 cluster in a temp dir, run as `postgres`
+- `PgCluster`: a throwaway PostgreSQL cluster (whatever version `find_pg_bin()` finds) in a
+  temp dir, run as `postgres` when the tests run as root
   (MACHINE-NOTES), one fresh database per test.
 - `FaultProxy`: a TCP proxy between laptop and server that can drop the response
   after the server committed, answer 500/503 itself, accept and never answer, or
