@@ -445,3 +445,30 @@ def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inproc
     b.store.people.update(people[0]["id"], {"email": "late@contoh.id"})  # too late
     b.sync()
     assert docs(database_url, "person")[people[0]["id"]].get("email") is None
+
+
+def test_undoing_one_laptops_scan_keeps_the_others(database_url, inprocess_laptops):
+    """B checks a person in and undoes it before syncing, while A's check-in of the same person
+    already reached the server: B's scan joins A's attendance and is taken back, A's stays.
+    Then A's undo removes the attendance and every scan of it."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4530).person["id"]
+    a.sync()
+    b.sync()
+    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    a.sync()
+    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")  # B has not heard of A's
+    b_scan = b.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b_scan != attendance_id and b.store.attendance.undo(b_scan)
+    b.sync()
+    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 0
+    assert [(s[0], s[2]) for s in scans(database_url) if s[2] == 0] == [(attendance_id, 0)]
+    assert b.store.attendance.get(EVENT_ID, person_id)["id"] == attendance_id
+    assert a.store.attendance.undo(attendance_id)
+    a.sync()
+    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 1
+    assert {s[2] for s in scans(database_url)} == {1}
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, person_id) is None
