@@ -20,6 +20,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                  "Too long: at most {maximum} characters."),
     "text.control": ("Mengandung karakter kontrol yang tidak boleh; ketik ulang isian ini.",
                      "Contains control characters; retype this field."),
+    "text.not_text": ("Isian ini harus berupa teks; ketik ulang isian ini.",
+                      "This field must be text; retype it."),
+    "region.code_invalid": ("Kode wilayah harus {digits} angka (titik boleh), contoh {example}.",
+                            "The region code must have {digits} digits (dots allowed), "
+                            "e.g. {example}."),
+    "region.village_outside": ("Kode desa/kelurahan tidak berada di kecamatan yang diisi; periksa "
+                               "kedua kode.", "The village code is not in the district given; "
+                               "check both codes."),
     # NIK
     "nik.empty": ("NIK wajib diisi: 16 angka sesuai KTP.", "NIK is required: the 16 digits on the KTP."),
     "nik.not_digits": ("NIK hanya boleh berisi angka; periksa huruf yang terketik.",

@@ -1,17 +1,42 @@
-"""Shared fixtures: a fresh migrated database per test (copied from one template),
-and offscreen Qt for the GUI tests."""
+"""Shared fixtures: a fresh migrated database per test (copied from one template), a real
+PostgreSQL cluster for the server tests (tests/server and tests/security), and offscreen Qt
+for the GUI tests.  A service or tool the suite needs and the machine lacks fails the run in
+CI (`CI=true`) and is a skip elsewhere, saying how to install it (tests/needs.py)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent / "server"))
+
+from needs import missing  # noqa: E402
+
 from bpjs_field.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster for the whole session (found wherever it is installed)."""
+    from harness import PG_INSTALL, PgCluster
+    lacking = PgCluster.unavailable()
+    if lacking:
+        missing(lacking, PG_INSTALL)
+    # Not under pytest's tmp dir: that one is private to root and postgres cannot enter it.
+    base = Path(tempfile.mkdtemp(prefix="bpjs-field-pg-"))
+    base.chmod(0o755)
+    cluster = PgCluster(base).start()
+    yield cluster
+    cluster.stop()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,11 @@ class PersonInput:
         return data
 
 
+_TEXT_FIELDS = ("full_name", "nik", "passport_no", "nationality", "kitas_no", "sex", "birth_place",
+                "phone", "email", "address", "district_code", "village_code", "postal_code",
+                "occupation")
+
+
 @dataclass
 class RegistrationInput:
     segment: str
@@ -136,6 +141,14 @@ def clean_text(value: str | None, field_name: str, *, maximum: int = MAX_TEXT,
 def _person(p: PersonInput, segment: str, today: date, errors: list[ValidationError],
             warnings: list[Notice]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    # A value that is not text (a number, a list) is refused for its field alone, before any
+    # rule below tries string methods on it.
+    not_text = [name for name in _TEXT_FIELDS
+                if getattr(p, name) is not None and not isinstance(getattr(p, name), str)]
+    if not_text:
+        errors.extend(ValidationError(name, "text.not_text") for name in not_text)
+        p = replace(p, **{name: None for name in not_text})
+    first_error = len(errors)
 
     def attempt(name: str, fn, *args, **kwargs):
         try:
@@ -198,13 +211,24 @@ def _person(p: PersonInput, segment: str, today: date, errors: list[ValidationEr
             out[key] = clean_text(getattr(p, key), key, maximum=maximum)
         except ValidationError as exc:
             errors.append(exc)
-    for key in ("district_code", "village_code"):
-        value = getattr(p, key)
-        if value:
-            out[key] = value.replace(".", "")
-        else:
+    for key, digits, example in (("district_code", 6, "32.16.09"),
+                                 ("village_code", 10, "32.16.09.2003")):
+        value = (getattr(p, key) or "").strip()
+        if not value:
             out.setdefault(key, None)
+            continue
+        code = value.replace(".", "")
+        if len(code) != digits or not (code.isascii() and code.isdigit()):
+            errors.append(ValidationError(key, "region.code_invalid", digits=digits,
+                                          example=example))
+            continue
+        out[key] = code
+    if p.village_code and out.get("village_code") and p.district_code and out.get("district_code") \
+            and not out["village_code"].startswith(out["district_code"]):
+        errors.append(ValidationError("village_code", "region.village_outside"))
     out["occupation"] = p.occupation
+    # A field refused as not text says so once, not again as "required".
+    errors[first_error:] = [e for e in errors[first_error:] if e.field not in not_text]
     return out
 
 
@@ -224,6 +248,10 @@ def validate_registration(form: RegistrationInput, *, today: date | None = None)
     reasons: tuple[Reason, ...] = ()
     programs: list[str] = []
     occupation = form.occupation or form.person.occupation
+    if occupation is not None and not isinstance(occupation, str):
+        if occupation is not form.person.occupation:  # the person's own is refused above
+            errors.append(ValidationError("occupation", "text.not_text"))
+        occupation = None
     sector = form.sector
     payer = form.payer or "mandiri"
     if segment != "bpu" and payer == "mandiri":
@@ -260,6 +288,10 @@ def validate_registration(form: RegistrationInput, *, today: date | None = None)
                 errors.append(exc)
     else:
         months_paid = None
+        try:  # free text outside BPU, bounded like every other text field
+            occupation = clean_text(occupation, "occupation", maximum=80)
+        except ValidationError as exc:
+            errors.append(exc)
         if segment in SCALED_SEGMENTS:
             if scale is None:
                 errors.append(ValidationError("employer_scale", "employer_scale.missing"))

@@ -464,6 +464,10 @@ class SyncEngine:
                 raise SyncError("sync.not_enrolled", retryable=False)
             if page.next_cursor < cursor:
                 raise SyncError("sync.bad_response", detail="cursor went backwards")
+            if page.more and page.next_cursor == cursor:
+                # "More" from the same place again would never end (and the page fetcher
+                # stops at a cursor that does not advance, so waiting would hang).
+                raise SyncError("sync.bad_response", detail="cursor did not advance")
             if not bulk and page.more and page.head - cursor > BULK_PULL_ROWS:
                 bulk = True
                 self._bulk_index(True)

@@ -15,7 +15,6 @@ import io
 import os
 import pwd
 import re
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from needs import missing, need_tool
 
 TODAY = date(2026, 11, 22)
 PERIOD = date(2026, 11, 1)  # inside the PP 50/2025 window for non-transport sectors
@@ -76,7 +76,7 @@ def pdf_text(pdf: bytes, *, page: int | None = None,
     """Text as poppler's pdftotext reads it (layout mode keeps table rows on one line);
     `page` (1-based) and `box` (x, y from the top, width, height in points) crop it,
     e.g. to one panel of a tri-fold."""
-    args = ["pdftotext", "-layout"]
+    args = [need_tool("pdftotext", "apt-get install poppler-utils"), "-layout"]
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     if box is not None:
@@ -99,7 +99,7 @@ class Word:
 
 def pdf_words(pdf: bytes, page: int) -> list[Word]:
     """Every word of one page (1-based) with its box, from `pdftotext -bbox`."""
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+    out = subprocess.run([need_tool("pdftotext", "apt-get install poppler-utils"), "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
                          input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
     return [Word(float(a), float(b), float(c), float(d), html.unescape(t))
@@ -109,13 +109,16 @@ def pdf_words(pdf: bytes, page: int) -> list[Word]:
 def render_pages(pdf: bytes, tmp_path: Path, dpi: int = 150) -> list[Path]:
     src = tmp_path / f"render-{time.monotonic_ns()}.pdf"
     src.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(src), str(src.with_suffix(""))],
+    subprocess.run([need_tool("pdftoppm", "apt-get install poppler-utils"), "-r", str(dpi), "-png", str(src), str(src.with_suffix(""))],
                    check=True)
     return sorted(tmp_path.glob(src.stem + "*.png"))
 
 
 def decode_qr(png: Path) -> list[str]:
-    import zxingcpp
+    try:
+        import zxingcpp
+    except ImportError:
+        missing("the zxing-cpp QR decoder", "./dev test (installs requirements.lock)")
     from PIL import Image
 
     return [r.text for r in zxingcpp.read_barcodes(Image.open(png))
@@ -123,7 +126,8 @@ def decode_qr(png: Path) -> list[str]:
 
 
 def ocr(png: Path) -> str:
-    out = subprocess.run(["tesseract", str(png), "-", "--psm", "4"], capture_output=True, check=True)
+    out = subprocess.run([need_tool("tesseract", "apt-get install tesseract-ocr tesseract-ocr-eng"),
+                          str(png), "-", "--psm", "4"], capture_output=True, check=True)
     return out.stdout.decode("utf-8", "replace")
 
 
@@ -197,12 +201,12 @@ def _out_dir() -> Path:
 @pytest.fixture(scope="session")
 def cups_pdf() -> CupsPdf:
     if os.name != "posix" or os.geteuid() != 0:
-        pytest.skip("the CUPS queue is set up as root (cupsd, lpadmin)")
+        missing("root rights to set up the CUPS queue (cupsd, lpadmin)",
+                "run these tests as root, as CI does")
     for tool in ("cupsd", "lpadmin", "lpstat"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} missing: apt-get install cups printer-driver-cups-pdf")
+        need_tool(tool, "apt-get install cups printer-driver-cups-pdf")
     if not Path(CUPS_PPD).exists():
-        pytest.skip("cups-pdf missing: apt-get install printer-driver-cups-pdf")
+        missing("cups-pdf", "apt-get install printer-driver-cups-pdf")
     if not _scheduler_running():
         subprocess.run(["cupsd"], check=True)
         deadline = time.monotonic() + 15

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
+from bpjs_field.domain.formatting import format_time
 from bpjs_field.domain.nik import mask_nik
 from bpjs_field.domain.registration import PersonInput, RegistrationInput
 from bpjs_field.errors import NotFoundError
@@ -31,8 +32,19 @@ def test_attendance_sheet(store, event, bpu_reg, pu_reg, tka_reg):
         assert mask_nik(nik) in text and nik not in text.replace(" ", "")
     assert "E12345678" not in text and "E1*****78" in text
     assert "Budi Santoso" in text and "Zhang Wei" in text
-    # Only the checked-in participant has a time in the Hadir column.
-    assert len(re.findall(r"\b\d{2}\.\d{2}\b", text)) >= 1
+    # Only the checked-in participant has a time in the Hadir column, and it is the time of
+    # the check-in (not the event's start or the print time).
+    checked_at = store.query_one("SELECT checked_in_at FROM attendance WHERE person_id = ?",
+                                 (bpu_reg["person_id"],))["checked_in_at"]
+    moment = datetime.fromisoformat(checked_at)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    hadir = format_time(moment).removeprefix("pukul ").removesuffix(" WIB")
+    lines = pdf_text(job.pdf).splitlines()
+    rows = {name: next(line for line in lines if name in line)
+            for name in ("Budi Santoso", "Siti Nurhaliza", "Zhang Wei")}
+    assert re.search(rf"{bpu_reg['code'][:4]}\S*\s+{re.escape(hadir)}\s*$", rows["Budi Santoso"])
+    for name in ("Siti Nurhaliza", "Zhang Wei"):
+        assert not re.search(r"\d{1,2}[.:]\d{2}", rows[name]), rows[name]
     assert all(s == pytest.approx(A4, abs=0.01) for s in page_sizes(job.pdf))
     assert all(f["embedded"] for f in pdf_fonts(job.pdf))
 

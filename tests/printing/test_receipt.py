@@ -147,3 +147,45 @@ def test_layout_never_sees_the_full_nik(store, bpu_reg):
     assert BPU_NIK not in repr(data)
     blocks = receipt.receipt_blocks(data)
     assert BPU_NIK not in repr(blocks)
+
+
+def _pu_month_from_rates(wage: int, risk_class: int) -> tuple[int, int]:
+    """(employer, worker) monthly contribution worked out from rates.json on its own: each
+    line rounded half up to whole rupiah, JP on the wage capped at the cap in force."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from bpjs_field.paths import resource_path
+    rates = json.loads(resource_path("reference", "rates.json").read_text("utf-8"))
+    month = "2026-11-01"
+    pu = max((r for r in rates["pu"] if r["effective_from"] <= month),
+             key=lambda r: r["effective_from"])
+    cap = max((c for c in rates["jp_wage_cap"] if c["effective_from"] <= month),
+              key=lambda c: c["effective_from"])["amount"]
+
+    def line(base: int, percent: str) -> int:
+        return int((Decimal(base) * Decimal(percent) / 100).quantize(Decimal(1), ROUND_HALF_UP))
+
+    employer = (line(wage, pu["jkk_percent_by_risk_class"][str(risk_class)])
+                + line(wage, pu["jkm_percent"]) + line(wage, pu["jht_employer_percent"])
+                + line(min(wage, cap), pu["jp_employer_percent"]))
+    worker = line(wage, pu["jht_worker_percent"]) + line(min(wage, cap), pu["jp_worker_percent"])
+    return employer, worker
+
+
+@pytest.mark.parametrize("reg_name, wage, risk_class, expected_total", [
+    # 5,938,885 at risk class 1: 14,253 + 17,817 + 219,739 + 118,778 + 118,778 + 59,389
+    ("pu_reg", 5_938_885, 1, 548_754),
+    # 25,000,000 at risk class 2, JP on the 2026 cap of 11,086,300
+    ("tka_reg", 25_000_000, 2, 1_967_589),
+])
+def test_pu_and_tka_receipts_total_per_month(request, store, reg_name, wage, risk_class,
+                                             expected_total):
+    reg = request.getfixturevalue(reg_name)
+    employer, worker = _pu_month_from_rates(wage, risk_class)
+    assert employer + worker == expected_total
+    for fmt in ("a4", "a5", "thermal"):
+        text = flat(pdf_text(documents.receipt_job(store, reg["id"], fmt).pdf))
+        assert f"Total iuran per bulan {format_rupiah(expected_total)}" in text, fmt
+        assert f"({rupiah_in_words(expected_total)})" in text, fmt
+        assert f"Bagian pemberi kerja {format_rupiah(employer)}" in text, fmt
+        assert f"Bagian pekerja {format_rupiah(worker)}" in text, fmt

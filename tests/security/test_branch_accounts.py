@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from harness import PASSWORD, ServerProcess, setup_database  # noqa: E402
+from harness import BACKENDS, PASSWORD, ServerProcess, empty_database_url, setup_database  # noqa: E402
 
 from bpjs_field.errors import BpjsFieldError  # noqa: E402
 from bpjs_field.security import session  # noqa: E402
@@ -139,9 +139,9 @@ def test_logins_and_sync_writing_the_key_file_together_lose_nothing(secure_path)
 
 
 # -- with the branch server --------------------------------------------------------------------
-@pytest.fixture
-def branch(tmp_path):
-    url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
+@pytest.fixture(params=BACKENDS)
+def branch(request, tmp_path):
+    url = empty_database_url(request, tmp_path)
     setup_database(url, (SUPERVISOR[0], "supervisor"), (NEWCOMER, "officer"))
     server = ServerProcess(url).start()
     http = new_http_client(read_timeout=10.0)

@@ -104,7 +104,8 @@ def test_failed_logins_are_slowed_then_locked_and_audited_at_the_next_login(secu
         with pytest.raises(BpjsFieldError) as exc:
             keyfile.unlock(OFFICER[0], "tebak-tebakan")
         assert exc.value.code == "security.bad_login"
-    assert waits and waits == sorted(waits)  # each failure waits at least as long as the one before
+    # the first failure is free; from the second on each waits half a second more
+    assert waits == [0.5, 1.0, 1.5, 2.0]
     with pytest.raises(BpjsFieldError) as locked:
         keyfile.unlock(*OFFICER)  # the right password, but the account is locked
     assert locked.value.code == "security.locked_out"
@@ -119,6 +120,25 @@ def test_failed_logins_are_slowed_then_locked_and_audited_at_the_next_login(secu
         assert "tebak" not in json.dumps(failed)
         assert store.scalar("SELECT count(*) FROM audit_log WHERE action = 'login'") >= 1
     assert keyfile.retry_after(OFFICER[0]) == 0
+
+
+def test_a_second_failed_login_really_waits(secure_path):
+    """The production path (session.unlock with the real clock and sleep): the second wrong
+    password in a row takes at least half a second longer than the first."""
+    import time
+
+    def attempt() -> float:
+        started = time.monotonic()
+        with pytest.raises(BpjsFieldError) as exc:
+            session.unlock(secure_path, OFFICER[0], "tebak-tebakan")
+        assert exc.value.code == "security.bad_login"
+        return time.monotonic() - started
+
+    first, second = attempt(), attempt()
+    assert second - first >= 0.45, (first, second)
+    # the right password afterwards gets in (two failures do not lock)
+    with session.unlock(secure_path, *OFFICER):
+        pass
 
 
 def test_encrypted_backups_verify_and_restore_only_with_the_key(secure_path):

@@ -1,6 +1,6 @@
 """The branch server refuses what a stranger or another laptop sends: no token, a made-up
 token, a revoked laptop's token, another laptop's token for this laptop's device id, and
-changes stamped by another device.  A real server process on 127.0.0.1 over SQLite."""
+changes stamped by another device.  A real server process on 127.0.0.1, over SQLite and over PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from harness import Laptop, ServerProcess, setup_database  # noqa: E402
+from harness import BACKENDS, Laptop, ServerProcess, empty_database_url, setup_database  # noqa: E402
 
 from bpjs_field.server.accounts import revoke_device  # noqa: E402
 from bpjs_field.server.db import ServerDatabase  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def branch(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def branch(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("branch")
-    url = f"sqlite:///{folder / 'branch.sqlite3'}"
+    url = empty_database_url(request, folder)
     setup_database(url, ("KC-0421", "officer"), ("KC-0422", "officer"))
     server = ServerProcess(url).start()
     a, b = Laptop(folder / "a.sqlite3"), Laptop(folder / "b.sqlite3")
@@ -34,10 +34,10 @@ def branch(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture
-def revocable(tmp_path):
+@pytest.fixture(params=BACKENDS)
+def revocable(request, tmp_path):
     """A branch server of its own (the test revokes its laptop) and one enrolled laptop."""
-    url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
+    url = empty_database_url(request, tmp_path)
     setup_database(url, ("KC-0421", "officer"))
     server = ServerProcess(url).start()
     laptop = Laptop(tmp_path / "a.sqlite3")

@@ -3,7 +3,7 @@ changing or erasing a person is accepted from a laptop a supervisor enrolled, or
 supervisor account of the branch signed that very change (a supervisor logged in on an
 officer's laptop); from anyone else only blank fields are completed (what an officer's
 registration does) and an erasure is kept aside.  A forged or altered signature is kept aside
-whole.  Real server process on 127.0.0.1 (SQLite), real laptop databases."""
+whole.  Real server process on 127.0.0.1 (SQLite and PostgreSQL), real laptop databases."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from harness import (PASSWORD, Laptop, ServerProcess, person_input, run_cli,  # noqa: E402
-                     setup_database)
+from harness import (BACKENDS, PASSWORD, Laptop, ServerProcess, empty_database_url,  # noqa: E402
+                     person_input, run_cli, setup_database)
 
 from bpjs_field import RegistrationInput  # noqa: E402
 
@@ -28,9 +28,9 @@ from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client  # noqa: 
 from .conftest import FAST_KDF, SUPERVISOR  # noqa: E402
 
 
-@pytest.fixture
-def branch(tmp_path):
-    url = f"sqlite:///{tmp_path / 'branch.sqlite3'}"
+@pytest.fixture(params=BACKENDS)
+def branch(request, tmp_path):
+    url = empty_database_url(request, tmp_path)
     setup_database(url, ("SPV-01", "supervisor"), ("KC-0430", "officer"))
     server = ServerProcess(url).start()
     yield url, server

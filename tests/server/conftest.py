@@ -1,38 +1,24 @@
 """Fixtures for the server and sync tests: every test that uses `database_url` (and so
-`server`) runs twice, against a SQLite file and against a real PostgreSQL 15 cluster
-started once per session in a temp dir (skipped, with the reason, only when the
-PostgreSQL binaries are missing)."""
+`server`) runs twice, against a SQLite file and against a real PostgreSQL cluster started
+once per session in a temp dir (`pg_cluster`, in tests/conftest.py: a failure in CI when
+PostgreSQL is missing, a skip saying how to install it elsewhere)."""
 
 from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import PgCluster, ServerProcess, laptop_factory, setup_database  # noqa: E402
+from harness import ServerProcess, laptop_factory, setup_database  # noqa: E402
 
 # The laptops that edit people in these tests are supervisors' (editing a person is a
 # supervisor's, on the server too); KC-0430 is an officer's account for what officers may not.
 OFFICERS = (("KC-0421", "supervisor"), ("KC-0422", "supervisor"), ("KC-0423", "supervisor"),
             ("SPV-01", "supervisor"), ("KC-0430", "officer"))
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    if not PgCluster.available():
-        pytest.skip("PostgreSQL 15 binaries (/usr/lib/postgresql/15/bin) or runuser missing")
-    # Not under pytest's tmp dir: that one is private to root and postgres cannot enter it.
-    base = Path(tempfile.mkdtemp(prefix="bpjs-field-pg-"))
-    base.chmod(0o755)
-    cluster = PgCluster(base).start()
-    yield cluster
-    cluster.stop()
-    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 
 - `ServerProcess`: `python -m bpjs_field.server` on a free 127.0.0.1 port (uvicorn in a
   subprocess); `kill()` is SIGKILL, `start()` starts it again on the same port.
-- `PgCluster`: a throwaway PostgreSQL 15 cluster in a temp dir, run as `postgres`
+- `PgCluster`: a throwaway PostgreSQL cluster (whatever version `find_pg_bin()` finds) in a
+  temp dir, run as `postgres` when the tests run as root
   (MACHINE-NOTES), one fresh database per test.
 - `FaultProxy`: a TCP proxy between laptop and server that can drop the response
   after the server committed, answer 500/503 itself, accept and never answer, or
@@ -38,7 +39,8 @@ from bpjs_field.store import Store
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_INSTALL = ("apt-get install postgresql (Debian/Ubuntu), or set BPJS_FIELD_PG_BIN to the "
+              "folder holding initdb and pg_ctl")
 PASSWORD = "rahasia-cabang-1"
 
 
@@ -101,26 +103,69 @@ class ServerProcess:
             self.proc.stderr.close()
 
 
+def _version(folder: Path) -> tuple[int, ...]:
+    return tuple(int(d) for d in folder.parent.name.split(".") if d.isdigit())
+
+
+def find_pg_bin() -> Path | None:
+    """The folder holding PostgreSQL's initdb and pg_ctl: BPJS_FIELD_PG_BIN, then what
+    `pg_config --bindir` says, then every version Debian installs (/usr/lib/postgresql/N/bin,
+    newest first), then the PATH (other systems put them there)."""
+    candidates: list[Path] = []
+    if os.environ.get("BPJS_FIELD_PG_BIN"):
+        candidates.append(Path(os.environ["BPJS_FIELD_PG_BIN"]))
+    if shutil.which("pg_config"):
+        done = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.strip():
+            candidates.append(Path(done.stdout.strip()))
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version, reverse=True)
+    for tool in ("initdb", "pg_ctl"):
+        found = shutil.which(tool)
+        if found:
+            candidates.append(Path(found).resolve().parent)
+    for folder in candidates:
+        if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
+            return folder
+    return None
+
+
 class PgCluster:
-    def __init__(self, base: Path, *, durable: bool = False) -> None:
+    def __init__(self, base: Path, *, durable: bool = False, bin_dir: Path | None = None) -> None:
         self.durable = durable  # fsync on (benchmarks); tests run with fsync=off
         self.dir = base / "pgdata"
         self.port = free_port()
         self.sock = base
+        self.bin = bin_dir or find_pg_bin()
+
+    @staticmethod
+    def unavailable() -> str | None:
+        """What is missing to start a cluster here (None when nothing is)."""
+        if find_pg_bin() is None:
+            return "PostgreSQL (initdb, pg_ctl)"
+        if os.geteuid() == 0 and shutil.which("runuser") is None:
+            return "runuser (util-linux)"
+        return None
 
     @staticmethod
     def available() -> bool:
-        return (PG_BIN / "initdb").exists() and shutil.which("runuser") is not None
+        return PgCluster.unavailable() is None
+
+    @staticmethod
+    def _as_owner() -> list[str]:
+        # initdb refuses to run as root: as root the cluster belongs to `postgres`.
+        return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     def start(self) -> "PgCluster":
+        assert self.bin is not None, "no PostgreSQL binaries found"
         self.dir.mkdir(parents=True)
-        shutil.chown(self.dir, "postgres", "postgres")
-        shutil.chown(self.sock, "postgres", "postgres")
-        run = ["runuser", "-u", "postgres", "--"]
-        subprocess.run([*run, str(PG_BIN / "initdb"), "-D", str(self.dir), "-A", "trust", "-U",
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            shutil.chown(self.sock, "postgres", "postgres")
+        run = self._as_owner()
+        subprocess.run([*run, str(self.bin / "initdb"), "-D", str(self.dir), "-A", "trust", "-U",
                         "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"],
                        check=True, capture_output=True)
-        subprocess.run([*run, str(PG_BIN / "pg_ctl"), "-D", str(self.dir), "-l",
+        subprocess.run([*run, str(self.bin / "pg_ctl"), "-D", str(self.dir), "-l",
                         str(self.dir / "log"), "-o",
                         f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 "
                         f"{'' if self.durable else '-c fsync=off '}-c max_connections=200",
@@ -139,8 +184,19 @@ class PgCluster:
         return self.url(name)
 
     def stop(self) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D",
-                        str(self.dir), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run([*self._as_owner(), str(self.bin / "pg_ctl"), "-D", str(self.dir), "-m",
+                        "immediate", "stop"], capture_output=True)
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def empty_database_url(request, folder: Path) -> str:
+    """A new, empty branch database for the backend a fixture is parametrised with
+    (`params=BACKENDS`): a SQLite file in `folder`, or a database in the session's cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{folder / 'branch.sqlite3'}"
+    return request.getfixturevalue("pg_cluster").new_database()
 
 
 def setup_database(url: str, *officers: tuple[str, str]) -> None:
@@ -187,6 +243,29 @@ def person_input(i: int, name: str | None = None) -> PersonInput:
     return PersonInput(full_name=name or person_name(i), nik=nik, birth_date=born,
                        sex="P" if female else "L", phone=f"0812{i:08d}"[:13],
                        district_code="321609")
+
+
+def full_people_forms(event_id: str | None) -> list[RegistrationInput]:
+    """A BPU participant and a foreign worker (TKA, by passport) with every personal field
+    filled with a distinctive value, so a check of "every personal field" is a real one."""
+    bpu = PersonInput(full_name="Ratna Kusumawardani", nik="3216095208880007",
+                      birth_date=date(1988, 8, 12), sex="P", birth_place="Tasikmalaya",
+                      phone="0813-7777-4321", email="ratna.kusuma@contoh.id",
+                      address="Jl. Kenanga Raya 17 RT 03 RW 05", district_code="321609",
+                      village_code="3216092003", postal_code="17534", occupation="pedagang")
+    tka = PersonInput(full_name="Zhang Wei Lin", passport_no="E98765432", nationality="CN",
+                      kitas_no="2C11CD5678", kitas_expiry=date.today() + timedelta(days=500),
+                      birth_date=date(1985, 3, 4), sex="L", birth_place="Guangzhou",
+                      phone="0821-5555-6789", email="zhang.weilin@contoh.cn",
+                      address="Apartemen Lippo Cikarang Tower B 1208", district_code="321609",
+                      village_code="3216092001", postal_code="17530", occupation="Manajer Produksi")
+    return [
+        RegistrationInput(segment="bpu", person=bpu, consent_given=True, consent_version="2026-01",
+                          event_id=event_id, declared_income=1_500_000, months_paid=1),
+        RegistrationInput(segment="tka", person=tka, consent_given=True, consent_version="2026-01",
+                          event_id=event_id, wage=25_000_000, risk_class=2,
+                          employer_name="PT Sinar Cikarang Industri"),
+    ]
 
 
 EVENT_ID = "00000000-0000-4000-8000-00000000e001"

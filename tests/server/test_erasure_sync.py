@@ -74,3 +74,104 @@ def test_a_late_name_edit_cannot_bring_the_name_back(shared_server, shared_datab
     assert "Rina" not in data and '"full_name":"(dihapus)"' in data
     assert conflicts == 0
     assert b.store.people.get(person_id)["full_name"] == "(dihapus)"
+
+
+# -- every personal field ------------------------------------------------------------------
+# The list of personal fields is the laptop's erasure list; the server keeps its own copy
+# (bpjs_field.server.push.ERASED_FIELDS), held equal to it here so neither can drift.
+from dataclasses import fields  # noqa: E402
+import json  # noqa: E402
+
+from bpjs_field.domain.registration import PersonInput  # noqa: E402
+from bpjs_field.security.erasure import ERASED_NAME, PERSONAL  # noqa: E402
+from bpjs_field.server.push import ERASED_FIELDS  # noqa: E402
+from bpjs_field.store import Store  # noqa: E402
+from harness import EVENT_ID, full_people_forms  # noqa: E402
+
+# Columns of `people` that are not personal data (ids, bookkeeping, consent as a record).
+NOT_PERSONAL = {"id", "full_name", "name_key", "consent_version", "consent_at",
+                "consent_withdrawn_at", "erased_at", "merged_into", "field_hlc", "created_device",
+                "created_at", "updated_at"}
+
+
+def test_the_personal_field_list_covers_every_person_field(tmp_path):
+    """Everything a registration form asks about a person is on the list, every column of the
+    laptop's people table is either on it or known not to be personal, and the server erases
+    the same fields."""
+    assert len(set(PERSONAL)) == len(PERSONAL) == 15
+    assert set(PERSONAL) == {f.name for f in fields(PersonInput)} - {"full_name"}
+    assert set(ERASED_FIELDS) == set(PERSONAL)
+    with Store.open(tmp_path / "laptop.sqlite3") as store:
+        columns = {r["name"] for r in store.query("PRAGMA table_info(people)")}
+    assert columns - NOT_PERSONAL == set(PERSONAL)
+
+
+def _personal_values(person: dict) -> dict[str, str]:
+    return {f: person[f] for f in PERSONAL if person.get(f) is not None}
+
+
+def _register_full_people(store) -> list[dict]:
+    people = [store.registrations.register(form).person for form in full_people_forms(
+        store.events.get(EVENT_ID) and EVENT_ID)]
+    filled = set().union(*(_personal_values(p) for p in people))
+    assert filled == set(PERSONAL)  # every field has a value to lose
+    return people
+
+
+def _assert_erased(person: dict, where: str) -> None:
+    assert person["full_name"] == ERASED_NAME, where
+    kept = {f: person.get(f) for f in PERSONAL if person.get(f) is not None}
+    assert not kept, f"{where} still holds {sorted(kept)}"
+
+
+def _distinctive(people: list[dict]) -> list[str]:
+    """Values that cannot occur by chance elsewhere in the file (not dates, sex, codes)."""
+    keys = ("nik", "passport_no", "kitas_no", "phone", "email", "address", "birth_place",
+            "full_name")
+    return [p[k] for p in people for k in keys if p.get(k)]
+
+
+def test_erasure_on_the_laptop_clears_every_personal_field(db_path):
+    with Store.open(db_path) as store:
+        people = _register_full_people(store)
+        values = _distinctive(people)
+        for person in people:
+            erase_person(store, person["id"])
+            _assert_erased(store.people.get(person["id"]), "laptop row")
+        payloads = [json.loads(r["payload"]) for r in store.query(
+            "SELECT payload FROM change_log WHERE entity = 'person'")]
+        for payload in payloads:
+            _assert_erased({"full_name": ERASED_NAME, **payload}, f"change {payload['id']}")
+        text = json.dumps(payloads, ensure_ascii=False)
+        assert not [v for v in values if v in text]
+        for value in values:
+            for word in str(value).replace("@", " ").replace(".", " ").split()[:2]:
+                if len(word) > 3:
+                    assert not store.search_index.search(word, 20), word
+    raw = b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+    assert not [v for v in values if v.encode() in raw]
+
+
+def test_erasure_clears_every_personal_field_on_server_and_other_laptops(
+        shared_server, shared_database_url, laptops):
+    a, b = laptops(2)
+    a.enroll(shared_server.url, "KC-0421")
+    b.enroll(shared_server.url, "KC-0422")
+    a.event()
+    people = _register_full_people(a.store)
+    a.sync()
+    b.sync()
+    for person in people:  # the other laptop held every field before the erasure
+        assert _personal_values(b.store.people.get(person["id"])) == _personal_values(person)
+    for person in people:
+        erase_person(a.store, person["id"])
+    a.sync()
+    b.sync()
+    values = _distinctive(people)
+    for person in people:
+        data, conflicts = _server_person(shared_database_url, person["id"])
+        _assert_erased(json.loads(data), "server")
+        assert not [v for v in values if v in data] and conflicts == 0
+        _assert_erased(b.store.people.get(person["id"]), "other laptop")
+    payloads = " ".join(r["payload"] for r in b.store.query("SELECT payload FROM change_log"))
+    assert not [v for v in values if v in payloads]

@@ -1,0 +1,173 @@
+"""Mutation testing of one core module at a time (mutmut 3), bounded in time and niced.
+
+    .venv/bin/python scripts/mutation.py MODULE [--minutes N] [--keep]
+    .venv/bin/python scripts/mutation.py --list
+
+MODULE is one of the names below (the domain rules, the store's write path, erasure, the
+server's push and the sync engine).  Each is mutated alone, with only the test files that
+exercise it, in a scratch copy of the repository (so the working tree is never touched and
+two runs never share a `mutants/` folder).  The run stops after `--minutes` (default 15); the
+mutants not reached by then are reported as such, not as survivors.
+
+The last lines printed are the score, `killed / (killed + survived)`, and each surviving
+mutant's name; `mutmut show NAME` in the kept copy (`--keep`) prints its diff.  Surviving
+mutants are either killed by a new test or listed in tests/MUTATION.md with the reason they
+are equivalent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# module name -> (file mutated, test files run against it)
+# Test files (or node ids) that do not exist in the tree being mutated are left out, so the
+# same list serves a run on an older commit (`--at`).
+MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "registration": ("bpjs_field/domain/registration.py",
+                     ("tests/core/test_identity_fields.py", "tests/security/test_hostile_input.py",
+                      "tests/core/test_domain_rules.py")),
+    "contribution": ("bpjs_field/domain/contribution.py",
+                     ("tests/core/test_contribution.py",)),
+    "store-write": ("bpjs_field/store/registrations.py",
+                    ("tests/core/test_store.py", "tests/core/test_durability.py",
+                     "tests/core/test_store_writes.py")),
+    "erasure": ("bpjs_field/security/erasure.py",
+                ("tests/security/test_erasure.py",
+                 "tests/server/test_erasure_sync.py::test_the_personal_field_list_covers_every_person_field",
+                 "tests/server/test_erasure_sync.py::test_erasure_on_the_laptop_clears_every_personal_field",
+                 "tests/security/test_erasure_rules.py")),
+    # The server's push runs in process only in these tests (elsewhere in server processes,
+    # which mutmut cannot follow).
+    "push": ("bpjs_field/server/push.py", ("tests/server/test_push_inprocess.py",)),
+    "engine": ("bpjs_field/sync/engine.py",
+               ("tests/server/test_refused_changes.py", "tests/server/test_push_inprocess.py")),
+}
+
+COPIED = ("bpjs_field", "tests", "resources", "ui", "README.md")
+
+
+def _config(module: str, tests: tuple[str, ...]) -> str:
+    quoted = ", ".join(f'"{t}"' for t in tests)
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["bpjs_field"]\n'
+        f'only_mutate = ["{module}"]\n'
+        'also_copy = ["resources", "ui", "README.md"]\n'
+        f"pytest_add_cli_args_test_selection = [{quoted}]\n"
+        '# no GUI, no PostgreSQL twin runs, no pytest timeout plugin inside forked mutants\n'
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "-m", "not gui", '
+        '"-k", "not postgresql"]\n'
+        "timeout_multiplier = 5.0\n"
+        "timeout_constant = 5.0\n"
+        "use_git_change_detection = false\n"
+    )
+
+
+def _exists(work: Path, test: str) -> bool:
+    """A test file, or a `file::function` node id, present in the scratch copy."""
+    path, _, function = test.partition("::")
+    if not (work / path).exists():
+        return False
+    return not function or f"def {function}(" in (work / path).read_text("utf-8")
+
+
+def _scratch(module: str, tests: tuple[str, ...], at: str | None) -> Path:
+    work = Path(tempfile.mkdtemp(prefix="bpjs-mutation-"))
+    if at:  # the code and tests as they were at that commit
+        archive = subprocess.run(["git", "archive", at, *COPIED], cwd=ROOT, check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+    else:
+        for name in COPIED:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+            elif src.exists():
+                shutil.copy2(src, work / name)
+    tests = tuple(t for t in tests if _exists(work, t))
+    text = (ROOT / "pyproject.toml").read_text("utf-8")
+    text = re.sub(r"\n\[tool\.mutmut\].*?(?=\n\[|\Z)", "", text, flags=re.S)
+    (work / "pyproject.toml").write_text(text + _config(module, tests), "utf-8")
+    (work / "selected-tests.txt").write_text("\n".join(tests), "utf-8")
+    return work
+
+
+def _results(work: Path, mutmut: str) -> dict[str, list[str]]:
+    out = subprocess.run([mutmut, "results", "--all", "true"], cwd=work, capture_output=True,
+                         text=True).stdout
+    by_status: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            by_status.setdefault(status.strip(), []).append(name)
+    return by_status
+
+
+def run(name: str, minutes: float, keep: bool, tests_override: list[str] | None = None,
+        at: str | None = None) -> int:
+    module, tests = MODULES[name]
+    tests = tuple(tests_override) if tests_override else tests
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    work = _scratch(module, tests, at)
+    tests = tuple((work / "selected-tests.txt").read_text("utf-8").split())
+    if not tests:
+        print(f"{name}: no test of the selection exists{f' at {at}' if at else ''}")
+        shutil.rmtree(work, ignore_errors=True)
+        return 1
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BPJS_FIELD_NO_DEMO": "1"}
+    print(f"mutating {module}{f' at {at}' if at else ''} against {', '.join(tests)} in {work} "
+          f"(at most {minutes} min)", flush=True)
+    try:
+        with open(work / "mutmut-run.log", "w", encoding="utf-8") as log:
+            subprocess.run(["nice", "-n", "15", mutmut, "run", "--max-children", "1"], cwd=work,
+                           env=env, timeout=minutes * 60, stdout=log, stderr=subprocess.STDOUT)
+        finished = True
+    except subprocess.TimeoutExpired:
+        finished = False
+    by_status = _results(work, mutmut)
+    killed = len(by_status.get("killed", [])) + len(by_status.get("timeout", []))
+    survived = by_status.get("survived", []) + by_status.get("no tests", [])
+    total = sum(len(v) for v in by_status.values())
+    counts = ", ".join(f"{k} {len(v)}" for k, v in sorted(by_status.items()))
+    print(f"{name}: {counts}; {total} mutants{'' if finished else ' (stopped by the time limit)'}")
+    if killed + len(survived):
+        # "no tests": no selected test runs the mutated function, so nothing would notice it.
+        print(f"{name}: score {killed}/{killed + len(survived)} = "
+              f"{100 * killed / (killed + len(survived)):.1f} % of the mutants checked")
+    for mutant in survived:
+        print(f"survived: {mutant}")
+    if keep:
+        print(f"kept: {work} (mutmut show NAME there)")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("module", nargs="?", choices=sorted(MODULES))
+    parser.add_argument("--minutes", type=float, default=15.0)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--tests", nargs="+", help="test files to run instead of the module's own")
+    parser.add_argument("--at", help="mutate the code and run the tests of this git commit "
+                                     "(a score before new tests)")
+    args = parser.parse_args()
+    if args.list or not args.module:
+        for name, (module, tests) in MODULES.items():
+            print(f"{name:13} {module}  ({', '.join(tests)})")
+        return 0
+    return run(args.module, args.minutes, args.keep, args.tests, args.at)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
