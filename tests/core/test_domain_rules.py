@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from bpjs_field.domain.registration import (JKP_AGE_LIMIT, PersonInput, RegistrationInput,
+from bpjs_field.domain.programs import JKP_AGE_LIMIT
+from bpjs_field.domain.registration import (PersonInput, RegistrationInput,
                                             clean_text, field_errors, validate_registration)
 from bpjs_field.errors import ValidationError, ValidationErrors
 
@@ -28,7 +29,8 @@ def tka(**person) -> RegistrationInput:
     base = PersonInput(full_name="Zhang Wei", passport_no="E12345678", nationality="CN",
                        kitas_no="2C11AB1234", kitas_expiry=date(2027, 12, 31))
     return RegistrationInput(segment="tka", person=replace(base, **person), consent_given=True,
-                             consent_version="2026-01", wage=10_000_000, risk_class=1)
+                             consent_version="2026-01", wage=10_000_000, risk_class=1,
+                             employer_scale="besar")
 
 
 def refused(form: RegistrationInput) -> list[tuple[str, str]]:
@@ -186,7 +188,8 @@ def test_a_bpu_registration_carries_its_figures():
 def test_a_wage_earner_registration():
     form = RegistrationInput(segment="pu", person=PersonInput(full_name="Siti", nik=NIK),
                              consent_given=True, consent_version="v", wage=5_000_000, risk_class=3,
-                             months_paid=6, occupation=" Operator Mesin ", event_id="e1")
+                             months_paid=6, occupation=" Operator Mesin ", event_id="e1",
+                             employer_scale="kecil")
     result = clean(form)
     assert (result.wage, result.risk_class, result.declared_income) == (5_000_000, 3, None)
     assert (result.months_paid, result.sector, result.occupation) == (None, None, "Operator Mesin")
@@ -204,8 +207,12 @@ def test_jkp_only_under_the_age_limit(segment):
     def programs(born: date) -> list[str]:
         form = RegistrationInput(segment=segment, person=PersonInput(
             full_name="Siti", nik=NIK, birth_date=born), consent_given=True, consent_version="v",
-            wage=5_000_000)
+            wage=5_000_000, employer_scale="kecil" if segment == "pu" else None)
         return clean(form).programs
+
+    if segment == "asn":  # a civil servant's JKP is not printed as fact: checked at the branch
+        assert "JKP" not in programs(date(1990, 1, 1))
+        return
 
     limit_birthday = date(TODAY.year - JKP_AGE_LIMIT, TODAY.month, TODAY.day)
     assert "JKP" in programs(date(limit_birthday.year, 11, 23))  # 53 until tomorrow

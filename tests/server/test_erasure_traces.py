@@ -22,7 +22,7 @@ from bpjs_field.security.ledger import load as load_ledger
 from bpjs_field.server.db import ServerDatabase, sqlite_path
 from bpjs_field.store import Store
 from bpjs_field.sync.engine import new_http_client
-from harness import PG_BIN, Laptop
+from harness import Laptop, find_pg_bin
 
 PASSPHRASE = "pasar-malam-2026"
 PAGE, RESERVE = 4096, 48  # SQLCipher 4 with HMAC-SHA256: 16-byte IV + 32-byte HMAC per page
@@ -174,7 +174,7 @@ def test_an_erased_person_leaves_no_trace_in_any_file(server, database_url, tmp_
             blob = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
             assert control["full_name"].encode() in blob
         else:
-            blob = subprocess.run([str(PG_BIN / "pg_dump"), "-d", database_url],
+            blob = subprocess.run([str(find_pg_bin() / "pg_dump"), "-d", database_url],
                                   capture_output=True, check=True, timeout=60).stdout
             assert control["full_name"].encode() in blob
             import psycopg
