@@ -114,9 +114,14 @@ class Guard:
         await self.app(scope, receive, stamped)
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
+def create_app(database_url: str | None = None, *, key: bytes | None = None,
+               on_push: Callable[[Any, str, list[Any]], None] | None = None,
+               extend: Callable[[FastAPI, ServerDatabase, str], None] | None = None) -> FastAPI:
+    """The branch server's app.  An event hub (`bpjs_field/sync/hub_server.py`) runs the same
+    app on its own encrypted database (`key`), keeps every pushed change for relaying inside the
+    push's transaction (`on_push(tx, device_id, changes)`) and adds its routes (`extend`)."""
     url = database_url or os.environ.get(DB_ENV) or default_database_url()
-    db = ServerDatabase(url)
+    db = ServerDatabase(url, key=key)
     migrate(db)
     sid = server_id(db)
     slow_push = float(os.environ.get(FAULT_SLOW_PUSH_ENV) or 0)
@@ -184,6 +189,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
             with db.write() as tx:
                 applier = PushApplier(tx, dev["id"], body.cursor, now, body.device_key)
                 counts = applier.apply(body.changes)
+                if on_push is not None:
+                    on_push(tx, dev["id"], body.changes)
                 tx.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", (now, dev["id"]))
                 if slow_push:
                     time.sleep(slow_push)
@@ -277,12 +284,15 @@ def create_app(database_url: str | None = None) -> FastAPI:
         except conflicts.Refused as exc:
             return error(exc.status, exc.code)
 
+    if extend is not None:
+        extend(app, db, sid)
     return app
 
 
 def _integrity_errors() -> tuple[type[BaseException], ...]:
     import sqlite3
-    found: list[type[BaseException]] = [sqlite3.IntegrityError]
+    from bpjs_field.store.connection import IntegrityError
+    found: list[type[BaseException]] = [*IntegrityError]
     try:
         import psycopg
         found += [psycopg.errors.IntegrityError, psycopg.errors.SerializationFailure,

@@ -1,0 +1,170 @@
+"""The event hub on loopback: a hub run by one laptop (the real server code, TLS with the
+event's certificate), laptops joined by code, a real branch server behind them.
+
+Registrations at one laptop reach another through the hub; whichever laptop reaches the
+branch first delivers everything, once; refusals (another branch, no officer, a wrong key
+or pin) are answered; the hub's database is encrypted when the laptop's is."""
+
+from __future__ import annotations
+
+import shutil
+
+import httpx
+import pytest
+
+from bpjs_field.errors import KnownError
+from bpjs_field.server.db import ServerDatabase
+from bpjs_field.server.pull import server_digest
+from bpjs_field.sync import hub_join
+from bpjs_field.sync.digest import laptop_digest
+from bpjs_field.sync.hub_engine import HubEngine, join
+from bpjs_field.sync.hub_server import HubServer
+from harness import EVENT_ID, ServerProcess, free_port
+
+
+@pytest.fixture
+def branch(sqlite_template, tmp_path):
+    path = tmp_path / "branch.sqlite3"
+    shutil.copy(sqlite_template, path)
+    proc = ServerProcess(f"sqlite:///{path}").start()
+    yield proc
+    proc.kill()
+    proc.stop()
+
+
+def event_laptops(laptops, branch, n: int) -> list:
+    """n laptops enrolled at the branch, each having synced once (so each knows the branch's
+    officers and the branch knows each laptop's signing key)."""
+    machines = laptops(n)
+    for laptop, officer in zip(machines, ("KC-0421", "KC-0422", "KC-0423", "SPV-01", "KC-0430")):
+        laptop.enroll(branch.url, officer)
+        laptop.sync()
+    return machines
+
+
+def start_hub(laptop) -> HubServer:
+    hub = HubServer(laptop.store, "127.0.0.1", free_port()).start()
+    join(laptop.store, hub.join_url)
+    return hub
+
+
+def hub_round(*machines) -> None:
+    for laptop in machines:
+        engine = HubEngine(laptop.store)
+        try:
+            engine.run()
+        finally:
+            engine.close()
+
+
+def branch_digest(branch) -> dict:
+    db = ServerDatabase(branch.database_url)
+    try:
+        return server_digest(db)
+    finally:
+        db.close()
+
+
+def test_registration_at_one_desk_is_checked_in_at_the_door_and_reaches_the_branch_once(laptops, branch):
+    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
+    hub = start_hub(hub_laptop)
+    try:
+        assert join(desk.store, hub.join_code)["url"] == hub.url  # typed code
+        join(door.store, hub.join_url)  # scanned QR
+        desk.event()
+        desk.register_many(range(10))
+        person = desk.store.scalar("SELECT id FROM people WHERE nik = (SELECT nik FROM people LIMIT 1)")
+        hub_round(desk, hub_laptop, door)
+        assert door.store.scalar("SELECT count(*) FROM registrations") == 10
+        assert door.store.events.get(EVENT_ID) is not None
+        door.store.attendance.check_in(EVENT_ID, person)
+        hub_round(door, hub_laptop, desk)
+        assert desk.store.attendance.count(EVENT_ID) == 1
+        status = hub.status()
+        assert {row["registrations"] for row in status["events"]} == {10}
+        assert {row["checked_in"] for row in status["events"]} == {1}
+        assert len(status["laptops"]) == 3
+        # The door laptop reaches the branch first: it delivers the desk's registrations too.
+        door.sync()
+        digest = branch_digest(branch)
+        assert (digest["people"], digest["registrations"], digest["attendance"]) == (10, 10, 1)
+        # The desk comes later: the branch applies nothing twice.
+        again = desk.sync()
+        assert again.pushed == 0 and again.duplicates >= 10
+        hub_laptop.sync()
+        assert branch_digest(branch) == digest
+        for laptop in (hub_laptop, desk, door):
+            laptop.sync()
+            assert laptop_digest(laptop.store) == digest
+    finally:
+        hub.stop()
+
+
+def test_the_hub_refuses_other_branches_missing_officers_and_wrong_keys(laptops, branch, tmp_path, sqlite_template):
+    hub_laptop, stranger, anonymous = event_laptops(laptops, branch, 3)
+    other_path = tmp_path / "other.sqlite3"
+    shutil.copy(sqlite_template, other_path)  # the same officers, but another server (branch)
+    db = ServerDatabase(f"sqlite:///{other_path}")
+    with db.write() as tx:
+        tx.execute("UPDATE meta SET value = 'another-branch-0000' WHERE key = 'server_id'")
+    db.close()
+    other = ServerProcess(f"sqlite:///{other_path}").start()
+    hub = start_hub(hub_laptop)
+    try:
+        stranger.enroll(other.url, "KC-0421")
+        stranger.sync()
+        with pytest.raises(KnownError) as refused:
+            join(stranger.store, hub.join_code)
+        assert refused.value.code == "hub.other_branch"
+
+        anonymous.store.officer_id = None
+        with pytest.raises(KnownError) as refused:
+            join(anonymous.store, hub.join_code)
+        assert refused.value.code == "hub.not_logged_in"
+        # The hub refuses such a laptop itself, whatever the laptop's program does.
+        cert = hub_join.fetch_pinned_certificate(hub_join.parse_join(hub.join_url))
+        with hub_join.pinned_client(cert) as http:
+            answer = http.post(f"{hub.url}/v1/hub/join", json={
+                "key": hub_join.parse_join(hub.join_url).key, "device_id": anonymous.store.device_id,
+                "device_tag": anonymous.store.device_tag, "branch_server_id": hub.branch_id})
+        assert answer.status_code == 403 and answer.json()["error"]["code"] == "hub.not_logged_in"
+        anonymous.store.officer_id = anonymous.store.get_setting("sync.officer")["id"]
+
+        info = hub_join.parse_join(hub.join_url)
+        wrong_pin = hub_join.join_url(info.host, info.port, bytes(32), info.key)
+        with pytest.raises(KnownError) as refused:
+            join(anonymous.store, wrong_pin)
+        assert refused.value.code == "hub.wrong_key"
+        wrong_key = hub_join.join_url(info.host, info.port, info.pin, hub_join.new_join_key())
+        with pytest.raises(KnownError) as refused:
+            join(anonymous.store, wrong_key)
+        assert refused.value.code == "hub.bad_key"
+        assert anonymous.store.get_setting("hub.device_token") is None
+        # Not pinned, not trusted: the event's certificate is no CA of the system.
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{hub.url}/v1/health", timeout=5)
+        join(anonymous.store, hub.join_code)
+        hub_round(anonymous)
+        actions = {r[0] for r in hub_laptop.store.db.execute("SELECT action FROM audit_log")}
+        assert {"hub.start", "hub.joined", "hub.join_refused"} <= actions
+    finally:
+        hub.stop()
+        other.kill()
+        other.stop()
+
+
+def test_join_code_round_trip_and_typing_slips():
+    fp = bytes(range(32))
+    key = hub_join.new_join_key()
+    code = hub_join.join_code("192.168.43.17", 8766, fp, key)
+    assert len(code) == 39 and code.count("-") == 7
+    info = hub_join.parse_join(code.lower().replace("-", " "))
+    assert (info.host, info.port, info.pin, info.key) == ("192.168.43.17", 8766, fp[:10], key)
+    assert hub_join.parse_join(hub_join.join_url("192.168.43.17", 8766, fp, key)).pin == fp
+    for bad in ("", "ABCD-EFGH", code[:-5], "bpjs-hub://1.2.3.4:80/?pin=00&key=AAAA"):
+        with pytest.raises(KnownError) as refused:
+            hub_join.parse_join(bad)
+        assert refused.value.code == "hub.bad_code"
+    with pytest.raises(KnownError) as refused:
+        HubServer.__init__(object.__new__(HubServer), None, "0.0.0.0")  # type: ignore[arg-type]
+    assert refused.value.code == "hub.pick_address"
