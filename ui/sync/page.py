@@ -104,6 +104,9 @@ class SyncPage(QWidget):
         layout.addWidget(self.phase)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
+        from ui.sync.hub import HubBox, HubController
+        self.hub = HubBox(HubController.for_executor(executor), lang, self)
+        layout.addWidget(self.hub)
         # Roles as in ui.security.lock.apply_role: no login means nothing is restricted; the
         # server refuses an officer's laptop again, and the panel then hides itself.
         self.conflicts: ConflictsPanel | None = None
