@@ -82,7 +82,10 @@ def error(status: int, code: str, headers: dict[str, str] | None = None) -> JSON
 
 class Guard:
     """ASGI middleware: refuses bodies over the limit before they are read, and
-    stamps every response with the server's time."""
+    stamps every response with the server's time.  A body sent with
+    `Content-Encoding: gzip` is unpacked here, its unpacked size held to the same limit
+    (a small bomb is refused, 413), and every response says `X-Accept-Encoding: gzip` so
+    laptops compress what they send from then on (PROTOCOL.md, *Compression*)."""
 
     def __init__(self, app: Callable[..., Awaitable[None]], limit: int) -> None:
         self.app = app
@@ -105,13 +108,50 @@ class Guard:
         async def stamped(message: dict) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-server-time", stamp)]
+                message["headers"] = [*message["headers"], (b"x-server-time", stamp),
+                                      (b"x-accept-encoding", b"gzip")]
             await send(message)
 
+        if refuse is None and headers.get(b"content-encoding", b"").strip().lower() == b"gzip":
+            scope, receive, refuse = await _gunzip(scope, receive, self.limit)
         if refuse is not None:
             await refuse(scope, receive, stamped)
             return
         await self.app(scope, receive, stamped)
+
+
+async def _gunzip(scope: dict, receive: Callable, limit: int) -> tuple[dict, Callable, Any]:
+    """The request with its gzip body unpacked, or a refusal (413 over `limit`, 422 damaged)."""
+    import zlib
+    packed, more = b"", True
+    while more:
+        message = await receive()
+        packed += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(packed) > limit:
+            return scope, receive, error(413, "request.too_large")
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        body = unpacker.decompress(packed, limit + 1)
+    except zlib.error:
+        return scope, receive, error(422, "request.invalid")
+    if len(body) > limit or unpacker.unconsumed_tail:
+        return scope, receive, error(413, "request.too_large")
+    if not unpacker.eof:
+        return scope, receive, error(422, "request.invalid")
+    headers = [(k, v) for k, v in scope.get("headers") or []
+               if k not in (b"content-encoding", b"content-length")]
+    headers.append((b"content-length", str(len(body)).encode()))
+    sent = False
+
+    async def unpacked() -> dict:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return {**scope, "headers": headers}, unpacked, None
 
 
 def create_app(database_url: str | None = None, *, key: bytes | None = None,
@@ -135,6 +175,10 @@ def create_app(database_url: str | None = None, *, key: bytes | None = None,
                   description="Sync service for BPJS Ketenagakerjaan field laptops. "
                               "See PROTOCOL.md for the guarantees.")
     app.state.db = db
+    # Answers are gzipped for a client that asks (httpx does by default): a first pull is
+    # about a sixth of its size on a hotspot paid by the megabyte.
+    from starlette.middleware.gzip import GZipMiddleware
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(Guard, limit=MAX_BODY_BYTES)
     errors: dict[int | str, dict[str, Any]] = {
         401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
