@@ -30,7 +30,8 @@ EXPECTED = {
     "bench_import.py": ["CSV import of 60 rows", "import rows/s", "smoke run"],
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],
     "bench_security.py": ["open / unlock (median, s)", "save a registration (median, ms)", "smoke run"],
-    "bench_sync.py": ["push 200 registrations (SQLite server)", "first pull of 300 people",
+    "bench_sync.py": ["push 200 registrations (SQLite server)", "bytes sent per person (gzip)",
+                      "first pull of 300 people", "bytes pulled per person (gzip)",
                       "sync with nothing to do", "`bpjs-field sync` process", "of which: sync command alone",
                       "smoke run"],
 }
