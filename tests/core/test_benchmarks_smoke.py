@@ -27,6 +27,8 @@ EXPECTED = {
     "bench_scale.py": ["figure", "every prefix length, worst p95", "close the app after work",
                        "first search after start (backup due)", "smoke run"],
     "bench_escpos.py": ["ESC/POS receipt ready to send", "58 mm PDF receipt", "smoke run"],
+    "bench_hub.py": ["desk to door, 5 laptops", "hub takes 80 registrations from 4 laptops",
+                     "baseline: one push to the branch server", "smoke run"],
     "bench_import.py": ["CSV import of 60 rows", "import rows/s", "smoke run"],
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],
     "bench_security.py": ["open / unlock (median, s)", "save a registration (median, ms)", "smoke run"],

@@ -58,6 +58,11 @@ def qr_pixmap(text: str, scale: int = 5) -> QPixmap:
     return QPixmap.fromImage(image)
 
 
+def _joined_url(store: Store) -> str | None:
+    from bpjs_field.sync.hub_engine import HUB_URL, joined
+    return store.get_setting(HUB_URL) if joined(store) else None
+
+
 class HubController(QObject):
     state_changed = Signal(object)
     data_pulled = Signal(object)
@@ -69,6 +74,7 @@ class HubController(QObject):
         self.link: Any = None
         self.hub_store: Store | None = None
         self._pulled = 0
+        self.url: str | None = None  # the joined hub's address, for the screen
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._poll)
@@ -79,19 +85,21 @@ class HubController(QObject):
         if existing is None:
             existing = cls(executor, executor)
             executor._hub_controller = existing  # type: ignore[attr-defined]
-            if existing._joined_before():
-                existing.start_link()
+            if executor.store.path is not None:
+                # A laptop that joined a hub before the app was closed carries on with it.
+                executor.run(_joined_url, existing._resume)
         return existing
+
+    def _resume(self, url: str | None) -> None:
+        if url:
+            self.url = url
+            self.start_link()
 
     def _open(self) -> Store:
         own = self.executor.store
         store = Store.open(own.path, key=own.key)
         store.role, store.officer_id = own.role, own.officer_id
         return store
-
-    def _joined_before(self) -> bool:
-        from bpjs_field.sync.hub_engine import joined
-        return self.executor.store.path is not None and joined(self.executor.store)
 
     # -- actions (GUI thread; each is short: a TLS handshake on the local network) -----------
     def start_hub(self, host: str, port: int) -> None:
@@ -106,7 +114,7 @@ class HubController(QObject):
             store.close()
             raise
         self.hub, self.hub_store = hub, store
-        join(store, hub.join_url)
+        self.url = join(store, hub.join_url)["url"]
         self.start_link()
 
     def stop_hub(self) -> None:
@@ -122,7 +130,7 @@ class HubController(QObject):
         from bpjs_field.sync.hub_engine import join
         store = self._open()
         try:
-            join(store, text)
+            self.url = join(store, text)["url"]
         finally:
             store.close()
         self.start_link()
@@ -151,8 +159,7 @@ class HubController(QObject):
                 status = self.hub.status()
             except Exception:  # noqa: BLE001 - the screen must not crash on a busy database
                 log.warning("hub status not readable", exc_info=True)
-        return {"hub": self.hub, "link": link, "status": status,
-                "url": self.executor.store.get_setting("hub.url")}
+        return {"hub": self.hub, "link": link, "status": status, "url": self.url}
 
     def _emit(self) -> None:
         self.state_changed.emit(self.state())
