@@ -92,6 +92,7 @@ class HubServer:
         self.fingerprint = hub_join.fingerprint(self.cert_path.read_bytes())
         self._failures: list[float] = []
         self._server: Any = None
+        self._announcement: Any = None
         self._thread: threading.Thread | None = None
         self.app = None
         self.hub_id: str | None = None
@@ -210,9 +211,28 @@ class HubServer:
             time.sleep(0.02)
         self.audit("hub.start", address=f"{self.host}:{self.port}")
         log.info("event hub on %s", self.url)
+        self._announce()
         return self
 
+    def _announce(self) -> None:
+        """mDNS on the hub's own address (a network without multicast still joins by code)."""
+        import socket
+        from bpjs_field.sync.engine import OFFICER
+        try:
+            from bpjs_field.sync.hub_discovery import Announcement
+            officer = (self.store.get_setting(OFFICER) or {}).get("employee_no", "")
+            self._announcement = Announcement(self.host, self.port, socket.gethostname(),
+                                              officer, self.branch_id)
+        except Exception:  # noqa: BLE001 - discovery is a convenience, the code always works
+            log.warning("the hub could not be announced on the network", exc_info=True)
+
     def stop(self) -> None:
+        if self._announcement is not None:
+            try:
+                self._announcement.close()
+            except Exception:  # noqa: BLE001
+                log.warning("withdrawing the announcement failed", exc_info=True)
+            self._announcement = None
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

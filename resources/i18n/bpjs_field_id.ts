@@ -1021,6 +1021,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Gabung ke hub</translation>
     </message>
     <message>
+        <source>Find hubs on this network</source>
+        <translation>Cari hub di jaringan ini</translation>
+    </message>
+    <message>
         <source>Address:</source>
         <translation>Alamat:</translation>
     </message>
@@ -1043,6 +1047,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Hub link:</source>
         <translation>Sambungan hub:</translation>
+    </message>
+    <message>
+        <source>Looking for hubs…</source>
+        <translation>Mencari hub…</translation>
+    </message>
+    <message>
+        <source>No hub found on this network. Type the code shown on the hub&apos;s screen.</source>
+        <translation>Tidak ada hub ditemukan di jaringan ini. Ketik kode yang tampil di layar hub.</translation>
+    </message>
+    <message>
+        <source>%1 (officer %2) at %3: type the code shown on its screen, or scan its QR.</source>
+        <translation>%1 (petugas %2) di %3: ketik kode di layarnya, atau pindai QR-nya.</translation>
     </message>
     <message>
         <source>not joined</source>

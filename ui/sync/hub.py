@@ -175,7 +175,13 @@ class HubController(QObject):
 
 
 class HubBox(QGroupBox):
-    """The hub part of the Sinkronisasi page (see the module's docstring)."""
+    """The hub part of the Sinkronisasi page (see the module's docstring).
+
+    Signals:
+        hubs_found(list): the hubs a search on the network found (`FoundHub`s).
+    """
+
+    hubs_found = Signal(list)
 
     def __init__(self, controller: HubController, lang: str = "id",
                  parent: QWidget | None = None) -> None:
@@ -224,6 +230,13 @@ class HubBox(QGroupBox):
         self.join_button = QPushButton(self.tr("Join the hub"), self)
         self.join_button.setObjectName("joinHub")
         self.join_button.clicked.connect(self.join)
+        self.find_button = QPushButton(self.tr("Find hubs on this network"), self)
+        self.find_button.setObjectName("findHubs")
+        self.find_button.clicked.connect(self.find_hubs)
+        self.found = QLabel(self)
+        self.found.setObjectName("hubsFound")
+        self.found.setWordWrap(True)
+        self.hubs_found.connect(self._show_found)
         self.link = QLabel(self)
         self.link.setObjectName("hubLink")
         self.link.setWordWrap(True)
@@ -253,10 +266,12 @@ class HubBox(QGroupBox):
         joining = QHBoxLayout()
         joining.addWidget(self.join_edit, 1)
         joining.addWidget(self.join_button)
+        joining.addWidget(self.find_button)
         layout = QFormLayout(self)
         layout.addRow(self.tr("Be the hub:"), serve)
         layout.addRow(self.running)
         layout.addRow(self.tr("Join a hub:"), joining)
+        layout.addRow("", self.found)
         layout.addRow(self.tr("Hub link:"), self.link)
         layout.addRow(self.message)
         controller.state_changed.connect(self.show_state)
@@ -268,6 +283,36 @@ class HubBox(QGroupBox):
             self.controller.start_hub(self.address.currentText().strip(), self.port.value())
         except KnownError as exc:
             self.message.setText(exc.message(self.lang))
+
+    def find_hubs(self) -> None:
+        """Look for hubs on the chosen address's network (a few seconds, off the GUI thread).
+        A hub found is named with its address; its code still has to be typed or scanned."""
+        import threading
+        from bpjs_field.sync.hub_discovery import browse
+        interface = self.address.currentText().strip() or "127.0.0.1"
+        self.find_button.setEnabled(False)
+        self.found.setText(self.tr("Looking for hubs…"))
+
+        def work() -> None:
+            try:
+                hubs = browse(interface, seconds=3.0)
+            except Exception:  # noqa: BLE001 - no multicast on this network: say none found
+                log.warning("hub discovery failed", exc_info=True)
+                hubs = []
+            self.hubs_found.emit(hubs)
+
+        threading.Thread(target=work, name="bpjs-hub-find", daemon=True).start()
+
+    def _show_found(self, hubs: list) -> None:
+        self.find_button.setEnabled(True)
+        if not hubs:
+            self.found.setText(self.tr("No hub found on this network. Type the code shown on the "
+                                       "hub's screen."))
+            return
+        lines = [self.tr("%1 (officer %2) at %3: type the code shown on its screen, or scan its "
+                         "QR.").replace("%1", h.name).replace("%2", h.officer or "-")
+                 .replace("%3", f"{h.host}:{h.port}") for h in hubs]
+        self.found.setText("\n".join(lines))
 
     def join(self) -> None:
         text = self.join_edit.text().strip()
