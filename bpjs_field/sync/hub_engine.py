@@ -248,6 +248,8 @@ class HubLink:
                         log.info("hub round failed: %s", exc.code)
                         with self._lock:
                             self._state["last_error"] = exc.code
+                            self._state["last_error_params"] = {
+                                k: str(v) for k, v in exc.params.items()}
                         if engine is not None:
                             engine.close()
                         engine = None  # joined again meanwhile: the next round reads the settings

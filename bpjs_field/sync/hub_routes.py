@@ -125,6 +125,19 @@ def hub_status(db: "ServerDatabase") -> dict[str, Any]:
         merged = tx.scalar("SELECT count(*) FROM docs WHERE entity = 'person' AND merged_into IS NOT NULL")
         relayed = tx.scalar("SELECT count(*) FROM hub_relay")
     totals = [{"event_id": eid, "title": (events.get(eid) or {}).get("title", ""),
-               "targets": (events.get(eid) or {}).get("targets"), **c} for eid, c in counts.items()]
+               "targets": _targets((events.get(eid) or {}).get("targets")), **c}
+              for eid, c in counts.items()]
     return {"laptops": laptops, "events": totals, "people": people, "duplicates_merged": merged,
             "relayed": relayed}
+
+
+def _targets(value: Any) -> dict[str, int]:
+    """An event's targets as the laptop stores them (a JSON text or an object)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): int(v) for k, v in value.items() if isinstance(v, (int, float))}

@@ -83,6 +83,7 @@ def test_registration_at_one_desk_is_checked_in_at_the_door_and_reaches_the_bran
         status = hub.status()
         assert {row["registrations"] for row in status["events"]} == {10}
         assert {row["checked_in"] for row in status["events"]} == {1}
+        assert status["events"][0]["targets"] == {"bpu": 150}
         assert len(status["laptops"]) == 3
         # The door laptop reaches the branch first: it delivers the desk's registrations too.
         door.sync()

@@ -219,6 +219,7 @@ class HubBox(QGroupBox):
         self.laptops.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.laptops.setEditTriggers(QTableWidget.NoEditTriggers)
         self.laptops.setFocusPolicy(Qt.NoFocus)
+        self.laptops.setMinimumHeight(110)
         self.laptops.setMaximumHeight(170)
         self.totals = QLabel(self)
         self.totals.setObjectName("hubTotals")
@@ -346,10 +347,19 @@ class HubBox(QGroupBox):
         elif link["last_error"]:
             self.link.setText(self.tr("%1: no contact with the hub (%2). Work goes on; nothing "
                                       "is lost.").replace("%1", state["url"] or "")
-                              .replace("%2", render(link["last_error"], self.lang)))
+                              .replace("%2", self._error(link, state["url"])))
         else:
             self.link.setText(self.tr("%1, last contact %2").replace("%1", state["url"] or "")
                               .replace("%2", when_text(link["last_success"], self.lang)))
+
+    def _error(self, link: dict[str, Any], url: str | None) -> str:
+        """The link's last failure in words about the hub (the sync codes speak of the branch)."""
+        code = link["last_error"]
+        if code in ("sync.unreachable", "sync.timeout", "sync.connection_lost", "sync.server_error"):
+            return render("hub.unreachable", self.lang, address=(url or "").split("//")[-1])
+        if code in ("sync.not_enrolled", "sync.revoked"):  # this hub no longer knows the laptop
+            return render("hub.not_joined", self.lang)
+        return render(code, self.lang, **(link.get("last_error_params") or {}))
 
     def _show_status(self, status: dict[str, Any] | None) -> None:
         if status is None:
@@ -364,7 +374,7 @@ class HubBox(QGroupBox):
                 self.laptops.setItem(n, col, QTableWidgetItem(value))
         lines = []
         for event in status["events"]:
-            target = sum((event.get("targets") or {}).values()) if isinstance(event.get("targets"), dict) else 0
+            target = sum((event.get("targets") or {}).values())
             text = self.tr("%1: %2 registered, %3 checked in").replace(
                 "%1", event["title"] or "-").replace("%2", str(event["registrations"])).replace(
                 "%3", str(event["checked_in"]))
