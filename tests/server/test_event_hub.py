@@ -298,3 +298,40 @@ def _round_quietly(laptop, **kw) -> None:
         pass  # the hub died under it
     finally:
         engine.close()
+
+
+def test_an_encrypted_laptop_keeps_its_hub_encrypted_and_audited(laptops, branch, tmp_path):
+    from bpjs_field.security import session
+    from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client
+    from harness import PASSWORD
+    path = tmp_path / "secure.sqlite3"
+    store = session.create_protected(path, employee_no="KC-0421", full_name="Siti Rahmawati",
+                                     branch="Kantor Cabang Bekasi Cikarang", password=PASSWORD,
+                                     kdf={"time_cost": 1, "memory_cost": 8192, "parallelism": 1})
+    (desk,) = event_laptops(laptops, branch, 1)
+    hub = None
+    try:
+        with new_http_client() as http:
+            enroll(store, http, branch.url, "KC-0421", PASSWORD)
+            SyncEngine(store, http).run()
+        hub = HubServer(store, "127.0.0.1", free_port()).start()
+        join(store, hub.join_url)
+        join(desk.store, hub.join_code)
+        desk.event()
+        desk.register_many(range(3))
+        hub_round(desk)
+        engine = HubEngine(store)
+        engine.run()
+        engine.close()
+        assert store.scalar("SELECT count(*) FROM registrations") == 3
+        hub_file = (path.with_suffix(".hub") / "hub.sqlite3").read_bytes()
+        assert not hub_file.startswith(b"SQLite format 3")
+        assert b"Rahmawati" not in hub_file and desk.store.scalar("SELECT nik FROM people LIMIT 1").encode() not in hub_file
+        key_file = (path.with_suffix(".hub") / "event-key.pem").read_bytes()
+        assert b"ENCRYPTED PRIVATE KEY" in key_file
+        actions = {r[0] for r in store.db.execute("SELECT action FROM audit_log")}
+        assert {"hub.start", "hub.joined", "hub.join"} <= actions
+    finally:
+        if hub is not None:
+            hub.stop()
+        store.close()
