@@ -531,6 +531,10 @@
         <translation>Simbol pemeriksa kode tidak cocok: pindai lagi, atau ketik dengan teliti dari tanda terima.</translation>
     </message>
     <message>
+        <source>Joined the event hub</source>
+        <translation>Bergabung ke hub acara</translation>
+    </message>
+    <message>
         <source>CHECKED IN</source>
         <translation>HADIR</translation>
     </message>

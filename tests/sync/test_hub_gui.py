@@ -57,6 +57,24 @@ def test_make_a_hub_join_by_typed_code_register_here_check_in_there(qtbot, lapto
         qtbot.waitUntil(lambda: "1 registered, 1 checked in" in hub_page.hub.totals.text(),
                         timeout=5000)
         assert hub_page.hub.laptops.rowCount() == 2
+        # A third laptop joins by scanning the hub's QR at its check-in page (the scanner types
+        # the QR's text and Enter into the scan field).
+        from ui.context import AppContext
+        from ui.pages.checkin import CheckInPage
+        (door,) = laptops(1)
+        door.enroll(server.url, "SPV-01")
+        door.sync()
+        door_executor = DbExecutor(door.store)
+        executors.append(door_executor)
+        checkin = CheckInPage(AppContext(door_executor, lang="en", officer=None, active_event=None,
+                                         db_path=door.path), door_executor)
+        qtbot.addWidget(checkin)
+        qtbot.keyClicks(checkin.input, hub_page.hub.controller.hub.join_url)
+        qtbot.keyClick(checkin.input, Qt.Key_Return)
+        assert checkin.status == "hub_joined", checkin.answer.text()
+        qtbot.waitUntil(lambda: door_executor.call(
+            lambda s: s.attendance.count(EVENT_ID)) == 1, timeout=10000)
+        qtbot.waitUntil(lambda: hub_page.hub.laptops.rowCount() == 3, timeout=5000)
         hub_page.grab().save(str(tmp_path / "hub-page.png"))
         # A wrong code gets a clear answer, and nothing changes.
         qtbot.keyClicks(desk_page.hub.join_edit, "ABCD")
