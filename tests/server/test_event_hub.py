@@ -335,3 +335,27 @@ def test_an_encrypted_laptop_keeps_its_hub_encrypted_and_audited(laptops, branch
         if hub is not None:
             hub.stop()
         store.close()
+
+
+def test_the_command_line_hub_join_and_hub_sync(laptops, branch):
+    from harness import run_cli
+    hub_laptop, desk = event_laptops(laptops, branch, 2)
+    done = run_cli("hub", db=hub_laptop.path)
+    assert done.returncode == 2 and "127.0.0.1" in done.stderr and "0.0.0.0" not in done.stderr
+    done = run_cli("hub", "--address", "0.0.0.0", db=hub_laptop.path)
+    assert done.returncode == 2 and "alamat" in done.stderr.lower()
+    desk.store.set_setting("current_officer_id", desk.store.officer_id)
+    desk.event()
+    desk.register_many(range(4))
+    hub = start_hub(hub_laptop)
+    try:
+        done = run_cli("join", "AAAA-BBBB", db=desk.path)
+        assert done.returncode == 2 and "kode gabung" in done.stderr.lower()
+        done = run_cli("join", hub.join_code, db=desk.path)
+        assert done.returncode == 0 and done.stdout.startswith("joined\t" + hub.url), done.stderr
+        done = run_cli("hub-sync", db=desk.path)
+        assert done.returncode == 0 and "pushed=" in done.stdout, done.stderr
+        hub_round(hub_laptop)
+        assert hub_laptop.store.scalar("SELECT count(*) FROM registrations") == 4
+    finally:
+        hub.stop()
