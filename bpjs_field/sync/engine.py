@@ -504,7 +504,7 @@ class SyncEngine:
                 bulk = True
                 self._bulk_index(True)
             with self.store.write():
-                stats = apply_docs(self.store, page.items)
+                stats = apply_docs(self.store, page.items, self.sent_column)
                 self.store.set_setting(self.cursor_key, page.next_cursor)
             self.store.clock.observe(page.server_hlc)
             result.apply.add(stats)

@@ -359,3 +359,44 @@ def test_the_command_line_hub_join_and_hub_sync(laptops, branch):
         assert hub_laptop.store.scalar("SELECT count(*) FROM registrations") == 4
     finally:
         hub.stop()
+
+
+def test_an_erasure_at_the_event_reaches_every_laptop_and_the_branch_and_the_relay_forgets(laptops, branch):
+    from bpjs_field.security.erasure import erase_person
+    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
+    hub = start_hub(hub_laptop)
+    try:
+        join(desk.store, hub.join_code)
+        join(door.store, hub.join_code)
+        desk.event()
+        desk.register_many(range(3))
+        hub_round(desk, hub_laptop, door)
+        person = door.store.scalar("SELECT id FROM people ORDER BY nik LIMIT 1")
+        nik = door.store.scalar("SELECT nik FROM people WHERE id = ?", (person,))
+        erase_person(hub_laptop.store, person)  # a supervisor's laptop, at the event
+        hub_round(hub_laptop, door, desk)
+        for laptop in (desk, door):
+            assert laptop.store.scalar("SELECT erased_at FROM people WHERE id = ?", (person,))
+            assert laptop.store.scalar("SELECT count(*) FROM people WHERE nik = ?", (nik,)) == 0
+        db = hub.app.state.db
+        with db.read() as tx:
+            kept = tx.rows("SELECT envelope FROM hub_relay WHERE person_id = ?", (person,))
+        assert kept and all(nik not in row[0] for row in kept)
+        door.sync()  # the door reaches the branch first
+        desk.sync()
+        hub_laptop.sync()
+        digest = branch_digest(branch)
+        assert (digest["people"], digest["registrations"]) == (3, 3)
+        bdb = ServerDatabase(branch.database_url)
+        try:
+            with bdb.read() as tx:
+                data = tx.scalar("SELECT data FROM docs WHERE entity = 'person' AND id = ?", (person,))
+                held = tx.rows("SELECT reason FROM quarantine")
+        finally:
+            bdb.close()
+        assert nik not in data and '"erased_at"' in data
+        assert held == [], held
+        for laptop in (hub_laptop, desk, door):
+            assert laptop.store.query("SELECT entity, refused_reason FROM change_log WHERE refused_at IS NOT NULL") == []
+    finally:
+        hub.stop()
