@@ -171,7 +171,7 @@ def test_join_code_round_trip_and_typing_slips():
     assert refused.value.code == "hub.pick_address"
 
 
-def wait_for(check, timeout: float = 60.0, what: str = "") -> None:
+def wait_for(check, timeout: float = 180.0, what: str = "") -> None:
     import time
     deadline = time.monotonic() + timeout
     while not check():
