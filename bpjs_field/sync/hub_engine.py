@@ -43,6 +43,7 @@ HUB_RELAY_CURSOR = "hub.relay_cursor"
 HUB_AUDIT_CURSOR = "hub.audit_cursor"
 HUB_LAST_SUCCESS = "hub.last_success_at"
 HUB_LAST_ERROR = "hub.last_error"
+HUB_SINCE = "hub.since_seq"  # the change log's last seq when this laptop first joined a hub
 INTERVAL = 2.0  # seconds between rounds: desk to door in well under 5 s
 
 
@@ -102,17 +103,24 @@ def _remember(store: "Store", info: hub_join.JoinInfo, cert: str, answer: dict[s
             # The audit log goes to the branch from each laptop; the hub gets it from now on.
             store.set_setting(HUB_AUDIT_CURSOR, store.scalar("SELECT coalesce(max(id), 0) FROM audit_log"))
             # A new hub (the first, or one replacing a lost one) gets everything this laptop
-            # holds that the branch has not: its own changes and those it carries.
-            store.db.execute("UPDATE change_log SET hub_sent_at = NULL WHERE sent_at IS NULL")
-            store.db.execute("UPDATE change_log SET hub_sent_at = ? WHERE sent_at IS NOT NULL "
-                             "AND hub_sent_at IS NULL", (utc_now(),))
+            # holds of the event (made or carried here since it first joined a hub, even if
+            # the branch already has it: the other laptops may not) and whatever the branch
+            # has not; older history the branch has is not sent again.
+            since = store.get_setting(HUB_SINCE)
+            if since is None:
+                since = store.scalar("SELECT coalesce(max(seq), 0) FROM change_log")
+                store.set_setting(HUB_SINCE, since)
+            store.db.execute("UPDATE change_log SET hub_sent_at = NULL WHERE seq > ? OR sent_at IS NULL",
+                             (since,))
+            store.db.execute("UPDATE change_log SET hub_sent_at = ? WHERE seq <= ? AND sent_at IS NOT NULL "
+                             "AND hub_sent_at IS NULL", (utc_now(), since))
         store.set_setting(HUB_LAST_ERROR, None)
         store.audit("hub.join", None, None, hub=answer["hub_id"][:8], address=f"{info.host}:{info.port}")
 
 
 def leave(store: "Store") -> None:
     with store.write():
-        for key in (HUB_URL, HUB_TOKEN, HUB_CERT):
+        for key in (HUB_URL, HUB_TOKEN, HUB_CERT, HUB_SINCE):
             store.set_setting(key, None)
         store.audit("hub.leave", None, None)
 
