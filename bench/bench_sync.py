@@ -208,14 +208,17 @@ def bench_push(label: str, url: str, tmp: Path, bare_port: int, target: float, n
     try:
         store = new_laptop(tmp / f"push-{label}.sqlite3", server.url)
         fill_laptop(store, n)
+        sent = [0]
         with new_http_client() as http:
+            http.event_hooks["request"] = [lambda r: sent.__setitem__(0, sent[0] + len(r.content))]
             engine = SyncEngine(store, http)
             # The whole payload as the client encodes it, for the bare baseline.
             batch_changes, engine.batch_changes, engine.batch_bytes = engine.batch_changes, 10**9, 10**12
             everything = engine._batch(0)[0]
             engine.batch_changes, engine.batch_bytes = batch_changes, 2_000_000
             rows = store.pending_changes()
-            engine.client().health()
+            engine.client().health()  # the server says it takes gzip: every batch is packed
+            sent[0] = 0
             start = time.perf_counter()
             result = SyncResult()
             engine._push(engine.client(), result)
@@ -223,6 +226,8 @@ def bench_push(label: str, url: str, tmp: Path, bare_port: int, target: float, n
         assert store.pending_changes() == 0 and result.pushed == rows, result
         baseline = bare_post(bare_port, everything)
         report(f"push {n} registrations ({label} server)", elapsed, baseline, target)
+        print(f"{'  bytes sent per person (gzip)':<48} {sent[0] / n:8.0f} B    "
+              f"(uncompressed {len(everything) / n:.0f} B)")
         store.close()
     finally:
         server.kill()
@@ -258,6 +263,17 @@ def pull_child(db_path: str, server_url: str) -> None:
         code_hits = store.search_index.search(
             store.scalar("SELECT code FROM registrations ORDER BY code DESC LIMIT 1"))
         search_ms = (time.perf_counter() - t) * 1000
+        # The bytes the pull received: the same pages again, counted as they came on the wire.
+        wire = raw = 0
+        cursor, more = 0, True
+        token = store.get_setting("sync.device_token")
+        while more:
+            page = http.get(f"{server_url}/v1/pull", params={"cursor": cursor, "limit": 5000},
+                            headers={"Authorization": f"Bearer {token}"})
+            wire += page.num_bytes_downloaded
+            raw += len(page.content)
+            body = page.json()
+            cursor, more = body["next_cursor"], body["more"]
         noop = []
         for _ in range(30):
             t = time.perf_counter()
@@ -266,7 +282,7 @@ def pull_child(db_path: str, server_url: str) -> None:
     print(json.dumps({"seconds": elapsed, "pulled": result.pulled, "peak_mib": pull_peak,
                       "people": store.scalar("SELECT count(*) FROM people"),
                       "hits": len(hits), "code_hits": len(code_hits), "search_ms": search_ms,
-                      "noop_median": statistics.median(noop)}))
+                      "noop_median": statistics.median(noop), "wire": wire, "raw": raw}))
     store.close()
 
 
@@ -295,6 +311,8 @@ def bench_pull(url: str, tmp: Path, bare_port: int, people: int, small: int = 10
     assert big["people"] == people and big["hits"] >= 1 and big["code_hits"] == 1, big
     report(f"first pull of {people} people + registrations", big["seconds"], big["baseline"], 15.0)
     print(f"{'':<48} searchable at the end: name search {big['search_ms']:.1f} ms for 2 queries")
+    print(f"{'  bytes pulled per person (gzip)':<48} {big['wire'] / people:8.0f} B    "
+          f"(uncompressed {big['raw'] / people:.0f} B; {big['wire'] / 2**20:.1f} MiB in all)")
     report("sync with nothing to do (in app, median)", results[small]["noop_median"] * 1000,
            None, 20.0, "ms")
     print(f"peak laptop memory: {results[small]['peak_mib']:.0f} MiB at {small:,} people, "

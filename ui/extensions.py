@@ -78,6 +78,11 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
             # a window rebuilt for a language change, so the connection is this window's.
             made.data_pulled.connect(ctx.announce)
             window.destroyed.connect(lambda *_: _disconnect(made.data_pulled, ctx.announce))
+            # Rows from the other laptops of an event come through the hub's link too.
+            from ui.sync.hub import HubController
+            hub = HubController.for_executor(executor)
+            hub.data_pulled.connect(ctx.announce)
+            window.destroyed.connect(lambda *_: _disconnect(hub.data_pulled, ctx.announce))
             holder["controller"] = made
         return holder["controller"]
 
@@ -104,6 +109,9 @@ def _disconnect(signal: Any, slot: Any) -> None:
 
 def shutdown(executor: DbExecutor) -> None:
     """Stop background sync before the database executor closes."""
+    hub = getattr(executor, "_hub_controller", None)
+    if hub is not None:
+        hub.shutdown()
     controller = getattr(executor, "_sync_controller", None)
     if controller is not None:
         controller.shutdown()

@@ -133,10 +133,15 @@ def after_erasure(store: Store, erased: dict[str, str]) -> None:
 def _scrub_registrations(store: Store, person_id: str) -> None:
     sets = ", ".join(f"{field} = NULL" for field in REGISTRATION_PERSONAL)
     store.db.execute(f"UPDATE registrations SET {sets} WHERE person_id = ?", (person_id,))
-    rows = store.db.execute("SELECT seq, payload FROM change_log WHERE entity = 'registration' "
+    rows = store.db.execute("SELECT seq, payload, origin_sig IS NOT NULL AND sent_at IS NULL "
+                            "FROM change_log WHERE entity = 'registration' "
                             "AND json_extract(payload, '$.person_id') = ?", (person_id,)).fetchall()
-    for seq, payload in rows:
+    for seq, payload, carried in rows:
         data = json.loads(payload)
+        if carried and any(data.get(field) is not None for field in REGISTRATION_PERSONAL):
+            # Another laptop's, signed over these values: dropped here (see _scrub_change_log).
+            store.db.execute("DELETE FROM change_log WHERE seq = ?", (seq,))
+            continue
         for field in REGISTRATION_PERSONAL:
             if field in data:
                 data[field] = None
@@ -146,7 +151,12 @@ def _scrub_registrations(store: Store, person_id: str) -> None:
 
 
 def _scrub_change_log(store: Store, person_id: str) -> None:
-    """Earlier payloads of this person (sent or not) carried the personal fields."""
+    """Earlier payloads of this person (sent or not) carried the personal fields.  Changes
+    carried here for another laptop (a USB file, an event hub's relay) and not yet delivered
+    are dropped, not rewritten: their origin's signature covers the old payload, and the
+    laptop that made them delivers them itself (as for a USB file made before an erasure)."""
+    store.db.execute("DELETE FROM change_log WHERE entity = 'person' AND entity_id = ? "
+                     "AND origin_sig IS NOT NULL AND sent_at IS NULL", (person_id,))
     rows = store.db.execute("SELECT seq, payload FROM change_log WHERE entity = 'person' "
                             "AND entity_id = ?", (person_id,)).fetchall()
     for seq, payload in rows:

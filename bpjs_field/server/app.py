@@ -93,7 +93,10 @@ def error(status: int, code: str, headers: dict[str, str] | None = None) -> JSON
 
 class Guard:
     """ASGI middleware: refuses bodies over the limit before they are read, and
-    stamps every response with the server's time."""
+    stamps every response with the server's time.  A body sent with
+    `Content-Encoding: gzip` is unpacked here, its unpacked size held to the same limit
+    (a small bomb is refused, 413), and every response says `X-Accept-Encoding: gzip` so
+    laptops compress what they send from then on (PROTOCOL.md, *Compression*)."""
 
     def __init__(self, app: Callable[..., Awaitable[None]], limit: int) -> None:
         self.app = app
@@ -116,18 +119,60 @@ class Guard:
         async def stamped(message: dict) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-server-time", stamp)]
+                message["headers"] = [*message["headers"], (b"x-server-time", stamp),
+                                      (b"x-accept-encoding", b"gzip")]
             await send(message)
 
+        if refuse is None and headers.get(b"content-encoding", b"").strip().lower() == b"gzip":
+            scope, receive, refuse = await _gunzip(scope, receive, self.limit)
         if refuse is not None:
             await refuse(scope, receive, stamped)
             return
         await self.app(scope, receive, stamped)
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
+async def _gunzip(scope: dict, receive: Callable, limit: int) -> tuple[dict, Callable, Any]:
+    """The request with its gzip body unpacked, or a refusal (413 over `limit`, 422 damaged)."""
+    import zlib
+    packed, more = b"", True
+    while more:
+        message = await receive()
+        packed += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(packed) > limit:
+            return scope, receive, error(413, "request.too_large")
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        body = unpacker.decompress(packed, limit + 1)
+    except zlib.error:
+        return scope, receive, error(422, "request.invalid")
+    if len(body) > limit or unpacker.unconsumed_tail:
+        return scope, receive, error(413, "request.too_large")
+    if not unpacker.eof:
+        return scope, receive, error(422, "request.invalid")
+    headers = [(k, v) for k, v in scope.get("headers") or []
+               if k not in (b"content-encoding", b"content-length")]
+    headers.append((b"content-length", str(len(body)).encode()))
+    sent = False
+
+    async def unpacked() -> dict:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return {**scope, "headers": headers}, unpacked, None
+
+
+def create_app(database_url: str | None = None, *, key: bytes | None = None,
+               on_push: Callable[[Any, str, list[Any]], None] | None = None,
+               extend: Callable[[FastAPI, ServerDatabase, str], None] | None = None) -> FastAPI:
+    """The branch server's app.  An event hub (`bpjs_field/sync/hub_server.py`) runs the same
+    app on its own encrypted database (`key`), keeps every pushed change for relaying inside the
+    push's transaction (`on_push(tx, device_id, changes)`) and adds its routes (`extend`)."""
     url = database_url or os.environ.get(DB_ENV) or default_database_url()
-    db = ServerDatabase(url)
+    db = ServerDatabase(url, key=key)
     migrate(db)
     sid = server_id(db)
     slow_push = float(os.environ.get(FAULT_SLOW_PUSH_ENV) or 0)
@@ -141,6 +186,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
                   description="Sync service for BPJS Ketenagakerjaan field laptops. "
                               "See PROTOCOL.md for the guarantees.")
     app.state.db = db
+    # Answers are gzipped for a client that asks (httpx does by default): a first pull is
+    # about a sixth of its size on a hotspot paid by the megabyte.
+    from starlette.middleware.gzip import GZipMiddleware
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(Guard, limit=MAX_BODY_BYTES)
     errors: dict[int | str, dict[str, Any]] = {
         400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
@@ -215,6 +264,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
                 applier = PushApplier(tx, dev["id"], body.cursor, now, body.device_key,
                                       refuse_invalid=True)
                 counts = applier.apply(body.changes)
+                if on_push is not None:
+                    on_push(tx, dev["id"], body.changes)
                 tx.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", (now, dev["id"]))
                 if slow_push:
                     time.sleep(slow_push)
@@ -318,12 +369,15 @@ def create_app(database_url: str | None = None) -> FastAPI:
         except conflicts.Refused as exc:
             return error(exc.status, exc.code)
 
+    if extend is not None:
+        extend(app, db, sid)
     return app
 
 
 def _integrity_errors() -> tuple[type[BaseException], ...]:
     import sqlite3
-    found: list[type[BaseException]] = [sqlite3.IntegrityError]
+    from bpjs_field.store.connection import IntegrityError
+    found: list[type[BaseException]] = [*IntegrityError]
     try:
         import psycopg
         found += [psycopg.errors.IntegrityError, psycopg.errors.SerializationFailure,

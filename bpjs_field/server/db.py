@@ -91,8 +91,11 @@ def marks(n: int) -> str:
 class ServerDatabase:
     """A pool of connections to the server's database, SQLite file or PostgreSQL."""
 
-    def __init__(self, url: str, *, pool_size: int = 8) -> None:
+    def __init__(self, url: str, *, pool_size: int = 8, key: bytes | None = None) -> None:
         self.url = url
+        # SQLite only: with a key the file is a SQLCipher database (an event hub's copy of
+        # the event on an officer's laptop is encrypted at rest like the laptop's own).
+        self.key = key
         self.postgres = url.startswith(("postgresql://", "postgres://"))
         self._closed = False
         if self.postgres:
@@ -114,8 +117,13 @@ class ServerDatabase:
 
     # -- SQLite connections ------------------------------------------------------
     def _sqlite_connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
+        if self.key is not None:
+            from bpjs_field.store.connection import raw_connect
+            conn = raw_connect(self.path, self.key, isolation_level=None, check_same_thread=False,
                                timeout=30)
+        else:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
+                                   timeout=30)
         for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                        "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-64000",
                        # freed pages are zeroed: an erased person's values do not linger

@@ -322,6 +322,10 @@ class PushApplier:
         data = {k: v for k, v in p.items() if k in FIELDS["person"]}
         data["id"] = ch.entity_id
         data["merged_into"] = None
+        # An erasure arriving before the person (carried by another laptop from an event's
+        # hub) makes the row: it still says which laptop and when, as laptops require.
+        data.setdefault("created_device", hlc_device(ch.hlc))
+        data.setdefault("created_at", ch.created_at)
         data["name_key"] = name_key(data["full_name"])
         self.create("person", ch.entity_id, data, ident, ch.hlc)
         return "applied"

@@ -384,8 +384,19 @@ def _v9(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX registrations_event ON registrations(event_id, created_at, segment)")
 
 
+def _v12(db: sqlite_utils.Database) -> None:
+    """When a change reached the event hub (`bpjs_field/sync/hub_engine.py`), kept apart from
+    `sent_at` (reaching the branch): a change at the hub is still this laptop's to deliver."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(change_log)")}
+    if "hub_sent_at" not in columns:  # a database set back to an older version keeps it
+        db.execute("ALTER TABLE change_log ADD COLUMN hub_sent_at TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS change_log_hub_unsent ON change_log(seq) "
+               "WHERE hub_sent_at IS NULL")
+
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
-                                                             _v9]
+                                                             _v9, _v12]
 LATEST = len(MIGRATIONS)
 
 

@@ -122,12 +122,36 @@ class Store:
 
     # -- transactions ------------------------------------------------------
     @contextlib.contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """The outermost write takes the write lock first (`BEGIN IMMEDIATE`, waiting up to the
+        busy timeout).  A deferred transaction that reads and then writes fails at once with
+        "database is locked" when another connection (the hub's link, every 2 s) committed in
+        between; the busy timeout does not cover that case."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[None]:
         """One atomic, durable write; known SQLite failures become KnownErrors."""
         self._write_depth += 1
         committed = False
         try:
-            with translate_errors(), self.db.atomic():
+            with translate_errors(), self._immediate(), self.db.atomic():
                 yield
             committed = True
         finally:

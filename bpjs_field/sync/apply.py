@@ -87,7 +87,7 @@ def _bad(detail: str) -> SyncError:
 
 
 class PageApplier:
-    def __init__(self, store: "Store") -> None:
+    def __init__(self, store: "Store", sent_column: str = "sent_at") -> None:
         self.s = store
         self.db = store.db
         self.now = utc_now()
@@ -95,9 +95,16 @@ class PageApplier:
         self.pending_fields: dict[tuple[str, str], set[str]] = {}
         self.pending_deletes: set[tuple[str, str]] = set()
         self.officer_rows: list[dict[str, Any]] = []  # applied officer rows, for the key file
-        if store.scalar("SELECT 1 FROM change_log WHERE sent_at IS NULL LIMIT 1"):
+        # This laptop's own edits not yet at the server being pulled from (`sent_column`: the
+        # branch's `sent_at` or the event hub's `hub_sent_at`) keep their fields until pushed.
+        # Changes carried for other laptops (a USB file, the hub's relay: they hold their
+        # origin's signature) are not edits of this laptop: the server's merged row wins.
+        if sent_column not in ("sent_at", "hub_sent_at"):
+            raise ValueError(sent_column)
+        pending = f"{sent_column} IS NULL AND origin_sig IS NULL"
+        if store.scalar(f"SELECT 1 FROM change_log WHERE {pending} LIMIT 1"):
             for entity, entity_id, op, payload in self.db.execute(
-                    "SELECT entity, entity_id, op, payload FROM change_log WHERE sent_at IS NULL"):
+                    f"SELECT entity, entity_id, op, payload FROM change_log WHERE {pending}"):
                 if op == "delete":
                     self.pending_deletes.add((entity, entity_id))
                 else:
@@ -295,6 +302,6 @@ class PageApplier:
         self.stats.applied += len(rows)
 
 
-def apply_docs(store: "Store", docs: list[Doc]) -> ApplyStats:
+def apply_docs(store: "Store", docs: list[Doc], sent_column: str = "sent_at") -> ApplyStats:
     """Apply one pulled page inside the caller's `store.write()`."""
-    return PageApplier(store).apply(docs)
+    return PageApplier(store, sent_column).apply(docs)

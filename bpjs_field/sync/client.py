@@ -99,8 +99,16 @@ def parse_time(text: str) -> float | None:
         return None
 
 
+# Servers (by address) that said they take gzip bodies (`X-Accept-Encoding: gzip`): requests
+# to them are compressed from then on, in this process.
+GZIP_SERVERS: set[str] = set()
+GZIP_MIN_BYTES = 1024
+
+
 class SyncClient:
-    """One server, one device token; `clock_offset_ms` is server minus laptop time."""
+    """One server, one device token; `clock_offset_ms` is server minus laptop time.
+    Answers come gzipped when the server can (httpx asks and unpacks); request bodies are
+    gzipped once the server said it takes them."""
 
     def __init__(self, http: httpx.Client, server_url: str, token: str | None = None) -> None:
         self.http = http
@@ -114,6 +122,10 @@ class SyncClient:
         headers = {"Accept": "application/json"}
         if content is not None:
             headers["Content-Type"] = "application/json"
+            if len(content) >= GZIP_MIN_BYTES and self.server_url in GZIP_SERVERS:
+                import gzip
+                content = gzip.compress(content, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         url = f"{self.server_url}{API_PREFIX}{path}"
@@ -123,7 +135,8 @@ class SyncClient:
                                          headers=headers)
         except httpx.TimeoutException as exc:
             raise SyncError("sync.timeout") from exc
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError,
+                httpx.DecodingError) as exc:  # a gzipped answer cut short does not unpack
             raise SyncError("sync.connection_lost") from exc
         except httpx.TransportError as exc:
             raise SyncError("sync.unreachable", server=self.server_url) from exc
@@ -135,6 +148,8 @@ class SyncClient:
                 raise SyncError("sync.portal", status=response.status_code)
             if 300 <= response.status_code < 500:
                 raise SyncError("sync.not_reachable", status=response.status_code)
+        if response.headers.get("x-accept-encoding", "").lower() == "gzip":
+            GZIP_SERVERS.add(self.server_url)
         self._raise_for_status(response)
         try:
             return model.model_validate_json(response.content)

@@ -157,6 +157,20 @@ def retry_refused(store: "Store") -> int:
 
 
 class SyncEngine:
+    """One round with the branch server.  `bpjs_field/sync/hub_engine.py` runs the same round
+    with an event hub: the class attributes below name the settings and the change-log column
+    each target keeps for itself, so syncing with a hub never counts as reaching the branch."""
+
+    url_key = SERVER_URL
+    token_key = TOKEN
+    cursor_key = CURSOR
+    server_id_key = SERVER_ID
+    audit_cursor_key = AUDIT_CURSOR
+    last_success_key = LAST_SUCCESS
+    last_error_key = LAST_ERROR
+    sent_column = "sent_at"
+    to_branch = True
+
     def __init__(self, store: "Store", http: httpx.Client, *, server_url: str | None = None,
                  cancel: threading.Event | None = None,
                  on_progress: Callable[[SyncProgress], None] | None = None,
@@ -192,10 +206,10 @@ class SyncEngine:
 
     # -- the round -------------------------------------------------------------------------
     def client(self) -> SyncClient:
-        url = self.server_url or self.store.get_setting(SERVER_URL)
+        url = self.server_url or self.store.get_setting(self.url_key)
         if not url:
             raise SyncError("sync.no_server", retryable=False)
-        token = self.store.get_setting(TOKEN)
+        token = self.store.get_setting(self.token_key)
         if not token:
             raise SyncError("sync.not_enrolled", retryable=False)
         return SyncClient(self.http, url, token)
@@ -210,34 +224,37 @@ class SyncEngine:
                 self._push(client, result)
                 self._push_audit(client, result)
                 self._pull(client, result)
-                self._reference(client, result)
+                if self.to_branch:
+                    self._reference(client, result)
             except SyncError as exc:
                 if client is not None:
                     self._note_clock(client, result)
-                if exc.code == "sync.revoked":
+                if exc.code == "sync.revoked" and self.to_branch:
                     # A revoked (lost, retired) laptop keeps no synced personal data.
                     from bpjs_field.security.revocation import wipe_synced_personal_data
                     wipe_synced_personal_data(self.store)
-                self.store.set_setting(LAST_ERROR, {"code": exc.code, "params": _plain(exc.params),
+                self.store.set_setting(self.last_error_key, {"code": exc.code, "params": _plain(exc.params),
                                                     "at": utc_now()})
                 self._report(phase="idle")
                 raise
             self._note_clock(client, result)
             result.finished_at = utc_now()
             with self.store.write():
-                self.store.set_setting(LAST_SUCCESS, result.finished_at)
-                self.store.set_setting(LAST_ERROR, None)
-                self.store.audit("sync.done", None, None, pushed=result.pushed,
-                                 pulled=result.pulled, merged=result.merged)
-            # What reached the branch is never issued again, even after a restore.
-            from bpjs_field.security.ledger import note_marks
-            note_marks(self.store)
+                self.store.set_setting(self.last_success_key, result.finished_at)
+                self.store.set_setting(self.last_error_key, None)
+                if self.to_branch:  # a hub round every few seconds is not worth an entry
+                    self.store.audit("sync.done", None, None, pushed=result.pushed,
+                                     pulled=result.pulled, merged=result.merged)
+            if self.to_branch:
+                # What reached the branch is never issued again, even after a restore.
+                from bpjs_field.security.ledger import note_marks
+                note_marks(self.store)
             self._report(phase="done")
             return result
 
     def _push_audit(self, client: SyncClient, result: SyncResult) -> None:
         """The audit log goes to the branch too, in id order from a cursor kept on the laptop."""
-        cursor = int(self.store.get_setting(AUDIT_CURSOR) or 0)
+        cursor = int(self.store.get_setting(self.audit_cursor_key) or 0)
         while True:
             self._check_cancel()
             rows = self.store.db.execute(
@@ -253,7 +270,7 @@ class SyncEngine:
             if answer.last_id != rows[-1][0] or answer.received != len(rows):
                 raise SyncError("sync.bad_response", detail="audit acknowledgement does not match")
             cursor = rows[-1][0]
-            self.store.set_setting(AUDIT_CURSOR, cursor)
+            self.store.set_setting(self.audit_cursor_key, cursor)
             result.audit_sent += answer.stored
 
     def _reference(self, client: SyncClient, result: SyncResult) -> None:
@@ -275,11 +292,19 @@ class SyncEngine:
         self.store.clock.offset_ms = offset if abs(offset) > 2000 else 0
 
     # -- push --------------------------------------------------------------------------------
+    def _unsent(self) -> str:
+        """The change-log rows still to push to this target."""
+        return "sent_at IS NULL AND refused_at IS NULL"
+
+    def _origin(self, origin: str | None, change: tuple) -> str | None:
+        """The origin signature sent with a change (the hub engine signs its own ones)."""
+        return origin
+
     def _items(self) -> list[tuple[int, bytes]]:
         """The next unsent changes, not parked, in `seq` order, each encoded once."""
         rows = self.store.db.execute(
             "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, "
-            "origin_sig FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL ORDER BY seq "
+            f"origin_sig FROM change_log WHERE {self._unsent()} ORDER BY seq "
             "LIMIT ?",
             (self.batch_changes,)).fetchall()
         items: list[tuple[int, bytes]] = []
@@ -287,6 +312,7 @@ class SyncEngine:
         for seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, origin in rows:
             # The payload is stored as JSON text: it goes out as it is, never re-encoded.
             signed = f',"signature":{signature}' if signature else ""
+            origin = self._origin(origin, (change_id, entity, entity_id, op, payload, hlc))
             if origin:  # a change carried here from another laptop, signed by it
                 signed += f',"origin_sig":{json.dumps(origin)}'
             item = (f'{{"change_id":{json.dumps(change_id)},"seq":{seq},"entity":"{entity}",'
@@ -324,14 +350,14 @@ class SyncEngine:
     def _push(self, client: SyncClient, result: SyncResult) -> None:
         # Changes carried here for a laptop the server could not yet check are waiting, not
         # refused: sent again each sync (a duplicate once their own laptop delivered them).
-        with self.store.write():
-            self.store.db.execute(
-                "UPDATE change_log SET refused_at = NULL, refused_reason = NULL WHERE sent_at IS NULL "
-                "AND refused_reason = ?", (f"quarantined {UNVERIFIED_ORIGIN}",))
-        total = self.store.scalar(
-            "SELECT count(*) FROM change_log WHERE sent_at IS NULL AND refused_at IS NULL")
+        if self.to_branch:
+            with self.store.write():
+                self.store.db.execute(
+                    "UPDATE change_log SET refused_at = NULL, refused_reason = NULL WHERE sent_at IS NULL "
+                    "AND refused_reason = ?", (f"quarantined {UNVERIFIED_ORIGIN}",))
+        total = self.store.scalar(f"SELECT count(*) FROM change_log WHERE {self._unsent()}")
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
-        head = self._head(int(self.store.get_setting(CURSOR) or 0))
+        head = self._head(int(self.store.get_setting(self.cursor_key) or 0))
         while True:
             self._check_cancel()
             items = self._items()
@@ -368,10 +394,12 @@ class SyncEngine:
         now = utc_now()
         # Kept aside by the server is not delivered: such changes stay here with the reason
         # (shown like refused ones, sent again on request), the rest are sent.
-        held = {q.change_id: q.reason for q in answer.quarantined_changes}
+        held = ({q.change_id: q.reason for q in answer.quarantined_changes}
+                if self.to_branch else {})  # a hub relays held changes on to the branch
+        column = self.sent_column
         with self.store.write():
             self.store.db.conn.executemany(
-                "UPDATE change_log SET sent_at = ? WHERE seq = ? AND sent_at IS NULL",
+                f"UPDATE change_log SET {column} = ? WHERE seq = ? AND {column} IS NULL",
                 [(now, seq) for seq, _ in items])
             if held:
                 self.store.db.conn.executemany(
@@ -388,6 +416,14 @@ class SyncEngine:
 
     def _park(self, seq: int, reason: str, result: SyncResult) -> None:
         """Keep a refused change in the change log, marked with the server's reason."""
+        if not self.to_branch:
+            # A hub's refusal is not the branch's: the change goes to the branch as it is,
+            # and the branch parks it if it refuses it too.
+            with self.store.write():
+                self.store.db.execute(f"UPDATE change_log SET {self.sent_column} = ? WHERE seq = ?",
+                                      (utc_now(), seq))
+            result.refused += 1
+            return
         with self.store.write():
             self.store.db.execute("UPDATE change_log SET refused_at = ?, refused_reason = ? "
                                   "WHERE seq = ?", (utc_now(), reason, seq))
@@ -411,7 +447,7 @@ class SyncEngine:
             self.store.set_setting(FTS_REBUILD, on)
 
     def _pull(self, client: SyncClient, result: SyncResult) -> None:
-        cursor = int(self.store.get_setting(CURSOR) or 0)
+        cursor = int(self.store.get_setting(self.cursor_key) or 0)
         start = cursor
         bulk = bool(self.store.get_setting(FTS_REBUILD))
         self._report(phase="pull", pulled=0, pull_fraction=0.0)
@@ -457,7 +493,7 @@ class SyncEngine:
 
     def _pull_pages(self, client: SyncClient, result: SyncResult, cursor: int, start: int,
                     bulk: bool) -> None:
-        known = self.store.get_setting(SERVER_ID)
+        known = self.store.get_setting(self.server_id_key)
         for page in self._pages(client, cursor):
             self._check_cancel()
             if known and page.server_id != known:
@@ -472,8 +508,8 @@ class SyncEngine:
                 bulk = True
                 self._bulk_index(True)
             with self.store.write():
-                stats = apply_docs(self.store, page.items)
-                self.store.set_setting(CURSOR, page.next_cursor)
+                stats = apply_docs(self.store, page.items, self.sent_column)
+                self.store.set_setting(self.cursor_key, page.next_cursor)
             self.store.clock.observe(page.server_hlc)
             result.apply.add(stats)
             result.pulled += len(page.items)

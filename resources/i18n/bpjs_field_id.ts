@@ -531,6 +531,10 @@
         <translation>Simbol pemeriksa kode tidak cocok: pindai lagi, atau ketik dengan teliti dari tanda terima.</translation>
     </message>
     <message>
+        <source>Joined the event hub</source>
+        <translation>Bergabung ke hub acara</translation>
+    </message>
+    <message>
         <source>CHECKED IN</source>
         <translation>HADIR</translation>
     </message>
@@ -972,6 +976,117 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>{count} participants in this laptop&apos;s database.</source>
         <translation>{count} peserta di basis data laptop ini.</translation>
+    </message>
+</context>
+<context>
+    <name>HubBox</name>
+    <message>
+        <source>Event hub (laptops at one event, without internet)</source>
+        <translation>Hub acara (laptop-laptop di satu acara, tanpa internet)</translation>
+    </message>
+    <message>
+        <source>This laptop&apos;s address on the event&apos;s network (router or hotspot). The hub serves on this address only.</source>
+        <translation>Alamat laptop ini di jaringan acara (router atau hotspot). Hub hanya melayani di alamat ini.</translation>
+    </message>
+    <message>
+        <source>Make this laptop the event hub</source>
+        <translation>Jadikan hub acara</translation>
+    </message>
+    <message>
+        <source>Stop the hub</source>
+        <translation>Hentikan hub</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>Laptop</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Last contact</source>
+        <translation>Kontak terakhir</translation>
+    </message>
+    <message>
+        <source>Changes not yet at the branch</source>
+        <translation>Perubahan belum sampai di cabang</translation>
+    </message>
+    <message>
+        <source>Changes relayed</source>
+        <translation>Perubahan diteruskan</translation>
+    </message>
+    <message>
+        <source>Join code from the hub&apos;s screen, or scan its QR</source>
+        <translation>Kode gabung dari layar hub, atau pindai QR-nya</translation>
+    </message>
+    <message>
+        <source>Join the hub</source>
+        <translation>Gabung ke hub</translation>
+    </message>
+    <message>
+        <source>Find hubs on this network</source>
+        <translation>Cari hub di jaringan ini</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Alamat:</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <source>Join code (type it on the other laptops, or scan the QR):</source>
+        <translation>Kode gabung (ketik di laptop lain, atau pindai QR):</translation>
+    </message>
+    <message>
+        <source>Be the hub:</source>
+        <translation>Menjadi hub:</translation>
+    </message>
+    <message>
+        <source>Join a hub:</source>
+        <translation>Gabung ke hub:</translation>
+    </message>
+    <message>
+        <source>Hub link:</source>
+        <translation>Sambungan hub:</translation>
+    </message>
+    <message>
+        <source>Looking for hubs…</source>
+        <translation>Mencari hub…</translation>
+    </message>
+    <message>
+        <source>No hub found on this network. Type the code shown on the hub&apos;s screen.</source>
+        <translation>Tidak ada hub ditemukan di jaringan ini. Ketik kode yang tampil di layar hub.</translation>
+    </message>
+    <message>
+        <source>%1 (officer %2) at %3: type the code shown on its screen, or scan its QR.</source>
+        <translation>%1 (petugas %2) di %3: ketik kode di layarnya, atau pindai QR-nya.</translation>
+    </message>
+    <message>
+        <source>not joined</source>
+        <translation>belum bergabung</translation>
+    </message>
+    <message>
+        <source>%1: no contact with the hub (%2). Work goes on; nothing is lost.</source>
+        <translation>%1: tidak ada kontak dengan hub (%2). Pekerjaan tetap jalan; tidak ada yang hilang.</translation>
+    </message>
+    <message>
+        <source>%1, last contact %2</source>
+        <translation>%1, kontak terakhir %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 registered, %3 checked in</source>
+        <translation>%1: %2 terdaftar, %3 hadir</translation>
+    </message>
+    <message>
+        <source> (target %1)</source>
+        <translation> (target %1)</translation>
+    </message>
+    <message>
+        <source>Duplicate NIKs merged at the hub: %1</source>
+        <translation>NIK ganda yang digabung di hub: %1</translation>
     </message>
 </context>
 <context>

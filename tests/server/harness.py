@@ -308,8 +308,8 @@ class Laptop:
             for i in numbers:
                 self.register(i, **kw)
 
-    def sync(self, server_url: str | None = None, **kw):
-        return SyncEngine(self.store, self.http, server_url=server_url, **kw).run()
+    def sync(self, server_url: str | None = None, *, http: httpx.Client | None = None, **kw):
+        return SyncEngine(self.store, http or self.http, server_url=server_url, **kw).run()
 
 
 class FaultProxy:

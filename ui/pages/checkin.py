@@ -194,6 +194,9 @@ class CheckInPage(QWidget):
             if index.isValid() and self.results.rowCount():
                 self._check_in_row(index)
             return
+        if text.lower().startswith("bpjs-hub://"):  # the event hub's join QR, scanned here
+            self._join_hub(text)
+            return
         event_id = self.ctx.active_event_id
         if event_id is None:
             self._paint(self.tr("Choose the active event first (page Events)."), RED, "no_event")
@@ -208,6 +211,19 @@ class CheckInPage(QWidget):
                                         "or type it carefully from the receipt."))
             return
         self._search(text)
+
+    def _join_hub(self, text: str) -> None:
+        """Join the hub whose QR was scanned (its certificate is pinned by the QR itself)."""
+        from bpjs_field.errors import KnownError
+        from ui.sync.hub import HubController
+        try:
+            HubController.for_executor(self.executor).join(text)
+        except KnownError as exc:
+            self._paint(_esc(exc.message(self.ctx.lang)), RED, "hub_refused")
+            return
+        joined = self.tr("Joined the event hub")
+        self._paint(f"<div style='font-size:20pt; font-weight:bold'>{_esc(joined)}</div>",
+                    GREEN, "hub_joined")
 
     def _answer(self, result, text: str = "") -> None:
         lang = self.ctx.lang

@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from bpjs_field.errors import KnownError
 from bpjs_field.sync.engine import enroll, new_http_client
@@ -104,7 +104,16 @@ class SyncPage(QWidget):
         form.addRow("", self.enrol_button)
         form.addRow("", self.enrol_message)
 
-        layout = QVBoxLayout(self)
+        # The page scrolls: with the event hub's part it is taller than a 768-pixel screen.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        inner = QWidget(scroll)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.addWidget(self.title)
         layout.addLayout(figures)
         layout.addWidget(self.error)
@@ -112,6 +121,9 @@ class SyncPage(QWidget):
         layout.addWidget(self.phase)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
+        from ui.sync.hub import HubBox, HubController
+        self.hub = HubBox(HubController.for_executor(executor), lang, self)
+        layout.addWidget(self.hub)
         # Roles as in ui.security.lock.apply_role: no login means nothing is restricted; the
         # server refuses an officer's laptop again, and the panel then hides itself.
         self.conflicts: ConflictsPanel | None = None

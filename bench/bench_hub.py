@@ -1,0 +1,180 @@
+"""The event hub on loopback: desk-to-door latency and the hub's intake, each beside a baseline.
+
+    .venv/bin/python bench/bench_hub.py [--seconds 30] [--registrations 2000] [--smoke]
+
+1. Desk to door: 5 laptops joined to a hub run by the first (the product's link, a round
+   every 2 s); four desks register as fast as they can for `--seconds`, the fifth (the door)
+   watches its own database. Latency = first seen at the door - committed at the desk.
+   Target: p95 <= 5 s.
+2. The hub takes `--registrations` (2,000) registrations from 4 laptops pushing at once;
+   baseline: the same registrations as one push from one laptop to the branch server (the
+   same server code, a SQLite file, over plain HTTP).
+
+Everything runs on 127.0.0.1: the branch server in a process of its own, the hub and the
+laptops in this one (as in the app: the hub runs inside the hub laptop's process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "server"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bpjs_field.store import Store  # noqa: E402
+from bpjs_field.sync.engine import SyncEngine, SyncResult  # noqa: E402
+from bpjs_field.sync.hub_engine import HubEngine, HubLink, join  # noqa: E402
+from bpjs_field.sync.hub_server import HubServer  # noqa: E402
+from common import pct, verdict, work_folder  # noqa: E402
+from harness import Laptop, ServerProcess, free_port, setup_database  # noqa: E402
+
+OFFICERS = (("KC-0421", "supervisor"), ("KC-0422", "supervisor"), ("KC-0423", "supervisor"),
+            ("SPV-01", "supervisor"), ("KC-0430", "officer"))
+TARGET_P95_S = 5.0
+
+
+def event_laptops(folder: Path, branch: ServerProcess, n: int, name: str) -> list[Laptop]:
+    machines = []
+    for i in range(n):
+        laptop = Laptop(folder / f"{name}{i}.sqlite3")
+        laptop.enroll(branch.url, OFFICERS[i % len(OFFICERS)][0])
+        laptop.sync()
+        laptop.event()
+        machines.append(laptop)
+    return machines
+
+
+def desk_to_door(folder: Path, branch: ServerProcess, seconds: float) -> list[float]:
+    machines = event_laptops(folder, branch, 5, "latency")
+    hub = HubServer(machines[0].store, "127.0.0.1", free_port()).start()
+    links: list[HubLink] = []
+    committed: dict[str, float] = {}
+    seen: dict[str, float] = {}
+    stop = threading.Event()
+    try:
+        for laptop in machines:
+            join(laptop.store, hub.join_code)
+        links = [HubLink(lambda p=laptop.path: Store.open(p)).start() for laptop in machines]
+        desks, door = machines[:4], machines[4]
+
+        def register(n: int, desk: Laptop) -> None:
+            i = 100_000 * (n + 1)
+            while not stop.is_set():
+                result = desk.register(i)
+                committed[result.registration["id"]] = time.monotonic()
+                i += 1
+                time.sleep(0.05)  # a desk is a person at a keyboard, even a fast one
+
+        def watch() -> None:
+            store = Store.open(door.path)
+            try:
+                while not stop.is_set() or len(seen) < len(committed):
+                    now = time.monotonic()
+                    for (rid,) in store.db.execute("SELECT id FROM registrations"):
+                        seen.setdefault(rid, now)
+                    if stop.is_set() and now - stopped[0] > 30:
+                        return
+                    time.sleep(0.05)
+            finally:
+                store.close()
+
+        stopped = [0.0]
+        threads = [threading.Thread(target=register, args=(n, d)) for n, d in enumerate(desks)]
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        for t in threads:
+            t.start()
+        time.sleep(seconds)
+        stop.set()
+        stopped[0] = time.monotonic()
+        for t in threads:
+            t.join()
+        watcher.join()
+    finally:
+        stop.set()
+        for link in links:
+            link.stop()
+        hub.stop()
+        for laptop in machines:
+            laptop.close()
+    missing = set(committed) - set(seen)
+    if missing:
+        raise SystemExit(f"{len(missing)} registrations never reached the door")
+    return [seen[r] - committed[r] for r in committed]
+
+
+def intake(folder: Path, branch: ServerProcess, total: int) -> tuple[float, float]:
+    """(seconds for the hub to take `total` registrations from 4 laptops at once,
+    seconds for the branch to take the same as one push from one laptop)."""
+    machines = event_laptops(folder, branch, 5, "intake")
+    hub = HubServer(machines[0].store, "127.0.0.1", free_port()).start()
+    try:
+        for laptop in machines:
+            join(laptop.store, hub.join_code)
+        each = total // 4
+        for n, laptop in enumerate(machines[1:]):
+            laptop.register_many(range(200_000 + n * each, 200_000 + (n + 1) * each))
+        engines = [HubEngine(laptop.store) for laptop in machines[1:]]
+        threads = [threading.Thread(target=e._push, args=(e.client(), SyncResult())) for e in engines]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        hub_seconds = time.perf_counter() - start
+        for engine in engines:
+            engine.close()
+        taken = hub.status()["events"][0]["registrations"]
+        if taken != each * 4:
+            raise SystemExit(f"the hub holds {taken} registrations, not {each * 4}")
+    finally:
+        hub.stop()
+    single = machines[0]
+    single.register_many(range(300_000, 300_000 + each * 4))
+    engine = SyncEngine(single.store, single.http)
+    client = engine.client()
+    client.health()
+    start = time.perf_counter()
+    engine._push(client, SyncResult())
+    branch_seconds = time.perf_counter() - start
+    for laptop in machines:
+        laptop.close()
+    return hub_seconds, branch_seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--registrations", type=int, default=2000)
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that checks the script works (timings not judged)")
+    args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.registrations = 4.0, 80
+    with work_folder("bench-hub-") as folder:
+        url = f"sqlite:///{folder / 'branch.sqlite3'}"
+        setup_database(url, *OFFICERS)
+        branch = ServerProcess(url).start()
+        try:
+            latencies = desk_to_door(folder, branch, args.seconds)
+            hub_s, branch_s = intake(folder, branch, args.registrations)
+        finally:
+            branch.kill()
+            branch.stop()
+    p50, p95 = pct(latencies, 50), pct(latencies, 95)
+    print(f"{'desk to door, 5 laptops, ' + str(len(latencies)) + ' registrations':<52} "
+          f"p50 {p50:6.2f} s   p95 {p95:6.2f} s   max {max(latencies):6.2f} s   "
+          f"target p95 <= {TARGET_P95_S} s {'OK' if p95 <= TARGET_P95_S else 'MISSED'}")
+    print(f"{f'hub takes {args.registrations} registrations from 4 laptops':<52} {hub_s:8.3f} s   "
+          f"baseline: one push to the branch server {branch_s:.3f} s (x{hub_s / branch_s:.2f})")
+    return verdict(p95 <= TARGET_P95_S, args.smoke)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

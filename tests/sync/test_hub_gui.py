@@ -1,0 +1,86 @@
+"""The event hub from the Sinkronisasi page, two laptops in one test: one made the hub with
+its button, the other found it on the network and joined by typing the code shown; a person registered on one is checked
+in on the other, and the hub's screen shows both laptops and the event's totals."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from harness import EVENT_ID, free_port
+from ui.sync import SyncController, SyncPage
+from ui.sync.hub import HubController
+from ui.tasks import DbExecutor
+
+pytestmark = pytest.mark.gui
+
+
+def test_make_a_hub_join_by_typed_code_register_here_check_in_there(qtbot, laptops, server, tmp_path):
+    machines = laptops(2)
+    pages, executors = [], []
+    for laptop, officer in zip(machines, ("KC-0421", "KC-0422")):
+        laptop.enroll(server.url, officer)
+        laptop.sync()
+        executor = DbExecutor(laptop.store)
+        page = SyncPage(executor, controller=SyncController(executor, interval_s=3600, auto=False),
+                        lang="en")
+        qtbot.addWidget(page)
+        pages.append(page)
+        executors.append(executor)
+    hub_page, desk_page = pages
+    try:
+        assert hub_page.hub.address.findText("127.0.0.1") >= 0
+        hub_page.hub.address.setCurrentText("127.0.0.1")
+        hub_page.hub.port.setValue(free_port())
+        qtbot.mouseClick(hub_page.hub.make_hub, Qt.LeftButton)
+        assert hub_page.hub.message.text() == ""
+        code = hub_page.hub.code.text()
+        # The desk finds the hub on the network (mDNS on 127.0.0.1); it still needs the code.
+        desk_page.hub.address.setCurrentText("127.0.0.1")
+        qtbot.mouseClick(desk_page.hub.find_button, Qt.LeftButton)
+        port = hub_page.hub.port.value()
+        qtbot.waitUntil(lambda: f"127.0.0.1:{port}" in desk_page.hub.found.text(), timeout=15000)
+        assert len(code) == 39 and hub_page.hub.qr.pixmap() is not None
+        qtbot.keyClicks(desk_page.hub.join_edit, code)
+        qtbot.keyClick(desk_page.hub.join_edit, Qt.Key_Return)
+        assert desk_page.hub.message.text() == ""
+        qtbot.waitUntil(lambda: "last contact" in desk_page.hub.link.text(), timeout=10000)
+
+        hub, desk = machines
+        executors[0].call(lambda s: (hub.event(), hub.register(7)))
+        qtbot.waitUntil(lambda: executors[1].call(
+            lambda s: s.scalar("SELECT count(*) FROM registrations")) == 1, timeout=10000)
+        person = executors[1].call(lambda s: s.scalar("SELECT id FROM people"))
+        executors[1].call(lambda s: s.attendance.check_in(EVENT_ID, person))
+        qtbot.waitUntil(lambda: executors[0].call(lambda s: s.attendance.count(EVENT_ID)) == 1,
+                        timeout=10000)
+        qtbot.waitUntil(lambda: "1 registered, 1 checked in" in hub_page.hub.totals.text(),
+                        timeout=5000)
+        assert hub_page.hub.laptops.rowCount() == 2
+        # A third laptop joins by scanning the hub's QR at its check-in page (the scanner types
+        # the QR's text and Enter into the scan field).
+        from ui.context import AppContext
+        from ui.pages.checkin import CheckInPage
+        (door,) = laptops(1)
+        door.enroll(server.url, "SPV-01")
+        door.sync()
+        door_executor = DbExecutor(door.store)
+        executors.append(door_executor)
+        checkin = CheckInPage(AppContext(door_executor, lang="en", officer=None, active_event=None,
+                                         db_path=door.path), door_executor)
+        qtbot.addWidget(checkin)
+        qtbot.keyClicks(checkin.input, hub_page.hub.controller.hub.join_url)
+        qtbot.keyClick(checkin.input, Qt.Key_Return)
+        assert checkin.status == "hub_joined", checkin.answer.text()
+        qtbot.waitUntil(lambda: door_executor.call(
+            lambda s: s.attendance.count(EVENT_ID)) == 1, timeout=10000)
+        qtbot.waitUntil(lambda: hub_page.hub.laptops.rowCount() == 3, timeout=5000)
+        hub_page.grab().save(str(tmp_path / "hub-page.png"))
+        # A wrong code gets a clear answer, and nothing changes.
+        qtbot.keyClicks(desk_page.hub.join_edit, "ABCD")
+        qtbot.keyClick(desk_page.hub.join_edit, Qt.Key_Return)
+        assert "join code is not valid" in desk_page.hub.message.text()
+    finally:
+        for executor in executors:
+            HubController.for_executor(executor).shutdown()
+            executor.shutdown()
