@@ -324,8 +324,9 @@ class PushApplier:
         data["merged_into"] = None
         # An erasure arriving before the person (carried by another laptop from an event's
         # hub) makes the row: it still says which laptop and when, as laptops require.
-        data.setdefault("created_device", hlc_device(ch.hlc))
-        data.setdefault("created_at", ch.created_at)
+        if data.get("erased_at"):  # any other new row without them is refused (REQUIRED)
+            data.setdefault("created_device", hlc_device(ch.hlc))
+            data.setdefault("created_at", ch.created_at)
         data["name_key"] = name_key(data["full_name"])
         self.create("person", ch.entity_id, data, ident, ch.hlc)
         return "applied"

@@ -191,8 +191,9 @@ def test_five_laptops_with_shared_niks_and_a_door_then_one_reaches_the_branch(la
         for laptop in machines[1:]:
             join(laptop.store, hub.join_code)
         links = [HubLink(lambda p=laptop.path: Store.open(p), interval=0.5).start() for laptop in machines]
+        desks[0].event()  # the event travels to the other laptops through the hub
+        wait_for(lambda: all(m.store.events.get(EVENT_ID) for m in machines), what="the event everywhere")
         for n, desk in enumerate(desks):  # 400 each, 30 NIKs registered at every desk
-            desk.event()
             desk.register_many([*range(30), *range(1000 + 370 * n, 1000 + 370 * (n + 1))])
         registrations = 4 * 400
         wait_for(lambda: all(m.store.scalar("SELECT count(*) FROM registrations") == registrations

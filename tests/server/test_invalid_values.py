@@ -92,7 +92,7 @@ def test_push_refusal_names_change_and_field(shared_server, laptops):
     change["payload"]["sex"] = "L"
     r = httpx.post(f"{shared_server.url}/v1/push", json={"device_id": d, "changes": [change]},
                    headers=_auth(a))
-    assert r.status_code == 422
+    assert r.status_code == 422, r.text
     assert r.json()["error"]["details"][0]["loc"][-1] == "created_at"
 
 
