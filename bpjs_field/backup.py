@@ -484,6 +484,10 @@ def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -
     known = ledger.load(db_path)
     present["erased"] = {**known["erased"], **present["erased"]}
     present["marks"] = ledger.merge_marks(known, present["marks"])
+    # The marks are established by the ledger (written at every sync) or by the laptop's own
+    # database being replaced (the same device id); otherwise (a new disk) the branch tells
+    # them at the next sync.
+    present["marks_known"] = bool(known["codes"] or known["audit_id"])
     _bring_up_to_date(db_path, key, backup_path.name, present)
     log.info("database restored from %s; previous kept as %s", backup_path.name, aside.name)
     return aside
@@ -494,8 +498,14 @@ def _present(conn) -> dict:
     those not yet sent), and its high-water marks.  Empty when it cannot be read (a damaged
     database is a reason to restore): the ledger still holds them."""
     from bpjs_field.security import ledger
-    found: dict = {"erased": {}, "unsent": [], "marks": {}}
+    found: dict = {"erased": {}, "unsent": [], "marks": {}, "device_id": None}
     try:
+        found["device_id"] = (conn.execute(
+            "SELECT json_extract(value, '$') FROM settings WHERE key = 'device_id'").fetchone()
+            or (None,))[0]
+        unknown = (conn.execute("SELECT value FROM settings WHERE key = 'sync.marks_unknown'")
+                   .fetchone() or ("null",))[0]
+        found["unknown"] = json.loads(unknown) if unknown else None
         found["erased"] = {r[0]: r[1] for r in conn.execute(
             "SELECT id, erased_at FROM people WHERE erased_at IS NOT NULL")}
         cols = [r[1] for r in conn.execute("PRAGMA table_info(change_log)")]
@@ -512,7 +522,9 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
     """Re-apply the erasures known since the backup was taken and continue after every code
     and audit id already issued, before anyone uses the restored database."""
     from bpjs_field.security.erasure import apply_known_erasures
+    from bpjs_field.security.ledger import marks_of, merge_marks
     from bpjs_field.store.registrations import CODE_FLOOR_SETTING
+    from bpjs_field.sync.marks import mark_unknown
     store = Store.open(db_path, key)
     try:
         marks = present["marks"]
@@ -524,6 +536,7 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
                 store.db.execute(f"INSERT OR IGNORE INTO change_log({', '.join(row)}) VALUES "
                                  f"({', '.join('?' * len(row))})", tuple(row.values()))
             floor = dict(store.get_setting(CODE_FLOOR_SETTING) or {})
+            own = merge_marks(marks_of(store.db.conn), {"codes": floor})["codes"]
             for tag, n in marks.get("codes", {}).items():
                 floor[tag] = max(int(floor.get(tag, 0)), n)
             store.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) "
@@ -533,6 +546,16 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
             # so the entries that follow do not reuse ids the branch already holds.
             last = store.scalar("SELECT coalesce(max(id), 0) FROM audit_log")
             next_id = max(last, int(marks.get("audit_id", 0))) + 1
+            same = present.get("device_id") == store.device_id
+            replaced = present.get("unknown") if same else None
+            if not present.get("marks_known", True) and (not same or replaced):
+                # Nothing tells how far this laptop went after the backup (or the database
+                # replaced had not learned it yet): new codes continue after a safety gap
+                # until the next sync learns the marks from the branch, and audit ids after
+                # a gap of their own (bpjs_field/sync/marks.py).
+                own.setdefault(store.device_tag, 0)
+                state = mark_unknown(store, own, replaced)
+                next_id += state["audit_gap"]
             store.db.execute(
                 "INSERT INTO audit_log(id, at, officer_id, device_id, action, entity, entity_id, "
                 "details) VALUES (?, ?, NULL, ?, 'backup.restore', NULL, NULL, ?)",
