@@ -38,7 +38,10 @@ seen since (its ledger outside the backups, and the database being replaced) is
 applied again, an erasure made here and not yet sent is queued again, and the
 laptop continues after the highest registration number and audit id it had
 issued, so nothing it issues afterwards collides with what the branch already
-received.  Backups rotate away after `backups_keep` of them (at least one a day,
+received.  When neither the ledger nor the laptop's own database is there (a new disk),
+the restored database is marked "marks unknown": its audit ids jump a gap, its codes
+continue after a safety gap while offline, and its next sync learns the marks from the
+branch before pushing (bpjs_field/sync/marks.py).  Backups rotate away after `backups_keep` of them (at least one a day,
 so about that many days): until then an older backup holds an erased person
 whole, and only a restore, which re-applies the erasure, reads it back.
 """
@@ -524,7 +527,7 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
     from bpjs_field.security.erasure import apply_known_erasures
     from bpjs_field.security.ledger import marks_of, merge_marks
     from bpjs_field.store.registrations import CODE_FLOOR_SETTING
-    from bpjs_field.sync.marks import mark_unknown
+    from bpjs_field.sync.marks import after_restore
     store = Store.open(db_path, key)
     try:
         marks = present["marks"]
@@ -546,16 +549,8 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
             # so the entries that follow do not reuse ids the branch already holds.
             last = store.scalar("SELECT coalesce(max(id), 0) FROM audit_log")
             next_id = max(last, int(marks.get("audit_id", 0))) + 1
-            same = present.get("device_id") == store.device_id
-            replaced = present.get("unknown") if same else None
-            if not present.get("marks_known", True) and (not same or replaced):
-                # Nothing tells how far this laptop went after the backup (or the database
-                # replaced had not learned it yet): new codes continue after a safety gap
-                # until the next sync learns the marks from the branch, and audit ids after
-                # a gap of their own (bpjs_field/sync/marks.py).
-                own.setdefault(store.device_tag, 0)
-                state = mark_unknown(store, own, replaced)
-                next_id += state["audit_gap"]
+            # Audit ids jump a gap when nothing tells how far the laptop went (a new disk).
+            next_id += after_restore(store, present, own)
             store.db.execute(
                 "INSERT INTO audit_log(id, at, officer_id, device_id, action, entity, entity_id, "
                 "details) VALUES (?, ?, NULL, ?, 'backup.restore', NULL, NULL, ?)",

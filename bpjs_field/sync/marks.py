@@ -99,3 +99,16 @@ def mark_unknown(store: "Store", highest: dict[str, int],
     state = {"since": utc_now(), "code_gap": CODE_GAP, "audit_gap": AUDIT_GAP, "codes": codes}
     store.set_setting(MARKS_UNKNOWN, state)
     return state
+
+
+def after_restore(store: "Store", present: dict[str, Any], highest: dict[str, int]) -> int:
+    """At a restore (inside its transaction): mark the marks unknown when neither the ledger
+    (`present["marks_known"]`) nor a database of this same laptop being replaced tells them,
+    or when that database did not know them either.  Returns the audit ids to skip."""
+    same = present.get("device_id") == store.device_id
+    replaced = present.get("unknown") if same else None
+    if present.get("marks_known", True) or (same and not replaced):
+        return 0
+    highest = {**highest}
+    highest.setdefault(store.device_tag, 0)
+    return int(mark_unknown(store, highest, replaced)["audit_gap"])

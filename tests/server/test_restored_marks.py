@@ -67,6 +67,15 @@ def test_marks_endpoint_tells_a_laptop_its_own_marks(server, laptops):
     assert other["device_tag"] == b.store.device_tag != a.store.device_tag
     assert other["code_number"] == 0 and 0 < other["audit_id"] < body["audit_id"] + 100
 
+    # A registration the branch keeps aside still holds a number the laptop issued (and printed).
+    held = a.register(8804).registration
+    with a.store.write():
+        a.store.db.execute("UPDATE change_log SET sent_at = 'withheld' WHERE sent_at IS NULL "
+                           "AND entity = 'person'")
+    assert a.sync().quarantined == 1
+    body = httpx.get(f"{server.url}/v1/marks", headers=_auth(a.store)).json()
+    assert body["code_number"] == code_number(held["code"]) == 5
+
     assert httpx.get(f"{server.url}/v1/marks").status_code == 401
     bad = httpx.get(f"{server.url}/v1/marks", headers={"Authorization": "Bearer " + "x" * 40})
     assert bad.status_code == 401 and bad.json()["error"]["code"] == "auth.unknown_device"
