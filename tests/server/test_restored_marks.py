@@ -166,3 +166,30 @@ def test_restored_on_a_new_disk_learns_its_marks_from_the_branch(
     assert {k: here[k] for k in here} == {k: audit[k] for k in here}
     assert set(audit) - set(here) and all(backup_audit < k <= server_audit
                                           for k in set(audit) - set(here))
+
+
+def test_restoring_again_before_any_sync_keeps_the_gap_and_the_codes_issued(laptops, tmp_path):
+    """Restored on a new disk, registrations made offline, then the same backup restored again
+    over it (still no sync): the marks stay unknown, and codes continue after those issued
+    under the gap, not after a second gap and not over them."""
+    (a,) = laptops(1)
+    a.event()
+    a.register_many(range(8900, 8902))
+    backup = _backup_kept_elsewhere(a, tmp_path)
+    a.store.close()
+    for path in a.path.parent.glob(a.path.name + "*"):
+        path.unlink()
+    Store.open(a.path).close()
+    restore_backup(a.path, backup)
+    a.store = Store.open(a.path)
+    first = [code_number(a.register(i).registration["code"]) for i in range(8902, 8904)]
+    assert first == [2 + CODE_GAP + 1, 2 + CODE_GAP + 2]
+    first_restore = a.store.scalar("SELECT max(id) FROM audit_log")
+
+    a.store.close()
+    restore_backup(a.path, backup)
+    a.store = Store.open(a.path)
+    assert a.store.get_setting(MARKS_UNKNOWN)["codes"] == {a.store.device_tag: 2 + CODE_GAP}
+    assert a.store.scalar("SELECT max(id) FROM audit_log") > first_restore
+    again = code_number(a.register(8904).registration["code"])
+    assert again == first[-1] + 1
