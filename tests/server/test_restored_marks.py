@@ -193,3 +193,30 @@ def test_restoring_again_before_any_sync_keeps_the_gap_and_the_codes_issued(lapt
     assert a.store.scalar("SELECT max(id) FROM audit_log") > first_restore
     again = code_number(a.register(8904).registration["code"])
     assert again == first[-1] + 1
+
+
+def test_learned_audit_mark_moves_the_audit_ids_past_the_branch(server, database_url, laptops):
+    """When the branch holds higher audit ids of the laptop than the laptop has (entries of a
+    lost disk beyond what the gap covers), the learned mark moves the next id past them, so
+    no entry made afterwards is dropped as a repeat."""
+    (a,) = laptops(1)
+    a.enroll(server.url, "KC-0421")
+    a.event()
+    a.register_many(range(8950, 8952))
+    a.sync()
+    last = a.store.scalar("SELECT max(id) FROM audit_log")
+    lost = [{"local_id": last + n, "at": "2026-12-01T01:00:00.000+00:00", "action": "person.create",
+             "details": "{}"} for n in (10, 11, 12)]  # what the lost disk had sent
+    r = httpx.post(f"{server.url}/v1/audit", headers=_auth(a.store),
+                   json={"device_id": a.store.device_id, "entries": lost})
+    assert r.status_code == 200, r.text
+    a.store.set_setting(MARKS_UNKNOWN, {"codes": {}})
+    a.sync()
+    marks_id = a.store.scalar("SELECT id FROM audit_log WHERE action = 'sync.marks'")
+    assert marks_id == last + 13
+    _, _, audit, held = _server_state(database_url, a.store.device_id)
+    cursor = a.store.get_setting(AUDIT_CURSOR)
+    here = {r["id"]: (r["action"], r["at"]) for r in a.store.query(
+        "SELECT id, action, at FROM audit_log WHERE id <= ?", (cursor,))}
+    assert held == 0 and {k: audit[k] for k in here} == here and marks_id in here
+    assert set(audit) - set(here) == {last + 10, last + 11, last + 12}
