@@ -38,7 +38,10 @@ seen since (its ledger outside the backups, and the database being replaced) is
 applied again, an erasure made here and not yet sent is queued again, and the
 laptop continues after the highest registration number and audit id it had
 issued, so nothing it issues afterwards collides with what the branch already
-received.  Backups rotate away after `backups_keep` of them (at least one a day,
+received.  When neither the ledger nor the laptop's own database is there (a new disk),
+the restored database is marked "marks unknown": its audit ids jump a gap, its codes
+continue after a safety gap while offline, and its next sync learns the marks from the
+branch before pushing (bpjs_field/sync/marks.py).  Backups rotate away after `backups_keep` of them (at least one a day,
 so about that many days): until then an older backup holds an erased person
 whole, and only a restore, which re-applies the erasure, reads it back.
 """
@@ -484,6 +487,10 @@ def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -
     known = ledger.load(db_path)
     present["erased"] = {**known["erased"], **present["erased"]}
     present["marks"] = ledger.merge_marks(known, present["marks"])
+    # The marks are established by the ledger (written at every sync) or by the laptop's own
+    # database being replaced (the same device id); otherwise (a new disk) the branch tells
+    # them at the next sync.
+    present["marks_known"] = bool(known["codes"] or known["audit_id"])
     _bring_up_to_date(db_path, key, backup_path.name, present)
     log.info("database restored from %s; previous kept as %s", backup_path.name, aside.name)
     return aside
@@ -494,8 +501,14 @@ def _present(conn) -> dict:
     those not yet sent), and its high-water marks.  Empty when it cannot be read (a damaged
     database is a reason to restore): the ledger still holds them."""
     from bpjs_field.security import ledger
-    found: dict = {"erased": {}, "unsent": [], "marks": {}}
+    found: dict = {"erased": {}, "unsent": [], "marks": {}, "device_id": None}
     try:
+        found["device_id"] = (conn.execute(
+            "SELECT json_extract(value, '$') FROM settings WHERE key = 'device_id'").fetchone()
+            or (None,))[0]
+        unknown = (conn.execute("SELECT value FROM settings WHERE key = 'sync.marks_unknown'")
+                   .fetchone() or ("null",))[0]
+        found["unknown"] = json.loads(unknown) if unknown else None
         found["erased"] = {r[0]: r[1] for r in conn.execute(
             "SELECT id, erased_at FROM people WHERE erased_at IS NOT NULL")}
         cols = [r[1] for r in conn.execute("PRAGMA table_info(change_log)")]
@@ -512,7 +525,9 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
     """Re-apply the erasures known since the backup was taken and continue after every code
     and audit id already issued, before anyone uses the restored database."""
     from bpjs_field.security.erasure import apply_known_erasures
+    from bpjs_field.security.ledger import marks_of, merge_marks
     from bpjs_field.store.registrations import CODE_FLOOR_SETTING
+    from bpjs_field.sync.marks import after_restore
     store = Store.open(db_path, key)
     try:
         marks = present["marks"]
@@ -524,6 +539,7 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
                 store.db.execute(f"INSERT OR IGNORE INTO change_log({', '.join(row)}) VALUES "
                                  f"({', '.join('?' * len(row))})", tuple(row.values()))
             floor = dict(store.get_setting(CODE_FLOOR_SETTING) or {})
+            own = merge_marks(marks_of(store.db.conn), {"codes": floor})["codes"]
             for tag, n in marks.get("codes", {}).items():
                 floor[tag] = max(int(floor.get(tag, 0)), n)
             store.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) "
@@ -533,6 +549,8 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
             # so the entries that follow do not reuse ids the branch already holds.
             last = store.scalar("SELECT coalesce(max(id), 0) FROM audit_log")
             next_id = max(last, int(marks.get("audit_id", 0))) + 1
+            # Audit ids jump a gap when nothing tells how far the laptop went (a new disk).
+            next_id += after_restore(store, present, own)
             store.db.execute(
                 "INSERT INTO audit_log(id, at, officer_id, device_id, action, entity, entity_id, "
                 "details) VALUES (?, ?, NULL, ?, 'backup.restore', NULL, NULL, ?)",

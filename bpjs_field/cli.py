@@ -173,6 +173,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
     args.open_store.cache.pop("store", None)
     aside = backup.restore_backup(db_path, Path(args.file), key=key)
     print(f"Basis data dipulihkan dari {args.file}. Basis data sebelumnya disimpan di {aside}")
+    from bpjs_field.store import Store
+    from bpjs_field.sync.marks import unknown_marks
+    restored = Store.open(db_path, key)
+    try:
+        if unknown_marks(restored):
+            print("Nomor terakhir yang sudah dikirim laptop ini ke cabang tidak diketahui (disk "
+                  "baru): sinkronkan sebelum mendaftar bila bisa. Tanpa sinkron, nomor "
+                  "pendaftaran baru dilanjutkan sesudah jeda aman, tidak bentrok.")
+    finally:
+        restored.close()
     return 0
 
 

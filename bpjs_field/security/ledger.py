@@ -10,6 +10,8 @@
   `audit_id`: its highest audit-log id, as of its last sync.  A laptop restored from an
   older backup continues after them, so it never issues a code or an audit id the branch
   has already received (together with the database being replaced, read at the restore).
+  When neither exists (a new disk), the branch tells them at the next sync and new codes
+  continue after a safety gap until then (bpjs_field/sync/marks.py).
 
 Nothing personal is in it: person ids are random UUIDs, the rest are counters.  The file is
 small, written whole (temporary file, fsync, rename) under a lock, and never copied into a

@@ -36,6 +36,7 @@ from bpjs_field.server.accounts import AuthError, utc_now
 from bpjs_field.server.db import ServerDatabase, default_database_url
 from bpjs_field.server import conflicts
 from bpjs_field.server.distribution import login_employees
+from bpjs_field.server.marks import device_marks
 from bpjs_field.server.pull import pull_page, server_digest, server_hlc
 from bpjs_field.server.push import InvalidChanges, PushApplier
 from bpjs_field.server.quarantine import Origins, list_quarantine, reclaim_after_erasure
@@ -45,7 +46,7 @@ from bpjs_field.sync.protocol import (API_PREFIX, QuarantineRow, DEFAULT_PULL_LI
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
                                       PullResponse, PushRequest, PushResponse, Reference,
                                       AuditAck, AuditPush, AuditRow, ResolveRequest,
-                                      ResolveResponse)
+                                      Marks, ResolveResponse)
 from bpjs_field.domain.reference import server_files, version_of
 
 log = logging.getLogger(__name__)
@@ -295,6 +296,12 @@ def create_app(database_url: str | None = None, *, key: bytes | None = None,
     @app.get(f"{API_PREFIX}/digest", response_model=Digest, responses=errors)
     def digest(dev: Annotated[dict, Depends(device)]) -> dict[str, Any]:
         return server_digest(db)
+
+    @app.get(f"{API_PREFIX}/marks", response_model=Marks, responses=errors)
+    def get_marks(dev: Annotated[dict, Depends(device)]) -> dict[str, Any]:
+        """The calling laptop's own high-water marks (a restored laptop asks before pushing)."""
+        with db.read() as tx:
+            return device_marks(tx, dev["id"], dev["device_tag"])
 
     @app.post(f"{API_PREFIX}/audit", response_model=AuditAck, responses=errors)
     def push_audit(body: AuditPush, dev: Annotated[dict, Depends(device)]) -> Any:

@@ -50,7 +50,9 @@ HINTS: dict[str, str] = {
         "sebelum mendaftarkan ulang datanya."),
     "registration.code_taken": (
         "Nomor pendaftaran sudah dipakai pendaftaran lain di cabang (terjadi bila laptop "
-        "dipulihkan dari cadangan lama dengan aplikasi versi lama). Kirim ulang tidak menolong: "
+        "dipulihkan dari cadangan lama dengan aplikasi versi lama, atau dipulihkan di disk baru "
+        "lalu mendaftarkan lebih dari 52.428 peserta sejak cadangan itu dibuat tanpa sinkron). "
+        "Kirim ulang tidak menolong: "
         "daftarkan ulang peserta dari laptop pembuatnya (nomor baru) dan ganti kuitansinya; "
         "perbarui aplikasi di laptop itu."),
     "registration.unknown_person": (

@@ -45,11 +45,15 @@ def import_registration_id(person: dict[str, Any], segment: str, event_id: str |
 CODE_FLOOR_SETTING = "registrations.code_floor"
 
 
+def gapped_floor(store: "Store", tag: str) -> int:
+    from bpjs_field.sync.marks import gapped_floor as floor
+    return floor(store, tag)
+
+
 class RegistrationRepo:
     def __init__(self, store: "Store") -> None:
         self.s = store
         self._next_seq: int | None = None
-        self._floor: int | None = None
 
     # -- codes -------------------------------------------------------------
     def _allocate_code(self) -> str:
@@ -62,11 +66,13 @@ class RegistrationRepo:
         if last:
             for ch in last[TAG_LENGTH:TAG_LENGTH + SEQ_LENGTH]:
                 seq = seq * 32 + ALPHABET.index(ch)
-        if self._floor is None:
-            # A laptop restored from an older backup continues after every number it had
-            # issued before (bpjs_field/backup.py restore, security/ledger.py).
-            self._floor = int((self.s.get_setting(CODE_FLOOR_SETTING) or {}).get(tag, 0))
-        self._next_seq = max(self._next_seq or 0, seq + 1, self._floor + 1)
+        # A laptop restored from an older backup continues after every number it had
+        # issued before (bpjs_field/backup.py restore, security/ledger.py), and after a
+        # safety gap while it does not know them yet (bpjs_field/sync/marks.py).  Read at
+        # every code too: a sync in another connection may have learned them meanwhile.
+        floor = max(int((self.s.get_setting(CODE_FLOOR_SETTING) or {}).get(tag, 0)),
+                    gapped_floor(self.s, tag))
+        self._next_seq = max(self._next_seq or 0, seq + 1, floor + 1)
         if self._next_seq > MAX_SEQ:
             raise OverflowError("registration numbers of this laptop are exhausted")
         code = make_code(self.s.device_tag, self._next_seq)

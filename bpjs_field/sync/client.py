@@ -27,7 +27,7 @@ import pydantic
 from bpjs_field.errors import KnownError
 from bpjs_field.sync.protocol import (API_PREFIX, EnrollResponse, Health, PullResponse,
                                       PushResponse, Digest, Reference, AuditAck, Conflict,
-                                      ResolveResponse)
+                                      Marks, ResolveResponse)
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -236,6 +236,9 @@ class SyncClient:
 
     def push_audit(self, body: bytes) -> AuditAck:
         return self._request("POST", "/audit", AuditAck, content=body)
+
+    def marks(self) -> Marks:
+        return self._request("GET", "/marks", Marks)
 
     def reference(self) -> Reference:
         return self._request("GET", "/reference", Reference)

@@ -221,6 +221,9 @@ class SyncEngine:
             client = None
             try:
                 client = self.client()
+                # A laptop restored without its marks learns them before it sends anything.
+                from bpjs_field.sync.marks import learn
+                learn(self.store, client)
                 self._push(client, result)
                 self._push_audit(client, result)
                 self._pull(client, result)

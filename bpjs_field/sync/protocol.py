@@ -233,6 +233,15 @@ class Digest(_Lenient):
     digest: str
 
 
+class Marks(_Lenient):
+    """A laptop's own high-water marks on the branch (`GET /v1/marks`)."""
+
+    device_id: Id
+    device_tag: str
+    code_number: Count  # highest registration number under `device_tag`, 0 if none
+    audit_id: Count  # highest audit `local_id` received from the device, 0 if none
+
+
 class ErrorBody(_Lenient):
     code: str
     message: str

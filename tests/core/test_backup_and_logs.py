@@ -109,3 +109,19 @@ def test_log_file_never_holds_personal_data(tmp_path):
     assert "gagal" in text and "[NIK]" in text
     assert "3216091205900001" not in text and "3456 7890" not in text
     assert any(isinstance(f, RedactingFilter) for h in logging.getLogger().handlers for f in h.filters)
+
+
+def test_cli_restore_on_a_new_disk_says_to_sync_first(tmp_path):
+    old = dict(os.environ, BPJS_FIELD_DB=str(tmp_path / "old.sqlite3"), BPJS_FIELD_DATA=str(tmp_path / "data"))
+    new = dict(old, BPJS_FIELD_DB=str(tmp_path / "new" / "laptop.sqlite3"))
+    run = lambda env, *a: subprocess.run([sys.executable, "-m", "bpjs_field", *a], capture_output=True,
+                                         text=True, env=env, timeout=60)
+    assert run(old, "demo", "--participants", "5").returncode == 0
+    path = run(old, "backup").stdout.strip().split(": ", 1)[1]
+    again = run(old, "restore", path)  # its own database being replaced: the marks are known
+    assert again.returncode == 0 and "sinkronkan" not in again.stdout
+    (tmp_path / "new").mkdir()
+    Store.open(tmp_path / "new" / "laptop.sqlite3").close()  # the app set up on the new machine
+    restored = run(new, "restore", path)  # no ledger, no database of this laptop
+    assert restored.returncode == 0, restored.stderr
+    assert "dipulihkan" in restored.stdout and "sinkronkan sebelum mendaftar" in restored.stdout
