@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bpjs_field.domain.codes import normalize_code
+from bpjs_field.domain.followup import MAX_PAID_MONTHS, STATUSES
 from bpjs_field.domain.foreign import normalize_nationality, normalize_passport, normalize_permit
 from bpjs_field.domain.nik import parse_nik
 from bpjs_field.domain.phone import normalize_phone
@@ -94,6 +95,11 @@ def _digits(length: int) -> Rule:
     return lambda v: None if isinstance(v, str) and pattern.match(v) else "code.invalid"
 
 
+def _digits_between(low: int, high: int) -> Rule:
+    pattern = re.compile(rf"^[0-9]{{{low},{high}}}$")
+    return lambda v: None if isinstance(v, str) and pattern.match(v) else "code.invalid"
+
+
 def _amount(low: int, high: int) -> Rule:
     def rule(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -157,7 +163,11 @@ RULES: dict[str, dict[str, Rule]] = {
         "payer": _choice(PAYERS, "payer.invalid"), "months_paid": _amount(1, 120),
         "employer_name": _SHORT, "contribution": _json(dict), "monthly_total": _MONEY,
         "consent_version": _text(40, empty=False), "consent_at": _moment,
-        "status": _text(30, empty=False), "source": _text(30, empty=False), "created_at": _moment,
+        "status": _choice(STATUSES, "status.invalid"), "source": _text(30, empty=False),
+        "created_at": _moment,
+        "kpj_no": _digits(11), "payment_code": _digits_between(5, 30), "submitted_at": _day,
+        "kpj_at": _day, "first_paid_at": _day, "first_paid_months": _amount(1, MAX_PAID_MONTHS),
+        "stopped_reason": _text(200), "status_at": _moment, "status_by": _id,
     },
     "attendance": {
         "id": _id, "event_id": _id, "person_id": _id, "checked_in_at": _moment,

@@ -23,9 +23,10 @@ ERASED_NAME = "(dihapus)"
 # Everything that identifies or describes the person (full_name is replaced by ERASED_NAME).
 ERASED_FIELDS = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
                  "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
-                 "postal_code", "occupation")
+                 "postal_code", "occupation", "mother_name", "kk_no", "heir_name", "heir_relation")
 # What a registration says about the person (not about the programme): cleared by an erasure.
-ERASED_REGISTRATION_FIELDS = ("occupation", "employer_name", "declared_income", "wage")
+ERASED_REGISTRATION_FIELDS = ("occupation", "employer_name", "declared_income", "wage",
+                              "kpj_no", "payment_code")
 
 
 def erase(applier: "PushApplier", doc: "Doc", payload: dict[str, Any], ch: Change) -> None:

@@ -303,7 +303,23 @@ def _v7(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: sqlite_utils.Database) -> None:
+    """After the event: each registration's follow-up (`status`: baru -> dikirim -> kpj ->
+    dibayar, or berhenti with a reason), the KPJ number and payment code BPJS systems issue,
+    the first payment; and what downstream registration asks of the person (mother's maiden
+    name, family card number, heir).  Rows made before keep NULL (status stays `baru`)."""
+    for column in ("kpj_no TEXT", "payment_code TEXT", "submitted_at TEXT", "kpj_at TEXT",
+                   "first_paid_at TEXT", "first_paid_months INTEGER", "stopped_reason TEXT",
+                   "status_at TEXT", "status_by TEXT"):
+        db.execute(f"ALTER TABLE registrations ADD COLUMN {column}")
+    db.execute("CREATE INDEX registrations_status ON registrations(status, created_at)")
+    db.execute("CREATE INDEX registrations_kpj ON registrations(kpj_no) WHERE kpj_no IS NOT NULL")
+    for column in ("mother_name TEXT", "kk_no TEXT", "heir_name TEXT", "heir_relation TEXT"):
+        db.execute(f"ALTER TABLE people ADD COLUMN {column}")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7,
+                                                             _v8]
 LATEST = len(MIGRATIONS)
 
 

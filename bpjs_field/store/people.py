@@ -18,7 +18,8 @@ EDITABLE = ("full_name", "birth_date", "sex", "birth_place", "phone", "email", "
 SYNCED = ("id", "nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "full_name",
           "birth_date", "birth_place", "sex", "phone", "email", "address", "district_code",
           "village_code", "postal_code", "occupation", "consent_version", "consent_at",
-          "consent_withdrawn_at", "erased_at", "merged_into", "created_device", "created_at")
+          "consent_withdrawn_at", "erased_at", "merged_into", "created_device", "created_at",
+          "mother_name", "kk_no", "heir_name", "heir_relation")
 
 
 class PeopleRepo:
