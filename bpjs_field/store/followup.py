@@ -2,7 +2,7 @@
 
 A status change is a change like any other: one transaction holding the registration's new
 columns, a registration change in the change log (id, code, person and the follow-up fields
-only, merged field by field on the branch server by hybrid clock) and an audit entry with
+it wrote, merged field by field on the branch server by hybrid clock) and an audit entry with
 the officer, the old and the new status (never the KPJ number: it identifies the person).
 """
 
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.followup import STOPPED, StatusChange
 from bpjs_field.errors import NotFoundError, ValidationError
-from bpjs_field.store.registrations import FOLLOWUP
 from bpjs_field.store.store import utc_now
 
 if TYPE_CHECKING:
@@ -56,8 +55,10 @@ def _set_status(store: "Store", registration_id: str, change: StatusChange, *,
     store.db.execute(f"UPDATE registrations SET {assignments}, updated_at = ? WHERE id = ?",
                      (*diff.values(), now, registration_id))
     row = store.registrations.get(registration_id)
+    # Only what this change wrote: the server merges field by field by hybrid clock, so a
+    # submission recorded offline on one laptop does not blank a KPJ recorded on another.
     payload = {"id": registration_id, "code": row["code"], "person_id": row["person_id"],
-               "status": row["status"], **{k: row[k] for k in FOLLOWUP}}
+               **{k: row[k] for k in diff}}
     store.record_change("registration", registration_id, payload)
     store.audit("registration.followup", "registration", registration_id,
                 code=row["code"], previous=current["status"], status=row["status"],

@@ -49,7 +49,9 @@ def test_status_goes_forward_with_its_data_synced_and_audited(store, event):
     assert stage(row) == 3
     sent = changes(store, reg["id"])
     assert len(sent) == 4  # the registration, then three follow-up changes
-    assert sent[-1]["status"] == PAID and sent[-1]["kpj_no"] == "12345678901"
+    assert sent[-2]["status"] == KPJ and sent[-2]["kpj_no"] == "12345678901"
+    assert sent[-1]["status"] == PAID and sent[-1]["first_paid_months"] == 3
+    assert "kpj_no" not in sent[-1]  # only what the change wrote
     assert sent[-1]["code"] == reg["code"] and sent[-1]["person_id"] == reg["person_id"]
     # Every value sent passes the rules the server applies.
     assert all(check_values("registration", p) == [] for p in sent)

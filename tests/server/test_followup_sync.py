@@ -1,0 +1,62 @@
+"""The follow-up of a registration travels like any other change: recorded on one laptop, it
+reaches the branch server and every other laptop; a laptop's own follow-up not yet pushed
+survives a pull; an erasure takes the KPJ number from the server and keeps the stage."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from bpjs_field.domain.followup import KPJ, PAID, SUBMITTED, StatusChange
+from bpjs_field.security.erasure import erase_person
+from bpjs_field.server.db import ServerDatabase
+from bpjs_field.store.followup import set_status
+
+
+def _server_registration(url: str, reg_id: str) -> dict:
+    db = ServerDatabase(url)
+    try:
+        with db.read() as tx:
+            return json.loads(tx.scalar(
+                "SELECT data FROM docs WHERE entity = 'registration' AND id = ?", (reg_id,)))
+    finally:
+        db.close()
+
+
+def test_follow_up_syncs_to_server_and_other_laptops(shared_server, shared_database_url, laptops):
+    a, b = laptops(2)
+    a.enroll(shared_server.url, "KC-0421")
+    b.enroll(shared_server.url, "KC-0422")
+    a.event()
+    reg = a.register(9400).registration
+    a.sync()
+    b.sync()
+    set_status(a.store, reg["id"], StatusChange(KPJ, kpj_no="44444444444",
+                                                payment_code="8888844444444444"))
+    # B records the submission offline at the same time: a different field, both stay.
+    set_status(b.store, reg["id"], StatusChange(SUBMITTED, on=date.today()))
+    a.sync()
+    b.sync()  # pushes B's change, pulls A's: B's pending status is kept until pushed
+    a.sync()
+    on_server = _server_registration(shared_database_url, reg["id"])
+    assert on_server["kpj_no"] == "44444444444" and on_server["submitted_at"]
+    assert on_server["code"] == reg["code"] and on_server["segment"] == "bpu"
+    for laptop in (a, b):
+        row = laptop.store.registrations.get(reg["id"])
+        assert row["kpj_no"] == "44444444444"
+        assert row["submitted_at"] == date.today().isoformat()
+        assert row["status"] == on_server["status"]
+    assert a.store.pending_changes() == 0
+    set_status(b.store, reg["id"], StatusChange(PAID, paid_months=6))
+    b.sync()
+    a.sync()
+    row = a.store.registrations.get(reg["id"])
+    assert (row["status"], row["first_paid_months"]) == (PAID, 6)
+    # An erasure: the number goes, on the server and the other laptop; the stage stays.
+    erase_person(a.store, reg["person_id"])
+    a.sync()
+    b.sync()
+    on_server = _server_registration(shared_database_url, reg["id"])
+    assert on_server["kpj_no"] is None and on_server["payment_code"] is None
+    assert on_server["first_paid_at"] and on_server["status"] == PAID
+    assert b.store.registrations.get(reg["id"])["kpj_no"] is None
