@@ -138,6 +138,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "Months paid must be 1 to {maximum}."),
     "followup.reason_required": ("Tulis alasan berhenti (mis. pindah kerja, menolak bayar).",
                                  "Give the reason for stopping (e.g. changed job, declined to pay)."),
+    "kpj.columns": ("Berkas KPJ harus punya kolom NIK dan KPJ (boleh juga kode_bayar, tanggal_bayar, bulan, segmen).",
+                    "A KPJ file needs NIK and KPJ columns (kode_bayar, tanggal_bayar, bulan, segmen are optional)."),
     "registration.unknown": ("Pendaftaran tidak ditemukan: {value}.", "Registration not found: {value}."),
     "email.invalid": ("Alamat email tidak sah.", "Email address is not valid."),
     "event.unknown": ("Acara {value} tidak ada di basis data.", "Event {value} is not in the database."),
