@@ -920,6 +920,49 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     </message>
 </context>
 <context>
+    <name>FollowupDialog</name>
+    <message>
+        <source>Follow-up after the event</source>
+        <translation>Tindak lanjut setelah acara</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>KPJ number</source>
+        <translation>Nomor KPJ</translation>
+    </message>
+    <message>
+        <source>Payment code</source>
+        <translation>Kode bayar</translation>
+    </message>
+    <message>
+        <source>Date (DD-MM-YYYY)</source>
+        <translation>Tanggal (HH-BB-TTTT)</translation>
+    </message>
+    <message>
+        <source>Months paid</source>
+        <translation>Bulan dibayar</translation>
+    </message>
+    <message>
+        <source>Reason for stopping</source>
+        <translation>Alasan berhenti</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Simpan (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>Active event</source>
@@ -1179,6 +1222,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Cetak ulang (Ctrl+R)</translation>
     </message>
     <message>
+        <source>Follow-up (Ctrl+K)</source>
+        <translation>Tindak lanjut (Ctrl+K)</translation>
+    </message>
+    <message>
         <source>Consent withdrawn…</source>
         <translation>Persetujuan ditarik…</translation>
     </message>
@@ -1257,6 +1304,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>full NIK shown</source>
         <translation>NIK lengkap ditampilkan</translation>
+    </message>
+    <message>
+        <source>KPJ {number}</source>
+        <translation>KPJ {number}</translation>
+    </message>
+    <message>
+        <source>payment code {code}</source>
+        <translation>kode bayar {code}</translation>
+    </message>
+    <message>
+        <source>paid until {day}</source>
+        <translation>lunas sampai {day}</translation>
     </message>
 </context>
 <context>
