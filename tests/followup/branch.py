@@ -26,9 +26,11 @@ def register(store, event_id, i, *, segment="bpu", day="2026-11-22", check_in=Tr
                                  employer_name="PT Maju Jaya", risk_class=2, employer_scale="besar",
                                  consent_version="2026.1", consent_given=True)
     reg = store.registrations.register(form, check_in=check_in).registration
-    with store.write():  # as if registered on that day
+    with store.write():  # as if registered (and checked in) on that day
         store.db.execute("UPDATE registrations SET created_at = ? WHERE id = ?",
                          (f"{day}T02:00:00.000+00:00", reg["id"]))
+        store.db.execute("UPDATE attendance SET checked_in_at = ? WHERE registration_id = ?",
+                         (f"{day}T01:30:00.000+00:00", reg["id"]))
     return store.registrations.get(reg["id"])
 
 
@@ -53,11 +55,20 @@ PLAN = [
 ]
 
 
-def fill_branch(store, event_id) -> dict[int, dict]:
-    """The registrations of PLAN (person i registered once), with their follow-up."""
+def estate_event(store):
+    return store.events.create({
+        "kind": "sosialisasi", "title": "Sosialisasi pekerja pabrik",
+        "starts_at": "2026-11-20T08:00:00+07:00", "venue": "Kawasan Industri Jababeka, Gedung Serbaguna",
+        "district_code": "321609", "partner_org": "Serikat Pekerja Jababeka"})
+
+
+def fill_branch(store, event_id, second_event_id=None) -> dict[int, dict]:
+    """The registrations of PLAN (person i registered once), with their follow-up; those of
+    20 November at the second event when one is given."""
     regs = {}
     for i, segment, day, follow in PLAN:
-        regs[i] = register(store, event_id, i, segment=segment, day=day)
+        at = second_event_id if second_event_id and day == "2026-11-20" else event_id
+        regs[i] = register(store, at, i, segment=segment, day=day)
         if follow is None:
             continue
         status, on, months = follow
