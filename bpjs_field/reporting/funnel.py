@@ -148,6 +148,17 @@ class Labels:
         return district or UNKNOWN, region.name if region else UNKNOWN
 
 
+def branch_of(store: "Store") -> str | None:
+    """The branch of the officer at work, else the branch most of this laptop's officers
+    belong to."""
+    if store.officer_id:
+        found = store.scalar("SELECT branch FROM officers WHERE id = ?", (store.officer_id,))
+        if found:
+            return found
+    return store.scalar("SELECT branch FROM officers GROUP BY branch ORDER BY count(*) DESC, "
+                        "branch LIMIT 1")
+
+
 def build(store: "Store", *, start: date | None = None, end: date | None = None,
           by: str = "segment", lang: str = "id", targets: dict[str, Any] | None = None,
           today: date | None = None) -> Report:
@@ -180,8 +191,7 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
         total.add(Row("", "", None, row.registered, row.kpj, row.paid, row.stopped, row.monthly,
                       row.first_payments))
     from bpjs_field.reporting import targets as target_data
-    branch = store.scalar("SELECT branch FROM officers WHERE id = ?", (store.officer_id,)) \
-        if store.officer_id else None
+    branch = branch_of(store)
     found = targets if targets is not None else target_data.for_branch(branch, end.year)
     if by == "segment":
         for key, value in (found.get("participants") or {}).items():
