@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bpjs_field.domain.codes import normalize_code
+from bpjs_field.domain.downstream import RELATIONS, parse_kk
 from bpjs_field.domain.followup import MAX_PAID_MONTHS, STATUSES
 from bpjs_field.domain.foreign import normalize_nationality, normalize_passport, normalize_permit
 from bpjs_field.domain.nik import parse_nik
@@ -128,6 +129,10 @@ def _json(kind: type) -> Rule:
     return rule
 
 
+def _kk(value: Any) -> str | None:
+    return _normalised(parse_kk, "kk.not_normalised")(value)
+
+
 def _email(value: Any) -> str | None:
     if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value):
         return "email.invalid"
@@ -153,7 +158,8 @@ RULES: dict[str, dict[str, Rule]] = {
         "village_code": _digits(10), "postal_code": _digits(5), "occupation": _SHORT,
         "consent_version": _text(40, empty=False), "consent_at": _moment,
         "consent_withdrawn_at": _moment, "erased_at": _moment, "created_device": _id,
-        "created_at": _moment,
+        "created_at": _moment, "mother_name": _text(200), "kk_no": _kk,
+        "heir_name": _text(200), "heir_relation": _choice(RELATIONS, "heir.relation"),
     },
     "registration": {
         "id": _id, "code": _code, "person_id": _id, "event_id": _id, "officer_id": _id,

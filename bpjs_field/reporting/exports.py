@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.downstream import mask_kk
 from bpjs_field.domain.followup import LABELS
 from bpjs_field.domain.nik import mask_nik
 from bpjs_field.domain.phone import mask_phone
@@ -27,13 +28,6 @@ if TYPE_CHECKING:
 
 KINDS = ("registrations", "attendance", "followup")
 PAGE = 5000
-
-
-def mask_kk(kk: str | None) -> str | None:
-    """A family card number shows its region (6 digits) and last 4 only."""
-    if not kk:
-        return kk
-    return kk[:6] + "*" * max(0, len(kk) - 10) + kk[-4:] if len(kk) > 10 else "*" * len(kk)
 
 
 class Masker:

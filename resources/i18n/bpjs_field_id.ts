@@ -1266,6 +1266,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Kecamatan</translation>
     </message>
     <message>
+        <source>Mother&apos;s maiden name</source>
+        <translation>Nama ibu kandung</translation>
+    </message>
+    <message>
+        <source>No. KK</source>
+        <translation>No. KK</translation>
+    </message>
+    <message>
+        <source>Heir</source>
+        <translation>Ahli waris</translation>
+    </message>
+    <message>
         <source>Consent</source>
         <translation>Persetujuan</translation>
     </message>
@@ -1355,6 +1367,22 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Kecamatan</source>
         <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Mother&apos;s maiden name (optional)</source>
+        <translation>Nama ibu kandung (opsional)</translation>
+    </message>
+    <message>
+        <source>Family card number, No. KK (optional)</source>
+        <translation>Nomor Kartu Keluarga, No. KK (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s name (optional)</source>
+        <translation>Nama ahli waris (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s relation</source>
+        <translation>Hubungan ahli waris</translation>
     </message>
     <message>
         <source>Male</source>

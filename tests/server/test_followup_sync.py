@@ -23,6 +23,15 @@ def _server_registration(url: str, reg_id: str) -> dict:
         db.close()
 
 
+def _server_doc(url: str, entity: str, doc_id: str) -> str:
+    db = ServerDatabase(url)
+    try:
+        with db.read() as tx:
+            return tx.scalar("SELECT data FROM docs WHERE entity = ? AND id = ?", (entity, doc_id))
+    finally:
+        db.close()
+
+
 def test_follow_up_syncs_to_server_and_other_laptops(shared_server, shared_database_url, laptops):
     a, b = laptops(2)
     a.enroll(shared_server.url, "KC-0421")
@@ -52,10 +61,21 @@ def test_follow_up_syncs_to_server_and_other_laptops(shared_server, shared_datab
     a.sync()
     row = a.store.registrations.get(reg["id"])
     assert (row["status"], row["first_paid_months"]) == (PAID, 6)
+    # The data downstream asks for travel with the person, and go with an erasure.
+    a.store.people.update(reg["person_id"], {"kk_no": "3216090101230001",
+                                             "mother_name": "Rukmini", "heir_name": "Budi",
+                                             "heir_relation": "anak"})
+    a.sync()
+    b.sync()
+    assert b.store.people.get(reg["person_id"])["kk_no"] == "3216090101230001"
     # An erasure: the number goes, on the server and the other laptop; the stage stays.
     erase_person(a.store, reg["person_id"])
     a.sync()
     b.sync()
+    person = _server_doc(shared_database_url, "person", reg["person_id"])
+    assert "3216090101230001" not in person and "Rukmini" not in person and "Budi" not in person
+    assert all(b.store.people.get(reg["person_id"])[f] is None
+               for f in ("kk_no", "mother_name", "heir_name", "heir_relation"))
     on_server = _server_registration(shared_database_url, reg["id"])
     assert on_server["kpj_no"] is None and on_server["payment_code"] is None
     assert on_server["first_paid_at"] and on_server["status"] == PAID

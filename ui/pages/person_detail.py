@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTextBrowser, Q
                                QWidget)
 
 from bpjs_field.domain.codes import format_code
+from bpjs_field.domain.downstream import RELATIONS, mask_kk, mask_name
 from bpjs_field.domain.formatting import format_date, format_datetime, format_rupiah
 from bpjs_field.domain.phone import format_phone, mask_phone
 from bpjs_field.domain.regions import get_region
@@ -162,6 +163,12 @@ class PersonDetail(QWidget):
             (self.tr("Email"), person.get("email") or ""),
             (self.tr("Address"), person.get("address") or ""),
             (self.tr("Kecamatan"), f"{region.name}, {region.regency}" if region else ""),
+            (self.tr("Mother's maiden name"), mask_name(person.get("mother_name"))
+             if not self._revealed else person.get("mother_name")),
+            (self.tr("No. KK"), mask_kk(person.get("kk_no"))
+             if not self._revealed else person.get("kk_no")),
+            (self.tr("Heir"), "" if not person.get("heir_name") else "{} ({})".format(
+                person["heir_name"], label(RELATIONS, person.get("heir_relation") or "", lang))),
             (self.tr("Consent"), self.tr("version {version}, {when}").format(
                 version=person.get("consent_version") or "-",
                 when=_when(person.get("consent_at"), lang)) if person.get("consent_at") else ""),
