@@ -4,12 +4,13 @@ and the report's tables as XLSX.
 NIK, No. KK and phone numbers are masked unless a supervisor asks for them in full
 (`--full`); the full export is audited (what, how many rows; never a value).  Rows are read
 from the database in pages of the rowid order and streamed into the file: memory stays flat
-at any size.
+at any size (bpjs_field/reporting/xlsx.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,16 +142,16 @@ def export(store: "Store", kind: str, path: Path, *, event_id: str | None = None
     if full:
         allow_full(store, kind)
     masker = Masker(full)
-    book = Book()
-    if kind == "registrations":
-        count = book.sheet("Pendaftaran", REGISTRATION_COLUMNS,
-                           registration_rows(store, masker, event_id))
-    elif kind == "attendance":
-        count = book.sheet("Kehadiran", ATTENDANCE_COLUMNS, attendance_rows(store, masker, event_id))
-    else:
-        count = book.sheet("Tindak lanjut", FOLLOWUP_COLUMNS,
-                           followup_rows(store, masker, days, today))
-    book.save(path)
+    with _book(path) as book:
+        if kind == "registrations":
+            count = book.sheet("Pendaftaran", REGISTRATION_COLUMNS,
+                               registration_rows(store, masker, event_id))
+        elif kind == "attendance":
+            count = book.sheet("Kehadiran", ATTENDANCE_COLUMNS,
+                               attendance_rows(store, masker, event_id))
+        else:
+            count = book.sheet("Tindak lanjut", FOLLOWUP_COLUMNS,
+                               followup_rows(store, masker, days, today))
     with store.write():
         store.audit("export.xlsx", None, event_id, kind=kind, rows=count, full=full)
     return count
@@ -174,8 +175,28 @@ def report_rows(report: "Report") -> Iterator[list]:
                _ratio(r.registered, r.target), r.monthly, r.first_payments]
 
 
+@contextmanager
+def _book(path: Path) -> Iterator[Book]:
+    """A book saved when the block ends, removed (nothing left behind) when it fails."""
+    from bpjs_field import outputs
+    book = Book(path)
+    try:
+        yield book
+    except OSError as exc:
+        book.discard()
+        raise outputs.write_failed(path, exc, option="--out") from None
+    except BaseException:
+        book.discard()
+        raise
+    book.save()
+
+
 def report_xlsx(report: "Report", path: Path) -> None:
-    book = Book()
+    with _book(path) as book:
+        _report_sheets(book, report)
+
+
+def _report_sheets(book: Book, report: "Report") -> None:
     book.sheet(f"Laporan per {report.by}", REPORT_COLUMNS, report_rows(report))
     book.sheet("Pendaftaran per hari", [("Tanggal", DATE), ("Pendaftaran", NUMBER)],
                report.per_day)
@@ -184,4 +205,3 @@ def report_xlsx(report: "Report", path: Path) -> None:
                           ("Sumber target", TEXT)],
                [[f"{report.start.isoformat()} s.d. {report.end.isoformat()}", report.branch,
                  money, report.targets.get("source")]])
-    book.save(path)

@@ -10,16 +10,18 @@ Definitions (the same on the laptop, in the PDF, the XLSX and on the branch serv
 - stopped: those of them stopped, at whatever stage;
 - contribution: the monthly contribution of the paying registrations, and what their first
   payments brought (monthly contribution x months paid).
-Days are WIB days (UTC+7): the period's bounds are WIB midnights.
+- kecamatan, estate and partner are the event's (where it was held, who hosted it); a
+  registration made without an event counts under "-".
+Days are WIB days (UTC+7).
 
-One grouped query per table (a few thousand groups at most) and a fold in Python: a year at
-300,000 registrations reads each row once.
+The figures come from running totals per day, segment, officer and event that triggers keep
+on every write (migration 9): a year is a sum over a few thousand rows, at any size.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.errors import ValidationError
@@ -70,12 +72,6 @@ class Report:
                 "targets": self.targets}
 
 
-def utc_bound(day: date) -> str:
-    """A WIB midnight as SQLite's `datetime()` writes UTC times."""
-    moment = datetime.combine(day, time(0), WIB).astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
 def period(start: date | None, end: date | None, today: date | None = None) -> tuple[date, date]:
     """Defaults: from the 1st of January of `end`'s year (year to date) to today."""
     end = end or today or datetime.now(WIB).date()
@@ -85,33 +81,39 @@ def period(start: date | None, end: date | None, today: date | None = None) -> t
     return start, end
 
 
+# From the running totals the triggers of migration 9 keep (store/migrations.py).
 REG_SQL = """
-SELECT r.segment, r.officer_id, r.event_id, coalesce(e.district_code, p.district_code),
-       count(*),
-       sum(r.kpj_at IS NOT NULL OR r.kpj_no IS NOT NULL OR r.first_paid_at IS NOT NULL),
-       sum(r.first_paid_at IS NOT NULL), sum(r.status = 'berhenti'),
-       sum(CASE WHEN r.first_paid_at IS NOT NULL THEN r.monthly_total ELSE 0 END),
-       sum(CASE WHEN r.first_paid_at IS NOT NULL
-                THEN r.monthly_total * coalesce(r.first_paid_months, 1) ELSE 0 END)
-FROM registrations r
-LEFT JOIN events e ON e.id = r.event_id
-LEFT JOIN people p ON p.id = r.person_id
-WHERE datetime(r.created_at) >= ? AND datetime(r.created_at) < ?
-GROUP BY 1, 2, 3, 4
+SELECT segment, officer_id, event_id, sum(registered), sum(kpj), sum(paid), sum(stopped),
+       sum(monthly), sum(first_payments)
+FROM report_registrations WHERE day >= ? AND day <= ?
+GROUP BY 1, 2, 3 HAVING sum(registered) <> 0
 """
 ATT_SQL = """
-SELECT a.officer_id, a.event_id, coalesce(e.district_code, p.district_code), count(*)
-FROM attendance a
-LEFT JOIN events e ON e.id = a.event_id
-LEFT JOIN people p ON p.id = a.person_id
-WHERE datetime(a.checked_in_at) >= ? AND datetime(a.checked_in_at) < ?
-GROUP BY 1, 2, 3
+SELECT officer_id, event_id, sum(attended) FROM report_attendance WHERE day >= ? AND day <= ?
+GROUP BY 1, 2 HAVING sum(attended) <> 0
 """
 DAY_SQL = """
-SELECT date(r.created_at, '+7 hours'), count(*) FROM registrations r
-WHERE datetime(r.created_at) >= ? AND datetime(r.created_at) < ?
-GROUP BY 1 ORDER BY 1
+SELECT day, sum(registered) FROM report_registrations WHERE day >= ? AND day <= ?
+GROUP BY 1 HAVING sum(registered) <> 0 ORDER BY 1
 """
+
+
+def recount(store: "Store") -> tuple[list[tuple], list[tuple]]:
+    """The running totals counted again from the rows themselves (for checks): the same
+    shape as the tables, without the rows that sum to zero."""
+    from bpjs_field.store.migrations import report_backfill_sql
+    reg_sql, att_sql = report_backfill_sql()
+    fresh_reg = reg_sql.split(" SELECT ", 1)[1]
+    fresh_att = att_sql.split(" SELECT ", 1)[1]
+    kept_reg = ("SELECT day, segment, officer_id, event_id, sum(registered), sum(kpj), sum(paid), "
+                "sum(stopped), sum(monthly), sum(first_payments) FROM report_registrations "
+                "GROUP BY 1, 2, 3, 4 HAVING sum(registered) <> 0 ORDER BY 1, 2, 3, 4")
+    kept_att = ("SELECT day, officer_id, event_id, sum(attended) FROM report_attendance "
+                "GROUP BY 1, 2, 3 HAVING sum(attended) <> 0 ORDER BY 1, 2, 3")
+    counted = (sorted(store.db.execute("SELECT " + fresh_reg).fetchall()),
+               sorted(store.db.execute("SELECT " + fresh_att).fetchall()))
+    kept = (store.db.execute(kept_reg).fetchall(), store.db.execute(kept_att).fetchall())
+    return counted, kept
 
 
 class Labels:
@@ -126,8 +128,8 @@ class Labels:
             "SELECT id, full_name FROM officers")}
         self.estates = {eid: estate_of(e) for eid, e in self.events.items()}
 
-    def key(self, by: str, segment: str | None, officer: str | None, event: str | None,
-            district: str | None) -> tuple[str, str]:
+    def key(self, by: str, segment: str | None, officer: str | None,
+            event: str | None) -> tuple[str, str]:
         from bpjs_field.domain.regions import get_region
         from bpjs_field.domain.segments import SEGMENTS, label
         if by == "segment":
@@ -144,6 +146,7 @@ class Labels:
         if by == "estate":
             name = self.estates.get(event or "") or UNKNOWN
             return name, name
+        district = (self.events.get(event or "") or {}).get("district_code")
         region = get_region(district) if district else None
         return district or UNKNOWN, region.name if region else UNKNOWN
 
@@ -166,7 +169,7 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
         raise ValidationError("by", "report.dimension", value=str(by)[:20],
                               choices=", ".join(DIMENSIONS))
     start, end = period(start, end, today)
-    bounds = (utc_bound(start), utc_bound(end + timedelta(days=1)))
+    bounds = (start.isoformat(), end.isoformat())
     names = Labels(store, lang)
     rows: dict[str, Row] = {}
 
@@ -175,15 +178,15 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
             rows[key] = Row(key, label, attended=None if by == "segment" else 0)
         return rows[key]
 
-    for segment, officer, event, district, n, kpj, paid, stopped, monthly, first in \
+    for segment, officer, event, n, kpj, paid, stopped, monthly, first in \
             store.db.execute(REG_SQL, bounds):
-        row = row_for(*names.key(by, segment, officer, event, district))
+        row = row_for(*names.key(by, segment, officer or None, event or None))
         row.add(Row("", "", None, n, kpj or 0, paid or 0, stopped or 0, monthly or 0, first or 0))
     attended_total = 0
-    for officer, event, district, n in store.db.execute(ATT_SQL, bounds):
+    for officer, event, n in store.db.execute(ATT_SQL, bounds):
         attended_total += n
         if by != "segment":
-            row = row_for(*names.key(by, None, officer, event, district))
+            row = row_for(*names.key(by, None, officer or None, event or None))
             row.attended = (row.attended or 0) + n
     per_day = [(d, n) for d, n in store.db.execute(DAY_SQL, bounds)]
     total = Row("total", "Total", attended=attended_total)

@@ -82,3 +82,22 @@ def test_targets_file_is_checked(tmp_path):
     with pytest.raises(BpjsFieldError) as err:
         targets.load(bad)
     assert err.value.code == "targets.invalid" and "participants.pu" in err.value.message()
+
+
+def test_running_totals_match_a_recount_after_every_kind_of_write(store, branch, tmp_path):
+    """Registrations, follow-up, an erasure, an attendance undone, an import of KPJ numbers:
+    the totals the triggers keep equal the rows counted again."""
+    from bpjs_field.security.erasure import erase_person
+    regs, second = branch
+    counted, kept = funnel.recount(store)
+    assert counted == kept and sum(r[4] for r in kept[0]) == 8
+    erase_person(store, regs[5]["person_id"])
+    att = store.query_one("SELECT id FROM attendance WHERE registration_id = ?", (regs[1]["id"],))
+    with store.write():
+        store.db.execute("DELETE FROM attendance WHERE id = ?", (att["id"],))
+        store.db.execute("UPDATE registrations SET event_id = ?, officer_id = NULL WHERE id = ?",
+                         (second["id"], regs[2]["id"]))
+    counted, kept = funnel.recount(store)
+    assert counted == kept
+    report = funnel.build(store, **NOV)
+    assert (report.total.attended, report.total.paid) == (7, 2)  # the erased still count
