@@ -116,7 +116,49 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_followup(args: argparse.Namespace) -> int:
+    """A follow-up list on screen, as a call sheet (PDF) or for a campaign (XLSX)."""
+    from bpjs_field.reporting import call_sheet, exports
+    from bpjs_field.reporting.followup_lists import DEFAULT_DAYS, TITLES, follow_up_list
+    out = _out(args.out, (".pdf", ".xlsx"))
+    store = args.open_store()
+    today = date.today()
+    days = DEFAULT_DAYS[args.list] if args.days is None else args.days
+    entries = follow_up_list(store, args.list, days=days, today=today)
+    # Phones in full are a supervisor's (a plain database without a login is not restricted).
+    full_phone = store.role in (None, "supervisor")
+    if out is not None and out.suffix.casefold() == ".pdf":
+        call_sheet.write_call_sheet(out, call_sheet.render(args.list, entries,
+                                                           full_phone=full_phone, days=days,
+                                                           today=today))
+    elif out is not None:
+        masker = exports.Masker(False)
+        with exports._book(out) as book:
+            book.sheet(TITLES[args.list][0], exports.FOLLOWUP_COLUMNS, (
+                [TITLES[args.list][0], e.code, e.segment, e.name, masker.nik(e.nik),
+                 (e.phone if full_phone else masker.phone(e.phone)),
+                 "ya" if e.may_contact else "tidak", e.event, e.officer, e.since, e.days,
+                 e.kpj_no, e.monthly_total] for e in entries))
+    with store.write():
+        store.audit("followup.list", None, None, list=args.list, days=days, rows=len(entries),
+                    out=out.suffix if out else None, full_phone=full_phone and out is not None)
+    if out is None:
+        from bpjs_field.domain.nik import mask_nik
+        from bpjs_field.domain.phone import mask_phone
+        for e in entries:
+            print(f"{e.code:<10} {e.name[:28]:<28} {mask_nik(e.nik) if e.nik else '':<17} "
+                  f"{mask_phone(e.phone) if e.phone else '-':<15} {e.since.isoformat()} {e.days:>4}")
+    print(f"{len(entries)} peserta: {TITLES[args.list][0]}" + (f" · {out}" if out else ""))
+    return 0
+
+
 def add_commands(sub) -> None:
+    p = sub.add_parser("followup", help="daftar tindak lanjut: belum KPJ, belum bayar, hampir habis")
+    p.add_argument("list", choices=("no_kpj", "unpaid", "running_out"))
+    p.add_argument("--days", type=int, metavar="N", help="setelah N hari (hampir habis: dalam N hari)")
+    p.add_argument("--out", metavar="FILE.pdf|FILE.xlsx", help="lembar telepon (PDF) atau XLSX")
+    p.set_defaults(handler=cmd_followup)
+
     p = sub.add_parser("report", help="laporan cabang: hadir, daftar, KPJ, bayar, target")
     p.add_argument("--from", dest="start", type=_date, metavar="TANGGAL")
     p.add_argument("--to", type=_date, metavar="TANGGAL")

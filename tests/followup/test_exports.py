@@ -148,3 +148,23 @@ def test_cli_report_export_and_errors(db_path, store, branch, tmp_path):
         bad = run_cli(*args, db=db_path)
         assert bad.returncode == 2, (args, bad.stderr)
         assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+
+
+def test_call_sheet_pdf_and_cli(db_path, store, branch, tmp_path):
+    from bpjs_field.reporting import call_sheet
+    entries = follow_up_list(store, "no_kpj", days=14, today=TODAY)
+    pdf = call_sheet.render("no_kpj", entries, full_phone=False, days=14, today=TODAY)
+    path = tmp_path / "sheet.pdf"
+    call_sheet.write_call_sheet(path, pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Daftar telepon: Terdaftar, belum ada KPJ" in text and "3 peserta" in text
+    assert mask_nik(nik(1)) in text and nik(1) not in text
+    assert "0812-****" in text  # an officer's sheet: phones masked
+    store.close()
+    out = tmp_path / "cli.pdf"
+    done = run_cli("followup", "no_kpj", "--days", "14", "--out", str(out), db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    bad = run_cli("followup", "unpaid", "--days", "-1", db=db_path)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
