@@ -20,6 +20,7 @@ on every write (migration 9): a year is a sum over a few thousand rows, at any s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -119,14 +120,20 @@ def recount(store: "Store") -> tuple[list[tuple], list[tuple]]:
 class Labels:
     """Names for the keys of each dimension (events, officers and estates read once)."""
 
-    def __init__(self, store: "Store", lang: str = "id") -> None:
+    def __init__(self, events: dict[str, dict[str, Any]], officers: dict[str, str],
+                 lang: str = "id") -> None:
         from bpjs_field.reporting.targets import estate_of
         self.lang = lang
-        self.events = {r["id"]: r for r in store.query(
-            "SELECT id, title, venue, partner_org, district_code FROM events")}
-        self.officers = {r["id"]: r["full_name"] for r in store.query(
-            "SELECT id, full_name FROM officers")}
+        self.events = events
+        self.officers = officers
         self.estates = {eid: estate_of(e) for eid, e in self.events.items()}
+
+    @classmethod
+    def of_store(cls, store: "Store", lang: str = "id") -> "Labels":
+        return cls({r["id"]: r for r in store.query(
+                        "SELECT id, title, venue, partner_org, district_code FROM events")},
+                   {r["id"]: r["full_name"] for r in store.query(
+                        "SELECT id, full_name FROM officers")}, lang)
 
     def key(self, by: str, segment: str | None, officer: str | None,
             event: str | None) -> tuple[str, str]:
@@ -170,7 +177,22 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
                               choices=", ".join(DIMENSIONS))
     start, end = period(start, end, today)
     bounds = (start.isoformat(), end.isoformat())
-    names = Labels(store, lang)
+    found = targets
+    if found is None:
+        from bpjs_field.reporting import targets as target_data
+        found = target_data.for_branch(branch_of(store), end.year)
+    return assemble(store.db.execute(REG_SQL, bounds), store.db.execute(ATT_SQL, bounds),
+                    list(store.db.execute(DAY_SQL, bounds)), Labels.of_store(store, lang),
+                    by=by, start=start, end=end, branch=branch_of(store), targets=found)
+
+
+def assemble(registrations: Iterable[tuple], attendance: Iterable[tuple],
+             per_day: list[tuple[str, int]], names: Labels, *, by: str, start: date, end: date,
+             branch: str | None, targets: dict[str, Any]) -> Report:
+    """The report from grouped totals: registrations as (segment, officer, event, registered,
+    kpj, paid, stopped, monthly, first payments), attendance as (officer, event, attended).
+    The laptop reads them from its running totals, the branch server from its documents."""
+    lang = names.lang
     rows: dict[str, Row] = {}
 
     def row_for(key: str, label: str) -> Row:
@@ -178,24 +200,21 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
             rows[key] = Row(key, label, attended=None if by == "segment" else 0)
         return rows[key]
 
-    for segment, officer, event, n, kpj, paid, stopped, monthly, first in \
-            store.db.execute(REG_SQL, bounds):
+    for segment, officer, event, n, kpj, paid, stopped, monthly, first in registrations:
         row = row_for(*names.key(by, segment, officer or None, event or None))
         row.add(Row("", "", None, n, kpj or 0, paid or 0, stopped or 0, monthly or 0, first or 0))
     attended_total = 0
-    for officer, event, n in store.db.execute(ATT_SQL, bounds):
+    for officer, event, n in attendance:
         attended_total += n
         if by != "segment":
             row = row_for(*names.key(by, None, officer or None, event or None))
             row.attended = (row.attended or 0) + n
-    per_day = [(d, n) for d, n in store.db.execute(DAY_SQL, bounds)]
+    per_day = [(d, n) for d, n in per_day]
     total = Row("total", "Total", attended=attended_total)
     for row in rows.values():
         total.add(Row("", "", None, row.registered, row.kpj, row.paid, row.stopped, row.monthly,
                       row.first_payments))
-    from bpjs_field.reporting import targets as target_data
-    branch = branch_of(store)
-    found = targets if targets is not None else target_data.for_branch(branch, end.year)
+    found = targets
     if by == "segment":
         for key, value in (found.get("participants") or {}).items():
             if key in rows:
