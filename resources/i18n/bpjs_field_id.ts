@@ -918,6 +918,14 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>Sync</source>
         <translation>Sinkronisasi</translation>
     </message>
+    <message>
+        <source>The report is for supervisors; ask a supervisor of the branch.</source>
+        <translation>Laporan untuk supervisor; minta kepada supervisor cabang.</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Laporan</translation>
+    </message>
 </context>
 <context>
     <name>FollowupDialog</name>
@@ -1691,6 +1699,129 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Checked in.</source>
         <translation>Tercatat hadir.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>Report</source>
+        <translation>Laporan</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>Minggu ini</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Bulan ini</translation>
+    </message>
+    <message>
+        <source>Year to date</source>
+        <translation>Sejak awal tahun</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segmen</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Industrial estate</source>
+        <translation>Kawasan industri</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Acara</translation>
+    </message>
+    <message>
+        <source>Partner organisation</source>
+        <translation>Organisasi mitra</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>Simpan PDF…</translation>
+    </message>
+    <message>
+        <source>Save Excel…</source>
+        <translation>Simpan Excel…</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periode</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Per</translation>
+    </message>
+    <message>
+        <source>Attended</source>
+        <translation>Hadir</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Terdaftar</translation>
+    </message>
+    <message>
+        <source>KPJ</source>
+        <translation>KPJ</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Bayar</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Berhenti</translation>
+    </message>
+    <message>
+        <source>Annual target</source>
+        <translation>Target tahunan</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Capaian</translation>
+    </message>
+    <message>
+        <source>{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → paid {paid}. Monthly contribution of those paying {monthly}; first payments {first}.</source>
+        <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}. Iuran per bulan peserta yang bayar {monthly}; pembayaran pertama {first}.</translation>
+    </message>
+    <message>
+        <source>Annual contribution target {amount}.</source>
+        <translation>Target iuran tahunan {amount}.</translation>
+    </message>
+    <message>
+        <source>Targets: {source}</source>
+        <translation>Target: {source}</translation>
+    </message>
+    <message>
+        <source>No targets for this branch and year.</source>
+        <translation>Belum ada target untuk cabang dan tahun ini.</translation>
+    </message>
+    <message>
+        <source>Progress against the annual target, by segment</source>
+        <translation>Capaian terhadap target tahunan, per segmen</translation>
+    </message>
+    <message>
+        <source>Registrations by kecamatan</source>
+        <translation>Pendaftaran per kecamatan</translation>
+    </message>
+    <message>
+        <source>Registrations per day</source>
+        <translation>Pendaftaran per hari</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>Simpan laporan</translation>
     </message>
 </context>
 <context>
