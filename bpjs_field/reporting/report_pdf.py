@@ -137,7 +137,7 @@ def _per_day(p: Pages, per_day: list[tuple[str, int]]) -> None:
     p.need(50 * mm)
     c.setFont(BOLD, 10)
     c.drawString(M, p.y - 5 * mm, "Pendaftaran per hari")
-    p.y -= 8 * mm
+    p.y -= 12 * mm
     height, width = 30 * mm, W - 2 * M
     top = max((n for _d, n in per_day), default=0) or 1
     c.setStrokeColor(GREY)
@@ -155,7 +155,7 @@ def _per_day(p: Pages, per_day: list[tuple[str, int]]) -> None:
         c.setFont(REGULAR, 7)
         c.drawString(M, p.y - height - 4 * mm, format_date(first))
         c.drawRightString(M + width, p.y - height - 4 * mm, format_date(last))
-        c.drawString(M, p.y + 1 * mm, f"paling banyak {_n(top)} sehari")
+        c.drawString(M, p.y + 2 * mm, f"paling banyak {_n(top)} sehari")
     p.y -= height + 10 * mm
 
 

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView,
-                              QHorizontalBarSeries, QValueAxis)
-from PySide6.QtCore import Qt
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QDateTimeAxis,
+                              QHorizontalBarSeries, QLineSeries, QValueAxis)
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
@@ -93,7 +93,9 @@ class ReportPage(QWidget):
             self.tr("Stopped"), self.tr("Annual target"), self.tr("Progress")])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
         grid.addWidget(self.table, 0, 0)
         self.segment_chart = self._chart_view("chartSegment")
         self.kecamatan_chart = self._chart_view("chartKecamatan")
@@ -167,7 +169,7 @@ class ReportPage(QWidget):
         self._bars(self.segment_chart, self.tr("Progress against the annual target, by segment"),
                    reports["segment"].rows, with_target=True)
         self._bars(self.kecamatan_chart, self.tr("Registrations by kecamatan"),
-                   reports["kecamatan"].rows[:10], with_target=False)
+                   reports["kecamatan"].rows[:6], with_target=False)
         self._days(report.per_day)
 
     def _bars(self, view: QChartView, title: str, rows: list, *, with_target: bool) -> None:
@@ -194,7 +196,10 @@ class ReportPage(QWidget):
             series.append(bar_set)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([r.label[:28] for r in reversed(shown)])
+        categories.append([r.label[:18] for r in reversed(shown)])
+        font = categories.labelsFont()
+        font.setPointSizeF(max(6.0, font.pointSizeF() - 1))
+        categories.setLabelsFont(font)
         values = QValueAxis()
         values.setLabelFormat("%d")
         chart.addAxis(categories, Qt.AlignLeft)
@@ -205,23 +210,27 @@ class ReportPage(QWidget):
         view.setChart(chart)
 
     def _days(self, per_day: list[tuple[str, int]]) -> None:
+        """A line over the days of the period (a date axis: any number of days stays legible)."""
         chart = QChart()
         chart.setTitle(self.tr("Registrations per day"))
-        series = QBarSeries()
-        counts = QBarSet(self.tr("Registrations"))
-        counts.setColor(GREEN)
-        for _day, n in per_day:
-            counts.append(n)
-        series.append(counts)
+        series = QLineSeries()
+        series.setName(self.tr("Registrations"))
+        series.setColor(GREEN)
+        series.setPointsVisible(len(per_day) <= 31)
+        for day, n in per_day:
+            moment = QDateTime(QDate.fromString(day, "yyyy-MM-dd"), QTime(0, 0))
+            series.append(moment.toMSecsSinceEpoch(), n)
         chart.addSeries(series)
-        axis = QBarCategoryAxis()
-        axis.append([d[8:10] + "/" + d[5:7] for d, _n2 in per_day])
+        axis = QDateTimeAxis()
+        axis.setFormat("dd/MM")
+        axis.setTickCount(min(8, max(2, len(per_day))))
         values = QValueAxis()
         values.setLabelFormat("%d")
         chart.addAxis(axis, Qt.AlignBottom)
         chart.addAxis(values, Qt.AlignLeft)
         series.attachAxis(axis)
         series.attachAxis(values)
+        values.setMin(0)
         chart.legend().hide()
         self.day_chart.setChart(chart)
 
