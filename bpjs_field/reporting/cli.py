@@ -111,7 +111,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     event_id = store.events.find(args.event)["id"] if args.event else None
     days = {k: args.days for k in ("no_kpj", "unpaid", "running_out")} if args.days is not None \
         else None
-    count = exports.export(store, args.kind, out, event_id=event_id, full=args.full, days=days)
+    count = exports.export(store, args.kind, out, event_id=event_id, full=args.full, days=days,
+                           status=args.status)
     print(f"{count} baris: {out}")
     return 0
 
@@ -174,6 +175,8 @@ def add_commands(sub) -> None:
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
     p.add_argument("--event", metavar="ACARA", help="id acara (atau awalannya)")
     p.add_argument("--days", type=int, metavar="N", help="tindak lanjut: setelah N hari")
+    p.add_argument("--status", choices=("baru", "dikirim", "kpj", "dibayar", "berhenti"),
+                   help="pendaftaran: hanya yang berstatus ini")
     p.add_argument("--full", action="store_true",
                    help="NIK, No. KK dan telepon lengkap (supervisor; dicatat)")
     p.set_defaults(handler=cmd_export)

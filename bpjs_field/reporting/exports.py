@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.downstream import mask_kk
-from bpjs_field.domain.followup import LABELS
+from bpjs_field.domain.followup import LABELS, STATUSES
 from bpjs_field.domain.nik import mask_nik
 from bpjs_field.domain.phone import mask_phone
 from bpjs_field.domain.regions import get_region
@@ -100,9 +100,12 @@ def _status(value: str | None) -> str:
     return LABELS.get(value or "baru", (value, value))[0] or ""
 
 
-def registration_rows(store: "Store", masker: Masker, event_id: str | None) -> Iterator[list]:
+def registration_rows(store: "Store", masker: Masker, event_id: str | None,
+                      status: str | None = None) -> Iterator[list]:
     where, params = ("{after}", ()) if event_id is None else ("r.event_id = ? AND {after}",
                                                                (event_id,))
+    if status is not None:
+        where, params = "r.status = ? AND " + where, (status, *params)
     sql = REGISTRATION_SQL.replace("WHERE {after}", f"WHERE {where}")
     for r in _pages(store, sql, params):
         region = get_region(r["district"]) if r["district"] else None
@@ -137,15 +140,19 @@ def followup_rows(store: "Store", masker: Masker, days: dict[str, int] | None,
 
 def export(store: "Store", kind: str, path: Path, *, event_id: str | None = None,
            full: bool = False, days: dict[str, int] | None = None,
-           today: date | None = None) -> int:
-    """Write one export; returns the number of rows."""
+           today: date | None = None, status: str | None = None) -> int:
+    """Write one export; returns the number of rows.  `status`: registrations in that
+    follow-up status only."""
+    if status is not None and status not in STATUSES:
+        from bpjs_field.errors import ValidationError
+        raise ValidationError("status", "followup.status_unknown", value=str(status)[:20])
     if full:
         allow_full(store, kind)
     masker = Masker(full)
     with _book(path) as book:
         if kind == "registrations":
             count = book.sheet("Pendaftaran", REGISTRATION_COLUMNS,
-                               registration_rows(store, masker, event_id))
+                               registration_rows(store, masker, event_id, status))
         elif kind == "attendance":
             count = book.sheet("Kehadiran", ATTENDANCE_COLUMNS,
                                attendance_rows(store, masker, event_id))
@@ -153,7 +160,8 @@ def export(store: "Store", kind: str, path: Path, *, event_id: str | None = None
             count = book.sheet("Tindak lanjut", FOLLOWUP_COLUMNS,
                                followup_rows(store, masker, days, today))
     with store.write():
-        store.audit("export.xlsx", None, event_id, kind=kind, rows=count, full=full)
+        store.audit("export.xlsx", None, event_id, kind=kind, rows=count, full=full,
+                    **({"status": status} if status else {}))
     return count
 
 

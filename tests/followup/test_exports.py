@@ -141,6 +141,10 @@ def test_cli_report_export_and_errors(db_path, store, branch, tmp_path):
     xlsx = tmp_path / "reg.xlsx"
     done = run_cli("export", "registrations", "--out", str(xlsx), db=db_path)
     assert done.returncode == 0 and "8 baris" in done.stdout
+    done = run_cli("export", "registrations", "--status", "dibayar", "--out", str(xlsx), db=db_path)
+    assert done.returncode == 0 and "2 baris" in done.stdout
+    _header, rows = sheet_rows(xlsx)
+    assert {r["Status"].value for r in rows} == {"Iuran pertama dibayar"}
     for args in (("report", "--out", str(tmp_path / "r.docx")),
                  ("report", "--out", str(tmp_path / "no" / "such" / "x.pdf" / "y")),
                  ("export", "attendance", "--out", str(tmp_path)),
