@@ -68,13 +68,23 @@ def _erase_registrations(applier: "PushApplier", person_id: str, ch: Change) -> 
         if applier.docs.get(("registration", row[1])) is None:
             applier._remember(Doc(row[0], row[1], row[2], row[3], row[4], bool(row[5]),
                                   json.loads(row[6]), json.loads(row[7]), False))
+    erased_ids = []
     for doc in [d for d in applier.docs.values() if d is not None and d.entity == "registration"
                 and d.data.get("person_id") == person_id]:
+        erased_ids.append(doc.id)
         for field in ERASED_REGISTRATION_FIELDS:
             if doc.data.get(field) is not None:
                 doc.data[field] = None
                 doc.meta[field] = [ch.hlc, None]
         applier.touch(doc)
+    # Losing values of concurrent edits of those fields (two KPJ numbers typed on two
+    # laptops, two occupations) are the person's data too.
+    fields = ERASED_REGISTRATION_FIELDS
+    for registration_id in erased_ids:
+        tx.execute(f"DELETE FROM conflicts WHERE entity = 'registration' AND entity_id = ? AND "
+                   f"field IN ({', '.join('?' * len(fields))})", (registration_id, *fields))
+    applier.conflicts = [c for c in applier.conflicts if not (
+        c[0] == "registration" and c[1] in erased_ids and c[2] in fields)]
 
 
 def kept_payload(applier: "PushApplier", ch: Change) -> dict[str, Any]:

@@ -80,3 +80,35 @@ def test_follow_up_syncs_to_server_and_other_laptops(shared_server, shared_datab
     assert on_server["kpj_no"] is None and on_server["payment_code"] is None
     assert on_server["first_paid_at"] and on_server["status"] == PAID
     assert b.store.registrations.get(reg["id"])["kpj_no"] is None
+
+
+def test_two_kpj_numbers_typed_offline_keep_one_and_go_with_an_erasure(
+        shared_server, shared_database_url, laptops):
+    a, b = laptops(2)
+    a.enroll(shared_server.url, "KC-0421")
+    b.enroll(shared_server.url, "KC-0422")
+    a.event()
+    reg = a.register(9410).registration
+    a.sync()
+    b.sync()
+    set_status(a.store, reg["id"], StatusChange(KPJ, kpj_no="66666666601"))
+    set_status(b.store, reg["id"], StatusChange(KPJ, kpj_no="66666666602"))
+    a.sync()
+    b.sync()
+    a.sync()
+    kept = {laptop.store.registrations.get(reg["id"])["kpj_no"] for laptop in (a, b)}
+    assert len(kept) == 1  # both laptops converge on the later one
+    db = ServerDatabase(shared_database_url)
+    try:
+        with db.read() as tx:
+            lost = tx.rows("SELECT lost_value FROM conflicts WHERE entity = 'registration' "
+                           "AND entity_id = ? AND field = 'kpj_no'", (reg["id"],))
+        assert len(lost) == 1  # the other number is kept for a supervisor to look at
+        erase_person(a.store, reg["person_id"])
+        a.sync()
+        with db.read() as tx:
+            left = tx.rows("SELECT lost_value, kept_value FROM conflicts WHERE entity_id = ?",
+                           (reg["id"],))
+        assert not any("6666666660" in str(row) for row in left)
+    finally:
+        db.close()
