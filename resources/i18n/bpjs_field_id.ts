@@ -1788,6 +1788,30 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Capaian</translation>
     </message>
     <message>
+        <source>Registered, no KPJ yet</source>
+        <translation>Terdaftar, belum ada KPJ</translation>
+    </message>
+    <message>
+        <source>KPJ issued, not paid yet</source>
+        <translation>KPJ terbit, belum bayar</translation>
+    </message>
+    <message>
+        <source>Paid months running out</source>
+        <translation>Bulan terbayar hampir habis</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> hari</translation>
+    </message>
+    <message>
+        <source>Call sheet (PDF)…</source>
+        <translation>Lembar telepon (PDF)…</translation>
+    </message>
+    <message>
+        <source>Follow-up list</source>
+        <translation>Daftar tindak lanjut</translation>
+    </message>
+    <message>
         <source>{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → paid {paid}. Monthly contribution of those paying {monthly}; first payments {first}.</source>
         <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}. Iuran per bulan peserta yang bayar {monthly}; pembayaran pertama {first}.</translation>
     </message>
@@ -1818,6 +1842,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Registrations</source>
         <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Save call sheet</source>
+        <translation>Simpan lembar telepon</translation>
     </message>
     <message>
         <source>Save report</source>

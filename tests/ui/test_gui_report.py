@@ -45,6 +45,12 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
     page.save("pdf", str(pdf))
     page.save("xlsx", str(xlsx))
     assert pdf.read_bytes().startswith(b"%PDF") and xlsx.stat().st_size > 0
+    sheet = tmp_path / "sheet.pdf"
+    page.list_kind.setCurrentIndex(page.list_kind.findData("unpaid"))
+    page.list_days.setValue(0)
+    page.save_call_sheet(str(sheet))
+    assert page.sheet_button.toolTip() == "2"  # the two with a KPJ and no payment
+    assert sheet.read_bytes().startswith(b"%PDF")
 
 
 def test_officers_get_a_notice(qtbot, store, officer, make_window):

@@ -19,7 +19,8 @@ from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QDa
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+                               QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from bpjs_field.domain.formatting import format_date, format_rupiah, group_thousands
@@ -104,6 +105,27 @@ class ReportPage(QWidget):
         grid.addWidget(self.kecamatan_chart, 1, 0)
         grid.addWidget(self.day_chart, 1, 1)
         layout.addLayout(grid, 1)
+        lists = QHBoxLayout()
+        self.list_kind = QComboBox()
+        self.list_kind.setObjectName("followupList")
+        for text, key in ((self.tr("Registered, no KPJ yet"), "no_kpj"),
+                          (self.tr("KPJ issued, not paid yet"), "unpaid"),
+                          (self.tr("Paid months running out"), "running_out")):
+            self.list_kind.addItem(text, key)
+        self.list_days = QSpinBox()
+        self.list_days.setObjectName("followupDays")
+        self.list_days.setRange(0, 365)
+        self.list_days.setValue(14)
+        self.list_days.setSuffix(self.tr(" days"))
+        self.sheet_button = QPushButton(self.tr("Call sheet (PDF)…"))
+        self.sheet_button.setObjectName("callSheet")
+        self.sheet_button.clicked.connect(lambda: self.save_call_sheet())
+        lists.addWidget(QLabel(self.tr("Follow-up list")))
+        lists.addWidget(self.list_kind)
+        lists.addWidget(self.list_days)
+        lists.addWidget(self.sheet_button)
+        lists.addStretch(1)
+        layout.addLayout(lists)
         self.source = QLabel()
         self.source.setWordWrap(True)
         set_role(self.source, "hint")
@@ -233,6 +255,33 @@ class ReportPage(QWidget):
         values.setMin(0)
         chart.legend().hide()
         self.day_chart.setChart(chart)
+
+    def save_call_sheet(self, path: str | None = None) -> None:
+        """The chosen follow-up list as a call sheet; phones in full for a supervisor only."""
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save call sheet"),
+                                                        "daftar-telepon.pdf", "PDF (*.pdf)")
+            if not path:
+                return
+        kind, days = self.list_kind.currentData(), self.list_days.value()
+
+        def work(store):
+            from bpjs_field import outputs
+            from bpjs_field.reporting import call_sheet
+            from bpjs_field.reporting.followup_lists import follow_up_list
+            target = outputs.check_output(path, option="")
+            today = self.today or date.today()
+            entries = follow_up_list(store, kind, days=days, today=today)
+            full_phone = store.role in (None, "supervisor")
+            call_sheet.write_call_sheet(target, call_sheet.render(
+                kind, entries, full_phone=full_phone, days=days, today=today))
+            with store.write():
+                store.audit("followup.list", None, None, list=kind, days=days, rows=len(entries),
+                            out=".pdf", full_phone=full_phone)
+            return len(entries)
+
+        self.executor.run(work, lambda n: self.sheet_button.setToolTip(str(n)),
+                          lambda exc: dialogs.error(self, exc, self.lang))
 
     def save(self, kind: str, path: str | None = None) -> None:
         """Save the report shown as PDF (A4) or XLSX; `path` skips the file dialog."""
