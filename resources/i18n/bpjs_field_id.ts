@@ -1522,6 +1522,26 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Desa/kelurahan</translation>
     </message>
     <message>
+        <source>&amp;Later steps at BPJS: mother&apos;s maiden name, No. KK, heir (optional, Alt+L)</source>
+        <translation>&amp;Lanjutan untuk BPJS: nama ibu kandung, No. KK, ahli waris (opsional, Alt+L)</translation>
+    </message>
+    <message>
+        <source>Mother&apos;s maiden name (optional)</source>
+        <translation>Nama ibu kandung (opsional)</translation>
+    </message>
+    <message>
+        <source>Family card number, No. KK (optional)</source>
+        <translation>Nomor Kartu Keluarga, No. KK (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s name (optional)</source>
+        <translation>Nama ahli waris (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s relation</source>
+        <translation>Hubungan ahli waris</translation>
+    </message>
+    <message>
         <source>Work and contribution</source>
         <translation>Pekerjaan dan iuran</translation>
     </message>
