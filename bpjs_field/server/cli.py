@@ -58,8 +58,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from bpjs_field.reporting.cli import _out
+    from bpjs_field.server.exports import server_export
+    from bpjs_field.sync.cli import _server_db
+    out = _out(args.out, (".xlsx",))
+    with _server_db(args) as db:
+        count = server_export(db, args.kind, out)
+    print(f"{count} baris: {out}")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     from bpjs_field.reporting.cli import _date
+    p = sub.add_parser("server-export", help="ekspor Excel cabang dari semua laptop (di server)")
+    p.add_argument("kind", choices=("registrations", "attendance"))
+    p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.set_defaults(handler=cmd_export)
+
     p = sub.add_parser("server-report", help="laporan cabang dari semua laptop (di server cabang)")
     p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
     p.add_argument("--from", dest="start", type=_date, metavar="TANGGAL")

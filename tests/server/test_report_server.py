@@ -76,6 +76,16 @@ def test_server_report_is_the_sum_of_the_laptops(synced, database_url):
     done = run_cli("server-report", "--database-url", database_url, "--json", "--by", "officer")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["total"]["registered"] == 16
+    xlsx = a.path.parent / "cabang.xlsx"
+    done = run_cli("server-export", "registrations", "--database-url", database_url,
+                   "--out", str(xlsx))
+    assert done.returncode == 0 and "16 baris" in done.stdout, done.stderr
+    from openpyxl import load_workbook
+    rows = list(load_workbook(xlsx).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 16 and all("******" in r[6] for r in rows)  # NIK masked
+    assert sorted(r[11] for r in rows if r[11]) == sorted(
+        [f"{70000000000 + 1:011d}", f"{70000000000 + 2:011d}", f"{80000000000 + 1:011d}",
+         f"{80000000000 + 2:011d}"])
 
 
 @pytest.mark.skipif(not shutil.which("chromedriver"), reason="chromium-driver not installed")
