@@ -135,11 +135,11 @@ def fill_laptop(store: Store, n: int) -> None:
     people, regs, changes = [], [], []
     for i in range(n):
         p = person_row(i, store.device_id, now)
-        p["nik"] = f"{3216000000000000 + i}"
+        p["nik"] = f"3216090101{70 + i // 9999 % 30:02d}{i % 9999 + 1:04d}"  # valid: the server checks
         r = registration_row(i, p["id"], store.device_id, store.device_tag, store.officer_id, now)
         people.append(p)
         regs.append(r)
-        changes.append((new_id(), "person", p["id"], dumps({k: p[k] for k in PERSON_SYNCED}),
+        changes.append((new_id(), "person", p["id"], dumps({k: p.get(k) for k in PERSON_SYNCED}),
                         store.clock.now(), now))
         changes.append((new_id(), "registration", r["id"], dumps(r), store.clock.now(), now))
     pcols = list(people[0]) + ["name_key", "updated_at"]
