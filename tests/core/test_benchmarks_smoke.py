@@ -30,6 +30,8 @@ EXPECTED = {
     "bench_guessing.py": ["guesses/s (1 process)", "baseline SHA-256", "smoke run"],
     "bench_import.py": ["CSV import of 60 rows", "import rows/s", "smoke run"],
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],
+    "bench_reports.py": ["report for a year, by segment (s)", "XLSX export of every registration (s)",
+                         "peak memory, export of", "smoke run"],
     "bench_security.py": ["open / unlock (median, s)", "save a registration (median, ms)", "smoke run"],
     "bench_sync.py": ["push 200 registrations (SQLite server)", "first pull of 300 people",
                       "sync with nothing to do", "`bpjs-field sync` process", "of which: sync command alone",
