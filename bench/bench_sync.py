@@ -138,7 +138,7 @@ def fill_laptop(store: Store, n: int) -> None:
         r = registration_row(i, p["id"], store.device_id, store.device_tag, store.officer_id, now)
         people.append(p)
         regs.append(r)
-        changes.append((new_id(), "person", p["id"], dumps({k: p[k] for k in PERSON_SYNCED}),
+        changes.append((new_id(), "person", p["id"], dumps({k: p.get(k) for k in PERSON_SYNCED}),
                         store.clock.now(), now))
         changes.append((new_id(), "registration", r["id"], dumps(r), store.clock.now(), now))
     pcols = list(people[0]) + ["name_key", "updated_at"]

@@ -27,7 +27,7 @@ from bpjs_field.paths import DB_ENV, default_db_path
 
 log = logging.getLogger(__name__)
 PLUGINS = ("bpjs_field.printing.cli", "bpjs_field.sync.cli", "bpjs_field.security.cli",
-           "bpjs_field.server.cli", "bpjs_field.sync.hub_cli")
+           "bpjs_field.server.cli", "bpjs_field.sync.hub_cli", "bpjs_field.reporting.cli")
 
 
 def _open_store_factory(args: argparse.Namespace):

@@ -271,7 +271,8 @@ class Workstation:
 # reportlab then wait until the officer first opens the page, keeping start-up
 # fast) and `window.add_status_widget(...)`.
 def _extra_pages() -> list[Callable[[MainWindow, AppContext, DbExecutor], None]]:
-    return [getattr(extensions, name) for name in ("add_print_page", "add_sync_pages")
+    return [getattr(extensions, name) for name in ("add_print_page", "add_sync_pages",
+                                                   "add_report_page")
             if hasattr(extensions, name)]
 
 

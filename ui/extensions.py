@@ -115,3 +115,21 @@ def shutdown(executor: DbExecutor) -> None:
     controller = getattr(executor, "_sync_controller", None)
     if controller is not None:
         controller.shutdown()
+
+
+def add_report_page(window: MainWindow, ctx: AppContext, executor: DbExecutor) -> None:
+    """Laporan: the branch's funnel against its targets, for supervisors (built when first
+    opened: QtCharts and reportlab are imported then)."""
+    def build():
+        store = getattr(executor, "store", None)
+        if store is not None and store.role == "officer":
+            from PySide6.QtWidgets import QLabel
+            notice = QLabel(QCoreApplication.translate(
+                "Extensions", "The report is for supervisors; ask a supervisor of the branch."))
+            notice.setObjectName("reportForSupervisors")
+            notice.setWordWrap(True)
+            return notice
+        from ui.pages.report_page import ReportPage
+        return ReportPage(executor, ctx.lang)
+
+    window.add_lazy_page("report", QCoreApplication.translate("Extensions", "Report"), build)

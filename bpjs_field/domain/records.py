@@ -20,6 +20,8 @@ from datetime import date, datetime
 from typing import Any
 
 from bpjs_field.domain.codes import normalize_code
+from bpjs_field.domain.downstream import RELATIONS, parse_kk
+from bpjs_field.domain.followup import MAX_PAID_MONTHS, STATUSES
 from bpjs_field.domain.foreign import normalize_nationality, normalize_passport, normalize_permit
 from bpjs_field.domain.nik import parse_nik
 from bpjs_field.domain.phone import normalize_phone
@@ -94,6 +96,11 @@ def _digits(length: int) -> Rule:
     return lambda v: None if isinstance(v, str) and pattern.match(v) else "code.invalid"
 
 
+def _digits_between(low: int, high: int) -> Rule:
+    pattern = re.compile(rf"^[0-9]{{{low},{high}}}$")
+    return lambda v: None if isinstance(v, str) and pattern.match(v) else "code.invalid"
+
+
 def _amount(low: int, high: int) -> Rule:
     def rule(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -122,6 +129,10 @@ def _json(kind: type) -> Rule:
     return rule
 
 
+def _kk(value: Any) -> str | None:
+    return _normalised(parse_kk, "kk.not_normalised")(value)
+
+
 def _email(value: Any) -> str | None:
     if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value):
         return "email.invalid"
@@ -147,7 +158,8 @@ RULES: dict[str, dict[str, Rule]] = {
         "village_code": _digits(10), "postal_code": _digits(5), "occupation": _SHORT,
         "consent_version": _text(40, empty=False), "consent_at": _moment,
         "consent_withdrawn_at": _moment, "erased_at": _moment, "created_device": _id,
-        "created_at": _moment,
+        "created_at": _moment, "mother_name": _text(200), "kk_no": _kk,
+        "heir_name": _text(200), "heir_relation": _choice(RELATIONS, "heir.relation"),
     },
     "registration": {
         "id": _id, "code": _code, "person_id": _id, "event_id": _id, "officer_id": _id,
@@ -157,7 +169,11 @@ RULES: dict[str, dict[str, Rule]] = {
         "payer": _choice(PAYERS, "payer.invalid"), "months_paid": _amount(1, 120),
         "employer_name": _SHORT, "contribution": _json(dict), "monthly_total": _MONEY,
         "consent_version": _text(40, empty=False), "consent_at": _moment,
-        "status": _text(30, empty=False), "source": _text(30, empty=False), "created_at": _moment,
+        "status": _choice(STATUSES, "status.invalid"), "source": _text(30, empty=False),
+        "created_at": _moment,
+        "kpj_no": _digits(11), "payment_code": _digits_between(5, 30), "submitted_at": _day,
+        "kpj_at": _day, "first_paid_at": _day, "first_paid_months": _amount(1, MAX_PAID_MONTHS),
+        "stopped_reason": _text(200), "status_at": _moment, "status_by": _id,
     },
     "attendance": {
         "id": _id, "event_id": _id, "person_id": _id, "checked_in_at": _moment,

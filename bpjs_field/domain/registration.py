@@ -51,6 +51,11 @@ class PersonInput:
     village_code: str | None = None
     postal_code: str | None = None
     occupation: str | None = None
+    # What downstream registration asks (bpjs_field/domain/downstream.py): optional.
+    mother_name: str | None = None
+    kk_no: str | None = None
+    heir_name: str | None = None
+    heir_relation: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -227,6 +232,10 @@ def _person(p: PersonInput, segment: str, today: date, errors: list[ValidationEr
             and not out["village_code"].startswith(out["district_code"]):
         errors.append(ValidationError("village_code", "region.village_outside"))
     out["occupation"] = p.occupation
+    from bpjs_field.domain.downstream import clean_downstream
+    out.update(clean_downstream({"mother_name": p.mother_name, "kk_no": p.kk_no,
+                                 "heir_name": p.heir_name, "heir_relation": p.heir_relation},
+                                errors))
     # A field refused as not text says so once, not again as "required".
     errors[first_error:] = [e for e in errors[first_error:] if e.field not in not_text]
     return out

@@ -40,9 +40,10 @@ log = logging.getLogger(__name__)
 ERASED_NAME = "(dihapus)"
 PERSONAL = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
             "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
-            "postal_code", "occupation")
+            "postal_code", "occupation", "mother_name", "kk_no", "heir_name", "heir_relation")
 # What a registration says about the person rather than the programme.
-REGISTRATION_PERSONAL = ("occupation", "employer_name", "declared_income", "wage")
+REGISTRATION_PERSONAL = ("occupation", "employer_name", "declared_income", "wage", "kpj_no",
+                         "payment_code")
 
 
 def erase_person(store: Store, person_id: str, *, withdrawn: bool = False,

@@ -10,6 +10,8 @@ the OpenAPI document at /openapi.json):
   GET  /v1/quarantine changes kept aside, not delivered, with what to do (supervisors)
   GET  /v1/conflicts  losing values of concurrent edits (supervisors)
   GET  /v1/conflicts/{id}, POST /v1/conflicts/{id}/resolve  one conflict; a decision on it
+  GET  /laporan       the branch's report for supervisors in a browser (read-only,
+                      bpjs_field/server/report_page.py)
 
 Every response carries the server's time in `X-Server-Time`.  Errors are
 `{"error": {"code": …, "message": …}}`; a malformed or oversized request is
@@ -192,6 +194,8 @@ def create_app(database_url: str | None = None, *, key: bytes | None = None,
     from starlette.middleware.gzip import GZipMiddleware
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(Guard, limit=MAX_BODY_BYTES)
+    from bpjs_field.server.report_page import add_report_page
+    add_report_page(app, db)  # GET /laporan: the branch's report for supervisors, read-only
     errors: dict[int | str, dict[str, Any]] = {
         400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
         403: {"model": ErrorResponse}, 409: {"model": ErrorResponse},

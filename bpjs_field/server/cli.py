@@ -28,7 +28,66 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The branch's report over every laptop that synced (read-only)."""
+    from datetime import date
+    from pathlib import Path
+
+    from bpjs_field.reporting import targets
+    from bpjs_field.reporting.cli import _out, text_report
+    from bpjs_field.server.report import server_report
+    from bpjs_field.sync.cli import _server_db
+    out = _out(args.out, (".xlsx",))
+    with _server_db(args) as db:
+        chosen = None
+        if args.targets:
+            targets.load(Path(args.targets))
+            with db.read() as tx:
+                branches = [b for (b,) in tx.rows("SELECT branch FROM accounts")]
+            branch = max(set(branches), key=branches.count) if branches else None
+            year = (args.to or date.today()).year
+            chosen = targets.for_branch(branch, year, Path(args.targets))
+        report = server_report(db, start=args.start, end=args.to, by=args.by, targets=chosen)
+    if out is not None:
+        from bpjs_field.reporting.exports import report_xlsx
+        report_xlsx(report, out)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(text_report(report))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bpjs_field.reporting.cli import _out
+    from bpjs_field.server.exports import server_export
+    from bpjs_field.sync.cli import _server_db
+    out = _out(args.out, (".xlsx",))
+    with _server_db(args) as db:
+        count = server_export(db, args.kind, out)
+    print(f"{count} baris: {out}")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
+    from bpjs_field.reporting.cli import _date
+    p = sub.add_parser("server-export", help="ekspor Excel cabang dari semua laptop (di server)")
+    p.add_argument("kind", choices=("registrations", "attendance"))
+    p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("server-report", help="laporan cabang dari semua laptop (di server cabang)")
+    p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
+    p.add_argument("--from", dest="start", type=_date, metavar="TANGGAL")
+    p.add_argument("--to", type=_date, metavar="TANGGAL")
+    p.add_argument("--by", default="segment",
+                   choices=("segment", "kecamatan", "estate", "event", "partner", "officer"))
+    p.add_argument("--out", metavar="FILE.xlsx")
+    p.add_argument("--targets", metavar="FILE.json")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report)
+
     p = sub.add_parser("server-quarantine",
                        help="perubahan yang ditahan server (belum diterapkan) dan tindakannya")
     p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")

@@ -23,9 +23,10 @@ ERASED_NAME = "(dihapus)"
 # Everything that identifies or describes the person (full_name is replaced by ERASED_NAME).
 ERASED_FIELDS = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
                  "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
-                 "postal_code", "occupation")
+                 "postal_code", "occupation", "mother_name", "kk_no", "heir_name", "heir_relation")
 # What a registration says about the person (not about the programme): cleared by an erasure.
-ERASED_REGISTRATION_FIELDS = ("occupation", "employer_name", "declared_income", "wage")
+ERASED_REGISTRATION_FIELDS = ("occupation", "employer_name", "declared_income", "wage",
+                              "kpj_no", "payment_code")
 
 
 def erase(applier: "PushApplier", doc: "Doc", payload: dict[str, Any], ch: Change) -> None:
@@ -67,13 +68,23 @@ def _erase_registrations(applier: "PushApplier", person_id: str, ch: Change) -> 
         if applier.docs.get(("registration", row[1])) is None:
             applier._remember(Doc(row[0], row[1], row[2], row[3], row[4], bool(row[5]),
                                   json.loads(row[6]), json.loads(row[7]), False))
+    erased_ids = []
     for doc in [d for d in applier.docs.values() if d is not None and d.entity == "registration"
                 and d.data.get("person_id") == person_id]:
+        erased_ids.append(doc.id)
         for field in ERASED_REGISTRATION_FIELDS:
             if doc.data.get(field) is not None:
                 doc.data[field] = None
                 doc.meta[field] = [ch.hlc, None]
         applier.touch(doc)
+    # Losing values of concurrent edits of those fields (two KPJ numbers typed on two
+    # laptops, two occupations) are the person's data too.
+    fields = ERASED_REGISTRATION_FIELDS
+    for registration_id in erased_ids:
+        tx.execute(f"DELETE FROM conflicts WHERE entity = 'registration' AND entity_id = ? AND "
+                   f"field IN ({', '.join('?' * len(fields))})", (registration_id, *fields))
+    applier.conflicts = [c for c in applier.conflicts if not (
+        c[0] == "registration" and c[1] in erased_ids and c[2] in fields)]
 
 
 def kept_payload(applier: "PushApplier", ch: Change) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from bpjs_field.server.erasure import ERASED_FIELDS, ERASED_REGISTRATION_FIELDS
 from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.db import Tx, marks
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
-from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
+from bpjs_field.store.registrations import SYNCED_ALL as REGISTRATION_SYNCED
 from bpjs_field.sync.protocol import Change
 
 FIELDS: dict[str, frozenset[str]] = {

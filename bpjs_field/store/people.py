@@ -14,11 +14,13 @@ if TYPE_CHECKING:
 
 # Fields an edit may change; identity (NIK, passport) is corrected by a supervisor only.
 EDITABLE = ("full_name", "birth_date", "sex", "birth_place", "phone", "email", "address",
-            "district_code", "village_code", "postal_code", "occupation", "kitas_no", "kitas_expiry")
+            "district_code", "village_code", "postal_code", "occupation", "kitas_no", "kitas_expiry",
+            "mother_name", "kk_no", "heir_name", "heir_relation")
 SYNCED = ("id", "nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "full_name",
           "birth_date", "birth_place", "sex", "phone", "email", "address", "district_code",
           "village_code", "postal_code", "occupation", "consent_version", "consent_at",
-          "consent_withdrawn_at", "erased_at", "merged_into", "created_device", "created_at")
+          "consent_withdrawn_at", "erased_at", "merged_into", "created_device", "created_at",
+          "mother_name", "kk_no", "heir_name", "heir_relation")
 
 
 class PeopleRepo:

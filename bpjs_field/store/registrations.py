@@ -24,6 +24,11 @@ SYNCED = ("id", "code", "person_id", "event_id", "officer_id", "device_id", "seg
           "declared_income", "wage", "risk_class", "occupation", "sector", "payer", "months_paid",
           "employer_name", "contribution", "monthly_total", "consent_version", "consent_at",
           "status", "source", "created_at", "payer_name", "employer_scale", "amount_due")
+# The follow-up after the event (bpjs_field/store/followup.py): synced like the rest, written
+# by a status change (a new registration has status `baru` and none of them).
+FOLLOWUP = ("kpj_no", "payment_code", "submitted_at", "kpj_at", "first_paid_at",
+            "first_paid_months", "stopped_reason", "status_at", "status_by")
+SYNCED_ALL = SYNCED + FOLLOWUP
 
 
 @dataclass

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 from bpjs_field.domain.names import name_key
 from bpjs_field.store.connection import IntegrityError, InterfaceError, ProgrammingError
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
-from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
+from bpjs_field.store.registrations import FOLLOWUP
+from bpjs_field.store.registrations import SYNCED_ALL as REGISTRATION_SYNCED
 from bpjs_field.store.store import utc_now
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.protocol import Doc
@@ -55,6 +56,7 @@ PERSON_COLUMNS = tuple(c for c in PERSON_SYNCED if c != "merged_into") + ("name_
 REGISTRATION_COLUMNS = REGISTRATION_SYNCED + ("updated_at",)
 ATTENDANCE_COLUMNS = ("id", "event_id", "person_id", "checked_in_at", "method", "device_id",
                       "officer_id", "registration_id")
+FOLLOWUP_KEPT = frozenset((*FOLLOWUP, "status"))
 # Never overwritten by an update from the server.
 KEEP_ON_UPDATE = {"id", "created_at", "created_device"}
 
@@ -254,17 +256,23 @@ class PageApplier:
                     chunk):
                 if local_id != codes[code]:
                     taken.add(code)  # two laptops with one device tag: keep the laptop's own
-        rows = []
+        # A follow-up recorded here and not yet pushed is kept (the next push sends it).
+        groups: dict[frozenset[str], list[tuple]] = defaultdict(list)
         for d in live:
             if d.data["code"] in taken:
                 self.stats.skipped += 1
                 continue
             row = {c: d.data.get(c) for c in REGISTRATION_COLUMNS}
             row["id"] = d.id
+            row["status"] = row["status"] or "baru"
             row["updated_at"] = self.now
-            rows.append(tuple(row.values()))
-        self.db.conn.executemany(_upsert_sql("registrations", REGISTRATION_COLUMNS), rows)
-        self.stats.applied += len(rows)
+            pending = self.pending_fields.get(("registration", d.id), ())
+            keep = frozenset(f for f in pending if f in FOLLOWUP_KEPT)
+            groups[keep].append(tuple(row.values()))
+        for keep, rows in groups.items():
+            self.db.conn.executemany(_upsert_sql("registrations", REGISTRATION_COLUMNS, set(keep)),
+                                     rows)
+            self.stats.applied += len(rows)
 
     def _attendance(self, docs: list[Doc]) -> None:
         for d in docs:

@@ -922,6 +922,57 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>Sync</source>
         <translation>Sinkronisasi</translation>
     </message>
+    <message>
+        <source>The report is for supervisors; ask a supervisor of the branch.</source>
+        <translation>Laporan untuk supervisor; minta kepada supervisor cabang.</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Laporan</translation>
+    </message>
+</context>
+<context>
+    <name>FollowupDialog</name>
+    <message>
+        <source>Follow-up after the event</source>
+        <translation>Tindak lanjut setelah acara</translation>
+    </message>
+    <message>
+        <source>Registration</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>KPJ number</source>
+        <translation>Nomor KPJ</translation>
+    </message>
+    <message>
+        <source>Payment code</source>
+        <translation>Kode bayar</translation>
+    </message>
+    <message>
+        <source>Date (DD-MM-YYYY)</source>
+        <translation>Tanggal (HH-BB-TTTT)</translation>
+    </message>
+    <message>
+        <source>Months paid</source>
+        <translation>Bulan dibayar</translation>
+    </message>
+    <message>
+        <source>Reason for stopping</source>
+        <translation>Alasan berhenti</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Simpan (Ctrl+S)</translation>
+    </message>
 </context>
 <context>
     <name>HomePage</name>
@@ -1294,6 +1345,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Cetak ulang (Ctrl+R)</translation>
     </message>
     <message>
+        <source>Follow-up (Ctrl+K)</source>
+        <translation>Tindak lanjut (Ctrl+K)</translation>
+    </message>
+    <message>
         <source>Consent withdrawn…</source>
         <translation>Persetujuan ditarik…</translation>
     </message>
@@ -1332,6 +1387,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Kecamatan</source>
         <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Mother&apos;s maiden name</source>
+        <translation>Nama ibu kandung</translation>
+    </message>
+    <message>
+        <source>No. KK</source>
+        <translation>No. KK</translation>
+    </message>
+    <message>
+        <source>Heir</source>
+        <translation>Ahli waris</translation>
     </message>
     <message>
         <source>Consent</source>
@@ -1373,6 +1440,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>full NIK shown</source>
         <translation>NIK lengkap ditampilkan</translation>
     </message>
+    <message>
+        <source>KPJ {number}</source>
+        <translation>KPJ {number}</translation>
+    </message>
+    <message>
+        <source>payment code {code}</source>
+        <translation>kode bayar {code}</translation>
+    </message>
+    <message>
+        <source>paid until {day}</source>
+        <translation>lunas sampai {day}</translation>
+    </message>
 </context>
 <context>
     <name>PersonEditDialog</name>
@@ -1411,6 +1490,22 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Kecamatan</source>
         <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Mother&apos;s maiden name (optional)</source>
+        <translation>Nama ibu kandung (opsional)</translation>
+    </message>
+    <message>
+        <source>Family card number, No. KK (optional)</source>
+        <translation>Nomor Kartu Keluarga, No. KK (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s name (optional)</source>
+        <translation>Nama ahli waris (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s relation</source>
+        <translation>Hubungan ahli waris</translation>
     </message>
     <message>
         <source>Male</source>
@@ -1540,6 +1635,26 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Village (desa/kelurahan)</source>
         <translation>Desa/kelurahan</translation>
+    </message>
+    <message>
+        <source>&amp;Later steps at BPJS: mother&apos;s maiden name, No. KK, heir (optional, Alt+L)</source>
+        <translation>&amp;Lanjutan untuk BPJS: nama ibu kandung, No. KK, ahli waris (opsional, Alt+L)</translation>
+    </message>
+    <message>
+        <source>Mother&apos;s maiden name (optional)</source>
+        <translation>Nama ibu kandung (opsional)</translation>
+    </message>
+    <message>
+        <source>Family card number, No. KK (optional)</source>
+        <translation>Nomor Kartu Keluarga, No. KK (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s name (optional)</source>
+        <translation>Nama ahli waris (opsional)</translation>
+    </message>
+    <message>
+        <source>Heir&apos;s relation</source>
+        <translation>Hubungan ahli waris</translation>
     </message>
     <message>
         <source>Work and contribution</source>
@@ -1719,6 +1834,157 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Checked in.</source>
         <translation>Tercatat hadir.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>Report</source>
+        <translation>Laporan</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>Minggu ini</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Bulan ini</translation>
+    </message>
+    <message>
+        <source>Year to date</source>
+        <translation>Sejak awal tahun</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segmen</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Industrial estate</source>
+        <translation>Kawasan industri</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Acara</translation>
+    </message>
+    <message>
+        <source>Partner organisation</source>
+        <translation>Organisasi mitra</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Petugas</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>Simpan PDF…</translation>
+    </message>
+    <message>
+        <source>Save Excel…</source>
+        <translation>Simpan Excel…</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periode</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Per</translation>
+    </message>
+    <message>
+        <source>Attended</source>
+        <translation>Hadir</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Terdaftar</translation>
+    </message>
+    <message>
+        <source>KPJ</source>
+        <translation>KPJ</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Bayar</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Berhenti</translation>
+    </message>
+    <message>
+        <source>Annual target</source>
+        <translation>Target tahunan</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Capaian</translation>
+    </message>
+    <message>
+        <source>Registered, no KPJ yet</source>
+        <translation>Terdaftar, belum ada KPJ</translation>
+    </message>
+    <message>
+        <source>KPJ issued, not paid yet</source>
+        <translation>KPJ terbit, belum bayar</translation>
+    </message>
+    <message>
+        <source>Paid months running out</source>
+        <translation>Bulan terbayar hampir habis</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> hari</translation>
+    </message>
+    <message>
+        <source>Call sheet (PDF)…</source>
+        <translation>Lembar telepon (PDF)…</translation>
+    </message>
+    <message>
+        <source>Follow-up list</source>
+        <translation>Daftar tindak lanjut</translation>
+    </message>
+    <message>
+        <source>{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → paid {paid}. Monthly contribution of those paying {monthly}; first payments {first}.</source>
+        <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}. Iuran per bulan peserta yang bayar {monthly}; pembayaran pertama {first}.</translation>
+    </message>
+    <message>
+        <source>Annual contribution target {amount}.</source>
+        <translation>Target iuran tahunan {amount}.</translation>
+    </message>
+    <message>
+        <source>Targets: {source}</source>
+        <translation>Target: {source}</translation>
+    </message>
+    <message>
+        <source>No targets for this branch and year.</source>
+        <translation>Belum ada target untuk cabang dan tahun ini.</translation>
+    </message>
+    <message>
+        <source>Progress against the annual target, by segment</source>
+        <translation>Capaian terhadap target tahunan, per segmen</translation>
+    </message>
+    <message>
+        <source>Registrations by kecamatan</source>
+        <translation>Pendaftaran per kecamatan</translation>
+    </message>
+    <message>
+        <source>Registrations per day</source>
+        <translation>Pendaftaran per hari</translation>
+    </message>
+    <message>
+        <source>Registrations</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Save call sheet</source>
+        <translation>Simpan lembar telepon</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>Simpan laporan</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,8 @@ EXPECTED = {
                      "baseline: one push to the branch server", "smoke run"],
     "bench_import.py": ["CSV import of 60 rows", "import rows/s", "smoke run"],
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],
+    "bench_reports.py": ["report for a year, by segment (s)", "XLSX export of every registration (s)",
+                         "peak memory, export of", "smoke run"],
     "bench_security.py": ["open / unlock (median, s)", "save a registration (median, ms)", "smoke run"],
     "bench_sync.py": ["push 200 registrations (SQLite server)", "bytes sent per person (gzip)",
                       "first pull of 300 people", "bytes pulled per person (gzip)",

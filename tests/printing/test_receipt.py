@@ -149,9 +149,10 @@ def test_layout_never_sees_the_full_nik(store, bpu_reg):
     assert BPU_NIK not in repr(blocks)
 
 
-def _pu_month_from_rates(wage: int, risk_class: int) -> tuple[int, int]:
+def _pu_month_from_rates(wage: int, risk_class: int, *, with_jp: bool) -> tuple[int, int]:
     """(employer, worker) monthly contribution worked out from rates.json on its own: each
-    line rounded half up to whole rupiah, JP on the wage capped at the cap in force."""
+    line rounded half up to whole rupiah, JP (when it is computed) on the wage capped at the
+    cap in force."""
     from decimal import ROUND_HALF_UP, Decimal
 
     from bpjs_field.paths import resource_path
@@ -166,22 +167,26 @@ def _pu_month_from_rates(wage: int, risk_class: int) -> tuple[int, int]:
         return int((Decimal(base) * Decimal(percent) / 100).quantize(Decimal(1), ROUND_HALF_UP))
 
     employer = (line(wage, pu["jkk_percent_by_risk_class"][str(risk_class)])
-                + line(wage, pu["jkm_percent"]) + line(wage, pu["jht_employer_percent"])
-                + line(min(wage, cap), pu["jp_employer_percent"]))
-    worker = line(wage, pu["jht_worker_percent"]) + line(min(wage, cap), pu["jp_worker_percent"])
+                + line(wage, pu["jkm_percent"]) + line(wage, pu["jht_employer_percent"]))
+    worker = line(wage, pu["jht_worker_percent"])
+    if with_jp:
+        employer += line(min(wage, cap), pu["jp_employer_percent"])
+        worker += line(min(wage, cap), pu["jp_worker_percent"])
     return employer, worker
 
 
-@pytest.mark.parametrize("reg_name, wage, risk_class, expected_total", [
-    # 5,938,885 at risk class 1: 14,253 + 17,817 + 219,739 + 118,778 + 118,778 + 59,389
-    ("pu_reg", 5_938_885, 1, 548_754),
-    # 25,000,000 at risk class 2, JP on the 2026 cap of 11,086,300
-    ("tka_reg", 25_000_000, 2, 1_967_589),
+@pytest.mark.parametrize("reg_name, wage, risk_class, with_jp, expected_total", [
+    # Medium business, 5,938,885 at risk class 1:
+    # 14,253 + 17,817 + 219,739 + 118,778 + 118,778 + 59,389
+    ("pu_reg", 5_938_885, 1, True, 548_754),
+    # Large business, foreign worker, 25,000,000 at risk class 2: JP for a foreign worker is
+    # not settled, so it is not computed (programs.py); 135,000 + 75,000 + 925,000 + 500,000
+    ("tka_reg", 25_000_000, 2, False, 1_635_000),
 ])
 def test_pu_and_tka_receipts_total_per_month(request, store, reg_name, wage, risk_class,
-                                             expected_total):
+                                             with_jp, expected_total):
     reg = request.getfixturevalue(reg_name)
-    employer, worker = _pu_month_from_rates(wage, risk_class)
+    employer, worker = _pu_month_from_rates(wage, risk_class, with_jp=with_jp)
     assert employer + worker == expected_total
     for fmt in ("a4", "a5", "thermal"):
         text = flat(pdf_text(documents.receipt_job(store, reg["id"], fmt).pdf))
@@ -189,3 +194,5 @@ def test_pu_and_tka_receipts_total_per_month(request, store, reg_name, wage, ris
         assert f"({rupiah_in_words(expected_total)})" in text, fmt
         assert f"Bagian pemberi kerja {format_rupiah(employer)}" in text, fmt
         assert f"Bagian pekerja {format_rupiah(worker)}" in text, fmt
+        assert (re.search(r"\bJP \d", text) is not None) == with_jp, fmt
+        assert ("JP bagi pekerja asing belum dipastikan" in text) == (not with_jp), fmt

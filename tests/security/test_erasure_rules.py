@@ -12,8 +12,8 @@ import pytest
 from bpjs_field import PersonInput, RegistrationInput
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import signing
-from bpjs_field.security.erasure import (ERASED_NAME, PERSONAL, erase_person,
-                                         scrub_pulled_erasures, withdraw_consent)
+from bpjs_field.security.erasure import (ERASED_NAME, PERSONAL, REGISTRATION_PERSONAL,
+                                         erase_person, scrub_pulled_erasures, withdraw_consent)
 from bpjs_field.store import Store
 
 from .conftest import bpu_form
@@ -25,7 +25,8 @@ def _tka_form() -> RegistrationInput:
     from datetime import date, timedelta
     return RegistrationInput(
         segment="tka", consent_given=True, consent_version="2026-01", wage=10_000_000,
-        risk_class=1, person=PersonInput(full_name="Zhang Wei", passport_no="E12345678",
+        risk_class=1, employer_scale="besar", employer_name="PT Sinar Baja",
+        person=PersonInput(full_name="Zhang Wei", passport_no="E12345678",
                                          nationality="CN", kitas_no="2C11AB1234",
                                          kitas_expiry=date.today() + timedelta(days=400)))
 
@@ -36,14 +37,18 @@ def _payloads(store, person_id: str) -> list[dict]:
         (person_id,))]
 
 
+def _registration_payloads(store) -> list[dict]:
+    return [json.loads(r["payload"]) for r in store.query(
+        "SELECT payload FROM change_log WHERE entity = 'registration' ORDER BY seq")]
+
+
 def test_the_erasure_change_clears_every_field_and_others_are_untouched(db_path):
     with Store.open(db_path) as store:
         person_id = store.registrations.register(bpu_form(nik=NIK, name="Budi Santoso")).person["id"]
         other = store.registrations.register(bpu_form(nik=OTHER_NIK, name="Ayu Lestari")).person
         store.people.update(other["id"], {"address": "Jl. Mawar 3"})
         before_other = _payloads(store, other["id"])
-        registrations = [r["payload"] for r in store.query(
-            "SELECT payload FROM change_log WHERE entity = 'registration' ORDER BY seq")]
+        registrations = _registration_payloads(store)
         erase_person(store, person_id)
         *earlier, last = _payloads(store, person_id)
         assert set(PERSONAL) <= set(last) and all(last[f] is None for f in PERSONAL)
@@ -53,8 +58,18 @@ def test_the_erasure_change_clears_every_field_and_others_are_untouched(db_path)
             assert payload["full_name"] == ERASED_NAME and payload["nik"] is None
             assert payload["id"] == person_id and payload["consent_version"] == "2026-01"
         assert _payloads(store, other["id"]) == before_other
-        assert [r["payload"] for r in store.query(
-            "SELECT payload FROM change_log WHERE entity = 'registration' ORDER BY seq")] == registrations
+        # The erased person's registration loses what it said about them (occupation, income,
+        # wage, employer...) and keeps the rest; the other person's is untouched.
+        after = _registration_payloads(store)
+        assert [p["person_id"] for p in after] == [p["person_id"] for p in registrations]
+        for old, new in zip(registrations, after):
+            if old["person_id"] == person_id:
+                assert old["occupation"] == "ojek" and old["declared_income"] == 1_000_000
+                assert all(new.get(f) is None for f in REGISTRATION_PERSONAL)
+                kept = {k: v for k, v in old.items() if k not in REGISTRATION_PERSONAL}
+                assert {k: v for k, v in new.items() if k not in REGISTRATION_PERSONAL} == kept
+            else:
+                assert new == old
         row = store.people.get(person_id)
         assert row["name_key"] == "" and row["erased_at"] == last["erased_at"]
         assert row["updated_at"] == row["erased_at"] and row["consent_withdrawn_at"] is None
@@ -105,11 +120,17 @@ def test_an_erasure_pulled_from_the_server_scrubs_payloads_and_drafts_here(db_pa
         store.save_draft("other", {"nik": OTHER_NIK})
         kept_payloads = _payloads(store, kept["id"])
         with store.write():
+            # The pull has stored the server's row first: marked erased (cleared fields).
+            store.db.execute("UPDATE people SET erased_at = ? WHERE id = ?",
+                             ("2026-12-01T03:00:00.000+00:00", gone["id"]))
             scrub_pulled_erasures(store, [{"id": gone["id"], "nik": NIK, "passport_no": None}])
         for payload in _payloads(store, gone["id"]):
             assert payload["full_name"] == ERASED_NAME
             assert all(payload.get(f) is None for f in PERSONAL)
         assert _payloads(store, kept["id"]) == kept_payloads
+        row = store.people.get(gone["id"])
+        assert row["full_name"] == ERASED_NAME and all(row[f] is None for f in PERSONAL)
+        assert store.people.get(kept["id"])["nik"] == OTHER_NIK
         assert store.load_draft("registration") is None
         assert store.load_draft("other") == {"nik": OTHER_NIK}
         with store.write():

@@ -252,19 +252,22 @@ def full_people_forms(event_id: str | None) -> list[RegistrationInput]:
                       birth_date=date(1988, 8, 12), sex="P", birth_place="Tasikmalaya",
                       phone="0813-7777-4321", email="ratna.kusuma@contoh.id",
                       address="Jl. Kenanga Raya 17 RT 03 RW 05", district_code="321609",
-                      village_code="3216092003", postal_code="17534", occupation="pedagang")
+                      village_code="3216092003", postal_code="17534", occupation="pedagang",
+                      mother_name="Sumiati Wirahadikusuma", kk_no="3216090808880012",
+                      heir_name="Dimas Kusumawardani", heir_relation="anak")
     tka = PersonInput(full_name="Zhang Wei Lin", passport_no="E98765432", nationality="CN",
                       kitas_no="2C11CD5678", kitas_expiry=date.today() + timedelta(days=500),
                       birth_date=date(1985, 3, 4), sex="L", birth_place="Guangzhou",
                       phone="0821-5555-6789", email="zhang.weilin@contoh.cn",
                       address="Apartemen Lippo Cikarang Tower B 1208", district_code="321609",
-                      village_code="3216092001", postal_code="17530", occupation="Manajer Produksi")
+                      village_code="3216092001", postal_code="17530", occupation="Manajer Produksi",
+                      heir_name="Li Mei Lin", heir_relation="pasangan")
     return [
         RegistrationInput(segment="bpu", person=bpu, consent_given=True, consent_version="2026-01",
                           event_id=event_id, declared_income=1_500_000, months_paid=1),
         RegistrationInput(segment="tka", person=tka, consent_given=True, consent_version="2026-01",
                           event_id=event_id, wage=25_000_000, risk_class=2,
-                          employer_name="PT Sinar Cikarang Industri"),
+                          employer_name="PT Sinar Cikarang Industri", employer_scale="besar"),
     ]
 
 

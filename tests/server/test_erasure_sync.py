@@ -20,6 +20,18 @@ def _server_person(url: str, person_id: str) -> tuple[str, int]:
         db.close()
 
 
+def _server_registrations(url: str, people: list[dict]) -> list[dict]:
+    db = ServerDatabase(url)
+    try:
+        with db.read() as tx:
+            rows = [json.loads(r[0]) for r in tx.rows(
+                "SELECT data FROM docs WHERE entity = 'registration'")]
+    finally:
+        db.close()
+    ids = {p["id"] for p in people}
+    return [r for r in rows if r.get("person_id") in ids]
+
+
 def test_erasure_reaches_the_server_and_other_laptops(shared_server, shared_database_url, laptops):
     a, b = laptops(2)
     a.enroll(shared_server.url, "KC-0421")
@@ -84,6 +96,8 @@ import json  # noqa: E402
 
 from bpjs_field.domain.registration import PersonInput  # noqa: E402
 from bpjs_field.security.erasure import ERASED_NAME, PERSONAL  # noqa: E402
+from bpjs_field.security.erasure import REGISTRATION_PERSONAL  # noqa: E402
+from bpjs_field.server.erasure import ERASED_REGISTRATION_FIELDS  # noqa: E402
 from bpjs_field.server.push import ERASED_FIELDS  # noqa: E402
 from bpjs_field.store import Store  # noqa: E402
 from harness import EVENT_ID, full_people_forms  # noqa: E402
@@ -98,9 +112,10 @@ def test_the_personal_field_list_covers_every_person_field(tmp_path):
     """Everything a registration form asks about a person is on the list, every column of the
     laptop's people table is either on it or known not to be personal, and the server erases
     the same fields."""
-    assert len(set(PERSONAL)) == len(PERSONAL) == 15
+    assert len(set(PERSONAL)) == len(PERSONAL) == 19
     assert set(PERSONAL) == {f.name for f in fields(PersonInput)} - {"full_name"}
     assert set(ERASED_FIELDS) == set(PERSONAL)
+    assert set(ERASED_REGISTRATION_FIELDS) == set(REGISTRATION_PERSONAL)
     with Store.open(tmp_path / "laptop.sqlite3") as store:
         columns = {r["name"] for r in store.query("PRAGMA table_info(people)")}
     assert columns - NOT_PERSONAL == set(PERSONAL)
@@ -124,20 +139,40 @@ def _assert_erased(person: dict, where: str) -> None:
     assert not kept, f"{where} still holds {sorted(kept)}"
 
 
+# What the registrations of full_people_forms say about the person (harness.py).
+REGISTRATION_VALUES = {"pedagang": "occupation", "PT Sinar Cikarang Industri": "employer_name"}
+
+
+def _assert_registrations_erased(rows: list[dict], where: str) -> None:
+    """Occupation, employer, income and wage gone; segment and programmes stay."""
+    assert len(rows) == 2, where
+    for row in rows:
+        kept = {f: row.get(f) for f in REGISTRATION_PERSONAL if row.get(f) is not None}
+        assert not kept, f"{where} registration still holds {sorted(kept)}"
+        assert row["segment"] in ("bpu", "tka") and row["programs"], where
+
+
 def _distinctive(people: list[dict]) -> list[str]:
     """Values that cannot occur by chance elsewhere in the file (not dates, sex, codes)."""
     keys = ("nik", "passport_no", "kitas_no", "phone", "email", "address", "birth_place",
-            "full_name")
+            "full_name", "mother_name", "kk_no", "heir_name")
     return [p[k] for p in people for k in keys if p.get(k)]
 
 
 def test_erasure_on_the_laptop_clears_every_personal_field(db_path):
     with Store.open(db_path) as store:
         people = _register_full_people(store)
-        values = _distinctive(people)
+        values = _distinctive(people) + list(REGISTRATION_VALUES)
+        registrations = store.query("SELECT * FROM registrations")
+        assert {r["occupation"] for r in registrations} >= {"pedagang"}
+        assert {r["employer_name"] for r in registrations} >= {"PT Sinar Cikarang Industri"}
+        assert all(r["declared_income"] or r["wage"] for r in registrations)
         for person in people:
             erase_person(store, person["id"])
             _assert_erased(store.people.get(person["id"]), "laptop row")
+        _assert_registrations_erased(store.query("SELECT * FROM registrations"), "laptop")
+        for row in store.query("SELECT payload FROM change_log WHERE entity = 'registration'"):
+            _assert_registrations_erased([json.loads(row["payload"])] * 2, "laptop change")
         payloads = [json.loads(r["payload"]) for r in store.query(
             "SELECT payload FROM change_log WHERE entity = 'person'")]
         for payload in payloads:
@@ -167,11 +202,14 @@ def test_erasure_clears_every_personal_field_on_server_and_other_laptops(
         erase_person(a.store, person["id"])
     a.sync()
     b.sync()
-    values = _distinctive(people)
+    values = _distinctive(people) + list(REGISTRATION_VALUES)
     for person in people:
         data, conflicts = _server_person(shared_database_url, person["id"])
         _assert_erased(json.loads(data), "server")
         assert not [v for v in values if v in data] and conflicts == 0
         _assert_erased(b.store.people.get(person["id"]), "other laptop")
+    _assert_registrations_erased(_server_registrations(shared_database_url, people), "server")
+    _assert_registrations_erased(b.store.query("SELECT * FROM registrations WHERE person_id IN "
+                                               "(?, ?)", [p["id"] for p in people]), "other laptop")
     payloads = " ".join(r["payload"] for r in b.store.query("SELECT payload FROM change_log"))
     assert not [v for v in values if v in payloads]

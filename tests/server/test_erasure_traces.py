@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from uuid6 import uuid7
 
 from bpjs_field.backup import create_backup, restore_backup
+from bpjs_field.domain.followup import KPJ, StatusChange
+from bpjs_field.store.followup import set_status
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.security.erasure import erase_person
 from bpjs_field.security.ledger import load as load_ledger
@@ -28,6 +30,8 @@ PASSPHRASE = "pasar-malam-2026"
 PAGE, RESERVE = 4096, 48  # SQLCipher 4 with HMAC-SHA256: 16-byte IV + 32-byte HMAC per page
 NAME = "Kartika Sulistyowati"
 LATE_PHONE, FORGED_PHONE = "+6285712349876", "+6285700001111"
+KK, MOTHER, HEIR = "3216090101239876", "Sukartini Larasati", "Bagaskara Wibisono"
+KPJ_NO, PAYMENT_CODE = "55544433322", "8888855544433322"
 
 
 class SecureLaptop(Laptop):
@@ -95,6 +99,12 @@ def test_an_erased_person_leaves_no_trace_in_any_file(server, database_url, tmp_
         person = a.register(9400, name=NAME).person
         control = a.register(9401, name="Wulandari Pramesti").person  # stays whole
         person_id, nik, phone = person["id"], person["nik"], person["phone"]
+        # What downstream registration asks, and the follow-up numbers: personal too.
+        a.store.people.update(person_id, {"kk_no": KK, "mother_name": MOTHER,
+                                          "heir_name": HEIR, "heir_relation": "anak"})
+        registration = a.store.registrations.for_person(person_id)[0]
+        set_status(a.store, registration["id"], StatusChange(KPJ, kpj_no=KPJ_NO,
+                                                             payment_code=PAYMENT_CODE))
         typed_nik = f"{nik[:4]} {nik[4:8]}.{nik[8:12]}-{nik[12:]}"
         typed_phone = f"0{phone[3:6]}-{phone[6:10]}-{phone[10:]}"
         for laptop in (a, b, c):
@@ -150,14 +160,15 @@ def test_an_erased_person_leaves_no_trace_in_any_file(server, database_url, tmp_
         app.close()
         app = None
 
-        needles = [nik, NAME, phone, phone[3:], typed_phone, LATE_PHONE, FORGED_PHONE]
+        needles = [nik, NAME, phone, phone[3:], typed_phone, LATE_PHONE, FORGED_PHONE, KK, MOTHER,
+                   HEIR, KPJ_NO, PAYMENT_CODE]
         for laptop in (a, b, c):
             blob = laptop_bytes(laptop)
             assert control["full_name"].encode() in blob  # the decryption is real
             assert traces(blob, needles) == [], laptop.path
         # The older backup does hold the person (until it rotates away): this check finds
         # what it looks for.
-        assert traces(decrypted(backup.path, a.key), [nik]) == [nik]
+        assert traces(decrypted(backup.path, a.key), [nik, KK, KPJ_NO]) == [nik, KK, KPJ_NO]
 
         db = ServerDatabase(database_url)
         try:

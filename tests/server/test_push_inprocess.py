@@ -16,6 +16,7 @@ with warnings.catch_warnings():  # Starlette's note that httpx2 is coming; httpx
     warnings.simplefilter("ignore", DeprecationWarning)
     from starlette.testclient import TestClient
 
+from bpjs_field.domain.codes import make_code
 from bpjs_field.server.app import create_app
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.store import new_id
@@ -71,7 +72,9 @@ def record(laptop, entity: str, payload: dict, op: str = "upsert",
 
 
 def pending(laptop) -> int:
-    return laptop.store.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL")
+    """Changes the next sync would send (parked ones wait for the officer)."""
+    return laptop.store.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL "
+                               "AND refused_at IS NULL")
 
 
 # -- refusals -----------------------------------------------------------------------------------
@@ -87,10 +90,12 @@ def test_bad_registration_attendance_event_print_and_officer_changes_are_kept_as
     person_id, code = good.person["id"], good.registration["code"]
     missing_person, missing_event = new_id(), new_id()
     reg = {"segment": "bpu", "declared_income": 1_000_000, "created_at": "2026-11-22T00:00:00Z"}
+    # Well-formed codes (valid check symbol): the server refuses a malformed one outright.
     bad = {
-        record(laptop, "registration", {**reg, "person_id": missing_person, "code": "ZZ9Z-0001-A"}):
+        record(laptop, "registration", {**reg, "person_id": missing_person,
+                                        "code": make_code("ZZ9Z", 1)}):
             "registration.unknown_person",
-        record(laptop, "registration", {**reg, "person_id": person_id, "code": "ZZ9Z-0002-A",
+        record(laptop, "registration", {**reg, "person_id": person_id, "code": make_code("ZZ9Z", 2),
                                         "event_id": missing_event}): "registration.unknown_event",
         record(laptop, "registration", {**reg, "person_id": person_id}): "registration.no_code",
         record(laptop, "registration", {**reg, "person_id": person_id, "code": code}):
@@ -121,6 +126,10 @@ def test_bad_registration_attendance_event_print_and_officer_changes_are_kept_as
     assert pending(laptop) == 0  # acknowledged: nothing holds the queue
     kept = dict(rows(database_url, "SELECT change_id, reason FROM quarantine"))
     assert kept == bad
+    # Kept aside is not delivered: the laptop holds them with the reason, sent on request.
+    parked = {r["change_id"]: r["refused_reason"] for r in laptop.store.query(
+        "SELECT change_id, refused_reason FROM change_log WHERE sent_at IS NULL")}
+    assert parked == {cid: f"quarantined {reason}" for cid, reason in bad.items()}
     ids = {r[0] for r in rows(database_url, "SELECT id FROM docs")}
     changed = {r[0] for r in rows(database_url, "SELECT entity_id FROM quarantine")}
     assert not changed & ids  # none of them made a row
@@ -139,7 +148,7 @@ def test_changes_stamped_by_another_device_are_kept_aside(database_url, inproces
     assert result.quarantined == 2
     # the person is kept aside, and so the registration that needs it
     assert dict(rows(database_url, "SELECT entity, reason FROM quarantine")) == {
-        "person": "push.foreign_device", "registration": "registration.unknown_person"}
+        "person": "push.origin_unverified", "registration": "registration.unknown_person"}
     assert not rows(database_url, "SELECT id FROM docs WHERE id IN (?, ?)",
                     (reg.person["id"], reg.registration["id"]))
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineE
                                QVBoxLayout, QWidget)
 
 from bpjs_field.domain.contribution import Contribution, bpu_income_choices
+from bpjs_field.domain.downstream import RELATIONS
 from bpjs_field.domain.formatting import format_date, format_rupiah
 from bpjs_field.domain.nik import looks_like_nik, parse_nik
 from bpjs_field.domain.plan import PaymentPlan
@@ -40,6 +41,7 @@ from ui.widgets.fields import EnterMovesOn, FieldBox
 SEGMENT_ORDER = ("bpu", "pu", "asn", "tka")
 PERSON_FIELDS = ("nik", "full_name", "birth_date", "sex", "birth_place", "phone", "email",
                  "address", "district_code", "village_code")
+DOWNSTREAM_FIELDS = ("mother_name", "kk_no", "heir_name", "heir_relation")
 TKA_FIELDS = ("passport_no", "nationality", "kitas_no", "kitas_expiry")
 BPU_FIELDS = ("occupation", "sector", "declared_income", "with_jht", "months_paid")
 WAGE_FIELDS = ("employer_name", "wage", "risk_class")
@@ -141,6 +143,25 @@ class RegistrationForm(QWidget):
                   self._combo("district_code", district_items), 6, 0)
         self._add(person, "village_code", self.tr("Village (desa/kelurahan)"),
                   self._combo("village_code", [("", None)]), 6, 1)
+        # What downstream registration asks (bpjs_field/domain/downstream.py): optional, so
+        # folded away (and out of the Enter path) until Alt+L opens it.
+        self.more = QCheckBox(self.tr("&Later steps at BPJS: mother's maiden name, No. KK, heir "
+                                      "(optional, Alt+L)"))
+        self.more.setObjectName("moreData")
+        self.more.setFocusPolicy(Qt.NoFocus)
+        person.addWidget(self.more, 7, 0, 1, 2)
+        self._add(person, "mother_name", self.tr("Mother's maiden name (optional)"),
+                  self._line("mother_name", "", 100), 8, 0)
+        self._add(person, "kk_no", self.tr("Family card number, No. KK (optional)"),
+                  self._line("kk_no", "3216xxxxxxxxxxxx", 24), 8, 1)
+        self._add(person, "heir_name", self.tr("Heir's name (optional)"),
+                  self._line("heir_name", "", 100), 9, 0)
+        relations = [("", None)] + [(v[1] if lang == "en" else v[0], k)
+                                    for k, v in RELATIONS.items()]
+        self._add(person, "heir_relation", self.tr("Heir's relation"),
+                  self._combo("heir_relation", relations), 9, 1)
+        self.more.toggled.connect(self._show_more)
+        self._show_more(False)
         layout.addLayout(person)
 
         self.work_title = self._section(self.tr("Work and contribution"))
@@ -205,7 +226,8 @@ class RegistrationForm(QWidget):
     def _set_tab_order(self) -> None:
         order = ["segment", "nik", "passport_no", "full_name", "nationality", "kitas_no",
                  "kitas_expiry", "birth_date", "sex", "birth_place", "phone", "address", "email",
-                 "district_code", "village_code", "occupation", "sector", "declared_income",
+                 "district_code", "village_code", "mother_name", "kk_no", "heir_name",
+                 "heir_relation", "occupation", "sector", "declared_income",
                  "payer", "payer_name", "months_paid", "with_jht", "employer_name", "wage",
                  "risk_class", "employer_scale"]
         widgets = [self.widgets[k] for k in order]
@@ -352,6 +374,12 @@ class RegistrationForm(QWidget):
         else:
             widget.setChecked(bool(value))
 
+    def _show_more(self, shown: bool) -> None:
+        for key in DOWNSTREAM_FIELDS:
+            self.boxes[key].setVisible(shown)
+        if shown and not self._restoring:
+            self.widgets["mother_name"].setFocus()
+
     def values(self) -> dict[str, Any]:
         """Everything typed, as JSON-friendly values (for the draft)."""
         data = {key: self._get(key) for key in self.widgets}
@@ -370,6 +398,7 @@ class RegistrationForm(QWidget):
                     self._set(key, value)
             self.touched = set(data.get("touched", [])) & set(self.widgets)
             self._autofill.clear()
+            self.more.setChecked(any(data.get(key) for key in DOWNSTREAM_FIELDS))
         finally:
             self._restoring = False
         self.changed.emit()
@@ -391,6 +420,7 @@ class RegistrationForm(QWidget):
                     self._set(key, None)
             self._set("months_paid", 1)
             self._set("sector", "umum")
+            self.more.setChecked(False)
             self.touched.clear()
             self._autofill.clear()
             self.apply_segment(segment)
@@ -454,6 +484,10 @@ class RegistrationForm(QWidget):
             address=self._get("address"),
             district_code=self._get("district_code"),
             village_code=self._get("village_code"),
+            mother_name=self._get("mother_name"),
+            kk_no=self._get("kk_no"),
+            heir_name=self._get("heir_name"),
+            heir_relation=self._get("heir_relation") or None,
         )
         bpu = segment == "bpu"
         form = RegistrationInput(

@@ -108,6 +108,7 @@ class PeoplePage(QWidget):
         self.detail.edit_requested.connect(self.edit_person)
         self.detail.reveal_requested.connect(self.reveal_nik)
         self.detail.erase_requested.connect(self.confirm_erase)
+        self.detail.followup_requested.connect(self.record_followup)
         self.detail.reprint_requested.connect(
             lambda registration_id: self.ctx.navigate("print", registration_id=registration_id))
         splitter.addWidget(self.detail)
@@ -122,6 +123,8 @@ class PeoplePage(QWidget):
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_current,
                   context=Qt.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.detail._reprint,
+                  context=Qt.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.detail._followup,
                   context=Qt.WidgetWithChildrenShortcut)
 
     # Kept last to first when the list is narrow (a 1280-pixel screen with the detail open):
@@ -307,6 +310,18 @@ class PeoplePage(QWidget):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.edit_dialog = dialog
+
+    def record_followup(self, registrations: list[dict[str, Any]]) -> None:
+        from ui.pages.followup_dialog import FollowupDialog
+        dialog = FollowupDialog(registrations, self.executor, self.ctx.lang, self)
+        dialog.saved.connect(self._followed_up)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.followup_dialog = dialog
+
+    def _followed_up(self, registration: dict[str, Any]) -> None:
+        self.ctx.announce(Changes(registrations=True))
+        self.show_person(registration["person_id"])
 
     def _edited(self, person: dict[str, Any]) -> None:
         self.ctx.announce(Changes(people=True))

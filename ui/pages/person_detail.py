@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTextBrowser, Q
                                QWidget)
 
 from bpjs_field.domain.codes import format_code
+from bpjs_field.domain.downstream import RELATIONS, mask_kk, mask_name
 from bpjs_field.domain.formatting import format_date, format_datetime, format_rupiah
 from bpjs_field.domain.phone import format_phone, mask_phone
 from bpjs_field.domain.regions import get_region
@@ -35,6 +36,7 @@ class PersonDetail(QWidget):
     reveal_requested = Signal(str)
     reprint_requested = Signal(str)  # registration id of the newest registration
     erase_requested = Signal(str, bool)  # person id, and whether consent was withdrawn
+    followup_requested = Signal(object)  # the person's registrations (KPJ, payment, stop)
 
     def __init__(self, lang: str = "id", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,10 @@ class PersonDetail(QWidget):
         self.reprint_button.setObjectName("reprintReceipt")
         self.reprint_button.clicked.connect(self._reprint)
         ident_row.addWidget(self.reprint_button)
+        self.followup_button = QPushButton(self.tr("Follow-up (Ctrl+K)"))
+        self.followup_button.setObjectName("followupPerson")
+        self.followup_button.clicked.connect(self._followup)
+        ident_row.addWidget(self.followup_button)
         ident_row.addStretch(1)
         layout.addLayout(ident_row)
         # A supervisor's actions for the rights of the person (UU PDP); hidden for officers.
@@ -96,6 +102,8 @@ class PersonDetail(QWidget):
         self.reveal_button.setEnabled(on)
         self.edit_button.setEnabled(on)
         self.reprint_button.setEnabled(on and bool(getattr(self, "registration_ids", None)))
+        if hasattr(self, "followup_button"):
+            self.followup_button.setEnabled(on and bool(getattr(self, "registration_ids", None)))
         erased = bool(self.person and self.person.get("erased_at"))
         for button in (getattr(self, "withdraw_button", None), getattr(self, "erase_button", None)):
             if button is not None:
@@ -104,6 +112,10 @@ class PersonDetail(QWidget):
     def _reprint(self) -> None:
         if self.person and self.registration_ids:
             self.reprint_requested.emit(self.registration_ids[-1])
+
+    def _followup(self) -> None:
+        if self.person and self._detail and self._detail["registrations"]:
+            self.followup_requested.emit(self._detail["registrations"])
 
     def clear(self) -> None:
         self.person = None
@@ -151,6 +163,12 @@ class PersonDetail(QWidget):
             (self.tr("Email"), person.get("email") or ""),
             (self.tr("Address"), person.get("address") or ""),
             (self.tr("Kecamatan"), f"{region.name}, {region.regency}" if region else ""),
+            (self.tr("Mother's maiden name"), mask_name(person.get("mother_name"))
+             if not self._revealed else person.get("mother_name")),
+            (self.tr("No. KK"), mask_kk(person.get("kk_no"))
+             if not self._revealed else person.get("kk_no")),
+            (self.tr("Heir"), "" if not person.get("heir_name") else "{} ({})".format(
+                person["heir_name"], label(RELATIONS, person.get("heir_relation") or "", lang))),
             (self.tr("Consent"), self.tr("version {version}, {when}").format(
                 version=person.get("consent_version") or "-",
                 when=_when(person.get("consent_at"), lang)) if person.get("consent_at") else ""),
@@ -163,11 +181,13 @@ class PersonDetail(QWidget):
         if detail["registrations"]:
             html.append("<ul>")
             for reg in detail["registrations"]:
-                html.append("<li><b>{code}</b> · {segment} · {amount}/{month} · {when}{event}</li>".format(
+                html.append("<li><b>{code}</b> · {segment} · {amount}/{month} · {when}{event}"
+                            "<br>{status}</li>".format(
                     code=format_code(reg["code"]), segment=_esc(label(SEGMENTS, reg["segment"], lang)),
                     amount=format_rupiah(reg["monthly_total"]), month=_esc(self.tr("month")),
                     when=_esc(_when(reg["created_at"], lang)),
-                    event=f" · {_esc(reg['event_title'])}" if reg.get("event_title") else ""))
+                    event=f" · {_esc(reg['event_title'])}" if reg.get("event_title") else "",
+                    status=_esc(self._status_text(reg))))
             html.append("</ul>")
         else:
             html.append(f"<p>{none}</p>")
@@ -192,6 +212,23 @@ class PersonDetail(QWidget):
                         f"{' · ' + _esc(who) if who else ''}</li>")
         html.append("</ul>")
         self.body.setHtml("".join(html))
+
+    def _status_text(self, reg: dict[str, Any]) -> str:
+        """`KPJ terbit: 12345678901 · 30 November 2026` and the like."""
+        from bpjs_field.domain.followup import LABELS, paid_until
+        lang = self.lang
+        status = reg.get("status") or "baru"
+        parts = [LABELS.get(status, (status, status))[1 if lang == "en" else 0]]
+        if reg.get("kpj_no"):
+            parts.append(self.tr("KPJ {number}").format(number=reg["kpj_no"]))
+        if reg.get("payment_code"):
+            parts.append(self.tr("payment code {code}").format(code=reg["payment_code"]))
+        if reg.get("first_paid_at") and reg.get("first_paid_months"):
+            until = paid_until(reg["first_paid_at"], reg["first_paid_months"])
+            parts.append(self.tr("paid until {day}").format(day=format_date(until, lang)))
+        if status == "berhenti" and reg.get("stopped_reason"):
+            parts.append(reg["stopped_reason"])
+        return " · ".join(parts)
 
 
 def _when(text: str | None, lang: str) -> str:

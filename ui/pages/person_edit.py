@@ -48,13 +48,24 @@ class PersonEditDialog(QDialog):
                   "birth_date": self.tr("Date of birth (DD-MM-YYYY)"), "sex": self.tr("Sex"),
                   "birth_place": self.tr("Place of birth"), "phone": self.tr("Mobile number"),
                   "email": self.tr("Email (optional)"), "address": self.tr("Address (street, RT/RW)"),
-                  "district_code": self.tr("Kecamatan")}
+                  "district_code": self.tr("Kecamatan"),
+                  "mother_name": self.tr("Mother's maiden name (optional)"),
+                  "kk_no": self.tr("Family card number, No. KK (optional)"),
+                  "heir_name": self.tr("Heir's name (optional)"),
+                  "heir_relation": self.tr("Heir's relation")}
         for i, key in enumerate(labels):
             if key == "sex":
                 widget = QComboBox()
                 for text, data in (("", None), (self.tr("Male"), "L"), (self.tr("Female"), "P")):
                     widget.addItem(text, data)
                 widget.setCurrentIndex(max(0, widget.findData(person.get("sex"))))
+            elif key == "heir_relation":
+                from bpjs_field.domain.downstream import RELATIONS
+                widget = QComboBox()
+                widget.addItem("", None)
+                for code, pair in RELATIONS.items():
+                    widget.addItem(pair[1] if lang == "en" else pair[0], code)
+                widget.setCurrentIndex(max(0, widget.findData(person.get("heir_relation"))))
             elif key == "district_code":
                 widget = QComboBox()
                 widget.addItem("", None)
@@ -89,7 +100,7 @@ class PersonEditDialog(QDialog):
         for keys in ("Ctrl+S", "Ctrl+Return"):
             QShortcut(QKeySequence(keys), self, activated=self.save,
                       context=Qt.WidgetWithChildrenShortcut)
-        self.resize(760, 420)
+        self.resize(760, 520)
 
     def changes(self) -> tuple[dict[str, Any], list[ValidationError]]:
         errors: list[ValidationError] = []

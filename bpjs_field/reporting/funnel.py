@@ -1,0 +1,233 @@
+"""Where the branch stands: the funnel attended -> registered -> KPJ -> paid for a period, by
+segment, kecamatan, industrial estate, event, partner organisation or officer, against the
+branch's annual targets (bpjs_field/reporting/targets.py).
+
+Definitions (the same on the laptop, in the PDF, the XLSX and on the branch server):
+- attended: check-ins in the period (one per person and event);
+- registered: registrations made in the period; KPJ and paid: those of them that have since
+  got a KPJ number / made their first payment (a cohort: a registration of November paid in
+  December counts for November);
+- stopped: those of them stopped, at whatever stage;
+- contribution: the monthly contribution of the paying registrations, and what their first
+  payments brought (monthly contribution x months paid).
+- kecamatan, estate and partner are the event's (where it was held, who hosted it); a
+  registration made without an event counts under "-".
+Days are WIB days (UTC+7).
+
+The figures come from running totals per day, segment, officer and event that triggers keep
+on every write (migration 11): a year is a sum over a few thousand rows, at any size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from bpjs_field.errors import ValidationError
+
+if TYPE_CHECKING:
+    from bpjs_field.store.store import Store
+
+DIMENSIONS = ("segment", "kecamatan", "estate", "event", "partner", "officer")
+WIB = timezone(timedelta(hours=7))
+UNKNOWN = "-"
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    attended: int | None = 0
+    registered: int = 0
+    kpj: int = 0
+    paid: int = 0
+    stopped: int = 0
+    monthly: int = 0  # monthly contribution of the paying registrations
+    first_payments: int = 0  # what the first payments brought
+    target: int | None = None  # annual target (participants) for this row, when known
+
+    def add(self, other: "Row") -> None:
+        if self.attended is not None and other.attended is not None:
+            self.attended += other.attended
+        for name in ("registered", "kpj", "paid", "stopped", "monthly", "first_payments"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    by: str
+    branch: str | None
+    rows: list[Row]
+    total: Row
+    per_day: list[tuple[str, int]]
+    targets: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "by": self.by,
+                "branch": self.branch, "rows": [asdict(r) for r in self.rows],
+                "total": asdict(self.total), "per_day": [list(d) for d in self.per_day],
+                "targets": self.targets}
+
+
+def period(start: date | None, end: date | None, today: date | None = None) -> tuple[date, date]:
+    """Defaults: from the 1st of January of `end`'s year (year to date) to today."""
+    end = end or today or datetime.now(WIB).date()
+    start = start or date(end.year, 1, 1)
+    if start > end:
+        raise ValidationError("from", "report.period")
+    return start, end
+
+
+# From the running totals the triggers of migration 11 keep (store/migrations.py).
+REG_SQL = """
+SELECT segment, officer_id, event_id, sum(registered), sum(kpj), sum(paid), sum(stopped),
+       sum(monthly), sum(first_payments)
+FROM report_registrations WHERE day >= ? AND day <= ?
+GROUP BY 1, 2, 3 HAVING sum(registered) <> 0
+"""
+ATT_SQL = """
+SELECT officer_id, event_id, sum(attended) FROM report_attendance WHERE day >= ? AND day <= ?
+GROUP BY 1, 2 HAVING sum(attended) <> 0
+"""
+DAY_SQL = """
+SELECT day, sum(registered) FROM report_registrations WHERE day >= ? AND day <= ?
+GROUP BY 1 HAVING sum(registered) <> 0 ORDER BY 1
+"""
+
+
+def recount(store: "Store") -> tuple[list[tuple], list[tuple]]:
+    """The running totals counted again from the rows themselves (for checks): the same
+    shape as the tables, without the rows that sum to zero."""
+    from bpjs_field.store.migrations import report_backfill_sql
+    reg_sql, att_sql = report_backfill_sql()
+    fresh_reg = reg_sql.split(" SELECT ", 1)[1]
+    fresh_att = att_sql.split(" SELECT ", 1)[1]
+    kept_reg = ("SELECT day, segment, officer_id, event_id, sum(registered), sum(kpj), sum(paid), "
+                "sum(stopped), sum(monthly), sum(first_payments) FROM report_registrations "
+                "GROUP BY 1, 2, 3, 4 HAVING sum(registered) <> 0 ORDER BY 1, 2, 3, 4")
+    kept_att = ("SELECT day, officer_id, event_id, sum(attended) FROM report_attendance "
+                "GROUP BY 1, 2, 3 HAVING sum(attended) <> 0 ORDER BY 1, 2, 3")
+    counted = (sorted(store.db.execute("SELECT " + fresh_reg).fetchall()),
+               sorted(store.db.execute("SELECT " + fresh_att).fetchall()))
+    kept = (store.db.execute(kept_reg).fetchall(), store.db.execute(kept_att).fetchall())
+    return counted, kept
+
+
+class Labels:
+    """Names for the keys of each dimension (events, officers and estates read once)."""
+
+    def __init__(self, events: dict[str, dict[str, Any]], officers: dict[str, str],
+                 lang: str = "id") -> None:
+        from bpjs_field.reporting.targets import estate_of
+        self.lang = lang
+        self.events = events
+        self.officers = officers
+        self.estates = {eid: estate_of(e) for eid, e in self.events.items()}
+
+    @classmethod
+    def of_store(cls, store: "Store", lang: str = "id") -> "Labels":
+        return cls({r["id"]: r for r in store.query(
+                        "SELECT id, title, venue, partner_org, district_code FROM events")},
+                   {r["id"]: r["full_name"] for r in store.query(
+                        "SELECT id, full_name FROM officers")}, lang)
+
+    def key(self, by: str, segment: str | None, officer: str | None,
+            event: str | None) -> tuple[str, str]:
+        from bpjs_field.domain.regions import get_region
+        from bpjs_field.domain.segments import SEGMENTS, label
+        if by == "segment":
+            return segment or UNKNOWN, label(SEGMENTS, segment, self.lang) if segment else UNKNOWN
+        if by == "officer":
+            return officer or UNKNOWN, self.officers.get(officer or "", UNKNOWN)
+        if by == "event":
+            e = self.events.get(event or "")
+            return (event or UNKNOWN), (e["title"] if e else UNKNOWN)
+        if by == "partner":
+            e = self.events.get(event or "")
+            name = (e or {}).get("partner_org") or UNKNOWN
+            return name, name
+        if by == "estate":
+            name = self.estates.get(event or "") or UNKNOWN
+            return name, name
+        district = (self.events.get(event or "") or {}).get("district_code")
+        region = get_region(district) if district else None
+        return district or UNKNOWN, region.name if region else UNKNOWN
+
+
+def branch_of(store: "Store") -> str | None:
+    """The branch of the officer at work, else the branch most of this laptop's officers
+    belong to."""
+    if store.officer_id:
+        found = store.scalar("SELECT branch FROM officers WHERE id = ?", (store.officer_id,))
+        if found:
+            return found
+    return store.scalar("SELECT branch FROM officers GROUP BY branch ORDER BY count(*) DESC, "
+                        "branch LIMIT 1")
+
+
+def build(store: "Store", *, start: date | None = None, end: date | None = None,
+          by: str = "segment", lang: str = "id", targets: dict[str, Any] | None = None,
+          today: date | None = None) -> Report:
+    if by not in DIMENSIONS:
+        raise ValidationError("by", "report.dimension", value=str(by)[:20],
+                              choices=", ".join(DIMENSIONS))
+    start, end = period(start, end, today)
+    bounds = (start.isoformat(), end.isoformat())
+    found = targets
+    if found is None:
+        from bpjs_field.reporting import targets as target_data
+        found = target_data.for_branch(branch_of(store), end.year)
+    return assemble(store.db.execute(REG_SQL, bounds), store.db.execute(ATT_SQL, bounds),
+                    list(store.db.execute(DAY_SQL, bounds)), Labels.of_store(store, lang),
+                    by=by, start=start, end=end, branch=branch_of(store), targets=found)
+
+
+def assemble(registrations: Iterable[tuple], attendance: Iterable[tuple],
+             per_day: list[tuple[str, int]], names: Labels, *, by: str, start: date, end: date,
+             branch: str | None, targets: dict[str, Any]) -> Report:
+    """The report from grouped totals: registrations as (segment, officer, event, registered,
+    kpj, paid, stopped, monthly, first payments), attendance as (officer, event, attended).
+    The laptop reads them from its running totals, the branch server from its documents."""
+    lang = names.lang
+    rows: dict[str, Row] = {}
+
+    def row_for(key: str, label: str) -> Row:
+        if key not in rows:
+            rows[key] = Row(key, label, attended=None if by == "segment" else 0)
+        return rows[key]
+
+    for segment, officer, event, n, kpj, paid, stopped, monthly, first in registrations:
+        row = row_for(*names.key(by, segment, officer or None, event or None))
+        row.add(Row("", "", None, n, kpj or 0, paid or 0, stopped or 0, monthly or 0, first or 0))
+    attended_total = 0
+    for officer, event, n in attendance:
+        attended_total += n
+        if by != "segment":
+            row = row_for(*names.key(by, None, officer or None, event or None))
+            row.attended = (row.attended or 0) + n
+    per_day = [(d, n) for d, n in per_day]
+    total = Row("total", "Total", attended=attended_total)
+    for row in rows.values():
+        total.add(Row("", "", None, row.registered, row.kpj, row.paid, row.stopped, row.monthly,
+                      row.first_payments))
+    found = targets
+    if by == "segment":
+        for key, value in (found.get("participants") or {}).items():
+            if key in rows:
+                rows[key].target = value
+            elif value:
+                from bpjs_field.domain.segments import SEGMENTS, label
+                rows[key] = Row(key, label(SEGMENTS, key, lang), None, target=value)
+    elif by == "kecamatan":
+        for key, value in (found.get("kecamatan") or {}).items():
+            if key in rows:
+                rows[key].target = value
+    participants = found.get("participants") or {}
+    total.target = sum(participants.values()) or None
+    ordered = sorted(rows.values(), key=lambda r: (-r.registered, r.label))
+    return Report(start, end, by, branch, ordered, total, per_day, found)
+

@@ -1,0 +1,165 @@
+"""Recording a registration's follow-up from the person's detail: submitted to BPJS
+systems, KPJ issued (number, payment code), first payment (date, months), or stopped with a
+reason.  The core validates (bpjs_field/domain/followup.py), writes the change log and the
+audit entry; a refused value is shown under its field and nothing is saved.
+
+Signals:
+    saved(object): the registration as stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLineEdit,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from bpjs_field.domain.codes import format_code
+from bpjs_field.domain.followup import (KPJ, LABELS, MAX_PAID_MONTHS, PAID, STATUSES, STOPPED,
+                                        SUBMITTED, StatusChange)
+from bpjs_field.domain.segments import SEGMENTS, label
+from bpjs_field.errors import ValidationError, ValidationErrors
+from ui import dialogs
+from ui.forms.parsing import format_day, parse_day
+from ui.tasks import DbExecutor
+from ui.widgets.fields import EnterMovesOn, FieldBox
+
+# Which fields each status asks for (the others are hidden).
+SHOWN = {SUBMITTED: ("on",), KPJ: ("kpj_no", "payment_code", "on"),
+         PAID: ("kpj_no", "payment_code", "on", "paid_months"), STOPPED: ("reason",)}
+
+
+class FollowupDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(self, registrations: list[dict[str, Any]], executor: DbExecutor,
+                 lang: str = "id", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("followupDialog")
+        self.setWindowTitle(self.tr("Follow-up after the event"))
+        self.registrations = registrations
+        self.executor = executor
+        self.lang = lang
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        layout.addLayout(grid)
+        self.registration = QComboBox()
+        self.registration.setObjectName("followupRegistration")
+        for reg in registrations:
+            self.registration.addItem(f"{format_code(reg['code'])} · "
+                                      f"{label(SEGMENTS, reg['segment'], lang)}", reg["id"])
+        self.status = QComboBox()
+        self.status.setObjectName("followupStatus")
+        for status in STATUSES[1:]:
+            self.status.addItem(LABELS[status][1 if lang == "en" else 0], status)
+        self.kpj_no = QLineEdit()
+        self.kpj_no.setObjectName("followupKpj")
+        self.kpj_no.setPlaceholderText("11 digit")
+        self.payment_code = QLineEdit()
+        self.payment_code.setObjectName("followupPaymentCode")
+        self.on = QLineEdit(format_day(date.today().isoformat()))
+        self.on.setObjectName("followupDate")
+        self.paid_months = QSpinBox()
+        self.paid_months.setObjectName("followupMonths")
+        self.paid_months.setRange(1, MAX_PAID_MONTHS)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("followupReason")
+        labels = {"registration": self.tr("Registration"), "status": self.tr("Status"),
+                  "kpj_no": self.tr("KPJ number"), "payment_code": self.tr("Payment code"),
+                  "on": self.tr("Date (DD-MM-YYYY)"), "paid_months": self.tr("Months paid"),
+                  "reason": self.tr("Reason for stopping")}
+        self.widgets: dict[str, QWidget] = {
+            "registration": self.registration, "status": self.status, "kpj_no": self.kpj_no,
+            "payment_code": self.payment_code, "on": self.on, "paid_months": self.paid_months,
+            "reason": self.reason}
+        self.boxes: dict[str, FieldBox] = {}
+        for i, (key, widget) in enumerate(self.widgets.items()):
+            widget.installEventFilter(EnterMovesOn(self))
+            self.boxes[key] = FieldBox(labels[key], widget)
+            grid.addWidget(self.boxes[key], i // 2, i % 2)
+        self.registration.currentIndexChanged.connect(self._fill)
+        self.status.currentIndexChanged.connect(self._shown)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
+        self.save_button.setObjectName("followupSave")
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        for keys in ("Ctrl+S", "Ctrl+Return"):
+            QShortcut(QKeySequence(keys), self, activated=self.save,
+                      context=Qt.WidgetWithChildrenShortcut)
+        self._fill()
+        self.resize(640, 320)
+
+    def _current(self) -> dict[str, Any]:
+        return self.registrations[max(0, self.registration.currentIndex())]
+
+    def _fill(self) -> None:
+        reg = self._current()
+        nxt = {"baru": SUBMITTED, SUBMITTED: KPJ, KPJ: PAID}.get(reg.get("status") or "baru",
+                                                                   reg.get("status"))
+        self.status.setCurrentIndex(max(0, self.status.findData(nxt)))
+        self.kpj_no.setText(reg.get("kpj_no") or "")
+        self.payment_code.setText(reg.get("payment_code") or "")
+        self.paid_months.setValue(reg.get("first_paid_months") or reg.get("months_paid") or 1)
+        self.reason.setText(reg.get("stopped_reason") or "")
+        self._shown()
+
+    def _shown(self) -> None:
+        wanted = SHOWN.get(self.status.currentData(), ())
+        for key in ("kpj_no", "payment_code", "on", "paid_months", "reason"):
+            self.boxes[key].setVisible(key in wanted)
+
+    def change(self) -> StatusChange:
+        status = self.status.currentData()
+        wanted = SHOWN.get(status, ())
+        on = parse_day(self.on.text(), "on") if "on" in wanted else None
+        return StatusChange(
+            status, kpj_no=self.kpj_no.text().strip() or None if "kpj_no" in wanted else None,
+            payment_code=self.payment_code.text().strip() or None
+            if "payment_code" in wanted else None,
+            on=on, paid_months=self.paid_months.value() if "paid_months" in wanted else None,
+            reason=self.reason.text() if "reason" in wanted else None)
+
+    def save(self) -> None:
+        for box in self.boxes.values():
+            box.show_error(None)
+        try:
+            change = self.change()
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return
+        registration_id = self._current()["id"]
+        self.save_button.setEnabled(False)
+
+        def work(store):
+            from bpjs_field.store.followup import set_status
+            return set_status(store, registration_id, change)
+
+        self.executor.run(work, self._saved, self._failed)
+
+    def _saved(self, registration: dict[str, Any]) -> None:
+        self.save_button.setEnabled(True)
+        self.saved.emit(registration)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if isinstance(exc, (ValidationErrors, ValidationError)):
+            self._show_errors(exc)
+        else:
+            dialogs.error(self, exc, self.lang)
+
+    def _show_errors(self, exc: ValidationErrors | ValidationError) -> None:
+        errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
+        for error in errors:
+            box = self.boxes.get(error.field) or self.boxes["status"]
+            box.show_error(error.message("en" if self.lang == "en" else "id"))

@@ -1,0 +1,312 @@
+"""Laporan: where the branch stands, for supervisors.
+
+For a period (this week, this month, the year to date) the funnel attended -> registered ->
+KPJ -> paid by the chosen breakdown, against the branch's annual targets
+(bpjs_field/reporting/funnel.py, the same figures as `bpjs-field report` and the printed
+report), with three charts: progress against target by segment, registrations by kecamatan
+and registrations per day.  The PDF (A4) and XLSX of the same figures are saved from here.
+Figures are read on the database thread; the page changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QDateTimeAxis,
+                              QHorizontalBarSeries, QLineSeries, QValueAxis)
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+                               QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from bpjs_field.domain.formatting import format_date, format_rupiah, group_thousands
+from bpjs_field.reporting.funnel import DIMENSIONS
+from ui import dialogs
+from ui.style import add_heading, set_role
+from ui.tasks import DbExecutor
+
+GREEN, BLUE, ORANGE = QColor("#00733C"), QColor("#1F5AA6"), QColor("#E07B00")
+
+
+def period_of(choice: str, today: date) -> tuple[date, date]:
+    if choice == "week":
+        return today - timedelta(days=6), today
+    if choice == "month":
+        return today.replace(day=1), today
+    return date(today.year, 1, 1), today
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else group_thousands(value)
+
+
+class ReportPage(QWidget):
+    def __init__(self, executor: DbExecutor, lang: str = "id", parent: QWidget | None = None,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportPage")
+        self.executor = executor
+        self.lang = lang
+        self.today = today
+        self.reports: dict[str, Any] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        add_heading(layout, self.tr("Report"))
+        controls = QHBoxLayout()
+        self.period = QComboBox()
+        self.period.setObjectName("reportPeriod")
+        for text, key in ((self.tr("This week"), "week"), (self.tr("This month"), "month"),
+                          (self.tr("Year to date"), "year")):
+            self.period.addItem(text, key)
+        self.period.setCurrentIndex(2)
+        self.by = QComboBox()
+        self.by.setObjectName("reportBy")
+        names = {"segment": self.tr("Segment"), "kecamatan": self.tr("Kecamatan"),
+                 "estate": self.tr("Industrial estate"), "event": self.tr("Event"),
+                 "partner": self.tr("Partner organisation"), "officer": self.tr("Officer")}
+        for key in DIMENSIONS:
+            self.by.addItem(names[key], key)
+        self.pdf_button = QPushButton(self.tr("Save PDF…"))
+        self.pdf_button.setObjectName("reportPdf")
+        self.xlsx_button = QPushButton(self.tr("Save Excel…"))
+        self.xlsx_button.setObjectName("reportXlsx")
+        controls.addWidget(QLabel(self.tr("Period")))
+        controls.addWidget(self.period)
+        controls.addWidget(QLabel(self.tr("By")))
+        controls.addWidget(self.by)
+        controls.addStretch(1)
+        controls.addWidget(self.pdf_button)
+        controls.addWidget(self.xlsx_button)
+        layout.addLayout(controls)
+        self.summary = QLabel()
+        self.summary.setObjectName("reportSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        grid = QGridLayout()
+        self.table = QTableWidget(0, 8)
+        self.table.setObjectName("reportTable")
+        self.table.setHorizontalHeaderLabels([
+            "", self.tr("Attended"), self.tr("Registered"), self.tr("KPJ"), self.tr("Paid"),
+            self.tr("Stopped"), self.tr("Annual target"), self.tr("Progress")])
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        grid.addWidget(self.table, 0, 0)
+        self.segment_chart = self._chart_view("chartSegment")
+        self.kecamatan_chart = self._chart_view("chartKecamatan")
+        self.day_chart = self._chart_view("chartDays")
+        grid.addWidget(self.segment_chart, 0, 1)
+        grid.addWidget(self.kecamatan_chart, 1, 0)
+        grid.addWidget(self.day_chart, 1, 1)
+        layout.addLayout(grid, 1)
+        lists = QHBoxLayout()
+        self.list_kind = QComboBox()
+        self.list_kind.setObjectName("followupList")
+        for text, key in ((self.tr("Registered, no KPJ yet"), "no_kpj"),
+                          (self.tr("KPJ issued, not paid yet"), "unpaid"),
+                          (self.tr("Paid months running out"), "running_out")):
+            self.list_kind.addItem(text, key)
+        self.list_days = QSpinBox()
+        self.list_days.setObjectName("followupDays")
+        self.list_days.setRange(0, 365)
+        self.list_days.setValue(14)
+        self.list_days.setSuffix(self.tr(" days"))
+        self.sheet_button = QPushButton(self.tr("Call sheet (PDF)…"))
+        self.sheet_button.setObjectName("callSheet")
+        self.sheet_button.clicked.connect(lambda: self.save_call_sheet())
+        lists.addWidget(QLabel(self.tr("Follow-up list")))
+        lists.addWidget(self.list_kind)
+        lists.addWidget(self.list_days)
+        lists.addWidget(self.sheet_button)
+        lists.addStretch(1)
+        layout.addLayout(lists)
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        set_role(self.source, "hint")
+        layout.addWidget(self.source)
+        self.period.currentIndexChanged.connect(self.refresh)
+        self.by.currentIndexChanged.connect(self.refresh)
+        self.pdf_button.clicked.connect(lambda: self.save("pdf"))
+        self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
+        self.refresh()
+
+    def _chart_view(self, name: str) -> QChartView:
+        view = QChartView()
+        view.setObjectName(name)
+        view.setRenderHint(QPainter.Antialiasing)
+        view.setMinimumHeight(220)
+        return view
+
+    def bounds(self) -> tuple[date, date]:
+        return period_of(self.period.currentData(), self.today or date.today())
+
+    def refresh(self) -> None:
+        start, end = self.bounds()
+        by = self.by.currentData()
+
+        def work(store):
+            from bpjs_field.reporting.funnel import build
+            out = {"main": build(store, start=start, end=end, by=by, lang=self.lang)}
+            for extra in ("segment", "kecamatan"):
+                out[extra] = out["main"] if extra == by else build(
+                    store, start=start, end=end, by=extra, lang=self.lang)
+            return out
+
+        self.executor.run(work, self._show, lambda exc: dialogs.error(self, exc, self.lang))
+
+    def _show(self, reports: dict[str, Any]) -> None:
+        self.reports = reports
+        report = reports["main"]
+        rows = [*report.rows, report.total]
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            progress = f"{100 * r.registered / r.target:.1f}%".replace(".", ",") if r.target else "-"
+            for j, text in enumerate((r.label, _n(r.attended), _n(r.registered), _n(r.kpj),
+                                      _n(r.paid), _n(r.stopped), _n(r.target), progress)):
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.table.setItem(i, j, item)
+        t = report.total
+        money = report.targets.get("contribution_rupiah")
+        self.summary.setText(self.tr(
+            "{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → "
+            "paid {paid}. Monthly contribution of those paying {monthly}; first payments "
+            "{first}.").format(
+                start=format_date(report.start, self.lang), end=format_date(report.end, self.lang),
+                attended=_n(t.attended), registered=_n(t.registered), kpj=_n(t.kpj),
+                paid=_n(t.paid), monthly=format_rupiah(t.monthly),
+                first=format_rupiah(t.first_payments))
+            + (" " + self.tr("Annual contribution target {amount}.").format(
+                amount=format_rupiah(money)) if money else ""))
+        source = report.targets.get("source")
+        self.source.setText(self.tr("Targets: {source}").format(source=source) if source
+                            else self.tr("No targets for this branch and year."))
+        self._bars(self.segment_chart, self.tr("Progress against the annual target, by segment"),
+                   reports["segment"].rows, with_target=True)
+        self._bars(self.kecamatan_chart, self.tr("Registrations by kecamatan"),
+                   reports["kecamatan"].rows[:6], with_target=False)
+        self._days(report.per_day)
+
+    def _bars(self, view: QChartView, title: str, rows: list, *, with_target: bool) -> None:
+        chart = QChart()
+        chart.setTitle(title)
+        series = QHorizontalBarSeries()
+        registered = QBarSet(self.tr("Registered"))
+        registered.setColor(GREEN)
+        paid = QBarSet(self.tr("Paid"))
+        paid.setColor(BLUE)
+        sets = [registered, paid]
+        target = None
+        if with_target:
+            target = QBarSet(self.tr("Annual target"))
+            target.setColor(ORANGE)
+            sets.append(target)
+        shown = [r for r in rows if r.registered or (with_target and r.target)]
+        for r in reversed(shown):
+            registered.append(r.registered)
+            paid.append(r.paid)
+            if target is not None:
+                target.append(r.target or 0)
+        for bar_set in sets:
+            series.append(bar_set)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([r.label[:18] for r in reversed(shown)])
+        font = categories.labelsFont()
+        font.setPointSizeF(max(6.0, font.pointSizeF() - 1))
+        categories.setLabelsFont(font)
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        chart.addAxis(categories, Qt.AlignLeft)
+        chart.addAxis(values, Qt.AlignBottom)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+        chart.legend().setAlignment(Qt.AlignBottom)
+        view.setChart(chart)
+
+    def _days(self, per_day: list[tuple[str, int]]) -> None:
+        """A line over the days of the period (a date axis: any number of days stays legible)."""
+        chart = QChart()
+        chart.setTitle(self.tr("Registrations per day"))
+        series = QLineSeries()
+        series.setName(self.tr("Registrations"))
+        series.setColor(GREEN)
+        series.setPointsVisible(len(per_day) <= 31)
+        for day, n in per_day:
+            moment = QDateTime(QDate.fromString(day, "yyyy-MM-dd"), QTime(0, 0))
+            series.append(moment.toMSecsSinceEpoch(), n)
+        chart.addSeries(series)
+        axis = QDateTimeAxis()
+        axis.setFormat("dd/MM")
+        axis.setTickCount(min(8, max(2, len(per_day))))
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        chart.addAxis(axis, Qt.AlignBottom)
+        chart.addAxis(values, Qt.AlignLeft)
+        series.attachAxis(axis)
+        series.attachAxis(values)
+        values.setMin(0)
+        chart.legend().hide()
+        self.day_chart.setChart(chart)
+
+    def save_call_sheet(self, path: str | None = None) -> None:
+        """The chosen follow-up list as a call sheet; phones in full for a supervisor only."""
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save call sheet"),
+                                                        "daftar-telepon.pdf", "PDF (*.pdf)")
+            if not path:
+                return
+        kind, days = self.list_kind.currentData(), self.list_days.value()
+
+        def work(store):
+            from bpjs_field import outputs
+            from bpjs_field.reporting import call_sheet
+            from bpjs_field.reporting.followup_lists import follow_up_list
+            target = outputs.check_output(path, option="")
+            today = self.today or date.today()
+            entries = follow_up_list(store, kind, days=days, today=today)
+            full_phone = store.role in (None, "supervisor")
+            call_sheet.write_call_sheet(target, call_sheet.render(
+                kind, entries, full_phone=full_phone, days=days, today=today))
+            with store.write():
+                store.audit("followup.list", None, None, list=kind, days=days, rows=len(entries),
+                            out=".pdf", full_phone=full_phone)
+            return len(entries)
+
+        self.executor.run(work, lambda n: self.sheet_button.setToolTip(str(n)),
+                          lambda exc: dialogs.error(self, exc, self.lang))
+
+    def save(self, kind: str, path: str | None = None) -> None:
+        """Save the report shown as PDF (A4) or XLSX; `path` skips the file dialog."""
+        if not self.reports:
+            return
+        if path is None:
+            suffix = "PDF (*.pdf)" if kind == "pdf" else "Excel (*.xlsx)"
+            path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save report"),
+                                                        f"laporan.{kind}", suffix)
+            if not path:
+                return
+        report = self.reports["main"]
+
+        def work(store):
+            from bpjs_field import outputs
+            target = outputs.check_output(path, option="")
+            if kind == "pdf":
+                from bpjs_field.reporting.report_pdf import write_report_pdf
+                write_report_pdf(report, target, store)
+            else:
+                from bpjs_field.reporting.exports import report_xlsx
+                report_xlsx(report, target)
+            with store.write():
+                store.audit("report.save", None, None, by=report.by, kind=kind)
+            return Path(target)
+
+        self.executor.run(work, lambda target: self.summary.setToolTip(str(target)),
+                          lambda exc: dialogs.error(self, exc, self.lang))
