@@ -105,11 +105,15 @@ def test_report_page_in_a_real_browser(synced, server, database_url):
         driver.find_element(By.ID, "employee_no").send_keys("KC-0430")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "login").click()
-        assert "bukan supervisor" in driver.find_element(By.ID, "error").text
+        # The form posts and a new page loads: wait for it (a loaded machine is slow).
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.webdriver.support.ui import WebDriverWait
+        wait = WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,))
+        wait.until(lambda d: "bukan supervisor" in d.find_element(By.ID, "error").text)
         driver.find_element(By.ID, "employee_no").send_keys("KC-0421")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "login").click()
-        table = driver.find_element(By.ID, "report")
+        table = wait.until(lambda d: d.find_element(By.ID, "report"))
         cells = [[c.text for c in row.find_elements(By.TAG_NAME, "td")]
                  for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
         assert cells[-1][:6] == ["Total", "8", "16", "4", "2", "2"]
