@@ -67,6 +67,7 @@ def test_daily_backup_runs_beside_the_officer_and_closing_does_not_wait_for_it(q
         assert station.executor.call(lambda s: s.search_index.search("Siti"))
         assert station.backups.running
     finally:
+        station.translations.install("en")  # the next tests read English
         station.close()
     assert not station.backups.running
     assert backup.list_backups(db_path) == []  # cut short: nothing passes for a whole backup
@@ -87,5 +88,6 @@ def test_the_daily_backup_waits_for_the_start_up_work(qtbot, db_path):
         assert not station.backups.running and backup.list_backups(db_path) == []
         qtbot.waitUntil(lambda: [b.reason for b in backup.list_backups(db_path)] == ["daily"], timeout=10000)
     finally:
+        station.translations.install("en")
         station.close(final_backup=False)
     assert station.backups.wait(5)
