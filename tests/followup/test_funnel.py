@@ -37,7 +37,7 @@ def test_funnel_by_segment_against_targets(store, branch):
     assert total.monthly == sum(r["monthly_total"] for r in paid)
     assert total.first_payments == regs[4]["monthly_total"] * 1 + regs[5]["monthly_total"] * 6
     assert report.per_day == [("2026-11-01", 4), ("2026-11-20", 4)]
-    assert report.targets["source"].startswith("Cikarang branch's annual plan")
+    assert report.targets["source"].startswith("Rencana kerja tahunan Kantor Cabang Bekasi Cikarang")
 
 
 def test_period_event_estate_and_officer(store, branch, officer, event):
