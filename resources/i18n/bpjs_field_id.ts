@@ -1539,8 +1539,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Penggunaan</translation>
     </message>
     <message>
-        <source>Choose a password of at least 8 characters. The data on this laptop are encrypted with it; you will be its supervisor and can add the other officers&apos; accounts.</source>
-        <translation>Pilih kata sandi minimal 8 karakter. Data di laptop ini dienkripsi dengannya; Anda menjadi supervisornya dan dapat menambahkan akun petugas lain.</translation>
+        <source>Choose a password of at least %1 characters, not a common one (three words are easy to remember). The data on this laptop are encrypted with it; you will be its supervisor and can add the other officers&apos; accounts.</source>
+        <translation>Pilih kata sandi minimal %1 karakter yang tidak umum (tiga kata mudah diingat). Data di laptop ini dienkripsi dengannya; Anda menjadi supervisornya dan dapat menambahkan akun petugas lain.</translation>
     </message>
     <message>
         <source>Password</source>

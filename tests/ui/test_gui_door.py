@@ -313,3 +313,17 @@ def test_a_fast_typed_password_is_still_a_password(station, laptop, qtbot):
     screen.lock()
     scan(qtbot, screen.password, "3216091205900001")  # a NIK from a scanner is no password
     assert not screen.checking and "Layar terkunci" in screen.message.text()
+
+
+def test_the_first_start_asks_for_the_password_the_policy_accepts(qtbot, tmp_path, monkeypatch):
+    """The note above the password states the policy's own length (it said 8 after the
+    policy asked 12), and a password of that length that is not common is taken."""
+    from bpjs_field.security.passwords import MIN_LENGTH, password_problem
+    from ui.security.login import ProtectedSetupDialog
+    monkeypatch.setenv("BPJS_FIELD_DATA", str(tmp_path / "data"))
+    dialog = ProtectedSetupDialog(tmp_path / "x.sqlite3", ["Kantor Cabang Cilegon"], "en")
+    qtbot.addWidget(dialog)
+    notes = [label.text() for label in dialog.findChildren(QLabel) if "password of at least" in label.text()]
+    assert notes and f"at least {MIN_LENGTH} characters" in notes[0]
+    assert password_problem("x" * (MIN_LENGTH - 1)) is not None
+    assert password_problem("senam-pagi-karangasih") is None

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QLabel, QLineEd
 
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
+from bpjs_field.security.passwords import MIN_LENGTH
 from bpjs_field.store import Store
 from ui.pages.setup import SetupDialog
 from ui.security.password_check import check_in_background, show_refusal
@@ -198,9 +199,10 @@ class ProtectedSetupDialog(SetupDialog):
         if offer_training:
             self.use.setFocus()
         index = layout.indexOf(self.start_button)
-        note = QLabel(self.tr("Choose a password of at least 8 characters. The data on this "
-                              "laptop are encrypted with it; you will be its supervisor and "
-                              "can add the other officers' accounts."))
+        note = QLabel(self.tr("Choose a password of at least %1 characters, not a common one "
+                              "(three words are easy to remember). The data on this laptop are "
+                              "encrypted with it; you will be its supervisor and can add the "
+                              "other officers' accounts.").replace("%1", str(MIN_LENGTH)))
         note.setWordWrap(True)
         for offset, (key, text, widget) in enumerate((
                 ("password", self.tr("Password"), self.password),
