@@ -21,8 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from ui.context import AppContext
 from ui.pages.checkin import CheckInPage
@@ -105,7 +105,17 @@ class MainWindow(QMainWindow):
             raise ValueError(f"page {key!r} exists")
         self.pages[key] = widget
         self._keys.append(key)
-        self.stack.addWidget(widget)
+        # Each page sits in a scroll area of its own: a page taller than a small screen
+        # scrolls, instead of making the whole window taller than the screen (a stack is
+        # as tall as its tallest page, and the status bar and Save then fall off a
+        # 1366x768 or 1280x720 laptop screen).
+        holder = QScrollArea()
+        holder.setObjectName(f"pageScroll_{key}")
+        holder.setFrameShape(QFrame.NoFrame)
+        holder.setWidgetResizable(True)
+        holder.setFocusPolicy(Qt.NoFocus)  # the keyboard stays with the page's own fields
+        holder.setWidget(widget)
+        self.stack.addWidget(holder)
         text = title if not shortcut else f"{title}\n{QKeySequence(shortcut).toString(QKeySequence.NativeText)}"
         item = QListWidgetItem(text)
         item.setData(Qt.UserRole, key)

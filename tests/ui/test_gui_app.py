@@ -150,7 +150,7 @@ def test_pages_from_other_packages_plug_in(qtbot, store, officer, make_window):
     status = QLabel("sync: ok")
     window.add_status_widget(status)
     window.show_page("print")
-    assert window.stack.currentWidget() is extra
+    assert window.stack.currentWidget().widget() is extra  # in its page scroll area
     assert window.navigation.item(window.navigation.count() - 1).text().startswith("Cetak")
     assert status.isVisible()
 

@@ -32,7 +32,7 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
     bpu = next(i for i in range(last) if page.table.item(i, 0).text().startswith("Bukan"))
     assert page.table.item(bpu, 6).text() == "17.000"
     assert "terdaftar 8 → KPJ 4 → bayar 2" in page.summary.text()
-    assert page.source.text().startswith("Target: Cikarang branch's annual plan")
+    assert page.source.text().startswith("Target: Rencana kerja tahunan Kantor Cabang Bekasi Cikarang")
     chart = page.segment_chart.chart()
     sets = chart.series()[0].barSets()
     assert [s.label() for s in sets] == ["Terdaftar", "Bayar", "Target tahunan"]

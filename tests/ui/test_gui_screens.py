@@ -267,3 +267,24 @@ def test_english_screens_use_english_separators(qtbot, store, officer, make_wind
     qtbot.waitUntil(lambda: "1,200" in window.people.count.text())
     indonesian = make_window(lang="id")
     qtbot.waitUntil(lambda: "1.200" in indonesian.home.people.text())
+
+
+def test_a_tall_page_scrolls_instead_of_growing_the_window_past_the_screen(qtbot, store, officer):
+    """A page taller than a 1280x720 screen (the sync page with the event hub is one) must
+    not make the window taller: the stack is as tall as its tallest page otherwise, and the
+    status bar and Save fall off the screen."""
+    from PySide6.QtWidgets import QWidget
+    executor = DbExecutor(store, synchronous=True)
+    try:
+        window = MainWindow(AppContext(executor, lang="id", officer=officer), executor)
+        qtbot.addWidget(window)
+        tall = QWidget()
+        tall.setMinimumSize(600, 2000)
+        window.add_page("tall", "Tinggi", tall)
+        assert window.minimumSizeHint().height() < 720
+        window.show_page("tall")
+        scroll = window.stack.currentWidget()
+        assert isinstance(scroll, QScrollArea) and scroll.widget() is tall
+        assert scroll.focusPolicy() == Qt.NoFocus  # never takes the scanner's keystrokes
+    finally:
+        executor.shutdown()
