@@ -23,6 +23,31 @@ from needs import missing  # noqa: E402
 from bpjs_field.store import Store  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _qt_locale_restored():
+    """A test that switches the app's language also moves Qt's default locale, which other
+    code reads (ESC/POS messages): put the locale the session started with back after each
+    test that loaded Qt, so no test depends on the order the suite runs in."""
+    yield
+    qt = sys.modules.get("PySide6.QtCore")
+    if qt is not None:
+        if _QT_LOCALE_AT_START is None:
+            return
+        qt.QLocale.setDefault(qt.QLocale(_QT_LOCALE_AT_START))
+
+
+def _locale_at_start() -> str | None:
+    """Qt's default locale before any test, read in a separate process so this one does
+    not load Qt (most tests never need it)."""
+    import subprocess
+    done = subprocess.run([sys.executable, "-c", "from PySide6.QtCore import QLocale; print(QLocale().name())"],
+                          capture_output=True, text=True, timeout=60)
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+_QT_LOCALE_AT_START = _locale_at_start()
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A throwaway PostgreSQL cluster for the whole session (found wherever it is installed)."""
