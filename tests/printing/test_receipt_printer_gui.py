@@ -164,6 +164,31 @@ def test_printer_gone_after_save_then_reprint_from_the_detail(qtbot, window, sto
     assert "Tercetak di RPP02N" in page.status.text()
 
 
+def test_copies_on_the_receipt_printer_are_whole_receipts(qtbot, window, store, printers):
+    """Two copies chosen on the print page: two receipts, each cut, logged as two copies."""
+    from ui.printing.page import ESCPOS
+
+    printer = printers()
+    save_settings(store, PrinterSettings("serial", printer.path, "RPP02N", 58, False, True))
+    result = register(store, "Siti Aminah", "3216094407910002")
+    registration_id = result.registration["id"]
+    window.show_page("print")
+    page = window.page("print")
+    page.show_receipt(registration_id)
+    qtbot.waitUntil(lambda: page.job is not None and page.printer.findData(ESCPOS) >= 0,
+                    timeout=10000)
+    page.printer.setCurrentIndex(page.printer.findData(ESCPOS))
+    page.copies.setValue(2)
+    with qtbot.waitSignal(page.printed, timeout=10000) as logged:
+        page.print_current()
+    paper = render(printer.job)
+    code = result.registration["code"]
+    assert decode(paper.image) == [code, code]
+    assert len(paper.cuts) == 2 and paper.text.count("Siti Aminah") == 2
+    assert logged.args[0]["copies"] == 2
+    assert receipt_print_count(store, registration_id) == 1  # one run, not two originals
+
+
 def test_print_package_catalogue_has_every_string(tmp_path):
     """lupdate over ui/printing, on a copy of its catalogue, finds nothing untranslated."""
     copy = tmp_path / "printing_id.ts"

@@ -75,11 +75,13 @@ class ReceiptToPrinter(QObject):
     done = Signal(object)
 
     def __init__(self, executor: DbExecutor, registration_id: str,
-                 settings: PrinterSettings | None = None, parent: QObject | None = None) -> None:
+                 settings: PrinterSettings | None = None, parent: QObject | None = None,
+                 *, copies: int = 1) -> None:
         super().__init__(parent)
         self.executor = executor
         self.registration_id = registration_id
         self.settings = settings
+        self.copies = max(1, int(copies))  # each copy is a whole receipt, cut after itself
         self.run: EscposRun | None = None
         self.message = ""
         self.ok = False
@@ -98,7 +100,8 @@ class ReceiptToPrinter(QObject):
 
     def _made(self, result) -> None:
         settings, job = result
-        self.run = EscposRun(settings, lambda: job.data, self)
+        copies = self.copies
+        self.run = EscposRun(settings, lambda: job.data * copies, self)
         self.run.finished.connect(lambda ok, message: self._sent(settings, job, ok, message))
         self.run.start()
 
@@ -110,7 +113,8 @@ class ReceiptToPrinter(QObject):
 
         def log_it(store):
             from bpjs_field.printing import documents
-            return documents.log_job(store, job, printer=f"escpos:{settings.label}")[0]
+            return documents.log_job(store, job, copies=self.copies,
+                                     printer=f"escpos:{settings.label}")[0]
 
         def logged(row) -> None:
             self.ok = True

@@ -339,7 +339,8 @@ class PrintPage(QWidget):
             self.status.setText(self.tr("The receipt printer prints registration receipts only; "
                                         "choose another printer."))
             return None
-        run = ReceiptToPrinter(self.executor, job.subject_id, parent=self)
+        run = ReceiptToPrinter(self.executor, job.subject_id, parent=self,
+                               copies=self.copies.value())
         self.run = run
         run.running = True
         self.print_button.setEnabled(False)
