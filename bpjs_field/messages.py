@@ -278,6 +278,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sync.error": ("Sinkronisasi gagal: {detail}.", "Sync failed: {detail}."),
     "sync.no_server": ("Alamat server cabang belum diisi; daftarkan laptop dengan: bpjs-field enroll --server URL --employee-no NOMOR",
                        "No branch server address yet; enrol this laptop with: bpjs-field enroll --server URL --employee-no NUMBER"),
+    "sync.training": ("Ini basis data LATIHAN: data contohnya tidak pernah dikirim ke server cabang atau hub acara. Keluar, lalu masuk ke basis data laptop ini untuk sinkronisasi.",
+                      "This is the training (LATIHAN) database: its sample data are never sent to the branch server or an event hub. Log out and open this laptop's own database to sync."),
     "sync.not_enrolled": ("Laptop ini belum terdaftar di server cabang; daftarkan lagi dengan: bpjs-field enroll --server URL --employee-no NOMOR",
                           "This laptop is not enrolled on the branch server; enrol it again with: bpjs-field enroll --server URL --employee-no NUMBER"),
     "sync.revoked": ("Laptop ini sudah dicabut aksesnya oleh cabang; data tidak dikirim, dan data pribadi yang sudah ada di server dihapus dari laptop ini. Hubungi supervisor.",

@@ -206,6 +206,7 @@ class SyncEngine:
 
     # -- the round -------------------------------------------------------------------------
     def client(self) -> SyncClient:
+        refuse_training(self.store)
         url = self.server_url or self.store.get_setting(self.url_key)
         if not url:
             raise SyncError("sync.no_server", retryable=False)
@@ -530,9 +531,18 @@ def _plain(params: dict[str, Any]) -> dict[str, Any]:
             for k, v in params.items()}
 
 
+def refuse_training(store: "Store") -> None:
+    """Sample data never leave a training database, whatever asks: the window, the command
+    line, a hub round or an enrolment."""
+    from bpjs_field.demo import is_training
+    if is_training(store):
+        raise SyncError("sync.training", retryable=False)
+
+
 def enroll(store: "Store", http: httpx.Client, server_url: str, employee_no: str,
            password: str) -> dict[str, Any]:
     """Enrol this laptop with an officer's credentials; stores the device token."""
+    refuse_training(store)
     # Renewing an enrolment with the same server names this laptop's device and proves it
     # with the current token; otherwise the server issues a device id (bound to the new token).
     same_server = (store.get_setting(SERVER_URL) or "") == server_url.rstrip("/")

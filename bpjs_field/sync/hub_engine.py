@@ -61,7 +61,9 @@ def joined(store: "Store") -> bool:
 def join(store: "Store", text: str, *, timeout: float = 5.0) -> dict[str, Any]:
     """Join the hub named by a join code or URL: check its certificate against the pin,
     then ask it for a device token.  KnownError on any refusal; nothing is stored then."""
+    from bpjs_field.sync.engine import refuse_training
     from bpjs_field.sync.hub_server import branch_of
+    refuse_training(store)
     if store.officer_id is None:
         raise KnownError("hub.not_logged_in")
     branch_id, _name = branch_of(store)

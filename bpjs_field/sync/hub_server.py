@@ -61,7 +61,8 @@ def database_key(store: "Store") -> bytes | None:
 
 def branch_of(store: "Store") -> tuple[str, str]:
     """(branch server id, branch name) this laptop is enrolled at; KnownError otherwise."""
-    from bpjs_field.sync.engine import OFFICER, SERVER_ID
+    from bpjs_field.sync.engine import OFFICER, SERVER_ID, refuse_training
+    refuse_training(store)  # a training database never serves or joins an event
     server_id = store.get_setting(SERVER_ID)
     officer = store.get_setting(OFFICER) or {}
     if not server_id:

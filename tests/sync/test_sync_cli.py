@@ -171,3 +171,30 @@ def test_branch_it_changes_a_role_and_disables_an_account_from_the_command_line(
     unknown = run("server-officer", "disable", "--database-url", url, "--employee-no", "KC-9999")
     assert unknown.returncode == 2 and "KC-9999" in unknown.stderr
     assert len(unknown.stderr.strip().splitlines()) == 1
+
+
+def test_a_training_database_never_enrols_syncs_or_joins(tmp_path, server):
+    """Sample data never leave the LATIHAN database, on the command line as in the window."""
+    from bpjs_field.demo import mark_training
+    from bpjs_field.sync.engine import SERVER_URL, TOKEN
+
+    db = tmp_path / "laptop-latihan.sqlite3"
+    laptop = Laptop(db)
+    laptop.event()
+    laptop.register_many(range(3))
+    mark_training(laptop.store)
+    laptop.close()
+    enrolled = run("enroll", "--server", server.url, "--employee-no", "KC-0421",
+                   "--password-stdin", stdin=f"{PASSWORD}\n", db=db)
+    assert enrolled.returncode == 2 and "LATIHAN" in enrolled.stderr
+    # Even one that carries a branch address and token (copied, or enrolled by an older
+    # version) sends nothing.
+    laptop = Laptop(db)
+    with laptop.store.write():
+        laptop.store.set_setting(SERVER_URL, server.url)
+        laptop.store.set_setting(TOKEN, "any-token")
+    laptop.close()
+    synced = run("sync", db=db)
+    assert synced.returncode == 2 and "LATIHAN" in synced.stderr
+    joined = run("join", "https://127.0.0.1:9/#k", db=db)
+    assert joined.returncode == 2 and "LATIHAN" in joined.stderr
