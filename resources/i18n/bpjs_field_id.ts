@@ -1417,10 +1417,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Pendaftaran</translation>
     </message>
     <message>
-        <source>month</source>
-        <translation>bulan</translation>
-    </message>
-    <message>
         <source>Attendance</source>
         <translation>Kehadiran</translation>
     </message>
@@ -1439,6 +1435,14 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>full NIK shown</source>
         <translation>NIK lengkap ditampilkan</translation>
+    </message>
+    <message>
+        <source>{amount}/month</source>
+        <translation>{amount}/bulan</translation>
+    </message>
+    <message>
+        <source>{amount}/month now (first month {first})</source>
+        <translation>{amount}/bulan sekarang (bulan pertama {first})</translation>
     </message>
     <message>
         <source>KPJ {number}</source>

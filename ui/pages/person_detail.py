@@ -8,7 +8,7 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -42,6 +42,7 @@ class PersonDetail(QWidget):
         super().__init__(parent)
         self.setObjectName("personDetail")
         self.lang = lang
+        self.today: date | None = None  # the day amounts are shown for (tests fix it)
         self.person: dict[str, Any] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -181,10 +182,10 @@ class PersonDetail(QWidget):
         if detail["registrations"]:
             html.append("<ul>")
             for reg in detail["registrations"]:
-                html.append("<li><b>{code}</b> · {segment} · {amount}/{month} · {when}{event}"
+                html.append("<li><b>{code}</b> · {segment} · {amount} · {when}{event}"
                             "<br>{status}</li>".format(
                     code=format_code(reg["code"]), segment=_esc(label(SEGMENTS, reg["segment"], lang)),
-                    amount=format_rupiah(reg["monthly_total"]), month=_esc(self.tr("month")),
+                    amount=_esc(self._amount_text(reg)),
                     when=_esc(_when(reg["created_at"], lang)),
                     event=f" · {_esc(reg['event_title'])}" if reg.get("event_title") else "",
                     status=_esc(self._status_text(reg))))
@@ -212,6 +213,21 @@ class PersonDetail(QWidget):
                         f"{' · ' + _esc(who) if who else ''}</li>")
         html.append("</ul>")
         self.body.setHtml("".join(html))
+
+    def _amount_text(self, reg: dict[str, Any]) -> str:
+        """This month's contribution (not the first month's: a discount may have ended, or a
+        month paid ahead may cost more than the first), with the first month's beside it
+        when they differ."""
+        from bpjs_field.domain.plan import monthly_on
+        first = reg.get("monthly_total") or 0
+        try:
+            now = monthly_on(reg, self.today or date.today()).total
+        except (ValueError, KeyError, TypeError):  # a row without a readable contribution
+            now = first
+        if now == first:
+            return self.tr("{amount}/month").format(amount=format_rupiah(now))
+        return self.tr("{amount}/month now (first month {first})").format(
+            amount=format_rupiah(now), first=format_rupiah(first))
 
     def _status_text(self, reg: dict[str, Any]) -> str:
         """`KPJ terbit: 12345678901 · 30 November 2026` and the like."""
