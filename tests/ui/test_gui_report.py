@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 sys.path.insert(0, str(Path(__file__).parents[1] / "followup"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
@@ -53,10 +55,31 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
     assert sheet.read_bytes().startswith(b"%PDF")
 
 
-def test_officers_get_a_notice(qtbot, store, officer, make_window):
+def test_officers_have_no_report_page(qtbot, store, officer, make_window):
+    """The report is for supervisors: an officer's window has no entry, page or shortcut."""
     from ui import extensions
     store.role = "officer"
     window = make_window()
     extensions.add_report_page(window, window.ctx, window.executor)
-    window.show_page("report")
-    assert window.page("report").objectName() == "reportForSupervisors"
+    assert "report" not in window.pages
+    texts = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert not any("Laporan" in t or "Report" in t for t in texts)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.current_page() == "home"
+
+
+def test_supervisors_open_the_report_with_its_shortcut(qtbot, translations, store, officer,
+                                                       make_window):
+    from ui import extensions
+    store.role = "supervisor"
+    window = make_window()
+    extensions.add_report_page(window, window.ctx, window.executor)
+    row = window._keys.index("report")
+    assert window.navigation.item(row).text().split("\n") == ["Laporan", "Ctrl+Shift+L"]
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.current_page() == "report"
+    assert window.page("report").objectName() == "reportPage"
