@@ -1310,8 +1310,20 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Cari dengan nama, NIK, nomor HP atau kode pendaftaran</translation>
     </message>
     <message>
+        <source>All statuses</source>
+        <translation>Semua status</translation>
+    </message>
+    <message>
+        <source>Follow-up status of their registrations</source>
+        <translation>Status tindak lanjut pendaftarannya</translation>
+    </message>
+    <message>
         <source>{count} participants</source>
         <translation>{count} peserta</translation>
+    </message>
+    <message>
+        <source>{count} participants · {status}</source>
+        <translation>{count} peserta · {status}</translation>
     </message>
     <message>
         <source>Record that this person withdrew consent? Their personal data are then erased on this laptop, on the branch server and on every other laptop. Registrations and counts stay.</source>

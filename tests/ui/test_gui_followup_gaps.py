@@ -37,3 +37,38 @@ def test_detail_shows_this_months_amount(qtbot, translations, store):
     detail.show_detail(views.person_detail(store, reg["person_id"]))
     assert "Rp8.400/bulan" in detail.body.toPlainText()
     assert "sekarang" not in detail.body.toPlainText()
+
+
+def test_people_list_filters_by_follow_up_status(qtbot, translations, store, officer,
+                                                 make_window):
+    from bpjs_field.domain.followup import KPJ, STOPPED, StatusChange
+    from bpjs_field.store.followup import set_status
+    regs = [bpu(store, i, period=date(2026, 11, 20)) for i in (11, 12, 13, 14)]
+    set_status(store, regs[1]["id"], StatusChange(KPJ, kpj_no="90000000012"))
+    set_status(store, regs[2]["id"], StatusChange(STOPPED, reason="pindah kota"))
+    assert len(store.people.ordered_rowids("kpj")) == 1
+    assert len(store.people.ordered_rowids("baru")) == 2
+    window = make_window()
+    window.show_page("people")
+    page = window.people
+    qtbot.waitUntil(lambda: page.people.rowCount() == 4)
+    page.status_filter.setCurrentIndex(page.status_filter.findData(KPJ))
+    qtbot.waitUntil(lambda: page.people.rowCount() == 1)
+    qtbot.waitUntil(lambda: page.people.row_at(0) is not None)
+    assert page.people.row_at(0)["id"] == regs[1]["person_id"]
+    assert page.count.text() == "1 peserta · KPJ terbit"
+    page.status_filter.setCurrentIndex(page.status_filter.findData(STOPPED))
+    qtbot.waitUntil(lambda: page.people.rowCount() == 1)
+    qtbot.waitUntil(lambda: page.people.row_at(0) is not None)
+    assert page.people.row_at(0)["id"] == regs[2]["person_id"]
+    # A search keeps the filter: the number of a person registered but not followed up
+    # finds nobody while "stopped" is chosen, and finds them with "registered".
+    nik = store.people.get(regs[0]["person_id"])["nik"]
+    page.search.setText(nik)
+    qtbot.waitUntil(lambda: page.table.model() is page.results)
+    assert page.results.rowCount() == 0
+    page.status_filter.setCurrentIndex(page.status_filter.findData("baru"))
+    qtbot.waitUntil(lambda: page.results.rowCount() == 1)
+    page.status_filter.setCurrentIndex(0)
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.table.model() is page.people and page.people.rowCount() == 4)
