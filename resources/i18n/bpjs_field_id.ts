@@ -1449,6 +1449,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>NIK lengkap ditampilkan</translation>
     </message>
     <message>
+        <source>an earlier notice (now {current})</source>
+        <translation>pemberitahuan versi lama (kini {current})</translation>
+    </message>
+    <message>
         <source>{amount}/month</source>
         <translation>{amount}/bulan</translation>
     </message>

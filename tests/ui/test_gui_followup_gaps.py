@@ -33,6 +33,8 @@ def test_detail_shows_this_months_amount(qtbot, translations, store):
     detail.show_detail(views.person_detail(store, reg["person_id"]))
     text = detail.body.toPlainText()
     assert "Rp16.800/bulan sekarang (bulan pertama Rp8.400)" in text
+    # Consent given to an earlier notice (not listing the mother's name, KK, heirs) says so.
+    assert "versi 2026.1" in text and "pemberitahuan versi lama (kini 2026-12)" in text
     detail.today = date(2026, 12, 15)
     detail.show_detail(views.person_detail(store, reg["person_id"]))
     assert "Rp8.400/bulan" in detail.body.toPlainText()

@@ -170,9 +170,7 @@ class PersonDetail(QWidget):
              if not self._revealed else person.get("kk_no")),
             (self.tr("Heir"), "" if not person.get("heir_name") else "{} ({})".format(
                 person["heir_name"], label(RELATIONS, person.get("heir_relation") or "", lang))),
-            (self.tr("Consent"), self.tr("version {version}, {when}").format(
-                version=person.get("consent_version") or "-",
-                when=_when(person.get("consent_at"), lang)) if person.get("consent_at") else ""),
+            (self.tr("Consent"), self._consent_text(person) if person.get("consent_at") else ""),
         ]
         html = ["<table cellspacing='3'>"]
         html += [f"<tr><td><b>{_esc(k)}</b></td><td>{_esc(v)}</td></tr>" for k, v in facts if v]
@@ -213,6 +211,18 @@ class PersonDetail(QWidget):
                         f"{' · ' + _esc(who) if who else ''}</li>")
         html.append("</ul>")
         self.body.setHtml("".join(html))
+
+    def _consent_text(self, person: dict[str, Any]) -> str:
+        """The notice version agreed to; an earlier notice is said so (it may not list data
+        collected since, such as the mother's name, No. KK and heirs)."""
+        from bpjs_field.domain.consent import privacy_notice
+        version = person.get("consent_version") or "-"
+        text = self.tr("version {version}, {when}").format(
+            version=version, when=_when(person.get("consent_at"), self.lang))
+        if version != privacy_notice().version:
+            text += " · " + self.tr("an earlier notice (now {current})").format(
+                current=privacy_notice().version)
+        return text
 
     def _amount_text(self, reg: dict[str, Any]) -> str:
         """This month's contribution (not the first month's: a discount may have ended, or a
