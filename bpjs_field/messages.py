@@ -163,6 +163,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "The family card number must have 16 digits; {length} were typed."),
     "kk.region": ("Kode wilayah No. KK ({code}) tidak sah; enam angka pertama adalah kode kecamatan di kartu.",
                   "The region code of the family card number ({code}) is not valid; the first six digits are the kecamatan on the card."),
+    "kk.excel": ("No. KK “{value}” rusak: kolom no_kk diformat sebagai angka di Excel (angka terakhir hilang). Format kolom sebagai Teks, ketik ulang No. KK dari kartunya, lalu impor lagi.",
+                 "Family card number “{value}” is damaged: the no_kk column was formatted as a number in Excel (the last digits are lost). Format the column as Text, retype the numbers from the cards and import again."),
     "heir.relation": ("Hubungan ahli waris tidak dikenal: {value}; pilih pasangan, anak, orang_tua, saudara atau lainnya.",
                       "Unknown heir relation: {value}; choose pasangan, anak, orang_tua, saudara or lainnya."),
     "heir.name_missing": ("Tulis nama ahli waris, atau kosongkan hubungannya.",
