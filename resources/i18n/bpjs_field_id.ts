@@ -1943,6 +1943,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Capaian</translation>
     </message>
     <message>
+        <source>Monthly (paying)</source>
+        <translation>Iuran/bulan (yang bayar)</translation>
+    </message>
+    <message>
+        <source>Paid ahead</source>
+        <translation>Dibayar di muka</translation>
+    </message>
+    <message>
+        <source>What the first payments brought: months paid ahead × amount</source>
+        <translation>Hasil pembayaran pertama: bulan dibayar di muka × iuran</translation>
+    </message>
+    <message>
         <source>Registered, no KPJ yet</source>
         <translation>Terdaftar, belum ada KPJ</translation>
     </message>
@@ -1967,12 +1979,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Daftar tindak lanjut</translation>
     </message>
     <message>
-        <source>{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → paid {paid}. Monthly contribution of those paying {monthly}; first payments {first}.</source>
-        <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}. Iuran per bulan peserta yang bayar {monthly}; pembayaran pertama {first}.</translation>
-    </message>
-    <message>
-        <source>Annual contribution target {amount}.</source>
-        <translation>Target iuran tahunan {amount}.</translation>
+        <source>{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → paid {paid}.</source>
+        <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}.</translation>
     </message>
     <message>
         <source>Targets: {source}</source>
@@ -1989,6 +1997,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Registrations by kecamatan</source>
         <translation>Pendaftaran per kecamatan</translation>
+    </message>
+    <message>
+        <source>Contribution: {monthly} a month from those paying; paid ahead {ahead}.</source>
+        <translation>Iuran: {monthly} per bulan dari peserta yang bayar; dibayar di muka {ahead}.</translation>
+    </message>
+    <message>
+        <source>Annual contribution target {amount}: {share} reached.</source>
+        <translation>Target iuran tahunan {amount}: tercapai {share}.</translation>
+    </message>
+    <message>
+        <source>No contribution target for this branch and year.</source>
+        <translation>Belum ada target iuran untuk cabang dan tahun ini.</translation>
     </message>
     <message>
         <source>Registrations per day</source>

@@ -19,7 +19,8 @@ from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QDa
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+                               QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QSpinBox,
                                QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -42,6 +43,14 @@ def period_of(choice: str, today: date) -> tuple[date, date]:
 
 def _n(value: int | None) -> str:
     return "-" if value is None else group_thousands(value)
+
+
+def _percent(share: float | None) -> str:
+    """`0,01%`: small shares keep two decimals (a Rp154 billion target moves slowly)."""
+    if share is None:
+        return "-"
+    digits = 2 if share < 0.1 else 1
+    return f"{100 * share:.{digits}f}%".replace(".", ",")
 
 
 class ReportPage(QWidget):
@@ -86,12 +95,27 @@ class ReportPage(QWidget):
         self.summary.setObjectName("reportSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        # Money against the branch's annual contribution target (Rp), not only counts.
+        money_row = QHBoxLayout()
+        self.money_label = QLabel()
+        self.money_label.setObjectName("reportMoney")
+        self.money_bar = QProgressBar()
+        self.money_bar.setObjectName("reportMoneyBar")
+        self.money_bar.setRange(0, 1000)
+        self.money_bar.setTextVisible(True)
+        self.money_bar.setMaximumWidth(260)
+        money_row.addWidget(self.money_label, 1)
+        money_row.addWidget(self.money_bar)
+        layout.addLayout(money_row)
         grid = QGridLayout()
-        self.table = QTableWidget(0, 8)
+        self.table = QTableWidget(0, 10)
         self.table.setObjectName("reportTable")
         self.table.setHorizontalHeaderLabels([
             "", self.tr("Attended"), self.tr("Registered"), self.tr("KPJ"), self.tr("Paid"),
-            self.tr("Stopped"), self.tr("Annual target"), self.tr("Progress")])
+            self.tr("Stopped"), self.tr("Annual target"), self.tr("Progress"),
+            self.tr("Monthly (paying)"), self.tr("Paid ahead")])
+        self.table.horizontalHeaderItem(9).setToolTip(
+            self.tr("What the first payments brought: months paid ahead × amount"))
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
@@ -168,23 +192,20 @@ class ReportPage(QWidget):
         for i, r in enumerate(rows):
             progress = f"{100 * r.registered / r.target:.1f}%".replace(".", ",") if r.target else "-"
             for j, text in enumerate((r.label, _n(r.attended), _n(r.registered), _n(r.kpj),
-                                      _n(r.paid), _n(r.stopped), _n(r.target), progress)):
+                                      _n(r.paid), _n(r.stopped), _n(r.target), progress,
+                                      format_rupiah(r.monthly), format_rupiah(r.first_payments))):
                 item = QTableWidgetItem(text)
                 if j:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(i, j, item)
         t = report.total
-        money = report.targets.get("contribution_rupiah")
         self.summary.setText(self.tr(
             "{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → "
-            "paid {paid}. Monthly contribution of those paying {monthly}; first payments "
-            "{first}.").format(
+            "paid {paid}.").format(
                 start=format_date(report.start, self.lang), end=format_date(report.end, self.lang),
                 attended=_n(t.attended), registered=_n(t.registered), kpj=_n(t.kpj),
-                paid=_n(t.paid), monthly=format_rupiah(t.monthly),
-                first=format_rupiah(t.first_payments))
-            + (" " + self.tr("Annual contribution target {amount}.").format(
-                amount=format_rupiah(money)) if money else ""))
+                paid=_n(t.paid)))
+        self._money(report)
         source = report.targets.get("source")
         self.source.setText(self.tr("Targets: {source}").format(source=source) if source
                             else self.tr("No targets for this branch and year."))
@@ -193,6 +214,24 @@ class ReportPage(QWidget):
         self._bars(self.kecamatan_chart, self.tr("Registrations by kecamatan"),
                    reports["kecamatan"].rows[:6], with_target=False)
         self._days(report.per_day)
+
+    def _money(self, report: Any) -> None:
+        """Contribution of those paying, what their first payments brought (months paid
+        ahead × amount), and that against the annual contribution target."""
+        t = report.total
+        text = self.tr("Contribution: {monthly} a month from those paying; paid ahead "
+                       "{ahead}.").format(monthly=format_rupiah(t.monthly),
+                                          ahead=format_rupiah(t.first_payments))
+        target, progress = report.contribution_target, report.contribution_progress
+        if target:
+            text += " " + self.tr("Annual contribution target {amount}: {share} reached.").format(
+                amount=format_rupiah(target), share=_percent(progress))
+            self.money_bar.setValue(min(1000, round(progress * 1000)))
+            self.money_bar.setFormat(_percent(progress))
+        else:
+            text += " " + self.tr("No contribution target for this branch and year.")
+        self.money_bar.setVisible(bool(target))
+        self.money_label.setText(text)
 
     def _bars(self, view: QChartView, title: str, rows: list, *, with_target: bool) -> None:
         chart = QChart()
