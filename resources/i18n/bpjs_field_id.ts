@@ -973,6 +973,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>Save (Ctrl+S)</source>
         <translation>Simpan (Ctrl+S)</translation>
     </message>
+    <message>
+        <source>Scanned from the card: {number}. Check it, then save (Ctrl+S).</source>
+        <translation>Terpindai dari kartu: {number}. Periksa, lalu simpan (Ctrl+S).</translation>
+    </message>
 </context>
 <context>
     <name>HomePage</name>

@@ -74,3 +74,94 @@ def test_people_list_filters_by_follow_up_status(qtbot, translations, store, off
     page.status_filter.setCurrentIndex(0)
     page.search.clear()
     qtbot.waitUntil(lambda: page.table.model() is page.people and page.people.rowCount() == 4)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def scan(qtbot, widget, clock, text, *, gap=0.004, enter=True):
+    """Keys as a keyboard-wedge scanner types them: a few milliseconds apart, then Enter."""
+    for ch in text:
+        clock.now += gap
+        qtbot.keyClick(widget, ch)
+    if enter:
+        clock.now += gap
+        qtbot.keyClick(widget, Qt.Key_Return)
+
+
+def open_followup(qtbot, store, make_window, i):
+    reg = bpu(store, i)
+    window = make_window()
+    window.show_page("people")
+    page = window.people
+    qtbot.waitUntil(lambda: page.people.rowCount() >= 1)
+    page.show_person(reg["person_id"])
+    qtbot.waitUntil(lambda: page.detail.person is not None
+                    and page.detail.person["id"] == reg["person_id"])
+    qtbot.keyClick(page.table, Qt.Key_K, Qt.ControlModifier)
+    dialog = page.followup_dialog
+    clock = FakeClock()
+    dialog.scan_catcher.clock = clock
+    return reg, dialog, clock
+
+
+def test_a_kpj_card_scanned_anywhere_in_the_follow_up(qtbot, translations, store, officer,
+                                                      make_window):
+    from bpjs_field.domain.followup import KPJ, SUBMITTED
+    reg, dialog, clock = open_followup(qtbot, store, make_window, 21)
+    assert dialog.status.currentData() == SUBMITTED  # the next step proposed
+    # The scanner types into the status list (where the focus happens to be): the digits
+    # would pick list entries; instead the scan fills the KPJ field and moves to KPJ issued.
+    scan(qtbot, dialog.status, clock, "1234-5678-901")
+    assert dialog.status.currentData() == KPJ
+    assert dialog.kpj_no.text() == "12345678901"
+    assert "Terpindai dari kartu: 12345678901" in dialog.boxes["kpj_no"].message.text()
+    assert dialog.boxes["kpj_no"].message.isVisible()
+    with qtbot.waitSignal(dialog.saved, timeout=3000):
+        dialog.save_button.click()
+    row = store.registrations.get(reg["id"])
+    assert (row["status"], row["kpj_no"]) == (KPJ, "12345678901")
+
+
+def test_a_wrong_scan_is_named_and_changes_nothing(qtbot, translations, store, officer,
+                                                   make_window):
+    from bpjs_field.domain.followup import KPJ, PAID
+    reg, dialog, clock = open_followup(qtbot, store, make_window, 22)
+    dialog.status.setCurrentIndex(dialog.status.findData(PAID))
+    dialog.paid_months.setValue(3)
+    # A KTP's NIK scanned into the months field: the months stay, the scan is named.
+    scan(qtbot, dialog.paid_months, clock, "3216094512880001")
+    assert dialog.paid_months.value() == 3
+    message = dialog.boxes["kpj_no"].message.text()
+    assert "NIK" in message and "kartu peserta" in message and "11 angka" in message
+    assert dialog.kpj_no.text() == "" and dialog.status.currentData() == PAID
+    # The event receipt's code, and a short read, each say what they are.
+    scan(qtbot, dialog.kpj_no, clock, "K7QM-003A-X")
+    assert "kode pendaftaran" in dialog.boxes["kpj_no"].message.text()
+    assert dialog.kpj_no.text() == ""
+    scan(qtbot, dialog.reason, clock, "1234567", enter=False)  # no Enter: ends by itself
+    qtbot.waitUntil(lambda: "7 karakter" in dialog.boxes["kpj_no"].message.text(), timeout=2000)
+    assert store.registrations.get(reg["id"])["status"] == "baru"
+    # A person typing the number (keys 150 ms apart) is not a scan: Enter moves on.
+    dialog.boxes["kpj_no"].show_error(None)
+    dialog.status.setCurrentIndex(dialog.status.findData(KPJ))
+    dialog.kpj_no.setFocus()
+    scan(qtbot, dialog.kpj_no, clock, "98765432109", gap=0.15)
+    assert dialog.kpj_no.text() == "98765432109"
+    assert not dialog.boxes["kpj_no"].message.isVisible()
+
+
+def test_a_scanned_kpj_of_another_person_is_refused_at_once(qtbot, translations, store,
+                                                            officer, make_window):
+    from bpjs_field.domain.followup import KPJ, StatusChange
+    from bpjs_field.store.followup import set_status
+    other = bpu(store, 23)
+    set_status(store, other["id"], StatusChange(KPJ, kpj_no="55555555555"))
+    _reg, dialog, clock = open_followup(qtbot, store, make_window, 24)
+    scan(qtbot, dialog.registration, clock, "55555555555")
+    qtbot.waitUntil(lambda: "peserta lain" in dialog.boxes["kpj_no"].message.text())
