@@ -205,7 +205,7 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
     found = targets
     if found is None:
         from bpjs_field.reporting import targets as target_data
-        found = target_data.for_branch(branch_of(store), end.year)
+        found = target_data.for_branch(branch_of(store), end.year, store=store)
     return assemble(store.db.execute(REG_SQL, bounds), store.db.execute(ATT_SQL, bounds),
                     list(store.db.execute(DAY_SQL, bounds)), Labels.of_store(store, lang),
                     by=by, start=start, end=end, branch=branch_of(store), targets=found)
@@ -247,10 +247,17 @@ def assemble(registrations: Iterable[tuple], attendance: Iterable[tuple],
             elif value:
                 from bpjs_field.domain.segments import SEGMENTS, label
                 rows[key] = Row(key, label(SEGMENTS, key, lang), None, target=value)
-    elif by == "kecamatan":
-        for key, value in (found.get("kecamatan") or {}).items():
+    elif by in ("kecamatan", "estate"):
+        for key, value in (found.get(by) or {}).items():
             if key in rows:
                 rows[key].target = value
+            elif value:  # a place with a target and nothing yet shows as such
+                label = key
+                if by == "kecamatan":
+                    from bpjs_field.domain.regions import get_region
+                    region = get_region(key)
+                    label = region.name if region else key
+                rows[key] = Row(key, label, 0, target=value)
     participants = found.get("participants") or {}
     total.target = sum(participants.values()) or None
     ordered = sorted(rows.values(), key=lambda r: (-r.registered, r.label))

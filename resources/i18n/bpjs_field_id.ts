@@ -1987,6 +1987,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}.</translation>
     </message>
     <message>
+        <source>Targets set in Settings by {name} on {day}.</source>
+        <translation>Target ditetapkan di Pengaturan oleh {name} pada {day}.</translation>
+    </message>
+    <message>
         <source>Targets: {source}</source>
         <translation>Target: {source}</translation>
     </message>
@@ -2332,6 +2336,53 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>This laptop&apos;s clock is %1 minutes off the server: fix the date and time (receipts show it).</source>
         <translation>Jam laptop ini selisih %1 menit dari server: perbaiki tanggal dan jam (tercetak di tanda terima).</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsBox</name>
+    <message>
+        <source>Branch&apos;s annual targets (report)</source>
+        <translation>Target tahunan cabang (laporan)</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Tahun</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Peserta</translation>
+    </message>
+    <message>
+        <source>Annual contribution (Rp)</source>
+        <translation>Iuran setahun (Rp)</translation>
+    </message>
+    <message>
+        <source>Kecamatan / industrial estate</source>
+        <translation>Kecamatan / kawasan industri</translation>
+    </message>
+    <message>
+        <source>Target (participants)</source>
+        <translation>Target (peserta)</translation>
+    </message>
+    <message>
+        <source>Per kecamatan and industrial estate (optional)</source>
+        <translation>Per kecamatan dan kawasan industri (boleh kosong)</translation>
+    </message>
+    <message>
+        <source>Save targets</source>
+        <translation>Simpan target</translation>
+    </message>
+    <message>
+        <source>Set by {name} on {day}.</source>
+        <translation>Ditetapkan oleh {name} pada {day}.</translation>
+    </message>
+    <message>
+        <source>From the shipped targets file: {source}</source>
+        <translation>Dari berkas target bawaan: {source}</translation>
+    </message>
+    <message>
+        <source>No targets for {branch} in {year}.</source>
+        <translation>Belum ada target untuk {branch} tahun {year}.</translation>
     </message>
 </context>
 <context>

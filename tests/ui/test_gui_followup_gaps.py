@@ -165,3 +165,42 @@ def test_a_scanned_kpj_of_another_person_is_refused_at_once(qtbot, translations,
     _reg, dialog, clock = open_followup(qtbot, store, make_window, 24)
     scan(qtbot, dialog.registration, clock, "55555555555")
     qtbot.waitUntil(lambda: "peserta lain" in dialog.boxes["kpj_no"].message.text())
+
+
+def test_supervisor_sets_the_branchs_targets_in_settings(qtbot, translations, store, officer,
+                                                         make_window):
+    from bpjs_field.reporting import targets
+    from ui.pages.report_page import ReportPage
+    from ui.security.lock import apply_role
+    store.role = "supervisor"
+    window = make_window()
+    window.show_page("settings")
+    box = window.settings_page.targets
+    year = date.today().year
+    qtbot.waitUntil(lambda: box.state.text() != "")
+    box.year.setValue(year)
+    box.segments["bpu"].setValue(17000)
+    box.segments["pu"].setValue(0)  # the shipped PU figure (115.894) taken out
+    box.money.setText("Rp154.000.000.000")
+    row = next(i for i, (dim, key, _t) in enumerate(box.places) if key == "321609")
+    box.table.item(row, 1).setText("1.200")
+    with qtbot.waitSignal(box.saved, timeout=3000):
+        box.save_button.click()
+    entry = targets.stored(store)[0]
+    assert (entry["year"], entry["participants"], entry["contribution_rupiah"],
+            entry["kecamatan"]) == (year, {"asn": 16000, "bpu": 17000}, 154_000_000_000,
+                                    {"321609": 1200})
+    assert box.state.text().startswith(f"Ditetapkan oleh {officer['full_name']} pada ")
+    # The report uses them at once, and says where they come from.
+    page = ReportPage(window.executor, "id")
+    qtbot.addWidget(page)
+    assert page.reports["main"].contribution_target == 154_000_000_000
+    assert page.source.text().startswith(f"Target ditetapkan di Pengaturan oleh {officer['full_name']}")
+    # A figure that is not a number is named and nothing is saved.
+    box.money.setText("seratus")
+    box.save_button.click()
+    assert "bukan angka" in box.boxes["contribution_rupiah"].message.text()
+    assert targets.stored(store)[0]["contribution_rupiah"] == 154_000_000_000
+    # An officer's window: the save button is off (and the core refuses anyway).
+    apply_role(window, "officer")
+    assert not box.save_button.isEnabled()

@@ -10,7 +10,7 @@ Figures are read on the database thread; the page changes nothing.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +160,11 @@ class ReportPage(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
         self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self.reports:  # targets set in Pengaturan or work done since show at once
+            self.refresh()
+
     def _chart_view(self, name: str) -> QChartView:
         view = QChartView()
         view.setObjectName(name)
@@ -207,8 +212,13 @@ class ReportPage(QWidget):
                 paid=_n(t.paid)))
         self._money(report)
         source = report.targets.get("source")
-        self.source.setText(self.tr("Targets: {source}").format(source=source) if source
-                            else self.tr("No targets for this branch and year."))
+        if report.targets.get("set_at"):
+            set_on = datetime.fromisoformat(report.targets["set_at"]).date()
+            self.source.setText(self.tr("Targets set in Settings by {name} on {day}.").format(
+                name=report.targets.get("set_by_name") or "-", day=format_date(set_on, self.lang)))
+        else:
+            self.source.setText(self.tr("Targets: {source}").format(source=source) if source
+                                else self.tr("No targets for this branch and year."))
         self._bars(self.segment_chart, self.tr("Progress against the annual target, by segment"),
                    reports["segment"].rows, with_target=True)
         self._bars(self.kecamatan_chart, self.tr("Registrations by kecamatan"),
