@@ -63,8 +63,8 @@ class Pages:
 def _table(p: Pages, report: "Report") -> None:
     c = p.c
     cols = [("", 40 * mm, "l"), ("Hadir", 14 * mm, "r"), ("Terdaftar", 17 * mm, "r"),
-            ("KPJ", 13 * mm, "r"), ("Bayar", 13 * mm, "r"), ("Bayar %", 14 * mm, "r"),
-            ("Target", 18 * mm, "r"), ("Capaian", 15 * mm, "r"), ("Di muka (Rp)", 36 * mm, "r")]
+            ("KPJ", 12 * mm, "r"), ("Bayar", 13 * mm, "r"), ("Bayar %", 16 * mm, "r"),
+            ("Target", 18 * mm, "r"), ("Capaian", 16 * mm, "r"), ("Di muka (Rp)", 32 * mm, "r")]
     p.need(12 * mm)
     c.setFont(BOLD, 8)
     x = M

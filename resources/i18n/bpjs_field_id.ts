@@ -1947,12 +1947,16 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Capaian</translation>
     </message>
     <message>
-        <source>Monthly (paying)</source>
-        <translation>Iuran/bulan (yang bayar)</translation>
-    </message>
-    <message>
         <source>Paid ahead</source>
         <translation>Dibayar di muka</translation>
+    </message>
+    <message>
+        <source>Monthly</source>
+        <translation>Iuran/bulan</translation>
+    </message>
+    <message>
+        <source>Monthly contribution of the registrations that paid</source>
+        <translation>Iuran per bulan pendaftaran yang sudah bayar</translation>
     </message>
     <message>
         <source>What the first payments brought: months paid ahead × amount</source>

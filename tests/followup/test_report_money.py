@@ -87,3 +87,25 @@ def test_pdf_and_text_show_paid_ahead_and_progress(store, tmp_path):
     assert "Di muka (Rp)" in text
     lines = text_report(report)
     assert f"Target iuran tahunan Rp1.000.000: tercapai {share}" in lines
+
+
+def test_call_sheet_leaves_room_for_the_callers_note(tmp_path):
+    """The note column had no width ("Catatan" sat on the right margin): it has room now."""
+    import re
+
+    from bpjs_field.reporting import call_sheet
+    from bpjs_field.reporting.followup_lists import Entry
+    entry = Entry("r1", "27PS00010", "bpu", "Siti Aminah Nurhasanah Rahmawati", "3216094512880001",
+                  "081234567890", True, "Sosialisasi koperasi / UMKM Tarumajaya Kabupaten Bekasi",
+                  "Siti Rahmawati", date(2026, 11, 1), 34, None, 16_800)
+    out = tmp_path / "sheet.pdf"
+    call_sheet.write_call_sheet(out, call_sheet.render("no_kpj", [entry], full_phone=True,
+                                                       days=14, today=date(2026, 12, 5)))
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    page = float(re.search(r'<page width="([\d.]+)"', html).group(1))
+    words = {m.group(3): (float(m.group(1)), float(m.group(2))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html)}
+    margin, mm = 12 * 72 / 25.4, 72 / 25.4
+    x_note = words["Catatan"][0]
+    assert page - margin - x_note >= 25 * mm  # at least 25 mm to write in

@@ -71,14 +71,16 @@ class PersonDetail(QWidget):
         self.reprint_button.setObjectName("reprintReceipt")
         self.reprint_button.clicked.connect(self._reprint)
         ident_row.addWidget(self.reprint_button)
+        ident_row.addStretch(1)
+        layout.addLayout(ident_row)
+        # Follow-up, then a supervisor's actions for the rights of the person (UU PDP; hidden
+        # for officers).  Four buttons on one row made the detail 770 px wide at least, and
+        # squeezed the list's name column to nothing on a 1366 or 1280 px screen.
+        ident_row = QHBoxLayout()
         self.followup_button = QPushButton(self.tr("Follow-up (Ctrl+K)"))
         self.followup_button.setObjectName("followupPerson")
         self.followup_button.clicked.connect(self._followup)
         ident_row.addWidget(self.followup_button)
-        ident_row.addStretch(1)
-        layout.addLayout(ident_row)
-        # A supervisor's actions for the rights of the person (UU PDP); hidden for officers.
-        ident_row = QHBoxLayout()
         self.withdraw_button = QPushButton(self.tr("Consent withdrawn…"))
         self.withdraw_button.setObjectName("withdrawConsent")
         self.withdraw_button.clicked.connect(

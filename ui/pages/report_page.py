@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QDateTimeAxis,
                               QHorizontalBarSeries, QLineSeries, QValueAxis)
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QMargins, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
@@ -31,6 +31,7 @@ from ui.style import add_heading, set_role
 from ui.tasks import DbExecutor
 
 GREEN, BLUE, ORANGE = QColor("#00733C"), QColor("#1F5AA6"), QColor("#E07B00")
+SHORT_SEGMENTS = ("pu", "bpu", "asn", "tka")
 
 
 def period_of(choice: str, today: date) -> tuple[date, date]:
@@ -43,6 +44,19 @@ def period_of(choice: str, today: date) -> tuple[date, date]:
 
 def _n(value: int | None) -> str:
     return "-" if value is None else group_thousands(value)
+
+
+def _chart(title: str) -> QChart:
+    """A chart with thin margins and a small title: three sit side by side on a laptop."""
+    chart = QChart()
+    chart.setTitle(title)
+    font = chart.titleFont()
+    font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+    chart.setTitleFont(font)
+    chart.setMargins(QMargins(2, 2, 2, 2))
+    chart.layout().setContentsMargins(0, 0, 0, 0)
+    chart.setBackgroundRoundness(0)
+    return chart
 
 
 def _percent(share: float | None) -> str:
@@ -99,6 +113,7 @@ class ReportPage(QWidget):
         money_row = QHBoxLayout()
         self.money_label = QLabel()
         self.money_label.setObjectName("reportMoney")
+        self.money_label.setWordWrap(True)
         self.money_bar = QProgressBar()
         self.money_bar.setObjectName("reportMoneyBar")
         self.money_bar.setRange(0, 1000)
@@ -113,7 +128,9 @@ class ReportPage(QWidget):
         self.table.setHorizontalHeaderLabels([
             "", self.tr("Attended"), self.tr("Registered"), self.tr("KPJ"), self.tr("Paid"),
             self.tr("Stopped"), self.tr("Annual target"), self.tr("Progress"),
-            self.tr("Monthly (paying)"), self.tr("Paid ahead")])
+            self.tr("Monthly"), self.tr("Paid ahead")])
+        self.table.horizontalHeaderItem(8).setToolTip(
+            self.tr("Monthly contribution of the registrations that paid"))
         self.table.horizontalHeaderItem(9).setToolTip(
             self.tr("What the first payments brought: months paid ahead × amount"))
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -121,13 +138,19 @@ class ReportPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
-        grid.addWidget(self.table, 0, 0)
+        # The table across the page (ten columns: counts and money), the three charts side
+        # by side under it: with the table beside a chart, a 1366 or 1280 px laptop screen
+        # cut the names and hid the money columns behind a scroll bar.
+        self.table.setMinimumHeight(180)
+        grid.addWidget(self.table, 0, 0, 1, 3)
         self.segment_chart = self._chart_view("chartSegment")
         self.kecamatan_chart = self._chart_view("chartKecamatan")
         self.day_chart = self._chart_view("chartDays")
-        grid.addWidget(self.segment_chart, 0, 1)
-        grid.addWidget(self.kecamatan_chart, 1, 0)
-        grid.addWidget(self.day_chart, 1, 1)
+        grid.addWidget(self.segment_chart, 1, 0)
+        grid.addWidget(self.kecamatan_chart, 1, 1)
+        grid.addWidget(self.day_chart, 1, 2)
+        grid.setRowStretch(0, 2)
+        grid.setRowStretch(1, 3)
         layout.addLayout(grid, 1)
         lists = QHBoxLayout()
         self.list_kind = QComboBox()
@@ -167,6 +190,7 @@ class ReportPage(QWidget):
 
     def _chart_view(self, name: str) -> QChartView:
         view = QChartView()
+        view.setMinimumWidth(260)
         view.setObjectName(name)
         view.setRenderHint(QPainter.Antialiasing)
         view.setMinimumHeight(220)
@@ -244,8 +268,7 @@ class ReportPage(QWidget):
         self.money_label.setText(text)
 
     def _bars(self, view: QChartView, title: str, rows: list, *, with_target: bool) -> None:
-        chart = QChart()
-        chart.setTitle(title)
+        chart = _chart(title)
         series = QHorizontalBarSeries()
         registered = QBarSet(self.tr("Registered"))
         registered.setColor(GREEN)
@@ -267,12 +290,16 @@ class ReportPage(QWidget):
             series.append(bar_set)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([r.label[:18] for r in reversed(shown)])
+        # Segments by their short names (PU, BPU, ASN, TKA: the table has the long ones).
+        categories.append([r.key.upper() if with_target and r.key in SHORT_SEGMENTS
+                           else r.label[:16] for r in reversed(shown)])
         font = categories.labelsFont()
         font.setPointSizeF(max(6.0, font.pointSizeF() - 1))
         categories.setLabelsFont(font)
+        categories.setTruncateLabels(False)  # a kecamatan's name whole, never "…" alone
         values = QValueAxis()
         values.setLabelFormat("%d")
+        values.setTickCount(3)  # three charts side by side: few numbers, none overlapping
         chart.addAxis(categories, Qt.AlignLeft)
         chart.addAxis(values, Qt.AlignBottom)
         series.attachAxis(categories)
@@ -282,8 +309,7 @@ class ReportPage(QWidget):
 
     def _days(self, per_day: list[tuple[str, int]]) -> None:
         """A line over the days of the period (a date axis: any number of days stays legible)."""
-        chart = QChart()
-        chart.setTitle(self.tr("Registrations per day"))
+        chart = _chart(self.tr("Registrations per day"))
         series = QLineSeries()
         series.setName(self.tr("Registrations"))
         series.setColor(GREEN)
@@ -294,7 +320,7 @@ class ReportPage(QWidget):
         chart.addSeries(series)
         axis = QDateTimeAxis()
         axis.setFormat("dd/MM")
-        axis.setTickCount(min(8, max(2, len(per_day))))
+        axis.setTickCount(min(4, max(2, len(per_day))))
         values = QValueAxis()
         values.setLabelFormat("%d")
         chart.addAxis(axis, Qt.AlignBottom)

@@ -63,6 +63,7 @@ class TargetsBox(QGroupBox):
         self.year.setObjectName("targetsYear")
         self.year.setRange(2000, today.year + 5)
         self.year.setValue(today.year)
+        self.year.setMaximumWidth(120)
         form.addRow(self.tr("Year"), self.year)
         self.boxes: dict[str, FieldBox] = {}
         self.segments: dict[str, QSpinBox] = {}
@@ -90,6 +91,7 @@ class TargetsBox(QGroupBox):
                                               self.tr("Target (participants)")])
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
         self.table.setEditTriggers(QAbstractItemView.AllEditTriggers)
         self.table.setMaximumHeight(170)
         for i, (_dim, _key, text) in enumerate(self.places):
