@@ -97,7 +97,7 @@ def test_call_sheet_leaves_room_for_the_callers_note(tmp_path):
     from bpjs_field.reporting.followup_lists import Entry
     entry = Entry("r1", "27PS00010", "bpu", "Siti Aminah Nurhasanah Rahmawati", "3216094512880001",
                   "081234567890", True, "Sosialisasi koperasi / UMKM Tarumajaya Kabupaten Bekasi",
-                  "Siti Rahmawati", date(2026, 11, 1), 34, None, 16_800)
+                  "Siti Rahmawati", date(2026, 11, 25), 10, None, 16_800)
     out = tmp_path / "sheet.pdf"
     call_sheet.write_call_sheet(out, call_sheet.render("no_kpj", [entry], full_phone=True,
                                                        days=14, today=date(2026, 12, 5)))
@@ -109,3 +109,6 @@ def test_call_sheet_leaves_room_for_the_callers_note(tmp_path):
     margin, mm = 12 * 72 / 25.4, 72 / 25.4
     x_note = words["Catatan"][0]
     assert page - margin - x_note >= 25 * mm  # at least 25 mm to write in
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "25 November 2026" in text  # the date whole in its column
