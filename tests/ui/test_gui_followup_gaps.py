@@ -204,3 +204,22 @@ def test_supervisor_sets_the_branchs_targets_in_settings(qtbot, translations, st
     # An officer's window: the save button is off (and the core refuses anyway).
     apply_role(window, "officer")
     assert not box.save_button.isEnabled()
+
+
+def test_a_kpj_card_scanned_into_the_people_search_finds_its_holder(qtbot, translations, store,
+                                                                    officer, make_window):
+    from bpjs_field.domain.followup import KPJ, StatusChange
+    from bpjs_field.store.followup import set_status
+    holder = bpu(store, 31)
+    bpu(store, 32)
+    set_status(store, holder["id"], StatusChange(KPJ, kpj_no="70000000031"))
+    window = make_window()
+    window.show_page("people")
+    page = window.people
+    qtbot.waitUntil(lambda: page.people.rowCount() == 2)
+    page.search.setText("7000-0000-031")
+    qtbot.waitUntil(lambda: page.table.model() is page.results and page.results.rowCount() == 1)
+    assert page.results.row_at(0)["id"] == holder["person_id"]
+    page.search.setText("70000000099")  # nobody holds it: no one is guessed
+    qtbot.waitUntil(lambda: page.table.model() is page.results
+                    and page.results.rowCount() == 0)

@@ -352,7 +352,18 @@ class PeoplePage(QWidget):
 
 def _search(store: Any, text: str, status: str | None) -> list[dict[str, Any]]:
     """Search hits, only those with a registration at `status` when one is chosen (a wider
-    search first, so a filter does not leave the page with a few of the first hits)."""
+    search first, so a filter does not leave the page with a few of the first hits).  A KPJ
+    number (typed, or a membership card scanned into the search) finds its holder."""
+    from bpjs_field.domain.followup import clean_kpj
+    kpj = clean_kpj(text)
+    if len(kpj) == 11 and kpj.isascii() and kpj.isdigit():
+        code = store.scalar("SELECT code FROM registrations WHERE kpj_no = ? LIMIT 1", (kpj,))
+        if code is not None:
+            hits = store.search_index.search(code, SEARCH_LIMIT)
+            if status is not None:
+                keep = store.people.with_status([h["id"] for h in hits], status)
+                hits = [h for h in hits if h["id"] in keep]
+            return hits
     if status is None:
         return store.search_index.search(text, SEARCH_LIMIT)
     hits = store.search_index.search(text, SEARCH_LIMIT * 10)
