@@ -46,3 +46,21 @@ def test_wage_earner_follows_the_jp_cap_of_the_month(store):
     now = monthly_on(reg, later)
     assert now.line("JP").base == table.jp_cap_for(later)
     assert now.total != reg["monthly_total"]
+
+
+def test_follow_up_lists_give_the_amount_of_the_month_called_about(store):
+    from bpjs_field.domain.followup import KPJ, PAID, StatusChange
+    from bpjs_field.reporting.followup_lists import follow_up_list
+    from bpjs_field.store.followup import set_status
+    reg = bpu(store, 5, months=1, period=date(2026, 12, 5))
+    assert reg["monthly_total"] == 8_400
+    # Not paid yet, called in January: January's amount.
+    set_status(store, reg["id"], StatusChange(KPJ, kpj_no="93000000005"),
+               today=date(2027, 1, 2))
+    (entry,) = follow_up_list(store, "unpaid", days=0, today=date(2027, 1, 10))
+    assert entry.monthly_total == 16_800
+    # Paid December only: running out at the end of December, the next month is January's.
+    set_status(store, reg["id"], StatusChange(PAID, paid_months=1, on=date(2026, 12, 20)),
+               today=date(2027, 1, 2))
+    (entry,) = follow_up_list(store, "running_out", days=14, today=date(2026, 12, 25))
+    assert entry.monthly_total == 16_800
