@@ -65,7 +65,23 @@ COLUMNS: dict[str, tuple[bool, str]] = {
     "kewarganegaraan": (False, "TKA: kode negara ISO, mis. CN"),
     "kitas": (False, "TKA: nomor KITAS/KITAP"),
     "kitas_berlaku": (False, "TKA: tanggal habis berlaku KITAS, HH-BB-TTTT"),
+    # What downstream registration asks (bpjs_field/domain/downstream.py): optional, as at
+    # the event, validated like the form.
+    "nama_ibu_kandung": (False, "Nama ibu kandung (boleh kosong)"),
+    "no_kk": (False, "Nomor Kartu Keluarga: 16 angka, 6 angka pertama kode kecamatan di kartu; kolom berformat Teks di Excel (boleh kosong)"),
+    "ahli_waris": (False, "Nama ahli waris (boleh kosong; bila diisi, isi hubungan_ahli_waris)"),
+    "hubungan_ahli_waris": (False, "pasangan (suami/istri), anak, orang_tua, saudara atau lainnya"),
 }
+# The columns of downstream registration, by the person's field they fill.
+DOWNSTREAM_COLUMNS = {"mother_name": "nama_ibu_kandung", "kk_no": "no_kk",
+                      "heir_name": "ahli_waris", "heir_relation": "hubungan_ahli_waris"}
+# How partner lists write an heir's relation, as the form's choices.
+RELATION_SPELLINGS = {"suami": "pasangan", "istri": "pasangan", "isteri": "pasangan",
+                      "suami/istri": "pasangan", "pasangan": "pasangan", "anak": "anak",
+                      "anak kandung": "anak", "orang tua": "orang_tua", "orang_tua": "orang_tua",
+                      "orangtua": "orang_tua", "ayah": "orang_tua", "ibu": "orang_tua",
+                      "saudara": "saudara", "saudara kandung": "saudara", "kakak": "saudara",
+                      "adik": "saudara", "lainnya": "lainnya", "lain-lain": "lainnya"}
 EXAMPLE = {"nama": "Siti Aminah", "segmen": "bpu", "persetujuan": "ya", "nik": "3216094508900003",
            "tanggal_lahir": "05-08-1990", "jenis_kelamin": "P", "tempat_lahir": "Bekasi",
            "telepon": "0812-3456-7890", "alamat": "Kp. Pulo RT 003/RW 002",
@@ -84,7 +100,8 @@ COLUMN_OF_FIELD = {"full_name": "nama", "nik": "nik", "birth_date": "tanggal_lah
                    "risk_class": "kelas_risiko", "employer_name": "pemberi_kerja",
                    "payer_name": "nama_pembayar", "employer_scale": "skala_usaha",
                    "passport_no": "paspor", "nationality": "kewarganegaraan", "kitas_no": "kitas",
-                   "kitas_expiry": "kitas_berlaku", "consent": "persetujuan", "segment": "segmen"}
+                   "kitas_expiry": "kitas_berlaku", "consent": "persetujuan", "segment": "segmen",
+                   **DOWNSTREAM_COLUMNS}
 # How sex is written on a KTP (LAKI-LAKI / PEREMPUAN), in partner lists and in English ones.
 SEX_SPELLINGS = {"l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L",
                  "laki": "L", "pria": "L", "m": "L", "male": "L",
@@ -217,6 +234,24 @@ def _nik(value: str, field_name: str, cut_niks: bool) -> str | None:
     return v
 
 
+def _kk(value: str, field_name: str) -> str | None:
+    """A family card number as written; a number Excel reformatted (`3.21609E+15`) is named
+    as such (its last digits are lost), the rest is checked like the form's."""
+    v = value.strip()
+    if not v:
+        return None
+    if _EXCEL_NUMBER.match(v):
+        raise ValidationError(field_name, "kk.excel", value=v[:30])
+    return v
+
+
+def _relation(value: str, field_name: str) -> str | None:
+    v = " ".join(value.split()).casefold()
+    if not v:
+        return None
+    return RELATION_SPELLINGS.get(v, v)  # anything else is refused by the form's rule
+
+
 @lru_cache(maxsize=1)
 def _occupation_codes() -> dict[str, str]:
     return {label.casefold(): code for code, (label, _en, _s) in occupations().items()}
@@ -257,6 +292,9 @@ def row_to_input(row: dict[str, str], *, event_id: str | None, consent_version: 
         birth_place=row.get("tempat_lahir") or None, phone=row.get("telepon") or None,
         email=row.get("email") or None, address=row.get("alamat") or None,
         district_code=get("kode_kecamatan", _district),
+        mother_name=row.get("nama_ibu_kandung") or None, kk_no=get("no_kk", _kk),
+        heir_name=row.get("ahli_waris") or None,
+        heir_relation=get("hubungan_ahli_waris", _relation),
     )
     form = RegistrationInput(
         segment=(row.get("segmen") or "").strip().casefold(), person=person,

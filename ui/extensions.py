@@ -117,9 +117,17 @@ def shutdown(executor: DbExecutor) -> None:
         controller.shutdown()
 
 
+REPORT_SHORTCUT = "Ctrl+Shift+L"  # L for Laporan; Ctrl+1 ... Ctrl+0 are all taken
+
+
 def add_report_page(window: MainWindow, ctx: AppContext, executor: DbExecutor) -> None:
-    """Laporan: the branch's funnel against its targets, for supervisors (built when first
-    opened: QtCharts and reportlab are imported then)."""
+    """Laporan: the branch's funnel against its targets, for supervisors only: an officer's
+    window has no such page, entry or shortcut (issue: "a Laporan page for supervisors").
+    Built when first opened: QtCharts and reportlab are imported then."""
+    store = getattr(executor, "store", None)
+    if store is not None and store.role == "officer":
+        return
+
     def build():
         store = getattr(executor, "store", None)
         if store is not None and store.role == "officer":
@@ -132,4 +140,5 @@ def add_report_page(window: MainWindow, ctx: AppContext, executor: DbExecutor) -
         from ui.pages.report_page import ReportPage
         return ReportPage(executor, ctx.lang)
 
-    window.add_lazy_page("report", QCoreApplication.translate("Extensions", "Report"), build)
+    window.add_lazy_page("report", QCoreApplication.translate("Extensions", "Report"), build,
+                         REPORT_SHORTCUT)

@@ -45,6 +45,24 @@ def parse_kpj(text: str, field: str = "kpj_no") -> str:
     return kpj
 
 
+def parse_scanned_kpj(text: str) -> str:
+    """The KPJ number a card's barcode gave (a keyboard-wedge scanner types it), or a
+    ValidationError saying what was scanned instead: a NIK (the KTP), a registration code
+    (the event receipt), a BPU payment code, or another shape with its length."""
+    from bpjs_field.domain.codes import looks_like_code
+    raw = (text or "").strip()
+    kpj = clean_kpj(raw)
+    if _KPJ.match(kpj):
+        return kpj
+    if looks_like_code(raw):
+        raise ValidationError("kpj_no", "kpj.scan_receipt")
+    if kpj.isascii() and kpj.isdigit() and len(kpj) == 16:
+        # "88888" + the last 11 digits of the participant number: no province is 88.
+        raise ValidationError("kpj_no", "kpj.scan_payment_code" if kpj.startswith("88888")
+                              else "kpj.scan_nik")
+    raise ValidationError("kpj_no", "kpj.scan_shape", length=len(kpj))
+
+
 def parse_payment_code(text: str, field: str = "payment_code") -> str:
     code = clean_kpj(text)
     if not _PAYMENT_CODE.match(code):

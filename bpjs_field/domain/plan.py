@@ -169,3 +169,36 @@ def registration_plan(reg: dict[str, Any], rates: RateTable | None = None) -> Pa
     return bpu_plan(reg["declared_income"], with_jht="JHT" in first.programs, start=first.period,
                     months=int(reg["months_paid"]), sector=reg.get("sector") or "umum",
                     payer=reg.get("payer") or "mandiri", rates=rates)
+
+
+def monthly_on(reg: dict[str, Any], day: date, rates: RateTable | None = None) -> Contribution:
+    """A stored registration's monthly contribution in the month of `day`.
+
+    Inside the months paid ahead: that month's amount in the plan (a December payment of
+    twelve months is Rp8.400 in December and Rp16.800 from January).  After them: the
+    amount at the rules of that month, computed again from the registration (declared
+    income, wage, risk class, programmes), because a discount window or a JP cap may have
+    ended or begun since.  Before the first month, or where the row no longer holds what
+    the amount is computed from (an erased person's income), the first month's."""
+    from bpjs_field.domain.contribution import pu_contribution
+    from bpjs_field.errors import ValidationError
+
+    month = as_period(day)
+    plan = registration_plan(reg, rates)
+    if month < plan.first:
+        return plan.runs[0].monthly
+    for run in plan.runs:
+        if run.first <= month <= run.last:
+            return run.monthly
+    first = plan.runs[-1].monthly
+    try:
+        if reg.get("segment") == "bpu" and reg.get("declared_income"):
+            return bpu_contribution(int(reg["declared_income"]), with_jht="JHT" in first.programs,
+                                    period=month, sector=reg.get("sector") or "umum",
+                                    payer=reg.get("payer") or "mandiri", rates=rates)
+        if reg.get("segment") != "bpu" and reg.get("wage"):
+            return pu_contribution(int(reg["wage"]), risk_class=int(reg.get("risk_class") or 1),
+                                   period=month, programs=tuple(first.programs), rates=rates)
+    except (ValidationError, ValueError, TypeError):
+        pass  # rules of that month refuse the old figures: the last amount known stands
+    return first

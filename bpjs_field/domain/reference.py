@@ -51,8 +51,9 @@ def install(files: dict[str, Any] | None) -> None:
         rates.RateTable(data=files["rates.json"]).bpu_for(date.today())
     if "privacy_notice.json" in files:
         notice = files["privacy_notice.json"]
-        if not all(isinstance(notice.get(k), str) for k in ("version", "id", "en")):
-            raise ValueError("privacy notice incomplete")
+        for version in (notice, *(notice.get("previous") or ())):
+            if not all(isinstance(version.get(k), str) for k in ("version", "id", "en")):
+                raise ValueError("privacy notice incomplete")
     rates.install_rates(files.get("rates.json"))
     consent.install_notice(files.get("privacy_notice.json"))
 

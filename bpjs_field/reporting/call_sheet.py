@@ -20,8 +20,10 @@ from bpjs_field.reporting.followup_lists import TITLES, Entry
 
 W, H = landscape(A4)
 M = 12 * mm
-COLUMNS = [("No", 10), ("Nama", 55), ("NIK", 34), ("Telepon", 32), ("Acara", 55),
-           ("Petugas", 35), ("Sejak", 28), ("Hari", 12), ("Catatan", 0)]
+# The last column (the caller's note) takes what is left of the 273 mm between the margins:
+# 31 mm to write in (the widths before left it none: "Catatan" sat on the right margin).
+COLUMNS = [("No", 10), ("Nama", 46), ("NIK", 34), ("Telepon", 32), ("Acara", 46),
+           ("Petugas", 32), ("Sejak", 30), ("Hari", 12), ("Catatan", 0)]
 
 
 def render(kind: str, entries: list[Entry], *, full_phone: bool, days: int, today: date) -> bytes:

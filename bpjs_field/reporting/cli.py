@@ -100,7 +100,12 @@ def text_report(report) -> str:
         lines.append(f"{r.label[:32]:<32} {attended:>8} {r.registered:>8} {r.kpj:>8} "
                      f"{r.paid:>8} {target:>9}")
     lines.append(f"Iuran per bulan yang bayar: {format_rupiah(report.total.monthly)}; "
-                 f"pembayaran pertama: {format_rupiah(report.total.first_payments)}")
+                 f"dibayar di muka (bulan × iuran): {format_rupiah(report.total.first_payments)}")
+    if report.contribution_target:
+        share = report.contribution_progress or 0.0
+        percent = f"{100 * share:.{2 if share < 0.1 else 1}f}%".replace(".", ",")
+        lines.append(f"Target iuran tahunan {format_rupiah(report.contribution_target)}: "
+                     f"tercapai {percent}")
     return "\n".join(lines)
 
 

@@ -30,7 +30,8 @@ TITLES = {"no_kpj": ("Terdaftar, belum ada KPJ", "Registered, no KPJ yet"),
 
 _BASE = """
 SELECT r.id, r.code, r.segment, r.status, r.created_at, r.kpj_no, r.kpj_at, r.first_paid_at,
-       r.first_paid_months, r.monthly_total, p.full_name, p.nik, p.passport_no, p.phone,
+       r.first_paid_months, r.monthly_total, r.contribution, r.declared_income, r.months_paid,
+       r.sector, r.payer, r.wage, r.risk_class, p.full_name, p.nik, p.passport_no, p.phone,
        p.consent_at, p.consent_withdrawn_at, e.title AS event_title, o.full_name AS officer_name
 FROM registrations r
 JOIN people p ON p.id = r.person_id
@@ -55,7 +56,7 @@ class Entry:
     since: date  # registered, KPJ issued, or paid until
     days: int  # days since `since` (negative: days left)
     kpj_no: str | None
-    monthly_total: int
+    monthly_total: int  # the month called about (this month, or the next one to pay)
 
 
 def _may_contact(row: dict[str, Any]) -> bool:
@@ -97,10 +98,23 @@ def follow_up_list(store: "Store", kind: str, *, days: int | None = None,
         out.append(Entry(row["id"], row["code"], row["segment"], row["full_name"],
                          row["nik"] or row["passport_no"], row["phone"] if contact else None,
                          contact, row["event_title"], row["officer_name"], since,
-                         (today - since).days, row["kpj_no"], row["monthly_total"]))
+                         (today - since).days, row["kpj_no"],
+                         _amount(row, since + timedelta(days=1) if kind == "running_out"
+                                 else today)))
     if kind == "running_out":
         out.sort(key=lambda e: (e.since, e.code))
     return out
+
+
+def _amount(row: dict[str, Any], month: date) -> int:
+    """The monthly contribution the person is called about: this month's (no KPJ yet, not
+    paid yet), or the first month after the paid ones (running out); not the first month's,
+    which a discount that ended or a month paid ahead may have changed."""
+    from bpjs_field.domain.plan import monthly_on
+    try:
+        return monthly_on(row, month).total
+    except (ValueError, KeyError, TypeError):  # a row without a readable contribution
+        return row["monthly_total"]
 
 
 def _wib_day(stamp: str) -> str:

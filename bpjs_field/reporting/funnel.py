@@ -9,7 +9,8 @@ Definitions (the same on the laptop, in the PDF, the XLSX and on the branch serv
   December counts for November);
 - stopped: those of them stopped, at whatever stage;
 - contribution: the monthly contribution of the paying registrations, and what their first
-  payments brought (monthly contribution x months paid).
+  payments brought: months paid ahead x amount (`paid_ahead`), against the branch's annual
+  contribution target in rupiah (`Report.contribution_progress`).
 - kecamatan, estate and partner are the event's (where it was held, who hosted it); a
   registration made without an event counts under "-".
 Days are WIB days (UTC+7).
@@ -45,7 +46,7 @@ class Row:
     paid: int = 0
     stopped: int = 0
     monthly: int = 0  # monthly contribution of the paying registrations
-    first_payments: int = 0  # what the first payments brought
+    first_payments: int = 0  # what the first payments brought (months paid ahead x amount)
     target: int | None = None  # annual target (participants) for this row, when known
 
     def add(self, other: "Row") -> None:
@@ -66,11 +67,35 @@ class Report:
     per_day: list[tuple[str, int]]
     targets: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def contribution_target(self) -> int | None:
+        return self.targets.get("contribution_rupiah") or None
+
+    @property
+    def contribution_progress(self) -> float | None:
+        """What the first payments of the period brought, as a share of the annual
+        contribution target (None without a target)."""
+        target = self.contribution_target
+        return self.total.first_payments / target if target else None
+
     def as_dict(self) -> dict[str, Any]:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "by": self.by,
                 "branch": self.branch, "rows": [asdict(r) for r in self.rows],
                 "total": asdict(self.total), "per_day": [list(d) for d in self.per_day],
-                "targets": self.targets}
+                "targets": self.targets, "contribution_progress": self.contribution_progress}
+
+
+def paid_ahead(row: dict[str, Any]) -> int:
+    """Months paid ahead x amount for one registration (0 before its first payment): the
+    total of the plan made at the event when the first payment covered those months (each
+    month at its own rules), else the first month's amount times the months paid.  The
+    laptop's running totals hold the same expression in SQL (store/migrations.py)."""
+    if not row.get("first_paid_at"):
+        return 0
+    months = row.get("first_paid_months") or 1
+    if row.get("amount_due") is not None and months == (row.get("months_paid") or 1):
+        return int(row["amount_due"])
+    return (row.get("monthly_total") or 0) * months
 
 
 def period(start: date | None, end: date | None, today: date | None = None) -> tuple[date, date]:
@@ -180,7 +205,7 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
     found = targets
     if found is None:
         from bpjs_field.reporting import targets as target_data
-        found = target_data.for_branch(branch_of(store), end.year)
+        found = target_data.for_branch(branch_of(store), end.year, store=store)
     return assemble(store.db.execute(REG_SQL, bounds), store.db.execute(ATT_SQL, bounds),
                     list(store.db.execute(DAY_SQL, bounds)), Labels.of_store(store, lang),
                     by=by, start=start, end=end, branch=branch_of(store), targets=found)
@@ -222,10 +247,17 @@ def assemble(registrations: Iterable[tuple], attendance: Iterable[tuple],
             elif value:
                 from bpjs_field.domain.segments import SEGMENTS, label
                 rows[key] = Row(key, label(SEGMENTS, key, lang), None, target=value)
-    elif by == "kecamatan":
-        for key, value in (found.get("kecamatan") or {}).items():
+    elif by in ("kecamatan", "estate"):
+        for key, value in (found.get(by) or {}).items():
             if key in rows:
                 rows[key].target = value
+            elif value:  # a place with a target and nothing yet shows as such
+                label = key
+                if by == "kecamatan":
+                    from bpjs_field.domain.regions import get_region
+                    region = get_region(key)
+                    label = region.name if region else key
+                rows[key] = Row(key, label, 0, target=value)
     participants = found.get("participants") or {}
     total.target = sum(participants.values()) or None
     ordered = sorted(rows.values(), key=lambda r: (-r.registered, r.label))

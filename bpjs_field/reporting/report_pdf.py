@@ -36,6 +36,11 @@ def _pct(part: int, whole: int | None) -> str:
     return f"{100 * part / whole:.1f}%".replace(".", ",") if whole else "-"
 
 
+def _share(share: float) -> str:
+    """A share of a large target: two decimals below 10 % (0,01 % of Rp154 billion shows)."""
+    return f"{100 * share:.{2 if share < 0.1 else 1}f}%".replace(".", ",")
+
+
 class Pages:
     def __init__(self, c, title: str) -> None:
         self.c, self.title, self.page = c, title, 1
@@ -57,9 +62,9 @@ class Pages:
 
 def _table(p: Pages, report: "Report") -> None:
     c = p.c
-    cols = [("", 54 * mm, "l"), ("Hadir", 18 * mm, "r"), ("Terdaftar", 20 * mm, "r"),
-            ("KPJ", 16 * mm, "r"), ("Bayar", 16 * mm, "r"), ("Bayar %", 16 * mm, "r"),
-            ("Target", 22 * mm, "r"), ("Capaian", 18 * mm, "r")]
+    cols = [("", 40 * mm, "l"), ("Hadir", 14 * mm, "r"), ("Terdaftar", 17 * mm, "r"),
+            ("KPJ", 12 * mm, "r"), ("Bayar", 13 * mm, "r"), ("Bayar %", 16 * mm, "r"),
+            ("Target", 18 * mm, "r"), ("Capaian", 16 * mm, "r"), ("Di muka (Rp)", 32 * mm, "r")]
     p.need(12 * mm)
     c.setFont(BOLD, 8)
     x = M
@@ -78,8 +83,9 @@ def _table(p: Pages, report: "Report") -> None:
             c.rect(M, p.y - 5 * mm, sum(w for _n2, w, _a in cols), 5 * mm, stroke=0, fill=1)
             c.setFillColorRGB(0, 0, 0)
         c.setFont(BOLD if last else REGULAR, 8)
-        values = [r.label[:40], _n(r.attended), _n(r.registered), _n(r.kpj), _n(r.paid),
-                  _pct(r.paid, r.registered), _n(r.target), _pct(r.registered, r.target)]
+        values = [r.label[:28], _n(r.attended), _n(r.registered), _n(r.kpj), _n(r.paid),
+                  _pct(r.paid, r.registered), _n(r.target), _pct(r.registered, r.target),
+                  format_rupiah(r.first_payments)]
         x = M
         for (name, width, align), value in zip(cols, values):
             if align == "r":
@@ -177,11 +183,23 @@ def render(report: "Report", by_segment: "Report", by_kecamatan: "Report") -> by
               f"bayar {_n(t.paid)} · berhenti {_n(t.stopped)}")
     c.drawString(M, p.y, funnel)
     p.y -= 5 * mm
-    money = report.targets.get("contribution_rupiah")
+    money = report.contribution_target
     c.drawString(M, p.y, f"Iuran per bulan peserta yang bayar {format_rupiah(t.monthly)} · "
-                 f"pembayaran pertama {format_rupiah(t.first_payments)}"
-                 + (f" · target iuran tahunan {format_rupiah(money)}" if money else ""))
-    p.y -= 8 * mm
+                 f"dibayar di muka (bulan × iuran) {format_rupiah(t.first_payments)}")
+    p.y -= 5 * mm
+    if money:
+        share = report.contribution_progress or 0.0
+        c.drawString(M, p.y, f"Target iuran tahunan {format_rupiah(money)} · tercapai "
+                     f"{format_rupiah(t.first_payments)} ({_share(share)})")
+        # The same progress as a bar: filled share of the target.
+        bar_x, bar_w = M + 125 * mm, W - 2 * M - 125 * mm
+        c.setStrokeColor(GREY)
+        c.rect(bar_x, p.y - 1 * mm, bar_w, 3.5 * mm, stroke=1, fill=0)
+        c.setFillColor(GREEN)
+        c.rect(bar_x, p.y - 1 * mm, bar_w * min(1.0, share), 3.5 * mm, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        p.y -= 5 * mm
+    p.y -= 3 * mm
     _table(p, report)
     _bars(p, "Capaian terhadap target per segmen", by_segment.rows, with_target=True)
     _bars(p, "Pendaftaran per kecamatan", by_kecamatan.rows, with_target=True)

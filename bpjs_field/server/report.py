@@ -60,7 +60,7 @@ def server_report(db: ServerDatabase, *, start: date | None = None, end: date | 
         monthly = (r.get("monthly_total") or 0) if paid else 0
         figures = (1, int(bool(r.get("kpj_at") or r.get("kpj_no") or paid)), int(paid),
                    int(r.get("status") == "berhenti"), monthly,
-                   monthly * (r.get("first_paid_months") or 1) if paid else 0)
+                   funnel.paid_ahead(r))
         totals = reg[(r.get("segment"), r.get("officer_id") or "", r.get("event_id") or "")]
         for i, value in enumerate(figures):
             totals[i] += value

@@ -117,8 +117,10 @@ def _report_html(report, who: str) -> str:
         "<th>KPJ</th><th>Bayar</th><th>Berhenti</th><th>Target tahunan</th><th>Capaian</th>"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         f'<p id="money">Iuran per bulan peserta yang bayar {format_rupiah(report.total.monthly)}'
-        f" · pembayaran pertama {format_rupiah(report.total.first_payments)}"
-        + (f" · target iuran tahunan {format_rupiah(money)}" if money else "") + "</p>"
+        f" · dibayar di muka (bulan × iuran) {format_rupiah(report.total.first_payments)}"
+        + (f" · target iuran tahunan {format_rupiah(money)}, tercapai "
+           + f"{100 * (report.contribution_progress or 0):.2f}%".replace(".", ",")
+           if money else "") + "</p>"
         + (f"<p><small>Sumber target: {html.escape(source)}</small></p>" if source else ""))
 
 

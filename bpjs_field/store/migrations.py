@@ -410,8 +410,13 @@ _STAGES = {
     "paid": "(R.first_paid_at IS NOT NULL)",
     "stopped": "(R.status = 'berhenti')",
     "monthly": "(CASE WHEN R.first_paid_at IS NOT NULL THEN coalesce(R.monthly_total, 0) ELSE 0 END)",
-    "first_payments": "(CASE WHEN R.first_paid_at IS NOT NULL THEN coalesce(R.monthly_total, 0) * "
-                      "coalesce(R.first_paid_months, 1) ELSE 0 END)",
+    # Months paid ahead x amount: the plan's total made at the event when the first payment
+    # covered those months (each month at its own rules: Rp8.400 + 11 x Rp16.800), else the
+    # first month's amount times the months paid (bpjs_field/reporting/funnel.py: paid_ahead).
+    "first_payments": "(CASE WHEN R.first_paid_at IS NULL THEN 0 "
+                      "WHEN R.amount_due IS NOT NULL AND coalesce(R.first_paid_months, 1) = "
+                      "coalesce(R.months_paid, 1) THEN R.amount_due "
+                      "ELSE coalesce(R.monthly_total, 0) * coalesce(R.first_paid_months, 1) END)",
 }
 _REG_KEY = ("coalesce(date(R.created_at, '+7 hours'), substr(R.created_at, 1, 10)), R.segment, coalesce(R.officer_id, ''), "
             "coalesce(R.event_id, '')")
@@ -444,7 +449,7 @@ def report_schema() -> str:
         + _report_upsert("report_registrations", _REG_KEY, _STAGES, "old", "-") + " END;",
         "CREATE TRIGGER report_registrations_update AFTER UPDATE OF created_at, segment, "
         "officer_id, event_id, kpj_at, kpj_no, first_paid_at, first_paid_months, status, "
-        "monthly_total ON registrations BEGIN "
+        "monthly_total, amount_due, months_paid ON registrations BEGIN "
         + _report_upsert("report_registrations", _REG_KEY, _STAGES, "old", "-") + " "
         + _report_upsert("report_registrations", _REG_KEY, _STAGES, "new", "") + " END;",
         "CREATE TRIGGER report_attendance_insert AFTER INSERT ON attendance BEGIN "
@@ -487,9 +492,26 @@ def _v12(db: sqlite_utils.Database) -> None:
                "WHERE hub_sent_at IS NULL")
 
 
+REPORT_TRIGGERS = tuple(f"report_{table}_{event}" for table in ("registrations", "attendance")
+                        for event in ("insert", "delete", "update"))
+
+
+def _v13(db: sqlite_utils.Database) -> None:
+    """The report's prepaid amounts (months paid ahead x amount) from the plan made at the
+    event, each month at its own rules, instead of the first month's amount times the
+    months (a December payment of twelve months is Rp193.200, not 12 x Rp8.400): the
+    running totals and their triggers made again (a few seconds at 300,000, once)."""
+    for name in REPORT_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute("DROP TABLE IF EXISTS report_registrations")
+    db.execute("DROP TABLE IF EXISTS report_attendance")
+    run_script(db, report_schema())
+    for sql in report_backfill_sql():
+        db.execute(sql)
+
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
-                                                             _v9, _v10, _v11, _v12]
+                                                             _v9, _v10, _v11, _v12, _v13]
 LATEST = len(MIGRATIONS)
 
 

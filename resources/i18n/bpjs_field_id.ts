@@ -973,6 +973,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>Save (Ctrl+S)</source>
         <translation>Simpan (Ctrl+S)</translation>
     </message>
+    <message>
+        <source>Scanned from the card: {number}. Check it, then save (Ctrl+S).</source>
+        <translation>Terpindai dari kartu: {number}. Periksa, lalu simpan (Ctrl+S).</translation>
+    </message>
 </context>
 <context>
     <name>HomePage</name>
@@ -1310,8 +1314,20 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Cari dengan nama, NIK, nomor HP atau kode pendaftaran</translation>
     </message>
     <message>
+        <source>All statuses</source>
+        <translation>Semua status</translation>
+    </message>
+    <message>
+        <source>Follow-up status of their registrations</source>
+        <translation>Status tindak lanjut pendaftarannya</translation>
+    </message>
+    <message>
         <source>{count} participants</source>
         <translation>{count} peserta</translation>
+    </message>
+    <message>
+        <source>{count} participants · {status}</source>
+        <translation>{count} peserta · {status}</translation>
     </message>
     <message>
         <source>Record that this person withdrew consent? Their personal data are then erased on this laptop, on the branch server and on every other laptop. Registrations and counts stay.</source>
@@ -1417,10 +1433,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Pendaftaran</translation>
     </message>
     <message>
-        <source>month</source>
-        <translation>bulan</translation>
-    </message>
-    <message>
         <source>Attendance</source>
         <translation>Kehadiran</translation>
     </message>
@@ -1439,6 +1451,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>full NIK shown</source>
         <translation>NIK lengkap ditampilkan</translation>
+    </message>
+    <message>
+        <source>an earlier notice (now {current})</source>
+        <translation>pemberitahuan versi lama (kini {current})</translation>
+    </message>
+    <message>
+        <source>{amount}/month</source>
+        <translation>{amount}/bulan</translation>
+    </message>
+    <message>
+        <source>{amount}/month now (first month {first})</source>
+        <translation>{amount}/bulan sekarang (bulan pertama {first})</translation>
     </message>
     <message>
         <source>KPJ {number}</source>
@@ -1923,6 +1947,22 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Capaian</translation>
     </message>
     <message>
+        <source>Paid ahead</source>
+        <translation>Dibayar di muka</translation>
+    </message>
+    <message>
+        <source>Monthly</source>
+        <translation>Iuran/bulan</translation>
+    </message>
+    <message>
+        <source>Monthly contribution of the registrations that paid</source>
+        <translation>Iuran per bulan pendaftaran yang sudah bayar</translation>
+    </message>
+    <message>
+        <source>What the first payments brought: months paid ahead × amount</source>
+        <translation>Hasil pembayaran pertama: bulan dibayar di muka × iuran</translation>
+    </message>
+    <message>
         <source>Registered, no KPJ yet</source>
         <translation>Terdaftar, belum ada KPJ</translation>
     </message>
@@ -1947,12 +1987,12 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Daftar tindak lanjut</translation>
     </message>
     <message>
-        <source>{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → paid {paid}. Monthly contribution of those paying {monthly}; first payments {first}.</source>
-        <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}. Iuran per bulan peserta yang bayar {monthly}; pembayaran pertama {first}.</translation>
+        <source>{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → paid {paid}.</source>
+        <translation>{start} s.d. {end}: hadir {attended} → terdaftar {registered} → KPJ {kpj} → bayar {paid}.</translation>
     </message>
     <message>
-        <source>Annual contribution target {amount}.</source>
-        <translation>Target iuran tahunan {amount}.</translation>
+        <source>Targets set in Settings by {name} on {day}.</source>
+        <translation>Target ditetapkan di Pengaturan oleh {name} pada {day}.</translation>
     </message>
     <message>
         <source>Targets: {source}</source>
@@ -1969,6 +2009,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Registrations by kecamatan</source>
         <translation>Pendaftaran per kecamatan</translation>
+    </message>
+    <message>
+        <source>Contribution: {monthly} a month from those paying; paid ahead {ahead}.</source>
+        <translation>Iuran: {monthly} per bulan dari peserta yang bayar; dibayar di muka {ahead}.</translation>
+    </message>
+    <message>
+        <source>Annual contribution target {amount}: {share} reached.</source>
+        <translation>Target iuran tahunan {amount}: tercapai {share}.</translation>
+    </message>
+    <message>
+        <source>No contribution target for this branch and year.</source>
+        <translation>Belum ada target iuran untuk cabang dan tahun ini.</translation>
     </message>
     <message>
         <source>Registrations per day</source>
@@ -2288,6 +2340,53 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>This laptop&apos;s clock is %1 minutes off the server: fix the date and time (receipts show it).</source>
         <translation>Jam laptop ini selisih %1 menit dari server: perbaiki tanggal dan jam (tercetak di tanda terima).</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsBox</name>
+    <message>
+        <source>Branch&apos;s annual targets (report)</source>
+        <translation>Target tahunan cabang (laporan)</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Tahun</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Peserta</translation>
+    </message>
+    <message>
+        <source>Annual contribution (Rp)</source>
+        <translation>Iuran setahun (Rp)</translation>
+    </message>
+    <message>
+        <source>Kecamatan / industrial estate</source>
+        <translation>Kecamatan / kawasan industri</translation>
+    </message>
+    <message>
+        <source>Target (participants)</source>
+        <translation>Target (peserta)</translation>
+    </message>
+    <message>
+        <source>Per kecamatan and industrial estate (optional)</source>
+        <translation>Per kecamatan dan kawasan industri (boleh kosong)</translation>
+    </message>
+    <message>
+        <source>Save targets</source>
+        <translation>Simpan target</translation>
+    </message>
+    <message>
+        <source>Set by {name} on {day}.</source>
+        <translation>Ditetapkan oleh {name} pada {day}.</translation>
+    </message>
+    <message>
+        <source>From the shipped targets file: {source}</source>
+        <translation>Dari berkas target bawaan: {source}</translation>
+    </message>
+    <message>
+        <source>No targets for {branch} in {year}.</source>
+        <translation>Belum ada target untuk {branch} tahun {year}.</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 sys.path.insert(0, str(Path(__file__).parents[1] / "followup"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
@@ -32,6 +34,14 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
     bpu = next(i for i in range(last) if page.table.item(i, 0).text().startswith("Bukan"))
     assert page.table.item(bpu, 6).text() == "17.000"
     assert "terdaftar 8 → KPJ 4 → bayar 2" in page.summary.text()
+    # Money, not only counts: paid ahead per row and in total, against the contribution target.
+    from bpjs_field.domain.formatting import format_rupiah
+    assert page.table.horizontalHeaderItem(9).text() == "Dibayar di muka"
+    assert page.table.item(last, 9).text() == format_rupiah(expected.total.first_payments)
+    assert page.table.item(last, 8).text() == format_rupiah(expected.total.monthly)
+    assert format_rupiah(expected.total.first_payments) in page.money_label.text()
+    assert "Belum ada target iuran" in page.money_label.text()  # Cikarang has none
+    assert page.money_bar.isHidden()
     assert page.source.text().startswith("Target: Rencana kerja tahunan Kantor Cabang Bekasi Cikarang")
     chart = page.segment_chart.chart()
     sets = chart.series()[0].barSets()
@@ -53,10 +63,50 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
     assert sheet.read_bytes().startswith(b"%PDF")
 
 
-def test_officers_get_a_notice(qtbot, store, officer, make_window):
+def test_officers_have_no_report_page(qtbot, store, officer, make_window):
+    """The report is for supervisors: an officer's window has no entry, page or shortcut."""
     from ui import extensions
     store.role = "officer"
     window = make_window()
     extensions.add_report_page(window, window.ctx, window.executor)
-    window.show_page("report")
-    assert window.page("report").objectName() == "reportForSupervisors"
+    assert "report" not in window.pages
+    texts = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert not any("Laporan" in t or "Report" in t for t in texts)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.current_page() == "home"
+
+
+def test_supervisors_open_the_report_with_its_shortcut(qtbot, translations, store, officer,
+                                                       make_window):
+    from ui import extensions
+    store.role = "supervisor"
+    window = make_window()
+    extensions.add_report_page(window, window.ctx, window.executor)
+    row = window._keys.index("report")
+    assert window.navigation.item(row).text().split("\n") == ["Laporan", "Ctrl+Shift+L"]
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.current_page() == "report"
+    assert window.page("report").objectName() == "reportPage"
+
+
+def test_report_page_shows_progress_against_the_contribution_target(qtbot, translations, store,
+                                                                     event):
+    from bpjs_field.domain.formatting import format_rupiah
+    from ui.tasks import DbExecutor
+    fill_branch(store, event["id"])
+    with store.write():  # a branch whose targets are a contribution in rupiah (as Cilegon's)
+        store.db.execute("UPDATE officers SET branch = 'BPJS Ketenagakerjaan Cabang Cilegon'")
+    executor = DbExecutor(store, synchronous=True)
+    page = ReportPage(executor, "id", today=date(2026, 11, 30))
+    qtbot.addWidget(page)
+    report = page.reports["main"]
+    assert report.contribution_target == 154_000_000_000
+    text = page.money_label.text()
+    assert "Target iuran tahunan Rp154.000.000.000" in text
+    assert format_rupiah(report.total.first_payments) in text
+    assert not page.money_bar.isHidden()
+    assert page.money_bar.format() == "0,00%"

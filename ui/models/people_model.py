@@ -31,6 +31,7 @@ class PeopleTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.executor = executor
         self.reveal = False
+        self.status: str | None = None  # only people with a registration at this status
         self._rowids: list[int] = []
         self._blocks: OrderedDict[int, dict[int, dict[str, Any]]] = OrderedDict()
         self._wanted: set[int] = set()
@@ -45,7 +46,8 @@ class PeopleTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self._generation += 1
         generation = self._generation
-        self.executor.run(lambda s: s.people.ordered_rowids(),
+        status = self.status
+        self.executor.run(lambda s: s.people.ordered_rowids(status),
                           lambda ids: self._set_rowids(generation, ids))
 
     def _set_rowids(self, generation: int, rowids: list[int]) -> None:

@@ -1,7 +1,9 @@
 """Recording a registration's follow-up from the person's detail: submitted to BPJS
 systems, KPJ issued (number, payment code), first payment (date, months), or stopped with a
 reason.  The core validates (bpjs_field/domain/followup.py), writes the change log and the
-audit entry; a refused value is shown under its field and nothing is saved.
+audit entry; a refused value is shown under its field and nothing is saved.  A KPJ card's
+barcode scanned anywhere in the dialog fills the KPJ number (ui/pages/kpj_scan.py); a scan
+of something else (a NIK, a receipt's code) is named under the KPJ field.
 
 Signals:
     saved(object): the registration as stored.
@@ -80,6 +82,10 @@ class FollowupDialog(QDialog):
             widget.installEventFilter(EnterMovesOn(self))
             self.boxes[key] = FieldBox(labels[key], widget)
             grid.addWidget(self.boxes[key], i // 2, i % 2)
+        # A KPJ card's barcode, scanned wherever the focus is in the dialog.
+        from ui.pages.kpj_scan import ScanCatcher
+        self.scan_catcher = ScanCatcher(list(self.widgets.values()), self)
+        self.scan_catcher.scanned.connect(self.card_scanned)
         self.registration.currentIndexChanged.connect(self._fill)
         self.status.currentIndexChanged.connect(self._shown)
         buttons = QHBoxLayout()
@@ -98,6 +104,40 @@ class FollowupDialog(QDialog):
                       context=Qt.WidgetWithChildrenShortcut)
         self._fill()
         self.resize(640, 320)
+
+    def card_scanned(self, text: str) -> None:
+        """A scan: a KPJ number is filled in (the status moves to KPJ issued when it was
+        before that) and checked against the other people at once; anything else is
+        refused under the KPJ field, saying what was scanned instead."""
+        from bpjs_field.domain.followup import parse_scanned_kpj
+        box = self.boxes["kpj_no"]
+        try:
+            kpj = parse_scanned_kpj(text)
+        except ValidationError as exc:
+            if self.status.currentData() not in (KPJ, PAID):
+                self.status.setCurrentIndex(self.status.findData(KPJ))
+            box.show_error(exc.message("en" if self.lang == "en" else "id"))
+            self.kpj_no.setFocus()
+            return
+        if self.status.currentData() not in (KPJ, PAID):
+            self.status.setCurrentIndex(self.status.findData(KPJ))
+        self.kpj_no.setText(kpj)
+        box.show_warning(self.tr("Scanned from the card: {number}. Check it, then save "
+                                 "(Ctrl+S).").format(number=kpj))
+        self.payment_code.setFocus()
+        person_id = self._current().get("person_id")
+
+        def check(store):
+            from bpjs_field.store.followup import kpj_holder
+            holder = kpj_holder(store, kpj)
+            return holder is not None and holder != person_id
+
+        def checked(taken: bool) -> None:
+            if taken and self.kpj_no.text() == kpj:
+                box.show_error(ValidationError("kpj_no", "kpj.taken").message(
+                    "en" if self.lang == "en" else "id"))
+
+        self.executor.run(check, checked, lambda exc: dialogs.error(self, exc, self.lang))
 
     def _current(self) -> dict[str, Any]:
         return self.registrations[max(0, self.registration.currentIndex())]

@@ -15,10 +15,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMessageBox,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from bpjs_field.domain.followup import LABELS, STATUSES
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
@@ -73,7 +74,18 @@ class PeoplePage(QWidget):
         self.search.setStyleSheet("font-size: 14pt;")
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(lambda: self.table.setFocus())
-        layout.addWidget(self.search)
+        # Follow-up status: who still needs a call, who has a KPJ, who paid, who stopped.
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("peopleStatus")
+        self.status_filter.addItem(self.tr("All statuses"), None)
+        for status in STATUSES:
+            self.status_filter.addItem(LABELS[status][1 if self.ctx.lang == "en" else 0], status)
+        self.status_filter.setToolTip(self.tr("Follow-up status of their registrations"))
+        self.status_filter.currentIndexChanged.connect(self._status_changed)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.status_filter)
+        layout.addLayout(search_row)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -184,6 +196,10 @@ class PeoplePage(QWidget):
             self.reload()
         QTimer.singleShot(0, self.search.setFocus)
 
+    def _status_changed(self, _index: int) -> None:
+        self.people.status = self.status_filter.currentData()
+        self.reload()
+
     def reload(self) -> None:
         self._stale = False
         self.people.reload()
@@ -191,7 +207,12 @@ class PeoplePage(QWidget):
             self.run_search()
 
     def _loaded(self, count: int) -> None:
-        self.count.setText(self.tr("{count} participants").format(count=number(count, self.ctx.lang)))
+        if self.people.status is None:
+            self.count.setText(self.tr("{count} participants").format(
+                count=number(count, self.ctx.lang)))
+        else:
+            self.count.setText(self.tr("{count} participants · {status}").format(
+                count=number(count, self.ctx.lang), status=self.status_filter.currentText()))
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.people or changes.registrations:
@@ -213,7 +234,8 @@ class PeoplePage(QWidget):
         self._generation += 1
         generation = self._generation
         self._searching = True
-        self.executor.run(lambda s: s.search_index.search(text, SEARCH_LIMIT),
+        status = self.status_filter.currentData()
+        self.executor.run(lambda s: _search(s, text, status),
                           lambda hits: self._found(generation, text, hits), self._search_failed)
 
     def _found(self, generation: int, text: str, hits: list[dict[str, Any]]) -> None:
@@ -326,3 +348,24 @@ class PeoplePage(QWidget):
     def _edited(self, person: dict[str, Any]) -> None:
         self.ctx.announce(Changes(people=True))
         self.show_person(person["id"])
+
+
+def _search(store: Any, text: str, status: str | None) -> list[dict[str, Any]]:
+    """Search hits, only those with a registration at `status` when one is chosen (a wider
+    search first, so a filter does not leave the page with a few of the first hits).  A KPJ
+    number (typed, or a membership card scanned into the search) finds its holder."""
+    from bpjs_field.domain.followup import clean_kpj
+    kpj = clean_kpj(text)
+    if len(kpj) == 11 and kpj.isascii() and kpj.isdigit():
+        code = store.scalar("SELECT code FROM registrations WHERE kpj_no = ? LIMIT 1", (kpj,))
+        if code is not None:
+            hits = store.search_index.search(code, SEARCH_LIMIT)
+            if status is not None:
+                keep = store.people.with_status([h["id"] for h in hits], status)
+                hits = [h for h in hits if h["id"] in keep]
+            return hits
+    if status is None:
+        return store.search_index.search(text, SEARCH_LIMIT)
+    hits = store.search_index.search(text, SEARCH_LIMIT * 10)
+    keep = store.people.with_status([h["id"] for h in hits], status)
+    return [h for h in hits if h["id"] in keep][:SEARCH_LIMIT]

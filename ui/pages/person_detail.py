@@ -8,7 +8,7 @@ Signals:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -42,6 +42,7 @@ class PersonDetail(QWidget):
         super().__init__(parent)
         self.setObjectName("personDetail")
         self.lang = lang
+        self.today: date | None = None  # the day amounts are shown for (tests fix it)
         self.person: dict[str, Any] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
@@ -70,14 +71,16 @@ class PersonDetail(QWidget):
         self.reprint_button.setObjectName("reprintReceipt")
         self.reprint_button.clicked.connect(self._reprint)
         ident_row.addWidget(self.reprint_button)
+        ident_row.addStretch(1)
+        layout.addLayout(ident_row)
+        # Follow-up, then a supervisor's actions for the rights of the person (UU PDP; hidden
+        # for officers).  Four buttons on one row made the detail 770 px wide at least, and
+        # squeezed the list's name column to nothing on a 1366 or 1280 px screen.
+        ident_row = QHBoxLayout()
         self.followup_button = QPushButton(self.tr("Follow-up (Ctrl+K)"))
         self.followup_button.setObjectName("followupPerson")
         self.followup_button.clicked.connect(self._followup)
         ident_row.addWidget(self.followup_button)
-        ident_row.addStretch(1)
-        layout.addLayout(ident_row)
-        # A supervisor's actions for the rights of the person (UU PDP); hidden for officers.
-        ident_row = QHBoxLayout()
         self.withdraw_button = QPushButton(self.tr("Consent withdrawn…"))
         self.withdraw_button.setObjectName("withdrawConsent")
         self.withdraw_button.clicked.connect(
@@ -169,9 +172,7 @@ class PersonDetail(QWidget):
              if not self._revealed else person.get("kk_no")),
             (self.tr("Heir"), "" if not person.get("heir_name") else "{} ({})".format(
                 person["heir_name"], label(RELATIONS, person.get("heir_relation") or "", lang))),
-            (self.tr("Consent"), self.tr("version {version}, {when}").format(
-                version=person.get("consent_version") or "-",
-                when=_when(person.get("consent_at"), lang)) if person.get("consent_at") else ""),
+            (self.tr("Consent"), self._consent_text(person) if person.get("consent_at") else ""),
         ]
         html = ["<table cellspacing='3'>"]
         html += [f"<tr><td><b>{_esc(k)}</b></td><td>{_esc(v)}</td></tr>" for k, v in facts if v]
@@ -181,10 +182,10 @@ class PersonDetail(QWidget):
         if detail["registrations"]:
             html.append("<ul>")
             for reg in detail["registrations"]:
-                html.append("<li><b>{code}</b> · {segment} · {amount}/{month} · {when}{event}"
+                html.append("<li><b>{code}</b> · {segment} · {amount} · {when}{event}"
                             "<br>{status}</li>".format(
                     code=format_code(reg["code"]), segment=_esc(label(SEGMENTS, reg["segment"], lang)),
-                    amount=format_rupiah(reg["monthly_total"]), month=_esc(self.tr("month")),
+                    amount=_esc(self._amount_text(reg)),
                     when=_esc(_when(reg["created_at"], lang)),
                     event=f" · {_esc(reg['event_title'])}" if reg.get("event_title") else "",
                     status=_esc(self._status_text(reg))))
@@ -212,6 +213,33 @@ class PersonDetail(QWidget):
                         f"{' · ' + _esc(who) if who else ''}</li>")
         html.append("</ul>")
         self.body.setHtml("".join(html))
+
+    def _consent_text(self, person: dict[str, Any]) -> str:
+        """The notice version agreed to; an earlier notice is said so (it may not list data
+        collected since, such as the mother's name, No. KK and heirs)."""
+        from bpjs_field.domain.consent import privacy_notice
+        version = person.get("consent_version") or "-"
+        text = self.tr("version {version}, {when}").format(
+            version=version, when=_when(person.get("consent_at"), self.lang))
+        if version != privacy_notice().version:
+            text += " · " + self.tr("an earlier notice (now {current})").format(
+                current=privacy_notice().version)
+        return text
+
+    def _amount_text(self, reg: dict[str, Any]) -> str:
+        """This month's contribution (not the first month's: a discount may have ended, or a
+        month paid ahead may cost more than the first), with the first month's beside it
+        when they differ."""
+        from bpjs_field.domain.plan import monthly_on
+        first = reg.get("monthly_total") or 0
+        try:
+            now = monthly_on(reg, self.today or date.today()).total
+        except (ValueError, KeyError, TypeError):  # a row without a readable contribution
+            now = first
+        if now == first:
+            return self.tr("{amount}/month").format(amount=format_rupiah(now))
+        return self.tr("{amount}/month now (first month {first})").format(
+            amount=format_rupiah(now), first=format_rupiah(first))
 
     def _status_text(self, reg: dict[str, Any]) -> str:
         """`KPJ terbit: 12345678901 · 30 November 2026` and the like."""

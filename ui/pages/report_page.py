@@ -10,16 +10,17 @@ Figures are read on the database thread; the page changes nothing.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QDateTimeAxis,
                               QHorizontalBarSeries, QLineSeries, QValueAxis)
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QMargins, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+                               QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QSpinBox,
                                QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -30,6 +31,7 @@ from ui.style import add_heading, set_role
 from ui.tasks import DbExecutor
 
 GREEN, BLUE, ORANGE = QColor("#00733C"), QColor("#1F5AA6"), QColor("#E07B00")
+SHORT_SEGMENTS = ("pu", "bpu", "asn", "tka")
 
 
 def period_of(choice: str, today: date) -> tuple[date, date]:
@@ -42,6 +44,27 @@ def period_of(choice: str, today: date) -> tuple[date, date]:
 
 def _n(value: int | None) -> str:
     return "-" if value is None else group_thousands(value)
+
+
+def _chart(title: str) -> QChart:
+    """A chart with thin margins and a small title: three sit side by side on a laptop."""
+    chart = QChart()
+    chart.setTitle(title)
+    font = chart.titleFont()
+    font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+    chart.setTitleFont(font)
+    chart.setMargins(QMargins(2, 2, 2, 2))
+    chart.layout().setContentsMargins(0, 0, 0, 0)
+    chart.setBackgroundRoundness(0)
+    return chart
+
+
+def _percent(share: float | None) -> str:
+    """`0,01%`: small shares keep two decimals (a Rp154 billion target moves slowly)."""
+    if share is None:
+        return "-"
+    digits = 2 if share < 0.1 else 1
+    return f"{100 * share:.{digits}f}%".replace(".", ",")
 
 
 class ReportPage(QWidget):
@@ -86,24 +109,48 @@ class ReportPage(QWidget):
         self.summary.setObjectName("reportSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        # Money against the branch's annual contribution target (Rp), not only counts.
+        money_row = QHBoxLayout()
+        self.money_label = QLabel()
+        self.money_label.setObjectName("reportMoney")
+        self.money_label.setWordWrap(True)
+        self.money_bar = QProgressBar()
+        self.money_bar.setObjectName("reportMoneyBar")
+        self.money_bar.setRange(0, 1000)
+        self.money_bar.setTextVisible(True)
+        self.money_bar.setMaximumWidth(260)
+        money_row.addWidget(self.money_label, 1)
+        money_row.addWidget(self.money_bar)
+        layout.addLayout(money_row)
         grid = QGridLayout()
-        self.table = QTableWidget(0, 8)
+        self.table = QTableWidget(0, 10)
         self.table.setObjectName("reportTable")
         self.table.setHorizontalHeaderLabels([
             "", self.tr("Attended"), self.tr("Registered"), self.tr("KPJ"), self.tr("Paid"),
-            self.tr("Stopped"), self.tr("Annual target"), self.tr("Progress")])
+            self.tr("Stopped"), self.tr("Annual target"), self.tr("Progress"),
+            self.tr("Monthly"), self.tr("Paid ahead")])
+        self.table.horizontalHeaderItem(8).setToolTip(
+            self.tr("Monthly contribution of the registrations that paid"))
+        self.table.horizontalHeaderItem(9).setToolTip(
+            self.tr("What the first payments brought: months paid ahead × amount"))
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.Stretch)
-        grid.addWidget(self.table, 0, 0)
+        # The table across the page (ten columns: counts and money), the three charts side
+        # by side under it: with the table beside a chart, a 1366 or 1280 px laptop screen
+        # cut the names and hid the money columns behind a scroll bar.
+        self.table.setMinimumHeight(180)
+        grid.addWidget(self.table, 0, 0, 1, 3)
         self.segment_chart = self._chart_view("chartSegment")
         self.kecamatan_chart = self._chart_view("chartKecamatan")
         self.day_chart = self._chart_view("chartDays")
-        grid.addWidget(self.segment_chart, 0, 1)
-        grid.addWidget(self.kecamatan_chart, 1, 0)
-        grid.addWidget(self.day_chart, 1, 1)
+        grid.addWidget(self.segment_chart, 1, 0)
+        grid.addWidget(self.kecamatan_chart, 1, 1)
+        grid.addWidget(self.day_chart, 1, 2)
+        grid.setRowStretch(0, 2)
+        grid.setRowStretch(1, 3)
         layout.addLayout(grid, 1)
         lists = QHBoxLayout()
         self.list_kind = QComboBox()
@@ -136,8 +183,14 @@ class ReportPage(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.save("xlsx"))
         self.refresh()
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self.reports:  # targets set in Pengaturan or work done since show at once
+            self.refresh()
+
     def _chart_view(self, name: str) -> QChartView:
         view = QChartView()
+        view.setMinimumWidth(260)
         view.setObjectName(name)
         view.setRenderHint(QPainter.Antialiasing)
         view.setMinimumHeight(220)
@@ -168,35 +221,54 @@ class ReportPage(QWidget):
         for i, r in enumerate(rows):
             progress = f"{100 * r.registered / r.target:.1f}%".replace(".", ",") if r.target else "-"
             for j, text in enumerate((r.label, _n(r.attended), _n(r.registered), _n(r.kpj),
-                                      _n(r.paid), _n(r.stopped), _n(r.target), progress)):
+                                      _n(r.paid), _n(r.stopped), _n(r.target), progress,
+                                      format_rupiah(r.monthly), format_rupiah(r.first_payments))):
                 item = QTableWidgetItem(text)
                 if j:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(i, j, item)
         t = report.total
-        money = report.targets.get("contribution_rupiah")
         self.summary.setText(self.tr(
             "{start} to {end}: attended {attended} → registered {registered} → KPJ {kpj} → "
-            "paid {paid}. Monthly contribution of those paying {monthly}; first payments "
-            "{first}.").format(
+            "paid {paid}.").format(
                 start=format_date(report.start, self.lang), end=format_date(report.end, self.lang),
                 attended=_n(t.attended), registered=_n(t.registered), kpj=_n(t.kpj),
-                paid=_n(t.paid), monthly=format_rupiah(t.monthly),
-                first=format_rupiah(t.first_payments))
-            + (" " + self.tr("Annual contribution target {amount}.").format(
-                amount=format_rupiah(money)) if money else ""))
+                paid=_n(t.paid)))
+        self._money(report)
         source = report.targets.get("source")
-        self.source.setText(self.tr("Targets: {source}").format(source=source) if source
-                            else self.tr("No targets for this branch and year."))
+        if report.targets.get("set_at"):
+            set_on = datetime.fromisoformat(report.targets["set_at"]).date()
+            self.source.setText(self.tr("Targets set in Settings by {name} on {day}.").format(
+                name=report.targets.get("set_by_name") or "-", day=format_date(set_on, self.lang)))
+        else:
+            self.source.setText(self.tr("Targets: {source}").format(source=source) if source
+                                else self.tr("No targets for this branch and year."))
         self._bars(self.segment_chart, self.tr("Progress against the annual target, by segment"),
                    reports["segment"].rows, with_target=True)
         self._bars(self.kecamatan_chart, self.tr("Registrations by kecamatan"),
                    reports["kecamatan"].rows[:6], with_target=False)
         self._days(report.per_day)
 
+    def _money(self, report: Any) -> None:
+        """Contribution of those paying, what their first payments brought (months paid
+        ahead × amount), and that against the annual contribution target."""
+        t = report.total
+        text = self.tr("Contribution: {monthly} a month from those paying; paid ahead "
+                       "{ahead}.").format(monthly=format_rupiah(t.monthly),
+                                          ahead=format_rupiah(t.first_payments))
+        target, progress = report.contribution_target, report.contribution_progress
+        if target:
+            text += " " + self.tr("Annual contribution target {amount}: {share} reached.").format(
+                amount=format_rupiah(target), share=_percent(progress))
+            self.money_bar.setValue(min(1000, round(progress * 1000)))
+            self.money_bar.setFormat(_percent(progress))
+        else:
+            text += " " + self.tr("No contribution target for this branch and year.")
+        self.money_bar.setVisible(bool(target))
+        self.money_label.setText(text)
+
     def _bars(self, view: QChartView, title: str, rows: list, *, with_target: bool) -> None:
-        chart = QChart()
-        chart.setTitle(title)
+        chart = _chart(title)
         series = QHorizontalBarSeries()
         registered = QBarSet(self.tr("Registered"))
         registered.setColor(GREEN)
@@ -218,12 +290,16 @@ class ReportPage(QWidget):
             series.append(bar_set)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([r.label[:18] for r in reversed(shown)])
+        # Segments by their short names (PU, BPU, ASN, TKA: the table has the long ones).
+        categories.append([r.key.upper() if with_target and r.key in SHORT_SEGMENTS
+                           else r.label[:16] for r in reversed(shown)])
         font = categories.labelsFont()
         font.setPointSizeF(max(6.0, font.pointSizeF() - 1))
         categories.setLabelsFont(font)
+        categories.setTruncateLabels(False)  # a kecamatan's name whole, never "…" alone
         values = QValueAxis()
         values.setLabelFormat("%d")
+        values.setTickCount(3)  # three charts side by side: few numbers, none overlapping
         chart.addAxis(categories, Qt.AlignLeft)
         chart.addAxis(values, Qt.AlignBottom)
         series.attachAxis(categories)
@@ -233,8 +309,7 @@ class ReportPage(QWidget):
 
     def _days(self, per_day: list[tuple[str, int]]) -> None:
         """A line over the days of the period (a date axis: any number of days stays legible)."""
-        chart = QChart()
-        chart.setTitle(self.tr("Registrations per day"))
+        chart = _chart(self.tr("Registrations per day"))
         series = QLineSeries()
         series.setName(self.tr("Registrations"))
         series.setColor(GREEN)
@@ -245,7 +320,7 @@ class ReportPage(QWidget):
         chart.addSeries(series)
         axis = QDateTimeAxis()
         axis.setFormat("dd/MM")
-        axis.setTickCount(min(8, max(2, len(per_day))))
+        axis.setTickCount(min(4, max(2, len(per_day))))
         values = QValueAxis()
         values.setLabelFormat("%d")
         chart.addAxis(axis, Qt.AlignBottom)

@@ -1,6 +1,7 @@
 """Pengaturan: interface language, the officer working on this laptop, the idle
-lock, the receipt printed right after each registration, backups, and facts
-about the database (where it is, how much it holds)."""
+lock, the receipt printed right after each registration, backups, the branch's
+annual targets (a supervisor's), and facts about the database (where it is, how
+much it holds)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,10 @@ class SettingsPage(QWidget):
         layout.addWidget(self.backups)
         self.receipt_printer = ReceiptPrinterBox(executor, ctx.lang)
         layout.addWidget(self.receipt_printer)
+        from ui.pages.targets_box import TargetsBox
+        self.targets = TargetsBox(executor, (ctx.officer or {}).get("branch"), ctx.lang)
+        self.targets.saved.connect(lambda _entry: ctx.announce(Changes(settings=True)))
+        layout.addWidget(self.targets)
         layout.addStretch(1)
         self._show_officer(ctx.officer)
         ctx.officer_changed.connect(self._show_officer)
@@ -79,6 +84,7 @@ class SettingsPage(QWidget):
         self.backups.refresh()
         self.idle_lock.refresh()
         self.after_save.refresh()  # printers plugged in since are offered
+        self.targets.refresh()
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         self.stats.setText(self.tr("{people} participants, {registrations} registrations, "
@@ -87,6 +93,8 @@ class SettingsPage(QWidget):
                for key, value in stats.items()}))
 
     def _show_officer(self, officer: dict[str, Any] | None) -> None:
+        if hasattr(self, "targets"):
+            self.targets.branch = (officer or {}).get("branch") or ""
         if officer:
             self.officer.setText(f"{officer['full_name']} ({officer['employee_no']}) · {officer['branch']}")
         else:
