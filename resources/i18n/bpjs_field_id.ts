@@ -965,14 +965,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <source>Reason for stopping</source>
         <translation>Alasan berhenti</translation>
     </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Batal</translation>
-    </message>
-    <message>
-        <source>Save (Ctrl+S)</source>
-        <translation>Simpan (Ctrl+S)</translation>
-    </message>
 </context>
 <context>
     <name>HomePage</name>
@@ -1184,10 +1176,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Lock</source>
         <translation>Kunci</translation>
-    </message>
-    <message>
-        <source>Settings are changed by a supervisor.</source>
-        <translation>Pengaturan diubah oleh supervisor.</translation>
     </message>
 </context>
 <context>
@@ -1514,14 +1502,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Female</source>
         <translation>Perempuan</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Batal</translation>
-    </message>
-    <message>
-        <source>Save (Ctrl+S)</source>
-        <translation>Simpan (Ctrl+S)</translation>
     </message>
 </context>
 <context>
@@ -1988,10 +1968,25 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     </message>
 </context>
 <context>
+    <name>SaveCancelRow</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Simpan (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>Settings</source>
         <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Settings are changed by a supervisor.</source>
+        <translation>Pengaturan diubah oleh supervisor.</translation>
     </message>
     <message>
         <source>Language</source>

@@ -1,7 +1,8 @@
 """Recording a registration's follow-up from the person's detail: submitted to BPJS
 systems, KPJ issued (number, payment code), first payment (date, months), or stopped with a
 reason.  The core validates (bpjs_field/domain/followup.py), writes the change log and the
-audit entry; a refused value is shown under its field and nothing is saved.
+audit entry (through `Ops.record_status`, which tells the pages); a refused value is
+shown under its field and nothing is saved.
 
 Signals:
     saved(object): the registration as stored.
@@ -12,10 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLineEdit,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QGridLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.followup import (KPJ, LABELS, MAX_PAID_MONTHS, PAID, STATUSES, STOPPED,
@@ -24,7 +23,8 @@ from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.errors import ValidationError, ValidationErrors
 from ui import dialogs
 from ui.forms.parsing import format_day, parse_day
-from ui.tasks import DbExecutor
+from ui.ops import Ops
+from ui.widgets.buttons import SaveCancelRow
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
 # Which fields each status asks for (the others are hidden).
@@ -35,13 +35,13 @@ SHOWN = {SUBMITTED: ("on",), KPJ: ("kpj_no", "payment_code", "on"),
 class FollowupDialog(QDialog):
     saved = Signal(object)
 
-    def __init__(self, registrations: list[dict[str, Any]], executor: DbExecutor,
+    def __init__(self, registrations: list[dict[str, Any]], ops: Ops,
                  lang: str = "id", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("followupDialog")
         self.setWindowTitle(self.tr("Follow-up after the event"))
         self.registrations = registrations
-        self.executor = executor
+        self.ops = ops
         self.lang = lang
         layout = QVBoxLayout(self)
         grid = QGridLayout()
@@ -82,20 +82,9 @@ class FollowupDialog(QDialog):
             grid.addWidget(self.boxes[key], i // 2, i % 2)
         self.registration.currentIndexChanged.connect(self._fill)
         self.status.currentIndexChanged.connect(self._shown)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
-        self.save_button.setObjectName("followupSave")
-        self.save_button.setProperty("primary", True)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-        for keys in ("Ctrl+S", "Ctrl+Return"):
-            QShortcut(QKeySequence(keys), self, activated=self.save,
-                      context=Qt.WidgetWithChildrenShortcut)
+        buttons = SaveCancelRow(self, self.save, "followupSave")
+        self.save_button = buttons.save_button
+        layout.addWidget(buttons)
         self._fill()
         self.resize(640, 320)
 
@@ -139,12 +128,7 @@ class FollowupDialog(QDialog):
             return
         registration_id = self._current()["id"]
         self.save_button.setEnabled(False)
-
-        def work(store):
-            from bpjs_field.store.followup import set_status
-            return set_status(store, registration_id, change)
-
-        self.executor.run(work, self._saved, self._failed)
+        self.ops.record_status(registration_id, change, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, registration: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)

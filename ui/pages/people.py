@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
+from ui.roles import may_supervise
 from ui.formats import number
 from ui.models import columns
 from ui.models.people_model import PeopleTableModel
@@ -50,6 +51,7 @@ class PeoplePage(QWidget):
         self._pending = False
         self._stale = True
         self._detail_id: str | None = None
+        self._role: str | None = None
         self._build()
         self.people.loaded.connect(self._loaded)
         self.people.dataChanged.connect(self._rows_arrived)
@@ -281,16 +283,9 @@ class PeoplePage(QWidget):
         box.open()
 
     def _erase(self, person_id: str, withdrawn: bool) -> None:
-        from bpjs_field.security.erasure import erase_person, withdraw_consent
-
-        def work(store):
-            return withdraw_consent(store, person_id) if withdrawn else erase_person(store, person_id)
-
-        def done(_person) -> None:
-            self.ctx.announce(Changes(people=True))
-            self.show_person(person_id)
-
-        self.executor.run(work, done, lambda exc: dialogs.error(self, exc, self.ctx.lang))
+        self.ctx.ops.erase_person(person_id, withdrawn=withdrawn,
+                                  on_done=lambda _person: self.show_person(person_id),
+                                  on_error=lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
     def reveal_nik(self, person_id: str) -> None:
         self.executor.run(lambda s: views.reveal_nik(s, person_id),
@@ -300,12 +295,18 @@ class PeoplePage(QWidget):
         if person_id == self._detail_id:
             self.detail.show_full_ident(nik)
 
+    def apply_role(self, role: str | None) -> None:
+        """Editing and erasing people are a supervisor's: the detail's buttons, and the
+        double-click and Ctrl+E that would open the editor."""
+        self._role = role
+        self.detail.apply_role(role)
+
     def edit_current(self) -> None:
-        if self.detail.person is not None:
+        if self.detail.person is not None and may_supervise(self._role):
             self.edit_person(self.detail.person)
 
     def edit_person(self, person: dict[str, Any]) -> None:
-        dialog = PersonEditDialog(person, self.executor, self.ctx.lang, self)
+        dialog = PersonEditDialog(person, self.ctx.ops, self.ctx.lang, self)
         dialog.saved.connect(self._edited)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -313,16 +314,14 @@ class PeoplePage(QWidget):
 
     def record_followup(self, registrations: list[dict[str, Any]]) -> None:
         from ui.pages.followup_dialog import FollowupDialog
-        dialog = FollowupDialog(registrations, self.executor, self.ctx.lang, self)
+        dialog = FollowupDialog(registrations, self.ctx.ops, self.ctx.lang, self)
         dialog.saved.connect(self._followed_up)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.followup_dialog = dialog
 
     def _followed_up(self, registration: dict[str, Any]) -> None:
-        self.ctx.announce(Changes(registrations=True))
-        self.show_person(registration["person_id"])
+        self.show_person(registration["person_id"])  # the operation announced the change
 
     def _edited(self, person: dict[str, Any]) -> None:
-        self.ctx.announce(Changes(people=True))
         self.show_person(person["id"])

@@ -2,7 +2,8 @@
 
 The identity (NIK, passport) is not editable here; a supervisor corrects it.
 The store validates, writes the change log and an audit entry naming the
-changed fields (never their values).
+changed fields (never their values); the save is `Ops.edit_person`, which tells
+the pages.
 
 Signals:
     saved(object): the updated person dict.
@@ -12,17 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from bpjs_field.domain.regions import districts
 from bpjs_field.domain.registration import field_errors
 from bpjs_field.errors import ValidationError, ValidationErrors
 from ui import dialogs
 from ui.forms.parsing import format_day, parse_day
-from ui.tasks import DbExecutor
+from ui.ops import Ops
+from ui.widgets.buttons import SaveCancelRow
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
 TEXTS = ("full_name", "birth_place", "phone", "email", "address")
@@ -31,13 +31,13 @@ TEXTS = ("full_name", "birth_place", "phone", "email", "address")
 class PersonEditDialog(QDialog):
     saved = Signal(object)
 
-    def __init__(self, person: dict[str, Any], executor: DbExecutor, lang: str = "id",
+    def __init__(self, person: dict[str, Any], ops: Ops, lang: str = "id",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("personEditDialog")
         self.setWindowTitle(self.tr("Edit participant"))
         self.person = person
-        self.executor = executor
+        self.ops = ops
         self.lang = lang
         self.boxes: dict[str, FieldBox] = {}
         self.widgets: dict[str, QWidget] = {}
@@ -86,20 +86,9 @@ class PersonEditDialog(QDialog):
             self.boxes[key] = box
             self.widgets[key] = widget
             grid.addWidget(box, i // 2, i % 2)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
-        self.save_button.setObjectName("editSave")
-        self.save_button.setProperty("primary", True)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-        for keys in ("Ctrl+S", "Ctrl+Return"):
-            QShortcut(QKeySequence(keys), self, activated=self.save,
-                      context=Qt.WidgetWithChildrenShortcut)
+        buttons = SaveCancelRow(self, self.save, "editSave")
+        self.save_button = buttons.save_button
+        layout.addWidget(buttons)
         self.resize(760, 520)
 
     def changes(self) -> tuple[dict[str, Any], list[ValidationError]]:
@@ -137,7 +126,7 @@ class PersonEditDialog(QDialog):
             return
         person_id = self.person["id"]
         self.save_button.setEnabled(False)
-        self.executor.run(lambda s: s.people.update(person_id, changes), self._saved, self._failed)
+        self.ops.edit_person(person_id, changes, on_done=self._saved, on_error=self._failed)
 
     def _saved(self, person: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)

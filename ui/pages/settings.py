@@ -1,6 +1,10 @@
 """Pengaturan: interface language, the officer working on this laptop, the idle
 lock, the receipt printed right after each registration, backups, and facts
-about the database (where it is, how much it holds)."""
+about the database (where it is, how much it holds).
+
+The page decides its own controls from the role (`apply_role`): the laptop's
+settings (idle lock, printing, backups, the receipt printer) are a supervisor's,
+each declared below; the language stays the officer's choice."""
 
 from __future__ import annotations
 
@@ -12,13 +16,14 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPus
 from bpjs_field.__about__ import __version__
 from bpjs_field.store import views
 from ui import dialogs
-from ui.context import AppContext, Changes
+from ui.context import AppContext
 from ui.formats import number
 from ui.pages.backups import BackupBox
 from ui.pages.print_settings import AfterSaveBox, IdleLockBox
 from ui.pages.setup import SetupDialog
 from ui.printing.receipt_printer import ReceiptPrinterBox
-from ui.style import add_heading
+from ui.roles import RoleControls
+from ui.style import add_heading, set_role
 from ui.tasks import DbExecutor
 
 
@@ -31,6 +36,11 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         add_heading(layout, self.tr("Settings"))
+        self.roles = RoleControls()
+        notice = QLabel(self.tr("Settings are changed by a supervisor."))
+        notice.setObjectName("roleNotice")
+        set_role(notice, "hint")
+        layout.addWidget(self.roles.restricted_notice(notice))
         form = QFormLayout()
         self.language = QComboBox()
         self.language.setObjectName("languageChoice")
@@ -43,12 +53,12 @@ class SettingsPage(QWidget):
         self.officer = QLabel()
         self.officer.setObjectName("officerInfo")
         officer_row.addWidget(self.officer, 1)
-        switch = QPushButton(self.tr("Change officer"))
-        switch.setObjectName("changeOfficer")
-        switch.clicked.connect(self.change_officer)
-        officer_row.addWidget(switch)
+        self.change_officer_button = QPushButton(self.tr("Change officer"))
+        self.change_officer_button.setObjectName("changeOfficer")
+        self.change_officer_button.clicked.connect(self.change_officer)
+        officer_row.addWidget(self.change_officer_button)
         form.addRow(self.tr("Officer"), officer_row)
-        self.idle_lock = IdleLockBox(executor, ctx.lang)
+        self.idle_lock = self.roles.supervisor_only(IdleLockBox(executor, ctx.lang))
         form.addRow(self.tr("Lock the screen after"), self.idle_lock)
         self.database = QLabel(str(ctx.db_path or ""))
         self.database.setWordWrap(True)
@@ -58,17 +68,23 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Contents"), self.stats)
         form.addRow(self.tr("Version"), QLabel(__version__))
         layout.addLayout(form)
-        self.after_save = AfterSaveBox(executor, ctx.lang)
+        self.after_save = self.roles.supervisor_only(AfterSaveBox(executor, ctx.lang))
         layout.addWidget(self.after_save)
-        self.backups = BackupBox(executor, ctx.lang)
+        self.backups = self.roles.supervisor_only(BackupBox(executor, ctx.lang))
         self.backups.restore_requested.connect(ctx.restore_requested)
         layout.addWidget(self.backups)
-        self.receipt_printer = ReceiptPrinterBox(executor, ctx.lang)
+        self.receipt_printer = self.roles.supervisor_only(ReceiptPrinterBox(executor, ctx.lang))
         layout.addWidget(self.receipt_printer)
         layout.addStretch(1)
         self._show_officer(ctx.officer)
         ctx.officer_changed.connect(self._show_officer)
         ctx.data_changed.connect(lambda _c: self.isVisible() and self.refresh())
+
+    def apply_role(self, role: str | None) -> None:
+        """Show this page's controls for the logged-in role (the core refuses again)."""
+        self.roles.apply(role)
+        # After a login the officer is whoever logged in: no switching here.
+        self.change_officer_button.setVisible(role is None)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -111,7 +127,6 @@ class SettingsPage(QWidget):
         self.executor.run(views.known_branches, open_dialog)
 
     def _officer_set(self, officer: dict[str, Any], lang: str) -> None:
-        self.ctx.set_officer(officer)
-        self.ctx.announce(Changes(settings=True))
+        self.ctx.set_officer(officer)  # the setup dialog's operation announced the change
         if lang != self.ctx.lang:
             self.ctx.language_changed.emit(lang)
