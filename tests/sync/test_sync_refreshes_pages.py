@@ -70,3 +70,48 @@ def test_pages_on_screen_refresh_after_a_sync_pulls_data(qtbot, laptops, server,
     finally:
         controller.shutdown()
         executor.shutdown()
+
+
+def test_pages_on_screen_refresh_after_the_event_hub_brings_a_person(qtbot, laptops, server,
+                                                                     tmp_path):
+    """Two laptops at one event without the branch: a person registered at the hub's laptop
+    appears on the desk's home totals and people list while the desk's officer looks at them."""
+    from harness import free_port
+    from ui.sync.hub import HubController
+
+    hub_laptop, desk = laptops(2)
+    hub_laptop.enroll(server.url, "KC-0421")
+    desk.enroll(server.url, "KC-0422")
+    hub_laptop.sync()
+    desk.sync()
+    hub_executor, executor = DbExecutor(hub_laptop.store), DbExecutor(desk.store)
+    hub = HubController.for_executor(hub_executor)
+    ctx = AppContext(executor, lang="en", officer=desk.store.officers.get(desk.store.officer_id),
+                     active_event=None)
+    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    link = HubController.for_executor(executor)
+    try:
+        hub.start_hub("127.0.0.1", free_port())
+        link.join(hub.hub.join_code or hub.hub.join_url)
+        window.show_page("home")
+        qtbot.waitUntil(lambda: window.home.people.text().startswith("0 "), timeout=5000)
+        hub_executor.call(lambda s: (hub_laptop.event(), hub_laptop.register(7)))
+        qtbot.waitUntil(lambda: window.home.people.text().startswith("1 "), timeout=15000)
+        # The people list, on screen while the next person comes through the hub.
+        window.show_page("people")
+        table = window.people.table
+        qtbot.waitUntil(lambda: table.model().rowCount() == 1, timeout=5000)
+        hub_executor.call(lambda s: hub_laptop.register(8, name="Rina Marlina"))
+        qtbot.waitUntil(lambda: table.model().rowCount() == 2, timeout=15000)
+        names = set()
+        qtbot.waitUntil(lambda: names.update(
+            (window.people.people.row_at(r) or {}).get("full_name") for r in range(2))
+            or "Rina Marlina" in names, timeout=5000)
+        assert window.current_page() == "people"  # nobody navigated or pressed refresh
+    finally:
+        link.shutdown()
+        hub.shutdown()
+        executor.shutdown()
+        hub_executor.shutdown()

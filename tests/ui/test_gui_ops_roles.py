@@ -1,0 +1,91 @@
+"""The GUI's operations and roles: a change made from a page runs through `ui.ops` and is
+announced once, with the ids it changed; each page decides its own controls from the role,
+so a control nobody declared for supervisors stays usable for an officer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from bpjs_field import backup
+from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from ui.ops import Changes
+from ui.security.lock import apply_role
+
+NIK = "3216094508900001"
+
+
+def register(store):
+    return store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK, phone="081234567890"),
+        consent_given=True, consent_version="2026-01", declared_income=1_000_000))
+
+
+def open_person(qtbot, window):
+    window.show_page("people")
+    page = window.people
+    qtbot.waitUntil(lambda: page.people.rowCount() == 1)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.detail.person is not None)
+    return page
+
+
+def test_a_control_added_to_the_settings_page_is_not_locked_for_an_officer(qtbot, store, officer,
+                                                                          make_window):
+    backup.create_backup(store, "manual")
+    window = make_window()
+    page = window.settings_page
+    added = QPushButton("Check the scanner", page)  # a control nobody declared for supervisors
+    page.layout().addWidget(added)
+    apply_role(window, "officer")
+    assert added.isEnabled()
+    assert page.language.isEnabled()  # the interface language stays the officer's choice
+    # What the page declared a supervisor's is off, including what its box enables later.
+    window.show_page("settings")
+    qtbot.waitUntil(lambda: page.backups.choice.count() == 1)
+    for control in (page.backups.make_button, page.backups.restore_button, page.backups.keep,
+                    page.idle_lock.minutes, page.after_save, page.receipt_printer.save_button):
+        assert not control.isEnabled(), control.objectName()
+    assert not page.findChild(QLabel, "roleNotice").isHidden()
+    assert page.change_officer_button.isHidden()  # after a login the officer is who logged in
+    apply_role(window, "supervisor")
+    assert page.backups.restore_button.isEnabled() and page.backups.keep.isEnabled()
+    assert page.findChild(QLabel, "roleNotice").isHidden()
+    assert added.isEnabled()
+
+
+def test_an_officer_cannot_open_the_editor_by_keyboard_or_double_click(qtbot, store, officer,
+                                                                      make_window):
+    register(store)
+    window = make_window()
+    apply_role(window, "officer")
+    page = open_person(qtbot, window)
+    qtbot.keyClick(page.table, Qt.Key_E, Qt.ControlModifier)
+    page.edit_current()
+    assert getattr(page, "edit_dialog", None) is None
+    apply_role(window, "supervisor")
+    page.edit_current()
+    assert page.edit_dialog.isVisible()
+
+
+def test_an_edit_is_announced_once_with_the_person_it_changed(qtbot, store, officer, make_window,
+                                                             translations):
+    person_id = register(store).person["id"]
+    window = make_window()
+    notices: list[Changes] = []
+    window.ctx.data_changed.connect(notices.append)
+    page = open_person(qtbot, window)
+    page.edit_current()
+    dialog = page.edit_dialog
+    # The shared Save/Cancel row, in Indonesian, with its keys.
+    assert [b.text() for b in dialog.findChildren(QPushButton)] == ["Batal", "Simpan (Ctrl+S)"]
+    dialog.widgets["full_name"].setText("Siti Aminah Putri")
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # shortcuts reach the active window only
+    qtbot.keyClick(dialog.widgets["full_name"], Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: store.people.get(person_id)["full_name"] == "Siti Aminah Putri")
+    assert notices == [Changes(people=True, person_ids=frozenset({person_id}))]
+    qtbot.waitUntil(lambda: "Putri" in page.detail.name.text())
+    # The people list took the notice too: the row shows the new name without a reload.
+    qtbot.waitUntil(lambda: (page.people.row_at(0) or {}).get("full_name") == "Siti Aminah Putri")
