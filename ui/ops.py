@@ -20,7 +20,7 @@ Signals:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -40,6 +40,7 @@ class Changes:
     attendance: bool = False
     events: bool = False
     settings: bool = False
+    pending: bool = False  # the changes waiting to be sent to the branch server
     event_id: str | None = None
     person_ids: frozenset[str] = field(default_factory=frozenset)
     registration_ids: frozenset[str] = field(default_factory=frozenset)
@@ -56,11 +57,21 @@ def _ids(*values: Any) -> frozenset[str]:
 
 
 def pulled_changes(result: Any) -> Changes | None:
-    """What a sync round (`SyncResult`) changed on this laptop; None if nothing came in."""
+    """What a sync round (`SyncResult`) brought onto this laptop; None if nothing came in."""
     stats = result.apply
     if not (stats.applied or stats.merged or stats.deleted or result.merged):
         return None
     return Changes.pulled(SYNC)
+
+
+def sync_changes(result: Any) -> Changes | None:
+    """Everything a finished sync round changed here: what it brought in, and the changes
+    waiting to be sent when it sent (or parked) some; None if it changed nothing."""
+    pulled = pulled_changes(result)
+    sent = bool(result.pushed or result.duplicates or result.refused or result.quarantined)
+    if pulled is None:
+        return Changes(pending=True, origin=SYNC) if sent else None
+    return replace(pulled, pending=sent)
 
 
 class Ops(QObject):
@@ -85,15 +96,27 @@ class Ops(QObject):
         self.changed.emit(changes)
 
     def pulled(self, changes: Changes | None = None) -> None:
-        """Sync or the hub applied rows from elsewhere (their controllers' `data_pulled`)."""
+        """The hub's link applied rows from the other laptops (its `data_pulled`)."""
         self.announce(changes if changes is not None else Changes.pulled())
 
+    def synced(self, result: Any) -> None:
+        """A round with the branch server finished (the sync controller's `sync_finished`)."""
+        changes = sync_changes(result)
+        if changes is not None:
+            self.announce(changes)
+
     def follow(self, *controllers: QObject) -> None:
-        """Announce what these controllers pull (the sync controller, the hub controller);
-        both live as long as the executor, as this object does, so once is enough."""
+        """Announce what these controllers change here: a sync controller's finished rounds
+        (what they pulled and sent), a hub controller's pulls.  Both live as long as the
+        executor, as this object does, so once is enough."""
         for controller in controllers:
-            if id(controller) not in self._followed:
-                self._followed.add(id(controller))
+            if id(controller) in self._followed:
+                continue
+            self._followed.add(id(controller))
+            finished = getattr(controller, "sync_finished", None)
+            if finished is not None:
+                finished.connect(self.synced)
+            else:
                 controller.data_pulled.connect(self.pulled)
 
     def _run(self, work: Callable[[Any], Any], notice: Callable[[Any], Changes | None],

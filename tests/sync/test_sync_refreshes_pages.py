@@ -115,3 +115,31 @@ def test_pages_on_screen_refresh_after_the_event_hub_brings_a_person(qtbot, lapt
         hub.shutdown()
         executor.shutdown()
         hub_executor.shutdown()
+
+
+def test_home_shows_everything_synced_after_a_round_that_only_sends(qtbot, laptops, server,
+                                                                    tmp_path):
+    """A round that brings nothing in but sends this laptop's registrations: the home page
+    on screen stops counting them as waiting, without the officer navigating."""
+    (door,) = laptops(1)
+    door.enroll(server.url, "KC-0421")
+    door.sync()
+    door.register_many(range(3), event_id=None)  # registered here, not yet sent
+    executor = DbExecutor(door.store)
+    ctx = AppContext(executor, lang="en", officer=door.store.officers.get(door.store.officer_id),
+                     active_event=None)
+    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    controller = SyncController.for_executor(executor)
+    try:
+        window.show_page("home")
+        qtbot.waitUntil(lambda: "waiting to be synced" in window.home.pending.text(), timeout=5000)
+        with qtbot.waitSignal(controller.sync_finished, timeout=20000) as finished:
+            controller.sync_now()
+        assert finished.args[0].pushed > 0
+        qtbot.waitUntil(lambda: window.home.pending.text() == "Everything is synced.", timeout=5000)
+        assert window.current_page() == "home"
+    finally:
+        controller.shutdown()
+        executor.shutdown()

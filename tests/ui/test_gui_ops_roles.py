@@ -89,3 +89,17 @@ def test_an_edit_is_announced_once_with_the_person_it_changed(qtbot, store, offi
     qtbot.waitUntil(lambda: "Putri" in page.detail.name.text())
     # The people list took the notice too: the row shows the new name without a reload.
     qtbot.waitUntil(lambda: (page.people.row_at(0) or {}).get("full_name") == "Siti Aminah Putri")
+
+
+def test_a_sync_round_is_announced_by_what_it_changed_here():
+    from bpjs_field.sync.apply import ApplyStats
+    from bpjs_field.sync.engine import SyncResult
+    from ui.ops import SYNC, sync_changes
+
+    assert sync_changes(SyncResult()) is None  # nothing sent, nothing came in
+    sent_only = sync_changes(SyncResult(pushed=3, refused=1))
+    assert sent_only == Changes(pending=True, origin=SYNC)
+    both = sync_changes(SyncResult(pushed=2, pulled=5, apply=ApplyStats(applied=5)))
+    assert both.people and both.registrations and both.attendance and both.events
+    assert both.pending and both.origin == SYNC
+    assert not sync_changes(SyncResult(pulled=1, apply=ApplyStats(merged=1))).pending

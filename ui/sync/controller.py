@@ -11,10 +11,11 @@ until the officer acts.  Changes the server refused are counted apart
 
 Signals:
     state_changed(SyncState): anything shown about sync changed.
-    sync_finished(SyncResult): a round finished.
+    sync_finished(SyncResult): a round finished; the executor's `Ops` announces what it
+        changed here (`Ops.follow`: what it pulled, and the changes waiting to be sent), so
+        the pages refresh what they show, as after a save on this laptop.
     data_pulled(Changes): a round brought people, registrations, attendance or events
-        from the server; the executor's `Ops` announces it to the pages (`Ops.follow`),
-        which refresh what they show, as after a save on this laptop.
+        from the server.
     sync_failed(object): a round failed with this SyncError/KnownError.
 """
 
