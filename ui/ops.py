@@ -1,7 +1,8 @@
 """The GUI's data-changing operations, and the one notice of what they changed.
 
 Every change the officer makes from the GUI (a registration, a check-in, an edit,
-an erasure, a follow-up status, an event, the laptop's officer) goes through one method of
+an erasure, a follow-up status, an event, a setting, the laptop's officer)
+goes through one method of
 `Ops`: the work runs on the database executor (ui/tasks.py), and when it has
 succeeded `Ops` announces a `Changes` naming the kinds of data and the ids that
 changed, then hands the result to the caller.  What sync brings in (a round with the
@@ -246,6 +247,24 @@ class Ops(QObject):
                            person_ids=_ids(entry.get("entity_id")) if person else frozenset())
 
         self._run(work, notice, on_done, on_error)
+
+    # -- drafts and settings ----------------------------------------------------------------
+    def save_draft(self, key: str, data: dict[str, Any]) -> None:
+        """Keep a half-typed form (no page shows drafts: nothing to announce)."""
+        self.executor.run(lambda s: s.save_draft(key, data))
+
+    def clear_draft(self, key: str) -> None:
+        self.executor.run(lambda s: s.clear_draft(key))
+
+    def save_settings(self, values: dict[str, Any], *, on_done: Done | None = None,
+                      on_error: Failed | None = None) -> None:
+        """Write settings of this laptop together (all or none)."""
+        def work(store):
+            with store.write():
+                for key, value in values.items():
+                    store.set_setting(key, value)
+
+        self._run(work, lambda _r: Changes(settings=True), on_done, on_error)
 
     # -- the officer of this laptop ----------------------------------------------------------
     def setup_officer(self, values: dict[str, Any], *, on_done: Done | None = None,

@@ -241,11 +241,11 @@ class RegistrationPage(QWidget):
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self) -> None:
         if self.form.is_empty():
-            self.executor.run(lambda s: s.clear_draft(DRAFT))
+            self.ctx.ops.clear_draft(DRAFT)
             return
         data = self.form.values()
         data["also_check_in"] = self.check_in_box.isChecked()
-        self.executor.run(lambda s: s.save_draft(DRAFT, data))
+        self.ctx.ops.save_draft(DRAFT, data)
 
     def flush_draft(self) -> None:
         """Write a pending draft now (the window is closing)."""
@@ -270,7 +270,7 @@ class RegistrationPage(QWidget):
         self.form.clear()
         self.banner.setVisible(False)
         self._existing = None
-        self.executor.run(lambda s: s.clear_draft(DRAFT))
+        self.ctx.ops.clear_draft(DRAFT)
         self.revalidate()
         self.focus_first()
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPus
 from bpjs_field.__about__ import __version__
 from bpjs_field.store import views
 from ui import dialogs
-from ui.context import AppContext
+from ui.context import AppContext, Changes
 from ui.formats import number
 from ui.pages.backups import BackupBox
 from ui.pages.print_settings import AfterSaveBox, IdleLockBox
@@ -78,7 +78,7 @@ class SettingsPage(QWidget):
         layout.addStretch(1)
         self._show_officer(ctx.officer)
         ctx.officer_changed.connect(self._show_officer)
-        ctx.data_changed.connect(lambda _c: self.isVisible() and self.refresh())
+        ctx.data_changed.connect(self._data_changed)
 
     def apply_role(self, role: str | None) -> None:
         """Show this page's controls for the logged-in role (the core refuses again)."""
@@ -90,11 +90,21 @@ class SettingsPage(QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def _data_changed(self, changes: Changes) -> None:
+        # Only the counts show data the other pages change; the boxes below write their
+        # own settings, and re-reading them while the officer edits one would undo a keystroke.
+        if self.isVisible() and (changes.people or changes.registrations or changes.attendance
+                                 or changes.events):
+            self._refresh_stats()
+
     def refresh(self) -> None:
-        self.executor.run(lambda s: s.stats(), self._show_stats)
+        self._refresh_stats()
         self.backups.refresh()
         self.idle_lock.refresh()
         self.after_save.refresh()  # printers plugged in since are offered
+
+    def _refresh_stats(self) -> None:
+        self.executor.run(lambda s: s.stats(), self._show_stats)
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         self.stats.setText(self.tr("{people} participants, {registrations} registrations, "
@@ -112,9 +122,9 @@ class SettingsPage(QWidget):
         lang = self.language.currentData()
         if lang == self.ctx.lang:
             return
-        self.executor.run(lambda s: s.set_setting(views.LANGUAGE, lang),
-                          lambda _r: self.ctx.language_changed.emit(lang),
-                          lambda exc: dialogs.error(self, exc, self.ctx.lang))
+        self.ctx.ops.save_settings({views.LANGUAGE: lang},
+                                   on_done=lambda _r: self.ctx.language_changed.emit(lang),
+                                   on_error=lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
     def change_officer(self) -> None:
         def open_dialog(branches: list[str]) -> None:
