@@ -248,6 +248,22 @@ class Ops(QObject):
 
         self._run(work, notice, on_done, on_error)
 
+    def enrol(self, url: str, employee_no: str, password: str, *, on_done: Done | None = None,
+              on_error: Failed | None = None) -> None:
+        """Enrol this laptop with the branch server (the result names the officer)."""
+        def work(store) -> dict[str, Any]:
+            from bpjs_field.sync.engine import enroll, new_http_client
+            with new_http_client(read_timeout=30) as http:
+                return enroll(store, http, url, employee_no, password)
+
+        self._run(work, lambda _r: Changes(settings=True, origin=SYNC), on_done, on_error)
+
+    def retry_refused(self, *, on_done: Done | None = None, on_error: Failed | None = None) -> None:
+        """Queue the changes the server refused again (they wait to be sent once more)."""
+        from bpjs_field.sync.engine import retry_refused
+        self._run(retry_refused, lambda count: Changes(pending=True) if count else None,
+                  on_done, on_error)
+
     # -- drafts and settings ----------------------------------------------------------------
     def save_draft(self, key: str, data: dict[str, Any]) -> None:
         """Keep a half-typed form (no page shows drafts: nothing to announce)."""

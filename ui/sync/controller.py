@@ -36,7 +36,7 @@ from bpjs_field.sync.backoff import Backoff, Connectivity
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import (CLOCK_OFFSET, LAST_ERROR, LAST_SUCCESS, SERVER_URL, TOKEN,
                                     SyncEngine, SyncProgress, SyncResult, new_http_client,
-                                    refused_changes, retry_refused)
+                                    refused_changes)
 from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
 from ui.ops import Ops, pulled_changes
 from ui.tasks import DbExecutor
@@ -132,7 +132,7 @@ class SyncController(QObject):
         def done(_count: int) -> None:
             self.refresh()
             self.sync_now()
-        self.executor.run(retry_refused, done)
+        Ops.for_executor(self.executor).retry_refused(on_done=done)
 
     def cancel(self) -> None:
         self._cancel.set()
