@@ -1,8 +1,8 @@
 """The GUI's data-changing operations, and the one notice of what they changed.
 
 Every change the officer makes from the GUI (a registration, a check-in, an edit,
-an erasure, a follow-up status, an event, a setting, the laptop's officer)
-goes through one method of
+an erasure, a follow-up status, a print, an event, a setting, the laptop's
+officer) goes through one method of
 `Ops`: the work runs on the database executor (ui/tasks.py), and when it has
 succeeded `Ops` announces a `Changes` naming the kinds of data and the ids that
 changed, then hands the result to the caller.  What sync brings in (a round with the
@@ -41,6 +41,7 @@ class Changes:
     attendance: bool = False
     events: bool = False
     settings: bool = False
+    prints: bool = False  # the print log (receipts, brochures, event papers)
     pending: bool = False  # the changes waiting to be sent to the branch server
     event_id: str | None = None
     person_ids: frozenset[str] = field(default_factory=frozenset)
@@ -203,6 +204,18 @@ class Ops(QObject):
 
         self._run(work, lambda reg: Changes(registrations=True, person_ids=_ids(reg.get("person_id")),
                                             registration_ids=_ids(registration_id)),
+                  on_done, on_error)
+
+    def log_print(self, job: Any, *, printer: str | None, copies: int = 1,
+                  on_done: Done | None = None, on_error: Failed | None = None) -> None:
+        """Record a document the printer took (the result is its print-log row; a receipt
+        printed again is then a copy, SALINAN)."""
+        def work(store):
+            from bpjs_field.printing import documents
+            return documents.log_job(store, job, copies=copies, printer=printer)[0]
+
+        subject = job.subject_id if job.document.startswith("receipt.") else None
+        self._run(work, lambda _row: Changes(prints=True, registration_ids=_ids(subject)),
                   on_done, on_error)
 
     # -- events ----------------------------------------------------------------
