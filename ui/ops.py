@@ -41,6 +41,7 @@ class Changes:
     attendance: bool = False
     events: bool = False
     settings: bool = False
+    officers: bool = False  # the accounts that may log in on this laptop
     prints: bool = False  # the print log (receipts, brochures, event papers)
     pending: bool = False  # the changes waiting to be sent to the branch server
     event_id: str | None = None
@@ -295,7 +296,37 @@ class Ops(QObject):
 
         self._run(work, lambda _r: Changes(settings=True), on_done, on_error)
 
-    # -- the officer of this laptop ----------------------------------------------------------
+    def save_receipt_printer(self, settings: Any, *, on_done: Done | None = None,
+                             on_error: Failed | None = None) -> None:
+        """The ESC/POS receipt printer of this laptop (`PrinterSettings`)."""
+        def work(store):
+            from bpjs_field.printing.escpos_link import save_settings
+            return save_settings(store, settings)
+
+        self._run(work, lambda _r: Changes(settings=True), on_done, on_error)
+
+    # -- the officers of this laptop ----------------------------------------------------------
+    def add_account(self, *, employee_no: str, full_name: str, role: str, password: str,
+                    confirm: str, on_done: Done | None = None,
+                    on_error: Failed | None = None) -> None:
+        """A supervisor adds an account to this laptop (the result is the account)."""
+        def work(store):
+            from bpjs_field.security import session
+            return session.add_account(store, employee_no=employee_no, full_name=full_name,
+                                       branch=None, role=role, password=password, confirm=confirm)
+
+        self._run(work, lambda _a: Changes(officers=True), on_done, on_error)
+
+    def reset_password(self, employee_no: str, password: str, confirm: str, role: str, *,
+                       on_done: Done | None = None, on_error: Failed | None = None) -> None:
+        """A supervisor sets a new password (and role) for an officer who forgot theirs."""
+        def work(store):
+            from bpjs_field.security import session
+            return session.reset_password(store, employee_no, password, confirm, role)
+
+        self._run(work, lambda _a: Changes(officers=True), on_done, on_error)
+
+    # -- the officer of a laptop without accounts ---------------------------------------------
     def setup_officer(self, values: dict[str, Any], *, on_done: Done | None = None,
                       on_error: Failed | None = None) -> None:
         """First start, or another officer on a laptop without accounts."""
