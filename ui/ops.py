@@ -1,14 +1,15 @@
 """The GUI's data-changing operations, and the one notice of what they changed.
 
 Every change the officer makes from the GUI (a registration, a check-in, an edit,
-an erasure, a follow-up status, a print, an event, a setting, the laptop's
-officer) goes through one method of
-`Ops`: the work runs on the database executor (ui/tasks.py), and when it has
-succeeded `Ops` announces a `Changes` naming the kinds of data and the ids that
-changed, then hands the result to the caller.  What sync brings in (a round with the
-branch server, a round with the event hub) is announced the same way
-(`Ops.pulled`), so every page refreshes from the one `changed` signal, as after a
-save on this laptop (Anki's CollectionOp and OpChanges).
+an erasure, a follow-up status, a print, an event, a setting, an account) goes
+through one method of `Ops`: the work runs on the database executor
+(ui/tasks.py), and when it has succeeded `Ops` announces a `Changes` naming the
+kinds of data and the ids that changed, then hands the result to the caller.
+What sync changes here is announced the same way: a round with the branch
+server from its result (`Ops.synced`: what it pulled, and the changes waiting to
+be sent), a round with the event hub from its link (`Ops.pulled`).  So every
+page refreshes from the one `changed` signal, whoever changed the data (Anki's
+CollectionOp and OpChanges).
 
 There is one `Ops` per executor (`Ops.for_executor`), like the sync controller: it
 outlives a window rebuilt for a language change, and the window's `AppContext`

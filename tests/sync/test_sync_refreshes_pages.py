@@ -143,3 +143,35 @@ def test_home_shows_everything_synced_after_a_round_that_only_sends(qtbot, lapto
     finally:
         controller.shutdown()
         executor.shutdown()
+
+
+def test_the_person_on_screen_shows_an_edit_made_on_another_laptop(qtbot, laptops, server,
+                                                                   tmp_path):
+    door, other = laptops(2)
+    door.enroll(server.url, "KC-0421")
+    other.enroll(server.url, "KC-0422")
+    person = other.register(1, name="Budi Santoso", event_id=None).person
+    other.sync()
+    door.sync()
+    executor = DbExecutor(door.store)
+    ctx = AppContext(executor, lang="en", officer=door.store.officers.get(door.store.officer_id),
+                     active_event=None)
+    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    controller = SyncController.for_executor(executor)
+    try:
+        window.show_page("people")
+        page = window.people
+        qtbot.waitUntil(lambda: page.people.rowCount() == 1, timeout=5000)
+        page.table.selectRow(0)
+        qtbot.waitUntil(lambda: "Budi Santoso" in page.detail.name.text(), timeout=5000)
+        other.store.people.update(person["id"], {"full_name": "Budi Santoso Wibowo"})
+        other.sync()
+        with qtbot.waitSignal(controller.sync_finished, timeout=20000):
+            controller.sync_now()
+        qtbot.waitUntil(lambda: "Wibowo" in page.detail.name.text(), timeout=5000)
+        assert window.current_page() == "people"
+    finally:
+        controller.shutdown()
+        executor.shutdown()

@@ -184,6 +184,8 @@ class PeoplePage(QWidget):
             self.splitter.setSizes([width * 3 // 5, width - width * 3 // 5])
         if self._stale:
             self.reload()
+            if self._detail_id:
+                self.show_person(self._detail_id)
         QTimer.singleShot(0, self.search.setFocus)
 
     def reload(self) -> None:
@@ -197,10 +199,13 @@ class PeoplePage(QWidget):
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.people or changes.registrations:
-            if self.isVisible():
-                self.reload()
-            else:
+            if not self.isVisible():
                 self._stale = True  # refresh when shown, not while the officer works elsewhere
+                return
+            self.reload()
+            # The person in the detail changed (or may have: a pull names no ids).
+            if self._detail_id and (not changes.person_ids or self._detail_id in changes.person_ids):
+                self.show_person(self._detail_id)
 
     # -- search ---------------------------------------------------------------------------
     def run_search(self) -> None:
@@ -283,8 +288,8 @@ class PeoplePage(QWidget):
         box.open()
 
     def _erase(self, person_id: str, withdrawn: bool) -> None:
+        # The notice of the erasure names the person: the detail shows them erased.
         self.ctx.ops.erase_person(person_id, withdrawn=withdrawn,
-                                  on_done=lambda _person: self.show_person(person_id),
                                   on_error=lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
     def reveal_nik(self, person_id: str) -> None:
@@ -307,7 +312,6 @@ class PeoplePage(QWidget):
 
     def edit_person(self, person: dict[str, Any]) -> None:
         dialog = PersonEditDialog(person, self.ctx.ops, self.ctx.lang, self)
-        dialog.saved.connect(self._edited)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.edit_dialog = dialog
@@ -315,13 +319,6 @@ class PeoplePage(QWidget):
     def record_followup(self, registrations: list[dict[str, Any]]) -> None:
         from ui.pages.followup_dialog import FollowupDialog
         dialog = FollowupDialog(registrations, self.ctx.ops, self.ctx.lang, self)
-        dialog.saved.connect(self._followed_up)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.followup_dialog = dialog
-
-    def _followed_up(self, registration: dict[str, Any]) -> None:
-        self.show_person(registration["person_id"])  # the operation announced the change
-
-    def _edited(self, person: dict[str, Any]) -> None:
-        self.show_person(person["id"])
