@@ -171,7 +171,7 @@ def test_the_person_on_screen_shows_an_edit_made_on_another_laptop(qtbot, laptop
         with qtbot.waitSignal(controller.sync_finished, timeout=20000):
             controller.sync_now()
         qtbot.waitUntil(lambda: "Wibowo" in page.detail.name.text(), timeout=5000)
-        assert window.current_page() == "people"
+        assert window.current_page() == "people" and page.table.currentIndex().row() == 0
     finally:
         controller.shutdown()
         executor.shutdown()

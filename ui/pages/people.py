@@ -52,6 +52,8 @@ class PeoplePage(QWidget):
         self._stale = True
         self._detail_id: str | None = None
         self._role: str | None = None
+        self._keep_rowid: int | None = None
+        self._restoring_row = False
         self._build()
         self.people.loaded.connect(self._loaded)
         self.people.dataChanged.connect(self._rows_arrived)
@@ -190,12 +192,24 @@ class PeoplePage(QWidget):
 
     def reload(self) -> None:
         self._stale = False
+        if self.table.model() is self.people:  # the chosen person stays chosen after a reload
+            self._keep_rowid = self.people.rowid_at(self.table.currentIndex().row())
         self.people.reload()
         if self.search.text().strip():
             self.run_search()
 
     def _loaded(self, count: int) -> None:
         self.count.setText(self.tr("{count} participants").format(count=number(count, self.ctx.lang)))
+        row = self.people.row_of(self._keep_rowid)
+        self._keep_rowid = None
+        if row >= 0 and self.table.model() is self.people:
+            # Quietly: the detail already shows this person (and the notice refreshes it).
+            self._restoring_row = True
+            try:
+                self.table.selectRow(row)
+            finally:
+                self._restoring_row = False
+            self.table.scrollTo(self.people.index(row, 0))
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.people or changes.registrations:
@@ -246,6 +260,8 @@ class PeoplePage(QWidget):
         return model.row_at(row)
 
     def _select(self, row: int) -> None:
+        if self._restoring_row:
+            return
         data = self._row(row)
         if data is None:
             self.detail.clear()
