@@ -350,6 +350,8 @@ class CheckInPage(QWidget):
                                    on_error=self._failed)
 
     def _data_changed(self, changes: Changes) -> None:
+        if changes.event_id is not None and changes.event_id != self.ctx.active_event_id:
+            return  # another event's registration or check-in: nothing shown here changed
         if changes.attendance or changes.events:
             self.refresh_count()
         if changes.attendance or changes.events or changes.people:  # names change, people are erased
