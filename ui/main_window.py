@@ -4,12 +4,13 @@ status widget).
 
 Pages are plugged in with `add_page(key, title, widget, shortcut)`; the print
 and sync pages of other packages use the same call.  A page with role-bound
-controls has `apply_role(role)`; the window calls it with the logged-in role.  Ctrl+1 … Ctrl+6 reach
-the built-in pages.  Window geometry is kept in QSettings.  The window fits the
-screen it opens on, from 1280×720 up: maximised on a laptop-sized screen, a
-comfortable size on a large one, and a saved geometry is used only when it
-still fits that screen (a laptop moved from a large monitor to its own screen
-must not open with Save and the status bar off-screen).
+controls has `apply_role(role)`; the window calls it with the logged-in role.
+Ctrl+1 … Ctrl+6 reach the built-in pages.  Window geometry is kept in
+QSettings.  The window fits the screen it opens on, from 1280×720 up: maximised
+on a laptop-sized screen, a comfortable size on a large one, and a saved
+geometry is used only when it still fits that screen (a laptop moved from a
+large monitor to its own screen must not open with Save and the status bar
+off-screen).
 
 Signals:
     page_changed(str): the key of the page now shown.
