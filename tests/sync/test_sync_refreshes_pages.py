@@ -72,6 +72,17 @@ def test_pages_on_screen_refresh_after_a_sync_pulls_data(qtbot, laptops, server,
         executor.shutdown()
 
 
+def desk_window(qtbot, laptop, tmp_path) -> tuple[MainWindow, DbExecutor]:
+    """The main window on screen over this laptop's database, with its own worker."""
+    executor = DbExecutor(laptop.store)
+    ctx = AppContext(executor, lang="en", officer=laptop.store.officers.get(laptop.store.officer_id),
+                     active_event=None)
+    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    return window, executor
+
+
 def test_pages_on_screen_refresh_after_the_event_hub_brings_a_person(qtbot, laptops, server,
                                                                      tmp_path):
     """Two laptops at one event without the branch: a person registered at the hub's laptop
@@ -84,13 +95,9 @@ def test_pages_on_screen_refresh_after_the_event_hub_brings_a_person(qtbot, lapt
     desk.enroll(server.url, "KC-0422")
     hub_laptop.sync()
     desk.sync()
-    hub_executor, executor = DbExecutor(hub_laptop.store), DbExecutor(desk.store)
+    hub_executor = DbExecutor(hub_laptop.store)
     hub = HubController.for_executor(hub_executor)
-    ctx = AppContext(executor, lang="en", officer=desk.store.officers.get(desk.store.officer_id),
-                     active_event=None)
-    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
+    window, executor = desk_window(qtbot, desk, tmp_path)
     link = HubController.for_executor(executor)
     try:
         hub.start_hub("127.0.0.1", free_port())
@@ -125,12 +132,7 @@ def test_home_shows_everything_synced_after_a_round_that_only_sends(qtbot, lapto
     door.enroll(server.url, "KC-0421")
     door.sync()
     door.register_many(range(3), event_id=None)  # registered here, not yet sent
-    executor = DbExecutor(door.store)
-    ctx = AppContext(executor, lang="en", officer=door.store.officers.get(door.store.officer_id),
-                     active_event=None)
-    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
+    window, executor = desk_window(qtbot, door, tmp_path)
     controller = SyncController.for_executor(executor)
     try:
         window.show_page("home")
@@ -153,12 +155,7 @@ def test_the_person_on_screen_shows_an_edit_made_on_another_laptop(qtbot, laptop
     person = other.register(1, name="Budi Santoso", event_id=None).person
     other.sync()
     door.sync()
-    executor = DbExecutor(door.store)
-    ctx = AppContext(executor, lang="en", officer=door.store.officers.get(door.store.officer_id),
-                     active_event=None)
-    window = MainWindow(ctx, executor, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
+    window, executor = desk_window(qtbot, door, tmp_path)
     controller = SyncController.for_executor(executor)
     try:
         window.show_page("people")

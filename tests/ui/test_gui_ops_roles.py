@@ -8,26 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from bpjs_field import backup
-from bpjs_field.domain.registration import PersonInput, RegistrationInput
+from test_gui_erasure import open_person, register  # one person, and their detail on screen
 from ui.ops import Changes
 from ui.security.lock import apply_role
-
-NIK = "3216094508900001"
-
-
-def register(store):
-    return store.registrations.register(RegistrationInput(
-        segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK, phone="081234567890"),
-        consent_given=True, consent_version="2026-01", declared_income=1_000_000))
-
-
-def open_person(qtbot, window):
-    window.show_page("people")
-    page = window.people
-    qtbot.waitUntil(lambda: page.people.rowCount() == 1)
-    page.table.selectRow(0)
-    qtbot.waitUntil(lambda: page.detail.person is not None)
-    return page
 
 
 def test_a_control_added_to_the_settings_page_is_not_locked_for_an_officer(qtbot, store, officer,
