@@ -13,18 +13,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QGridLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.followup import (KPJ, LABELS, MAX_PAID_MONTHS, PAID, STATUSES, STOPPED,
                                         SUBMITTED, StatusChange)
 from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.errors import ValidationError, ValidationErrors
-from ui import dialogs
 from ui.forms.parsing import format_day, parse_day
 from ui.ops import Ops
-from ui.widgets.buttons import SaveCancelRow
+from ui.widgets.buttons import SavingDialog
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
 # Which fields each status asks for (the others are hidden).
@@ -32,17 +30,14 @@ SHOWN = {SUBMITTED: ("on",), KPJ: ("kpj_no", "payment_code", "on"),
          PAID: ("kpj_no", "payment_code", "on", "paid_months"), STOPPED: ("reason",)}
 
 
-class FollowupDialog(QDialog):
-    saved = Signal(object)
-
+class FollowupDialog(SavingDialog):
     def __init__(self, registrations: list[dict[str, Any]], ops: Ops,
                  lang: str = "id", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(lang, parent)
         self.setObjectName("followupDialog")
         self.setWindowTitle(self.tr("Follow-up after the event"))
         self.registrations = registrations
         self.ops = ops
-        self.lang = lang
         layout = QVBoxLayout(self)
         grid = QGridLayout()
         layout.addLayout(grid)
@@ -82,9 +77,7 @@ class FollowupDialog(QDialog):
             grid.addWidget(self.boxes[key], i // 2, i % 2)
         self.registration.currentIndexChanged.connect(self._fill)
         self.status.currentIndexChanged.connect(self._shown)
-        buttons = SaveCancelRow(self, self.save, "followupSave")
-        self.save_button = buttons.save_button
-        layout.addWidget(buttons)
+        self.add_buttons(layout, "followupSave")
         self._fill()
         self.resize(640, 320)
 
@@ -124,25 +117,14 @@ class FollowupDialog(QDialog):
         try:
             change = self.change()
         except ValidationError as exc:
-            self._show_errors(exc)
+            self.show_errors(exc)
             return
         registration_id = self._current()["id"]
-        self.save_button.setEnabled(False)
-        self.ops.record_status(registration_id, change, on_done=self._saved, on_error=self._failed)
+        self.saving()
+        self.ops.record_status(registration_id, change, on_done=self.saved_ok,
+                               on_error=self.save_failed)
 
-    def _saved(self, registration: dict[str, Any]) -> None:
-        self.save_button.setEnabled(True)
-        self.saved.emit(registration)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, (ValidationErrors, ValidationError)):
-            self._show_errors(exc)
-        else:
-            dialogs.error(self, exc, self.lang)
-
-    def _show_errors(self, exc: ValidationErrors | ValidationError) -> None:
+    def show_errors(self, exc: ValidationErrors | ValidationError) -> None:
         errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
         for error in errors:
             box = self.boxes.get(error.field) or self.boxes["status"]

@@ -13,32 +13,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from bpjs_field.domain.regions import districts
 from bpjs_field.domain.registration import field_errors
 from bpjs_field.errors import ValidationError, ValidationErrors
-from ui import dialogs
 from ui.forms.parsing import format_day, parse_day
 from ui.ops import Ops
-from ui.widgets.buttons import SaveCancelRow
+from ui.widgets.buttons import SavingDialog
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
 TEXTS = ("full_name", "birth_place", "phone", "email", "address")
 
 
-class PersonEditDialog(QDialog):
-    saved = Signal(object)
-
+class PersonEditDialog(SavingDialog):
     def __init__(self, person: dict[str, Any], ops: Ops, lang: str = "id",
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(lang, parent)
         self.setObjectName("personEditDialog")
         self.setWindowTitle(self.tr("Edit participant"))
         self.person = person
         self.ops = ops
-        self.lang = lang
         self.boxes: dict[str, FieldBox] = {}
         self.widgets: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
@@ -86,9 +81,7 @@ class PersonEditDialog(QDialog):
             self.boxes[key] = box
             self.widgets[key] = widget
             grid.addWidget(box, i // 2, i % 2)
-        buttons = SaveCancelRow(self, self.save, "editSave")
-        self.save_button = buttons.save_button
-        layout.addWidget(buttons)
+        self.add_buttons(layout, "editSave")
         self.resize(760, 520)
 
     def changes(self) -> tuple[dict[str, Any], list[ValidationError]]:
@@ -119,28 +112,16 @@ class PersonEditDialog(QDialog):
         for box in self.boxes.values():
             box.show_error(None)
         if errors:
-            self._show_errors(ValidationErrors(errors))
+            self.show_errors(ValidationErrors(errors))
             return
         if not changes:
             self.accept()
             return
         person_id = self.person["id"]
-        self.save_button.setEnabled(False)
-        self.ops.edit_person(person_id, changes, on_done=self._saved, on_error=self._failed)
+        self.saving()
+        self.ops.edit_person(person_id, changes, on_done=self.saved_ok, on_error=self.save_failed)
 
-    def _saved(self, person: dict[str, Any]) -> None:
-        self.save_button.setEnabled(True)
-        self.saved.emit(person)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, (ValidationErrors, ValidationError)):
-            self._show_errors(exc)
-        else:
-            dialogs.error(self, exc, self.lang)
-
-    def _show_errors(self, exc: ValidationErrors | ValidationError) -> None:
+    def show_errors(self, exc: ValidationErrors | ValidationError) -> None:
         for key, text in field_errors(exc, self.lang).items():
             if key in self.boxes:
                 self.boxes[key].show_error(text)
