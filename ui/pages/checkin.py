@@ -203,7 +203,8 @@ class CheckInPage(QWidget):
             return
         self._last_text = text
         if normalize_code(text) is not None:
-            self.ctx.ops.check_in_code(event_id, text, on_done=lambda result: self._answer(result, text),
+            self.ctx.ops.check_in_code(event_id, text,
+                                       on_done=lambda result: self._answer(result, text),
                                        on_error=self._failed)
             return
         if looks_like_code(text):  # a misread or mistyped code: unknown, never a name search

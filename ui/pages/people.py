@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext, Changes
-from ui.roles import may_supervise
 from ui.formats import number
 from ui.models import columns
 from ui.models.people_model import PeopleTableModel
 from ui.models.search_model import SearchResultsModel
 from ui.pages.person_detail import PersonDetail
 from ui.pages.person_edit import PersonEditDialog
+from ui.roles import may_supervise
 from ui.style import set_role
 from ui.tasks import DbExecutor
 
