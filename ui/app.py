@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from bpjs_field import backup
 from bpjs_field.domain import reference
@@ -149,6 +149,8 @@ class Workstation:
     def build_window(self, lang: str, officer: dict[str, Any] | None,
                      active: dict[str, Any] | None) -> MainWindow:
         old = self.window
+        if self.ctx is not None:
+            self.ctx.detach()  # the old window's pages get no more notices
         self.ctx = AppContext(self.executor, lang=lang, officer=officer, active_event=active,
                               db_path=self.db_path, training=self.training)
         self.ctx.language_changed.connect(self.change_language)
@@ -175,10 +177,7 @@ class Workstation:
         self.idle_lock = None
         if self.store.role is None:
             return
-        apply_role(self.window, self.store.role)
-        change = self.window.settings_page.findChild(QWidget, "changeOfficer")
-        if change is not None:  # the officer is whoever logged in
-            change.hide()
+        apply_role(self.window, self.store.role)  # as the window did from ctx.role: idempotent
         self.idle_lock = install_lock(self.window, self.executor, self.store, lang)
         if self.idle_lock is not None:  # a new idle time in Pengaturan applies at once
             self.window.settings_page.idle_lock.minutes_changed.connect(self.idle_lock.set_minutes)

@@ -1,11 +1,13 @@
 """The application context handed to every page through its constructor.
 
-It holds what pages share (language, current officer, active event, the
-database executor) and the announcements pages listen to, so no page reaches
-state through `self.window()` or a global.
+It holds what pages share (language, current officer and role, active event, the
+database executor and the operations that change data, `ops`) and the
+announcements pages listen to, so no page reaches state through `self.window()`
+or a global.
 
 Signals:
-    data_changed(Changes): a save changed these kinds of data; pages refresh only their part.
+    data_changed(Changes): data changed (an operation of `ops`, or a sync pull); pages
+        refresh only their part.  It relays the executor's `Ops.changed`.
     active_event_changed(object): the active event (dict) or None.
     officer_changed(object): the current officer (dict).
     navigation_requested(str, object): a page asks to show another page, with a payload dict.
@@ -15,25 +17,16 @@ Signals:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from ui.ops import Changes, Ops
+from ui.roles import session_role
 from ui.tasks import DbExecutor
 
-
-@dataclass(frozen=True)
-class Changes:
-    """What a save changed (Anki's OpChanges)."""
-
-    people: bool = False
-    registrations: bool = False
-    attendance: bool = False
-    events: bool = False
-    settings: bool = False
-    event_id: str | None = None
+__all__ = ["AppContext", "Changes"]
 
 
 class AppContext(QObject):
@@ -56,9 +49,24 @@ class AppContext(QObject):
         self.officer = officer
         self.active_event = active_event
         self.db_path = db_path
+        self.ops = Ops.for_executor(executor)
+        self.ops.changed.connect(self.data_changed)
 
     def announce(self, changes: Changes) -> None:
-        self.data_changed.emit(changes)
+        """Tell every page built on this executor (through `ops`, like an operation)."""
+        self.ops.announce(changes)
+
+    def detach(self) -> None:
+        """Stop relaying notices (this context's window is being replaced)."""
+        try:
+            self.ops.changed.disconnect(self.data_changed)
+        except (RuntimeError, TypeError):  # already gone
+            pass
+
+    @property
+    def role(self) -> str | None:
+        """The logged-in officer's role ("officer", "supervisor"; None without a login)."""
+        return session_role(self.executor)
 
     def set_active_event(self, event: dict[str, Any] | None) -> None:
         self.active_event = event

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from ui.context import AppContext
 from ui.main_window import MainWindow
+from ui.roles import OFFICER, session_role
 from ui.tasks import DbExecutor
 
 log = logging.getLogger(__name__)
@@ -74,15 +75,10 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
                 made._started_by_app = True  # type: ignore[attr-defined]
                 made.start(first_delay_s=3.0)
             # What a sync pulls reaches the pages on screen (home counts, people, the
-            # check-in list) through the same notice as a save; the controller outlives
-            # a window rebuilt for a language change, so the connection is this window's.
-            made.data_pulled.connect(ctx.announce)
-            window.destroyed.connect(lambda *_: _disconnect(made.data_pulled, ctx.announce))
-            # Rows from the other laptops of an event come through the hub's link too.
+            # check-in list) through the executor's `Ops`, the same notice as a save; so do
+            # the rows from the other laptops of an event, through the hub's link.
             from ui.sync.hub import HubController
-            hub = HubController.for_executor(executor)
-            hub.data_pulled.connect(ctx.announce)
-            window.destroyed.connect(lambda *_: _disconnect(hub.data_pulled, ctx.announce))
+            HubController.for_executor(executor)
             holder["controller"] = made
         return holder["controller"]
 
@@ -98,13 +94,6 @@ def add_sync_pages(window: MainWindow, ctx: AppContext, executor: DbExecutor) ->
 
     window.add_lazy_page("sync", QCoreApplication.translate("Extensions", "Sync"), build_page, "Ctrl+8")
     QTimer.singleShot(200, window, build_status)  # not called if the window is gone
-
-
-def _disconnect(signal: Any, slot: Any) -> None:
-    try:
-        signal.disconnect(slot)
-    except (RuntimeError, TypeError):  # already gone with its object
-        pass
 
 
 def shutdown(executor: DbExecutor) -> None:
@@ -129,8 +118,7 @@ def add_report_page(window: MainWindow, ctx: AppContext, executor: DbExecutor) -
         return
 
     def build():
-        store = getattr(executor, "store", None)
-        if store is not None and store.role == "officer":
+        if session_role(executor) == OFFICER:
             from PySide6.QtWidgets import QLabel
             notice = QLabel(QCoreApplication.translate(
                 "Extensions", "The report is for supervisors; ask a supervisor of the branch."))

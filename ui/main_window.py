@@ -3,12 +3,14 @@ a status bar (officer, active event, work in progress, and room for the sync
 status widget).
 
 Pages are plugged in with `add_page(key, title, widget, shortcut)`; the print
-and sync pages of other packages use the same call.  Ctrl+1 … Ctrl+6 reach
-the built-in pages.  Window geometry is kept in QSettings.  The window fits the
-screen it opens on, from 1280×720 up: maximised on a laptop-sized screen, a
-comfortable size on a large one, and a saved geometry is used only when it
-still fits that screen (a laptop moved from a large monitor to its own screen
-must not open with Save and the status bar off-screen).
+and sync pages of other packages use the same call.  A page with role-bound
+controls has `apply_role(role)`; the window calls it with the logged-in role.
+Ctrl+1 … Ctrl+6 reach the built-in pages.  Window geometry is kept in
+QSettings.  The window fits the screen it opens on, from 1280×720 up: maximised
+on a laptop-sized screen, a comfortable size on a large one, and a saved
+geometry is used only when it still fits that screen (a laptop moved from a
+large monitor to its own screen must not open with Save and the status bar
+off-screen).
 
 Signals:
     page_changed(str): the key of the page now shown.
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         executor.busy_changed.connect(self._busy)
         self._show_event(ctx.active_event)
         self._show_officer(ctx.officer)
+        self.apply_role(ctx.role)
         self._restore_geometry()
         self.show_page("home")
 
@@ -123,6 +126,14 @@ class MainWindow(QMainWindow):
         self.navigation.addItem(item)
         if shortcut:
             QShortcut(QKeySequence(shortcut), self, activated=lambda k=key: self.show_page(k))
+
+    def apply_role(self, role: str | None) -> None:
+        """Each page shows or hides its own controls for the role (`apply_role(role)` on the
+        pages that have any); the core refuses the same actions again."""
+        for key in self._keys:
+            apply = getattr(self.page(key), "apply_role", None)
+            if apply is not None:
+                apply(role)
 
     def add_lazy_page(self, key: str, title: str, factory: Callable[[], QWidget],
                       shortcut: str | None = None) -> None:

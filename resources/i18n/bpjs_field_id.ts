@@ -966,14 +966,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Alasan berhenti</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>Batal</translation>
-    </message>
-    <message>
-        <source>Save (Ctrl+S)</source>
-        <translation>Simpan (Ctrl+S)</translation>
-    </message>
-    <message>
         <source>Scanned from the card: {number}. Check it, then save (Ctrl+S).</source>
         <translation>Terpindai dari kartu: {number}. Periksa, lalu simpan (Ctrl+S).</translation>
     </message>
@@ -1188,10 +1180,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Lock</source>
         <translation>Kunci</translation>
-    </message>
-    <message>
-        <source>Settings are changed by a supervisor.</source>
-        <translation>Pengaturan diubah oleh supervisor.</translation>
     </message>
 </context>
 <context>
@@ -1538,14 +1526,6 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>Female</source>
         <translation>Perempuan</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Batal</translation>
-    </message>
-    <message>
-        <source>Save (Ctrl+S)</source>
-        <translation>Simpan (Ctrl+S)</translation>
     </message>
 </context>
 <context>
@@ -2040,10 +2020,25 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     </message>
 </context>
 <context>
+    <name>SaveCancelRow</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Simpan (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>Settings</source>
         <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Settings are changed by a supervisor.</source>
+        <translation>Pengaturan diubah oleh supervisor.</translation>
     </message>
     <message>
         <source>Language</source>

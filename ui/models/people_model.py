@@ -100,6 +100,16 @@ class PeopleTableModel(QAbstractTableModel):
         self._blocks.move_to_end(block)
         return rows.get(self._rowids[row])
 
+    def rowid_at(self, row: int) -> int | None:
+        return self._rowids[row] if 0 <= row < len(self._rowids) else None
+
+    def row_of(self, rowid: int | None) -> int:
+        """The row now holding this person's row id; -1 if gone."""
+        try:
+            return self._rowids.index(rowid) if rowid is not None else -1
+        except ValueError:
+            return -1
+
     def set_reveal(self, reveal: bool) -> None:
         self.reveal = reveal
         if self._rowids:

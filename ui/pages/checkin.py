@@ -203,8 +203,9 @@ class CheckInPage(QWidget):
             return
         self._last_text = text
         if normalize_code(text) is not None:
-            self.executor.run(lambda s: s.attendance.check_in_code(event_id, text),
-                              lambda result: self._answer(result, text), self._failed)
+            self.ctx.ops.check_in_code(event_id, text,
+                                       on_done=lambda result: self._answer(result, text),
+                                       on_error=self._failed)
             return
         if looks_like_code(text):  # a misread or mistyped code: unknown, never a name search
             self._unknown(text, self.tr("The code's check symbol does not match: scan it again, "
@@ -241,7 +242,6 @@ class CheckInPage(QWidget):
                 self._paint(f"<div style='font-size:30pt;font-weight:bold'>✔ {headline}</div>"
                             f"<div style='font-size:24pt'>{_esc(name)}</div>"
                             f"<div style='font-size:16pt'>{_esc(segment)}</div>", GREEN, CHECKED_IN)
-                self.ctx.announce(Changes(attendance=True, event_id=self.ctx.active_event_id))
                 self.checked_in.emit(result)
             else:
                 at = datetime.fromisoformat(result.attendance["checked_in_at"])
@@ -306,14 +306,8 @@ class CheckInPage(QWidget):
         event_id = self.ctx.active_event_id
         if row is None or event_id is None:
             return
-        person_id = row["id"]
-
-        def work(store):
-            result = store.attendance.check_in(event_id, person_id, "search")
-            result.registration = views.registration_for_person(store, person_id)
-            return result
-
-        self.executor.run(work, self._answer, self._failed)
+        self.ctx.ops.check_in(event_id, row["id"], "search", with_registration=True,
+                              on_done=self._answer, on_error=self._failed)
 
     def go_register(self) -> None:
         """F2: register the person just searched for (the name or NIK typed is carried
@@ -351,12 +345,14 @@ class CheckInPage(QWidget):
             if ok:
                 text = self.tr("Last check-in taken back.")
                 self._paint(f"<div style='font-size:22pt'>{_esc(text)}</div>", "#ffffff", "undone")
-                self.ctx.announce(Changes(attendance=True, event_id=self.ctx.active_event_id))
             self.keep_focus()
 
-        self.executor.run(lambda s: s.attendance.undo(attendance_id), undone, self._failed)
+        self.ctx.ops.undo_check_in(attendance_id, self.ctx.active_event_id, on_done=undone,
+                                   on_error=self._failed)
 
     def _data_changed(self, changes: Changes) -> None:
+        if changes.event_id is not None and changes.event_id != self.ctx.active_event_id:
+            return  # another event's registration or check-in: nothing shown here changed
         if changes.attendance or changes.events:
             self.refresh_count()
         if changes.attendance or changes.events or changes.people:  # names change, people are erased

@@ -25,7 +25,7 @@ from bpjs_field.domain.registration import field_errors
 from bpjs_field.domain.segments import EVENT_KINDS, label
 from bpjs_field.errors import ValidationError, ValidationErrors
 from ui import dialogs
-from ui.context import AppContext, Changes
+from ui.context import AppContext
 from ui.models.events_model import EventsModel
 from ui.style import set_role
 from ui.tasks import DbExecutor
@@ -245,14 +245,9 @@ class EventsPage(QWidget):
             self.boxes["ends_at"].show_error(self.tr("The end must be after the start."))
             return
         editing = self.editing
-
-        def work(store):
-            if editing:
-                return store.events.update(editing["id"], data)
-            return store.events.create(data)
-
         self.save_button.setEnabled(False)
-        self.executor.run(work, self._saved, self._failed)
+        self.ctx.ops.save_event(editing["id"] if editing else None, data, on_done=self._saved,
+                                on_error=self._failed)
 
     def _saved(self, event: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)
@@ -260,7 +255,6 @@ class EventsPage(QWidget):
         self.editor_title.setText(self.tr("Edit event"))
         if self.ctx.active_event_id == event["id"]:
             self.ctx.set_active_event(event)
-        self.ctx.announce(Changes(events=True, event_id=event["id"]))
         self.event_saved.emit(event)
 
     def _failed(self, exc: BaseException) -> None:
@@ -275,17 +269,11 @@ class EventsPage(QWidget):
         event = self.editing
         if event is None:
             return
-        event_id = event["id"]
-
-        def work(store):
-            store.events.set_active(event_id)
-            return store.events.active()
-
-        self.executor.run(work, self._activated, lambda exc: dialogs.error(self, exc, self.ctx.lang))
+        self.ctx.ops.activate_event(event["id"], on_done=self._activated,
+                                    on_error=lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
     def _activated(self, event: dict[str, Any] | None) -> None:
         self.ctx.set_active_event(event)
-        self.ctx.announce(Changes(settings=True, event_id=event["id"] if event else None))
 
 
 def _qdatetime(text: str) -> QDateTime:

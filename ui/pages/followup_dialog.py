@@ -1,9 +1,10 @@
 """Recording a registration's follow-up from the person's detail: submitted to BPJS
 systems, KPJ issued (number, payment code), first payment (date, months), or stopped with a
 reason.  The core validates (bpjs_field/domain/followup.py), writes the change log and the
-audit entry; a refused value is shown under its field and nothing is saved.  A KPJ card's
-barcode scanned anywhere in the dialog fills the KPJ number (ui/pages/kpj_scan.py); a scan
-of something else (a NIK, a receipt's code) is named under the KPJ field.
+audit entry (through `Ops.record_status`, which tells the pages); a refused value is
+shown under its field and nothing is saved.  A KPJ card's barcode scanned anywhere in the
+dialog fills the KPJ number (ui/pages/kpj_scan.py); a scan of something else (a NIK, a
+receipt's code) is named under the KPJ field.
 
 Signals:
     saved(object): the registration as stored.
@@ -14,19 +15,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLineEdit,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.followup import (KPJ, LABELS, MAX_PAID_MONTHS, PAID, STATUSES, STOPPED,
                                         SUBMITTED, StatusChange)
 from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.errors import ValidationError, ValidationErrors
-from ui import dialogs
 from ui.forms.parsing import format_day, parse_day
-from ui.tasks import DbExecutor
+from ui.ops import Ops
+from ui.widgets.buttons import SavingDialog
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
 # Which fields each status asks for (the others are hidden).
@@ -34,17 +32,14 @@ SHOWN = {SUBMITTED: ("on",), KPJ: ("kpj_no", "payment_code", "on"),
          PAID: ("kpj_no", "payment_code", "on", "paid_months"), STOPPED: ("reason",)}
 
 
-class FollowupDialog(QDialog):
-    saved = Signal(object)
-
-    def __init__(self, registrations: list[dict[str, Any]], executor: DbExecutor,
+class FollowupDialog(SavingDialog):
+    def __init__(self, registrations: list[dict[str, Any]], ops: Ops,
                  lang: str = "id", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(lang, parent)
         self.setObjectName("followupDialog")
         self.setWindowTitle(self.tr("Follow-up after the event"))
         self.registrations = registrations
-        self.executor = executor
-        self.lang = lang
+        self.ops = ops
         layout = QVBoxLayout(self)
         grid = QGridLayout()
         layout.addLayout(grid)
@@ -88,20 +83,7 @@ class FollowupDialog(QDialog):
         self.scan_catcher.scanned.connect(self.card_scanned)
         self.registration.currentIndexChanged.connect(self._fill)
         self.status.currentIndexChanged.connect(self._shown)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
-        self.save_button.setObjectName("followupSave")
-        self.save_button.setProperty("primary", True)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-        for keys in ("Ctrl+S", "Ctrl+Return"):
-            QShortcut(QKeySequence(keys), self, activated=self.save,
-                      context=Qt.WidgetWithChildrenShortcut)
+        self.add_buttons(layout, "followupSave")
         self._fill()
         self.resize(640, 320)
 
@@ -137,7 +119,7 @@ class FollowupDialog(QDialog):
                 box.show_error(ValidationError("kpj_no", "kpj.taken").message(
                     "en" if self.lang == "en" else "id"))
 
-        self.executor.run(check, checked, lambda exc: dialogs.error(self, exc, self.lang))
+        self.ops.executor.run(check, checked, lambda exc: dialogs.error(self, exc, self.lang))
 
     def _current(self) -> dict[str, Any]:
         return self.registrations[max(0, self.registration.currentIndex())]
@@ -175,30 +157,14 @@ class FollowupDialog(QDialog):
         try:
             change = self.change()
         except ValidationError as exc:
-            self._show_errors(exc)
+            self.show_errors(exc)
             return
         registration_id = self._current()["id"]
-        self.save_button.setEnabled(False)
+        self.saving()
+        self.ops.record_status(registration_id, change, on_done=self.saved_ok,
+                               on_error=self.save_failed)
 
-        def work(store):
-            from bpjs_field.store.followup import set_status
-            return set_status(store, registration_id, change)
-
-        self.executor.run(work, self._saved, self._failed)
-
-    def _saved(self, registration: dict[str, Any]) -> None:
-        self.save_button.setEnabled(True)
-        self.saved.emit(registration)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, (ValidationErrors, ValidationError)):
-            self._show_errors(exc)
-        else:
-            dialogs.error(self, exc, self.lang)
-
-    def _show_errors(self, exc: ValidationErrors | ValidationError) -> None:
+    def show_errors(self, exc: ValidationErrors | ValidationError) -> None:
         errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
         for error in errors:
             box = self.boxes.get(error.field) or self.boxes["status"]

@@ -128,7 +128,8 @@ class HomePage(QWidget):
             self.greeting.setText(self.tr("Welcome"))
 
     def _data_changed(self, changes: Changes) -> None:
-        if changes.registrations or changes.attendance or changes.events or changes.people:
+        if (changes.registrations or changes.attendance or changes.events or changes.people
+                or changes.pending):
             if self.isVisible():
                 self.refresh()
             else:

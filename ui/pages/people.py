@@ -29,6 +29,7 @@ from ui.models.people_model import PeopleTableModel
 from ui.models.search_model import SearchResultsModel
 from ui.pages.person_detail import PersonDetail
 from ui.pages.person_edit import PersonEditDialog
+from ui.roles import may_supervise
 from ui.style import set_role
 from ui.tasks import DbExecutor
 
@@ -51,6 +52,9 @@ class PeoplePage(QWidget):
         self._pending = False
         self._stale = True
         self._detail_id: str | None = None
+        self._role: str | None = None
+        self._keep_rowid: int | None = None
+        self._restoring_row = False
         self._build()
         self.people.loaded.connect(self._loaded)
         self.people.dataChanged.connect(self._rows_arrived)
@@ -194,6 +198,8 @@ class PeoplePage(QWidget):
             self.splitter.setSizes([width * 3 // 5, width - width * 3 // 5])
         if self._stale:
             self.reload()
+            if self._detail_id:
+                self.show_person(self._detail_id)
         QTimer.singleShot(0, self.search.setFocus)
 
     def _status_changed(self, _index: int) -> None:
@@ -202,6 +208,8 @@ class PeoplePage(QWidget):
 
     def reload(self) -> None:
         self._stale = False
+        if self.table.model() is self.people:  # the chosen person stays chosen after a reload
+            self._keep_rowid = self.people.rowid_at(self.table.currentIndex().row())
         self.people.reload()
         if self.search.text().strip():
             self.run_search()
@@ -213,13 +221,26 @@ class PeoplePage(QWidget):
         else:
             self.count.setText(self.tr("{count} participants · {status}").format(
                 count=number(count, self.ctx.lang), status=self.status_filter.currentText()))
+        row = self.people.row_of(self._keep_rowid)
+        self._keep_rowid = None
+        if row >= 0 and self.table.model() is self.people:
+            # Quietly: the detail already shows this person (and the notice refreshes it).
+            self._restoring_row = True
+            try:
+                self.table.selectRow(row)
+            finally:
+                self._restoring_row = False
+            self.table.scrollTo(self.people.index(row, 0))
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.people or changes.registrations:
-            if self.isVisible():
-                self.reload()
-            else:
+            if not self.isVisible():
                 self._stale = True  # refresh when shown, not while the officer works elsewhere
+                return
+            self.reload()
+            # The person in the detail changed (or may have: a pull names no ids).
+            if self._detail_id and (not changes.person_ids or self._detail_id in changes.person_ids):
+                self.show_person(self._detail_id)
 
     # -- search ---------------------------------------------------------------------------
     def run_search(self) -> None:
@@ -261,6 +282,8 @@ class PeoplePage(QWidget):
         return model.row_at(row)
 
     def _select(self, row: int) -> None:
+        if self._restoring_row:
+            return
         data = self._row(row)
         if data is None:
             self.detail.clear()
@@ -303,16 +326,9 @@ class PeoplePage(QWidget):
         box.open()
 
     def _erase(self, person_id: str, withdrawn: bool) -> None:
-        from bpjs_field.security.erasure import erase_person, withdraw_consent
-
-        def work(store):
-            return withdraw_consent(store, person_id) if withdrawn else erase_person(store, person_id)
-
-        def done(_person) -> None:
-            self.ctx.announce(Changes(people=True))
-            self.show_person(person_id)
-
-        self.executor.run(work, done, lambda exc: dialogs.error(self, exc, self.ctx.lang))
+        # The notice of the erasure names the person: the detail shows them erased.
+        self.ctx.ops.erase_person(person_id, withdrawn=withdrawn,
+                                  on_error=lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
     def reveal_nik(self, person_id: str) -> None:
         self.executor.run(lambda s: views.reveal_nik(s, person_id),
@@ -322,32 +338,28 @@ class PeoplePage(QWidget):
         if person_id == self._detail_id:
             self.detail.show_full_ident(nik)
 
+    def apply_role(self, role: str | None) -> None:
+        """Editing and erasing people are a supervisor's: the detail's buttons, and the
+        double-click and Ctrl+E that would open the editor."""
+        self._role = role
+        self.detail.apply_role(role)
+
     def edit_current(self) -> None:
-        if self.detail.person is not None:
+        if self.detail.person is not None and may_supervise(self._role):
             self.edit_person(self.detail.person)
 
     def edit_person(self, person: dict[str, Any]) -> None:
-        dialog = PersonEditDialog(person, self.executor, self.ctx.lang, self)
-        dialog.saved.connect(self._edited)
+        dialog = PersonEditDialog(person, self.ctx.ops, self.ctx.lang, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.edit_dialog = dialog
 
     def record_followup(self, registrations: list[dict[str, Any]]) -> None:
         from ui.pages.followup_dialog import FollowupDialog
-        dialog = FollowupDialog(registrations, self.executor, self.ctx.lang, self)
-        dialog.saved.connect(self._followed_up)
+        dialog = FollowupDialog(registrations, self.ctx.ops, self.ctx.lang, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.followup_dialog = dialog
-
-    def _followed_up(self, registration: dict[str, Any]) -> None:
-        self.ctx.announce(Changes(registrations=True))
-        self.show_person(registration["person_id"])
-
-    def _edited(self, person: dict[str, Any]) -> None:
-        self.ctx.announce(Changes(people=True))
-        self.show_person(person["id"])
 
 
 def _search(store: Any, text: str, status: str | None) -> list[dict[str, Any]]:

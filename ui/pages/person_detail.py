@@ -22,6 +22,7 @@ from bpjs_field.domain.phone import format_phone, mask_phone
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.segments import SEGMENTS, label
 from ui.models.columns import ident_text
+from ui.roles import RoleControls
 from ui.style import set_role
 
 ACTIONS = ("person.create", "person.edit", "person.reveal_nik")
@@ -44,6 +45,7 @@ class PersonDetail(QWidget):
         self.lang = lang
         self.today: date | None = None  # the day amounts are shown for (tests fix it)
         self.person: dict[str, Any] | None = None
+        self.roles = RoleControls()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         self.name = QLabel(self.tr("Choose a person from the list"))
@@ -66,7 +68,7 @@ class PersonDetail(QWidget):
         self.edit_button = QPushButton(self.tr("Edit (Ctrl+E)"))
         self.edit_button.setObjectName("editPerson")
         self.edit_button.clicked.connect(lambda: self.person and self.edit_requested.emit(self.person))
-        ident_row.addWidget(self.edit_button)
+        ident_row.addWidget(self.roles.supervisor_only(self.edit_button, hide=True))
         self.reprint_button = QPushButton(self.tr("Reprint (Ctrl+R)"))
         self.reprint_button.setObjectName("reprintReceipt")
         self.reprint_button.clicked.connect(self._reprint)
@@ -85,12 +87,12 @@ class PersonDetail(QWidget):
         self.withdraw_button.setObjectName("withdrawConsent")
         self.withdraw_button.clicked.connect(
             lambda: self.person and self.erase_requested.emit(self.person["id"], True))
-        ident_row.addWidget(self.withdraw_button)
+        ident_row.addWidget(self.roles.supervisor_only(self.withdraw_button, hide=True))
         self.erase_button = QPushButton(self.tr("Erase personal data…"))
         self.erase_button.setObjectName("erasePerson")
         self.erase_button.clicked.connect(
             lambda: self.person and self.erase_requested.emit(self.person["id"], False))
-        ident_row.addWidget(self.erase_button)
+        ident_row.addWidget(self.roles.supervisor_only(self.erase_button, hide=True))
         ident_row.addStretch(1)
         self.registration_ids: list[str] = []
         self._detail: dict[str, Any] | None = None
@@ -100,6 +102,10 @@ class PersonDetail(QWidget):
         self.body.setObjectName("detailBody")
         layout.addWidget(self.body, 1)
         self._enable(False)
+
+    def apply_role(self, role: str | None) -> None:
+        """Editing and erasing people are a supervisor's (the core refuses them again)."""
+        self.roles.apply(role)
 
     def _enable(self, on: bool) -> None:
         self.reveal_button.setEnabled(on)

@@ -2,7 +2,8 @@
 
 The identity (NIK, passport) is not editable here; a supervisor corrects it.
 The store validates, writes the change log and an audit entry naming the
-changed fields (never their values).
+changed fields (never their values); the save is `Ops.edit_person`, which tells
+the pages.
 
 Signals:
     saved(object): the updated person dict.
@@ -12,33 +13,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QHBoxLayout, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from bpjs_field.domain.regions import districts
 from bpjs_field.domain.registration import field_errors
 from bpjs_field.errors import ValidationError, ValidationErrors
-from ui import dialogs
 from ui.forms.parsing import format_day, parse_day
-from ui.tasks import DbExecutor
+from ui.ops import Ops
+from ui.widgets.buttons import SavingDialog
 from ui.widgets.fields import EnterMovesOn, FieldBox
 
 TEXTS = ("full_name", "birth_place", "phone", "email", "address")
 
 
-class PersonEditDialog(QDialog):
-    saved = Signal(object)
-
-    def __init__(self, person: dict[str, Any], executor: DbExecutor, lang: str = "id",
+class PersonEditDialog(SavingDialog):
+    def __init__(self, person: dict[str, Any], ops: Ops, lang: str = "id",
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(lang, parent)
         self.setObjectName("personEditDialog")
         self.setWindowTitle(self.tr("Edit participant"))
         self.person = person
-        self.executor = executor
-        self.lang = lang
+        self.ops = ops
         self.boxes: dict[str, FieldBox] = {}
         self.widgets: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
@@ -86,20 +81,7 @@ class PersonEditDialog(QDialog):
             self.boxes[key] = box
             self.widgets[key] = widget
             grid.addWidget(box, i // 2, i % 2)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
-        self.save_button.setObjectName("editSave")
-        self.save_button.setProperty("primary", True)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-        for keys in ("Ctrl+S", "Ctrl+Return"):
-            QShortcut(QKeySequence(keys), self, activated=self.save,
-                      context=Qt.WidgetWithChildrenShortcut)
+        self.add_buttons(layout, "editSave")
         self.resize(760, 520)
 
     def changes(self) -> tuple[dict[str, Any], list[ValidationError]]:
@@ -130,28 +112,16 @@ class PersonEditDialog(QDialog):
         for box in self.boxes.values():
             box.show_error(None)
         if errors:
-            self._show_errors(ValidationErrors(errors))
+            self.show_errors(ValidationErrors(errors))
             return
         if not changes:
             self.accept()
             return
         person_id = self.person["id"]
-        self.save_button.setEnabled(False)
-        self.executor.run(lambda s: s.people.update(person_id, changes), self._saved, self._failed)
+        self.saving()
+        self.ops.edit_person(person_id, changes, on_done=self.saved_ok, on_error=self.save_failed)
 
-    def _saved(self, person: dict[str, Any]) -> None:
-        self.save_button.setEnabled(True)
-        self.saved.emit(person)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, (ValidationErrors, ValidationError)):
-            self._show_errors(exc)
-        else:
-            dialogs.error(self, exc, self.lang)
-
-    def _show_errors(self, exc: ValidationErrors | ValidationError) -> None:
+    def show_errors(self, exc: ValidationErrors | ValidationError) -> None:
         for key, text in field_errors(exc, self.lang).items():
             if key in self.boxes:
                 self.boxes[key].show_error(text)

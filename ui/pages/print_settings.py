@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
 
 from bpjs_field.printing.cli import RECEIPT_FORMATS
 from ui import dialogs
+from ui.ops import Ops
 from ui.tasks import DbExecutor
 
 # The store settings `ui.printing.AutoPrint` reads (not imported from there: that module
@@ -109,12 +110,9 @@ class AfterSaveBox(QGroupBox):
         on, fmt, printer = self.enabled.isChecked(), self.format.currentData(), self.printer.currentData()
         self._saved_printer = printer
 
-        def write(store) -> None:
-            with store.write():
-                store.set_setting(PRINT_AFTER_SAVE, on)
-                store.set_setting(RECEIPT_FORMAT, fmt)
-                store.set_setting(RECEIPT_PRINTER, printer)
-        self.executor.run(write, None, lambda exc: dialogs.error(self, exc, self.lang))
+        Ops.for_executor(self.executor).save_settings(
+            {PRINT_AFTER_SAVE: on, RECEIPT_FORMAT: fmt, RECEIPT_PRINTER: printer},
+            on_error=lambda exc: dialogs.error(self, exc, self.lang))
 
 
 class IdleLockBox(QWidget):
@@ -153,8 +151,6 @@ class IdleLockBox(QWidget):
             return
         self._shown = minutes
 
-        def write(store) -> None:
-            with store.write():
-                store.set_setting(IDLE_SETTING, minutes)
-        self.executor.run(write, lambda _r: self.minutes_changed.emit(minutes),
-                          lambda exc: dialogs.error(self, exc, self.lang))
+        Ops.for_executor(self.executor).save_settings(
+            {IDLE_SETTING: minutes}, on_done=lambda _r: self.minutes_changed.emit(minutes),
+            on_error=lambda exc: dialogs.error(self, exc, self.lang))

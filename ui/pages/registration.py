@@ -28,7 +28,7 @@ from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.errors import ValidationError, ValidationErrors
 from bpjs_field.store import views
 from ui import dialogs
-from ui.context import AppContext, Changes
+from ui.context import AppContext
 from ui.forms.registration_form import RegistrationForm
 from ui.style import set_role
 from ui.tasks import DbExecutor
@@ -241,11 +241,11 @@ class RegistrationPage(QWidget):
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self) -> None:
         if self.form.is_empty():
-            self.executor.run(lambda s: s.clear_draft(DRAFT))
+            self.ctx.ops.clear_draft(DRAFT)
             return
         data = self.form.values()
         data["also_check_in"] = self.check_in_box.isChecked()
-        self.executor.run(lambda s: s.save_draft(DRAFT, data))
+        self.ctx.ops.save_draft(DRAFT, data)
 
     def flush_draft(self) -> None:
         """Write a pending draft now (the window is closing)."""
@@ -270,7 +270,7 @@ class RegistrationPage(QWidget):
         self.form.clear()
         self.banner.setVisible(False)
         self._existing = None
-        self.executor.run(lambda s: s.clear_draft(DRAFT))
+        self.ctx.ops.clear_draft(DRAFT)
         self.revalidate()
         self.focus_first()
 
@@ -311,16 +311,14 @@ class RegistrationPage(QWidget):
             return
         person = self._existing["person"]
         event_id = self.ctx.active_event_id
-        self.executor.run(lambda s: s.attendance.check_in(event_id, person["id"], "search"),
-                          self._checked_in_existing,
-                          lambda exc: dialogs.error(self, exc, self.ctx.lang))
+        self.ctx.ops.check_in(event_id, person["id"], "search", on_done=self._checked_in_existing,
+                              on_error=lambda exc: dialogs.error(self, exc, self.ctx.lang))
 
     def _checked_in_existing(self, result) -> None:
         name = result.person["full_name"] if result.person else ""
         self.clear_form()
         self.success.setVisible(True)
         self.success_text.setText(self.tr("{name} is checked in.").format(name=name))
-        self.ctx.announce(Changes(attendance=True, event_id=self.ctx.active_event_id))
         self._go_back({"checked_in": result})
 
     def _register_existing(self) -> None:
@@ -344,13 +342,8 @@ class RegistrationPage(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         self._draft_timer.stop()
-
-        def work(store):
-            result = store.registrations.register(form, check_in=check_in)
-            store.clear_draft(DRAFT)
-            return result
-
-        self.executor.run(work, self._saved, self._save_failed)
+        self.ctx.ops.save_registration(form, check_in=check_in, draft=DRAFT, on_done=self._saved,
+                                       on_error=self._save_failed)
 
     def _saved(self, result) -> None:
         self._saving = False
@@ -374,8 +367,6 @@ class RegistrationPage(QWidget):
         self.success_text.setText(text)
         self.success.setVisible(True)
         self.focus_first()
-        self.ctx.announce(Changes(people=result.person_created, registrations=True,
-                                  attendance=result.checked_in, event_id=reg["event_id"]))
         self.registration_saved.emit(result)
         if result.checked_in:
             self._go_back({"registered": result})

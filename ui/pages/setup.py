@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QLineEdit, QPushButton, QVBox
 
 from bpjs_field.domain.registration import field_errors
 from bpjs_field.errors import ValidationError, ValidationErrors
-from bpjs_field.store import views
 from ui import dialogs
+from ui.ops import Ops
 from ui.style import add_heading
 from ui.tasks import DbExecutor
 from ui.widgets.fields import EnterMovesOn, FieldBox
@@ -95,7 +95,8 @@ class SetupDialog(QDialog):
                                   "branch": self.branch.currentText(),
                                   "language": self.language.currentData()}
         self.start_button.setEnabled(False)
-        self.executor.run(lambda s: views.setup_officer(s, **values), self._done, self._failed)
+        Ops.for_executor(self.executor).setup_officer(values, on_done=self._done,
+                                                      on_error=self._failed)
 
     def _done(self, officer: dict[str, Any]) -> None:
         self.start_button.setEnabled(True)

@@ -173,14 +173,10 @@ class TargetsBox(QGroupBox):
         except ValidationError as exc:
             self._errors(exc)
             return
-        year, branch = self.year.value(), self.branch
-
-        def work(store):
-            from bpjs_field.reporting.targets import set_targets
-            return set_targets(store, branch=branch, year=year, **values)
-
         self.save_button.setEnabled(False)
-        self.executor.run(work, self._saved, self._failed)
+        from ui.ops import Ops
+        Ops.for_executor(self.executor).save_targets(self.branch, self.year.value(), values,
+                                                     on_done=self._saved, on_error=self._failed)
 
     def _saved(self, entry: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)

@@ -86,13 +86,13 @@ class AutoPrint(QObject):
         self.done.emit(row)
 
     def _printed(self, job, printer: str, ok: bool, message: str) -> None:
-        from bpjs_field.printing import documents
+        from ui.ops import Ops
         if not ok:
             self._failed(None, message)
             return
         self.message = message
-        self.executor.run(lambda store: documents.log_job(store, job, printer=printer)[0],
-                          self.done.emit, self._failed)
+        Ops.for_executor(self.executor).log_print(job, printer=printer, on_done=self.done.emit,
+                                                  on_error=self._failed)
 
     def _failed(self, exc: BaseException | None, message: str | None = None) -> None:
         if exc is not None:

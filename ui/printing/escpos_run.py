@@ -111,15 +111,12 @@ class ReceiptToPrinter(QObject):
             self.done.emit(None)
             return
 
-        def log_it(store):
-            from bpjs_field.printing import documents
-            return documents.log_job(store, job, copies=self.copies,
-                                     printer=f"escpos:{settings.label}")[0]
-
         def logged(row) -> None:
             self.ok = True
             self.done.emit(row)
-        self.executor.run(log_it, logged, self._failed)
+        from ui.ops import Ops
+        Ops.for_executor(self.executor).log_print(job, printer=f"escpos:{settings.label}",
+                                                  copies=self.copies, on_done=logged, on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         if hasattr(exc, "message"):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
 
 from bpjs_field.printing import documents
 from bpjs_field.printing.brochure_content import KINDS
+from ui.ops import Ops
 from ui.printing.service import PrintRun, default_printer_name, load_pdf, printer_names
 from ui.tasks import DbExecutor
 
@@ -374,9 +375,6 @@ class PrintPage(QWidget):
         self.sent.setText(self.tr("Sent to printer %1.").replace("%1", printer))
         self.sent.show()
 
-        def log_it(store):
-            return documents.log_job(store, job, copies=copies, printer=printer)[0]
-
         def logged(row):
             self.printed.emit(row)
             if job.document.startswith("receipt.") and job.subject_id:
@@ -384,4 +382,5 @@ class PrintPage(QWidget):
                 self.show_receipt(job.subject_id)
             else:
                 self.print_button.setEnabled(True)
-        self.executor.run(log_it, logged, self._failed)
+        Ops.for_executor(self.executor).log_print(job, printer=printer, copies=copies,
+                                                  on_done=logged, on_error=self._failed)

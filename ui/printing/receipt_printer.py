@@ -147,7 +147,6 @@ class ReceiptPrinterBox(QGroupBox):
             self.status.setText(exc.message(self.lang))
             self.target.setFocus()
             return
-        from bpjs_field.printing.escpos_link import save_settings
 
         def stored(_none) -> None:
             self._name = settings.name
@@ -155,7 +154,9 @@ class ReceiptPrinterBox(QGroupBox):
                 "%1", settings.label) if settings.configured else
                 self.tr("Saved. Receipts print through the system's printers."))
             self.saved.emit(settings)
-        self.executor.run(lambda store: save_settings(store, settings), stored, self._failed)
+        from ui.ops import Ops
+        Ops.for_executor(self.executor).save_receipt_printer(settings, on_done=stored,
+                                                             on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         if hasattr(exc, "message"):

@@ -2,8 +2,8 @@
 whether the account came from the branch server (branch password) or was made here; add
 an officer, or set a new password (and role) for one who forgot theirs.
 
-Passwords never leave this page except into `bpjs_field.security.session`, which wraps the
-database key with them; every change is audited there.
+Passwords never leave this page except into `bpjs_field.security.session` (through
+`ui.ops`), which wraps the database key with them; every change is audited there.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroup
 
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
+from ui.ops import Ops
 from ui.security.login import password_field
 from ui.style import add_heading, set_role
 from ui.tasks import DbExecutor
@@ -126,17 +127,15 @@ class AccountsPage(QWidget):
         number, name = self.new_number.text(), self.new_name.text()
         role, password, confirm = self.new_role.currentData(), self.new_password.text(), self.new_confirm.text()
 
-        def work(store):
-            return session.add_account(store, employee_no=number, full_name=name, branch=None,
-                                       role=role, password=password, confirm=confirm)
-
         def done(account) -> None:
             for field in (self.new_number, self.new_name, self.new_password, self.new_confirm):
                 field.clear()
             self._say(self.tr("Account {number} added.").format(number=account.employee_no))
             self.refresh()
 
-        self.executor.run(work, done, self._failed)
+        Ops.for_executor(self.executor).add_account(
+            employee_no=number, full_name=name, role=role, password=password, confirm=confirm,
+            on_done=done, on_error=self._failed)
 
     def reset_selected(self) -> None:
         selected = self.table.selectionModel().selectedRows()
@@ -153,5 +152,5 @@ class AccountsPage(QWidget):
             self._say(self.tr("New password set for {number}.").format(number=account.employee_no))
             self.refresh()
 
-        self.executor.run(lambda store: session.reset_password(store, number, password, confirm, role),
-                          done, self._failed)
+        Ops.for_executor(self.executor).reset_password(number, password, confirm, role,
+                                                       on_done=done, on_error=self._failed)

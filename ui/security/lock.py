@@ -22,8 +22,8 @@ log in first, then scan again".  After unlocking, the keyboard focus goes back
 to exactly the field that had it (the check-in input at the door), so the next
 scan is answered.
 
-`apply_role()` hides what an officer (not a supervisor) may not do in the GUI;
-the core refuses the same actions again (`require_supervisor`).
+`apply_role()` has each page of the window show the controls of the role (see
+`ui.roles`); the core refuses the same actions again (`require_supervisor`).
 
 Signals:
     LockScreen.unlocked(): the password was right; the cover is gone.
@@ -327,19 +327,6 @@ def install_lock(window: QMainWindow, executor: DbExecutor, store: Any, lang: st
 
 def apply_role(window: QMainWindow, role: str | None) -> None:
     """An officer registers, checks in, prints and searches; editing people and the
-    settings (backups, restore, officer) are a supervisor's."""
-    if role is None or role == "supervisor":
-        return
-    detail = getattr(getattr(window, "people", None), "detail", None)
-    if detail is not None:
-        for button in (detail.edit_button, detail.erase_button, detail.withdraw_button):
-            button.hide()
-    settings = getattr(window, "settings_page", None)
-    if settings is not None:
-        for child in settings.findChildren(QWidget):
-            if isinstance(child, (QPushButton, QLineEdit)) or child.objectName() in ("backupKeep", "idleLockMinutes", "afterSaveBox"):
-                child.setEnabled(False)
-        notice = QLabel(QCoreApplication.translate("LockScreen", "Settings are changed by a supervisor."))
-        notice.setObjectName("roleNotice")
-        set_role(notice, "hint")
-        settings.layout().insertWidget(1, notice)
+    settings (backups, restore, officer) are a supervisor's.  Each page declares its own
+    role-bound controls (`MainWindow.apply_role`); nothing else is locked."""
+    window.apply_role(role)

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeade
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from bpjs_field.errors import BpjsFieldError
-from bpjs_field.sync.conflicts import KEEP, USE_OTHER, ConflictList, ConflictView, begin, list_conflicts
+from bpjs_field.sync.conflicts import KEEP, USE_OTHER, ConflictList, ConflictView, list_conflicts
 from ui import dialogs
 from ui.models.columns import ROW_ROLE, SORT_ROLE
+from ui.ops import Ops
 from ui.sync.controller import SyncController
 from ui.sync.texts import when_text
 from ui.tasks import DbExecutor
@@ -308,11 +309,6 @@ class ConflictsPanel(QGroupBox):
     def decide(self, row: ConflictView, choice: str) -> None:
         self.keep_button.setEnabled(False)
         self.other_button.setEnabled(False)
-        http_factory = self.controller.http_factory
-
-        def work(store) -> dict[str, Any]:
-            with http_factory() as http:
-                return begin(store, http, row.id, choice, shown_hlc=row.current_hlc)
 
         def done(_entry: dict[str, Any]) -> None:
             self.decided.emit(row.id)
@@ -322,4 +318,6 @@ class ConflictsPanel(QGroupBox):
             else:
                 self.refresh()  # tells the server at once: nothing to push first
 
-        self.executor.run(work, done, self._failed)
+        Ops.for_executor(self.executor).settle_conflict(
+            self.controller.http_factory, row.id, choice, row.current_hlc, on_done=done,
+            on_error=self._failed)

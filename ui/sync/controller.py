@@ -11,10 +11,11 @@ until the officer acts.  Changes the server refused are counted apart
 
 Signals:
     state_changed(SyncState): anything shown about sync changed.
-    sync_finished(SyncResult): a round finished.
+    sync_finished(SyncResult): a round finished; the executor's `Ops` announces what it
+        changed here (`Ops.follow`: what it pulled, and the changes waiting to be sent), so
+        the pages refresh what they show, as after a save on this laptop.
     data_pulled(Changes): a round brought people, registrations, attendance or events
-        from the server; the window announces it to its pages (`AppContext.announce`),
-        which refresh what they show, as after a save on this laptop.
+        from the server.
     sync_failed(object): a round failed with this SyncError/KnownError.
 """
 
@@ -35,9 +36,9 @@ from bpjs_field.sync.backoff import Backoff, Connectivity
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import (CLOCK_OFFSET, LAST_ERROR, LAST_SUCCESS, SERVER_URL, TOKEN,
                                     SyncEngine, SyncProgress, SyncResult, new_http_client,
-                                    refused_changes, retry_refused)
+                                    refused_changes)
 from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
-from ui.context import Changes
+from ui.ops import Ops, pulled_changes
 from ui.tasks import DbExecutor
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class SyncController(QObject):
         if existing is None:
             existing = cls(executor, executor)
             executor._sync_controller = existing  # type: ignore[attr-defined]
+            Ops.for_executor(executor).follow(existing)  # what it pulls reaches the pages
         return existing
 
     # -- public --------------------------------------------------------------------------
@@ -130,7 +132,7 @@ class SyncController(QObject):
         def done(_count: int) -> None:
             self.refresh()
             self.sync_now()
-        self.executor.run(retry_refused, done)
+        Ops.for_executor(self.executor).retry_refused(on_done=done)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -270,11 +272,3 @@ class SyncController(QObject):
                 delay = min(delay, PORTAL_RETRY_S)  # the officer is logging in to the Wi-Fi now
             self._schedule(delay)
 
-
-def pulled_changes(result: SyncResult) -> Changes | None:
-    """What a sync round changed on this laptop, for the pages; None if nothing came in.
-    The pull applies rows of every kind in pages, so all kinds are announced."""
-    stats = result.apply
-    if not (stats.applied or stats.merged or stats.deleted or result.merged):
-        return None
-    return Changes(people=True, registrations=True, attendance=True, events=True)

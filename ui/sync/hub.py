@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 from bpjs_field.errors import KnownError
 from bpjs_field.messages import render
 from bpjs_field.store import Store
-from ui.context import Changes
+from ui.ops import HUB, Changes, Ops
 from ui.tasks import DbExecutor
 from ui.sync.texts import when_text
 
@@ -85,6 +85,7 @@ class HubController(QObject):
         if existing is None:
             existing = cls(executor, executor)
             executor._hub_controller = existing  # type: ignore[attr-defined]
+            Ops.for_executor(executor).follow(existing)  # what it pulls reaches the pages
             if executor.store.path is not None:
                 # A laptop that joined a hub before the app was closed carries on with it.
                 executor.run(_joined_url, existing._resume)
@@ -169,8 +170,7 @@ class HubController(QObject):
         link = state["link"]
         if link is not None and link["pulled"] > self._pulled:
             self._pulled = link["pulled"]
-            self.data_pulled.emit(Changes(people=True, registrations=True, attendance=True,
-                                          events=True))
+            self.data_pulled.emit(Changes.pulled(HUB))
         self.state_changed.emit(state)
 
 

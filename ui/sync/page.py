@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLab
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from bpjs_field.errors import KnownError
-from bpjs_field.sync.engine import enroll, new_http_client
+from ui.ops import Ops
+from ui.roles import may_supervise, session_role
 from ui.sync.conflicts import ConflictsPanel
 from ui.sync.controller import SyncController, SyncState
 from ui.sync.texts import clock_text, error_text, when_text
@@ -124,10 +125,10 @@ class SyncPage(QWidget):
         from ui.sync.hub import HubBox, HubController
         self.hub = HubBox(HubController.for_executor(executor), lang, self)
         layout.addWidget(self.hub)
-        # Roles as in ui.security.lock.apply_role: no login means nothing is restricted; the
+        # Settling conflicts is a supervisor's (no login means nothing is restricted); the
         # server refuses an officer's laptop again, and the panel then hides itself.
         self.conflicts: ConflictsPanel | None = None
-        if executor.store.role in (None, "supervisor"):
+        if may_supervise(session_role(executor)):
             self.conflicts = ConflictsPanel(executor, self.controller, self, lang=lang)
             layout.addWidget(self.conflicts, 1)
         layout.addWidget(self.enrol_box)
@@ -183,12 +184,8 @@ class SyncPage(QWidget):
             return
         self.enrol_button.setEnabled(False)
         self.enrol_message.setText(self.tr("Enrolling…"))
-
-        def work(store) -> dict[str, Any]:
-            with new_http_client(read_timeout=30) as http:
-                return enroll(store, http, url, number, password)
-
-        self.executor.run(work, self._enrolled, self._enrol_failed)
+        Ops.for_executor(self.executor).enrol(url, number, password, on_done=self._enrolled,
+                                              on_error=self._enrol_failed)
 
     def _enrolled(self, result: dict[str, Any]) -> None:
         self.enrol_button.setEnabled(True)
