@@ -41,7 +41,7 @@ def _open_store_factory(args: argparse.Namespace):
             cache["store"] = open_for_cli(args, args.db or default_db_path())
             officer = cache["store"].get_setting("current_officer_id")
             if officer and cache["store"].officer_id is None:
-                cache["store"].officer_id = officer
+                cache["store"].remember_officer(officer)
         return cache["store"]
 
     open_store.cache = cache  # type: ignore[attr-defined]

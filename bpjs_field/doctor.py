@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from bpjs_field.store import changelog
 from bpjs_field.store.store import Store
 
 OK, WARNING, PROBLEM = "ok", "peringatan", "masalah"
@@ -49,7 +50,7 @@ def check_disk(store: Store) -> Finding:
 
 def check_pending(store: Store) -> Finding:
     pending = store.pending_changes()
-    oldest = store.scalar("SELECT min(created_at) FROM change_log WHERE sent_at IS NULL")
+    oldest = changelog.oldest_unsent(store)
     if not pending:
         return Finding("sinkronisasi", OK, "semua perubahan sudah terkirim")
     age = datetime.now(timezone.utc) - datetime.fromisoformat(oldest)

@@ -234,15 +234,14 @@ class Workstation:
         self.stop_backups()
         extensions.shutdown(self.executor)
         self.executor.shutdown()
-        key, role, officer_id = self.store.key, self.store.role, self.store.officer_id
+        key, session = self.store.key, self.store.session
         self.store.close()
         try:
             aside = backup.restore_backup(self.db_path, Path(path), key)
             log.info("restored a backup; previous database kept as %s", aside.name)
         except KnownError as exc:
             QMessageBox.critical(self.window, "BPJS Field", exc.message(lang))
-        self.store = Store.open(self.db_path, key=key)
-        self.store.role, self.store.officer_id = role, officer_id
+        self.store = Store.open(self.db_path, key=key, session=session)
         self.executor = DbExecutor(self.store)
         officer = self.executor.call(views.current_officer)
         active = self.executor.call(lambda s: s.events.active())

@@ -40,7 +40,7 @@ def current_officer(store: "Store") -> dict[str, Any] | None:
             return logged_in
     officer_id = store.get_setting(CURRENT_OFFICER)
     officer = store.officers.get(officer_id) if officer_id else None
-    store.officer_id = officer["id"] if officer else None
+    store.remember_officer(officer["id"] if officer else None)
     return officer
 
 
@@ -50,7 +50,7 @@ def set_current_officer(store: "Store", officer_id: str) -> dict[str, Any]:
         from bpjs_field.errors import NotFoundError
         raise NotFoundError("not_found", what="Petugas", value=officer_id)
     store.set_setting(CURRENT_OFFICER, officer_id)
-    store.officer_id = officer_id
+    store.remember_officer(officer_id)
     return officer
 
 

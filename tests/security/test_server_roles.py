@@ -24,6 +24,7 @@ from bpjs_field.security import session, signing  # noqa: E402
 from bpjs_field.security.erasure import erase_person  # noqa: E402
 from bpjs_field.server.db import ServerDatabase  # noqa: E402
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client  # noqa: E402
+from logins import opened_as  # noqa: E402
 
 from .conftest import FAST_KDF, SUPERVISOR  # noqa: E402
 
@@ -143,14 +144,15 @@ def test_forged_and_altered_signatures_are_kept_aside(officers_laptop):
     url, laptop, person_id = officers_laptop
     phone = server_person(url, person_id)["phone"]
     impostor_seed = signing.signing_seed(b"\x07" * 32)  # not SPV-01's key
-    laptop.store.signer = ("SPV-01", impostor_seed)
-    laptop.store.people.update(person_id, {"phone": "0857-9999-0000"})
+    with opened_as(laptop.store, signer=signing.ChangeSigner("SPV-01", impostor_seed)) as signed:
+        signed.people.update(person_id, {"phone": "0857-9999-0000"})
     laptop.sync()
     assert server_person(url, person_id)["phone"] == phone
     # SPV-01's real key (as if stolen mid-session), but the payload changed after signing.
     secret = _spv_secret(url)
-    laptop.store.signer = ("SPV-01", signing.signing_seed(secret))
-    laptop.store.people.update(person_id, {"phone": "0857-2222-3333"})
+    real = signing.ChangeSigner("SPV-01", signing.signing_seed(secret))
+    with opened_as(laptop.store, signer=real) as signed:
+        signed.people.update(person_id, {"phone": "0857-2222-3333"})
     with laptop.store.write():
         laptop.store.db.execute("UPDATE change_log SET payload = replace(payload, '2222', '6666') "
                                 "WHERE seq = (SELECT max(seq) FROM change_log)")
@@ -158,7 +160,8 @@ def test_forged_and_altered_signatures_are_kept_aside(officers_laptop):
     assert server_person(url, person_id)["phone"] == phone
     assert list(quarantined(url).values()).count("person.edit_bad_signature") == 2
     # Signed as it was made: accepted.
-    laptop.store.people.update(person_id, {"phone": "0857-4444-5555"})
+    with opened_as(laptop.store, signer=real) as signed:
+        signed.people.update(person_id, {"phone": "0857-4444-5555"})
     laptop.sync()
     assert server_person(url, person_id)["phone"] == "+6285744445555"
 

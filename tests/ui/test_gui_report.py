@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "followup"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
 from branch import fill_branch  # noqa: E402
+from logins import opened_as  # noqa: E402
 
 from bpjs_field.reporting import funnel  # noqa: E402
 from ui.pages.report_page import ReportPage  # noqa: E402
@@ -55,8 +56,12 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
 
 def test_officers_get_a_notice(qtbot, store, officer, make_window):
     from ui import extensions
-    store.role = "officer"
-    window = make_window()
-    extensions.add_report_page(window, window.ctx, window.executor)
-    window.show_page("report")
-    assert window.page("report").objectName() == "reportForSupervisors"
+    from ui.tasks import DbExecutor
+    officer_store = opened_as(store, "officer", officer_id=officer["id"])
+    try:
+        window = make_window(executor=DbExecutor(officer_store, synchronous=True))
+        extensions.add_report_page(window, window.ctx, window.executor)
+        window.show_page("report")
+        assert window.page("report").objectName() == "reportForSupervisors"
+    finally:
+        officer_store.close()
