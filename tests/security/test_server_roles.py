@@ -117,7 +117,7 @@ def test_a_branch_supervisor_on_an_officers_laptop_signs_and_the_server_accepts(
     with new_http_client(read_timeout=10) as http:
         path = _encrypted_officers_laptop(tmp_path, server, http)
         with session.unlock(path, "SPV-01", PASSWORD) as store:  # the branch's supervisor
-            assert store.role == "supervisor" and store.signer[0] == "SPV-01"
+            assert store.role == "supervisor" and store.signer.employee_no == "SPV-01"
             person_id = store.scalar("SELECT id FROM people")
             store.people.update(person_id, {"phone": "0857-9999-0000"})
             signature = json.loads(store.scalar("SELECT signature FROM change_log ORDER BY seq DESC"))
