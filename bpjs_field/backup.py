@@ -66,6 +66,7 @@ from bpjs_field.store.connection import DatabaseError, OperationalError, raw_con
 from bpjs_field.store.migrations import LATEST
 from bpjs_field.store import auditlog, changelog
 from bpjs_field.store.maintenance import erased_people_at
+from bpjs_field.store.session import Session
 from bpjs_field.store.store import Store, read_setting
 
 log = logging.getLogger(__name__)
@@ -456,10 +457,14 @@ class BackgroundBackup:
         return self.wait(timeout)
 
 
-def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -> Path:
+def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None, *,
+                   session: Session | None = None) -> Path:
     """Replace the database at `db_path` with a checked backup; returns where the old one was kept.
 
-    The app must be closed (the CLI and the GUI's restore both close their Store first)."""
+    The app must be closed (the CLI and the GUI's restore both close their Store first).
+    `session`: who logged in before it was closed; a restore is a supervisor's."""
+    if session is not None and not session.supervisor:
+        raise BpjsFieldError("security.forbidden", action="backup.restore")
     verify_backup(backup_path, key)
     from bpjs_field.store import ledger
     now = datetime.now(timezone.utc)

@@ -30,7 +30,7 @@ class Finding:
 
 
 def check_integrity(store: Store) -> Finding:
-    result = store.scalar("PRAGMA quick_check")
+    result = store.quick_check()
     if result == "ok":
         return Finding("basis data", OK, "utuh (quick_check ok)")
     return Finding("basis data", PROBLEM, f"rusak: {result[:120]}",

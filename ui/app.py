@@ -25,7 +25,7 @@ from bpjs_field import backup
 from bpjs_field.domain import reference
 from bpjs_field import log as bpjs_log
 from bpjs_field.demo import fill_demo, is_training, training_path
-from bpjs_field.errors import KnownError
+from bpjs_field.errors import BpjsFieldError, KnownError
 from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
 from ui import dialogs, extensions
@@ -237,9 +237,9 @@ class Workstation:
         key, session = self.store.key, self.store.session
         self.store.close()
         try:
-            aside = backup.restore_backup(self.db_path, Path(path), key)
+            aside = backup.restore_backup(self.db_path, Path(path), key, session=session)
             log.info("restored a backup; previous database kept as %s", aside.name)
-        except KnownError as exc:
+        except BpjsFieldError as exc:
             QMessageBox.critical(self.window, "BPJS Field", exc.message(lang))
         self.store = Store.open(self.db_path, key=key, session=session)
         self.executor = DbExecutor(self.store)

@@ -125,6 +125,8 @@ class Labels:
 def build(store: "Store", *, start: date | None = None, end: date | None = None,
           by: str = "segment", lang: str = "id", targets: dict[str, Any] | None = None,
           today: date | None = None) -> Report:
+    from bpjs_field.store.session import require_supervisor
+    require_supervisor(store, "report")
     if by not in DIMENSIONS:
         raise ValidationError("by", "report.dimension", value=str(by)[:20],
                               choices=", ".join(DIMENSIONS))

@@ -43,6 +43,11 @@ def record(store: "Store", row: tuple[Any, ...]) -> None:
     store.db.execute(INSERT_SQL, row)
 
 
+def record_many(conn: Any, rows: Iterable[tuple[Any, ...]]) -> None:
+    """The bulk import's changes (`BULK_INSERT_SQL`'s columns), on its connection."""
+    conn.executemany(BULK_INSERT_SQL, rows)
+
+
 def last_hlc(db: Any) -> str | None:
     """The newest hybrid-clock time in the log (the clock continues after it)."""
     return db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
@@ -202,7 +207,7 @@ def requeue_rows(store: "Store", rows: Iterable[dict[str, Any]]) -> None:
                          f"({', '.join('?' * len(row))})", tuple(row.values()))
 
 
-__all__ = ["record", "last_hlc", "restamp_unsent", "pending", "oldest_unsent", "count", "max_seq",
+__all__ = ["record", "record_many", "last_hlc", "restamp_unsent", "pending", "oldest_unsent", "count", "max_seq",
            "count_unsent", "work_mark", "unsent_batch", "unsent_rows", "mark_sent", "mark_held",
            "mark_passed_on", "park", "requeue_reason", "refused", "requeue_refused", "is_sent",
            "latest_change_id", "unsent_person_ids", "reset_for_hub", "queue_carried",

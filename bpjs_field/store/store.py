@@ -330,3 +330,6 @@ class Store:
 
     def integrity_check(self) -> str:
         return self.scalar("PRAGMA integrity_check")
+
+    def quick_check(self) -> str:
+        return self.scalar("PRAGMA quick_check")

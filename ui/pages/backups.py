@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QMessa
 
 from bpjs_field import backup
 from bpjs_field.domain.formatting import format_datetime
+from bpjs_field.store import views
 from ui import dialogs
 from ui.tasks import DbExecutor
 
@@ -86,7 +87,7 @@ class BackupBox(QGroupBox):
 
     def _keep_changed(self, value: int) -> None:
         if not self._loading:
-            self.executor.run(lambda s: s.set_setting(backup.KEEP_SETTING, value))
+            self.executor.run(lambda s: views.change_settings(s, {backup.KEEP_SETTING: value}))
 
     def make_backup(self) -> None:
         self.make_button.setEnabled(False)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHB
                                QPushButton, QSpinBox, QWidget)
 
 from bpjs_field.printing.cli import RECEIPT_FORMATS
+from bpjs_field.store import views
 from ui import dialogs
 from ui.tasks import DbExecutor
 
@@ -110,10 +111,8 @@ class AfterSaveBox(QGroupBox):
         self._saved_printer = printer
 
         def write(store) -> None:
-            with store.write():
-                store.set_setting(PRINT_AFTER_SAVE, on)
-                store.set_setting(RECEIPT_FORMAT, fmt)
-                store.set_setting(RECEIPT_PRINTER, printer)
+            views.change_settings(store, {PRINT_AFTER_SAVE: on, RECEIPT_FORMAT: fmt,
+                                          RECEIPT_PRINTER: printer})
         self.executor.run(write, None, lambda exc: dialogs.error(self, exc, self.lang))
 
 
@@ -154,7 +153,6 @@ class IdleLockBox(QWidget):
         self._shown = minutes
 
         def write(store) -> None:
-            with store.write():
-                store.set_setting(IDLE_SETTING, minutes)
+            views.change_settings(store, {IDLE_SETTING: minutes})
         self.executor.run(write, lambda _r: self.minutes_changed.emit(minutes),
                           lambda exc: dialogs.error(self, exc, self.lang))
