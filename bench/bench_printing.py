@@ -42,7 +42,7 @@ def make_store(path: Path, count: int) -> tuple[Store, list[str]]:
     store = Store.open(path)
     officer = store.officers.create(full_name="Siti Rahmawati", employee_no="KC-0421",
                                     branch="Kantor Cabang Bekasi Cikarang")
-    store.officer_id = officer["id"]
+    store.remember_officer(officer["id"])
     event = store.events.create({"kind": "senam_bersama", "title": "Senam Sehat Cikarang Utara",
                                  "starts_at": "2026-11-22T06:30:00+07:00",
                                  "venue": "Lapangan Desa Karangasih"})

@@ -190,7 +190,7 @@ def new_laptop(path: Path, server_url: str) -> Store:
     store = Store.open(path)
     with new_http_client() as http:
         officer = enroll(store, http, server_url, "BENCH-1", PASSWORD)["officer"]
-    store.officer_id = officer["id"]
+    store.remember_officer(officer["id"])
     return store
 
 

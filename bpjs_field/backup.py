@@ -64,7 +64,10 @@ from typing import Any
 from bpjs_field.errors import BpjsFieldError, KnownError, StorageFullError
 from bpjs_field.store.connection import DatabaseError, OperationalError, raw_connect, translate_errors
 from bpjs_field.store.migrations import LATEST
-from bpjs_field.store.store import Store
+from bpjs_field.store import auditlog, changelog
+from bpjs_field.store.maintenance import erased_people_at
+from bpjs_field.store.session import Session
+from bpjs_field.store.store import Store, read_setting
 
 log = logging.getLogger(__name__)
 KEEP_SETTING = "backups_keep"
@@ -201,9 +204,7 @@ def _source(where: Store | Path, key: bytes | None) -> tuple[Path, bytes | None]
 def _work_mark(conn: Any) -> tuple[int, int]:
     """Where the officers' work stands: every save writes an audit entry, every synced
     change a change-log entry.  Equal marks: nothing new since."""
-    row = conn.execute("SELECT (SELECT coalesce(max(id), 0) FROM audit_log), "
-                       "(SELECT coalesce(max(seq), 0) FROM change_log)").fetchone()
-    return int(row[0]), int(row[1])
+    return changelog.work_mark(conn)
 
 
 def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None, pace: float) -> int:
@@ -212,7 +213,7 @@ def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None
     try:
         src.execute("PRAGMA busy_timeout=5000")
         src.execute("BEGIN")  # the snapshot: held until the last page is copied
-        keep = src.execute("SELECT value FROM settings WHERE key = ?", (KEEP_SETTING,)).fetchone()
+        keep = read_setting(src, KEEP_SETTING)
         dest = raw_connect(partial, key, check_same_thread=False)
         try:
             pacer = _Pacer(cancel, pace, pause_s=STEP_PAUSE_S)
@@ -229,7 +230,7 @@ def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None
         src.execute("ROLLBACK")
     finally:
         src.close()
-    return DEFAULT_KEEP if keep is None else int(json.loads(keep[0]))
+    return DEFAULT_KEEP if keep is None else int(keep)
 
 
 def _abandon(partial: Path, keep_marker: bool) -> None:
@@ -456,12 +457,16 @@ class BackgroundBackup:
         return self.wait(timeout)
 
 
-def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None) -> Path:
+def restore_backup(db_path: Path, backup_path: Path, key: bytes | None = None, *,
+                   session: Session | None = None) -> Path:
     """Replace the database at `db_path` with a checked backup; returns where the old one was kept.
 
-    The app must be closed (the CLI and the GUI's restore both close their Store first)."""
+    The app must be closed (the CLI and the GUI's restore both close their Store first).
+    `session`: who logged in before it was closed; a restore is a supervisor's."""
+    if session is not None and not session.supervisor:
+        raise BpjsFieldError("security.forbidden", action="backup.restore")
     verify_backup(backup_path, key)
-    from bpjs_field.security import ledger
+    from bpjs_field.store import ledger
     now = datetime.now(timezone.utc)
     aside = db_path.with_name(f"{db_path.stem}.before-restore-{now:%Y%m%d-%H%M%S}{db_path.suffix}")
     current = raw_connect(db_path, key, timeout=1, isolation_level=None)
@@ -500,21 +505,13 @@ def _present(conn) -> dict:
     """What the database being replaced knows that an older backup may not: erasures (and
     those not yet sent), and its high-water marks.  Empty when it cannot be read (a damaged
     database is a reason to restore): the ledger still holds them."""
-    from bpjs_field.security import ledger
+    from bpjs_field.store import ledger
     found: dict = {"erased": {}, "unsent": [], "marks": {}, "device_id": None}
     try:
-        found["device_id"] = (conn.execute(
-            "SELECT json_extract(value, '$') FROM settings WHERE key = 'device_id'").fetchone()
-            or (None,))[0]
-        unknown = (conn.execute("SELECT value FROM settings WHERE key = 'sync.marks_unknown'")
-                   .fetchone() or ("null",))[0]
-        found["unknown"] = json.loads(unknown) if unknown else None
-        found["erased"] = {r[0]: r[1] for r in conn.execute(
-            "SELECT id, erased_at FROM people WHERE erased_at IS NOT NULL")}
-        cols = [r[1] for r in conn.execute("PRAGMA table_info(change_log)")]
-        found["unsent"] = [dict(zip(cols, r)) for r in conn.execute(
-            "SELECT * FROM change_log WHERE sent_at IS NULL AND entity = 'person' "
-            "AND json_extract(payload, '$.erased_at') IS NOT NULL")]
+        found["device_id"] = read_setting(conn, "device_id")
+        found["unknown"] = read_setting(conn, ledger.MARKS_UNKNOWN)
+        found["erased"] = erased_people_at(conn)
+        found["unsent"] = changelog.unsent_erasures(conn)
         found["marks"] = ledger.marks_of(conn)
     except DatabaseError as exc:
         log.warning("the replaced database could not be read for erasures and marks: %s", exc)
@@ -525,7 +522,7 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
     """Re-apply the erasures known since the backup was taken and continue after every code
     and audit id already issued, before anyone uses the restored database."""
     from bpjs_field.security.erasure import apply_known_erasures
-    from bpjs_field.security.ledger import marks_of, merge_marks
+    from bpjs_field.store.ledger import marks_of, merge_marks
     from bpjs_field.store.registrations import CODE_FLOOR_SETTING
     from bpjs_field.sync.marks import after_restore
     store = Store.open(db_path, key)
@@ -533,29 +530,22 @@ def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, presen
         marks = present["marks"]
         with store.write():
             erased = apply_known_erasures(store, present["erased"])
-            columns = {r[1] for r in store.db.execute("PRAGMA table_info(change_log)")}
-            for row in present["unsent"]:  # an erasure made here, not yet sent: sent after all
-                row = {k: v for k, v in row.items() if k in columns and k != "seq"}
-                store.db.execute(f"INSERT OR IGNORE INTO change_log({', '.join(row)}) VALUES "
-                                 f"({', '.join('?' * len(row))})", tuple(row.values()))
+            # an erasure made here, not yet sent: sent after all
+            changelog.requeue_rows(store, present["unsent"])
             floor = dict(store.get_setting(CODE_FLOOR_SETTING) or {})
             own = merge_marks(marks_of(store.db.conn), {"codes": floor})["codes"]
             for tag, n in marks.get("codes", {}).items():
                 floor[tag] = max(int(floor.get(tag, 0)), n)
-            store.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) "
-                             "DO UPDATE SET value = excluded.value",
-                             (CODE_FLOOR_SETTING, json.dumps(floor, sort_keys=True)))
+            store.set_setting(CODE_FLOOR_SETTING, floor)
             # The restore's own audit entry takes the id after the highest one ever issued,
             # so the entries that follow do not reuse ids the branch already holds.
-            last = store.scalar("SELECT coalesce(max(id), 0) FROM audit_log")
+            last = auditlog.max_id(store)
             next_id = max(last, int(marks.get("audit_id", 0))) + 1
             # Audit ids jump a gap when nothing tells how far the laptop went (a new disk).
             next_id += after_restore(store, present, own)
-            store.db.execute(
-                "INSERT INTO audit_log(id, at, officer_id, device_id, action, entity, entity_id, "
-                "details) VALUES (?, ?, NULL, ?, 'backup.restore', NULL, NULL, ?)",
-                (next_id, datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-                 store.device_id, json.dumps({"backup": backup_name[:80], "erased_again": erased},
-                                             sort_keys=True)))
+            auditlog.append_with_id(
+                store, next_id, datetime.now(timezone.utc).isoformat(timespec="milliseconds"), None,
+                "backup.restore", json.dumps({"backup": backup_name[:80], "erased_again": erased},
+                                             sort_keys=True))
     finally:
         store.close()

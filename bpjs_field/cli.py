@@ -41,7 +41,7 @@ def _open_store_factory(args: argparse.Namespace):
             cache["store"] = open_for_cli(args, args.db or default_db_path())
             officer = cache["store"].get_setting("current_officer_id")
             if officer and cache["store"].officer_id is None:
-                cache["store"].officer_id = officer
+                cache["store"].remember_officer(officer)
         return cache["store"]
 
     open_store.cache = cache  # type: ignore[attr-defined]
@@ -168,10 +168,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     db_path = Path(args.db) if args.db else default_db_path()
     # An encrypted database: the officer logs in, which gives the key the backup was made with.
     store = args.open_store()
-    key = store.key
+    key, session = store.key, store.session
     store.close()
     args.open_store.cache.pop("store", None)
-    aside = backup.restore_backup(db_path, Path(args.file), key=key)
+    aside = backup.restore_backup(db_path, Path(args.file), key=key, session=session)
     print(f"Basis data dipulihkan dari {args.file}. Basis data sebelumnya disimpan di {aside}")
     from bpjs_field.store import Store
     from bpjs_field.sync.marks import unknown_marks

@@ -29,6 +29,7 @@ from bpjs_field.domain.formatting import WIB
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.regions import districts
 from bpjs_field.domain.segments import EVENT_KINDS, occupations, sector_of
+from bpjs_field.store import bulkload
 from bpjs_field.store.store import Store, dumps, utc_now
 
 MALE = ("Agus", "Budi", "Dedi", "Eko", "Hendra", "Joko", "Slamet", "Wahyu", "Asep", "Ujang",
@@ -88,10 +89,7 @@ def is_training(store: Store) -> bool:
 
 
 def mark_training(store: Store) -> None:
-    with store.write():
-        store.db.execute(
-            f"INSERT INTO settings(key, value) VALUES ('{DEMO_SETTING}', 'true') "
-            "ON CONFLICT(key) DO UPDATE SET value = 'true'")
+    store.set_setting(DEMO_SETTING, True)
 
 
 def _person_name(rng: random.Random, sex: str) -> str:
@@ -124,8 +122,7 @@ def _pu(wage: int, risk: int, period: date, segment: str, scale: str | None,
 
 
 _name_key = lru_cache(maxsize=65536)(name_key)
-BULK_INDEXES = ("people_name", "people_phone", "registrations_person", "registrations_event",
-                "registrations_created", "attendance_event_time")
+BULK_INDEXES = bulkload.BULK_INDEXES
 
 
 def _uuid4(rng: random.Random) -> str:
@@ -145,7 +142,7 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
     cilegon = [d for d in dists if d.code.startswith("3672")]
     officers = [store.officers.create(full_name=n, employee_no=e, branch=b, role=r)
                 for n, e, b, r in OFFICERS]
-    store.officer_id = working_officer or officers[0]["id"]  # who made the demo events
+    store.remember_officer(working_officer or officers[0]["id"])  # who made the demo events
     now = datetime.now(timezone.utc)
     stamp = utc_now()
     now_text = now.astimezone(WIB).isoformat()  # compared with the events' WIB start times
@@ -166,8 +163,7 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                                      "asn": 20, "tka": 5, "attendance": rng.choice((200, 300, 500))}),
                    "branch": OFFICERS[0][2] if district.code.startswith("3216") else OFFICERS[4][2],
                    "created_by": officers[0]["id"], "created_at": stamp, "updated_at": stamp}
-            store.db.execute(f"INSERT INTO events({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                             tuple(row.values()))
+            bulkload.insert_event_row(store, row)
             events.append(row)
         store.audit("demo.fill", participants=participants)
     store.events.set_active(min(events, key=lambda e: abs(
@@ -176,30 +172,12 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
     occupation_codes = list(occupations())
     seen_nik: set[str] = set()
     tag = store.device_tag
-    seq = store.scalar("SELECT count(*) FROM registrations WHERE code >= ? AND code < ?",
-                       (tag, tag + "~")) or 0
+    seq = bulkload.codes_issued(store, tag)
     segments = [s for s, w in SEGMENT_WEIGHTS for _ in range(w)]
-    people_sql = ("INSERT INTO people(id, nik, passport_no, nationality, kitas_no, kitas_expiry, "
-                  "full_name, name_key, birth_date, sex, phone, address, district_code, "
-                  "occupation, consent_version, consent_at, created_device, created_at, updated_at) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-    reg_sql = ("INSERT INTO registrations(id, code, person_id, event_id, officer_id, device_id, "
-               "segment, programs, declared_income, wage, risk_class, occupation, sector, payer, "
-               "months_paid, employer_name, contribution, monthly_total, consent_version, "
-               "consent_at, status, source, created_at, updated_at, payer_name, employer_scale, "
-               "amount_due) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-    att_sql = ("INSERT OR IGNORE INTO attendance(id, event_id, person_id, checked_in_at, method, "
-               "device_id, officer_id, registration_id) VALUES (?,?,?,?,?,?,?,?)")
     batch = 20000
     written = 0
     attendance = 0
-    with store.write():
-        store.search_index.drop_triggers()
-        # Secondary indexes are cheaper to build once, sorted, than to grow row by row.
-        index_sql = [store.scalar("SELECT sql FROM sqlite_master WHERE name = ?", (name,))
-                     for name in BULK_INDEXES]
-        for name in BULK_INDEXES:
-            store.db.execute(f"DROP INDEX {name}")
+    with store.write(), bulkload.bulk_load(store):
         while written < participants:
             people_rows, reg_rows, att_rows = [], [], []
             for _ in range(min(batch, participants - written)):
@@ -266,19 +244,14 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                     att_rows.append((_uuid4(rng),
                                      event["id"], pid, created, rng.choice(("scan", "scan", "search")),
                                      store.device_id, officer, reg_id))
-            store.db.conn.executemany(people_sql, people_rows)
-            store.db.conn.executemany(reg_sql, reg_rows)
-            store.db.conn.executemany(att_sql, att_rows)
+            bulkload.insert_rows(store, people_rows, reg_rows, att_rows)
             written += len(people_rows)
             attendance += len(att_rows)
             if progress:
                 progress(written, participants)
-        for sql in index_sql:
-            store.db.execute(sql)
-        store.search_index.rebuild()
     mark_training(store)
-    store.officer_id = working_officer
+    store.remember_officer(working_officer)
     store.registrations._next_seq = None
-    store.db.execute("ANALYZE")
+    bulkload.analyze(store)
     return {"officers": len(officers), "events": len(events), "people": written,
             "registrations": written, "attendance": attendance}

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from bpjs_field.store import changelog
 from bpjs_field.store.store import Store
 
 OK, WARNING, PROBLEM = "ok", "peringatan", "masalah"
@@ -29,7 +30,7 @@ class Finding:
 
 
 def check_integrity(store: Store) -> Finding:
-    result = store.scalar("PRAGMA quick_check")
+    result = store.quick_check()
     if result == "ok":
         return Finding("basis data", OK, "utuh (quick_check ok)")
     return Finding("basis data", PROBLEM, f"rusak: {result[:120]}",
@@ -49,7 +50,7 @@ def check_disk(store: Store) -> Finding:
 
 def check_pending(store: Store) -> Finding:
     pending = store.pending_changes()
-    oldest = store.scalar("SELECT min(created_at) FROM change_log WHERE sent_at IS NULL")
+    oldest = changelog.oldest_unsent(store)
     if not pending:
         return Finding("sinkronisasi", OK, "semua perubahan sudah terkirim")
     age = datetime.now(timezone.utc) - datetime.fromisoformat(oldest)

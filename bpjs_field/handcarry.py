@@ -45,6 +45,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bpjs_field.errors import BpjsFieldError, KnownError
+from bpjs_field.store import changelog, tables
 from bpjs_field.store.store import utc_now
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def export_changes(store: "Store", path: Path, passphrase: str) -> int:
     from bpjs_field.security import signing
     seed = signing.device_seed(store)
     changes = []
-    for r in store.query("SELECT * FROM change_log WHERE sent_at IS NULL ORDER BY seq"):
+    for r in changelog.unsent_rows(store):
         payload = json.loads(r["payload"])
         origin = r["origin_sig"]
         if origin is None and r["hlc"].endswith("-" + store.device_id):
@@ -192,14 +193,13 @@ def import_changes(store: "Store", path: Path, passphrase: str) -> ImportResult:
         carried_erasures = {c.entity_id: str(c.payload["erased_at"]) for c in changes
                             if c.entity == "person" and c.op == "upsert" and c.payload.get("erased_at")}
         kept = [c for c in changes if not _about_erased(c, erased | set(carried_erasures))]
-        before = store.scalar("SELECT count(*) FROM change_log")
-        store.db.conn.executemany(
-            "INSERT OR IGNORE INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at, "
-            "signature, origin_sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        before = changelog.count(store)
+        changelog.queue_carried(
+            store,
             [(c.change_id, c.entity, c.entity_id, c.op, _dumps(c.payload), c.hlc,
               c.created_at, _dumps(c.signature.model_dump()) if c.signature else None, c.origin_sig)
              for c in kept])
-        result.queued = store.scalar("SELECT count(*) FROM change_log") - before
+        result.queued = changelog.count(store) - before
         result.applied = _apply_locally(store, [c for c in kept if c.entity_id not in carried_erasures
                                                 or c.entity != "person"])
         apply_known_erasures(store, carried_erasures)
@@ -216,8 +216,9 @@ def _dumps(value: Any) -> str:
 def _known_erasures(store: "Store") -> set[str]:
     """People erased here or noted in the laptop's ledger (an erasure this database lost to a
     restore still counts)."""
-    from bpjs_field.security.ledger import load
-    ids = {r[0] for r in store.db.execute("SELECT id FROM people WHERE erased_at IS NOT NULL")}
+    from bpjs_field.store.ledger import load
+    from bpjs_field.store.maintenance import erased_people
+    ids = erased_people(store)
     if store.path is not None and str(store.path) != ":memory:":
         ids |= set(load(store.path)["erased"])
     return ids
@@ -255,10 +256,10 @@ def _apply_locally(store: "Store", changes: list[Any]) -> int:
     new_docs, applied = [], 0
     for (entity, entity_id), data in merged.items():
         name, columns = table[entity]
-        exists = store.scalar(f"SELECT 1 FROM {name} WHERE id = ?", (entity_id,))
+        exists = tables.has_row(store, name, entity_id)
         if data is None:
             if entity == "attendance" and exists:
-                store.db.execute("DELETE FROM attendance WHERE id = ?", (entity_id,))
+                tables.delete_attendance(store, entity_id)
                 applied += 1
             continue
         if exists:
@@ -267,8 +268,7 @@ def _apply_locally(store: "Store", changes: list[Any]) -> int:
                 from bpjs_field.domain.names import name_key
                 fields["name_key"] = name_key(fields["full_name"])
             if fields:
-                store.db.execute(f"UPDATE {name} SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
-                                 (*fields.values(), entity_id))
+                tables.update_row(store, name, entity_id, fields)
                 applied += 1
         else:
             new_docs.append(Doc(entity=entity, id=entity_id, rev=0, data={**data, "id": entity_id}))

@@ -405,6 +405,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "security.keys_damaged": ("Berkas kunci {path} rusak atau telah diubah; pulihkan dari cadangan (salin berkas .keys.json yang tersimpan di samping cadangan basis data).",
                               "The key file {path} is damaged or was altered; restore it from a backup (copy the .keys.json file kept beside the database backup)."),
     "security.already_encrypted": ("Basis data ini sudah terenkripsi.", "This database is already encrypted."),
+    "security.session_fixed": ("Petugas yang sedang masuk tidak bisa diganti: keluar, lalu masuk sebagai petugas lain.",
+                               "The logged-in officer cannot be changed: log out, then log in as the other officer."),
     "security.forbidden": ("Hanya supervisor yang boleh melakukan ini ({action}).", "Only a supervisor may do this ({action})."),
     "security.password_stdin": ("Kata sandi tidak terbaca: ketik di terminal atau kirim lewat --password-stdin.",
                                 "No password read: type it at the terminal or pass it with --password-stdin."),

@@ -25,7 +25,7 @@ def _register(folder: Path) -> dict:
     with Store.open(folder / "selftest.sqlite3") as store:
         officer = store.officers.create(full_name="Petugas Uji", employee_no="SELFTEST",
                                         branch="Kantor Cabang Bekasi Cikarang")
-        store.officer_id = officer["id"]
+        store.remember_officer(officer["id"])
         result = store.registrations.register(RegistrationInput(
             segment="bpu", person=PersonInput(full_name="Peserta Uji", nik="3216091205900001",
                                               phone="0812-3456-7890"),

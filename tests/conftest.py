@@ -89,7 +89,7 @@ def store(db_path):
 def officer(store):
     row = store.officers.create(full_name="Siti Rahmawati", employee_no="KC-0421",
                                 branch="Kantor Cabang Bekasi Cikarang")
-    store.officer_id = row["id"]
+    store.remember_officer(row["id"])
     return row
 
 

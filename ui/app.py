@@ -25,7 +25,7 @@ from bpjs_field import backup
 from bpjs_field.domain import reference
 from bpjs_field import log as bpjs_log
 from bpjs_field.demo import fill_demo, is_training, training_path
-from bpjs_field.errors import KnownError
+from bpjs_field.errors import BpjsFieldError, KnownError
 from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
 from ui import dialogs, extensions
@@ -233,15 +233,14 @@ class Workstation:
         self.stop_backups()
         extensions.shutdown(self.executor)
         self.executor.shutdown()
-        key, role, officer_id = self.store.key, self.store.role, self.store.officer_id
+        key, session = self.store.key, self.store.session
         self.store.close()
         try:
-            aside = backup.restore_backup(self.db_path, Path(path), key)
+            aside = backup.restore_backup(self.db_path, Path(path), key, session=session)
             log.info("restored a backup; previous database kept as %s", aside.name)
-        except KnownError as exc:
+        except BpjsFieldError as exc:
             QMessageBox.critical(self.window, "BPJS Field", exc.message(lang))
-        self.store = Store.open(self.db_path, key=key)
-        self.store.role, self.store.officer_id = role, officer_id
+        self.store = Store.open(self.db_path, key=key, session=session)
         self.executor = DbExecutor(self.store)
         officer = self.executor.call(views.current_officer)
         active = self.executor.call(lambda s: s.events.active())

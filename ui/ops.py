@@ -297,6 +297,16 @@ class Ops(QObject):
 
         self._run(work, lambda _r: Changes(settings=True), on_done, on_error)
 
+    def change_settings(self, values: dict[str, Any], *, on_done: Done | None = None,
+                        on_error: Failed | None = None) -> None:
+        """The laptop's settings that are a supervisor's (backups kept, idle lock, printing
+        after a save): the core refuses an officer and audits the refusal."""
+        def work(store):
+            from bpjs_field.store import views
+            views.change_settings(store, values)
+
+        self._run(work, lambda _r: Changes(settings=True), on_done, on_error)
+
     def save_targets(self, branch: str, year: int, values: dict[str, Any], *,
                      on_done: Done | None = None, on_error: Failed | None = None) -> None:
         """The branch's annual targets for `year` (a supervisor's; the core refuses others)."""

@@ -67,10 +67,8 @@ def accept(store: "Store", version: str, files: dict[str, Any]) -> bool:
     except (ValueError, KeyError, TypeError, LookupError):
         return False
     with store.write():
-        store.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                         "SET value = excluded.value", (SETTING, json.dumps(files, ensure_ascii=False)))
-        store.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                         "SET value = excluded.value", (VERSION_SETTING, json.dumps(version)))
+        store.set_setting(SETTING, files, canonical=False)
+        store.set_setting(VERSION_SETTING, version, canonical=False)
         store.audit("reference.update", version=version)
     return True
 

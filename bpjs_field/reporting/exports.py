@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bpjs_field.domain.downstream import mask_kk
 from bpjs_field.domain.followup import LABELS, STATUSES
@@ -22,13 +22,13 @@ from bpjs_field.domain.phone import mask_phone
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.reporting.xlsx import DATE, MOMENT, NUMBER, PERCENT, RUPIAH, TEXT, Book
+from bpjs_field.store.reports import ATTENDANCE_SQL, PAGE, REGISTRATION_SQL, _pages  # noqa: F401
 
 if TYPE_CHECKING:
     from bpjs_field.reporting.funnel import Report
     from bpjs_field.store.store import Store
 
 KINDS = ("registrations", "attendance", "followup")
-PAGE = 5000
 
 
 class Masker:
@@ -51,45 +51,15 @@ def allow_full(store: "Store", kind: str) -> None:
     require_supervisor(store, f"export.{kind}.full")
 
 
-def _pages(store: "Store", sql: str, params: tuple = ()) -> Iterator[dict[str, Any]]:
-    """Rows of `sql` (which selects `r.rowid AS _rowid` and has `{after}` in its WHERE), a
-    page at a time in rowid order: the file grows while the database is read."""
-    last = -1
-    while True:
-        rows = store.query(sql.format(after="r.rowid > ?") + f" ORDER BY r.rowid LIMIT {PAGE}",
-                           (*params, last))
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1]["_rowid"]
-
-
 REGISTRATION_COLUMNS = [
     ("Kode", TEXT), ("Tanggal daftar", DATE), ("Segmen", TEXT), ("Acara", TEXT),
     ("Petugas", TEXT), ("Nama", TEXT), ("NIK", TEXT), ("No. KK", TEXT), ("Telepon", TEXT),
     ("Kecamatan", TEXT), ("Status", TEXT), ("KPJ", TEXT), ("Kode bayar", TEXT),
     ("Tanggal KPJ", DATE), ("Tanggal bayar pertama", DATE), ("Bulan dibayar", NUMBER),
     ("Iuran per bulan", RUPIAH), ("Dibayar di acara", RUPIAH), ("Versi persetujuan", TEXT)]
-REGISTRATION_SQL = """
-SELECT r.rowid AS _rowid, r.code, r.created_at, r.segment, e.title AS event_title,
-       o.full_name AS officer_name, p.full_name, p.nik, p.passport_no, p.kk_no, p.phone,
-       coalesce(e.district_code, p.district_code) AS district, r.status, r.kpj_no,
-       r.payment_code, r.kpj_at, r.first_paid_at, r.first_paid_months, r.monthly_total,
-       r.amount_due, r.consent_version
-FROM registrations r JOIN people p ON p.id = r.person_id
-LEFT JOIN events e ON e.id = r.event_id LEFT JOIN officers o ON o.id = r.officer_id
-WHERE {after}"""
-
 ATTENDANCE_COLUMNS = [
     ("Acara", TEXT), ("Waktu hadir (WIB)", MOMENT), ("Nama", TEXT), ("NIK", TEXT),
     ("Telepon", TEXT), ("Cara", TEXT), ("Petugas", TEXT), ("Kode pendaftaran", TEXT)]
-ATTENDANCE_SQL = """
-SELECT r.rowid AS _rowid, e.title AS event_title, r.checked_in_at, p.full_name, p.nik,
-       p.passport_no, p.phone, r.method, o.full_name AS officer_name, g.code
-FROM attendance r JOIN people p ON p.id = r.person_id JOIN events e ON e.id = r.event_id
-LEFT JOIN officers o ON o.id = r.officer_id LEFT JOIN registrations g ON g.id = r.registration_id
-WHERE {after}"""
-
 FOLLOWUP_COLUMNS = [
     ("Daftar", TEXT), ("Kode", TEXT), ("Segmen", TEXT), ("Nama", TEXT), ("NIK", TEXT),
     ("Telepon", TEXT), ("Boleh dihubungi", TEXT), ("Acara", TEXT), ("Petugas", TEXT),

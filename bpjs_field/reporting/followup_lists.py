@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.followup import paid_until
 from bpjs_field.errors import ValidationError
+from bpjs_field.store.reports import followup_rows
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
@@ -27,20 +28,6 @@ DEFAULT_DAYS = {"no_kpj": 14, "unpaid": 14, "running_out": 14}
 TITLES = {"no_kpj": ("Terdaftar, belum ada KPJ", "Registered, no KPJ yet"),
           "unpaid": ("KPJ terbit, belum bayar", "KPJ issued, not paid yet"),
           "running_out": ("Bulan terbayar hampir habis", "Paid months running out")}
-
-_BASE = """
-SELECT r.id, r.code, r.segment, r.status, r.created_at, r.kpj_no, r.kpj_at, r.first_paid_at,
-       r.first_paid_months, r.monthly_total, r.contribution, r.declared_income, r.months_paid,
-       r.sector, r.payer, r.wage, r.risk_class, p.full_name, p.nik, p.passport_no, p.phone,
-       p.consent_at, p.consent_withdrawn_at, e.title AS event_title, o.full_name AS officer_name
-FROM registrations r
-JOIN people p ON p.id = r.person_id
-LEFT JOIN events e ON e.id = r.event_id
-LEFT JOIN officers o ON o.id = r.officer_id
-WHERE r.status <> 'berhenti' AND p.erased_at IS NULL AND {where}
-ORDER BY {order}
-"""
-
 
 @dataclass
 class Entry:
@@ -73,19 +60,10 @@ def follow_up_list(store: "Store", kind: str, *, days: int | None = None,
         raise ValidationError("days", "followup.days")
     today = today or date.today()
     cutoff = (today - timedelta(days=days)).isoformat()
-    if kind == "no_kpj":
-        sql = _BASE.format(where="r.kpj_no IS NULL AND r.kpj_at IS NULL AND r.first_paid_at IS "
-                                 "NULL AND date(r.created_at, '+7 hours') <= ?",
-                           order="r.created_at, r.code")
-    elif kind == "unpaid":
-        sql = _BASE.format(where="r.kpj_at IS NOT NULL AND r.first_paid_at IS NULL AND "
-                                 "r.kpj_at <= ?", order="r.kpj_at, r.code")
-    else:
-        sql = _BASE.format(where="r.first_paid_at IS NOT NULL AND r.first_paid_at <= ?",
-                           order="r.first_paid_at, r.code")
+    if kind == "running_out":
         cutoff = today.isoformat()
     out = []
-    for row in store.query(sql, (cutoff,)):
+    for row in followup_rows(store, kind, cutoff):
         if kind == "no_kpj":
             since = date.fromisoformat(_wib_day(row["created_at"]))
         elif kind == "unpaid":

@@ -27,6 +27,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.errors import ValidationError
+from bpjs_field.store.reports import (ATT_SQL, DAY_SQL, REG_SQL, branch_of,  # noqa: F401
+                                      funnel_totals, label_rows, recount)
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
@@ -107,41 +109,6 @@ def period(start: date | None, end: date | None, today: date | None = None) -> t
     return start, end
 
 
-# From the running totals the triggers of migration 11 keep (store/migrations.py).
-REG_SQL = """
-SELECT segment, officer_id, event_id, sum(registered), sum(kpj), sum(paid), sum(stopped),
-       sum(monthly), sum(first_payments)
-FROM report_registrations WHERE day >= ? AND day <= ?
-GROUP BY 1, 2, 3 HAVING sum(registered) <> 0
-"""
-ATT_SQL = """
-SELECT officer_id, event_id, sum(attended) FROM report_attendance WHERE day >= ? AND day <= ?
-GROUP BY 1, 2 HAVING sum(attended) <> 0
-"""
-DAY_SQL = """
-SELECT day, sum(registered) FROM report_registrations WHERE day >= ? AND day <= ?
-GROUP BY 1 HAVING sum(registered) <> 0 ORDER BY 1
-"""
-
-
-def recount(store: "Store") -> tuple[list[tuple], list[tuple]]:
-    """The running totals counted again from the rows themselves (for checks): the same
-    shape as the tables, without the rows that sum to zero."""
-    from bpjs_field.store.migrations import report_backfill_sql
-    reg_sql, att_sql = report_backfill_sql()
-    fresh_reg = reg_sql.split(" SELECT ", 1)[1]
-    fresh_att = att_sql.split(" SELECT ", 1)[1]
-    kept_reg = ("SELECT day, segment, officer_id, event_id, sum(registered), sum(kpj), sum(paid), "
-                "sum(stopped), sum(monthly), sum(first_payments) FROM report_registrations "
-                "GROUP BY 1, 2, 3, 4 HAVING sum(registered) <> 0 ORDER BY 1, 2, 3, 4")
-    kept_att = ("SELECT day, officer_id, event_id, sum(attended) FROM report_attendance "
-                "GROUP BY 1, 2, 3 HAVING sum(attended) <> 0 ORDER BY 1, 2, 3")
-    counted = (sorted(store.db.execute("SELECT " + fresh_reg).fetchall()),
-               sorted(store.db.execute("SELECT " + fresh_att).fetchall()))
-    kept = (store.db.execute(kept_reg).fetchall(), store.db.execute(kept_att).fetchall())
-    return counted, kept
-
-
 class Labels:
     """Names for the keys of each dimension (events, officers and estates read once)."""
 
@@ -155,10 +122,7 @@ class Labels:
 
     @classmethod
     def of_store(cls, store: "Store", lang: str = "id") -> "Labels":
-        return cls({r["id"]: r for r in store.query(
-                        "SELECT id, title, venue, partner_org, district_code FROM events")},
-                   {r["id"]: r["full_name"] for r in store.query(
-                        "SELECT id, full_name FROM officers")}, lang)
+        return cls(*label_rows(store), lang)
 
     def key(self, by: str, segment: str | None, officer: str | None,
             event: str | None) -> tuple[str, str]:
@@ -183,20 +147,11 @@ class Labels:
         return district or UNKNOWN, region.name if region else UNKNOWN
 
 
-def branch_of(store: "Store") -> str | None:
-    """The branch of the officer at work, else the branch most of this laptop's officers
-    belong to."""
-    if store.officer_id:
-        found = store.scalar("SELECT branch FROM officers WHERE id = ?", (store.officer_id,))
-        if found:
-            return found
-    return store.scalar("SELECT branch FROM officers GROUP BY branch ORDER BY count(*) DESC, "
-                        "branch LIMIT 1")
-
-
 def build(store: "Store", *, start: date | None = None, end: date | None = None,
           by: str = "segment", lang: str = "id", targets: dict[str, Any] | None = None,
           today: date | None = None) -> Report:
+    from bpjs_field.store.session import require_supervisor
+    require_supervisor(store, "report")
     if by not in DIMENSIONS:
         raise ValidationError("by", "report.dimension", value=str(by)[:20],
                               choices=", ".join(DIMENSIONS))
@@ -206,8 +161,7 @@ def build(store: "Store", *, start: date | None = None, end: date | None = None,
     if found is None:
         from bpjs_field.reporting import targets as target_data
         found = target_data.for_branch(branch_of(store), end.year, store=store)
-    return assemble(store.db.execute(REG_SQL, bounds), store.db.execute(ATT_SQL, bounds),
-                    list(store.db.execute(DAY_SQL, bounds)), Labels.of_store(store, lang),
+    return assemble(*funnel_totals(store, bounds), Labels.of_store(store, lang),
                     by=by, start=start, end=end, branch=branch_of(store), targets=found)
 
 

@@ -102,7 +102,8 @@ def _one(store: "Store", result: KpjImport, line: int, nik: str, row: dict[str, 
     if len(by_nik[nik]) > 1:
         result.note(line, nik, "ambiguous", "NIK muncul dengan beberapa nomor KPJ di berkas")
         return
-    person_id = store.scalar("SELECT id FROM people WHERE nik = ?", (nik,))
+    person = store.people.by_nik(nik)
+    person_id = person["id"] if person else None
     candidates = open_registrations(store, person_id) if person_id else []
     segment = pick(row, *SEGMENT_COLUMNS).strip().casefold()
     if segment:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bpjs_field.security.session import require_supervisor
+from bpjs_field.store import auditlog
+from bpjs_field.store.session import require_supervisor
 from bpjs_field.store.store import Store
 
 MAX_ROWS = 2000
 
 
 def audit_actions(store: Store) -> list[str]:
-    return [r[0] for r in store.db.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+    return auditlog.actions(store)
 
 
 def audit_entries(store: Store, *, action: str | None = None, officer_id: str | None = None,
@@ -23,24 +24,5 @@ def audit_entries(store: Store, *, action: str | None = None, officer_id: str | 
                   limit: int = 500) -> list[dict[str, Any]]:
     """Newest first; every filter is a bound parameter (the text one a plain substring)."""
     require_supervisor(store, "audit")
-    where, params = [], []
-    if action:
-        where.append("a.action = ?")
-        params.append(action)
-    if officer_id:
-        where.append("a.officer_id = ?")
-        params.append(officer_id)
-    if since:
-        where.append("a.at >= ?")
-        params.append(since)
-    if text:
-        where.append("(instr(a.details, ?) > 0 OR instr(coalesce(a.entity_id, ''), ?) > 0)")
-        params.extend([text[:200], text[:200]])
-    sql = ("SELECT a.id, a.at, a.action, a.entity, a.entity_id, a.device_id, a.details, "
-           "a.officer_id, o.full_name AS officer_name, o.employee_no FROM audit_log a "
-           "LEFT JOIN officers o ON o.id = a.officer_id")
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY a.id DESC LIMIT ?"
-    params.append(max(1, min(int(limit), MAX_ROWS)))
-    return store.query(sql, params)
+    return auditlog.entries(store, action=action, officer_id=officer_id, text=text, since=since,
+                            limit=max(1, min(int(limit), MAX_ROWS)))

@@ -15,7 +15,7 @@ person change with `erased_at` set.
 
 Every erasure this laptop sees (made here, pulled, carried on a USB file) is
 also noted in its ledger outside the database and its backups
-(`bpjs_field/security/ledger.py`): a restored backup and a USB file made before
+(`bpjs_field/store/ledger.py`): a restored backup and a USB file made before
 the erasure get it applied again (`apply_known_erasures`).
 
 Withdrawing consent records `consent_withdrawn_at` and erases likewise: the
@@ -117,18 +117,6 @@ def apply_known_erasures(store: Store, erased: dict[str, str]) -> int:
         person["erased_at"] = values["erased_at"]
     scrub_pulled_erasures(store, whole)
     return len(whole)
-
-
-def after_erasure(store: Store, erased: dict[str, str]) -> None:
-    """Once an erasure is committed (called by `Store.write`): note it in the ledger and
-    checkpoint, so the WAL no longer holds the old pages."""
-    if store.path is not None and str(store.path) != ":memory:":
-        from bpjs_field.security.ledger import note_erased
-        try:
-            note_erased(store.path, erased)
-        except (OSError, TimeoutError) as exc:  # the erasure stands; the next one notes all again
-            log.warning("erasure ledger not written: %s", type(exc).__name__)
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _scrub_registrations(store: Store, person_id: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from bpjs_field.security.erasure import ERASED_NAME, PERSONAL, _scrub_change_log
+from bpjs_field.store import changelog, maintenance
 from bpjs_field.store.store import Store, utc_now
 
 WIPE_SETTING = "security.revoked_wipe"
@@ -23,25 +24,21 @@ WIPE_SETTING = "security.revoked_wipe"
 
 def wipe_synced_personal_data(store: Store) -> dict[str, Any]:
     now = utc_now()
-    unsent = {row[0] for row in store.db.execute(
-        "SELECT DISTINCT entity_id FROM change_log WHERE entity = 'person' AND sent_at IS NULL")}
-    ids = [row[0] for row in store.db.execute(
-        "SELECT id FROM people WHERE erased_at IS NULL")
-        if row[0] not in unsent]
+    unsent = changelog.unsent_person_ids(store)
+    ids = [person_id for person_id in maintenance.people_not_erased(store)
+           if person_id not in unsent]
     values = {**{field: None for field in PERSONAL}, "full_name": ERASED_NAME, "name_key": "",
               "erased_at": now, "updated_at": now}
-    assignments = ", ".join(f"{k} = ?" for k in values)
     with store.write():
-        store.db.execute("PRAGMA secure_delete = ON")
+        maintenance.secure_delete(store)
         for person_id in ids:
-            store.db.execute(f"UPDATE people SET {assignments} WHERE id = ?",
-                             (*values.values(), person_id))
+            maintenance.overwrite_person(store, person_id, values)
             _scrub_change_log(store, person_id)
-        store.db.execute("DELETE FROM drafts")
+        maintenance.clear_drafts(store)
         summary = {"at": now, "wiped": len(ids), "kept_unsent": len(unsent)}
         store.set_setting(WIPE_SETTING, summary)
         store.audit("device.revoked_wipe", None, None, wiped=len(ids), kept_unsent=len(unsent))
     with store.write():
-        store.db.execute("INSERT INTO people_fts(people_fts) VALUES ('optimize')")
-    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        maintenance.optimize_search(store)
+    maintenance.checkpoint(store)
     return summary

@@ -10,7 +10,6 @@ key keeps working for plain files (tests, demo, benchmarks).
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,9 @@ from typing import Any
 from bpjs_field.errors import BpjsFieldError, KnownError
 from bpjs_field.security.keys import (Account, KeyFile, check_password, key_file_lock, keys_path,
                                       new_database_key, normalize_employee_no)
-from bpjs_field.store.connection import CIPHER_PRAGMAS, cipher, key_pragma, raw_connect
+from bpjs_field.store.connection import key_pragma
+from bpjs_field.store.encryption import encrypt_file
+from bpjs_field.store.session import Session, require_supervisor, store_audit_denied
 from bpjs_field.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -35,21 +36,23 @@ def _is_plain_database(path: Path) -> bool:
         return fh.read(16) == b"SQLite format 3\x00"
 
 
-def _login(store: Store, account: Account, signing_seed: bytes | None = None) -> Store:
-    """Bind the store to the account: current officer, role, the signing key of a branch
-    account, and the audit entries (failed attempts made while the database was locked,
-    then this login)."""
-    store.role = account.role
+def _session(account: Account, signing_seed: bytes | None = None) -> Session:
+    """The session a store is opened with for an account: its officer, role, and the signing
+    key of a branch account."""
+    signer = None
     if signing_seed is not None and account.source == "server":
-        store.signer = (account.employee_no, signing_seed)
-    officer = store.query_one("SELECT * FROM officers WHERE upper(employee_no) = ?",
-                              (account.employee_no,))
-    if officer is not None:
-        store.officer_id = officer["id"]
-        if officer["role"] != account.role:
-            with store.write():
-                store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
-                                 (account.role, _now(), officer["id"]))
+        from bpjs_field.security.signing import ChangeSigner
+        signer = ChangeSigner(account.employee_no, signing_seed)
+    return Session(employee_no=account.employee_no, role=account.role, signer=signer)
+
+
+def _login(store: Store, account: Account) -> Store:
+    """The store opened for the account: its officer row takes the account's role, and the
+    audit entries (failed attempts made while the database was locked, then this login)."""
+    officer = store.officers.by_employee_no(account.employee_no)
+    if officer is not None and officer["role"] != account.role:
+        with store.write():
+            store.officers.set_role(officer["id"], account.role)
     with KeyFile.editing(store.path) as keyfile:
         pending = keyfile.take_pending_audit()
     with store.write():
@@ -63,10 +66,6 @@ def _login(store: Store, account: Account, signing_seed: bytes | None = None) ->
     return store
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
 def unlock(db_path: Path | str, employee_no: str, password: str,
            keyfile: KeyFile | None = None) -> Store:
     """Log in: unwrap the key with the officer's password and open the database."""
@@ -75,8 +74,8 @@ def unlock(db_path: Path | str, employee_no: str, password: str,
         keyfile = keyfile.reload() if keyfile else KeyFile.load(db_path)
         key, account = keyfile.unlock(employee_no, password)
         seed = keyfile.signing_seed
-    store = Store.open(db_path, key=key)
-    return _login(store, account, seed)
+    store = Store.open(db_path, key=key, session=_session(account, seed))
+    return _login(store, account)
 
 
 def create_protected(db_path: Path | str, *, employee_no: str, full_name: str, branch: str,
@@ -106,8 +105,7 @@ def create_protected(db_path: Path | str, *, employee_no: str, full_name: str, b
         officer = views.setup_officer(store, full_name=full_name, employee_no=number,
                                       branch=branch, language=language)
         with store.write():
-            store.db.execute("UPDATE officers SET role = ? WHERE id = ?", (role, officer["id"]))
-            store.officer_id = officer["id"]
+            store.officers.set_role(officer["id"], role, touch=False)
             store.audit("role_set", "officer", officer["id"], role=role, reason="first_start")
         with key_file_lock(db_path):
             keyfile = KeyFile.create(db_path, key)
@@ -119,7 +117,9 @@ def create_protected(db_path: Path | str, *, employee_no: str, full_name: str, b
         if created:  # a half-made new database without its key file is useless: start clean
             _remove_database(db_path)
         raise
-    return _login(store, account)
+    # The session is fixed at open: the store the first account works on is opened for it.
+    store.close()
+    return _login(Store.open(db_path, key=key, session=_session(account)), account)
 
 
 def _check_officer_fields(full_name: str, employee_no: str, branch: str) -> None:
@@ -144,54 +144,6 @@ def _remove_database(db_path: Path) -> None:
         Path(str(db_path) + suffix).unlink(missing_ok=True)
 
 
-def encrypt_file(db_path: Path, key: bytes) -> None:
-    """Encrypt a plain database in place with `sqlcipher_export`; the plain file is
-    overwritten only after the encrypted copy passed its integrity check."""
-    if cipher is None:  # pragma: no cover
-        raise KnownError("security.no_cipher")
-    target = db_path.with_name(db_path.name + ".encrypting")
-    target.unlink(missing_ok=True)
-    plain = cipher.connect(str(db_path), isolation_level=None)
-    try:
-        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
-        for pragma in CIPHER_PRAGMAS:
-            plain.execute(pragma.replace("PRAGMA ", "PRAGMA encrypted.", 1))
-        plain.execute("SELECT sqlcipher_export('encrypted')")
-        version = plain.execute("PRAGMA user_version").fetchone()[0]
-        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
-        plain.execute("DETACH DATABASE encrypted")
-    finally:
-        plain.close()
-    check = raw_connect(target, key)
-    try:
-        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise KnownError("storage.corrupt", detail="encrypted copy")
-    finally:
-        check.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    os.replace(target, db_path)
-    log.info("database encrypted in place")
-
-
-def require_supervisor(store: Store, action: str) -> None:
-    """Roles: a logged-in officer may register, check in, print and search; editing and
-    deleting people, exports, conflicts, settings and accounts need a supervisor.
-    A store without a login (plain database, tests) is not restricted."""
-    if store.role is not None and store.role != "supervisor":
-        store_audit_denied(store, action)
-        raise BpjsFieldError("security.forbidden", action=action)
-
-
-def store_audit_denied(store: Store, action: str) -> None:
-    try:
-        with store.write():
-            store.audit("denied", None, None, attempted=action, role=store.role)
-    except Exception:  # the refusal itself must still reach the officer
-        log.warning("could not audit a refused action")
-
-
 # -- accounts (a logged-in supervisor) -----------------------------------------
 def add_account(store: Store, *, employee_no: str, full_name: str, branch: str | None,
                 role: str, password: str, confirm: str | None = None) -> Account:
@@ -206,8 +158,7 @@ def add_account(store: Store, *, employee_no: str, full_name: str, branch: str |
                                         branch=branch or store.get_setting("branch") or "", role=role)
         account = keyfile.add_account(store.key, officer["employee_no"], role, password)
     with store.write():
-        store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
-                         (role, _now(), officer["id"]))
+        store.officers.set_role(officer["id"], role)
         store.audit("account_created", "officer", officer["id"], role=role)
     return account
 
@@ -220,15 +171,13 @@ def reset_password(store: Store, employee_no: str, password: str, confirm: str |
     with KeyFile.editing(store.path) as keyfile:
         before = keyfile.account(employee_no)
         account = keyfile.reset_password(store.key, employee_no, password, role)
-    officer = store.query_one("SELECT id FROM officers WHERE upper(employee_no) = ?",
-                              (account.employee_no,))
+    officer = store.officers.by_employee_no(account.employee_no)
     officer_id = officer["id"] if officer else None
     with store.write():
         store.audit("password_reset", "officer", officer_id)
         if before is not None and before.role != account.role:
             if officer_id:
-                store.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
-                                 (account.role, _now(), officer_id))
+                store.officers.set_role(officer_id, account.role)
             store.audit("role_changed", "officer", officer_id, old=before.role, new=account.role)
     return account
 
@@ -261,4 +210,4 @@ def verify_password(db_path: Path | str, employee_no: str, password: str) -> Acc
 
 __all__ = ["is_protected", "unlock", "create_protected", "encrypt_file", "require_supervisor",
            "add_account", "reset_password", "change_own_password", "accounts", "verify_password",
-           "key_pragma"]
+           "key_pragma", "store_audit_denied", "Session"]

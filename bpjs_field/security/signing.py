@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -74,6 +75,20 @@ def sign(seed: bytes, message: bytes) -> str:
     return base64.b64encode(Ed25519PrivateKey.from_private_bytes(seed).sign(message)).decode("ascii")
 
 
+@dataclass(frozen=True)
+class ChangeSigner:
+    """Signs the supervisor's changes of a logged-in branch account (a `Session`'s signer):
+    the signature's JSON text as the change log keeps it."""
+    employee_no: str
+    seed: bytes = field(repr=False)
+
+    def __call__(self, change_id: str, entity: str, entity_id: str, op: str, hlc: str,
+                 payload: dict[str, Any]) -> str:
+        from bpjs_field.store.store import dumps
+        message = change_message(change_id, entity, entity_id, op, hlc, payload)
+        return dumps({"by": self.employee_no, "sig": sign(self.seed, message)})
+
+
 def verify(public_b64: str, message: bytes, signature_b64: str) -> bool:
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_b64, validate=True))
@@ -84,4 +99,4 @@ def verify(public_b64: str, message: bytes, signature_b64: str) -> bool:
 
 
 __all__ = ["signing_seed", "public_key", "change_message", "origin_message", "device_seed",
-           "sign", "verify"]
+           "sign", "verify", "ChangeSigner"]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.registration import CleanRegistration
+from bpjs_field.store import changelog
 from bpjs_field.store.migrations import search_columns
 from bpjs_field.store.people import EDITABLE
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
@@ -41,8 +42,6 @@ CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit
 _canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 PERSON_COLUMNS = (*PERSON_SYNCED, "name_key", "updated_at")
 REGISTRATION_COLUMNS = (*REGISTRATION_SYNCED, "updated_at")
-_CHANGE_SQL = ("INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at, "
-               "signature) VALUES (?, ?, ?, 'upsert', ?, ?, ?, NULL)")
 _AUDIT_SQL = ("INSERT INTO audit_log(at, officer_id, device_id, action, entity, entity_id, details) "
               "VALUES (?, ?, ?, ?, ?, ?, ?)")
 # The triggers set aside during a batch, and the index rows written instead: the same
@@ -249,5 +248,5 @@ class BulkWriter:
                                              if r["person_id"] not in new_ids])
             for sql in triggers:
                 conn.execute(sql)
-        conn.executemany(_CHANGE_SQL, changes)
+        changelog.record_many(conn, changes)
         conn.executemany(_AUDIT_SQL, audits)

@@ -195,3 +195,47 @@ class OfficerRepo:
 
     def list(self) -> list[dict[str, Any]]:
         return self.s.query("SELECT * FROM officers ORDER BY full_name")
+
+    def by_employee_no(self, employee_no: str) -> dict[str, Any] | None:
+        """The officer row of an account (its employee number as the key file spells it)."""
+        return self.s.query_one("SELECT * FROM officers WHERE upper(employee_no) = ?",
+                                (employee_no,))
+
+    def set_role(self, officer_id: str, role: str, *, touch: bool = True) -> None:
+        """The role of an account, as the key file or the branch says (inside `write()`);
+        `touch`: the row's `updated_at` moves too."""
+        if touch:
+            self.s.db.execute("UPDATE officers SET role = ?, updated_at = ? WHERE id = ?",
+                              (role, utc_now(), officer_id))
+        else:
+            self.s.db.execute("UPDATE officers SET role = ? WHERE id = ?", (role, officer_id))
+
+    def adopt_account(self, officer: dict[str, Any]) -> bool:
+        """Enrolment: the branch account's officer row (inside `write()`).  False when another
+        row has its employee number: then the first pull adopts the account's id."""
+        clash = self.s.scalar("SELECT 1 FROM officers WHERE employee_no = ? AND id <> ?",
+                              (officer["employee_no"], officer["id"]))
+        if clash:
+            return False
+        now = utc_now()
+        self.s.db.execute(
+            "INSERT INTO officers(id, employee_no, full_name, branch, role, active, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "full_name = excluded.full_name, branch = excluded.branch, role = excluded.role",
+            (officer["id"], officer["employee_no"], officer["full_name"], officer["branch"],
+             officer["role"], now, now))
+        return True
+
+
+def read_officer(path: Any, key: bytes | None, officer_id: str) -> dict[str, Any] | None:
+    """An officer row read on a connection of its own (the event hub's threads never share
+    the officer's connection)."""
+    from bpjs_field.store.connection import raw_connect
+    conn = raw_connect(path, key, check_same_thread=False)
+    try:
+        row = conn.execute("SELECT id, employee_no, full_name, branch, role, active FROM officers "
+                           "WHERE id = ?", (officer_id,)).fetchone()
+    finally:
+        conn.close()
+    return None if row is None else dict(
+        zip(("id", "employee_no", "full_name", "branch", "role", "active"), row))

@@ -73,7 +73,7 @@ class PeopleRepo:
         After a login only a supervisor may edit (bpjs_field.security roles).  `force` records
         the fields even where this laptop already holds the value: a conflict resolution must
         reach the server, which may hold another one."""
-        from bpjs_field.security.session import require_supervisor
+        from bpjs_field.store.session import require_supervisor
         require_supervisor(self.s, "person.edit")
         current = self.require(person_id)
         unknown = set(changes) - set(EDITABLE)

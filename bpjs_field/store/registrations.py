@@ -51,7 +51,7 @@ CODE_FLOOR_SETTING = "registrations.code_floor"
 
 
 def gapped_floor(store: "Store", tag: str) -> int:
-    from bpjs_field.sync.marks import gapped_floor as floor
+    from bpjs_field.store.ledger import gapped_floor as floor
     return floor(store, tag)
 
 
@@ -72,7 +72,7 @@ class RegistrationRepo:
             for ch in last[TAG_LENGTH:TAG_LENGTH + SEQ_LENGTH]:
                 seq = seq * 32 + ALPHABET.index(ch)
         # A laptop restored from an older backup continues after every number it had
-        # issued before (bpjs_field/backup.py restore, security/ledger.py), and after a
+        # issued before (bpjs_field/backup.py restore, store/ledger.py), and after a
         # safety gap while it does not know them yet (bpjs_field/sync/marks.py).  Read at
         # every code too: a sync in another connection may have learned them meanwhile.
         floor = max(int((self.s.get_setting(CODE_FLOOR_SETTING) or {}).get(tag, 0)),

@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,11 @@ import sqlite_utils
 from uuid6 import uuid7
 
 from bpjs_field.domain.codes import new_device_tag
+from bpjs_field.store import changelog
 from bpjs_field.store.connection import open_database, translate_errors
 from bpjs_field.store.hlc import HybridClock
 from bpjs_field.store.migrations import migrate
+from bpjs_field.store.session import NO_LOGIN, ChangeSigner, Session
 
 log = logging.getLogger(__name__)
 
@@ -48,32 +51,35 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def read_setting(conn: Any, key: str) -> Any:
+    """A setting read on a connection of its own to a laptop database (a backup's snapshot,
+    the database a restore replaces); None when missing."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return None if row is None or row[0] is None else json.loads(row[0])
+
+
 class Store:
     """The laptop's database.  Not thread-safe: the GUI uses it from one worker thread."""
 
     def __init__(self, db: sqlite_utils.Database, path: Path | None,
-                 key: bytes | None = None) -> None:
+                 key: bytes | None = None, session: Session | None = None) -> None:
         self.db = db
         self.path = path
         # The SQLCipher key (None: a plain database, as tests and the demo use);
         # kept so backups can be written encrypted under the same key.
         self.key = key
-        self.officer_id: str | None = None
-        # Role of the logged-in account ("officer"/"supervisor"); None = no login
-        # (plain databases, tests, command line on a plain file): nothing is restricted.
-        self.role: str | None = None
-        # (employee number, Ed25519 seed) of a logged-in account from the branch server:
-        # supervisors' edits carry its signature (bpjs_field/security/signing.py).
-        self.signer: tuple[str, bytes] | None = None
+        # Who works on this store, fixed at open (store/session.py).  Without a login the
+        # officer is the one remembered in the settings (store/views.py, current_officer).
+        self._session = session or NO_LOGIN
+        self._remembered: str | None = None
         self._write_depth = 0
         # Erasures written in the open transaction (person id -> time): once committed, the
-        # WAL is checkpointed and the ledger notes them (security/erasure.py:after_erasure).
+        # WAL is checkpointed and the ledger notes them (store/ledger.py:after_erasure).
         self._erased_now: dict[str, str] = {}
         self._checkpoint_due = False
         self.device_id = self._ensure_setting("device_id", new_id)
         self.device_tag = self._ensure_setting("device_tag", new_device_tag)
-        last = db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
-        self.clock = HybridClock(self.device_id, last)
+        self.clock = HybridClock(self.device_id, changelog.last_hlc(db))
         from bpjs_field.store.attendance import AttendanceRepo
         from bpjs_field.store.events import EventRepo, OfficerRepo
         from bpjs_field.store.people import PeopleRepo
@@ -85,11 +91,17 @@ class Store:
         self.events = EventRepo(self)
         self.officers = OfficerRepo(self)
         self.search_index = SearchIndex(self)
+        if self._session.employee_no and self._session.officer_id is None:
+            row = self.officers.by_employee_no(self._session.employee_no)
+            if row is not None:
+                self._session = replace(self._session, officer_id=row["id"])
 
     # -- opening ---------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, key: bytes | None = None) -> "Store":
-        """Open (and migrate) the file; with `key` it is a SQLCipher database.
+    def open(cls, path: Path | str, key: bytes | None = None,
+             session: Session | None = None) -> "Store":
+        """Open (and migrate) the file; with `key` it is a SQLCipher database; `session`:
+        the logged-in officer, fixed for as long as the store is open.
 
         A database protected by a key file (`<db>.keys.json`) cannot be opened
         without its key: use `bpjs_field.security.session.unlock()`."""
@@ -103,11 +115,53 @@ class Store:
         db = open_database(path, key)
         with translate_errors():
             migrate(db, path, key=key)
-        return cls(db, path, key)
+        return cls(db, path, key, session)
 
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    # -- who works on it (fixed at open) -----------------------------------------
+    @property
+    def session(self) -> Session:
+        """The session to open another connection to this database with (the sync and hub
+        threads): the login, or on a plain database the officer remembered here."""
+        if self._session.officer_id is None and self._remembered is not None:
+            return replace(self._session, officer_id=self._remembered)
+        return self._session
+
+    @property
+    def officer_id(self) -> str | None:
+        return self._session.officer_id or self._remembered
+
+    @property
+    def role(self) -> str | None:
+        """Role of the logged-in account ("officer"/"supervisor"); None = no login (plain
+        databases, tests, command line on a plain file): nothing is restricted."""
+        return self._session.role
+
+    @property
+    def signer(self) -> ChangeSigner | None:
+        """Signs a supervisor's edits when the account came from the branch server
+        (bpjs_field/security/signing.py)."""
+        return self._session.signer
+
+    def remember_officer(self, officer_id: str | None) -> None:
+        """Without a login: the officer this laptop remembers works on it (store/views.py).
+        A logged-in officer is fixed for as long as the store is open: another officer logs
+        in instead (an account without an officer row yet takes the remembered one)."""
+        fixed = self._session.officer_id
+        if fixed is not None and self._session.role is not None and officer_id != fixed:
+            from bpjs_field.errors import KnownError
+            raise KnownError("security.session_fixed")
+        self._remembered = officer_id
+
+    def renumber_officer(self, old: str, new: str) -> None:
+        """Enrolment gave the officer at work the branch account's id (sync's apply)."""
+        if self._session.officer_id == old:
+            self._session = replace(self._session, officer_id=new)
+        if self._remembered == old:
+            self._remembered = new
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -159,7 +213,7 @@ class Store:
             if self._write_depth == 0 and self._checkpoint_due:
                 erased, self._erased_now, self._checkpoint_due = self._erased_now, {}, False
                 if committed:
-                    from bpjs_field.security.erasure import after_erasure
+                    from bpjs_field.store.ledger import after_erasure
                     after_erasure(self, erased)
 
     def note_erasure(self, person_id: str | None, at: str | None) -> None:
@@ -189,24 +243,23 @@ class Store:
         value = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
         return default if value is None else json.loads(value)
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: str, value: Any, *, canonical: bool = True) -> None:
+        """`canonical=False` keeps a dict's key order (reference files as the branch sent them)."""
+        text = dumps(value) if canonical else json.dumps(value, ensure_ascii=False)
         with self.write():
             self.db.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, dumps(value)))
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, text))
 
     def adopt_device_id(self, device_id: str) -> None:
         """Take the device id the branch server issued at enrolment (inside `write()`).
         Changes not yet sent are stamped with it, since the server accepts a laptop's
         changes only under its own id; what was sent keeps the id it went under."""
-        from bpjs_field.store.hlc import HybridClock
-        self.db.execute("UPDATE change_log SET hlc = substr(hlc, 1, 24) || ? "
-                        "WHERE sent_at IS NULL", (device_id,))
+        changelog.restamp_unsent(self, device_id)
         self.set_setting("device_id", device_id)
         self.audit("sync.device_id", "device", device_id, previous=self.device_id)
         self.device_id = device_id
-        last = self.db.execute("SELECT max(hlc) FROM change_log").fetchone()[0]
-        clock = HybridClock(device_id, last, self.clock.offset_ms)
+        clock = HybridClock(device_id, changelog.last_hlc(self.db), self.clock.offset_ms)
         clock.observe(self.clock.now())
         self.clock = clock
 
@@ -224,14 +277,9 @@ class Store:
         only a supervisor may make, signed when the officer at work has a branch key."""
         change_id, hlc, signature = new_id(), self.clock.now(), None
         if signed and self.signer is not None:
-            from bpjs_field.security import signing
-            by, seed = self.signer
-            message = signing.change_message(change_id, entity, entity_id, op, hlc, payload)
-            signature = dumps({"by": by, "sig": signing.sign(seed, message)})
-        self.db.execute(
-            "INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, created_at, "
-            "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (change_id, entity, entity_id, op, dumps(payload), hlc, utc_now(), signature))
+            signature = self.signer(change_id, entity, entity_id, op, hlc, payload)
+        changelog.record(self, (change_id, entity, entity_id, op, dumps(payload), hlc, utc_now(),
+                                signature))
         return change_id
 
     def audit(self, action: str, entity: str | None = None, entity_id: str | None = None,
@@ -265,7 +313,7 @@ class Store:
 
     # -- figures ---------------------------------------------------------------
     def pending_changes(self) -> int:
-        return self.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL")
+        return changelog.pending(self)
 
     def stats(self) -> dict[str, Any]:
         by_segment = {row["segment"]: row["n"] for row in self.query(
@@ -282,3 +330,6 @@ class Store:
 
     def integrity_check(self) -> str:
         return self.scalar("PRAGMA integrity_check")
+
+    def quick_check(self) -> str:
+        return self.scalar("PRAGMA quick_check")

@@ -40,27 +40,49 @@ def current_officer(store: "Store") -> dict[str, Any] | None:
             return logged_in
     officer_id = store.get_setting(CURRENT_OFFICER)
     officer = store.officers.get(officer_id) if officer_id else None
-    store.officer_id = officer["id"] if officer else None
+    store.remember_officer(officer["id"] if officer else None)
     return officer
+
+
+def _check_switch(store: "Store", officer: dict[str, Any] | None) -> None:
+    """After a login the officer at work is whoever logged in, for as long as the store is
+    open: choosing another one is refused before anything is written."""
+    fixed = store.session.officer_id if store.role is not None else None
+    if fixed is not None and (officer is None or officer["id"] != fixed):
+        from bpjs_field.errors import KnownError
+        raise KnownError("security.session_fixed")
 
 
 def set_current_officer(store: "Store", officer_id: str) -> dict[str, Any]:
     officer = store.officers.get(officer_id)
+    _check_switch(store, officer)
     if officer is None:
         from bpjs_field.errors import NotFoundError
         raise NotFoundError("not_found", what="Petugas", value=officer_id)
     store.set_setting(CURRENT_OFFICER, officer_id)
-    store.officer_id = officer_id
+    store.remember_officer(officer_id)
     return officer
 
 
 def setup_officer(store: "Store", *, full_name: str, employee_no: str, branch: str,
                   language: str = "id") -> dict[str, Any]:
     """First start: create (or find) the officer and remember branch, officer and language."""
+    if store.role is not None:  # after a login: only the officer who logged in
+        _check_switch(store, store.officers.by_employee_no(" ".join(str(employee_no or "").split()).upper()))
     officer = store.officers.create(full_name=full_name, employee_no=employee_no, branch=branch)
     store.set_setting(BRANCH, officer["branch"])
     store.set_setting(LANGUAGE, language if language in LANGUAGES else "id")
     return set_current_officer(store, officer["id"])
+
+
+def change_settings(store: "Store", values: dict[str, Any]) -> None:
+    """The laptop's settings a supervisor changes (backups kept, idle lock, printing after a
+    save), in one transaction; refused and audited for an officer."""
+    from bpjs_field.store.session import require_supervisor
+    require_supervisor(store, "settings")
+    with store.write():
+        for key, value in values.items():
+            store.set_setting(key, value)
 
 
 def language(store: "Store") -> str:

@@ -152,8 +152,7 @@ class PageApplier:
                                 (doc.id, other))
                 self.db.execute("UPDATE attendance SET officer_id = ? WHERE officer_id = ?",
                                 (doc.id, other))
-                if self.s.officer_id == other:
-                    self.s.officer_id = doc.id
+                self.s.renumber_officer(other, doc.id)
                 self.db.execute("UPDATE settings SET value = ? WHERE key = 'current_officer_id' "
                                 "AND value = ?", (json.dumps(doc.id), json.dumps(other)))
             self.officer_rows.append(d)

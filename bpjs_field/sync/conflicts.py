@@ -40,6 +40,7 @@ from bpjs_field.domain.nik import mask_nik
 from bpjs_field.domain.phone import mask_phone
 from bpjs_field.errors import KnownError
 from bpjs_field.security.session import require_supervisor
+from bpjs_field.store import changelog
 from bpjs_field.store.hlc import parse_hlc
 from bpjs_field.store.people import EDITABLE
 from bpjs_field.store.store import utc_now
@@ -249,17 +250,14 @@ def _use_other(store: "Store", conflict: Conflict, entry: dict[str, Any],
     with store.write():
         # force: this laptop may already hold that value while the server holds the other.
         store.people.update(conflict.entity_id, {conflict.field: value}, force=True)
-        entry["change_id"] = store.scalar(
-            "SELECT change_id FROM change_log WHERE entity = 'person' AND entity_id = ? "
-            "ORDER BY seq DESC LIMIT 1", (conflict.entity_id,))
+        entry["change_id"] = changelog.latest_change_id(store, "person", conflict.entity_id)
         _set_pending(store, {**waiting, str(conflict.id): entry})
         store.audit("conflicts.resolve", conflict.entity, conflict.entity_id, conflict=conflict.id,
                     field=conflict.field, choice=USE_OTHER, change_id=entry["change_id"])
 
 
 def _sent(store: "Store", change_id: str | None) -> bool:
-    return bool(store.scalar("SELECT sent_at IS NOT NULL FROM change_log WHERE change_id = ?",
-                             (change_id,)))
+    return changelog.is_sent(store, change_id)
 
 
 def finish_pending(store: "Store", client: SyncClient,

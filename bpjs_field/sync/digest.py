@@ -37,7 +37,5 @@ def digest_rows(people: Iterable[dict[str, Any]], registrations: Iterable[dict[s
 
 def laptop_digest(store: Any) -> dict[str, Any]:
     """The fingerprint of a laptop's store (people merged into others are left out)."""
-    return digest_rows(
-        store.query(f"SELECT {', '.join(PERSON_KEYS)} FROM people WHERE merged_into IS NULL"),
-        store.query(f"SELECT {', '.join(REGISTRATION_KEYS)} FROM registrations"),
-        store.query(f"SELECT {', '.join(ATTENDANCE_KEYS)} FROM attendance"))
+    from bpjs_field.store.tables import digest_source
+    return digest_rows(*digest_source(store, PERSON_KEYS, REGISTRATION_KEYS, ATTENDANCE_KEYS))

@@ -36,6 +36,7 @@ import filelock
 import httpx
 
 from bpjs_field.__about__ import __version__
+from bpjs_field.store import auditlog, changelog
 from bpjs_field.store.store import utc_now
 from bpjs_field.sync.apply import ApplyStats, apply_docs
 from bpjs_field.sync.client import (RefusedError, SyncClient, SyncError, TooLargeError,
@@ -139,18 +140,14 @@ def sync_settings(store: "Store") -> dict[str, Any]:
 # -- changes the server refused -----------------------------------------------------------
 def refused_changes(store: "Store") -> list[tuple[str, int]]:
     """The parked changes as (server's reason, how many), most frequent first."""
-    return [(r[0], r[1]) for r in store.db.execute(
-        "SELECT refused_reason, count(*) FROM change_log WHERE refused_at IS NOT NULL "
-        "AND sent_at IS NULL GROUP BY refused_reason ORDER BY count(*) DESC, refused_reason")]
+    return changelog.refused(store)
 
 
 def retry_refused(store: "Store") -> int:
     """Queue the parked changes again (after the app or the server was updated); the next
     sync sends them in their original order.  Returns how many."""
     with store.write():
-        count = store.db.execute(
-            "UPDATE change_log SET refused_at = NULL, refused_reason = NULL "
-            "WHERE refused_at IS NOT NULL AND sent_at IS NULL").rowcount
+        count = changelog.requeue_refused(store)
         if count:
             store.audit("sync.retry_refused", None, None, count=count)
     return count
@@ -251,7 +248,7 @@ class SyncEngine:
                                      pulled=result.pulled, merged=result.merged)
             if self.to_branch:
                 # What reached the branch is never issued again, even after a restore.
-                from bpjs_field.security.ledger import note_marks
+                from bpjs_field.store.ledger import note_marks
                 note_marks(self.store)
             self._report(phase="done")
             return result
@@ -261,9 +258,7 @@ class SyncEngine:
         cursor = int(self.store.get_setting(self.audit_cursor_key) or 0)
         while True:
             self._check_cancel()
-            rows = self.store.db.execute(
-                "SELECT id, at, officer_id, action, entity, entity_id, details FROM audit_log "
-                "WHERE id > ? ORDER BY id LIMIT ?", (cursor, self.batch_changes)).fetchall()
+            rows = auditlog.entries_after(self.store, cursor, self.batch_changes)
             if not rows:
                 return
             entries = [{"local_id": r[0], "at": r[1], "officer_id": r[2], "action": r[3],
@@ -296,21 +291,13 @@ class SyncEngine:
         self.store.clock.offset_ms = offset if abs(offset) > 2000 else 0
 
     # -- push --------------------------------------------------------------------------------
-    def _unsent(self) -> str:
-        """The change-log rows still to push to this target."""
-        return "sent_at IS NULL AND refused_at IS NULL"
-
     def _origin(self, origin: str | None, change: tuple) -> str | None:
         """The origin signature sent with a change (the hub engine signs its own ones)."""
         return origin
 
     def _items(self) -> list[tuple[int, bytes]]:
         """The next unsent changes, not parked, in `seq` order, each encoded once."""
-        rows = self.store.db.execute(
-            "SELECT seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, "
-            f"origin_sig FROM change_log WHERE {self._unsent()} ORDER BY seq "
-            "LIMIT ?",
-            (self.batch_changes,)).fetchall()
+        rows = changelog.unsent_batch(self.store, self.sent_column, self.batch_changes)
         items: list[tuple[int, bytes]] = []
         size = 200  # the request's head
         for seq, change_id, entity, entity_id, op, payload, hlc, created_at, signature, origin in rows:
@@ -356,10 +343,8 @@ class SyncEngine:
         # refused: sent again each sync (a duplicate once their own laptop delivered them).
         if self.to_branch:
             with self.store.write():
-                self.store.db.execute(
-                    "UPDATE change_log SET refused_at = NULL, refused_reason = NULL WHERE sent_at IS NULL "
-                    "AND refused_reason = ?", (f"quarantined {UNVERIFIED_ORIGIN}",))
-        total = self.store.scalar(f"SELECT count(*) FROM change_log WHERE {self._unsent()}")
+                changelog.requeue_reason(self.store, f"quarantined {UNVERIFIED_ORIGIN}")
+        total = changelog.count_unsent(self.store, self.sent_column)
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
         head = self._head(int(self.store.get_setting(self.cursor_key) or 0))
         while True:
@@ -402,14 +387,9 @@ class SyncEngine:
                 if self.to_branch else {})  # a hub relays held changes on to the branch
         column = self.sent_column
         with self.store.write():
-            self.store.db.conn.executemany(
-                f"UPDATE change_log SET {column} = ? WHERE seq = ? AND {column} IS NULL",
-                [(now, seq) for seq, _ in items])
+            changelog.mark_sent(self.store, column, [seq for seq, _ in items], now)
             if held:
-                self.store.db.conn.executemany(
-                    "UPDATE change_log SET sent_at = NULL, refused_at = ?, refused_reason = ? "
-                    "WHERE change_id = ?",
-                    [(now, f"quarantined {reason}", cid) for cid, reason in held.items()])
+                changelog.mark_held(self.store, held, now)
                 self.store.audit("sync.quarantined", None, None, count=len(held))
         self.store.clock.observe(answer.server_hlc)
         result.pushed += answer.applied
@@ -424,13 +404,11 @@ class SyncEngine:
             # A hub's refusal is not the branch's: the change goes to the branch as it is,
             # and the branch parks it if it refuses it too.
             with self.store.write():
-                self.store.db.execute(f"UPDATE change_log SET {self.sent_column} = ? WHERE seq = ?",
-                                      (utc_now(), seq))
+                changelog.mark_passed_on(self.store, self.sent_column, seq, utc_now())
             result.refused += 1
             return
         with self.store.write():
-            self.store.db.execute("UPDATE change_log SET refused_at = ?, refused_reason = ? "
-                                  "WHERE seq = ?", (utc_now(), reason, seq))
+            changelog.park(self.store, seq, reason, utc_now())
             # Only in the details: the change's own ids may be what the server refused, and
             # the audit log goes to the server too.
             self.store.audit("sync.refused", None, None, seq=seq, status=reason.split(" ", 1)[0])
@@ -568,16 +546,8 @@ def enroll(store: "Store", http: httpx.Client, server_url: str, employee_no: str
             store.set_setting("device_tag", answer.device_tag)
             store.device_tag = answer.device_tag
             store.registrations._next_seq = None
-        clash = store.scalar("SELECT 1 FROM officers WHERE employee_no = ? AND id <> ?",
-                             (officer["employee_no"], officer["id"]))
-        if not clash:  # else the first pull adopts the account's id (see apply.py)
-            now = utc_now()
-            store.db.execute(
-                "INSERT INTO officers(id, employee_no, full_name, branch, role, active, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "full_name = excluded.full_name, branch = excluded.branch, role = excluded.role",
-                (officer["id"], officer["employee_no"], officer["full_name"], officer["branch"],
-                 officer["role"], now, now))
+        # On a clash the first pull adopts the account's id (see apply.py).
+        store.officers.adopt_account(officer)
         store.audit("sync.enroll", "officer", officer["id"], tag=answer.device_tag)
     if client.clock_offset_ms is not None:
         store.set_setting(CLOCK_OFFSET, client.clock_offset_ms)

@@ -24,6 +24,7 @@ import pydantic
 
 from bpjs_field.__about__ import __version__
 from bpjs_field.errors import KnownError
+from bpjs_field.store import auditlog, changelog
 from bpjs_field.store.store import dumps, utc_now
 from bpjs_field.sync import hub_join
 from bpjs_field.sync.client import SyncClient, SyncError
@@ -103,19 +104,16 @@ def _remember(store: "Store", info: hub_join.JoinInfo, cert: str, answer: dict[s
             store.set_setting(HUB_CURSOR, 0)
             store.set_setting(HUB_RELAY_CURSOR, 0)
             # The audit log goes to the branch from each laptop; the hub gets it from now on.
-            store.set_setting(HUB_AUDIT_CURSOR, store.scalar("SELECT coalesce(max(id), 0) FROM audit_log"))
+            store.set_setting(HUB_AUDIT_CURSOR, auditlog.max_id(store))
             # A new hub (the first, or one replacing a lost one) gets everything this laptop
             # holds of the event (made or carried here since it first joined a hub, even if
             # the branch already has it: the other laptops may not) and whatever the branch
             # has not; older history the branch has is not sent again.
             since = store.get_setting(HUB_SINCE)
             if since is None:
-                since = store.scalar("SELECT coalesce(max(seq), 0) FROM change_log")
+                since = changelog.max_seq(store)
                 store.set_setting(HUB_SINCE, since)
-            store.db.execute("UPDATE change_log SET hub_sent_at = NULL WHERE seq > ? OR sent_at IS NULL",
-                             (since,))
-            store.db.execute("UPDATE change_log SET hub_sent_at = ? WHERE seq <= ? AND sent_at IS NOT NULL "
-                             "AND hub_sent_at IS NULL", (utc_now(), since))
+            changelog.reset_for_hub(store, since, utc_now())
         store.set_setting(HUB_LAST_ERROR, None)
         store.audit("hub.join", None, None, hub=answer["hub_id"][:8], address=f"{info.host}:{info.port}")
 
@@ -156,9 +154,6 @@ class HubEngine(SyncEngine):
         if self._own_http is not None:
             self._own_http.close()
 
-    def _unsent(self) -> str:
-        return "hub_sent_at IS NULL"
-
     def _note_clock(self, client: SyncClient, result: SyncResult) -> None:
         """The hub is a laptop: its clock is no better than this one's (the hybrid clock
         still observes the hub's, so causality holds)."""
@@ -186,8 +181,7 @@ class HubEngine(SyncEngine):
         brought their merged result)."""
         from bpjs_field.handcarry import _about_erased, _known_erasures
         cursor = int(self.store.get_setting(HUB_RELAY_CURSOR) or 0)
-        pending = self.store.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL "
-                                    "AND refused_at IS NULL")
+        pending = changelog.count_unsent(self.store, "sent_at")
         while True:
             self._check_cancel()
             page = client._request("GET", "/hub/changes", RelayPage,
@@ -195,12 +189,12 @@ class HubEngine(SyncEngine):
             now = utc_now()
             with self.store.write():
                 erased = _known_erasures(self.store) if page.items else set()
-                self.store.db.conn.executemany(
-                    "INSERT OR IGNORE INTO change_log(change_id, entity, entity_id, op, payload, hlc, "
-                    "created_at, signature, origin_sig, hub_sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                changelog.queue_carried(
+                    self.store,
                     [(c.change_id, c.entity, c.entity_id, c.op, dumps(c.payload), c.hlc, c.created_at,
-                      dumps(c.signature.model_dump()) if c.signature else None, c.origin_sig, now)
-                     for c in page.items if c.origin_sig and not _about_erased(c, erased)])
+                      dumps(c.signature.model_dump()) if c.signature else None, c.origin_sig)
+                     for c in page.items if c.origin_sig and not _about_erased(c, erased)],
+                    hub_sent_at=now)
                 self.store.set_setting(HUB_RELAY_CURSOR, page.next_cursor)
             cursor = page.next_cursor
             if not page.more:

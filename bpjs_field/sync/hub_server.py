@@ -172,23 +172,17 @@ class HubServer:
     def _branch_officer(self, officer_id: str) -> dict[str, Any] | None:
         """An active officer of this laptop's branch, read on a connection of its own (the
         hub's threads never share the officer's)."""
-        from bpjs_field.store.connection import raw_connect
-        conn = raw_connect(self.store.path, self.store.key, check_same_thread=False)
-        try:
-            row = conn.execute("SELECT id, employee_no, full_name, branch, role, active FROM officers "
-                               "WHERE id = ?", (officer_id,)).fetchone()
-        finally:
-            conn.close()
-        if row is None or not row[5] or (self.branch_name and row[3] != self.branch_name):
+        from bpjs_field.store.events import read_officer
+        row = read_officer(self.store.path, self.store.key, officer_id)
+        if row is None or not row["active"] or (self.branch_name and row["branch"] != self.branch_name):
             return None
-        return dict(zip(("id", "employee_no", "full_name", "branch", "role", "active"), row))
+        return row
 
     def audit(self, action: str, **details: Any) -> None:
         """The hub's own actions go into this laptop's audit log (its own connection)."""
         from bpjs_field.store import Store
-        store = Store.open(self.store.path, key=self.store.key)
+        store = Store.open(self.store.path, key=self.store.key, session=self.store.session)
         try:
-            store.officer_id = self.store.officer_id
             with store.write():
                 store.audit(action, None, None, **details)
         finally:

@@ -2,7 +2,7 @@
 
 A restore continues after every registration number and audit id the laptop had issued,
 read from the database it replaces and from its ledger (bpjs_field/backup.py,
-bpjs_field/security/ledger.py).  When both are gone (a new disk, the backup restored on a
+bpjs_field/store/ledger.py).  When both are gone (a new disk, the backup restored on a
 new machine), the restore cannot know how far the laptop went after the backup was taken,
 and marks the database "marks unknown" (`MARKS_UNKNOWN`, with the gaps it applies).
 
@@ -26,28 +26,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.codes import MAX_SEQ
+from bpjs_field.store import auditlog
+from bpjs_field.store.ledger import MARKS_UNKNOWN, gapped_floor, unknown_marks  # noqa: F401
 from bpjs_field.store.store import dumps, utc_now
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
     from bpjs_field.sync.client import SyncClient
 
-MARKS_UNKNOWN = "sync.marks_unknown"
 CODE_GAP = 52_428  # 5% of a tag's numbers
 AUDIT_GAP = 1_000_000_000
-
-
-def unknown_marks(store: "Store") -> dict[str, Any] | None:
-    value = store.get_setting(MARKS_UNKNOWN)
-    return value if isinstance(value, dict) else None
-
-
-def gapped_floor(store: "Store", tag: str) -> int:
-    """While the marks are unknown: the number new codes of `tag` continue after (0 else)."""
-    state = unknown_marks(store)
-    codes = state.get("codes") if state else None
-    value = codes.get(tag) if isinstance(codes, dict) else None
-    return value if isinstance(value, int) else 0
 
 
 def with_gap(highest: int, gap: int = CODE_GAP) -> int:
@@ -71,14 +59,12 @@ def learn(store: "Store", client: "SyncClient") -> bool:
         tag = answer.device_tag
         floor[tag] = max(int(floor.get(tag, 0)), answer.code_number)
         store.set_setting(CODE_FLOOR_SETTING, floor)
-        last = store.scalar("SELECT coalesce(max(id), 0) FROM audit_log")
+        last = auditlog.max_id(store)
         details = dumps({"code_number": answer.code_number, "audit_id": answer.audit_id})
         if answer.audit_id >= last:
             # The entries that follow take ids after everything the branch holds.
-            store.db.execute(
-                "INSERT INTO audit_log(id, at, officer_id, device_id, action, entity, entity_id, "
-                "details) VALUES (?, ?, ?, ?, 'sync.marks', NULL, NULL, ?)",
-                (answer.audit_id + 1, utc_now(), store.officer_id, store.device_id, details))
+            auditlog.append_with_id(store, answer.audit_id + 1, utc_now(), store.officer_id,
+                                    "sync.marks", details)
         else:
             store.audit("sync.marks", None, None, code_number=answer.code_number,
                         audit_id=answer.audit_id)

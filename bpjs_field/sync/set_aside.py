@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.records import check_row, describe
 from bpjs_field.store.store import utc_now
+from bpjs_field.store.tables import has_row
 from bpjs_field.sync.protocol import Doc
 
 if TYPE_CHECKING:
@@ -51,8 +52,7 @@ def screen(store: "Store", docs: list[Doc]) -> tuple[list[Doc], list[tuple[Doc, 
     # What hangs on a row set aside (now or at an earlier pull, not stored since) waits too.
     missing = {(d.entity, d.id) for d, _ in aside}
     for row in set_aside_rows(store):
-        if row["entity"] in TABLES and not store.scalar(
-                f"SELECT 1 FROM {TABLES[row['entity']]} WHERE id = ?", (row["id"],)):
+        if row["entity"] in TABLES and not has_row(store, TABLES[row["entity"]], row["id"]):
             missing.add((row["entity"], row["id"]))
     incoming = {(d.entity, d.id) for d in good}
     kept = []

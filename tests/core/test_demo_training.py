@@ -10,7 +10,7 @@ from bpjs_field.demo import fill_demo, is_training, training_path
 
 
 def test_sample_data_keep_the_officer_at_work_and_mark_the_database(store, officer):
-    store.officer_id = officer["id"]
+    store.remember_officer(officer["id"])
     assert not is_training(store)
     fill_demo(store, 400, seed=11)
     assert store.officer_id == officer["id"]  # the demo officers are other rows

@@ -18,6 +18,7 @@ from bpjs_field.reporting.followup_lists import follow_up_list
 from bpjs_field.reporting.report_pdf import write_report_pdf
 from branch import TODAY, estate_event, fill_branch, kpj_of, nik
 from harness import run_cli
+from logins import opened_as
 
 
 @pytest.fixture
@@ -61,12 +62,12 @@ def test_registrations_xlsx_types_and_masking(store, branch, tmp_path):
 
 def test_full_nik_only_for_a_supervisor_and_audited(store, branch, tmp_path):
     out = tmp_path / "reg.xlsx"
-    store.role = "officer"
-    with pytest.raises(BpjsFieldError) as err:
-        exports.export(store, "registrations", out, full=True)
+    with opened_as(store, "officer") as officer_store:
+        with pytest.raises(BpjsFieldError) as err:
+            exports.export(officer_store, "registrations", out, full=True)
     assert err.value.code == "security.forbidden" and not out.exists()
-    store.role = "supervisor"
-    exports.export(store, "registrations", out, full=True)
+    with opened_as(store, "supervisor") as supervisor_store:
+        exports.export(supervisor_store, "registrations", out, full=True)
     _header, rows = sheet_rows(out)
     niks = sorted(r["NIK"].value for r in rows)
     assert niks == sorted(nik(i) for i in range(1, 9))

@@ -10,13 +10,21 @@ import pytest
 from bpjs_field.errors import BpjsFieldError, ValidationErrors
 from bpjs_field.reporting import funnel, targets
 from branch import fill_branch
+from logins import opened_as
 
 NOV = dict(start=date(2026, 11, 1), end=date(2026, 11, 30))
 
 
-def test_a_supervisor_sets_targets_the_report_uses_them(store, officer, event):
+def _as(request, store, role):
+    """The test's database opened for a login with `role` (the login is fixed at open)."""
+    opened = opened_as(store, role)
+    request.addfinalizer(opened.close)
+    return opened
+
+
+def test_a_supervisor_sets_targets_the_report_uses_them(request, store, officer, event):
     fill_branch(store, event["id"])
-    store.role = "supervisor"
+    store = _as(request, store, "supervisor")
     branch = funnel.branch_of(store)
     entry = targets.set_targets(
         store, branch=branch, year=2026, participants={"pu": 1000, "bpu": 200, "asn": 0},
@@ -46,8 +54,8 @@ def test_a_supervisor_sets_targets_the_report_uses_them(store, officer, event):
     assert funnel.build(store, by="segment", **NOV).contribution_target is None
 
 
-def test_an_officer_cannot_set_targets_and_the_refusal_is_audited(store, officer):
-    store.role = "officer"
+def test_an_officer_cannot_set_targets_and_the_refusal_is_audited(request, store, officer):
+    store = _as(request, store, "officer")
     with pytest.raises(BpjsFieldError) as err:
         targets.set_targets(store, branch="KC Bekasi Cikarang", year=2026,
                             participants={"pu": 1})
@@ -56,8 +64,8 @@ def test_an_officer_cannot_set_targets_and_the_refusal_is_audited(store, officer
     assert store.scalar("SELECT count(*) FROM audit_log WHERE details LIKE '%targets.set%'") >= 1
 
 
-def test_bad_figures_are_refused_whole_with_their_fields(store, officer):
-    store.role = "supervisor"
+def test_bad_figures_are_refused_whole_with_their_fields(request, store, officer):
+    store = _as(request, store, "supervisor")
     with pytest.raises(ValidationErrors) as err:
         targets.set_targets(store, branch="KC Bekasi Cikarang", year=1990,
                             participants={"pu": -5, "xyz": 3}, contribution_rupiah="banyak",

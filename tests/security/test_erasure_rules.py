@@ -15,6 +15,7 @@ from bpjs_field.security import signing
 from bpjs_field.security.erasure import (ERASED_NAME, PERSONAL, REGISTRATION_PERSONAL,
                                          erase_person, scrub_pulled_erasures, withdraw_consent)
 from bpjs_field.store import Store
+from logins import opened_as
 
 from .conftest import bpu_form
 
@@ -141,9 +142,9 @@ def test_an_erasure_pulled_from_the_server_scrubs_payloads_and_drafts_here(db_pa
 def test_an_officer_is_refused_by_name_and_the_denial_audited(db_path):
     with Store.open(db_path) as store:
         person_id = store.registrations.register(bpu_form(nik=NIK)).person["id"]
-        store.role = "officer"
-        with pytest.raises(BpjsFieldError) as refused:
-            erase_person(store, person_id)
+        with opened_as(store, "officer") as officer_store, \
+                pytest.raises(BpjsFieldError) as refused:
+            erase_person(officer_store, person_id)
         assert refused.value.code == "security.forbidden"
         assert refused.value.params == {"action": "person.erase"}
         denied = store.query_one("SELECT details FROM audit_log WHERE action = 'denied'")
@@ -157,8 +158,8 @@ def test_the_erasure_is_signed_by_a_branch_supervisor_at_work(db_path):
     seed = signing.signing_seed(b"branch-supervisor-secret")
     with Store.open(db_path) as store:
         person_id = store.registrations.register(bpu_form(nik=NIK)).person["id"]
-        store.signer = ("SPV-01", seed)
-        erase_person(store, person_id)
+        with opened_as(store, signer=signing.ChangeSigner("SPV-01", seed)) as signed:
+            erase_person(signed, person_id)
         change = store.query_one("SELECT * FROM change_log WHERE entity = 'person' "
                                  "ORDER BY seq DESC LIMIT 1")
         signature = json.loads(change["signature"])

@@ -24,6 +24,7 @@ from bpjs_field.security import session, signing  # noqa: E402
 from bpjs_field.security.erasure import erase_person  # noqa: E402
 from bpjs_field.server.db import ServerDatabase  # noqa: E402
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client  # noqa: E402
+from logins import opened_as  # noqa: E402
 
 from .conftest import FAST_KDF, SUPERVISOR  # noqa: E402
 
@@ -116,7 +117,7 @@ def test_a_branch_supervisor_on_an_officers_laptop_signs_and_the_server_accepts(
     with new_http_client(read_timeout=10) as http:
         path = _encrypted_officers_laptop(tmp_path, server, http)
         with session.unlock(path, "SPV-01", PASSWORD) as store:  # the branch's supervisor
-            assert store.role == "supervisor" and store.signer[0] == "SPV-01"
+            assert store.role == "supervisor" and store.signer.employee_no == "SPV-01"
             person_id = store.scalar("SELECT id FROM people")
             store.people.update(person_id, {"phone": "0857-9999-0000"})
             signature = json.loads(store.scalar("SELECT signature FROM change_log ORDER BY seq DESC"))
@@ -143,14 +144,15 @@ def test_forged_and_altered_signatures_are_kept_aside(officers_laptop):
     url, laptop, person_id = officers_laptop
     phone = server_person(url, person_id)["phone"]
     impostor_seed = signing.signing_seed(b"\x07" * 32)  # not SPV-01's key
-    laptop.store.signer = ("SPV-01", impostor_seed)
-    laptop.store.people.update(person_id, {"phone": "0857-9999-0000"})
+    with opened_as(laptop.store, signer=signing.ChangeSigner("SPV-01", impostor_seed)) as signed:
+        signed.people.update(person_id, {"phone": "0857-9999-0000"})
     laptop.sync()
     assert server_person(url, person_id)["phone"] == phone
     # SPV-01's real key (as if stolen mid-session), but the payload changed after signing.
     secret = _spv_secret(url)
-    laptop.store.signer = ("SPV-01", signing.signing_seed(secret))
-    laptop.store.people.update(person_id, {"phone": "0857-2222-3333"})
+    real = signing.ChangeSigner("SPV-01", signing.signing_seed(secret))
+    with opened_as(laptop.store, signer=real) as signed:
+        signed.people.update(person_id, {"phone": "0857-2222-3333"})
     with laptop.store.write():
         laptop.store.db.execute("UPDATE change_log SET payload = replace(payload, '2222', '6666') "
                                 "WHERE seq = (SELECT max(seq) FROM change_log)")
@@ -158,7 +160,8 @@ def test_forged_and_altered_signatures_are_kept_aside(officers_laptop):
     assert server_person(url, person_id)["phone"] == phone
     assert list(quarantined(url).values()).count("person.edit_bad_signature") == 2
     # Signed as it was made: accepted.
-    laptop.store.people.update(person_id, {"phone": "0857-4444-5555"})
+    with opened_as(laptop.store, signer=real) as signed:
+        signed.people.update(person_id, {"phone": "0857-4444-5555"})
     laptop.sync()
     assert server_person(url, person_id)["phone"] == "+6285744445555"
 

@@ -286,7 +286,7 @@ class Laptop:
 
     def enroll(self, server_url: str, employee_no: str) -> dict:
         result = enroll(self.store, self.http, server_url, employee_no, PASSWORD)
-        self.store.officer_id = result["officer"]["id"]
+        self.store.remember_officer(result["officer"]["id"])
         return result
 
     def event(self, event_id: str = EVENT_ID) -> dict:

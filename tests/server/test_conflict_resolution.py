@@ -18,6 +18,7 @@ from bpjs_field.store.hlc import format_hlc
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.conflicts import begin, client_for, finish_pending, list_conflicts, resolve
 from harness import E164_A, E164_B, PHONE_A, PHONE_B, FaultProxy, phone_conflict
+from logins import opened_as
 
 
 
@@ -106,12 +107,12 @@ def test_officers_are_refused_on_the_server_and_in_the_core(shared_server, lapto
         list_conflicts(a.store, a.http)
     assert server_said.value.code == "conflicts.server_supervisor_only"
     # An officer logged in on the laptop: the core refuses before any request, and audits it.
-    a.store.role = "officer"
-    for attempt in (lambda: list_conflicts(a.store, a.http),
-                    lambda: resolve(a.store, a.http, row.id, "use_other")):
-        with pytest.raises(BpjsFieldError) as forbidden:
-            attempt()
-        assert forbidden.value.code == "security.forbidden"
+    with opened_as(a.store, "officer") as officer_store:
+        for attempt in (lambda: list_conflicts(officer_store, a.http),
+                        lambda: resolve(officer_store, a.http, row.id, "use_other")):
+            with pytest.raises(BpjsFieldError) as forbidden:
+                attempt()
+            assert forbidden.value.code == "security.forbidden"
     denied = [json.loads(r["details"]) for r in _actions(a) if r["action"] == "denied"]
     assert [d["attempted"] for d in denied] == ["conflicts", "conflicts.resolve"]
     assert a.store.people.get(person_id)["phone"] == E164_B

@@ -118,7 +118,7 @@ def test_the_hub_refuses_other_branches_missing_officers_and_wrong_keys(laptops,
             join(stranger.store, hub.join_code)
         assert refused.value.code == "hub.other_branch"
 
-        anonymous.store.officer_id = None
+        anonymous.store.remember_officer(None)
         with pytest.raises(KnownError) as refused:
             join(anonymous.store, hub.join_code)
         assert refused.value.code == "hub.not_logged_in"
@@ -129,7 +129,7 @@ def test_the_hub_refuses_other_branches_missing_officers_and_wrong_keys(laptops,
                 "key": hub_join.parse_join(hub.join_url).key, "device_id": anonymous.store.device_id,
                 "device_tag": anonymous.store.device_tag, "branch_server_id": hub.branch_id})
         assert answer.status_code == 403 and answer.json()["error"]["code"] == "hub.not_logged_in"
-        anonymous.store.officer_id = anonymous.store.get_setting("sync.officer")["id"]
+        anonymous.store.remember_officer(anonymous.store.get_setting("sync.officer")["id"])
 
         info = hub_join.parse_join(hub.join_url)
         wrong_pin = hub_join.join_url(info.host, info.port, bytes(32), info.key)

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bpjs_field.backup import create_backup, restore_backup
-from bpjs_field.security.ledger import code_number
+from bpjs_field.store.ledger import code_number
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
 from bpjs_field.store import Store

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bpjs_field.backup import create_backup, restore_backup
-from bpjs_field.security.ledger import code_number, ledger_path
+from bpjs_field.store.ledger import code_number, ledger_path
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
 from bpjs_field.store import Store

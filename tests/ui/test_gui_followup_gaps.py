@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
 from bpjs_field.domain.registration import RegistrationInput  # noqa: E402
 from harness import person_input  # noqa: E402
+from logins import opened_as  # noqa: E402
 
 
 def bpu(store, i, *, months=1, period=None, **extra):
@@ -167,13 +168,15 @@ def test_a_scanned_kpj_of_another_person_is_refused_at_once(qtbot, translations,
     qtbot.waitUntil(lambda: "peserta lain" in dialog.boxes["kpj_no"].message.text())
 
 
-def test_supervisor_sets_the_branchs_targets_in_settings(qtbot, translations, store, officer,
-                                                         make_window):
+def test_supervisor_sets_the_branchs_targets_in_settings(request, qtbot, translations, store,
+                                                         officer, make_window):
     from bpjs_field.reporting import targets
     from ui.pages.report_page import ReportPage
     from ui.security.lock import apply_role
-    store.role = "supervisor"
-    window = make_window()
+    from ui.tasks import DbExecutor
+    supervisor = opened_as(store, "supervisor", officer_id=officer["id"])
+    request.addfinalizer(supervisor.close)
+    window = make_window(executor=DbExecutor(supervisor, synchronous=True))
     window.show_page("settings")
     box = window.settings_page.targets
     year = date.today().year

@@ -1,5 +1,5 @@
 """The Laporan page: the same figures as the core's report, in the table and the charts;
-saved as PDF and XLSX from the page; officers see a notice instead."""
+saved as PDF and XLSX from the page; an officer's window has no Laporan at all."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "followup"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
 from branch import fill_branch  # noqa: E402
+from logins import opened_as  # noqa: E402
 
 from bpjs_field.reporting import funnel  # noqa: E402
 from ui.pages.report_page import ReportPage  # noqa: E402
@@ -66,31 +67,39 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
 def test_officers_have_no_report_page(qtbot, store, officer, make_window):
     """The report is for supervisors: an officer's window has no entry, page or shortcut."""
     from ui import extensions
-    store.role = "officer"
-    window = make_window()
-    extensions.add_report_page(window, window.ctx, window.executor)
-    assert "report" not in window.pages
-    texts = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert not any("Laporan" in t or "Report" in t for t in texts)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.current_page() == "home"
+    from ui.tasks import DbExecutor
+    officer_store = opened_as(store, "officer", officer_id=officer["id"])
+    try:
+        window = make_window(executor=DbExecutor(officer_store, synchronous=True))
+        extensions.add_report_page(window, window.ctx, window.executor)
+        assert "report" not in window.pages
+        texts = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+        assert not any("Laporan" in t or "Report" in t for t in texts)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+        assert window.current_page() == "home"
+    finally:
+        officer_store.close()
 
 
 def test_supervisors_open_the_report_with_its_shortcut(qtbot, translations, store, officer,
                                                        make_window):
     from ui import extensions
-    store.role = "supervisor"
-    window = make_window()
-    extensions.add_report_page(window, window.ctx, window.executor)
-    row = window._keys.index("report")
-    assert window.navigation.item(row).text().split("\n") == ["Laporan", "Ctrl+Shift+L"]
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.current_page() == "report"
-    assert window.page("report").objectName() == "reportPage"
+    from ui.tasks import DbExecutor
+    supervisor_store = opened_as(store, "supervisor", officer_id=officer["id"])
+    try:
+        window = make_window(executor=DbExecutor(supervisor_store, synchronous=True))
+        extensions.add_report_page(window, window.ctx, window.executor)
+        row = window._keys.index("report")
+        assert window.navigation.item(row).text().split("\n") == ["Laporan", "Ctrl+Shift+L"]
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.keyClick(window, Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier)
+        assert window.current_page() == "report"
+        assert window.page("report").objectName() == "reportPage"
+    finally:
+        supervisor_store.close()
 
 
 def test_report_page_shows_progress_against_the_contribution_target(qtbot, translations, store,

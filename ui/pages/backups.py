@@ -87,7 +87,7 @@ class BackupBox(QGroupBox):
 
     def _keep_changed(self, value: int) -> None:
         if not self._loading:
-            Ops.for_executor(self.executor).save_settings({backup.KEEP_SETTING: value})
+            Ops.for_executor(self.executor).change_settings({backup.KEEP_SETTING: value})
 
     def make_backup(self) -> None:
         self.make_button.setEnabled(False)

@@ -110,7 +110,7 @@ class AfterSaveBox(QGroupBox):
         on, fmt, printer = self.enabled.isChecked(), self.format.currentData(), self.printer.currentData()
         self._saved_printer = printer
 
-        Ops.for_executor(self.executor).save_settings(
+        Ops.for_executor(self.executor).change_settings(
             {PRINT_AFTER_SAVE: on, RECEIPT_FORMAT: fmt, RECEIPT_PRINTER: printer},
             on_error=lambda exc: dialogs.error(self, exc, self.lang))
 
@@ -151,6 +151,6 @@ class IdleLockBox(QWidget):
             return
         self._shown = minutes
 
-        Ops.for_executor(self.executor).save_settings(
+        Ops.for_executor(self.executor).change_settings(
             {IDLE_SETTING: minutes}, on_done=lambda _r: self.minutes_changed.emit(minutes),
             on_error=lambda exc: dialogs.error(self, exc, self.lang))

@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from bpjs_field.errors import KnownError
 from bpjs_field.store import Store
+from bpjs_field.store.session import Session
 from bpjs_field.sync.backoff import Backoff, Connectivity
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import (CLOCK_OFFSET, LAST_ERROR, LAST_SUCCESS, SERVER_URL, TOKEN,
@@ -186,19 +187,18 @@ class SyncController(QObject):
         own = self.executor.store
         # The sync thread's own connection opens the same (maybe encrypted) file as the
         # logged-in officer: the key, and who is working, for its audit entries.
-        login = (own.key, own.role, own.officer_id)
+        login = (own.key, own.session)
         self._thread = threading.Thread(target=self._work, args=(path, login), name="bpjs-sync",
                                         daemon=True)
         self._thread.start()
         self._poll.start()
 
-    def _work(self, path: Any, login: tuple[bytes | None, str | None, str | None]) -> None:
+    def _work(self, path: Any, login: tuple[bytes | None, Session]) -> None:
         """On the sync thread: its own Store and HTTP client, closed when done."""
         result, error = None, None
         try:
-            key, role, officer_id = login
-            store = Store.open(path, key=key)
-            store.role, store.officer_id = role, officer_id
+            key, session = login
+            store = Store.open(path, key=key, session=session)
             try:
                 with self.http_factory() as http:
                     self._engine = SyncEngine(store, http, cancel=self._cancel)

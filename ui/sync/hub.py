@@ -98,9 +98,7 @@ class HubController(QObject):
 
     def _open(self) -> Store:
         own = self.executor.store
-        store = Store.open(own.path, key=own.key)
-        store.role, store.officer_id = own.role, own.officer_id
-        return store
+        return Store.open(own.path, key=own.key, session=own.session)
 
     # -- actions (GUI thread; each is short: a TLS handshake on the local network) -----------
     def start_hub(self, host: str, port: int) -> None:

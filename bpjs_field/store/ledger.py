@@ -21,6 +21,7 @@ backup, so a restore cannot take it back in time.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ import filelock
 from bpjs_field.domain.codes import ALPHABET, SEQ_LENGTH, TAG_LENGTH
 
 LOCK_TIMEOUT = 10
+# A restored laptop whose marks are unknown until the branch tells it (bpjs_field/sync/marks.py).
+MARKS_UNKNOWN = "sync.marks_unknown"
+log = logging.getLogger(__name__)
 
 
 def ledger_path(db_path: Path | str) -> Path:
@@ -124,3 +128,28 @@ def note_marks(store: Any) -> None:
         merged = merge_marks(data, found)
         data["codes"], data["audit_id"] = merged["codes"], merged["audit_id"]
     _update(store.path, raise_marks)
+
+
+def after_erasure(store: Any, erased: dict[str, str]) -> None:
+    """Once an erasure is committed (called by `Store.write`): note it in the ledger and
+    checkpoint, so the WAL no longer holds the old pages."""
+    if store.path is not None and str(store.path) != ":memory:":
+        try:
+            note_erased(store.path, erased)
+        except (OSError, TimeoutError) as exc:  # the erasure stands; the next one notes all again
+            log.warning("erasure ledger not written: %s", type(exc).__name__)
+    from bpjs_field.store.maintenance import checkpoint
+    checkpoint(store)
+
+
+def unknown_marks(store: Any) -> dict[str, Any] | None:
+    value = store.get_setting(MARKS_UNKNOWN)
+    return value if isinstance(value, dict) else None
+
+
+def gapped_floor(store: Any, tag: str) -> int:
+    """While the marks are unknown: the number new codes of `tag` continue after (0 else)."""
+    state = unknown_marks(store)
+    codes = state.get("codes") if state else None
+    value = codes.get(tag) if isinstance(codes, dict) else None
+    return value if isinstance(value, int) else 0
