@@ -237,8 +237,8 @@ def _about_erased(change: Any, erased: set[str]) -> bool:
 def _apply_locally(store: "Store", changes: list[Any]) -> int:
     """Write what the carried changes describe into this laptop's tables (no change log:
     the changes themselves were queued above under their own ids)."""
-    from bpjs_field.sync.apply import (ATTENDANCE_COLUMNS, EVENT_COLUMNS, OFFICER_COLUMNS,
-                                       PERSON_COLUMNS, REGISTRATION_COLUMNS, PageApplier)
+    from bpjs_field.store.replica import (ATTENDANCE_COLUMNS, EVENT_COLUMNS, OFFICER_COLUMNS,
+                                          PERSON_COLUMNS, REGISTRATION_COLUMNS, PageApplier)
     from bpjs_field.sync.protocol import Doc
     table = {"person": ("people", PERSON_COLUMNS), "registration": ("registrations", REGISTRATION_COLUMNS),
              "attendance": ("attendance", ATTENDANCE_COLUMNS), "event": ("events", EVENT_COLUMNS),

@@ -37,7 +37,7 @@ import httpx
 
 from bpjs_field.__about__ import __version__
 from bpjs_field.store.store import utc_now
-from bpjs_field.sync.apply import ApplyStats, apply_docs
+from bpjs_field.store.replica import ApplyStats, apply_docs
 from bpjs_field.sync.client import (RefusedError, SyncClient, SyncError, TooLargeError,
                                     default_timeout)
 from bpjs_field.sync.protocol import (CLOCK_SKEW_WARN_MS, DEFAULT_PULL_LIMIT,
@@ -560,7 +560,7 @@ def enroll(store: "Store", http: httpx.Client, server_url: str, employee_no: str
             store.registrations._next_seq = None
         clash = store.scalar("SELECT 1 FROM officers WHERE employee_no = ? AND id <> ?",
                              (officer["employee_no"], officer["id"]))
-        if not clash:  # else the first pull adopts the account's id (see apply.py)
+        if not clash:  # else the first pull adopts the account's id (see store/replica.py)
             now = utc_now()
             store.db.execute(
                 "INSERT INTO officers(id, employee_no, full_name, branch, role, active, created_at, "

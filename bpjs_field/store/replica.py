@@ -1,4 +1,6 @@
-"""Writing pulled rows into the laptop store, inside the caller's `store.write()`.
+"""The laptop as a replica: writing pulled rows into the store, inside the caller's
+`store.write()`.  The columns written are the entities' synced fields
+(bpjs_field/domain/entities.py).
 
 Rows from the server are written with plain SQL and never through the
 repositories, so they create no change-log entries (they came from the
@@ -32,31 +34,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.entities import (ATTENDANCE, EVENT, OFFICER, PERSON, PRINT, REGISTRATION,
+                                       STATUS, SYNCED_ENTITIES)
 from bpjs_field.domain.names import name_key
 from bpjs_field.store.connection import IntegrityError, InterfaceError, ProgrammingError
-from bpjs_field.store.people import SYNCED as PERSON_SYNCED
-from bpjs_field.store.registrations import FOLLOWUP
-from bpjs_field.store.registrations import SYNCED_ALL as REGISTRATION_SYNCED
 from bpjs_field.store.store import utc_now
-from bpjs_field.sync.client import SyncError
-from bpjs_field.sync.protocol import Doc
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
+    from bpjs_field.sync.client import SyncError
+    from bpjs_field.sync.protocol import Doc
 
-ORDER = {"officer": 0, "event": 1, "person": 2, "registration": 3, "attendance": 4, "print": 5}
-PRINT_COLUMNS = ("id", "at", "document", "subject_id", "version", "copies", "is_reprint", "printer",
-                 "officer_id", "device_id")
-OFFICER_COLUMNS = ("id", "employee_no", "full_name", "branch", "role", "active", "created_at",
-                   "updated_at")
-EVENT_COLUMNS = ("id", "kind", "title", "starts_at", "ends_at", "venue", "district_code",
-                 "partner_org", "targets", "branch", "created_by", "created_at", "updated_at",
-                 "deleted_at")
-PERSON_COLUMNS = tuple(c for c in PERSON_SYNCED if c != "merged_into") + ("name_key", "updated_at")
-REGISTRATION_COLUMNS = REGISTRATION_SYNCED + ("updated_at",)
-ATTENDANCE_COLUMNS = ("id", "event_id", "person_id", "checked_in_at", "method", "device_id",
-                      "officer_id", "registration_id")
-FOLLOWUP_KEPT = frozenset((*FOLLOWUP, "status"))
+ORDER = {entity.name: i for i, entity in enumerate(SYNCED_ENTITIES)}
+PRINT_COLUMNS = PRINT.synced
+OFFICER_COLUMNS = OFFICER.synced
+EVENT_COLUMNS = EVENT.synced
+# An alias (merged_into) is not stored: its rows move to the survivor (merge_local).
+PERSON_COLUMNS = tuple(c for c in PERSON.synced if c != "merged_into") + ("name_key", "updated_at")
+REGISTRATION_COLUMNS = REGISTRATION.synced + ("updated_at",)
+ATTENDANCE_COLUMNS = ATTENDANCE.synced
+FOLLOWUP_KEPT = frozenset(STATUS)
 # Never overwritten by an update from the server.
 KEEP_ON_UPDATE = {"id", "created_at", "created_device"}
 
@@ -84,7 +81,8 @@ def _upsert_sql(table: str, columns: tuple[str, ...], keep: set[str] = frozenset
             f"ON CONFLICT(id) DO UPDATE SET {updates}")
 
 
-def _bad(detail: str) -> SyncError:
+def _bad(detail: str) -> "SyncError":
+    from bpjs_field.sync.client import SyncError
     return SyncError("sync.bad_response", detail=detail[:120])
 
 
