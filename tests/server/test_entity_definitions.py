@@ -222,8 +222,8 @@ def test_every_personal_field_is_erased_on_laptops_and_server(server, database_u
     b.sync()
 
     def everywhere(entity, ids):
-        return (("laptop", _laptop_rows(a.store, entity, ids)),
-                ("server", _server_docs(database_url, entity.name, ids)),
+        return (("server", _server_docs(database_url, entity.name, ids)),
+                ("laptop", _laptop_rows(a.store, entity, ids)),
                 ("other laptop", _laptop_rows(b.store, entity, ids)))
 
     for entity, ids in ((PERSON, people), (REGISTRATION, registrations)):
@@ -233,6 +233,8 @@ def test_every_personal_field_is_erased_on_laptops_and_server(server, database_u
             assert not empty, f"{where}: no {entity.name} holds {sorted(empty)} to lose"
     for person_id in people:
         erase_person(a.store, person_id)
+    for entity, ids in ((PERSON, people), (REGISTRATION, registrations)):
+        _personal_check(_laptop_rows(a.store, entity, ids), entity, "laptop, before a sync")
     a.sync()
     b.sync()
     for entity, ids in ((PERSON, people), (REGISTRATION, registrations)):
