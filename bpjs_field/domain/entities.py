@@ -43,6 +43,7 @@ class Field:
     edit: bool = False       # a supervisor's (or an event's) edit form may change it
     required: bool = False   # a whole row must hold it (the laptop schema's NOT NULL)
     part: str = ""           # "consent" or "followup": see CONSENT and STATUS
+    mask: str = ""           # how exports show it unless a supervisor asks for it in full
 
 
 @dataclass(frozen=True)
@@ -118,11 +119,14 @@ PERSON = Entity(
     "person", "people",
     (
         _f("id", merge=ONCE),
-        *_personal("nik", "passport_no", "nationality", merge=ONCE),
+        _f("nik", merge=ONCE, personal=True, mask="nik"),
+        *_personal("passport_no", "nationality", merge=ONCE),
         *_personal("kitas_no", "kitas_expiry", **_EDIT),
         _f("full_name", personal=True, erased=ERASED_NAME, required=True, **_EDIT),
-        *_personal("birth_date", "birth_place", "sex", "phone", "email", "address",
-                   "district_code", "village_code", "postal_code", "occupation", **_EDIT),
+        *_personal("birth_date", "birth_place", "sex", **_EDIT),
+        _f("phone", personal=True, mask="phone", **_EDIT),
+        *_personal("email", "address", "district_code", "village_code", "postal_code",
+                   "occupation", **_EDIT),
         _f("consent_version", merge=NEWEST, part="consent"),
         _f("consent_at", merge=NEWEST, part="consent"),
         _f("consent_withdrawn_at"),
@@ -131,7 +135,9 @@ PERSON = Entity(
         _f("created_device", merge=ONCE, required=True),
         _f("created_at", merge=ONCE, required=True),
         # What downstream registration asks (bpjs_field/domain/downstream.py).
-        *_personal("mother_name", "kk_no", "heir_name", "heir_relation", **_EDIT),
+        _f("mother_name", personal=True, **_EDIT),
+        _f("kk_no", personal=True, mask="kk", **_EDIT),
+        *_personal("heir_name", "heir_relation", **_EDIT),
         # The name folded for sorting and search (domain/names.py): made from full_name
         # wherever the row is written, on the laptop and on the server (which sends it).
         _f("name_key", merge=DERIVED, personal=True, erased="", synced=False),

@@ -6,7 +6,8 @@ sync hold to that definition:
   bookkeeping column; a table that holds no entity is listed with the reason;
 - every personal field holds a value before an erasure and the erased value after it, on
   the laptop that erased, on the server and on another laptop;
-- every synced field travels from one laptop through the server to another unchanged.
+- every synced field travels from one laptop through the server to another unchanged;
+- every field the definition masks is masked in the exports (in full for a supervisor).
 
 Adding a column, a table or a field without its definition (or a personal field that an
 erasure misses) fails here."""
@@ -21,6 +22,7 @@ from bpjs_field.domain.entities import (ATTENDANCE, ENTITIES, PERSON, REGISTRATI
 from bpjs_field.domain.followup import KPJ, PAID, STOPPED, SUBMITTED, StatusChange
 from bpjs_field.domain.registration import RegistrationInput
 from bpjs_field.printing.log import record_print
+from bpjs_field.reporting import exports
 from bpjs_field.security.erasure import erase_person, withdraw_consent
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store import Store
@@ -250,3 +252,33 @@ def test_every_personal_field_is_erased_on_laptops_and_server(server, database_u
             assert not kept, f"a {r['entity']} change on the laptop still holds {kept}"
     # The attendance and the counts stay: an erasure leaves no attendance field personal.
     assert not ATTENDANCE.personal
+
+
+def _cells(path) -> set[str]:
+    from openpyxl import load_workbook
+    book = load_workbook(path, read_only=True)
+    return {str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+            for v in row if v is not None}
+
+
+def test_every_masked_field_is_masked_in_the_exports(tmp_path):
+    masked = [f.name for f in PERSON.fields if f.mask]
+    assert masked, "the definition masks nothing"
+    with Store.open(tmp_path / "laptop.sqlite3") as store:
+        store.events.create({"id": EVENT_ID, "kind": "senam_bersama", "title": "Senam Sehat",
+                             "starts_at": "2026-11-22T06:30:00+07:00", "venue": "Lapangan Desa"})
+        people = [store.registrations.register(form, check_in=True).person
+                  for form in full_people_forms(EVENT_ID)]
+        for kind in ("registrations", "attendance"):
+            shown = {full: _cells(_export(store, kind, tmp_path, full)) for full in (False, True)}
+            for name in masked:
+                values = [p[name] for p in people if p.get(name)]
+                if kind == "registrations":  # every masked field is in this export
+                    assert values and all(v in shown[True] for v in values), name
+                assert not [v for v in values if v in shown[False]], f"{kind} shows {name} in full"
+
+
+def _export(store, kind: str, folder, full: bool):
+    path = folder / f"{kind}-{full}.xlsx"
+    exports.export(store, kind, path, full=full)
+    return path
