@@ -22,6 +22,10 @@ is acknowledged and kept in `quarantine`, so it never blocks the queue; it is
 not delivered, though: arriving again, from any laptop, it is tried again.
 A change is its origin laptop's (the device of its clock): another laptop may
 deliver it only with the origin's signature (`server/quarantine.py`).
+
+Each entity's rules are in `server/handlers.py` (mixed into `PushApplier`), the row and
+the fields the server keeps of each entity in `server/rows.py`, both from the entities'
+definitions (bpjs_field/domain/entities.py).
 """
 
 from __future__ import annotations

@@ -110,6 +110,17 @@ def test_every_server_column_is_defined(database_url):
             f"server table {table} has columns not defined: {sorted(set(names) - held[table])}")
 
 
+def test_the_server_rules_check_defined_fields():
+    """The domain rules the server checks pushed values by (domain/records.py) name only
+    fields the definitions sync, and the required fields are the definitions'."""
+    from bpjs_field.domain.records import REQUIRED, RULES
+    assert set(RULES) == {e.name for e in SYNCED_ENTITIES}
+    for name, rules in RULES.items():
+        undefined = set(rules) - set(ENTITIES[name].synced)
+        assert not undefined, f"rules for {name} fields not defined: {sorted(undefined)}"
+        assert REQUIRED[name] == ENTITIES[name].required
+
+
 # -- data held by three places ----------------------------------------------------------------
 def _server_docs(url: str, entity: str, ids) -> dict[str, dict]:
     ids = list(ids)
