@@ -31,7 +31,8 @@ import logging
 import re
 from typing import Any
 
-from bpjs_field.domain.entities import ERASED_NAME, PERSON, REGISTRATION  # noqa: F401 (ERASED_NAME: importers)
+from bpjs_field.domain.entities import ERASED_NAME  # noqa: F401  (imported from here too)
+from bpjs_field.domain.entities import PERSON, REGISTRATION
 from bpjs_field.domain.nik import clean_nik
 from bpjs_field.security.session import require_supervisor
 from bpjs_field.store.store import Store, utc_now
