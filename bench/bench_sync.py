@@ -106,7 +106,8 @@ def bare_post(port: int, body: bytes) -> float:
 def person_row(i: int, device: str, now: str) -> dict:
     # Unique for i below lcm(23, 28, 9999), far beyond a million.
     born_day = 1 + i % 28
-    return {"id": str(uuid.UUID(int=i + (1 << 100))), "nik": f"3216{1 + i % 23:02d}{born_day:02d}0190{1 + i % 9999:04d}", "passport_no": None, "nationality": None,
+    # Every synced field of a person (bpjs_field/domain/entities.py), these with values.
+    return {**dict.fromkeys(PERSON_SYNCED), "id": str(uuid.UUID(int=i + (1 << 100))), "nik": f"3216{1 + i % 23:02d}{born_day:02d}0190{1 + i % 9999:04d}", "passport_no": None, "nationality": None,
             "kitas_no": None, "kitas_expiry": None, "full_name": f"Peserta Bench {chr(65 + i % 26)}{i}",
             "birth_date": "1990-01-01", "birth_place": "Bekasi", "sex": "L", "phone": f"+62812{i:08d}",
             "email": None, "address": "Jl. Melati", "district_code": "321609", "village_code": None,
@@ -117,7 +118,8 @@ def person_row(i: int, device: str, now: str) -> dict:
 
 def registration_row(i: int, person_id: str, device: str, tag: str, officer: str, now: str) -> dict:
     from bpjs_field.domain.codes import make_code
-    return {"id": str(uuid.UUID(int=i + (2 << 100))), "code": make_code(tag, i + 1),
+    # Every field a new registration sends (bpjs_field/domain/entities.py), these with values.
+    return {**dict.fromkeys(REG_SYNCED), "id": str(uuid.UUID(int=i + (2 << 100))), "code": make_code(tag, i + 1),
             "person_id": person_id, "event_id": EVENT_ID, "officer_id": officer, "device_id": device,
             "segment": "bpu", "programs": '["jkk","jkm"]', "declared_income": 1000000, "wage": None,
             "risk_class": None, "occupation": "pedagang", "sector": "informal", "payer": "mandiri",

@@ -80,3 +80,17 @@ class NotFoundError(BpjsFieldError, LookupError):
     """A code, event or person asked for by the officer does not exist."""
 
     code = "not_found"
+
+
+class SyncError(KnownError):
+    """A sync failure for the officer (raised by `bpjs_field.sync` and by the store's replica
+    when a pulled page cannot be stored); `retryable` says whether backing off and trying again helps."""
+
+    code = "sync.error"
+    retryable = True
+
+    def __init__(self, code: str | None = None, *, retryable: bool | None = None, **params: Any) -> None:
+        if retryable is not None:
+            self.retryable = retryable
+        params.setdefault("detail", "")
+        super().__init__(code, **params)

@@ -238,8 +238,9 @@ def _about_erased(change: Any, erased: set[str]) -> bool:
 def _apply_locally(store: "Store", changes: list[Any]) -> int:
     """Write what the carried changes describe into this laptop's tables (no change log:
     the changes themselves were queued above under their own ids)."""
-    from bpjs_field.sync.apply import (ATTENDANCE_COLUMNS, EVENT_COLUMNS, OFFICER_COLUMNS,
-                                       PERSON_COLUMNS, REGISTRATION_COLUMNS, PageApplier)
+    from bpjs_field.store.replica import (ATTENDANCE_COLUMNS, EVENT_COLUMNS, OFFICER_COLUMNS,
+                                          PERSON_COLUMNS, REGISTRATION_COLUMNS, PageApplier)
+    from bpjs_field.security.replica_hooks import replica_hooks
     from bpjs_field.sync.protocol import Doc
     table = {"person": ("people", PERSON_COLUMNS), "registration": ("registrations", REGISTRATION_COLUMNS),
              "attendance": ("attendance", ATTENDANCE_COLUMNS), "event": ("events", EVENT_COLUMNS),
@@ -273,7 +274,7 @@ def _apply_locally(store: "Store", changes: list[Any]) -> int:
         else:
             new_docs.append(Doc(entity=entity, id=entity_id, rev=0, data={**data, "id": entity_id}))
     if new_docs:
-        applied += PageApplier(store).apply(new_docs).applied
+        applied += PageApplier(store, "sent_at", replica_hooks()).apply(new_docs).applied
     return applied
 
 

@@ -48,6 +48,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     # The server's push runs in process only in these tests (elsewhere in server processes,
     # which mutmut cannot follow).
     "push": ("bpjs_field/server/push.py", ("tests/server/test_push_inprocess.py",)),
+    "push-handlers": ("bpjs_field/server/handlers.py", ("tests/server/test_push_inprocess.py",)),
     "engine": ("bpjs_field/sync/engine.py",
                ("tests/server/test_refused_changes.py", "tests/server/test_push_inprocess.py")),
 }

@@ -21,6 +21,7 @@ from typing import Any
 
 from bpjs_field.domain.codes import normalize_code
 from bpjs_field.domain.downstream import RELATIONS, parse_kk
+from bpjs_field.domain.entities import SYNCED_ENTITIES
 from bpjs_field.domain.followup import MAX_PAID_MONTHS, STATUSES
 from bpjs_field.domain.foreign import normalize_nationality, normalize_passport, normalize_permit
 from bpjs_field.domain.nik import parse_nik
@@ -207,17 +208,9 @@ _QUICK: dict[str, dict[str, Rule]] = {
     entity: {**rules, **{f: r for f, r in _SHAPE.items() if f in rules}}
     for entity, rules in RULES.items()}
 
-# What a whole row must hold: the laptop schema's NOT NULL columns that pulls do not fill in.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "person": ("full_name", "created_device", "created_at"),
-    "registration": ("code", "person_id", "device_id", "segment", "programs", "contribution",
-                     "monthly_total", "consent_version", "consent_at", "status", "source",
-                     "created_at"),
-    "attendance": ("event_id", "person_id", "checked_in_at", "method", "device_id"),
-    "event": ("kind", "title", "starts_at", "venue"),
-    "officer": ("employee_no", "full_name", "branch", "role"),
-    "print": ("at", "document"),
-}
+# What a whole row must hold: the laptop schema's NOT NULL columns that pulls do not fill in
+# (the `required` fields of bpjs_field/domain/entities.py).
+REQUIRED: dict[str, tuple[str, ...]] = {e.name: e.required for e in SYNCED_ENTITIES}
 
 
 def check_values(entity: str, values: dict[str, Any], *,

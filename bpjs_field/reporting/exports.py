@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bpjs_field.domain.downstream import mask_kk
+from bpjs_field.domain.entities import PERSON
 from bpjs_field.domain.followup import LABELS, STATUSES
 from bpjs_field.domain.nik import mask_nik
 from bpjs_field.domain.phone import mask_phone
@@ -31,18 +32,27 @@ if TYPE_CHECKING:
 KINDS = ("registrations", "attendance", "followup")
 
 
+# The person's fields an export masks, each its own way: their `mask` in
+# bpjs_field/domain/entities.py.
+MASKS = {"nik": mask_nik, "phone": mask_phone, "kk": mask_kk}
+MASKED = {f.name: MASKS[f.mask] for f in PERSON.fields if f.mask}
+
+
 class Masker:
     def __init__(self, full: bool) -> None:
         self.full = full
 
+    def field(self, name: str, value: str | None) -> str | None:
+        return value if self.full or not value else MASKED[name](value)
+
     def nik(self, value: str | None) -> str | None:
-        return value if self.full or not value else mask_nik(value)
+        return self.field("nik", value)
 
     def phone(self, value: str | None) -> str | None:
-        return value if self.full or not value else mask_phone(value)
+        return self.field("phone", value)
 
     def kk(self, value: str | None) -> str | None:
-        return value if self.full else mask_kk(value)
+        return self.field("kk_no", value)
 
 
 def allow_full(store: "Store", kind: str) -> None:

@@ -31,19 +31,23 @@ import logging
 import re
 from typing import Any
 
+from bpjs_field.domain.entities import ERASED_NAME  # noqa: F401  (imported from here too)
+from bpjs_field.domain.entities import PERSON, REGISTRATION
 from bpjs_field.domain.nik import clean_nik
 from bpjs_field.security.session import require_supervisor
 from bpjs_field.store.store import Store, utc_now
 
 log = logging.getLogger(__name__)
 
-ERASED_NAME = "(dihapus)"
-PERSONAL = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
-            "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
-            "postal_code", "occupation", "mother_name", "kk_no", "heir_name", "heir_relation")
-# What a registration says about the person rather than the programme.
-REGISTRATION_PERSONAL = ("occupation", "employer_name", "declared_income", "wage", "kpj_no",
-                         "payment_code")
+# The person's personal fields an erasure clears (full_name becomes ERASED_NAME, name_key
+# ""), and what a registration says about the person rather than the programme: both from
+# the entities' definitions (bpjs_field/domain/entities.py).
+PERSONAL = PERSON.cleared
+REGISTRATION_PERSONAL = REGISTRATION.cleared
+# What the person's row holds after an erasure, every personal field (ERASED), and what
+# a change carries (ERASED_SYNCED: the fields laptops derive, name_key, are not sent).
+ERASED = PERSON.erased_values()
+ERASED_SYNCED = PERSON.erased_values(synced_only=True)
 
 
 def erase_person(store: Store, person_id: str, *, withdrawn: bool = False,
@@ -51,11 +55,9 @@ def erase_person(store: Store, person_id: str, *, withdrawn: bool = False,
     require_supervisor(store, "person.erase")
     person = store.people.require(person_id)
     now = utc_now()
-    cleared = {field: None for field in PERSONAL}
     with store.write():
         store.db.execute("PRAGMA secure_delete = ON")
-        values = {**cleared, "full_name": ERASED_NAME, "name_key": "", "erased_at": now,
-                  "updated_at": now}
+        values = {**ERASED, "erased_at": now, "updated_at": now}
         if withdrawn:
             values["consent_withdrawn_at"] = person.get("consent_withdrawn_at") or now
         assignments = ", ".join(f"{k} = ?" for k in values)
@@ -65,7 +67,7 @@ def erase_person(store: Store, person_id: str, *, withdrawn: bool = False,
         _scrub_drafts(store, person)
         _scrub_registrations(store, person_id)
         store.note_erasure(person_id, now)
-        payload = {"id": person_id, **cleared, "full_name": ERASED_NAME, "erased_at": now}
+        payload = {"id": person_id, **ERASED_SYNCED, "erased_at": now}
         if withdrawn:
             payload["consent_withdrawn_at"] = values["consent_withdrawn_at"]
         store.record_change("person", person_id, payload, signed=True)
@@ -83,11 +85,11 @@ def scrub_pulled_erasures(store: Store, people: list[dict[str, Any]]) -> None:
     the server passed it on: the pulled row has cleared the fields; old sync payloads, drafts
     and the search index here still hold them.  Runs inside the caller's transaction."""
     store.db.execute("PRAGMA secure_delete = ON")
-    cleared = ", ".join(f"{field} = NULL" for field in PERSONAL)
+    assignments = ", ".join(f"{field} = ?" for field in ERASED)
     for person in people:
         # A local edit not yet sent keeps its fields through a pull; not through an erasure.
-        store.db.execute(f"UPDATE people SET {cleared}, full_name = ?, name_key = '' WHERE id = ?",
-                         (ERASED_NAME, person["id"]))
+        store.db.execute(f"UPDATE people SET {assignments} WHERE id = ?",
+                         (*ERASED.values(), person["id"]))
         _scrub_change_log(store, person["id"])
         _scrub_drafts(store, person)
         _scrub_registrations(store, person["id"])
@@ -108,10 +110,8 @@ def apply_known_erasures(store: Store, erased: dict[str, str]) -> int:
                              f"AND id IN ({','.join('?' * len(chunk))})", chunk)
     if not whole:
         return 0
-    cleared = {field: None for field in PERSONAL}
     for person in whole:
-        values = {**cleared, "full_name": ERASED_NAME, "name_key": "",
-                  "erased_at": erased[person["id"]] or utc_now()}
+        values = {**ERASED, "erased_at": erased[person["id"]] or utc_now()}
         store.db.execute(f"UPDATE people SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
                          (*values.values(), person["id"]))
         person["erased_at"] = values["erased_at"]
@@ -150,9 +150,9 @@ def _scrub_change_log(store: Store, person_id: str) -> None:
                             "AND entity_id = ?", (person_id,)).fetchall()
     for seq, payload in rows:
         data = json.loads(payload)
-        for field in (*PERSONAL, "full_name"):
+        for field, value in ERASED_SYNCED.items():
             if field in data:
-                data[field] = ERASED_NAME if field == "full_name" else None
+                data[field] = value
         store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
                          (json.dumps(data, ensure_ascii=False, separators=(",", ":"),
                                      sort_keys=True), seq))

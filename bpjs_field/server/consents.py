@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-CONSENT_FIELDS = frozenset(("consent_at", "consent_version"))
+from bpjs_field.domain.entities import CONSENT_FIELDS as _NEWEST
+
+# The person fields merged as a record of events (bpjs_field/domain/entities.py: NEWEST).
+CONSENT_FIELDS = frozenset(_NEWEST)
 
 
 def newest_consent(data: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:

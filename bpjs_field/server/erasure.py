@@ -13,31 +13,29 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.entities import ERASED_NAME, PERSON, REGISTRATION
 from bpjs_field.server import quarantine
+from bpjs_field.server.rows import Doc
 from bpjs_field.sync.protocol import Change
 
 if TYPE_CHECKING:
-    from bpjs_field.server.push import Doc, PushApplier
+    from bpjs_field.server.push import PushApplier
 
-ERASED_NAME = "(dihapus)"
-# Everything that identifies or describes the person (full_name is replaced by ERASED_NAME).
-ERASED_FIELDS = ("nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "birth_date",
-                 "birth_place", "sex", "phone", "email", "address", "district_code", "village_code",
-                 "postal_code", "occupation", "mother_name", "kk_no", "heir_name", "heir_relation")
-# What a registration says about the person (not about the programme): cleared by an erasure.
-ERASED_REGISTRATION_FIELDS = ("occupation", "employer_name", "declared_income", "wage",
-                              "kpj_no", "payment_code")
+# Everything that identifies or describes the person (full_name is replaced by ERASED_NAME),
+# and what a registration says about the person (not about the programme): both cleared by
+# an erasure, as on the laptops (bpjs_field/domain/entities.py).
+ERASED_FIELDS = PERSON.cleared
+ERASED_REGISTRATION_FIELDS = REGISTRATION.cleared
 
 
-def erase(applier: "PushApplier", doc: "Doc", payload: dict[str, Any], ch: Change) -> None:
+def erase(applier: "PushApplier", doc: Doc, payload: dict[str, Any], ch: Change) -> None:
     """Withdrawn consent or an erasure request: the personal fields go, here and (by the
     next pull) on every laptop; the person's id, registrations and counts stay."""
-    for field in ERASED_FIELDS:
-        doc.data[field] = None
-        doc.meta[field] = [ch.hlc, None]
-    doc.data["full_name"] = ERASED_NAME
-    doc.meta["full_name"] = [ch.hlc, None]
-    doc.data["name_key"] = ""
+    for field in PERSON.fields:
+        if field.personal:
+            doc.data[field.name] = field.erased
+            if field.synced:  # name_key is the server's own, made from full_name
+                doc.meta[field.name] = [ch.hlc, None]
     doc.data["erased_at"] = payload["erased_at"]
     if payload.get("consent_withdrawn_at"):
         doc.data["consent_withdrawn_at"] = payload["consent_withdrawn_at"]
@@ -60,7 +58,6 @@ def erase(applier: "PushApplier", doc: "Doc", payload: dict[str, Any], ch: Chang
 def _erase_registrations(applier: "PushApplier", person_id: str, ch: Change) -> None:
     """The person's registrations keep segment, programmes, contribution and consent (the
     branch's figures); what they said about the person goes."""
-    from bpjs_field.server.push import Doc
     tx = applier.tx
     path = "(data::jsonb)->>'person_id'" if tx.postgres else "json_extract(data, '$.person_id')"
     for row in tx.rows(f"SELECT entity, id, rev, ident, merged_into, deleted, data, meta FROM docs "

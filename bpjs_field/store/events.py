@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.entities import EVENT
 from bpjs_field.domain.names import normalize_name
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.registration import clean_text
@@ -16,8 +17,7 @@ from bpjs_field.store.store import dumps, new_id, utc_now
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
-EVENT_FIELDS = ("kind", "title", "starts_at", "ends_at", "venue", "district_code", "partner_org",
-                "targets", "branch")
+EVENT_FIELDS = EVENT.editable  # bpjs_field/domain/entities.py
 ACTIVE_EVENT = "active_event_id"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.entities import PERSON
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.registration import PersonInput, _person
 from bpjs_field.errors import NotFoundError, ValidationErrors
@@ -13,14 +14,9 @@ if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
 # Fields an edit may change; identity (NIK, passport) is corrected by a supervisor only.
-EDITABLE = ("full_name", "birth_date", "sex", "birth_place", "phone", "email", "address",
-            "district_code", "village_code", "postal_code", "occupation", "kitas_no", "kitas_expiry",
-            "mother_name", "kk_no", "heir_name", "heir_relation")
-SYNCED = ("id", "nik", "passport_no", "nationality", "kitas_no", "kitas_expiry", "full_name",
-          "birth_date", "birth_place", "sex", "phone", "email", "address", "district_code",
-          "village_code", "postal_code", "occupation", "consent_version", "consent_at",
-          "consent_withdrawn_at", "erased_at", "merged_into", "created_device", "created_at",
-          "mother_name", "kk_no", "heir_name", "heir_relation")
+# Both lists come from the person's definition (bpjs_field/domain/entities.py).
+EDITABLE = PERSON.editable
+SYNCED = PERSON.synced
 
 
 class PeopleRepo:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.codes import ALPHABET, MAX_SEQ, SEQ_LENGTH, TAG_LENGTH, make_code, normalize_code
+from bpjs_field.domain.entities import FOLLOWUP, REGISTRATION
 from bpjs_field.domain.registration import CleanRegistration, RegistrationInput, validate_registration
 from bpjs_field.errors import NotFoundError, ValidationError
 from bpjs_field.messages import Notice
@@ -20,14 +21,9 @@ if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
 IMPORT_NAMESPACE = uuid.UUID("6f1d3c1e-8a44-4a53-9c1b-0b7c3f0e9a21")
-SYNCED = ("id", "code", "person_id", "event_id", "officer_id", "device_id", "segment", "programs",
-          "declared_income", "wage", "risk_class", "occupation", "sector", "payer", "months_paid",
-          "employer_name", "contribution", "monthly_total", "consent_version", "consent_at",
-          "status", "source", "created_at", "payer_name", "employer_scale", "amount_due")
-# The follow-up after the event (bpjs_field/store/followup.py): synced like the rest, written
-# by a status change (a new registration has status `baru` and none of them).
-FOLLOWUP = ("kpj_no", "payment_code", "submitted_at", "kpj_at", "first_paid_at",
-            "first_paid_months", "stopped_reason", "status_at", "status_by")
+# What a new registration sends (bpjs_field/domain/entities.py): every synced field but the
+# follow-up after the event (FOLLOWUP), which a status change writes (store/followup.py).
+SYNCED = tuple(f for f in REGISTRATION.synced if f not in FOLLOWUP)
 SYNCED_ALL = SYNCED + FOLLOWUP
 
 

@@ -165,7 +165,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             result = SyncEngine(store, http, server_url=args.server).run()
         pending = store.pending_changes()
         refused = refused_changes(store)
-        from bpjs_field.sync.set_aside import set_aside_rows
+        from bpjs_field.store.set_aside import set_aside_rows
         aside = set_aside_rows(store)
     finally:
         store.close()

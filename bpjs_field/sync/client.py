@@ -24,25 +24,12 @@ from typing import Any, TypeVar
 import httpx
 import pydantic
 
-from bpjs_field.errors import KnownError
+from bpjs_field.errors import KnownError, SyncError  # noqa: F401  (SyncError lives in errors.py: the store raises it too)
 from bpjs_field.sync.protocol import (API_PREFIX, EnrollResponse, Health, PullResponse,
                                       PushResponse, Digest, Reference, AuditAck, Conflict,
                                       Marks, ResolveResponse)
 
 M = TypeVar("M", bound=pydantic.BaseModel)
-
-
-class SyncError(KnownError):
-    """A sync failure for the officer; `retryable` says whether backing off and trying again helps."""
-
-    code = "sync.error"
-    retryable = True
-
-    def __init__(self, code: str | None = None, *, retryable: bool | None = None, **params: Any) -> None:
-        if retryable is not None:
-            self.retryable = retryable
-        params.setdefault("detail", "")
-        super().__init__(code, **params)
 
 
 class TooLargeError(SyncError):

@@ -38,7 +38,8 @@ import httpx
 from bpjs_field.__about__ import __version__
 from bpjs_field.store import auditlog, changelog
 from bpjs_field.store.store import utc_now
-from bpjs_field.sync.apply import ApplyStats, apply_docs
+from bpjs_field.security.replica_hooks import replica_hooks
+from bpjs_field.store.replica import ApplyStats, apply_docs
 from bpjs_field.sync.client import (RefusedError, SyncClient, SyncError, TooLargeError,
                                     default_timeout)
 from bpjs_field.sync.protocol import (CLOCK_SKEW_WARN_MS, DEFAULT_PULL_LIMIT,
@@ -490,7 +491,7 @@ class SyncEngine:
                 bulk = True
                 self._bulk_index(True)
             with self.store.write():
-                stats = apply_docs(self.store, page.items, self.sent_column)
+                stats = apply_docs(self.store, page.items, self.sent_column, replica_hooks())
                 self.store.set_setting(self.cursor_key, page.next_cursor)
             self.store.clock.observe(page.server_hlc)
             result.apply.add(stats)
@@ -546,7 +547,7 @@ def enroll(store: "Store", http: httpx.Client, server_url: str, employee_no: str
             store.set_setting("device_tag", answer.device_tag)
             store.device_tag = answer.device_tag
             store.registrations._next_seq = None
-        # On a clash the first pull adopts the account's id (see apply.py).
+        # On a clash the first pull adopts the account's id (see store/replica.py).
         store.officers.adopt_account(officer)
         store.audit("sync.enroll", "officer", officer["id"], tag=answer.device_tag)
     if client.clock_offset_ms is not None:

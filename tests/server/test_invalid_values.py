@@ -11,7 +11,7 @@ import pytest
 
 from bpjs_field.domain.records import check_row, check_values
 from bpjs_field.server.db import ServerDatabase
-from bpjs_field.sync.set_aside import set_aside_rows
+from bpjs_field.store.set_aside import set_aside_rows
 from harness import run_cli
 
 

@@ -75,7 +75,7 @@ def test_an_edit_is_announced_once_with_the_person_it_changed(qtbot, store, offi
 
 
 def test_a_sync_round_is_announced_by_what_it_changed_here():
-    from bpjs_field.sync.apply import ApplyStats
+    from bpjs_field.store.replica import ApplyStats
     from bpjs_field.sync.engine import SyncResult
     from ui.ops import SYNC, sync_changes
 

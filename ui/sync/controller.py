@@ -151,7 +151,7 @@ class SyncController(QObject):
         """Re-read pending count and stored sync figures (through the DB executor)."""
         def read(store: Store) -> dict[str, Any]:
             refused = tuple(refused_changes(store))
-            from bpjs_field.sync.set_aside import set_aside_rows
+            from bpjs_field.store.set_aside import set_aside_rows
             return {"pending": store.pending_changes(), "set_aside": tuple(set_aside_rows(store)),
                     "refused": sum(n for _, n in refused), "refused_reasons": refused,
                     "server_url": store.get_setting(SERVER_URL),

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from bpjs_field.domain.records import check_row, describe
 from bpjs_field.store.store import utc_now
 from bpjs_field.store.tables import has_row
-from bpjs_field.sync.protocol import Doc
 
 if TYPE_CHECKING:
+    from bpjs_field.sync.protocol import Doc
     from bpjs_field.store.store import Store
 
 SETTING = "sync.set_aside"

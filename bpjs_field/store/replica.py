@@ -1,4 +1,6 @@
-"""Writing pulled rows into the laptop store, inside the caller's `store.write()`.
+"""The laptop as a replica: writing pulled rows into the store, inside the caller's
+`store.write()`.  The columns written are the entities' synced fields
+(bpjs_field/domain/entities.py).
 
 Rows from the server are written with plain SQL and never through the
 repositories, so they create no change-log entries (they came from the
@@ -29,34 +31,30 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.entities import (ATTENDANCE, EVENT, OFFICER, PERSON, PRINT, REGISTRATION,
+                                       STATUS, SYNCED_ENTITIES)
 from bpjs_field.domain.names import name_key
 from bpjs_field.store.connection import IntegrityError, InterfaceError, ProgrammingError
-from bpjs_field.store.people import SYNCED as PERSON_SYNCED
-from bpjs_field.store.registrations import FOLLOWUP
-from bpjs_field.store.registrations import SYNCED_ALL as REGISTRATION_SYNCED
 from bpjs_field.store.store import utc_now
-from bpjs_field.sync.client import SyncError
-from bpjs_field.sync.protocol import Doc
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
+    from bpjs_field.errors import SyncError
+    from bpjs_field.sync.protocol import Doc
 
-ORDER = {"officer": 0, "event": 1, "person": 2, "registration": 3, "attendance": 4, "print": 5}
-PRINT_COLUMNS = ("id", "at", "document", "subject_id", "version", "copies", "is_reprint", "printer",
-                 "officer_id", "device_id")
-OFFICER_COLUMNS = ("id", "employee_no", "full_name", "branch", "role", "active", "created_at",
-                   "updated_at")
-EVENT_COLUMNS = ("id", "kind", "title", "starts_at", "ends_at", "venue", "district_code",
-                 "partner_org", "targets", "branch", "created_by", "created_at", "updated_at",
-                 "deleted_at")
-PERSON_COLUMNS = tuple(c for c in PERSON_SYNCED if c != "merged_into") + ("name_key", "updated_at")
-REGISTRATION_COLUMNS = REGISTRATION_SYNCED + ("updated_at",)
-ATTENDANCE_COLUMNS = ("id", "event_id", "person_id", "checked_in_at", "method", "device_id",
-                      "officer_id", "registration_id")
-FOLLOWUP_KEPT = frozenset((*FOLLOWUP, "status"))
+ORDER = {entity.name: i for i, entity in enumerate(SYNCED_ENTITIES)}
+PRINT_COLUMNS = PRINT.synced
+OFFICER_COLUMNS = OFFICER.synced
+EVENT_COLUMNS = EVENT.synced
+# An alias (merged_into) is not stored: its rows move to the survivor (merge_local).
+PERSON_COLUMNS = tuple(c for c in PERSON.synced if c != "merged_into") + ("name_key", "updated_at")
+REGISTRATION_COLUMNS = REGISTRATION.synced + ("updated_at",)
+ATTENDANCE_COLUMNS = ATTENDANCE.synced
+FOLLOWUP_KEPT = frozenset(STATUS)
 # Never overwritten by an update from the server.
 KEEP_ON_UPDATE = {"id", "created_at", "created_device"}
 
@@ -84,13 +82,27 @@ def _upsert_sql(table: str, columns: tuple[str, ...], keep: set[str] = frozenset
             f"ON CONFLICT(id) DO UPDATE SET {updates}")
 
 
-def _bad(detail: str) -> SyncError:
+def _bad(detail: str) -> "SyncError":
+    from bpjs_field.errors import SyncError
     return SyncError("sync.bad_response", detail=detail[:120])
 
 
+@dataclass(frozen=True)
+class ReplicaHooks:
+    """What a pulled page asks of the layers above the store, passed in by the caller (the
+    sync engine) so that the store imports nothing above it:
+    - `accounts(store, officer_rows)`: bring the login key file in line with pulled officer
+      rows (bpjs_field/security/branch_accounts.py);
+    - `erased(store, people)`: scrub what this laptop still holds of people another laptop
+      erased (old payloads, drafts, the search index: bpjs_field/security/erasure.py)."""
+    accounts: Callable[["Store", list[dict[str, Any]]], Any]
+    erased: Callable[["Store", list[dict[str, Any]]], None]
+
+
 class PageApplier:
-    def __init__(self, store: "Store", sent_column: str = "sent_at") -> None:
+    def __init__(self, store: "Store", sent_column: str, hooks: ReplicaHooks) -> None:
         self.s = store
+        self.hooks = hooks
         self.db = store.db
         self.now = utc_now()
         self.stats = ApplyStats()
@@ -114,7 +126,7 @@ class PageApplier:
                         json.loads(payload))
 
     def apply(self, docs: list[Doc]) -> ApplyStats:
-        from bpjs_field.sync import set_aside
+        from bpjs_field.store import set_aside
         docs, aside = set_aside.screen(self.s, docs)
         set_aside.record(self.s, docs, aside)
         self.stats.set_aside = len(aside)
@@ -127,8 +139,7 @@ class PageApplier:
                 getattr(self, f"_{entity}")(groups[entity])
             if self.s.key is not None and self.officer_rows:
                 # Accounts of the branch can log in here (see security/branch_accounts.py).
-                from bpjs_field.security.branch_accounts import apply_branch_accounts
-                apply_branch_accounts(self.s, self.officer_rows)
+                self.hooks.accounts(self.s, self.officer_rows)
         except IntegrityError as exc:
             raise _bad(f"integrity: {exc}") from None
         except InterfaceError + ProgrammingError as exc:
@@ -233,8 +244,7 @@ class PageApplier:
         for loser, winner in clashes:
             self.merge_local(loser, winner)
         if newly_erased:
-            from bpjs_field.security.erasure import scrub_pulled_erasures
-            scrub_pulled_erasures(self.s, newly_erased)
+            self.hooks.erased(self.s, newly_erased)
         for d in aliases:
             if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.id,)):
                 if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.merged_into,)):
@@ -309,6 +319,6 @@ class PageApplier:
         self.stats.applied += len(rows)
 
 
-def apply_docs(store: "Store", docs: list[Doc], sent_column: str = "sent_at") -> ApplyStats:
+def apply_docs(store: "Store", docs: list[Doc], sent_column: str, hooks: ReplicaHooks) -> ApplyStats:
     """Apply one pulled page inside the caller's `store.write()`."""
-    return PageApplier(store, sent_column).apply(docs)
+    return PageApplier(store, sent_column, hooks).apply(docs)
