@@ -221,11 +221,15 @@ class Workstation:
             self.backups.start_if_due()
 
     def stop_backups(self) -> None:
-        """Stop a running background backup (its unfinished file makes the next start redo it)."""
+        """Stop a running background backup, the daily one or one started from Pengaturan
+        (its unfinished file makes the next start redo it)."""
         if getattr(self, "backup_timer", None) is not None:
             self.backup_timer.stop()
         if self.backups is not None:
             self.backups.stop(timeout=1.0)
+        box = getattr(getattr(self.window, "settings_page", None), "backups", None)
+        if box is not None:  # a backup the officer started from Pengaturan
+            box.stop(timeout=1.0)
 
     def restore(self, path: str) -> None:
         """Close the database, restore the chosen backup (current one kept aside), reopen."""
