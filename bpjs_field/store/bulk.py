@@ -77,6 +77,7 @@ class BulkWriter:
         self.s = store
         # A list holds a few incomes and wages: each contribution's JSON is made once.
         self._json: dict[Any, str] = {}
+        self._by_identity: dict[tuple[int, int], tuple[Any, Any, str, int]] = {}
         # Registrations of the last batch that were in the database before it (None until
         # known): tells, after an interrupted batch, what it saved from what was there.
         self.before: set[str] | None = None
@@ -92,12 +93,23 @@ class BulkWriter:
 
     def _contribution(self, clean: CleanRegistration) -> tuple[str, int]:
         """The contribution's JSON and the amount due now, made once for each contribution
-        and plan (a list holds a few incomes and months paid)."""
+        and plan (a list holds a few incomes and months paid).  Validation hands out the
+        same plan object for the same plan (`domain.plan.bpu_plan`), so the plan is first
+        looked up by identity (hashing it walks every month of it); the entry holds the
+        objects, so their ids cannot be reused while it is kept."""
+        seen = self._by_identity.get((id(clean.contribution), id(clean.plan)))
+        if seen is not None and seen[0] is clean.contribution and seen[1] is clean.plan:
+            return seen[2], seen[3]
         key = ("amount", clean.contribution, clean.plan)
         amount = self._json.get(key)
         if amount is None:
             amount = self._json[key] = clean.amount_due
-        return self._dumps_once(clean.contribution_json, (clean.contribution, clean.plan)), amount
+        text = self._dumps_once(clean.contribution_json, (clean.contribution, clean.plan))
+        if len(self._by_identity) > 4096:
+            self._by_identity.clear()
+        self._by_identity[(id(clean.contribution), id(clean.plan))] = (
+            clean.contribution, clean.plan, text, amount)
+        return text, amount
 
     def _set_aside_triggers(self) -> list[str]:
         """Drop the per-row search triggers inside the caller's transaction (its rollback
@@ -152,6 +164,7 @@ class BulkWriter:
         audits: list[tuple[Any, ...]] = []
         out: list[Saved] = []
         seq_before = s.registrations._next_seq
+        codes = s.registrations.codes_for_batch()  # read at its first code
         try:
             for clean, reg_id in zip(batch, reg_ids):
                 if reg_id in registered:
@@ -187,7 +200,7 @@ class BulkWriter:
                 contribution = clean.contribution
                 contribution_text, amount_due = self._contribution(clean)
                 reg = {
-                    "id": reg_id, "code": s.registrations._allocate_code(),
+                    "id": reg_id, "code": next(codes),
                     "person_id": person["id"], "event_id": clean.event_id,
                     "officer_id": s.officer_id, "device_id": s.device_id,
                     "segment": clean.segment,
