@@ -89,6 +89,10 @@ FULL_CHECK_EVERY = timedelta(days=7)
 # at THREAD_PRIORITY_LOWEST), so a search at start never waits for a core behind it.
 BACKGROUND_NICE = 10
 THREAD_PRIORITY_LOWEST = -2
+# ... and it steps aside while the app says it is busy, for at most this long at a time
+# (a long import must not hold the daily backup back for good), looking every YIELD_POLL_S.
+YIELD_MAX_S = 2.0
+YIELD_POLL_S = 0.005
 # Rough copy speed assumed for the close backup before one was timed in this
 # process (an encrypted copy on a laptop SSD); only decides whether to try.
 ASSUMED_BYTES_PER_S = 150 * 2**20
@@ -440,12 +444,15 @@ def lower_thread_priority() -> bool:
 class BackgroundBackup:
     """Runs `backup_if_due` (or, with `start_now`, a backup made whatever the age of the
     newest) in a thread of its own at a lower priority (plain Python, no Qt), so a backup
-    never queues in front of the officer's searches and saves.  `stop()` cuts a running
-    backup at its next step; the next `start_if_due` makes it again.  `progress` is the
-    share of the current copy done (1.0 while its check runs)."""
+    never queues in front of the officer's searches and saves.  `busy()`, when given, says
+    the app has work in flight (a search, a save): the backup then waits at its next step
+    until it is over (at most YIELD_MAX_S at a time).  `stop()` cuts a running backup at its
+    next step; the next `start_if_due` makes it again.  `progress` is the share of the
+    current copy done (1.0 while its check runs)."""
 
-    def __init__(self, db_path: Path, key: bytes | None = None, *, pace: float = BACKGROUND_PACE) -> None:
-        self.db_path, self.key, self.pace = Path(db_path), key, pace
+    def __init__(self, db_path: Path, key: bytes | None = None, *, pace: float = BACKGROUND_PACE,
+                 busy: Callable[[], bool] | None = None) -> None:
+        self.db_path, self.key, self.pace, self.busy = Path(db_path), key, pace, busy
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last: BackupInfo | None = None
@@ -459,14 +466,22 @@ class BackgroundBackup:
     def start_if_due(self, max_age: timedelta = timedelta(days=1)) -> bool:
         """Start a check (and a backup when due) unless one is running; returns whether started."""
         return self._start(lambda: backup_if_due(
-            self.db_path, self.key, max_age=max_age, cancel=self._stop.is_set, pace=self.pace,
+            self.db_path, self.key, max_age=max_age, cancel=self._should_stop, pace=self.pace,
             progress=self._progressed))
 
     def start_now(self, reason: str = "manual") -> bool:
         """Start a backup now (the officer's "Back up now") unless one is running."""
         return self._start(lambda: make_backup(
-            self.db_path, self.key, reason, cancel=self._stop.is_set, pace=self.pace,
+            self.db_path, self.key, reason, cancel=self._should_stop, pace=self.pace,
             progress=self._progressed))
+
+    def _should_stop(self) -> bool:
+        """Asked at every step: True to stop; first, while the app is busy, wait."""
+        if self.busy is not None and not self._stop.is_set():
+            deadline = time.monotonic() + YIELD_MAX_S
+            while self.busy() and time.monotonic() < deadline and not self._stop.is_set():
+                time.sleep(YIELD_POLL_S)
+        return self._stop.is_set()
 
     def _progressed(self, share: float) -> None:
         self.progress = share

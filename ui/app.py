@@ -203,10 +203,12 @@ class Workstation:
     def start_backups(self, delay_ms: int = BACKUP_START_DELAY_MS) -> None:
         """A backup when the newest is more than a day old (or one was left unfinished),
         checked `delay_ms` after start (once the pages have loaded) and then every hour, in
-        a thread of its own with its own connections: the database worker stays free for
-        the officer's searches and saves."""
+        a thread of its own with its own connections, at a lower priority and stepping aside
+        while the database worker has the officer's work: the worker stays free for the
+        officer's searches and saves, and they do not wait for a core behind the backup."""
         assert self.store.path is not None
-        self.backups = backup.BackgroundBackup(self.store.path, self.store.key)
+        self.backups = backup.BackgroundBackup(self.store.path, self.store.key,
+                                               busy=self.executor.recently_busy)
         self.backup_timer = QTimer()
         self.backup_timer.setInterval(60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.backups.start_if_due)

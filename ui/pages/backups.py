@@ -111,7 +111,8 @@ class BackupBox(QGroupBox):
         if self.runner is not None and self.runner.running:
             return
         if self.runner is None:
-            self.runner = backup.BackgroundBackup(store.path, store.key, pace=MANUAL_PACE)
+            self.runner = backup.BackgroundBackup(store.path, store.key, pace=MANUAL_PACE,
+                                                  busy=self.executor.recently_busy)
         self.runner.start_now("manual")
         self.make_button.setEnabled(False)
         self.progress.setValue(0)
