@@ -48,8 +48,11 @@ _AUDIT_SQL = ("INSERT INTO audit_log(at, officer_id, device_id, action, entity, 
 # The triggers set aside during a batch, and the index rows written instead: the same
 # columns as those triggers (store/migrations.py, search_columns).
 FTS_TRIGGERS = ("people_fts_insert", "registrations_fts_insert")
-_FTS_NEW_PERSON = (f"INSERT INTO people_fts(rowid, name, ident, phone, codes) "
-                   f"SELECT p.rowid, {search_columns('p')}, ? FROM people p WHERE p.id = ?")
+# A new person's index row: its columns read for the whole batch at once, then inserted as
+# values (`INSERT INTO people_fts … SELECT` row by row took 85 µs a row at 3,000 people
+# and 165 µs at 30,000; inserting values takes 5 µs).
+_FTS_NEW_COLUMNS = f"SELECT p.id, p.rowid, {search_columns('p')} FROM people p WHERE p.id IN "
+_FTS_NEW_PERSON = "INSERT INTO people_fts(rowid, name, ident, phone, codes) VALUES (?, ?, ?, ?, ?)"
 _FTS_ADD_CODE = ("UPDATE people_fts SET codes = trim(codes || ' ' || ?) "
                  "WHERE rowid = (SELECT rowid FROM people WHERE id = ?)")
 
@@ -257,7 +260,15 @@ class BulkWriter:
                 [tuple(r[k] for k in REGISTRATION_COLUMNS) for r in reg_rows])
         if triggers:
             new_ids = {p["id"] for p in people_rows}
-            conn.executemany(_FTS_NEW_PERSON, [(" ".join(p["codes"]), p["id"]) for p in people_rows])
+            codes = {p["id"]: " ".join(p["codes"]) for p in people_rows}
+            ids = list(codes)
+            index_rows = []
+            for start in range(0, len(ids), CHUNK):
+                part = ids[start:start + CHUNK]
+                for pid, rowid, *columns in conn.execute(
+                        f"{_FTS_NEW_COLUMNS}({','.join('?' * len(part))})", part):
+                    index_rows.append((rowid, *columns, codes[pid]))
+            conn.executemany(_FTS_NEW_PERSON, index_rows)
             conn.executemany(_FTS_ADD_CODE, [(r["code"], r["person_id"]) for r in reg_rows
                                              if r["person_id"] not in new_ids])
             for sql in triggers:
