@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.registration import CleanRegistration
-from bpjs_field.store.migrations import search_columns
+from bpjs_field.store.migrations import (REPORT_REGISTRATIONS_INSERT, report_registrations_add_sql,
+                                         search_columns)
 from bpjs_field.store.people import EDITABLE
 from bpjs_field.store.people import SYNCED as PERSON_SYNCED
 from bpjs_field.store.registrations import SYNCED as REGISTRATION_SYNCED
@@ -126,6 +127,17 @@ class BulkWriter:
         for name, _sql in rows:
             self.s.db.execute(f"DROP TRIGGER {name}")
         return [sql for _name, sql in rows]
+
+    def _set_aside_report_trigger(self) -> str | None:
+        """The same for the report's running totals (migration 11): its upsert for each row
+        cost about 200 µs a row in a batch at 30,000 people; the batch's totals are added
+        in one grouped statement instead (`report_registrations_add_sql`)."""
+        row = self.s.db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                (REPORT_REGISTRATIONS_INSERT,)).fetchone()
+        if row is None:
+            return None
+        self.s.db.execute(f"DROP TRIGGER {REPORT_REGISTRATIONS_INSERT}")
+        return row[0]
 
     def _existing_people(self, batch: list[CleanRegistration]) -> dict[tuple[str, ...], dict[str, Any]]:
         found: dict[tuple[str, ...], dict[str, Any]] = {}
@@ -254,10 +266,17 @@ class BulkWriter:
                 f"VALUES ({', '.join('?' * len(PERSON_COLUMNS))})",
                 [tuple(p[k] for k in PERSON_COLUMNS) for p in people_rows])
         if reg_rows:
+            report = self._set_aside_report_trigger()
             conn.executemany(
                 f"INSERT INTO registrations({', '.join(REGISTRATION_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(REGISTRATION_COLUMNS))})",
                 [tuple(r[k] for k in REGISTRATION_COLUMNS) for r in reg_rows])
+            if report is not None:
+                for start in range(0, len(reg_rows), CHUNK):
+                    part = [r["id"] for r in reg_rows[start:start + CHUNK]]
+                    conn.execute(report_registrations_add_sql(
+                        f"R.id IN ({','.join('?' * len(part))})"), part)
+                conn.execute(report)
         if triggers:
             new_ids = {p["id"] for p in people_rows}
             codes = {p["id"]: " ".join(p["codes"]) for p in people_rows}
