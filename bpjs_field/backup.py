@@ -53,6 +53,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -87,11 +88,20 @@ BACKGROUND_PACE = 0.5
 # 19 s on a million people, against 2 s for quick_check.  Once a week is enough
 # to notice slow damage; every backup gets the quick check.
 FULL_CHECK_EVERY = timedelta(days=7)
+# A backup thread runs this much nicer than the app's other threads (Linux; on Windows
+# at THREAD_PRIORITY_LOWEST), so a search at start never waits for a core behind it.
+BACKGROUND_NICE = 10
+THREAD_PRIORITY_LOWEST = -2
+# ... and it steps aside while the app says it is busy, for at most this long at a time
+# (a long import must not hold the daily backup back for good), looking every YIELD_POLL_S.
+YIELD_MAX_S = 2.0
+YIELD_POLL_S = 0.005
 # Rough copy speed assumed for the close backup before one was timed in this
 # process (an encrypted copy on a laptop SSD); only decides whether to try.
 ASSUMED_BYTES_PER_S = 150 * 2**20
 
 Cancel = Callable[[], bool]
+Progress = Callable[[float], None]  # share of the copy done, 0.0 to 1.0
 _lock = threading.Lock()  # one backup at a time in a process
 _active: set[Path] = set()  # partial files being written by this process
 _rate: list[float] = []  # bytes a second of the last backup made here
@@ -207,8 +217,10 @@ def _work_mark(conn: Any) -> tuple[int, int]:
     return changelog.work_mark(conn)
 
 
-def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None, pace: float) -> int:
-    """Copy the database into `partial` in steps, from one snapshot; returns backups_keep."""
+def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None, pace: float,
+          progress: Progress | None = None) -> int:
+    """Copy the database into `partial` in steps, from one snapshot; returns backups_keep.
+    `progress(share)` is told after each step how much of the copy is done."""
     src = raw_connect(db_path, key, isolation_level=None, check_same_thread=False)
     try:
         src.execute("PRAGMA busy_timeout=5000")
@@ -218,7 +230,9 @@ def _copy(db_path: Path, key: bytes | None, partial: Path, cancel: Cancel | None
         try:
             pacer = _Pacer(cancel, pace, pause_s=STEP_PAUSE_S)
 
-            def step(_status: int, _remaining: int, _total: int) -> None:
+            def step(_status: int, remaining: int, total: int) -> None:
+                if progress is not None and total:
+                    progress(1.0 - remaining / total)
                 if pacer():
                     raise BackupCancelled()
             src.backup(dest, pages=STEP_PAGES, progress=step)
@@ -247,11 +261,12 @@ def _abandon(partial: Path, keep_marker: bool) -> None:
 
 
 def make_backup(where: Store | Path, key: bytes | None = None, reason: str = "manual", *,
-                cancel: Cancel | None = None, pace: float = 0.0) -> BackupInfo:
+                cancel: Cancel | None = None, pace: float = 0.0,
+                progress: Progress | None = None) -> BackupInfo:
     """Write, quick-check and rename a backup; `where` is a Store or the database's path
     (with its `key`).  Only its own connections are used, so it may run in any thread.
     `cancel()` returning True stops it at the next step (BackupCancelled); `pace` > 0
-    makes it give way to other work (BACKGROUND_PACE)."""
+    makes it give way to other work (BACKGROUND_PACE); `progress` follows the copy."""
     db_path, key = _source(where, key)
     with _lock:
         folder = backup_dir(db_path)
@@ -262,7 +277,7 @@ def make_backup(where: Store | Path, key: bytes | None = None, reason: str = "ma
         started = time.perf_counter()
         try:
             with translate_errors():
-                keep = _copy(db_path, key, partial, cancel, pace)
+                keep = _copy(db_path, key, partial, cancel, pace, progress)
             copied = time.perf_counter() - started
             verify_backup(partial, key, full=False, cancel=cancel, pace=pace)
             _copy_key_file(db_path, key, target)
@@ -327,7 +342,8 @@ def _drop_unfinished(db_path: Path) -> int:
 
 
 def backup_if_due(where: Store | Path, key: bytes | None = None, *, max_age: timedelta = timedelta(days=1),
-                  cancel: Cancel | None = None, pace: float = 0.0) -> BackupInfo | None:
+                  cancel: Cancel | None = None, pace: float = 0.0,
+                  progress: Progress | None = None) -> BackupInfo | None:
     """The daily backup: made when the newest is older than `max_age`, when there is none,
     or when one was begun and not finished (then it is made again).  Once a week the new
     backup also gets the full integrity check (`full_check_if_due`)."""
@@ -339,7 +355,7 @@ def backup_if_due(where: Store | Path, key: bytes | None = None, *, max_age: tim
         return None
     if redo:
         log.info("a backup was not finished last time; making it again")
-    info = make_backup(db_path, key, "daily", cancel=cancel, pace=pace)
+    info = make_backup(db_path, key, "daily", cancel=cancel, pace=pace, progress=progress)
     full_check_if_due(db_path, key, cancel=cancel, pace=pace)
     return info
 
@@ -408,17 +424,41 @@ def _backup_mark(path: Path, key: bytes | None) -> tuple[int, int] | None:
         return None
 
 
-class BackgroundBackup:
-    """Runs `backup_if_due` in a thread of its own (plain Python, no Qt), so the daily
-    backup never queues in front of the officer's searches and saves.  `stop()` cuts a
-    running backup at its next step; the next `start_if_due` makes it again."""
+def lower_thread_priority() -> bool:
+    """Make the calling thread yield the CPU to the app's other threads (the window, the
+    database worker) whenever they want it: nice +BACKGROUND_NICE for this thread alone on
+    Linux, below-normal priority on Windows.  False where neither is possible."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            return bool(kernel32.SetThreadPriority(kernel32.GetCurrentThread(), THREAD_PRIORITY_LOWEST))
+        if sys.platform.startswith("linux"):  # there a thread has a nice value of its own
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BACKGROUND_NICE))
+            return True
+    except (OSError, AttributeError, ImportError):
+        pass
+    return False
 
-    def __init__(self, db_path: Path, key: bytes | None = None, *, pace: float = BACKGROUND_PACE) -> None:
-        self.db_path, self.key, self.pace = Path(db_path), key, pace
+
+class BackgroundBackup:
+    """Runs `backup_if_due` (or, with `start_now`, a backup made whatever the age of the
+    newest) in a thread of its own at a lower priority (plain Python, no Qt), so a backup
+    never queues in front of the officer's searches and saves.  `busy()`, when given, says
+    the app has work in flight (a search, a save): the backup then waits at its next step
+    until it is over (at most YIELD_MAX_S at a time).  `stop()` cuts a running backup at its
+    next step; the next `start_if_due` makes it again.  `progress` is the share of the
+    current copy done (1.0 while its check runs)."""
+
+    def __init__(self, db_path: Path, key: bytes | None = None, *, pace: float = BACKGROUND_PACE,
+                 busy: Callable[[], bool] | None = None) -> None:
+        self.db_path, self.key, self.pace, self.busy = Path(db_path), key, pace, busy
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last: BackupInfo | None = None
         self.error: BaseException | None = None
+        self.progress = 0.0
 
     @property
     def running(self) -> bool:
@@ -426,17 +466,40 @@ class BackgroundBackup:
 
     def start_if_due(self, max_age: timedelta = timedelta(days=1)) -> bool:
         """Start a check (and a backup when due) unless one is running; returns whether started."""
+        return self._start(lambda: backup_if_due(
+            self.db_path, self.key, max_age=max_age, cancel=self._should_stop, pace=self.pace,
+            progress=self._progressed))
+
+    def start_now(self, reason: str = "manual") -> bool:
+        """Start a backup now (the officer's "Back up now") unless one is running."""
+        return self._start(lambda: make_backup(
+            self.db_path, self.key, reason, cancel=self._should_stop, pace=self.pace,
+            progress=self._progressed))
+
+    def _should_stop(self) -> bool:
+        """Asked at every step: True to stop; first, while the app is busy, wait."""
+        if self.busy is not None and not self._stop.is_set():
+            deadline = time.monotonic() + YIELD_MAX_S
+            while self.busy() and time.monotonic() < deadline and not self._stop.is_set():
+                time.sleep(YIELD_POLL_S)
+        return self._stop.is_set()
+
+    def _progressed(self, share: float) -> None:
+        self.progress = share
+
+    def _start(self, job: Callable[[], BackupInfo | None]) -> bool:
         if self.running:
             return False
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, args=(max_age,), name="bpjs-backup", daemon=True)
+        self.error, self.progress = None, 0.0
+        self._thread = threading.Thread(target=self._run, args=(job,), name="bpjs-backup", daemon=True)
         self._thread.start()
         return True
 
-    def _run(self, max_age: timedelta) -> None:
+    def _run(self, job: Callable[[], BackupInfo | None]) -> None:
+        lower_thread_priority()
         try:
-            made = backup_if_due(self.db_path, self.key, max_age=max_age, cancel=self._stop.is_set,
-                                 pace=self.pace)
+            made = job()
             if made is not None:
                 self.last = made
         except BackupCancelled:

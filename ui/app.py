@@ -202,10 +202,12 @@ class Workstation:
     def start_backups(self, delay_ms: int = BACKUP_START_DELAY_MS) -> None:
         """A backup when the newest is more than a day old (or one was left unfinished),
         checked `delay_ms` after start (once the pages have loaded) and then every hour, in
-        a thread of its own with its own connections: the database worker stays free for
-        the officer's searches and saves."""
+        a thread of its own with its own connections, at a lower priority and stepping aside
+        while the database worker has the officer's work: the worker stays free for the
+        officer's searches and saves, and they do not wait for a core behind the backup."""
         assert self.store.path is not None
-        self.backups = backup.BackgroundBackup(self.store.path, self.store.key)
+        self.backups = backup.BackgroundBackup(self.store.path, self.store.key,
+                                               busy=self.executor.recently_busy)
         self.backup_timer = QTimer()
         self.backup_timer.setInterval(60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.backups.start_if_due)
@@ -220,11 +222,15 @@ class Workstation:
             self.backups.start_if_due()
 
     def stop_backups(self) -> None:
-        """Stop a running background backup (its unfinished file makes the next start redo it)."""
+        """Stop a running background backup, the daily one or one started from Pengaturan
+        (its unfinished file makes the next start redo it)."""
         if getattr(self, "backup_timer", None) is not None:
             self.backup_timer.stop()
         if self.backups is not None:
             self.backups.stop(timeout=1.0)
+        box = getattr(getattr(self.window, "settings_page", None), "backups", None)
+        if box is not None:  # a backup the officer started from Pengaturan
+            box.stop(timeout=1.0)
 
     def restore(self, path: str) -> None:
         """Close the database, restore the chosen backup (current one kept aside), reopen."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,7 @@ class DbExecutor(QObject):
         self._relay.finished.connect(lambda item: self._deliver(*item))
         self._queue: queue.Queue = queue.Queue()
         self._pending = 0
+        self._idle_since = 0.0  # time.monotonic() when the last work was delivered
         self._thread: threading.Thread | None = None
         if not synchronous:
             self._thread = threading.Thread(target=self._work, name="bpjs-db", daemon=True)
@@ -108,6 +110,7 @@ class DbExecutor(QObject):
                  error: BaseException | None) -> None:
         self._pending -= 1
         if self._pending == 0:
+            self._idle_since = time.monotonic()
             self.busy_changed.emit(False)
         if error is not None:
             if on_error is not None:
@@ -120,6 +123,12 @@ class DbExecutor(QObject):
     @property
     def busy(self) -> bool:
         return self._pending > 0
+
+    def recently_busy(self, within_s: float = 0.25) -> bool:
+        """Work queued or running, or done less than `within_s` ago (its answer is being
+        painted, the officer's next keystroke may follow): a background backup steps aside
+        meanwhile.  Read from any thread."""
+        return self._pending > 0 or time.monotonic() - self._idle_since < within_s
 
     def shutdown(self) -> None:
         """Finish queued work, then stop the worker thread."""

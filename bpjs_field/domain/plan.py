@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from bpjs_field.domain.contribution import Contribution, as_period, bpu_contribution
 from bpjs_field.domain.formatting import MONTHS_EN, MONTHS_ID, format_rupiah
-from bpjs_field.domain.rates import RateTable
+from bpjs_field.domain.rates import RateTable, default_rates
 
 MAX_MONTHS = 12
 
@@ -141,12 +142,28 @@ def plan_from_months(months: list[Contribution]) -> PaymentPlan:
 def bpu_plan(declared_income: int, *, with_jht: bool, start: date | str, months: int,
              sector: str = "umum", payer: str = "mandiri",
              rates: RateTable | None = None) -> PaymentPlan:
-    """`months` months from `start`'s month, each at the rates and discounts in force then."""
+    """`months` months from `start`'s month, each at the rates and discounts in force then.
+
+    A partner's list repeats a few incomes, months and programmes, so plans are kept
+    for the rate table they were computed with (a table received at sync is a new
+    object, so its plans are computed again); plans and their parts are immutable."""
     first = as_period(start)
+    table = rates or default_rates()
+    if (type(declared_income) is int and type(months) is int and type(sector) is str
+            and type(payer) is str):
+        return _bpu_plan(declared_income, bool(with_jht), first, months, sector, payer, table)
+    return _compute_bpu_plan(declared_income, with_jht, first, months, sector, payer, table)
+
+
+def _compute_bpu_plan(declared_income: Any, with_jht: bool, first: date, months: Any,
+                      sector: str, payer: str, rates: RateTable) -> PaymentPlan:
     return plan_from_months([
         bpu_contribution(declared_income, with_jht=with_jht, period=add_months(first, n),
                          sector=sector, payer=payer, rates=rates)
         for n in range(months)])
+
+
+_bpu_plan = lru_cache(maxsize=1024)(_compute_bpu_plan)
 
 
 def plan_of(contribution_json: dict[str, Any]) -> PaymentPlan:

@@ -47,8 +47,10 @@ def _occupations() -> dict:
 SECTORS = tuple(_occupations()["sectors"])
 
 
+@lru_cache(maxsize=1)
 def occupations() -> dict[str, tuple[str, str, str]]:
-    """occupation code -> (label id, label en, sector)."""
+    """occupation code -> (label id, label en, sector): one table, read at every
+    registration's validation (twice), so built once; read it, never change it."""
     return {k: tuple(v) for k, v in _occupations()["occupations"].items()}
 
 

@@ -464,6 +464,20 @@ def report_schema() -> str:
     return "\n".join(script) + "\n"
 
 
+REPORT_REGISTRATIONS_INSERT = "report_registrations_insert"
+
+
+def report_registrations_add_sql(where: str) -> str:
+    """What the insert trigger adds to the running totals, for the registrations (as `R`)
+    chosen by `where`, in one statement: for a batch written with the trigger set aside."""
+    columns = ", ".join(_STAGES)
+    updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in _STAGES)
+    return (f"INSERT INTO report_registrations(day, segment, officer_id, event_id, {columns}) "
+            f"SELECT {_REG_KEY}, " + ", ".join(f"sum({expr})" for expr in _STAGES.values())
+            + f" FROM registrations R WHERE {where} GROUP BY 1, 2, 3, 4 "
+            f"ON CONFLICT(day, segment, officer_id, event_id) DO UPDATE SET {updates}")
+
+
 def report_backfill_sql() -> tuple[str, str]:
     reg = (f"INSERT INTO report_registrations(day, segment, officer_id, event_id, "
            f"{', '.join(_STAGES)}) SELECT {_REG_KEY}, "

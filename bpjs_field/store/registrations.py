@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,20 @@ class RegistrationRepo:
         code = make_code(self.s.device_tag, self._next_seq)
         self._next_seq += 1
         return code
+
+    def codes_for_batch(self) -> Iterator[str]:
+        """Codes for many registrations written in one transaction: the first is allocated
+        as `_allocate_code` does (its checks read the database), the next ones follow it
+        (no other connection can issue a code before this transaction ends)."""
+        yield self._allocate_code()
+        tag = self.s.device_tag
+        while True:
+            assert self._next_seq is not None
+            if self._next_seq > MAX_SEQ:
+                raise OverflowError("registration numbers of this laptop are exhausted")
+            code = make_code(tag, self._next_seq)
+            self._next_seq += 1
+            yield code
 
     # -- writing -------------------------------------------------------------
     def register(self, form: RegistrationInput, *, check_in: bool = False,

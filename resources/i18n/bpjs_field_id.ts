@@ -492,6 +492,10 @@
         <translation>Belum ada cadangan.</translation>
     </message>
     <message>
+        <source>Making a backup; you can keep working meanwhile.</source>
+        <translation>Sedang membuat cadangan; Anda dapat tetap bekerja.</translation>
+    </message>
+    <message>
         <source>Restore backup</source>
         <translation>Pulihkan cadangan</translation>
     </message>

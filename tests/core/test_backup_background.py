@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from datetime import timedelta
 
@@ -162,3 +163,49 @@ def test_background_backups_of_an_encrypted_database_stay_encrypted(tmp_path):
     backup.verify_backup(made, key)
     with Store.open(made, key=key) as copy:
         assert copy.people.count() == 1
+
+
+def test_a_background_backup_steps_aside_while_the_app_is_busy(filled, slow_steps, monkeypatch):
+    monkeypatch.setattr(backup, "YIELD_MAX_S", 30.0)
+    busy = threading.Event()
+    busy.set()  # a search in flight
+    runner = backup.BackgroundBackup(filled.path, busy=busy.is_set)
+    assert runner.start_if_due()
+    time.sleep(0.5)  # unpaused, a page every 10 ms would copy most of the file meanwhile
+    assert runner.running and 0 < runner.progress < 0.2
+    busy.clear()
+    assert runner.wait(60) and runner.error is None and runner.progress == 1.0
+    assert [b.path for b in backup.list_backups(filled.path)] == [runner.last.path]
+
+
+def test_a_busy_app_holds_a_backup_back_only_for_a_while(filled, slow_steps, monkeypatch):
+    monkeypatch.setattr(backup, "YIELD_MAX_S", 0.01)
+    runner = backup.BackgroundBackup(filled.path, busy=lambda: True)  # a long import, say
+    assert runner.start_if_due()
+    assert runner.wait(60) and runner.error is None and runner.last is not None
+
+
+def test_a_stop_is_heard_while_stepping_aside(filled, slow_steps, monkeypatch):
+    monkeypatch.setattr(backup, "YIELD_MAX_S", 60.0)
+    runner = backup.BackgroundBackup(filled.path, busy=lambda: True)
+    assert runner.start_if_due()
+    time.sleep(0.2)
+    started = time.monotonic()
+    assert runner.stop(timeout=5) and time.monotonic() - started < 1.0
+    assert backup.list_backups(filled.path) == [] and backup.unfinished(filled.path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's")
+def test_a_backup_thread_runs_nicer_than_the_app_and_the_app_keeps_its_priority():
+    import os
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = {}
+
+    def job():
+        seen["lowered"] = backup.lower_thread_priority()
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=job)
+    thread.start()
+    thread.join()
+    assert seen["lowered"] and seen["nice"] >= max(mine, backup.BACKGROUND_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine

@@ -311,3 +311,24 @@ def test_an_imported_row_pays_each_month_at_its_own_rules(store):
         store.registrations.register(row_to_input(tka, event_id=None, consent_version="v"),
                                      today=date(2026, 12, 5))
     assert {COLUMN_OF_FIELD[e.field] for e in err.value.errors} == {"skala_usaha", "nama_pembayar"}
+
+
+def test_plans_kept_for_a_list_are_computed_again_when_new_rates_arrive():
+    from bpjs_field.domain import rates as rates_module
+    from bpjs_field.domain.plan import bpu_plan
+    data = json.loads(resource_path("reference", "rates.json").read_text("utf-8"))
+    before = bpu_plan(1_000_000, with_jht=False, start="2026-07", months=3)
+    assert bpu_plan(1_000_000, with_jht=False, start="2026-07", months=3) is before  # kept
+    for row in data["bpu"]:
+        row["jkm_flat"] = 9_000
+    data["discounts"] = []
+    try:
+        rates_module.install_rates(data)  # received at sync
+        after = bpu_plan(1_000_000, with_jht=False, start="2026-07", months=3)
+        assert after.runs[0].monthly.line("JKM", "peserta").amount == 9_000
+        assert after.total != before.total
+    finally:
+        rates_module.install_rates(None)
+    assert bpu_plan(1_000_000, with_jht=False, start="2026-07", months=3) == before
+    with pytest.raises(ValidationError):  # refusals are never kept as plans
+        bpu_plan(True, with_jht=False, start="2026-07", months=3)

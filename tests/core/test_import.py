@@ -244,3 +244,43 @@ def test_an_unknown_event_refuses_the_file_before_any_row(tmp_path, store):
                             event_id="tidak-ada")
     assert err.value.code == "event.unknown"
     assert store.scalar("SELECT count(*) FROM people") == 0
+
+
+def test_a_batch_numbers_its_codes_after_every_code_issued_and_the_floor(tmp_path, store):
+    from bpjs_field.domain.codes import make_code
+    from bpjs_field.store.registrations import CODE_FLOOR_SETTING
+    first = store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name="Rina Marlina", nik=nik(900, female=True)),
+        consent_given=True, consent_version="v", declared_income=1_500_000))
+    tag = store.device_tag
+    assert first.registration["code"] == make_code(tag, 1)
+    importer.import_csv(store, write_csv(tmp_path / "a.csv", [row(i) for i in range(5)]),
+                        consent_version="v", batch_size=2)
+    store.set_setting(CODE_FLOOR_SETTING, {tag: 40})  # learned after a restore
+    importer.import_csv(store, write_csv(tmp_path / "b.csv", [row(i) for i in range(5, 10)]),
+                        consent_version="v", batch_size=3)
+    codes = [r["code"] for r in store.query("SELECT code FROM registrations ORDER BY rowid")]
+    assert codes == [make_code(tag, n) for n in (1, 2, 3, 4, 5, 6, 41, 42, 43, 44, 45)]
+    assert_whole(store)
+
+
+def test_an_import_keeps_the_reports_running_totals_as_the_trigger_would(tmp_path, store):
+    from bpjs_field.store.migrations import REPORT_REGISTRATIONS_INSERT, report_backfill_sql
+    store.registrations.register(RegistrationInput(  # today's totals already have a row
+        segment="bpu", person=PersonInput(full_name="Rina Marlina", nik=nik(900, female=True)),
+        consent_given=True, consent_version="v", declared_income=1_500_000))
+    rows = [row(i) for i in range(30)] + [row(i, segmen="pu", upah="5.000.000", kelas_risiko="1",
+                                              skala_usaha="kecil")
+                                          for i in range(30, 40)]
+    report = importer.import_csv(store, write_csv(tmp_path / "a.csv", rows), consent_version="v",
+                                 batch_size=7)
+    assert report.saved == 40
+    again = importer.import_csv(store, write_csv(tmp_path / "a.csv", rows), consent_version="v")
+    assert again.already == 40  # nothing counted twice
+    kept = store.query("SELECT * FROM report_registrations ORDER BY 1, 2, 3, 4")
+    with store.write():
+        store.db.execute("DELETE FROM report_registrations")
+        store.db.execute(report_backfill_sql()[0])
+    assert store.query("SELECT * FROM report_registrations ORDER BY 1, 2, 3, 4") == kept
+    assert sum(r["registered"] for r in kept) == 41
+    assert store.scalar("SELECT count(*) FROM sqlite_master WHERE name = ?", (REPORT_REGISTRATIONS_INSERT,)) == 1

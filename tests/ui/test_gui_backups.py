@@ -91,3 +91,62 @@ def test_the_daily_backup_waits_for_the_start_up_work(qtbot, db_path):
         station.translations.install("en")
         station.close(final_backup=False)
     assert station.backups.wait(5)
+
+
+def test_back_up_now_runs_beside_the_officer_with_its_progress_shown(qtbot, db_path, monkeypatch):
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    monkeypatch.setattr(backup, "STEP_PAUSE_S", 0.03)  # a copy of a few seconds
+    store = Store.open(db_path)
+    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
+                        branch="Kantor Cabang Bekasi Cikarang")
+    register(store, "Siti Aminah", "3216094508900001")
+    station = app_module.Workstation(store, db_path=db_path)
+    try:
+        assert station.start()
+        qtbot.addWidget(station.window)
+        station.window.show_page("settings")
+        box = station.window.findChild(QWidget, "backupBox")
+        qtbot.waitUntil(lambda: box.latest.text() != "")
+        box.make_button.click()
+        assert not box.make_button.isEnabled() and box.progress.isVisible()
+        qtbot.waitUntil(lambda: box.progress.value() > 0, timeout=5000)
+        # the database worker is free: a search and a save finish while the copy goes on
+        assert station.executor.call(lambda s: s.search_index.search("Siti"))
+        station.executor.call(lambda s: register(s, "Bambang Wibowo", "3216091203850002"))
+        assert box.runner.running and backup.unfinished(db_path)
+        qtbot.waitUntil(lambda: box.make_button.isEnabled(), timeout=30000)
+        assert not box.progress.isVisible() and box.runner.error is None
+        qtbot.waitUntil(lambda: box.choice.count() == 1, timeout=5000)
+    finally:
+        station.translations.install("en")
+        station.close(final_backup=False)
+    made = backup.list_backups(db_path)
+    assert [b.reason for b in made] == ["manual"] and not backup.unfinished(db_path)
+    conn = sqlite3.connect(made[0].path)
+    try:  # the state when the copy began, whole
+        assert conn.execute("SELECT count(*) FROM people").fetchone()[0] == 1
+    finally:
+        conn.close()
+
+
+def test_closing_stops_a_manual_backup_which_is_made_again_at_the_next_start(qtbot, db_path, monkeypatch):
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    monkeypatch.setattr(backup, "STEP_PAUSE_S", 0.05)  # far longer than this test
+    store = Store.open(db_path)
+    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
+                        branch="Kantor Cabang Bekasi Cikarang")
+    station = app_module.Workstation(store, db_path=db_path)
+    try:
+        assert station.start()
+        qtbot.addWidget(station.window)
+        station.window.show_page("settings")
+        box = station.window.findChild(QWidget, "backupBox")
+        box.make_button.click()
+        qtbot.waitUntil(lambda: bool(backup.unfinished(db_path)), timeout=5000)
+    finally:
+        station.translations.install("en")
+        station.close(final_backup=False)
+    assert not box.runner.running
+    assert backup.list_backups(db_path) == [] and backup.unfinished(db_path)
+    with Store.open(db_path) as again:
+        assert backup.backup_if_due(again) is not None

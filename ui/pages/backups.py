@@ -1,8 +1,11 @@
 """The backups part of Pengaturan: make one now, how many to keep, restore one.
 
-A restore needs the database closed, so the box only asks; the application
-(`ui.app.Workstation.restore`) closes the store, restores through
-`bpjs_field.backup` and opens the window again.
+"Back up now" copies the database in a thread of its own (`backup.BackgroundBackup`,
+its own connections, a lower priority), never on the database worker: a backup of a
+million people takes most of a minute, and the officer's searches and saves go on
+meanwhile while a bar shows how far the copy is.  A restore needs the database closed,
+so the box only asks; the application (`ui.app.Workstation.restore`) closes the store,
+restores through `bpjs_field.backup` and opens the window again.
 
 Signals:
     restore_requested(str): the officer confirmed restoring this backup file.
@@ -13,15 +16,20 @@ from __future__ import annotations
 from datetime import timezone
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from bpjs_field import backup
 from bpjs_field.domain.formatting import format_datetime
 from ui import dialogs
 from ui.ops import Ops
 from ui.tasks import DbExecutor
+
+
+# The officer asked for this backup and waits for its end, so it does not pause between
+# steps; its thread's lower priority keeps the window and the database worker first.
+MANUAL_PACE = 0.0
 
 
 class BackupBox(QGroupBox):
@@ -51,6 +59,15 @@ class BackupBox(QGroupBox):
         row.addWidget(self.keep)
         row.addStretch(1)
         layout.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("backupProgress")
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.runner: backup.BackgroundBackup | None = None
+        self._watch = QTimer(self)
+        self._watch.setInterval(150)
+        self._watch.timeout.connect(self._follow)
         restore_row = QHBoxLayout()
         self.choice = QComboBox()
         self.choice.setObjectName("backupChoice")
@@ -90,17 +107,39 @@ class BackupBox(QGroupBox):
             Ops.for_executor(self.executor).change_settings({backup.KEEP_SETTING: value})
 
     def make_backup(self) -> None:
+        """Start a backup beside the officer's work; the bar follows it to the end."""
+        store = self.executor.store
+        if self.runner is not None and self.runner.running:
+            return
+        if self.runner is None:
+            self.runner = backup.BackgroundBackup(store.path, store.key, pace=MANUAL_PACE,
+                                                  busy=self.executor.recently_busy)
+        self.runner.start_now("manual")
         self.make_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.latest.setText(self.tr("Making a backup; you can keep working meanwhile."))
+        self._watch.start()
 
-        def done(_info) -> None:
-            self.make_button.setEnabled(True)
-            self.refresh()
+    def _follow(self) -> None:
+        runner = self.runner
+        if runner is None:
+            return
+        self.progress.setValue(int(runner.progress * 100))
+        if runner.running:
+            return
+        self._watch.stop()
+        self.progress.hide()
+        self.make_button.setEnabled(True)
+        self.refresh()
+        if runner.error is not None:
+            dialogs.error(self, runner.error, self.lang)
 
-        def failed(exc: BaseException) -> None:
-            self.make_button.setEnabled(True)
-            dialogs.error(self, exc, self.lang)
-
-        self.executor.run(lambda s: backup.create_backup(s, "manual"), done, failed)
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop a backup still running (the app is closing); the next start makes it again."""
+        self._watch.stop()
+        if self.runner is not None:
+            self.runner.stop(timeout)
 
     def confirm_restore(self) -> None:
         path = self.choice.currentData()
