@@ -1,0 +1,64 @@
+"""Fixtures of self-registration: the event's keys, the phone server on loopback, a headless
+chromium at a phone's viewport."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from bpjs_field.selfreg.sealed import EventKeys
+from bpjs_field.selfreg.server import PhoneServer, RateLimiter, TicketBook, phone_app
+from bpjs_field.server.db import ServerDatabase
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def keys():
+    return EventKeys.new()
+
+
+@pytest.fixture
+def book(tmp_path, keys):
+    db = ServerDatabase(f"sqlite:///{(tmp_path / 'hub.sqlite3').as_posix()}")
+    return TicketBook(db, keys)
+
+
+@pytest.fixture
+def phone_server(book):
+    server = PhoneServer(phone_app(book, title="Senam Sehat Cikarang", limiter=RateLimiter()),
+                         "127.0.0.1", free_port()).start()
+    yield server
+    server.stop()
+
+
+def chromium(width: int = 390, height: int = 844, throttle: dict | None = None):
+    from needs import need_tool
+    need_tool("chromedriver", "apt-get install chromium chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    options.add_experimental_option("mobileEmulation", {
+        "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0},
+        "userAgent": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+                     "Chrome/120.0 Mobile Safari/537.36"})
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    if throttle:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, **throttle})
+    return driver
+
+
+@pytest.fixture
+def phone():
+    driver = chromium()
+    yield driver
+    driver.quit()

@@ -1,0 +1,140 @@
+"""The phone page in a real browser (Debian's chromium, headless, a phone's viewport): filled
+in, every invalid input answered next to its field, the QR produced; what the QR holds is
+the form, sealed to the event's key, and opens at the desk."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import date
+
+import pytest
+
+from bpjs_field.domain.contribution import bpu_contribution
+from bpjs_field.domain.formatting import format_rupiah
+from bpjs_field.domain.nik import parse_nik
+from bpjs_field.domain.phone import normalize_phone
+from bpjs_field.errors import ValidationError
+from bpjs_field.selfreg.page import build_page
+from bpjs_field.selfreg.sealed import is_prereg
+
+NIK = "3216094108880001"  # a woman born 1 August 1988, kecamatan 32.16.09
+
+
+def typed(driver, element_id: str, text: str) -> None:
+    from selenium.webdriver.common.by import By
+    box = driver.find_element(By.ID, element_id)
+    box.clear()
+    box.send_keys(text)
+    driver.execute_script("arguments[0].blur()", box)
+
+
+def choose(driver, element_id: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    Select(driver.find_element(By.ID, element_id)).select_by_value(value)
+
+
+def message(driver, name: str) -> str:
+    from selenium.webdriver.common.by import By
+    return driver.find_element(By.ID, f"m-{name}").text
+
+
+def fill_valid(driver) -> None:
+    from selenium.webdriver.common.by import By
+    typed(driver, "nik", NIK)
+    typed(driver, "full_name", "Siti Aminah")
+    typed(driver, "phone", "0812-3456-7890")
+    typed(driver, "address", "Jl. Melati No. 5 RT 02/RW 03")
+    choose(driver, "occupation", "pedagang")
+    choose(driver, "declared_income", "2000000")
+    driver.find_element(By.ID, "with_jht").click()
+    choose(driver, "months_paid", "3")
+    driver.find_element(By.ID, "consent").click()
+
+
+def qr_text_from_screen(driver) -> str:
+    """Decode the QR image the page drew (as a scanner would see it)."""
+    import zxingcpp
+    from PIL import Image
+    from selenium.webdriver.common.by import By
+    src = driver.find_element(By.CSS_SELECTOR, "#qr img").get_attribute("src")
+    image = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("L")
+    found = zxingcpp.read_barcodes(image)
+    assert found, "no QR found in the page's image"
+    return found[0].text
+
+
+def test_the_page_is_small_self_contained_and_bahasa_first(keys):
+    page = build_page(keys.public, keys.key_id, title="Senam").decode("utf-8")
+    assert len(page.encode("utf-8")) < 150 * 1024
+    assert 'lang="id"' in page
+    for outside in ("<script src", "<link rel=\"stylesheet", "url(", "@import", "<img src=\"http"):
+        assert outside not in page
+
+
+def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, keys, book):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    phone.get(phone_server.url)
+    assert "Daftar BPJS Ketenagakerjaan" in phone.find_element(By.TAG_NAME, "h1").text
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 390
+
+    # Invalid inputs: each answered under its field with the app's own message.
+    typed(phone, "nik", "32160941088")
+    assert message(phone, "nik") == "NIK harus 16 angka, yang diketik 11 angka."
+    typed(phone, "nik", "9916094108880001")
+    assert message(phone, "nik") == "Kode provinsi 99 tidak dikenal; dua angka pertama NIK salah."
+    typed(phone, "nik", "3216093213880001")
+    with pytest.raises(ValidationError) as desk:
+        parse_nik("3216093213880001")
+    assert message(phone, "nik") == desk.value.message("id")
+    typed(phone, "full_name", "Siti 4minah")
+    assert message(phone, "full_name") == "Nama tidak boleh berisi angka."
+    typed(phone, "phone", "021-555-1234")
+    with pytest.raises(ValidationError) as desk_phone:
+        normalize_phone("021-555-1234")
+    assert message(phone, "phone") == desk_phone.value.message("id")
+    phone.find_element(By.ID, "make").click()  # nothing made while anything is wrong
+    assert phone.find_element(By.ID, "top-error").is_displayed()
+    assert not phone.find_elements(By.CSS_SELECTOR, "#qr img")
+    assert "persetujuan" in message(phone, "consent").lower()
+
+    # English on demand, the typed values kept.
+    phone.find_element(By.ID, "lang-en").click()
+    assert "registration" in phone.find_element(By.TAG_NAME, "h1").text
+    assert phone.find_element(By.ID, "full_name").get_attribute("value") == "Siti 4minah"
+    phone.find_element(By.ID, "lang-id").click()
+
+    fill_valid(phone)
+    assert phone.find_element(By.ID, "birth_date").get_attribute("value") == "01-08-1988"
+    assert phone.find_element(By.ID, "district_code").get_attribute("value") == "321609"
+    for name in ("nik", "full_name", "phone"):
+        assert message(phone, name) == ""
+    expected = bpu_contribution(2000000, with_jht=True, period=date.today(), sector="perdagangan")
+    assert phone.find_element(By.ID, "fee-amount").text == format_rupiah(expected.total)
+    phone.find_element(By.ID, "make").click()
+    WebDriverWait(phone, 10).until(expected_conditions.presence_of_element_located(
+        (By.CSS_SELECTOR, "#qr img")))
+    phone.save_screenshot(str(phone_server_shot_path()))
+    text = qr_text_from_screen(phone)
+    assert is_prereg(text) and NIK not in text and "Siti" not in text
+    opened = keys.open(text)
+    assert opened["f"]["nik"] == NIK and opened["f"]["declared_income"] == 2000000
+    assert opened["f"]["months_paid"] == 3 and opened["f"]["with_jht"] is True
+    assert keys.check_ticket(opened["t"], date.today())
+    assert book.counts() == {"waiting": 1, "confirmed": 0}
+    # Nothing was fetched but the page itself and the ticket, all from the hub.
+    fetched = phone.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert fetched and all(url.startswith(phone_server.url) for url in fetched), fetched
+    short = phone.find_element(By.ID, "short").text
+    assert short.replace("-", "") == opened["t"][:8]
+
+
+def phone_server_shot_path():
+    from pathlib import Path
+    out = Path(__file__).parents[2] / "build" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    return out / "selfreg-phone-qr.png"
