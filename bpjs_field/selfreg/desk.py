@@ -13,7 +13,6 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from bpjs_field.errors import KnownError, ValidationError, ValidationErrors
-from bpjs_field.selfreg.sealed import event_keys
 
 CONFIRMED = "selfreg.confirmed"  # {"day": ISO date, "ids": {ticket id: {"at", "code"}}}
 FORM_FIELDS = ("nik", "full_name", "birth_date", "phone", "address", "district_code",
@@ -38,7 +37,8 @@ def open_scan(store: Any, text: str, *, lang: str = "id", today: date | None = N
     altered, from another day or already used. Every field is validated again here with
     the app's own rules: the answer carries the messages, the officer fixes and saves."""
     today = today or date.today()
-    keys = event_keys(store)
+    from bpjs_field.selfreg.link import keys_for_desk
+    keys = keys_for_desk(store)
     if keys is None:
         raise KnownError("selfreg.no_keys")
     data = keys.open(text)

@@ -40,6 +40,14 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _local_time(stamp: str) -> str:
+    """HH:MM on this laptop's clock of a UTC stamp."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%H:%M")
+    except ValueError:
+        return stamp[11:16]
+
+
 class RateLimiter:
     """Sliding windows per device (the phone's address on the event's network)."""
 
@@ -78,15 +86,18 @@ class TicketBook:
                        (ticket.split(".")[0], day.isoformat(), _now()))
         return ticket
 
-    def confirm(self, ticket: str, device: str) -> dict[str, Any]:
-        """Mark a ticket used; KnownError `selfreg.replayed` when it already was."""
+    def confirm(self, ticket: str, device: str, *, only_check: bool = False) -> dict[str, Any]:
+        """Mark a ticket used (or only check it is not); KnownError `selfreg.replayed` when
+        it already was."""
         day = self.today()
         ticket_id = self.keys.check_ticket(ticket, day)
         with self.db.write() as tx:
             row = tx.rows("SELECT confirmed_at FROM selfreg_tickets WHERE id = ?", (ticket_id,))
             if row and row[0][0]:
-                raise KnownError("selfreg.replayed", time=row[0][0][11:16], code=ticket_id[:8])
+                raise KnownError("selfreg.replayed", time=_local_time(row[0][0]), code=ticket_id[:8])
             now = _now()
+            if only_check:
+                return {"ticket_id": ticket_id, "confirmed_at": None}
             tx.execute("INSERT INTO selfreg_tickets(id, day, issued_at, confirmed_at, confirmed_by) "
                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET confirmed_at = "
                        "excluded.confirmed_at, confirmed_by = excluded.confirmed_by",
@@ -192,6 +203,7 @@ def add_desk_routes(app: Any, db: Any, book_of: Callable[[], TicketBook | None])
 
     class Confirm(BaseModel):
         ticket: str = Field(max_length=80)
+        only_check: bool = False
 
     def device(authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         return accounts.authenticate(db, authorization)
@@ -209,7 +221,7 @@ def add_desk_routes(app: Any, db: Any, book_of: Callable[[], TicketBook | None])
     @app.post(f"{API_PREFIX}/hub/selfreg/confirm")
     def confirm(body: Confirm, dev: Annotated[dict, Depends(device)]) -> Any:
         try:
-            return book().confirm(body.ticket, dev["id"])
+            return book().confirm(body.ticket, dev["id"], only_check=body.only_check)
         except KnownError as exc:
             return JSONResponse({"error": {"code": exc.code, "message": exc.message("en"),
                                            "params": exc.params}}, status_code=409)

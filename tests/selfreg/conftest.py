@@ -4,8 +4,12 @@ chromium at a phone's viewport."""
 from __future__ import annotations
 
 import socket
+import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))  # gui_helpers
 
 from bpjs_field.selfreg.sealed import EventKeys
 from bpjs_field.selfreg.server import PhoneServer, RateLimiter, TicketBook, phone_app
@@ -62,3 +66,21 @@ def phone():
     driver = chromium()
     yield driver
     driver.quit()
+
+
+def _gui_fixtures():
+    """The GUI suite's fixtures (a main window over the test's database), shared here."""
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).parents[1] / "ui" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("selfreg_gui_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_gui = _gui_fixtures()
+make_window = _gui.make_window
+active_event = _gui.active_event
+translations = _gui.translations
+_data_dir = _gui._data_dir
