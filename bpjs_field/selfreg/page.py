@@ -13,10 +13,8 @@ import json
 from datetime import date
 from functools import lru_cache
 from html import escape
-from pathlib import Path
 from typing import Any
 
-STATIC = Path(__file__).with_name("static")
 MESSAGE_CODES = (
     "nik.empty", "nik.not_digits", "nik.length", "nik.province", "nik.regency", "nik.district",
     "nik.day", "nik.month", "nik.date", "nik.future", "nik.serial", "nik.unknown_district",
@@ -65,7 +63,8 @@ def rules(today: date | None = None) -> dict[str, Any]:
 
 @lru_cache(maxsize=4)
 def _static(name: str) -> str:
-    return (STATIC / name).read_text("utf-8")
+    from bpjs_field.paths import resource_path
+    return resource_path("selfreg", *name.split("/")).read_text("utf-8")
 
 
 def build_page(public_key: bytes, key_id: str, *, title: str = "", today: date | None = None) -> bytes:

@@ -84,3 +84,18 @@ make_window = _gui.make_window
 active_event = _gui.active_event
 translations = _gui.translations
 _data_dir = _gui._data_dir
+
+
+def _server_fixtures():
+    """The sync suite's fixtures (laptops, a branch server's template database)."""
+    import importlib.util
+    path = Path(__file__).parents[1] / "server" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("selfreg_server_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_server = _server_fixtures()
+laptops = _server.laptops
+sqlite_template = _server.sqlite_template
