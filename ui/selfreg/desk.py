@@ -19,10 +19,6 @@ from ui.style import RED, set_role
 log = logging.getLogger(__name__)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SelfRegDesk", text)
-
-
 def scan(page: Any, text: str) -> None:
     """On the check-in page: open the QR (this laptop's record and the hub's both refuse a
     used one), then the registration form; a refusal is the page's large red answer."""
@@ -42,7 +38,7 @@ def scan(page: Any, text: str) -> None:
         if not isinstance(exc, KnownError):
             page._failed(exc)
             return
-        headline = tr("PRE-REGISTRATION REFUSED")
+        headline = QCoreApplication.translate("SelfRegDesk", "PRE-REGISTRATION REFUSED")
         page._paint(f"<div style='font-size:26pt;font-weight:bold'>✖ {html.escape(headline)}</div>"
                     f"<div style='font-size:15pt'>{html.escape(exc.message(lang))}</div>",
                     RED, "prereg_refused")
@@ -69,13 +65,14 @@ def fill(page: Any, pre: PreRegistration) -> None:
     page.form.clear()
     page.form.set_values(pre.values)
     page._prereg = pre
-    text = tr("Pre-registration {code}: filled in on the participant's phone. Check every field "
-              "against the KTP, fix what differs, then save.").format(code=pre.short_code)
+    text = QCoreApplication.translate(
+        "SelfRegDesk", "Pre-registration {code}: filled in on the participant's phone. Check every "
+        "field against the KTP, fix what differs, then save.").format(code=pre.short_code)
     if pre.notice_version == page.notice.version:
-        text += " " + tr("The phone showed the privacy notice version {version}: tick consent "
+        text += " " + QCoreApplication.translate("SelfRegDesk", "The phone showed the privacy notice version {version}: tick consent "
                          "when the participant confirms it.").format(version=pre.notice_version)
     else:
-        text += " " + tr("The phone showed another privacy notice ({phone}): show the notice "
+        text += " " + QCoreApplication.translate("SelfRegDesk", "The phone showed another privacy notice ({phone}): show the notice "
                          "in force ({desk}) before ticking consent.").format(
             phone=pre.notice_version or "?", desk=page.notice.version)
     note = _note(page)

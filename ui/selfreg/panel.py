@@ -7,15 +7,16 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 log = logging.getLogger(__name__)
 
 
-def counts_text(widget: QWidget, counts: dict[str, int]) -> str:
-    return widget.tr("Pre-registered on phones today: %1 waiting, %2 confirmed").replace(
+def counts_text(counts: dict[str, int]) -> str:
+    return QCoreApplication.translate(
+        "SelfRegPanel", "Pre-registered on phones today: %1 waiting, %2 confirmed").replace(
         "%1", str(counts["waiting"])).replace("%2", str(counts["confirmed"]))
 
 
@@ -79,7 +80,7 @@ class SelfRegPanel(QWidget):
         book = getattr(self._hub(), "selfreg_book", None)
         if book is not None:
             try:
-                self.counts.setText(counts_text(self, book.counts()))
+                self.counts.setText(counts_text(book.counts()))
             except Exception:  # noqa: BLE001 - the screen must not crash on a busy database
                 log.warning("self-registration counts not readable", exc_info=True)
 
@@ -150,4 +151,4 @@ class PreregCounts(QLabel):
         self._busy = False
         if counts is None:
             return
-        self.setText(counts_text(self, counts))
+        self.setText(counts_text(counts))
