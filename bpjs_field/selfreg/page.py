@@ -49,7 +49,11 @@ def rules(today: date | None = None) -> dict[str, Any]:
         "provinces": sorted(province_codes()),
         "districts": [[d.code, d.name, d.regency] for d in districts()],
         "mobile": numbers.mobile.national_number_pattern,
-        "fixed": numbers.fixed_line.national_number_pattern,
+        # Every other kind of number libphonenumber knows (landline, toll-free, ...): "not mobile".
+        "other": [desc.national_number_pattern for desc in (
+            numbers.fixed_line, numbers.toll_free, numbers.premium_rate, numbers.shared_cost,
+            numbers.personal_number, numbers.voip, numbers.pager, numbers.uan, numbers.voicemail)
+            if desc is not None and desc.national_number_pattern],
         "max_name": MAX_NAME_LENGTH,
         "max_address": 300,
         "steps": steps,

@@ -118,7 +118,7 @@
     else if (digits.indexOf("62") === 0) national = digits.substring(2);
     else national = digits;
     if (new RegExp("^(?:" + R.mobile + ")$").test(national)) return null;
-    if (new RegExp("^(?:" + R.fixed + ")$").test(national)) return ["phone.not_mobile"];
+    for (var k = 0; k < R.other.length; k++) if (new RegExp("^(?:" + R.other[k] + ")$").test(national)) return ["phone.not_mobile"];
     return ["phone.invalid"];
   }
 

@@ -138,3 +138,64 @@ def phone_server_shot_path():
     out = Path(__file__).parents[2] / "build" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     return out / "selfreg-phone-qr.png"
+
+
+def nik_cases() -> list[str]:
+    import random
+    rng = random.Random(19)
+    cases = ["", "abc", "3216-0941-0888-0001", "3216 0941 0888 0001", "321609410888000",
+             "3216094108880000", "9916094108880001", "3200094108880001", "3216004108880001",
+             "3216097208880001", "3216090013880001", "3216092902010001", "3216096902000001",
+             "3216093102880001", "3216090101990001", f"32160901 01{date.today().year % 100 + 1:02d}0001",
+             "1171010101900001", "3216990101900001", "3216091234567890", "３２１６０９４１０８８８０００１"]
+    for _ in range(300):
+        digits = [rng.choice("0123456789") for _ in range(16)]
+        nik = "".join(digits)
+        if rng.random() < 0.7:  # mostly plausible: a known province, a real-looking date
+            nik = rng.choice(["32", "31", "11", "36"]) + nik[2:6] + f"{rng.randint(1, 71):02d}" + \
+                f"{rng.randint(0, 13):02d}" + nik[10:]
+        cases.append(nik)
+    return cases
+
+
+PHONES = ["", "0812-3456-7890", "+62 812 3456 7890", "6281234567890", "+62 0812 3456 7890",
+          "021-555-1234", "(021) 5551234", "0812", "08123456789012345", "+1 415 555 0100",
+          "0812.3456.7890", "0812 3456 78a0", "0899-1234-5678", "0851-2345-6789", "62 21 5551234",
+          "0800-123-4567", "0811-111", "+44 7700 900123", "081234567", "0822 1234 5678 9"]
+NAMES = ["", "Siti Aminah", "Ma'ruf Amin", "Hj. Siti Nur'aini, S.Pd.", "Ni Luh Putu Ayu-Sari",
+         "Agus 2", "R@hmat", "...", "  Dewi   Lestari  ", "O’Brien", "A" * 101, "Joko_Widodo"]
+
+
+def test_the_pages_checks_answer_as_the_core_does(phone, phone_server):
+    """The page's NIK, phone and name checks against bpjs_field.domain, case by case."""
+    from bpjs_field.domain.names import normalize_name
+    phone.get(phone_server.url)
+
+    def core(fn, text):
+        try:
+            value = fn(text)
+        except ValidationError as exc:
+            return exc.code
+        return value
+
+    niks = nik_cases()
+    page_niks = phone.execute_script(
+        "return arguments[0].map(function (n) { var r = PRAREG.parseNik(n);"
+        " return r.error ? r.error[0] : [r.birth, r.sex]; })", niks)
+    for nik, on_page in zip(niks, page_niks):
+        expected = core(lambda t: parse_nik(t), nik)
+        if not isinstance(expected, str):
+            expected = [expected.birth_date.isoformat(), expected.sex]
+        assert on_page == expected, nik
+    page_phones = phone.execute_script(
+        "return arguments[0].map(function (p) { var r = PRAREG.checkPhone(p); return r ? r[0] : 'ok'; })",
+        PHONES)
+    for number, on_page in zip(PHONES, page_phones):
+        expected = core(normalize_phone, number)
+        assert on_page == (expected if expected.startswith("phone.") else "ok"), number
+    page_names = phone.execute_script(
+        "return arguments[0].map(function (p) { var r = PRAREG.checkName(p); return r ? r[0] : 'ok'; })",
+        NAMES)
+    for name, on_page in zip(NAMES, page_names):
+        expected = core(normalize_name, name)
+        assert on_page == (expected if expected.startswith("name.") else "ok"), name
