@@ -1,5 +1,6 @@
-"""The whole path, for real: a hub on loopback (TLS, the branch's code) serving the phone
-page; the page filled in on a headless chromium at a phone's viewport; its QR decoded from
+"""The whole path, for real: a hub on loopback (TLS, the branch's code) started from the
+Sinkronisasi page's controller, serving the phone page; the poster printed from the hub's
+panel and its QR read back from the PDF; the page filled in on a headless chromium at a phone's viewport; its QR decoded from
 the screen and scanned at another laptop's check-in page (pytest-qt); the officer saves; the
 ticket is used at the hub (a replay at the hub laptop's desk is refused); the registration
 reaches the hub and the branch, once."""
@@ -17,7 +18,6 @@ from bpjs_field.selfreg.sealed import EventKeys
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
 from bpjs_field.sync.hub_engine import HubEngine, join
-from bpjs_field.sync.hub_server import HubServer
 from gui_helpers import type_text
 from harness import EVENT_ID, ServerProcess, free_port
 from test_selfreg_phone_page import NIK, fill_valid, qr_text_from_screen
@@ -48,6 +48,21 @@ def window_over(qtbot, store, tmp_path):
     return window, executor
 
 
+def poster_qr(pdf, tmp_path) -> str:
+    """The poster's QR as a phone's camera would read it from the printed page."""
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+    from needs import need_tool
+    need_tool("pdftoppm", "apt-get install poppler-utils")
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(pdf), str(tmp_path / "poster")],
+                   check=True)
+    found = zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))
+    assert len(found) == 1
+    return found[0].text
+
+
 def hub_round(*machines) -> None:
     for laptop in machines:
         engine = HubEngine(laptop.store)
@@ -57,20 +72,39 @@ def hub_round(*machines) -> None:
             engine.close()
 
 
-def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone, tmp_path):
+def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone, tmp_path, translations):
     hub_laptop, desk = laptops(2)
     for laptop, officer in ((hub_laptop, "KC-0421"), (desk, "KC-0422")):
         laptop.enroll(branch.url, officer)
         laptop.sync()
-    hub = HubServer(hub_laptop.store, "127.0.0.1", free_port()).start()
+    from ui.selfreg.panel import PreregCounts, SelfRegPanel
+    from ui.sync.hub import HubController
+    from ui.tasks import DbExecutor
+    hub_executor = DbExecutor(hub_laptop.store, synchronous=True)
+    controller = HubController(hub_executor)
+    controller.start_hub("127.0.0.1", free_port())
+    hub = controller.hub
     try:
-        join(hub_laptop.store, hub.join_url)
         join(desk.store, hub.join_code)
         desk.event()
         desk.store.events.set_active(EVENT_ID)
 
-        # The participant's phone.
-        phone.get(phone_url(hub))
+        # The hub's panel: the phone page's address, the counts, the poster.
+        panel = SelfRegPanel(controller)
+        qtbot.addWidget(panel)
+        panel.show_state(controller.state())
+        assert phone_url(hub) in panel.address.text()
+        assert panel.counts.text() == "Pra-pendaftaran dari ponsel hari ini: 0 menunggu, 0 dikonfirmasi"
+        panel.wifi.setText("BPJS-ACARA")
+        poster = tmp_path / "poster.pdf"
+        with qtbot.waitSignal(panel.print_poster(str(poster)).finished, timeout=30000) as printed:
+            pass
+        assert printed.args[0] is True
+        url = poster_qr(poster, tmp_path)
+        assert url == phone_url(hub)
+
+        # The participant's phone, at the poster's address.
+        phone.get(url)
         fill_valid(phone)
         phone.find_element("id", "make").click()
         qtbot.waitUntil(lambda: bool(phone.find_elements("css selector", "#qr img")), timeout=10000)
@@ -99,6 +133,12 @@ def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone,
         finally:
             executor.shutdown()
         assert hub.selfreg_book.counts() == {"waiting": 0, "confirmed": 1}
+        panel.show_state(controller.state())
+        assert panel.counts.text().endswith("0 menunggu, 1 dikonfirmasi")
+        home_line = PreregCounts(db_path=desk.store.path, key=desk.store.key)
+        qtbot.addWidget(home_line)
+        home_line.refresh()
+        qtbot.waitUntil(lambda: "1 dikonfirmasi" in home_line.text(), timeout=10000)
 
         # The same QR at the hub laptop's desk: its own record is empty, the hub refuses it.
         keys = EventKeys.from_setting(hub_laptop.store.get_setting("selfreg.keys"))
@@ -122,4 +162,5 @@ def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone,
             db.close()
         assert found == 1 and digest["registrations"] == 1 and digest["attendance"] == 1
     finally:
-        hub.stop()
+        controller.shutdown()
+        hub_executor.shutdown()
