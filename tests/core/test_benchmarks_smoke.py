@@ -34,6 +34,8 @@ EXPECTED = {
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],
     "bench_reports.py": ["report for a year, by segment (s)", "XLSX export of every registration (s)",
                          "peak memory, export of", "smoke run"],
+    "bench_selfreg.py": ["page as built (bytes)", "first paint, bad 3G", "form ready to type",
+                         "Buat QR -> QR on screen", "desk: open a QR", "smoke run"],
     "bench_security.py": ["open / unlock (median, s)", "save a registration (median, ms)", "smoke run"],
     "bench_sync.py": ["push 200 registrations (SQLite server)", "bytes sent per person (gzip)",
                       "first pull of 300 people", "bytes pulled per person (gzip)",

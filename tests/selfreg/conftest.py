@@ -41,7 +41,11 @@ def phone_server(book):
     server.stop()
 
 
-def chromium(width: int = 390, height: int = 844, throttle: dict | None = None):
+def chromium(width: int = 390, height: int = 844, throttle: dict | None = None,
+             folder: Path | None = None):
+    """Headless chromium at a phone's viewport; with `folder`, its profile and temporary
+    files go there (removed with it)."""
+    import os
     from needs import need_tool
     need_tool("chromedriver", "apt-get install chromium chromium-driver")
     from selenium import webdriver
@@ -54,7 +58,11 @@ def chromium(width: int = 390, height: int = 844, throttle: dict | None = None):
         "userAgent": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
                      "Chrome/120.0 Mobile Safari/537.36"})
     options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    env = None
+    if folder is not None:
+        options.add_argument(f"--user-data-dir={folder / 'profile'}")
+        env = {**os.environ, "TMPDIR": str(folder)}
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver", env=env), options=options)
     if throttle:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, **throttle})
@@ -62,8 +70,8 @@ def chromium(width: int = 390, height: int = 844, throttle: dict | None = None):
 
 
 @pytest.fixture
-def phone():
-    driver = chromium()
+def phone(tmp_path):
+    driver = chromium(folder=tmp_path)
     yield driver
     driver.quit()
 
