@@ -38,6 +38,7 @@ def start_phone(hub: Any) -> None:
     except Exception:  # noqa: BLE001 - the laptops' hub matters more than the phone page
         log.warning("the self-registration page could not start", exc_info=True)
         hub.selfreg_phone = None
+        hub.selfreg_error = f"{hub.host}:{hub.port + PHONE_PORT_OFFSET}"
 
 
 def stop_phone(hub: Any) -> None:

@@ -39,9 +39,19 @@ def rules(today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     steps = bpu_income_choices(today)
     sectors = list(sector_labels())
-    # The first month's contribution, exactly as the desk computes it (discounts included).
-    monthly = {sector: [[bpu_contribution(step, with_jht=jht, period=today, sector=sector).total
-                         for jht in (False, True)] for step in steps] for sector in sectors}
+    # Each of the next 12 months' contribution, exactly as the desk computes it (each month
+    # at its own rates and discounts, as `bpu_plan` does): the distinct tables, and which
+    # table each month uses (the page adds the months paid ahead).
+    from bpjs_field.domain.plan import add_months
+    tables: list[dict[str, list[list[int]]]] = []
+    month_table: list[int] = []
+    for n in range(12):
+        month = add_months(today.replace(day=1), n)
+        table = {sector: [[bpu_contribution(step, with_jht=jht, period=month, sector=sector).total
+                           for jht in (False, True)] for step in steps] for sector in sectors}
+        if table not in tables:
+            tables.append(table)
+        month_table.append(tables.index(table))
     numbers = phonenumbers.PhoneMetadata.metadata_for_region("ID")
     notice = privacy_notice()
     return {
@@ -57,7 +67,8 @@ def rules(today: date | None = None) -> dict[str, Any]:
         "max_name": MAX_NAME_LENGTH,
         "max_address": 300,
         "steps": steps,
-        "monthly": monthly,
+        "tables": tables,
+        "month_table": month_table,
         "occupations": sorted(([code, v[0], v[1], v[2]] for code, v in occupations().items()),
                               key=lambda o: o[1]),
         "messages": {code: list(CATALOGUE[code]) for code in MESSAGE_CODES},

@@ -2021,6 +2021,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Cetak poster</translation>
     </message>
     <message>
+        <source>The participants&apos; page could not start on %1 (the port is taken?): stop the hub and start it on another port.</source>
+        <translation>Halaman peserta tidak bisa dibuka di %1 (port sudah dipakai?): hentikan hub dan jalankan di port lain.</translation>
+    </message>
+    <message>
         <source>Participants&apos; phones: join the event&apos;s Wi-Fi and open %1 (print the poster for the queue).</source>
         <translation>Ponsel peserta: sambungkan ke Wi-Fi acara dan buka %1 (cetak poster untuk antrean).</translation>
     </message>

@@ -13,7 +13,7 @@
       phone: "Nomor HP", address: "Alamat (jalan, RT/RW)", district_code: "Kecamatan",
       occupation: "Pekerjaan", declared_income: "Penghasilan per bulan (dilaporkan)",
       with_jht: "Tambah Jaminan Hari Tua (JHT, 2% penghasilan)", months_paid: "Bayar di muka",
-      months: " bulan", choose: "— pilih —", fee: "Iuran per bulan", fee_none: "Pilih penghasilan untuk melihat iuran.",
+      months: " bulan", choose: "— pilih —", fee: "Iuran per bulan", fee_total: "Dibayar sekarang untuk {months} bulan:", fee_none: "Pilih penghasilan untuk melihat iuran.",
       notice: "Pemberitahuan privasi", consent: "Saya sudah membaca pemberitahuan privasi dan setuju data saya diproses untuk pendaftaran.",
       consent_missing: "Centang persetujuan dulu: tanpa persetujuan, data tidak bisa diproses.",
       make: "Buat QR pendaftaran", fix: "Masih ada isian yang perlu diperbaiki (ditandai merah).",
@@ -30,7 +30,7 @@
       phone: "Mobile number", address: "Address (street, RT/RW)", district_code: "Kecamatan (district)",
       occupation: "Occupation", declared_income: "Monthly income (declared)",
       with_jht: "Add old-age savings (JHT, 2% of income)", months_paid: "Pay ahead",
-      months: " month(s)", choose: "— choose —", fee: "Monthly contribution", fee_none: "Choose an income to see the contribution.",
+      months: " month(s)", choose: "— choose —", fee: "Monthly contribution", fee_total: "To pay now for {months} months:", fee_none: "Choose an income to see the contribution.",
       notice: "Privacy notice", consent: "I have read the privacy notice and agree that my data is processed for registration.",
       consent_missing: "Tick the consent box first: without consent the data cannot be processed.",
       make: "Make my registration QR", fix: "Some fields still need fixing (marked in red).",
@@ -161,11 +161,14 @@
     for (var k = 0; k < R.occupations.length; k++) if (R.occupations[k][0] === code) return R.occupations[k][3];
     return "umum";
   }
+  /* [first month, all the months paid now]: each month at its own rules (rules.tables). */
   function fee(s) {
-    var idx = -1, k;
+    var idx = -1, k, sector = sectorOf(s.occupation), jht = s.with_jht ? 1 : 0, total = 0;
     for (k = 0; k < R.steps.length; k++) if (String(R.steps[k]) === s.declared_income) idx = k;
     if (idx < 0) return null;
-    return R.monthly[sectorOf(s.occupation)][idx][s.with_jht ? 1 : 0];
+    var months = Math.max(1, Math.min(12, +s.months_paid || 1));
+    for (k = 0; k < months; k++) total += R.tables[R.month_table[k]][sector][idx][jht];
+    return [R.tables[R.month_table[0]][sector][idx][jht], total, months];
   }
 
   function show(all) {
@@ -179,7 +182,8 @@
     }
     var amount = fee(s);
     el("fee").innerHTML = amount === null ? esc(t("fee_none")) :
-      esc(t("fee")) + "<br><b id='fee-amount'>" + rupiah(amount) + "</b>";
+      esc(t("fee")) + "<br><b id='fee-amount'>" + rupiah(amount[0]) + "</b>" +
+      (amount[2] > 1 ? "<div id='fee-total'>" + esc(t("fee_total").replace("{months}", amount[2])) + " <b>" + rupiah(amount[1]) + "</b></div>" : "");
     return v;
   }
 

@@ -70,10 +70,16 @@ def chromium(width: int = 390, height: int = 844, throttle: dict | None = None,
 
 
 @pytest.fixture
-def phone(tmp_path):
-    driver = chromium(folder=tmp_path)
+def phone():
+    """Its own short temporary folder (chromium's sockets there must stay under the 108
+    characters of a socket path, which pytest's tmp_path can exceed), removed after."""
+    import shutil
+    import tempfile
+    folder = Path(tempfile.mkdtemp(prefix="chromium-"))
+    driver = chromium(folder=folder)
     yield driver
     driver.quit()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _gui_fixtures():

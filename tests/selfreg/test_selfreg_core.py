@@ -98,10 +98,17 @@ def test_the_phone_server_serves_the_page_and_tickets_only_and_limits_each_devic
 def test_the_pages_rules_come_from_the_core():
     data = rules(TODAY)
     assert data["steps"] == bpu_income_choices(TODAY)
-    for sector, table in data["monthly"].items():
+    from bpjs_field.domain.plan import bpu_plan
+    first = data["tables"][data["month_table"][0]]
+    for sector, table in first.items():
         for step, (without, with_jht) in zip(data["steps"], table):
             assert without == bpu_contribution(step, with_jht=False, period=TODAY, sector=sector).total
             assert with_jht == bpu_contribution(step, with_jht=True, period=TODAY, sector=sector).total
+    for months in (1, 2, 3, 6, 12):  # what the page adds up for months paid ahead
+        for sector in first:
+            added = sum(data["tables"][data["month_table"][n]][sector][4][1] for n in range(months))
+            assert added == bpu_plan(data["steps"][4], with_jht=True, start=TODAY, months=months,
+                                     sector=sector).total
     assert all(data["messages"][code] == list(CATALOGUE[code]) for code in data["messages"])
     assert "32" in data["provinces"] and any(d[0] == "321609" for d in data["districts"])
 

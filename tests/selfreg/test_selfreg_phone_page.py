@@ -114,6 +114,9 @@ def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, key
         assert message(phone, name) == ""
     expected = bpu_contribution(2000000, with_jht=True, period=date.today(), sector="perdagangan")
     assert phone.find_element(By.ID, "fee-amount").text == format_rupiah(expected.total)
+    from bpjs_field.domain.plan import bpu_plan
+    plan = bpu_plan(2000000, with_jht=True, start=date.today(), months=3, sector="perdagangan")
+    assert phone.find_element(By.ID, "fee-total").text.endswith(format_rupiah(plan.total))
     phone.find_element(By.ID, "make").click()
     WebDriverWait(phone, 10).until(expected_conditions.presence_of_element_located(
         (By.CSS_SELECTOR, "#qr img")))

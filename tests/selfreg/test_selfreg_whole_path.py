@@ -48,6 +48,20 @@ def window_over(qtbot, store, tmp_path):
     return window, executor
 
 
+def free_pair() -> int:
+    """A port whose next one is free too (the hub's, and the phone page's beside it)."""
+    import socket
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two free ports side by side")
+
+
 def poster_qr(pdf, tmp_path) -> str:
     """The poster's QR as a phone's camera would read it from the printed page."""
     import subprocess
@@ -82,7 +96,7 @@ def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone,
     from ui.tasks import DbExecutor
     hub_executor = DbExecutor(hub_laptop.store, synchronous=True)
     controller = HubController(hub_executor)
-    controller.start_hub("127.0.0.1", free_port())
+    controller.start_hub("127.0.0.1", free_pair())
     hub = controller.hub
     try:
         join(desk.store, hub.join_code)

@@ -72,7 +72,12 @@ class SelfRegPanel(QWidget):
 
     def show_state(self, state: dict[str, Any]) -> None:
         url = self.url()
-        self.setVisible(url is not None)
+        failed = getattr(self._hub(), "selfreg_error", None) if url is None else None
+        self.setVisible(url is not None or failed is not None)
+        if failed:
+            self.address.setText(self.tr("The participants' page could not start on %1 (the port is "
+                                         "taken?): stop the hub and start it on another port.")
+                                 .replace("%1", failed))
         if url is None:
             return
         self.address.setText(self.tr("Participants' phones: join the event's Wi-Fi and open %1 "
