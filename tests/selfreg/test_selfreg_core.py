@@ -131,3 +131,28 @@ def test_the_desk_opens_checks_again_and_refuses_a_replay(store, officer):
 
 def test_a_laptop_without_the_events_keys_says_so(store, officer):
     assert refusal(open_scan, store, sealed(EventKeys.new())) == "selfreg.no_keys"
+
+
+def test_a_desk_whose_hub_is_gone_still_opens_and_saves_offline(store, officer):
+    """The hub's check is a courtesy: with the hub unreachable the desk answers quickly and
+    carries on with its own record (which still refuses a replay here)."""
+    import socket
+    import time
+
+    from bpjs_field.selfreg import link
+    from bpjs_field.sync import hub_join
+    from bpjs_field.sync.hub_engine import HUB_CERT, HUB_TOKEN, HUB_URL
+    keys = event_keys(store, create=True)
+    cert, _key = hub_join.make_certificate("127.0.0.1")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    with store.write():
+        store.set_setting(HUB_URL, f"https://127.0.0.1:{closed}")
+        store.set_setting(HUB_CERT, cert.decode("ascii"))
+        store.set_setting(HUB_TOKEN, "token")
+    pre = open_scan(store, sealed(keys))
+    start = time.monotonic()
+    assert link.confirm(store, pre.ticket, only_check=True) is False
+    assert link.counts(store) is None
+    assert time.monotonic() - start < 5
