@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bpjs_field.selfreg.sealed import event_keys
+from bpjs_field.selfreg.sealed import SETTING, EventKeys, event_keys
 from bpjs_field.selfreg.server import (PHONE_PORT_OFFSET, PhoneServer, TicketBook,
                                        add_desk_routes, phone_app)
 
@@ -14,9 +14,14 @@ log = logging.getLogger(__name__)
 
 
 def attach(hub: Any, app: Any, db: Any) -> None:
-    """At the hub app's build: the event's keys (made once, kept in the laptop's encrypted
-    settings), the ticket book in the hub's database, the desk routes."""
-    keys = event_keys(hub.store, create=True)
+    """At the hub app's build: the event's keys (made with the hub's join key and certificate,
+    so a new hub has new keys; the same hub started again keeps them), kept in the laptop's
+    encrypted settings; the ticket book in the hub's database; the desk routes."""
+    keys = event_keys(hub.store)
+    if keys is None or getattr(hub, "_settings", {}).get("new"):
+        keys = EventKeys.new()
+        with hub.store.write():
+            hub.store.set_setting(SETTING, keys.to_setting())
     hub.selfreg_book = TicketBook(db, keys)
     add_desk_routes(app, db, lambda: getattr(hub, "selfreg_book", None))
 

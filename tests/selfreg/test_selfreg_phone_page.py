@@ -202,3 +202,43 @@ def test_the_pages_checks_answer_as_the_core_does(phone, phone_server):
     for name, on_page in zip(NAMES, page_names):
         expected = core(normalize_name, name)
         assert on_page == (expected if expected.startswith("name.") else "ok"), name
+
+
+def test_the_phones_draft_survives_a_reload_today_and_is_erased_after_the_day(phone, phone_server):
+    from selenium.webdriver.common.by import By
+    phone.get(phone_server.url)
+    typed(phone, "full_name", "Siti Aminah")
+    typed(phone, "nik", NIK)
+    phone.refresh()  # a reload in the queue loses nothing
+    assert phone.find_element(By.ID, "full_name").get_attribute("value") == "Siti Aminah"
+    assert not phone.find_element(By.ID, "consent").is_selected()  # consent is asked again
+    # A draft of an earlier day is erased when the page opens.
+    phone.execute_script("var d = JSON.parse(localStorage.getItem('bpjs-prereg'));"
+                         "d.day = '2000-01-01'; localStorage.setItem('bpjs-prereg', JSON.stringify(d));")
+    phone.refresh()
+    assert phone.find_element(By.ID, "full_name").get_attribute("value") == ""
+    assert phone.execute_script("return localStorage.getItem('bpjs-prereg')") is None
+    # *Selesai* erases it at once.
+    fill_valid(phone)
+    phone.find_element(By.ID, "make").click()
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(phone, 10).until(expected_conditions.element_to_be_clickable((By.ID, "done")))
+    phone.find_element(By.ID, "done").click()
+    WebDriverWait(phone, 10).until(expected_conditions.presence_of_element_located((By.ID, "nik")))
+    assert phone.execute_script("return localStorage.getItem('bpjs-prereg')") is None
+    assert phone.find_element(By.ID, "nik").get_attribute("value") == ""
+
+
+def test_one_thumb_targets_and_one_column_at_a_phones_width(phone, phone_server):
+    phone.get(phone_server.url)
+    sizes = phone.execute_script(
+        "var out = [], els = document.querySelectorAll('input, select, textarea, button');"
+        "for (var i = 0; i < els.length; i++) { var r = els[i].getBoundingClientRect();"
+        " out.push([els[i].id || els[i].tagName, r.width, r.height, r.right]); } return out;")
+    assert len(sizes) >= 12
+    for name, width, height, right in sizes:
+        assert height >= 28 and width >= 28, name  # checkboxes 28 px, the rest 48 px
+        assert right <= 390, name  # nothing sideways off the screen
+    fields = [s for s in sizes if s[0] in ("nik", "full_name", "phone", "declared_income")]
+    assert all(h >= 48 for _, _, h, _ in fields)
