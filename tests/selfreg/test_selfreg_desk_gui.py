@@ -104,3 +104,19 @@ def test_altered_foreign_and_invalid_qrs_are_refused_or_flagged(
     reg.form.consent.setChecked(True)
     assert not reg.save_button.isEnabled()
     assert reg.form.boxes["nik"].error_text and reg.form.boxes["phone"].error_text
+
+
+def test_a_phone_that_showed_another_notice_is_pointed_out(qtbot, store, officer, active_event,
+                                                          make_window, translations):
+    keys = event_keys(store, create=True)
+    text = keys.seal({"v": 1, "t": keys.ticket(date.today()), "n": "2019-01",
+                      "f": {"nik": NIK, "full_name": "Siti Aminah", "phone": "081234567890",
+                            "declared_income": 2000000, "months_paid": 1}})
+    window = make_window()
+    window.show_page("checkin")
+    scan(qtbot, window.checkin, text)
+    reg = window.registration
+    qtbot.waitUntil(lambda: reg.isVisible())
+    note = reg._prereg_note.text()
+    assert "2019-01" in note and privacy_notice().version in note
+    assert note.startswith("Pra-pendaftaran ")  # the officer's language
