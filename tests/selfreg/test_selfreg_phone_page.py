@@ -73,7 +73,7 @@ def test_the_page_is_small_self_contained_and_bahasa_first(keys):
         assert outside not in page
 
 
-def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, keys, book):
+def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, keys, book, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
@@ -120,7 +120,7 @@ def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, key
     phone.find_element(By.ID, "make").click()
     WebDriverWait(phone, 10).until(expected_conditions.presence_of_element_located(
         (By.CSS_SELECTOR, "#qr img")))
-    phone.save_screenshot(str(phone_server_shot_path()))
+    assert phone.save_screenshot(str(tmp_path / "qr.png"))
     text = qr_text_from_screen(phone)
     assert is_prereg(text) and NIK not in text and "Siti" not in text
     opened = keys.open(text)
@@ -134,13 +134,6 @@ def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, key
     assert fetched and all(url.startswith(phone_server.url) for url in fetched), fetched
     short = phone.find_element(By.ID, "short").text
     assert short.replace("-", "") == opened["t"][:8]
-
-
-def phone_server_shot_path():
-    from pathlib import Path
-    out = Path(__file__).parents[2] / "build" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    return out / "selfreg-phone-qr.png"
 
 
 def nik_cases() -> list[str]:
