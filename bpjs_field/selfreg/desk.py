@@ -37,11 +37,18 @@ def open_scan(store: Any, text: str, *, lang: str = "id", today: date | None = N
     altered, from another day or already used. Every field is validated again here with
     the app's own rules: the answer carries the messages, the officer fixes and saves."""
     today = today or date.today()
-    from bpjs_field.selfreg.link import keys_for_desk
+    from bpjs_field.selfreg.link import keys_for_desk, refresh_keys
     keys = keys_for_desk(store)
     if keys is None:
         raise KnownError("selfreg.no_keys")
-    data = keys.open(text)
+    try:
+        data = keys.open(text)
+    except KnownError as exc:  # the hub may have made new keys since (a new hub): ask once
+        fresh = refresh_keys(store) if exc.code == "selfreg.other_event" else None
+        if fresh is None or fresh.key_id == keys.key_id:
+            raise
+        keys = fresh
+        data = keys.open(text)
     ticket = str(data.get("t", ""))
     ticket_id = keys.check_ticket(ticket, today)
     seen = _confirmed(store, today).get(ticket_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bpjs_field.selfreg.link import KEYS_HUB
 from bpjs_field.selfreg.sealed import SETTING, EventKeys, event_keys
 from bpjs_field.selfreg.server import (PHONE_PORT_OFFSET, PhoneServer, TicketBook,
                                        add_desk_routes, phone_app)
@@ -22,6 +23,8 @@ def attach(hub: Any, app: Any, db: Any) -> None:
         keys = EventKeys.new()
         with hub.store.write():
             hub.store.set_setting(SETTING, keys.to_setting())
+    with hub.store.write():
+        hub.store.set_setting(KEYS_HUB, hub.hub_id)  # this laptop, as a desk, uses these
     hub.selfreg_book = TicketBook(db, keys)
     add_desk_routes(app, db, lambda: getattr(hub, "selfreg_book", None))
 

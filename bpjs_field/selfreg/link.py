@@ -57,7 +57,7 @@ def keys_for_desk(store: Any) -> EventKeys | None:
     from bpjs_field.sync.hub_engine import HUB_ID
     kept = event_keys(store)
     hub_id = store.get_setting(HUB_ID)
-    if kept is not None and (hub_id is None or store.get_setting(KEYS_HUB) in (None, hub_id)):
+    if kept is not None and (hub_id is None or store.get_setting(KEYS_HUB) == hub_id):
         return kept
     return refresh_keys(store) or kept
 

@@ -126,8 +126,11 @@ def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone,
         assert NIK not in text
         assert hub.selfreg_book.counts() == {"waiting": 1, "confirmed": 0}
 
-        # The desk: the keys come from the hub over the pinned link, the scan opens the form.
-        assert desk.store.get_setting("selfreg.keys") is None
+        # The desk: the keys come from the hub over the pinned link (the ones it kept from an
+        # earlier event's hub are replaced), the scan opens the form.
+        with desk.store.write():
+            desk.store.set_setting("selfreg.keys", EventKeys.new().to_setting())
+            desk.store.set_setting("selfreg.keys_hub", "an-earlier-hub")
         window, executor = window_over(qtbot, desk.store, tmp_path)
         try:
             window.show_page("checkin")
@@ -144,6 +147,7 @@ def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone,
             qtbot.waitUntil(lambda: desk.store.scalar(
                 "SELECT count(*) FROM people WHERE nik = ?", (NIK,)) == 1)
             assert desk.store.attendance.count(EVENT_ID) == 1  # registered at the door: checked in
+            assert desk.store.get_setting("selfreg.keys") == hub_laptop.store.get_setting("selfreg.keys")
         finally:
             executor.shutdown()
         assert hub.selfreg_book.counts() == {"waiting": 0, "confirmed": 1}
