@@ -42,7 +42,8 @@
   };
   var FIELDS = ["nik", "full_name", "birth_date", "phone", "address", "district_code",
                 "occupation", "declared_income", "with_jht", "months_paid", "consent"];
-  var state = {}, touched = {}, regencies = {}, districtNames = {}, provinces = {};
+  var touched = {}, regencies = {}, districtNames = {}, provinces = {};
+  var ticket = null;  /* one ticket a visit: a QR made again after "Ubah data" reuses it */
   var i;
   for (i = 0; i < R.provinces.length; i++) provinces[R.provinces[i]] = 1;
   for (i = 0; i < R.districts.length; i++) {
@@ -307,12 +308,13 @@
     if (bad) { top.style.display = "block"; top.innerHTML = esc(t("fix")); top.scrollIntoView && top.scrollIntoView(); return; }
     top.style.display = "none";
     var s = read(), xhr = new XMLHttpRequest();
+    if (ticket) return showQr(s, ticket);
     xhr.open("GET", "tiket", true);
     xhr.timeout = 10000;
     xhr.onload = function () {
       var answer = null;
       try { answer = JSON.parse(xhr.responseText); } catch (ignore) {}
-      if (xhr.status === 200 && answer && answer.ticket) return showQr(s, answer.ticket);
+      if (xhr.status === 200 && answer && answer.ticket) { ticket = answer.ticket; return showQr(s, ticket); }
       top.style.display = "block";
       top.innerHTML = esc(xhr.status === 429 && answer ? msg("selfreg.rate_limited", {seconds: answer.retry_after}) : t("ticket_fail"));
     };
@@ -320,12 +322,12 @@
     xhr.send();
   }
 
-  function showQr(s, ticket) {
-    var text = seal({v: 1, t: ticket, n: R.notice.version, f: collect(s)});
+  function showQr(s, issued) {
+    var text = seal({v: 1, t: issued, n: R.notice.version, f: collect(s)});
     var qr = qrcode(0, "L");
     qr.addData(text, "Alphanumeric");
     qr.make();
-    var short = ticket.split(".")[0].substring(0, 8);
+    var short = issued.split(".")[0].substring(0, 8);
     short = short.substring(0, 4) + "-" + short.substring(4);
     var h = "<h1>" + esc(t("show")) + "</h1><div id='qr' data-text='" + esc(text) + "'>" + qr.createImgTag(6, 12) + "</div>";
     h += "<div class='hint' style='text-align:center'>" + esc(t("code")) + "</div><div id='short'>" + esc(short) + "</div>";

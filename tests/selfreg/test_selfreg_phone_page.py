@@ -135,6 +135,18 @@ def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, key
     short = phone.find_element(By.ID, "short").text
     assert short.replace("-", "") == opened["t"][:8]
 
+    # "Ubah data": the values come back; a QR made again carries the new values and the
+    # same ticket (one participant, one waiting count).
+    phone.find_element(By.ID, "edit").click()
+    assert phone.find_element(By.ID, "full_name").get_attribute("value") == "Siti Aminah"
+    typed(phone, "full_name", "Siti Aminah Lestari")
+    phone.find_element(By.ID, "make").click()
+    WebDriverWait(phone, 10).until(expected_conditions.presence_of_element_located(
+        (By.CSS_SELECTOR, "#qr img")))
+    again = keys.open(qr_text_from_screen(phone))
+    assert again["f"]["full_name"] == "Siti Aminah Lestari" and again["t"] == opened["t"]
+    assert book.counts() == {"waiting": 1, "confirmed": 0}
+
 
 def nik_cases() -> list[str]:
     import random
