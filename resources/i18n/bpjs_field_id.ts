@@ -1994,6 +1994,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>PRA-PENDAFTARAN DITOLAK</translation>
     </message>
     <message>
+        <source>The form holds another person being typed: save it or clear it (Clear form), then scan the pre-registration QR {code} again.</source>
+        <translation>Formulir masih berisi orang lain yang sedang diketik: simpan atau kosongkan (Kosongkan formulir), lalu pindai ulang QR pra-pendaftaran {code}.</translation>
+    </message>
+    <message>
         <source>Pre-registration {code}: filled in on the participant&apos;s phone. Check every field against the KTP, fix what differs, then save.</source>
         <translation>Pra-pendaftaran {code}: diisi peserta di ponselnya. Cocokkan setiap isian dengan KTP, perbaiki yang berbeda, lalu simpan.</translation>
     </message>

@@ -120,3 +120,22 @@ def test_a_phone_that_showed_another_notice_is_pointed_out(qtbot, store, officer
     note = reg._prereg_note.text()
     assert "2019-01" in note and privacy_notice().version in note
     assert note.startswith("Pra-pendaftaran ")  # the officer's language
+
+
+def test_a_form_being_typed_is_not_overwritten_by_a_scan(qtbot, store, officer, active_event,
+                                                         make_window, translations):
+    keys = event_keys(store, create=True)
+    window = make_window()
+    window.show_page("registration")
+    reg = window.registration
+    type_text(qtbot, reg.form.widgets["full_name"], "Budi Santoso")
+    window.show_page("checkin")
+    scan(qtbot, window.checkin, phone_qr(keys))
+    qtbot.waitUntil(lambda: reg.isVisible())
+    assert reg.form.widgets["full_name"].text() == "Budi Santoso"  # nothing typed is lost
+    assert reg.form.widgets["nik"].text() == ""
+    assert "Kosongkan formulir" in reg._prereg_note.text()
+    reg.clear_form()
+    window.show_page("checkin")
+    scan(qtbot, window.checkin, phone_qr(keys))
+    qtbot.waitUntil(lambda: reg.form.widgets["nik"].text() == NIK)

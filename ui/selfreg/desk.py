@@ -61,7 +61,17 @@ def _note(page: Any) -> QLabel:
 
 def fill(page: Any, pre: PreRegistration) -> None:
     """On the registration page: the form filled in from the phone, every field checked
-    with the app's rules; the consent box is the officer's, as always."""
+    with the app's rules; the consent box is the officer's, as always. A form already
+    holding someone being typed is left as it is (nothing typed is lost): the note says to
+    save or clear it and scan again."""
+    note = _note(page)
+    if not page.form.is_empty() and getattr(page, "_prereg", None) is None:
+        note.setText(QCoreApplication.translate(
+            "SelfRegDesk", "The form holds another person being typed: save it or clear it "
+            "(Clear form), then scan the pre-registration QR {code} again.").format(
+            code=pre.short_code))
+        note.setVisible(True)
+        return
     page.form.clear()
     page.form.set_values(pre.values)
     page._prereg = pre
@@ -75,7 +85,6 @@ def fill(page: Any, pre: PreRegistration) -> None:
         text += " " + QCoreApplication.translate("SelfRegDesk", "The phone showed another privacy notice ({phone}): show the notice "
                          "in force ({desk}) before ticking consent.").format(
             phone=pre.notice_version or "?", desk=page.notice.version)
-    note = _note(page)
     note.setText(text)
     note.setVisible(True)
     page.revalidate()
