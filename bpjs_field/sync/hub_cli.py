@@ -47,6 +47,8 @@ def cmd_hub(args: argparse.Namespace) -> int:
         print(f"hub\t{hub.url}", flush=True)
         print(f"code\t{hub.join_code or '-'}", flush=True)
         print(f"qr\t{hub.join_url}", flush=True)
+        if getattr(hub, "selfreg_phone", None) is not None:  # participants' phones (selfreg)
+            print(f"phones\t{hub.selfreg_phone.url}", flush=True)
         join(store, hub.join_url)
         _serve_loop(store, hub, HubEngine(store), args)
     except KeyboardInterrupt:

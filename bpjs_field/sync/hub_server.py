@@ -149,6 +149,8 @@ class HubServer:
             for sql in RELAY_SCHEMA:
                 tx.execute(sql)
         hub_routes.add(app, db, self)
+        from bpjs_field.selfreg import hub as selfreg
+        selfreg.attach(self, app, db)
 
     # -- joining -----------------------------------------------------------------------------
     def check_join(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +209,8 @@ class HubServer:
         self.audit("hub.start", address=f"{self.host}:{self.port}")
         log.info("event hub on %s", self.url)
         self._announce()
+        from bpjs_field.selfreg import hub as selfreg
+        selfreg.start_phone(self)
         return self
 
     def _announce(self) -> None:
@@ -222,6 +226,8 @@ class HubServer:
             log.warning("the hub could not be announced on the network", exc_info=True)
 
     def stop(self) -> None:
+        from bpjs_field.selfreg import hub as selfreg
+        selfreg.stop_phone(self)
         if self._announcement is not None:
             try:
                 self._announcement.close()

@@ -2035,6 +2035,56 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     </message>
 </context>
 <context>
+    <name>SelfRegDesk</name>
+    <message>
+        <source>PRE-REGISTRATION REFUSED</source>
+        <translation>PRA-PENDAFTARAN DITOLAK</translation>
+    </message>
+    <message>
+        <source>The form holds another person being typed: save it or clear it (Clear form), then scan the pre-registration QR {code} again.</source>
+        <translation>Formulir masih berisi orang lain yang sedang diketik: simpan atau kosongkan (Kosongkan formulir), lalu pindai ulang QR pra-pendaftaran {code}.</translation>
+    </message>
+    <message>
+        <source>Pre-registration {code}: filled in on the participant&apos;s phone. Check every field against the KTP, fix what differs, then save.</source>
+        <translation>Pra-pendaftaran {code}: diisi peserta di ponselnya. Cocokkan setiap isian dengan KTP, perbaiki yang berbeda, lalu simpan.</translation>
+    </message>
+    <message>
+        <source>The phone showed the privacy notice version {version}: tick consent when the participant confirms it.</source>
+        <translation>Ponsel menampilkan pemberitahuan privasi versi {version}: centang persetujuan bila peserta menegaskannya.</translation>
+    </message>
+    <message>
+        <source>The phone showed another privacy notice ({phone}): show the notice in force ({desk}) before ticking consent.</source>
+        <translation>Ponsel menampilkan pemberitahuan privasi lain ({phone}): tunjukkan pemberitahuan yang berlaku ({desk}) sebelum mencentang persetujuan.</translation>
+    </message>
+</context>
+<context>
+    <name>SelfRegPanel</name>
+    <message>
+        <source>Pre-registered on phones today: %1 waiting, %2 confirmed</source>
+        <translation>Pra-pendaftaran dari ponsel hari ini: %1 menunggu, %2 dikonfirmasi</translation>
+    </message>
+    <message>
+        <source>Event Wi-Fi name (printed on the poster)</source>
+        <translation>Nama Wi-Fi acara (dicetak di poster)</translation>
+    </message>
+    <message>
+        <source>Print the poster</source>
+        <translation>Cetak poster</translation>
+    </message>
+    <message>
+        <source>The participants&apos; page could not start on %1 (the port is taken?): stop the hub and start it on another port.</source>
+        <translation>Halaman peserta tidak bisa dibuka di %1 (port sudah dipakai?): hentikan hub dan jalankan di port lain.</translation>
+    </message>
+    <message>
+        <source>Participants&apos; phones: join the event&apos;s Wi-Fi and open %1 (print the poster for the queue).</source>
+        <translation>Ponsel peserta: sambungkan ke Wi-Fi acara dan buka %1 (cetak poster untuk antrean).</translation>
+    </message>
+    <message>
+        <source>Poster sent to the printer.</source>
+        <translation>Poster dikirim ke printer.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source>Settings</source>

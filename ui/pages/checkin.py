@@ -76,7 +76,7 @@ class CheckInPage(QWidget):
         self.input.setObjectName("scanInput")
         self.input.setPlaceholderText(self.tr("Scan the code, or type a name or NIK and press Enter"))
         self.input.setStyleSheet("font-size: 26pt; padding: 8px;")
-        self.input.setMaxLength(120)
+        self.input.setMaxLength(2000)  # a pre-registration QR is long
         self.input.returnPressed.connect(self.submit)
         layout.addWidget(self.input)
 
@@ -196,6 +196,10 @@ class CheckInPage(QWidget):
             return
         if text.lower().startswith("bpjs-hub://"):  # the event hub's join QR, scanned here
             self._join_hub(text)
+            return
+        if text.upper().startswith("PRA1:"):  # a participant's pre-registration QR
+            from ui.selfreg.desk import scan
+            scan(self, text)
             return
         event_id = self.ctx.active_event_id
         if event_id is None:

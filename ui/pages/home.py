@@ -105,6 +105,9 @@ class HomePage(QWidget):
         self.people = QLabel()
         self.people.setObjectName("peopleTotal")
         sync_layout.addWidget(self.people)
+        from ui.selfreg.panel import PreregCounts  # pre-registrations at the joined hub
+        self.prereg_counts = PreregCounts(db_path=self.ctx.db_path, key=self.executor.store.key)
+        sync_layout.addWidget(self.prereg_counts)
         bottom.addWidget(sync_card, 1)
         actions_card, actions_layout = self._card()
         register = QPushButton(self.tr("Register a participant (Ctrl+2)"))

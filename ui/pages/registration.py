@@ -183,6 +183,9 @@ class RegistrationPage(QWidget):
         if payload.get("check_in") and self.ctx.active_event is not None:
             self.check_in_box.setChecked(True)
             self._return_to = payload.get("return_to")
+        if payload.get("prereg") is not None:  # scanned from a participant's phone
+            from ui.selfreg.desk import fill
+            fill(self, payload["prereg"])
         if payload.get("nik") or payload.get("full_name"):
             if self.form.is_empty():
                 if payload.get("nik"):
@@ -368,6 +371,8 @@ class RegistrationPage(QWidget):
         self.success.setVisible(True)
         self.focus_first()
         self.registration_saved.emit(result)
+        from ui.selfreg.desk import saved
+        saved(self, result)
         if result.checked_in:
             self._go_back({"registered": result})
 

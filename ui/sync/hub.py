@@ -260,6 +260,9 @@ class HubBox(QGroupBox):
         left.addWidget(self.code)
         left.addWidget(self.laptops)
         left.addWidget(self.totals)
+        from ui.selfreg.panel import SelfRegPanel  # the phone page, its counts and poster
+        self.selfreg = SelfRegPanel(controller, self.running)
+        left.addWidget(self.selfreg)
         running.addLayout(left, 1)
         running.addWidget(self.qr, 0, Qt.AlignTop)
         joining = QHBoxLayout()
