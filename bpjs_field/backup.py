@@ -584,7 +584,7 @@ def _present(conn) -> dict:
 def _bring_up_to_date(db_path: Path, key: bytes | None, backup_name: str, present: dict) -> None:
     """Re-apply the erasures known since the backup was taken and continue after every code
     and audit id already issued, before anyone uses the restored database."""
-    from bpjs_field.security.erasure import apply_known_erasures
+    from bpjs_field.store.erasure import apply_known_erasures
     from bpjs_field.store.ledger import marks_of, merge_marks
     from bpjs_field.store.registrations import CODE_FLOOR_SETTING
     from bpjs_field.sync.marks import after_restore

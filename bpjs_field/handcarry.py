@@ -186,7 +186,7 @@ def import_changes(store: "Store", path: Path, passphrase: str) -> ImportResult:
     result = ImportResult(received=len(changes))
     if carried.header.get("device_id") == store.device_id:
         return result  # this laptop's own file: everything in it is already here
-    from bpjs_field.security.erasure import apply_known_erasures
+    from bpjs_field.store.erasure import apply_known_erasures
     with store.write():
         erased = _known_erasures(store)
         # The file's own erasures first: whoever it erases is erased here, before the rest.

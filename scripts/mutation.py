@@ -40,7 +40,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "store-write": ("bpjs_field/store/registrations.py",
                     ("tests/core/test_store.py", "tests/core/test_durability.py",
                      "tests/core/test_store_writes.py")),
-    "erasure": ("bpjs_field/security/erasure.py",
+    "erasure": ("bpjs_field/store/erasure.py",
                 ("tests/security/test_erasure.py",
                  "tests/server/test_erasure_sync.py::test_the_personal_field_list_covers_every_person_field",
                  "tests/server/test_erasure_sync.py::test_erasure_on_the_laptop_clears_every_personal_field",

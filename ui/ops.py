@@ -191,7 +191,7 @@ class Ops(QObject):
                      on_done: Done | None = None, on_error: Failed | None = None) -> None:
         """Erase a person's personal data (or record withdrawn consent, which erases too)."""
         def work(store):
-            from bpjs_field.security.erasure import erase_person, withdraw_consent
+            from bpjs_field.store.erasure import erase_person, withdraw_consent
             return withdraw_consent(store, person_id) if withdrawn else erase_person(store, person_id)
 
         self._run(work, lambda _p: Changes(people=True, person_ids=_ids(person_id)),

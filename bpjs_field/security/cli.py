@@ -160,7 +160,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from bpjs_field.security.erasure import erase_person
+    from bpjs_field.store.erasure import erase_person
     store = args.open_store()
     person = store.people.get(args.person_id)
     if person is None:

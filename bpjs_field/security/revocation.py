@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bpjs_field.security.erasure import ERASED_NAME, PERSONAL, _scrub_change_log
+from bpjs_field.store.erasure import ERASED_NAME, PERSONAL, _scrub_change_log
 from bpjs_field.store import changelog, maintenance
 from bpjs_field.store.store import Store, utc_now
 

@@ -12,6 +12,7 @@ The `column` of a target is `sent_at` (the branch) or `hub_sent_at` (the event h
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -212,3 +213,58 @@ __all__ = ["record", "record_many", "last_hlc", "restamp_unsent", "pending", "ol
            "mark_passed_on", "park", "requeue_reason", "refused", "requeue_refused", "is_sent",
            "latest_change_id", "unsent_person_ids", "reset_for_hub", "queue_carried",
            "unsent_erasures", "requeue_rows"]
+
+
+def _payload_text(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def scrub_registration_payloads(store: "Store", person_id: str, fields: Iterable[str]) -> None:
+    """An erased person's registrations: `fields` cleared in every payload that held them.
+    Another laptop's change carried here and not yet delivered is dropped instead (its
+    signature covers the old payload; see `scrub_person_payloads`)."""
+    fields = tuple(fields)
+    rows = store.db.execute("SELECT seq, payload, origin_sig IS NOT NULL AND sent_at IS NULL "
+                            "FROM change_log WHERE entity = 'registration' "
+                            "AND json_extract(payload, '$.person_id') = ?", (person_id,)).fetchall()
+    for seq, payload, carried in rows:
+        data = json.loads(payload)
+        if carried and any(data.get(field) is not None for field in fields):
+            store.db.execute("DELETE FROM change_log WHERE seq = ?", (seq,))
+            continue
+        for field in fields:
+            if field in data:
+                data[field] = None
+        store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
+                         (_payload_text(data), seq))
+
+
+def scrub_person_payloads(store: "Store", person_id: str, erased: dict[str, Any]) -> None:
+    """Earlier payloads of an erased person (sent or not) carried the personal fields: each
+    field of `erased` is set to its erased value.  Changes carried here for another laptop
+    (a USB file, an event hub's relay) and not yet delivered are dropped, not rewritten:
+    their origin's signature covers the old payload, and the laptop that made them delivers
+    them itself (as for a USB file made before an erasure)."""
+    store.db.execute("DELETE FROM change_log WHERE entity = 'person' AND entity_id = ? "
+                     "AND origin_sig IS NOT NULL AND sent_at IS NULL", (person_id,))
+    rows = store.db.execute("SELECT seq, payload FROM change_log WHERE entity = 'person' "
+                            "AND entity_id = ?", (person_id,)).fetchall()
+    for seq, payload in rows:
+        data = json.loads(payload)
+        for field, value in erased.items():
+            if field in data:
+                data[field] = value
+        store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
+                         (_payload_text(data), seq))
+
+
+def own_unsent(store: "Store", sent_column: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """This laptop's own changes not yet at the target of `sent_column` (the branch's
+    `sent_at`, the event hub's `hub_sent_at`): (entity, entity_id, op, payload).  Changes
+    carried for other laptops (they hold their origin's signature) are not included."""
+    column = _column(sent_column)
+    pending = f"{column} IS NULL AND origin_sig IS NULL"
+    if not store.scalar(f"SELECT 1 FROM change_log WHERE {pending} LIMIT 1"):
+        return []
+    return [(entity, entity_id, op, json.loads(payload)) for entity, entity_id, op, payload in
+            store.db.execute(f"SELECT entity, entity_id, op, payload FROM change_log WHERE {pending}")]

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from bpjs_field.domain.entities import (ATTENDANCE, EVENT, OFFICER, PERSON, PRINT, REGISTRATION,
                                        STATUS, SYNCED_ENTITIES)
 from bpjs_field.domain.names import name_key
+from bpjs_field.store import changelog
 from bpjs_field.store.connection import IntegrityError, InterfaceError, ProgrammingError
 from bpjs_field.store.store import utc_now
 
@@ -89,14 +90,11 @@ def _bad(detail: str) -> "SyncError":
 
 @dataclass(frozen=True)
 class ReplicaHooks:
-    """What a pulled page asks of the layers above the store, passed in by the caller (the
-    sync engine) so that the store imports nothing above it:
-    - `accounts(store, officer_rows)`: bring the login key file in line with pulled officer
-      rows (bpjs_field/security/branch_accounts.py);
-    - `erased(store, people)`: scrub what this laptop still holds of people another laptop
-      erased (old payloads, drafts, the search index: bpjs_field/security/erasure.py)."""
+    """What a pulled page asks of the layer above the store, passed in by the caller (the
+    sync engine, a hand-carried file) so that the store imports nothing above it:
+    `accounts(store, officer_rows)` brings the login key file in line with pulled officer
+    rows (bpjs_field/security/branch_accounts.py)."""
     accounts: Callable[["Store", list[dict[str, Any]]], Any]
-    erased: Callable[["Store", list[dict[str, Any]]], None]
 
 
 class PageApplier:
@@ -115,15 +113,11 @@ class PageApplier:
         # origin's signature) are not edits of this laptop: the server's merged row wins.
         if sent_column not in ("sent_at", "hub_sent_at"):
             raise ValueError(sent_column)
-        pending = f"{sent_column} IS NULL AND origin_sig IS NULL"
-        if store.scalar(f"SELECT 1 FROM change_log WHERE {pending} LIMIT 1"):
-            for entity, entity_id, op, payload in self.db.execute(
-                    f"SELECT entity, entity_id, op, payload FROM change_log WHERE {pending}"):
-                if op == "delete":
-                    self.pending_deletes.add((entity, entity_id))
-                else:
-                    self.pending_fields.setdefault((entity, entity_id), set()).update(
-                        json.loads(payload))
+        for entity, entity_id, op, payload in changelog.own_unsent(store, sent_column):
+            if op == "delete":
+                self.pending_deletes.add((entity, entity_id))
+            else:
+                self.pending_fields.setdefault((entity, entity_id), set()).update(payload)
 
     def apply(self, docs: list[Doc]) -> ApplyStats:
         from bpjs_field.store import set_aside
@@ -244,7 +238,8 @@ class PageApplier:
         for loser, winner in clashes:
             self.merge_local(loser, winner)
         if newly_erased:
-            self.hooks.erased(self.s, newly_erased)
+            from bpjs_field.store.erasure import scrub_pulled_erasures
+            scrub_pulled_erasures(self.s, newly_erased)
         for d in aliases:
             if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.id,)):
                 if self.s.scalar("SELECT 1 FROM people WHERE id = ?", (d.merged_into,)):

@@ -294,7 +294,7 @@ class Store:
     def save_draft(self, form: str, data: dict[str, Any]) -> None:
         if isinstance(data.get("nik"), str):
             # Stored as the NIK itself, however it was typed ("3216 0912…", "3216.09…"),
-            # so an erasure finds the draft (security/erasure.py).
+            # so an erasure finds the draft (store/erasure.py).
             from bpjs_field.domain.nik import clean_nik
             data = {**data, "nik": clean_nik(data["nik"])}
         with self.write():

@@ -25,7 +25,7 @@ def form(**extra):
 
 
 def test_every_erasure_list_holds_the_new_personal_fields():
-    from bpjs_field.security.erasure import PERSONAL, REGISTRATION_PERSONAL
+    from bpjs_field.store.erasure import PERSONAL, REGISTRATION_PERSONAL
     from bpjs_field.server.erasure import ERASED_FIELDS, ERASED_REGISTRATION_FIELDS
     from bpjs_field.store.people import EDITABLE, SYNCED
     for field in downstream.FIELDS:
@@ -52,7 +52,7 @@ def test_bad_values_are_refused_with_their_field(store, values, field, code):
 
 
 def test_optional_stored_synced_masked_and_erased(store, caplog):
-    from bpjs_field.security.erasure import erase_person
+    from bpjs_field.store.erasure import erase_person
     caplog.set_level(logging.DEBUG)
     done = store.registrations.register(form(kk_no="3216 0901 0123 0001",
                                              mother_name="siti  aminah",

@@ -109,7 +109,7 @@ def test_stopped_keeps_the_reason_and_how_far_it_got(store, event):
 
 
 def test_erasure_takes_the_kpj_and_keeps_the_stage(store, event):
-    from bpjs_field.security.erasure import erase_person
+    from bpjs_field.store.erasure import erase_person
     reg = register(store, event, 6)
     set_status(store, reg["id"], StatusChange(KPJ, kpj_no="33333333333",
                                               payment_code="8888833333333333"), today=TODAY)

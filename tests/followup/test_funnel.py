@@ -87,7 +87,7 @@ def test_targets_file_is_checked(tmp_path):
 def test_running_totals_match_a_recount_after_every_kind_of_write(store, branch, tmp_path):
     """Registrations, follow-up, an erasure, an attendance undone, an import of KPJ numbers:
     the totals the triggers keep equal the rows counted again."""
-    from bpjs_field.security.erasure import erase_person
+    from bpjs_field.store.erasure import erase_person
     regs, second = branch
     counted, kept = funnel.recount(store)
     assert counted == kept and sum(r[4] for r in kept[0]) == 8

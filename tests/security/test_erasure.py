@@ -7,7 +7,7 @@ import pytest
 
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import session
-from bpjs_field.security.erasure import erase_person, withdraw_consent
+from bpjs_field.store.erasure import erase_person, withdraw_consent
 from bpjs_field.store import Store
 
 from .conftest import OFFICER, SUPERVISOR, bpu_form

@@ -12,7 +12,7 @@ import pytest
 from bpjs_field import PersonInput, RegistrationInput
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import signing
-from bpjs_field.security.erasure import (ERASED_NAME, PERSONAL, REGISTRATION_PERSONAL,
+from bpjs_field.store.erasure import (ERASED_NAME, PERSONAL, REGISTRATION_PERSONAL,
                                          erase_person, scrub_pulled_erasures, withdraw_consent)
 from bpjs_field.store import Store
 from logins import opened_as

@@ -21,7 +21,7 @@ from harness import (BACKENDS, PASSWORD, Laptop, ServerProcess, empty_database_u
 from bpjs_field import RegistrationInput  # noqa: E402
 
 from bpjs_field.security import session, signing  # noqa: E402
-from bpjs_field.security.erasure import erase_person  # noqa: E402
+from bpjs_field.store.erasure import erase_person  # noqa: E402
 from bpjs_field.server.db import ServerDatabase  # noqa: E402
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client  # noqa: E402
 from logins import opened_as  # noqa: E402

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bpjs_field.errors import BpjsFieldError, KnownError
-from bpjs_field.security.erasure import erase_person
+from bpjs_field.store.erasure import erase_person
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.hlc import format_hlc
 from bpjs_field.sync.client import SyncError

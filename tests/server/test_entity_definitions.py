@@ -23,7 +23,7 @@ from bpjs_field.domain.followup import KPJ, PAID, STOPPED, SUBMITTED, StatusChan
 from bpjs_field.domain.registration import RegistrationInput
 from bpjs_field.printing.log import record_print
 from bpjs_field.reporting import exports
-from bpjs_field.security.erasure import erase_person, withdraw_consent
+from bpjs_field.store.erasure import erase_person, withdraw_consent
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store import Store
 from bpjs_field.store.followup import set_status

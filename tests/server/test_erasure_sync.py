@@ -4,7 +4,7 @@ cannot bring the data back.  Counts and registrations stay."""
 
 from __future__ import annotations
 
-from bpjs_field.security.erasure import erase_person
+from bpjs_field.store.erasure import erase_person
 from bpjs_field.server.db import ServerDatabase
 from harness import make_nik
 
@@ -95,8 +95,8 @@ from dataclasses import fields  # noqa: E402
 import json  # noqa: E402
 
 from bpjs_field.domain.registration import PersonInput  # noqa: E402
-from bpjs_field.security.erasure import ERASED_NAME, PERSONAL  # noqa: E402
-from bpjs_field.security.erasure import REGISTRATION_PERSONAL  # noqa: E402
+from bpjs_field.store.erasure import ERASED_NAME, PERSONAL  # noqa: E402
+from bpjs_field.store.erasure import REGISTRATION_PERSONAL  # noqa: E402
 from bpjs_field.server.erasure import ERASED_REGISTRATION_FIELDS  # noqa: E402
 from bpjs_field.server.push import ERASED_FIELDS  # noqa: E402
 from bpjs_field.store import Store  # noqa: E402

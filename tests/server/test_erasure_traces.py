@@ -19,7 +19,7 @@ from bpjs_field.backup import create_backup, restore_backup
 from bpjs_field.domain.followup import KPJ, StatusChange
 from bpjs_field.store.followup import set_status
 from bpjs_field.handcarry import export_changes, import_changes
-from bpjs_field.security.erasure import erase_person
+from bpjs_field.store.erasure import erase_person
 from bpjs_field.store.ledger import load as load_ledger
 from bpjs_field.server.db import ServerDatabase, sqlite_path
 from bpjs_field.store import Store

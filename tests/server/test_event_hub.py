@@ -366,7 +366,7 @@ def test_the_command_line_hub_join_and_hub_sync(laptops, branch):
 
 
 def test_an_erasure_at_the_event_reaches_every_laptop_and_the_branch_and_the_relay_forgets(laptops, branch):
-    from bpjs_field.security.erasure import erase_person
+    from bpjs_field.store.erasure import erase_person
     hub_laptop, desk, door = event_laptops(laptops, branch, 3)
     hub = start_hub(hub_laptop)
     try:

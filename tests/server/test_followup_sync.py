@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 from bpjs_field.domain.followup import KPJ, PAID, SUBMITTED, StatusChange
-from bpjs_field.security.erasure import erase_person
+from bpjs_field.store.erasure import erase_person
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.followup import set_status
 

@@ -431,7 +431,7 @@ def test_officers_made_on_a_laptop_join_the_branch_account(database_url, inproce
 
 
 def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inprocess_laptops):
-    from bpjs_field.security.erasure import PERSONAL, erase_person
+    from bpjs_field.store.erasure import PERSONAL, erase_person
     a, b = inprocess_laptops(2)
     a.event()
     people = [a.store.registrations.register(f).person for f in full_people_forms(EVENT_ID)]

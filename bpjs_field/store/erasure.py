@@ -34,7 +34,8 @@ from typing import Any
 from bpjs_field.domain.entities import ERASED_NAME  # noqa: F401  (imported from here too)
 from bpjs_field.domain.entities import PERSON, REGISTRATION
 from bpjs_field.domain.nik import clean_nik
-from bpjs_field.security.session import require_supervisor
+from bpjs_field.store import changelog
+from bpjs_field.store.session import require_supervisor
 from bpjs_field.store.store import Store, utc_now
 
 log = logging.getLogger(__name__)
@@ -122,40 +123,13 @@ def apply_known_erasures(store: Store, erased: dict[str, str]) -> int:
 def _scrub_registrations(store: Store, person_id: str) -> None:
     sets = ", ".join(f"{field} = NULL" for field in REGISTRATION_PERSONAL)
     store.db.execute(f"UPDATE registrations SET {sets} WHERE person_id = ?", (person_id,))
-    rows = store.db.execute("SELECT seq, payload, origin_sig IS NOT NULL AND sent_at IS NULL "
-                            "FROM change_log WHERE entity = 'registration' "
-                            "AND json_extract(payload, '$.person_id') = ?", (person_id,)).fetchall()
-    for seq, payload, carried in rows:
-        data = json.loads(payload)
-        if carried and any(data.get(field) is not None for field in REGISTRATION_PERSONAL):
-            # Another laptop's, signed over these values: dropped here (see _scrub_change_log).
-            store.db.execute("DELETE FROM change_log WHERE seq = ?", (seq,))
-            continue
-        for field in REGISTRATION_PERSONAL:
-            if field in data:
-                data[field] = None
-        store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
-                         (json.dumps(data, ensure_ascii=False, separators=(",", ":"),
-                                     sort_keys=True), seq))
+    changelog.scrub_registration_payloads(store, person_id, REGISTRATION_PERSONAL)
 
 
 def _scrub_change_log(store: Store, person_id: str) -> None:
-    """Earlier payloads of this person (sent or not) carried the personal fields.  Changes
-    carried here for another laptop (a USB file, an event hub's relay) and not yet delivered
-    are dropped, not rewritten: their origin's signature covers the old payload, and the
-    laptop that made them delivers them itself (as for a USB file made before an erasure)."""
-    store.db.execute("DELETE FROM change_log WHERE entity = 'person' AND entity_id = ? "
-                     "AND origin_sig IS NOT NULL AND sent_at IS NULL", (person_id,))
-    rows = store.db.execute("SELECT seq, payload FROM change_log WHERE entity = 'person' "
-                            "AND entity_id = ?", (person_id,)).fetchall()
-    for seq, payload in rows:
-        data = json.loads(payload)
-        for field, value in ERASED_SYNCED.items():
-            if field in data:
-                data[field] = value
-        store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
-                         (json.dumps(data, ensure_ascii=False, separators=(",", ":"),
-                                     sort_keys=True), seq))
+    """Earlier payloads of this person (sent or not) carried the personal fields: they are
+    rewritten with the erased values (store/changelog.py, `scrub_person_payloads`)."""
+    changelog.scrub_person_payloads(store, person_id, ERASED_SYNCED)
 
 
 def _digits(value: Any) -> str:
