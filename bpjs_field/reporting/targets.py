@@ -161,8 +161,8 @@ def set_targets(store: "Store", *, branch: str, year: int, participants: dict[st
         errors.append(exc)
     if errors:
         raise ValidationErrors(errors)
-    officer = store.scalar("SELECT full_name FROM officers WHERE id = ?",
-                           (store.officer_id,)) if store.officer_id else None
+    row = store.officers.get(store.officer_id) if store.officer_id else None
+    officer = row["full_name"] if row else None
     now = utc_now()
     from bpjs_field.domain.formatting import format_date
     source = (f"Ditetapkan di Pengaturan oleh {officer or 'supervisor'}, "
