@@ -27,7 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ui.tasks import DbExecutor, Done, Failed
+from ui.tasks import DbExecutor, Done, Failed, one_per_executor
 
 LOCAL, SYNC, HUB = "local", "sync", "hub"
 
@@ -89,11 +89,7 @@ class Ops(QObject):
     @classmethod
     def for_executor(cls, executor: DbExecutor) -> "Ops":
         """The one `Ops` of this executor (every window and page built on it shares it)."""
-        existing = getattr(executor, "_ops", None)
-        if existing is None:
-            existing = cls(executor, executor)
-            executor._ops = existing  # type: ignore[attr-defined]
-        return existing
+        return one_per_executor(executor, "ops", lambda: cls(executor, executor))
 
     # -- the notice ------------------------------------------------------------------------
     def announce(self, changes: Changes) -> None:

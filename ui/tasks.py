@@ -136,3 +136,18 @@ class DbExecutor(QObject):
             self._queue.put(None)
             self._thread.join(timeout=30)
             self._thread = None
+
+
+def one_per_executor(executor: DbExecutor, name: str, make: Callable[[], Any],
+                     first: Callable[[Any], None] | None = None) -> Any:
+    """The one object called `name` that lives with this executor (made by `make()` the first
+    time, then `first(obj)` runs once): the operations, the sync and hub controllers are
+    shared by every page and window built on the same database."""
+    attr = f"_{name}"
+    existing = getattr(executor, attr, None)
+    if existing is None:
+        existing = make()
+        setattr(executor, attr, existing)
+        if first is not None:
+            first(existing)
+    return existing

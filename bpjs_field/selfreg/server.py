@@ -180,14 +180,8 @@ class PhoneServer:
         import uvicorn
         config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning",
                                 access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="bpjs-selfreg", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise KnownError("hub.cannot_listen", address=f"{self.host}:{self.port}")
-            time.sleep(0.02)
+        from bpjs_field.sync.hub_server import serve_in_thread
+        self._server, self._thread = serve_in_thread(config, "bpjs-selfreg", timeout)
         return self
 
     def stop(self) -> None:

@@ -70,6 +70,21 @@ def branch_of(store: "Store") -> tuple[str, str]:
     return server_id, str(officer.get("branch") or "")
 
 
+def serve_in_thread(config: Any, name: str, timeout: float = 20.0) -> tuple[Any, threading.Thread]:
+    """uvicorn serving `config` in a daemon thread of this process, once it listens;
+    KnownError("hub.cannot_listen") when it cannot (the port taken, the address gone)."""
+    import uvicorn
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise KnownError("hub.cannot_listen", address=f"{config.host}:{config.port}")
+        time.sleep(0.02)
+    return server, thread
+
+
 class HubServer:
     """The hub of one event on this laptop.  `start()` serves in a thread of this process;
     `stop()` ends it (the database stays: started again, the hub carries on)."""
@@ -198,14 +213,7 @@ class HubServer:
                                 access_log=False, ssl_certfile=str(self.cert_path),
                                 ssl_keyfile=str(self.key_path),
                                 ssl_keyfile_password=self._settings["tls_password"])
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="bpjs-hub", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise KnownError("hub.cannot_listen", address=f"{self.host}:{self.port}")
-            time.sleep(0.02)
+        self._server, self._thread = serve_in_thread(config, "bpjs-hub", timeout)
         self.audit("hub.start", address=f"{self.host}:{self.port}")
         log.info("event hub on %s", self.url)
         self._announce()

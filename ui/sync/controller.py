@@ -40,7 +40,7 @@ from bpjs_field.sync.engine import (CLOCK_OFFSET, LAST_ERROR, LAST_SUCCESS, SERV
                                     refused_changes)
 from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
 from ui.ops import Ops, pulled_changes
-from ui.tasks import DbExecutor
+from ui.tasks import DbExecutor, one_per_executor
 
 log = logging.getLogger(__name__)
 POLL_MS = 150
@@ -105,12 +105,9 @@ class SyncController(QObject):
     @classmethod
     def for_executor(cls, executor: DbExecutor) -> "SyncController":
         """The one controller of this executor (the page and the status bar share it)."""
-        existing = getattr(executor, "_sync_controller", None)
-        if existing is None:
-            existing = cls(executor, executor)
-            executor._sync_controller = existing  # type: ignore[attr-defined]
-            Ops.for_executor(executor).follow(existing)  # what it pulls reaches the pages
-        return existing
+        # What it pulls reaches the pages.
+        return one_per_executor(executor, "sync_controller", lambda: cls(executor, executor),
+                                Ops.for_executor(executor).follow)
 
     # -- public --------------------------------------------------------------------------
     def start(self, first_delay_s: float = 1.0) -> None:

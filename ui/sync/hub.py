@@ -29,7 +29,7 @@ from bpjs_field.errors import KnownError
 from bpjs_field.messages import render
 from bpjs_field.store import Store
 from ui.ops import HUB, Changes, Ops
-from ui.tasks import DbExecutor
+from ui.tasks import DbExecutor, one_per_executor
 from ui.sync.texts import when_text
 
 log = logging.getLogger(__name__)
@@ -81,15 +81,12 @@ class HubController(QObject):
 
     @classmethod
     def for_executor(cls, executor: DbExecutor) -> "HubController":
-        existing = getattr(executor, "_hub_controller", None)
-        if existing is None:
-            existing = cls(executor, executor)
-            executor._hub_controller = existing  # type: ignore[attr-defined]
-            Ops.for_executor(executor).follow(existing)  # what it pulls reaches the pages
+        def first(controller: "HubController") -> None:
+            Ops.for_executor(executor).follow(controller)  # what it pulls reaches the pages
             if executor.store.path is not None:
                 # A laptop that joined a hub before the app was closed carries on with it.
-                executor.run(_joined_url, existing._resume)
-        return existing
+                executor.run(_joined_url, controller._resume)
+        return one_per_executor(executor, "hub_controller", lambda: cls(executor, executor), first)
 
     def _resume(self, url: str | None) -> None:
         if url:
