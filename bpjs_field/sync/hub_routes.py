@@ -31,6 +31,15 @@ MESSAGES = {"hub.bad_key": "The join code is wrong or from another event.",
             "hub.join_paused": "Too many wrong join codes; try again in a minute."}
 
 
+class SeedOffer(BaseModel):
+    items: list[tuple[str, str, str]] = Field(max_length=10000)
+
+
+class SeedRows(BaseModel):
+    entity: str = Field(max_length=20)
+    rows: list[dict[str, Any]] = Field(max_length=5000)
+
+
 class JoinRequest(BaseModel):
     key: str = Field(max_length=16)
     device_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -96,6 +105,20 @@ def add(app: FastAPI, db: "ServerDatabase", hub: "HubServer") -> None:
         body = (f'{{"items":[{items}],"next_cursor":{last},"head":{head},'
                 f'"more":{"true" if last < head else "false"}}}')
         return Response(body, media_type="application/json")
+
+    @app.post(f"{API_PREFIX}/hub/seed/offer")
+    def seed_offer(body: SeedOffer, dev: Annotated[dict, Depends(device)]) -> Any:
+        """Which of the rows a laptop holds the hub wants (hub_seed.py)."""
+        from bpjs_field.sync import hub_seed
+        with db.read() as tx:
+            return {"want": hub_seed.wanted(tx, [list(item) for item in body.items])}
+
+    @app.post(f"{API_PREFIX}/hub/seed")
+    def seed(body: SeedRows, dev: Annotated[dict, Depends(device)]) -> Any:
+        """Rows a laptop knew before the event, kept as seed rows (never relayed)."""
+        from bpjs_field.sync import hub_seed
+        with db.write() as tx:
+            return hub_seed.take(tx, body.entity, body.rows)
 
     @app.get(f"{API_PREFIX}/hub/status")
     def status(dev: Annotated[dict, Depends(device)]) -> Any:

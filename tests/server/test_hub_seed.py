@@ -1,0 +1,91 @@
+"""People, events and registrations the laptops knew before the event (pulled from the
+branch, or made earlier and already delivered) reach the event hub: the hub holds the union
+of what the laptops knew, a check-in of such a person spreads through the hub, the door can
+check in a person only another desk's laptop knew, and the branch still gets each change once."""
+
+from __future__ import annotations
+
+from bpjs_field.server.db import ServerDatabase
+from bpjs_field.sync.digest import laptop_digest
+from bpjs_field.sync.hub_engine import HubEngine, join
+from bpjs_field.sync.hub_seed import SEED_HLC
+from harness import EVENT_ID, make_nik
+from test_event_hub import branch, branch_digest, event_laptops, hub_round, start_hub  # noqa: F401
+
+
+def person_of(laptop, i: int) -> str | None:
+    return laptop.store.scalar("SELECT id FROM people WHERE nik = ?", (make_nik(i)[0],))
+
+
+def test_people_known_before_the_event_are_seeded_and_checked_in_anywhere(laptops, branch):  # noqa: F811
+    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
+    # Before the event: the desk registered 5 people and delivered them; the hub laptop
+    # pulled those.  Then 3 more, delivered too, that only the desk holds.  The door laptop
+    # last synced before all of it.
+    desk.event()
+    desk.register_many(range(5))
+    desk.sync()
+    hub_laptop.sync()
+    first_person = hub_laptop.store.scalar("SELECT id FROM people ORDER BY created_at LIMIT 1")
+    desk.register_many(range(5, 8))
+    desk.sync()
+    assert person_of(door, 6) is None and person_of(hub_laptop, 6) is None
+    # At the event, before the hub round: the hub laptop registers person 6 again (it does
+    # not know the desk has her): the NIK merge must make one person of the two.
+    hub_laptop.register(6)
+    hub = start_hub(hub_laptop)
+    try:
+        join(desk.store, hub.join_code)
+        join(door.store, hub.join_code)
+        hub_round(desk, hub_laptop, door, hub_laptop)
+        # The door now knows everyone, and the event.
+        assert door.store.events.get(EVENT_ID) is not None
+        assert door.store.scalar("SELECT count(*) FROM people") == 8
+        assert door.store.scalar("SELECT count(*) FROM registrations") == 9
+        assert hub_laptop.store.scalar("SELECT count(*) FROM people") == 8
+        only_at_desk = person_of(desk, 6)
+        known_before = first_person  # the hub laptop pulled her from the branch
+        assert person_of(hub_laptop, 6) == only_at_desk  # merged into the desk's person
+        assert door.store.attendance.check_in(EVENT_ID, only_at_desk).status == "checked_in"
+        assert door.store.attendance.check_in(EVENT_ID, known_before).status == "checked_in"
+        hub_round(door, desk, hub_laptop)
+        assert desk.store.attendance.count(EVENT_ID) == 2
+        assert hub_laptop.store.attendance.count(EVENT_ID) == 2
+        status = hub.status()
+        assert [(e["registrations"], e["checked_in"]) for e in status["events"]] == [(9, 2)]
+        assert status["people"] == 8
+        db = hub.app.state.db
+        with db.read() as tx:
+            held = tx.rows("SELECT entity, reason FROM quarantine")
+            relayed = sorted(r[0] for r in tx.rows("SELECT entity FROM hub_relay"))
+            seeded = tx.scalar("SELECT count(*) FROM docs WHERE meta LIKE ?", (f'%{SEED_HLC}%',))
+        assert held == []
+        # Only changes are relayed (the two check-ins, the hub laptop's person and
+        # registration), never the seed rows.
+        assert relayed == ["attendance", "attendance", "person", "registration"]
+        assert seeded >= 1 + 8 + 8
+        # A second offer sends nothing: the hub has it all.
+        engine = HubEngine(desk.store)
+        try:
+            from bpjs_field.sync import hub_seed
+            desk.store.set_setting(hub_seed.SEEDED, None)
+            engine.run()
+            assert engine.seeded["offered"] >= 17 and engine.seeded["sent"] == 0
+        finally:
+            engine.close()
+        # The door reaches the branch first: everything the event made, once.
+        door.sync()
+        digest = branch_digest(branch)
+        assert (digest["people"], digest["registrations"], digest["attendance"]) == (8, 9, 2)
+        for laptop in (desk, hub_laptop, door):
+            assert laptop.sync().pushed == 0
+            assert laptop_digest(laptop.store) == digest
+        bdb = ServerDatabase(branch.database_url)
+        try:
+            with bdb.read() as tx:
+                assert tx.rows("SELECT reason FROM quarantine") == []
+                assert tx.scalar("SELECT count(*) FROM applied_changes WHERE entity = 'attendance'") == 2
+        finally:
+            bdb.close()
+    finally:
+        hub.stop()
