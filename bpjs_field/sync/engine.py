@@ -16,7 +16,8 @@ Guarantees on the laptop side:
 - each pulled page is applied and the cursor stored in one transaction, so
   an interrupted pull resumes after the last applied page;
 - only one sync runs at a time for a database file, across threads and
-  processes (`<db>.sync.lock`, an OS file lock released if the process dies).
+  processes (`<db>.sync.lock`, an OS file lock released if the process dies); a round
+  with the event hub has a lock of its own (`SyncLock`).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ import logging
 import queue
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import filelock
+from bpjs_field.sync import lean  # noqa: F401  (before httpx: see there)
 import httpx
 
 from bpjs_field.__about__ import __version__
@@ -64,7 +66,16 @@ UNVERIFIED_ORIGIN = "push.origin_unverified"
 # instead of row by row (the FTS triggers cost more than the rows themselves).
 BULK_PULL_ROWS = 20000
 
-_memory_locks: dict[int, threading.Lock] = {}
+_memory_locks: dict[tuple[int, str], threading.Lock] = {}
+# The branch's rates and privacy notice change with a new server version: a running app asks
+# for them at its first sync and then at most every REFERENCE_EVERY seconds (per server).
+REFERENCE_EVERY = 600.0
+_reference_checked: dict[str, float] = {}
+
+
+def _reference_due(server_url: str) -> bool:
+    last = _reference_checked.get(server_url)
+    return last is None or time.monotonic() - last >= REFERENCE_EVERY
 
 
 @dataclass
@@ -103,22 +114,29 @@ def new_http_client(read_timeout: float = 60.0) -> httpx.Client:
 
 
 class SyncLock:
-    """Single-flight: `<db>.sync.lock` for a file store, a process lock for `:memory:`."""
+    """Single-flight per target: `<db>.sync.lock` for the branch round, `<db>.hub-sync.lock`
+    for the event hub's (`name`), an OS file lock released if the process dies; a process
+    lock for `:memory:`.  The two targets do not wait for each other: each keeps its own
+    cursor, audit cursor and change-log column, and every write (a pulled page with its
+    cursor, the marks of an acknowledged batch, the relay's queued changes) is one
+    transaction of its own, so a long branch sync never holds up the hub's rounds."""
 
-    def __init__(self, store: "Store") -> None:
+    def __init__(self, store: "Store", name: str = "sync") -> None:
         self._file = None
         self._memory = None
         if store.path is not None and str(store.path) != ":memory:":
-            self._file = filelock.FileLock(str(Path(store.path).with_suffix(".sync.lock")),
+            import filelock
+            self._timeout = filelock.Timeout
+            self._file = filelock.FileLock(str(Path(store.path).with_suffix(f".{name}.lock")),
                                            thread_local=False)
         else:
-            self._memory = _memory_locks.setdefault(id(store), threading.Lock())
+            self._memory = _memory_locks.setdefault((id(store), name), threading.Lock())
 
     def __enter__(self) -> "SyncLock":
         if self._file is not None:
             try:
                 self._file.acquire(timeout=0)
-            except filelock.Timeout:
+            except self._timeout:
                 raise SyncError("sync.busy", retryable=True) from None
         elif not self._memory.acquire(blocking=False):
             raise SyncError("sync.busy", retryable=True)
@@ -170,6 +188,7 @@ class SyncEngine:
     last_error_key = LAST_ERROR
     sent_column = "sent_at"
     to_branch = True
+    lock_name = "sync"
 
     def __init__(self, store: "Store", http: httpx.Client, *, server_url: str | None = None,
                  cancel: threading.Event | None = None,
@@ -216,19 +235,22 @@ class SyncEngine:
 
     def run(self) -> SyncResult:
         """Push everything, then pull everything.  Raises SyncError; nothing is half-applied."""
-        with SyncLock(self.store):
+        with SyncLock(self.store, self.lock_name):
             result = SyncResult()
             client = None
             try:
                 client = self.client()
-                # A laptop restored without its marks learns them before it sends anything.
-                from bpjs_field.sync.marks import learn
-                learn(self.store, client)
+                if self.to_branch:
+                    # A laptop restored without its marks learns them (from the branch,
+                    # never from an event hub) before it sends anything.
+                    from bpjs_field.sync.marks import learn
+                    learn(self.store, client)
                 self._push(client, result)
                 self._push_audit(client, result)
                 self._pull(client, result)
-                if self.to_branch:
+                if self.to_branch and _reference_due(client.server_url):
                     self._reference(client, result)
+                    _reference_checked[client.server_url] = time.monotonic()
             except SyncError as exc:
                 if client is not None:
                     self._note_clock(client, result)
@@ -245,7 +267,10 @@ class SyncEngine:
             with self.store.write():
                 self.store.set_setting(self.last_success_key, result.finished_at)
                 self.store.set_setting(self.last_error_key, None)
-                if self.to_branch:  # a hub round every few seconds is not worth an entry
+                # A round that moved nothing (most rounds of a running app, and every hub
+                # round) is not worth an entry: it would be the next round's only audit push.
+                if self.to_branch and (result.pushed or result.pulled or result.duplicates
+                                       or result.quarantined or result.refused):
                     self.store.audit("sync.done", None, None, pushed=result.pushed,
                                      pulled=result.pulled, merged=result.merged)
             if self.to_branch:
@@ -353,19 +378,24 @@ class SyncEngine:
     def _push(self, client: SyncClient, result: SyncResult) -> None:
         # Changes carried here for a laptop the server could not yet check are waiting, not
         # refused: sent again each sync (a duplicate once their own laptop delivered them).
-        if self.to_branch:
+        waiting = f"quarantined {UNVERIFIED_ORIGIN}"
+        if self.to_branch and self.store.scalar(
+                "SELECT 1 FROM change_log WHERE refused_at IS NOT NULL AND sent_at IS NULL "
+                "AND refused_reason = ? LIMIT 1", (waiting,)):
             with self.store.write():
                 self.store.db.execute(
                     "UPDATE change_log SET refused_at = NULL, refused_reason = NULL WHERE sent_at IS NULL "
-                    "AND refused_reason = ?", (f"quarantined {UNVERIFIED_ORIGIN}",))
+                    "AND refused_reason = ?", (waiting,))
         total = self.store.scalar(f"SELECT count(*) FROM change_log WHERE {self._unsent()}")
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
-        head = self._head(int(self.store.get_setting(self.cursor_key) or 0))
+        head = None
         while True:
             self._check_cancel()
             items = self._items()
             if not items:
                 return
+            if head is None:
+                head = self._head(int(self.store.get_setting(self.cursor_key) or 0))
             try:
                 self._send(client, head, items, result)
             except TooLargeError:
@@ -462,7 +492,13 @@ class SyncEngine:
 
     def _pages(self, client: SyncClient, cursor: int) -> Iterator[PullResponse]:
         """Pages from `cursor` on; the next page is fetched on a helper thread while
-        the caller applies the current one (at most one page waits: memory stays flat)."""
+        the caller applies the current one (at most one page waits: memory stays flat).
+        The first page is fetched here: a round with nothing new starts no thread."""
+        first = client.pull(cursor, self.page_size)
+        yield first
+        if not first.more or first.next_cursor <= cursor:
+            return
+        cursor = first.next_cursor
         box: queue.Queue = queue.Queue(maxsize=1)
         stop = threading.Event()
 
@@ -510,9 +546,12 @@ class SyncEngine:
             if not bulk and page.more and page.head - cursor > BULK_PULL_ROWS:
                 bulk = True
                 self._bulk_index(True)
-            with self.store.write():
-                stats = apply_docs(self.store, page.items, self.sent_column)
-                self.store.set_setting(self.cursor_key, page.next_cursor)
+            if not page.items and page.next_cursor == cursor:
+                stats = ApplyStats()  # nothing new: no transaction
+            else:
+                with self.store.write():
+                    stats = apply_docs(self.store, page.items, self.sent_column)
+                    self.store.set_setting(self.cursor_key, page.next_cursor)
             self.store.clock.observe(page.server_hlc)
             result.apply.add(stats)
             result.pulled += len(page.items)

@@ -118,6 +118,15 @@ def _remember(store: "Store", info: hub_join.JoinInfo, cert: str, answer: dict[s
         store.audit("hub.join", None, None, hub=answer["hub_id"][:8], address=f"{info.host}:{info.port}")
 
 
+def unlink(store: "Store") -> None:
+    """No more rounds with the hub (its laptop stopped serving); the hub's id, cursors and
+    the event's start stay, so joining it again carries on and a new hub gets everything."""
+    with store.write():
+        for key in (HUB_URL, HUB_TOKEN, HUB_CERT):
+            store.set_setting(key, None)
+        store.audit("hub.unlink", None, None)
+
+
 def leave(store: "Store") -> None:
     with store.write():
         for key in (HUB_URL, HUB_TOKEN, HUB_CERT, HUB_SINCE):
@@ -137,6 +146,7 @@ class HubEngine(SyncEngine):
     last_error_key = HUB_LAST_ERROR
     sent_column = "hub_sent_at"
     to_branch = False
+    lock_name = "hub-sync"  # a long branch sync does not hold up the rounds with the hub
 
     def __init__(self, store: "Store", http: Any = None, **kw: Any) -> None:
         cert = store.get_setting(HUB_CERT)
@@ -196,12 +206,17 @@ class HubEngine(SyncEngine):
         brought their merged result)."""
         from bpjs_field.handcarry import _about_erased, _known_erasures
         cursor = int(self.store.get_setting(HUB_RELAY_CURSOR) or 0)
-        pending = self.store.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL "
-                                    "AND refused_at IS NULL")
+        # Not yet at the branch: this laptop's own changes, and the ones it carries for the
+        # others (the same change is carried by every laptop: only the own ones add up).
+        own, carried = self.store.db.execute(
+            "SELECT count(*) - count(origin_sig), count(origin_sig) FROM change_log "
+            "WHERE sent_at IS NULL AND refused_at IS NULL").fetchone()
         while True:
             self._check_cancel()
             page = client._request("GET", "/hub/changes", RelayPage,
-                                   params={"cursor": cursor, "pending": pending})
+                                   params={"cursor": cursor, "pending": own, "carried": carried})
+            if not page.items and page.next_cursor == cursor:
+                return  # nothing new: no transaction
             now = utc_now()
             with self.store.write():
                 erased = _known_erasures(self.store) if page.items else set()

@@ -91,11 +91,14 @@ def add(app: FastAPI, db: "ServerDatabase", hub: "HubServer") -> None:
     def changes(dev: Annotated[dict, Depends(device)],
                 cursor: Annotated[int, Query(ge=0)] = 0,
                 limit: Annotated[int, Query(ge=1, le=MAX_RELAY_PAGE)] = MAX_RELAY_PAGE,
-                pending: Annotated[int, Query(ge=0)] = 0) -> Response:
-        """The changes other laptops pushed here, as they came, in the order they came."""
+                pending: Annotated[int, Query(ge=0)] = 0,
+                carried: Annotated[int, Query(ge=0)] = 0) -> Response:
+        """The changes other laptops pushed here, as they came, in the order they came.
+        `pending`: the laptop's own changes not yet at the branch; `carried`: the other
+        laptops' changes it holds for the branch (the hub's screen shows both)."""
         with db.write() as tx:
-            tx.execute("UPDATE hub_members SET last_contact_at = ?, pending = ? WHERE device_id = ?",
-                       (utc_now(), pending, dev["id"]))
+            tx.execute("UPDATE hub_members SET last_contact_at = ?, pending = ?, carried = ? "
+                       "WHERE device_id = ?", (utc_now(), pending, carried, dev["id"]))
         with db.read() as tx:
             rows = tx.rows("SELECT n, device_id, envelope FROM hub_relay WHERE n > ? ORDER BY n LIMIT ?",
                            (cursor, limit))
@@ -126,12 +129,14 @@ def add(app: FastAPI, db: "ServerDatabase", hub: "HubServer") -> None:
 
 
 def hub_status(db: "ServerDatabase") -> dict[str, Any]:
-    """Laptops joined (last contact, pending changes as each last said, changes relayed) and
-    the event totals over everything the hub holds."""
+    """Laptops joined (last contact; as each last said, its own changes not yet at the branch
+    (`pending`) and the others' it carries (`carried`); its changes the hub passed on
+    (`relayed`)), the event's own changes not yet at the branch (`waiting_for_branch`, each
+    counted once) and the event totals over everything the hub holds."""
     with db.read() as tx:
         laptops = tx.dicts(
             "SELECT m.device_id, d.device_tag, m.device_name, m.employee_no, m.joined_at, "
-            "m.last_contact_at, m.pending, (SELECT count(*) FROM hub_relay r "
+            "m.last_contact_at, m.pending, m.carried, (SELECT count(*) FROM hub_relay r "
             "WHERE r.device_id = m.device_id) AS relayed FROM hub_members m "
             "JOIN devices d ON d.id = m.device_id ORDER BY m.joined_at")
         events = {r[0]: json.loads(r[1]) for r in tx.rows(
@@ -150,8 +155,10 @@ def hub_status(db: "ServerDatabase") -> dict[str, Any]:
     totals = [{"event_id": eid, "title": (events.get(eid) or {}).get("title", ""),
                "targets": _targets((events.get(eid) or {}).get("targets")), **c}
               for eid, c in counts.items()]
+    # Each change waits at the laptop that made it (the others only carry copies).
+    waiting = sum(int(row["pending"] or 0) for row in laptops)
     return {"laptops": laptops, "events": totals, "people": people, "duplicates_merged": merged,
-            "relayed": relayed}
+            "relayed": relayed, "waiting_for_branch": waiting}
 
 
 def _targets(value: Any) -> dict[str, int]:

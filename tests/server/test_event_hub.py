@@ -417,3 +417,39 @@ def _sync_when_free(laptop, tries: int = 100) -> None:
                 raise
             time.sleep(0.1)
     raise AssertionError("the laptop's sync stayed busy")
+
+
+def test_the_hub_screen_counts_each_change_waiting_for_the_branch_once(laptops, branch):
+    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
+    hub = start_hub(hub_laptop)
+    try:
+        join(desk.store, hub.join_code)
+        join(door.store, hub.join_code)
+        desk.event()
+        desk.register_many(range(4))  # 9 changes: the event, 4 people, 4 registrations
+
+        def counts() -> dict:
+            rows = {r["device_id"]: (r["pending"], r["carried"]) for r in hub.status()["laptops"]}
+            return {name: rows[m.store.device_id] for name, m in
+                    (("hub", hub_laptop), ("desk", desk), ("door", door))}
+
+        # Each laptop tells its counts with its next request for the relay (a round later).
+        hub_round(desk, hub_laptop, door, desk, hub_laptop, door)
+        # Own changes not yet at the branch, copies of the others' carried for the branch.
+        assert counts() == {"hub": (0, 9), "desk": (9, 0), "door": (0, 9)}
+        assert hub.status()["waiting_for_branch"] == 9
+        person = door.store.scalar("SELECT id FROM people LIMIT 1")
+        door.store.attendance.check_in(EVENT_ID, person)
+        hub_round(door, desk, hub_laptop, door, desk, hub_laptop)
+        assert counts() == {"hub": (0, 10), "desk": (9, 1), "door": (1, 9)}
+        assert hub.status()["waiting_for_branch"] == 10
+        door.sync()  # the door delivers everything; the others learn it at their own sync
+        hub_round(door, door)
+        assert counts()["door"] == (0, 0)
+        desk.sync()
+        hub_laptop.sync()
+        hub_round(desk, hub_laptop, desk, hub_laptop)
+        assert counts() == {"hub": (0, 0), "desk": (0, 0), "door": (0, 0)}
+        assert hub.status()["waiting_for_branch"] == 0
+    finally:
+        hub.stop()
