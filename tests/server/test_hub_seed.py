@@ -89,3 +89,83 @@ def test_people_known_before_the_event_are_seeded_and_checked_in_anywhere(laptop
             bdb.close()
     finally:
         hub.stop()
+
+
+def test_a_long_branch_sync_does_not_hold_up_the_rounds_with_the_hub(laptops, branch):  # noqa: F811
+    """The branch round and the hub round each have their own lock: while the desk's branch
+    sync is stuck halfway (a slow hotspot), its rounds with the hub go on, the relay adds
+    changes to its log under the branch push, and at the end the branch has every change
+    exactly once and every laptop the branch's data."""
+    import threading
+
+    import pytest
+
+    from bpjs_field.errors import KnownError
+    from bpjs_field.store import Store
+    from bpjs_field.sync.engine import SyncEngine
+    hub_laptop, desk = event_laptops(laptops, branch, 2)
+    hub = start_hub(hub_laptop)
+    side = Store.open(desk.path)  # the desk's hub link has its own connection, as in the app
+    side.officer_id = desk.store.officer_id
+    try:
+        join(desk.store, hub.join_code)
+        desk.event()
+        desk.register_many(range(60))  # 121 changes
+        halfway, go_on = threading.Event(), threading.Event()
+
+        def hold(progress) -> None:
+            if progress.phase == "push" and progress.pushed >= 20 and not halfway.is_set():
+                halfway.set()
+                go_on.wait(120)
+
+        failures: list = []
+
+        def branch_sync() -> None:
+            try:
+                desk.sync(batch_changes=20, on_progress=hold)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+        slow = threading.Thread(target=branch_sync)
+        slow.start()
+        try:
+            assert halfway.wait(120)
+            with pytest.raises(KnownError) as busy:
+                SyncEngine(side, desk.http).run()  # one branch sync at a time, still
+            assert busy.value.code == "sync.busy"
+            engine = HubEngine(side)
+            try:
+                engine.run()  # not held up by the branch sync
+                hub_round(hub_laptop)  # the event reaches the hub laptop
+                hub_laptop.register_many(range(100, 110))
+                hub_round(hub_laptop)
+                engine.run()  # relays the hub laptop's 20 into the desk's log
+            finally:
+                engine.close()
+            assert side.scalar("SELECT count(*) FROM registrations") == 70
+            assert side.scalar("SELECT count(*) FROM change_log WHERE origin_sig IS NOT NULL") == 20
+        finally:
+            go_on.set()
+            slow.join(120)
+        assert not slow.is_alive() and failures == []
+        desk.sync()  # the carried changes go too
+        digest = branch_digest(branch)
+        assert (digest["people"], digest["registrations"]) == (70, 70)
+        assert desk.store.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL") == 0
+        assert desk.store.scalar("SELECT count(*) FROM change_log WHERE hub_sent_at IS NULL") == 0
+        assert hub_laptop.sync().pushed == 0
+        bdb = ServerDatabase(branch.database_url)
+        try:
+            with bdb.read() as tx:
+                ids = tx.scalar("SELECT count(*) FROM applied_changes WHERE outcome <> 'quarantined'")
+        finally:
+            bdb.close()
+        made = {r[0] for m in (desk, hub_laptop) for r in m.store.db.execute(
+            "SELECT change_id FROM change_log WHERE origin_sig IS NULL AND hlc LIKE ?",
+            (f"%-{m.store.device_id}",))}
+        assert ids == len(made) == 121 + 20
+        for laptop in (desk, hub_laptop):
+            assert laptop_digest(laptop.store) == digest
+    finally:
+        side.close()
+        hub.stop()
