@@ -258,12 +258,14 @@ def main() -> int:
     for label, (ours, base) in figures.items():
         in_app = "in app" in label
         unit, target = ("ms", TARGET_IDLE_MS) if in_app else ("s", TARGET_IDLE_PROCESS_S)
-        judged = not label.endswith("CPU") or True
         met = ours <= target
-        ok &= met or label.endswith("process")  # a loaded machine stretches the wall time
+        # A process's wall time on a loaded machine is stretched by the others: its CPU
+        # time decides, the wall time is shown beside its own baseline.
+        if not label.endswith("process"):
+            ok &= met
         print(f"{label + ', nothing to do':<52} {ours:8.3f} {unit:<3} baseline (bare GET) "
               f"{base:.3f} {unit} (x{ours / base:.2f})   target <= {target} {unit} "
-              f"{'OK' if met else 'MISSED'}" if judged else "")
+              f"{'OK' if met else 'MISSED'}")
     return verdict(ok, args.smoke)
 
 

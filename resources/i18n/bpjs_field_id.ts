@@ -1060,16 +1060,16 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Kontak terakhir</translation>
     </message>
     <message>
-        <source>Own changes not yet at the branch</source>
-        <translation>Perubahan sendiri belum sampai di cabang</translation>
+        <source>Own, not at branch</source>
+        <translation>Milik sendiri, belum di cabang</translation>
     </message>
     <message>
-        <source>Copies of others&apos; changes it carries</source>
-        <translation>Salinan perubahan laptop lain yang dibawanya</translation>
+        <source>Carried for others</source>
+        <translation>Dibawa untuk laptop lain</translation>
     </message>
     <message>
-        <source>Its changes passed on by the hub</source>
-        <translation>Perubahannya yang diteruskan hub</translation>
+        <source>Passed on by hub</source>
+        <translation>Diteruskan hub</translation>
     </message>
     <message>
         <source>Changes made on this laptop that the branch has not received yet.</source>
@@ -2162,6 +2162,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>not enrolled</source>
         <translation>belum terdaftar</translation>
+    </message>
+    <message>
+        <source>%1 (of which %2 made on other laptops, carried for them)</source>
+        <translation>%1 (%2 di antaranya dibuat di laptop lain, dibawakan untuknya)</translation>
     </message>
     <message>
         <source>Sending %1 of %2 changes…</source>

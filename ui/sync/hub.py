@@ -251,9 +251,8 @@ class HubBox(QGroupBox):
         # column 4 adds up to what the event still owes the branch.
         self.laptops.setHorizontalHeaderLabels([
             self.tr("Laptop"), self.tr("Officer"), self.tr("Last contact"),
-            self.tr("Own changes not yet at the branch"),
-            self.tr("Copies of others' changes it carries"),
-            self.tr("Its changes passed on by the hub")])
+            self.tr("Own, not at branch"), self.tr("Carried for others"),
+            self.tr("Passed on by hub")])
         self.laptops.horizontalHeaderItem(3).setToolTip(self.tr(
             "Changes made on this laptop that the branch has not received yet."))
         self.laptops.horizontalHeaderItem(4).setToolTip(self.tr(
