@@ -68,13 +68,14 @@ BULK_PULL_ROWS = 20000
 
 _memory_locks: dict[tuple[int, str], threading.Lock] = {}
 # The branch's rates and privacy notice change with a new server version: a running app asks
-# for them at its first sync and then at most every REFERENCE_EVERY seconds (per server).
+# for them at its first sync and then at most every REFERENCE_EVERY seconds (per laptop
+# database and server).
 REFERENCE_EVERY = 600.0
-_reference_checked: dict[str, float] = {}
+_reference_checked: dict[tuple[str, str], float] = {}
 
 
-def _reference_due(server_url: str) -> bool:
-    last = _reference_checked.get(server_url)
+def _reference_due(key: tuple[str, str]) -> bool:
+    last = _reference_checked.get(key)
     return last is None or time.monotonic() - last >= REFERENCE_EVERY
 
 
@@ -248,9 +249,10 @@ class SyncEngine:
                 self._push(client, result)
                 self._push_audit(client, result)
                 self._pull(client, result)
-                if self.to_branch and _reference_due(client.server_url):
+                checked = (self.store.device_id, client.server_url)  # per laptop and server
+                if self.to_branch and _reference_due(checked):
                     self._reference(client, result)
-                    _reference_checked[client.server_url] = time.monotonic()
+                    _reference_checked[checked] = time.monotonic()
             except SyncError as exc:
                 if client is not None:
                     self._note_clock(client, result)
@@ -495,8 +497,8 @@ class SyncEngine:
         the caller applies the current one (at most one page waits: memory stays flat).
         The first page is fetched here: a round with nothing new starts no thread."""
         first = client.pull(cursor, self.page_size)
-        yield first
         if not first.more or first.next_cursor <= cursor:
+            yield first
             return
         cursor = first.next_cursor
         box: queue.Queue = queue.Queue(maxsize=1)
@@ -515,8 +517,9 @@ class SyncEngine:
                 box.put(exc)
 
         worker = threading.Thread(target=fetch, name="bpjs-sync-fetch", daemon=True)
-        worker.start()
+        worker.start()  # fetches the second page while the caller applies the first
         try:
+            yield first
             while True:
                 item = box.get()
                 if isinstance(item, BaseException):
