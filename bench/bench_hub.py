@@ -16,6 +16,11 @@
    median of 5; CPU seconds beside the wall time, as a loaded machine stretches the wall);
    baseline: a bare `python -c "import httpx; httpx.get(...)"` process.
 
+4. Seed: a laptop that knew `--people` (10,000) people and their registrations before the
+   event (delivered to the branch already) joins: its first round with the hub (the offer,
+   the rows the hub wants), then the first round of another laptop that knew none of them;
+   baseline: the same registrations pushed to the branch by that laptop.
+
 Everything runs on 127.0.0.1: the branch server in a process of its own, the hub and the
 laptops in this one (as in the app: the hub runs inside the hub laptop's process).
 """
@@ -220,21 +225,58 @@ def idle(folder: Path, branch: ServerProcess, runs: int) -> dict[str, tuple[floa
     return figures
 
 
+def seed(folder: Path, branch: ServerProcess, people: int) -> tuple[float, float, float]:
+    """(seconds of the first hub round of a laptop that knew `people` people, seconds of
+    the first hub round of a laptop that knew none, seconds to push them to the branch)."""
+    from bench_sync import fill_laptop
+    machines = []
+    for n, name in enumerate(("seed-hub", "seed-desk", "seed-door")):
+        laptop = Laptop(folder / f"{name}.sqlite3")
+        laptop.enroll(branch.url, OFFICERS[n][0])
+        laptop.sync()
+        machines.append(laptop)
+    hub_laptop, desk, door = machines
+    fill_laptop(desk.store, people)
+    start = time.perf_counter()
+    desk.sync()  # delivered before the event: from now on only the seed brings them to a hub
+    branch_s = time.perf_counter() - start
+    hub = HubServer(hub_laptop.store, "127.0.0.1", free_port()).start()
+    try:
+        for laptop in machines:
+            join(laptop.store, hub.join_code)
+        times = []
+        for laptop in (desk, door):
+            engine = HubEngine(laptop.store)
+            start = time.perf_counter()
+            engine.run()
+            times.append(time.perf_counter() - start)
+            engine.close()
+        known = door.store.scalar("SELECT count(*) FROM people")
+        if known != people:
+            raise SystemExit(f"the door knows {known} people, not {people}")
+    finally:
+        hub.stop()
+        for laptop in machines:
+            laptop.close()
+    return times[0], times[1], branch_s
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--registrations", type=int, default=2000)
-    parser.add_argument("--only", choices=("latency", "intake", "idle"))
+    parser.add_argument("--people", type=int, default=10_000, help="people the desk knew before")
+    parser.add_argument("--only", choices=("latency", "intake", "idle", "seed"))
     parser.add_argument("--smoke", action="store_true",
                         help="a tiny run that checks the script works (timings not judged)")
     args = parser.parse_args()
     if args.smoke:
-        args.seconds, args.registrations = 4.0, 80
+        args.seconds, args.registrations, args.people = 4.0, 80, 100
     with work_folder("bench-hub-") as folder:
         url = f"sqlite:///{folder / 'branch.sqlite3'}"
         setup_database(url, *OFFICERS)
         branch = ServerProcess(url).start()
-        latencies, hub_s, figures = [], None, {}
+        latencies, hub_s, figures, seeded = [], None, {}, None
         try:
             if args.only in (None, "latency"):
                 latencies = desk_to_door(folder, branch, args.seconds)
@@ -242,6 +284,8 @@ def main() -> int:
                 hub_s, branch_s = intake(folder, branch, args.registrations)
             if args.only in (None, "idle"):
                 figures = idle(folder, branch, 1 if args.smoke else 5)
+            if args.only in (None, "seed"):
+                seeded = seed(folder, branch, args.people)
         finally:
             branch.kill()
             branch.stop()
@@ -255,6 +299,12 @@ def main() -> int:
     if hub_s is not None:
         print(f"{f'hub takes {args.registrations} registrations from 4 laptops':<52} {hub_s:8.3f} s   "
               f"baseline: one push to the branch server {branch_s:.3f} s (x{hub_s / branch_s:.2f})")
+    if seeded is not None:
+        desk_s, door_s, branch_s = seeded
+        print(f"{f'seed: desk that knew {args.people} people joins':<52} {desk_s:8.3f} s   "
+              f"baseline: their push to the branch {branch_s:.3f} s (x{desk_s / branch_s:.2f})")
+        print(f"{'seed: then a laptop that knew none of them':<52} {door_s:8.3f} s   "
+              f"(x{door_s / branch_s:.2f} of the baseline)")
     for label, (ours, base) in figures.items():
         in_app = "in app" in label
         unit, target = ("ms", TARGET_IDLE_MS) if in_app else ("s", TARGET_IDLE_PROCESS_S)
