@@ -266,21 +266,27 @@ class SyncEngine:
                 raise
             self._note_clock(client, result)
             result.finished_at = utc_now()
-            with self.store.write():
-                self.store.set_setting(self.last_success_key, result.finished_at)
-                self.store.set_setting(self.last_error_key, None)
-                # A round that moved nothing (most rounds of a running app, and every hub
-                # round) is not worth an entry: it would be the next round's only audit push.
-                if self.to_branch and (result.pushed or result.pulled or result.duplicates
-                                       or result.quarantined or result.refused):
-                    self.store.audit("sync.done", None, None, pushed=result.pushed,
-                                     pulled=result.pulled, merged=result.merged)
+            moved = bool(result.pushed or result.pulled or result.duplicates or result.quarantined
+                         or result.refused)
+            if self._note_success(moved):
+                with self.store.write():
+                    self.store.set_setting(self.last_success_key, result.finished_at)
+                    self.store.set_setting(self.last_error_key, None)
+                    # A round that moved nothing (most rounds of a running app, and every hub
+                    # round) is not worth an entry: it would be the next round's only audit push.
+                    if self.to_branch and moved:
+                        self.store.audit("sync.done", None, None, pushed=result.pushed,
+                                         pulled=result.pulled, merged=result.merged)
             if self.to_branch:
                 # What reached the branch is never issued again, even after a restore.
                 from bpjs_field.security.ledger import note_marks
                 note_marks(self.store)
             self._report(phase="done")
             return result
+
+    def _note_success(self, moved: bool) -> bool:
+        """Whether to store this round's success (the hub engine skips most idle rounds)."""
+        return True
 
     def _push_audit(self, client: SyncClient, result: SyncResult) -> None:
         """The audit log goes to the branch too, in id order from a cursor kept on the laptop."""
@@ -316,7 +322,9 @@ class SyncEngine:
             return
         result.clock_offset_ms = offset
         result.clock_skewed = abs(offset) > CLOCK_SKEW_WARN_MS
-        if self.store.get_setting(CLOCK_OFFSET) != offset:
+        stored = self.store.get_setting(CLOCK_OFFSET)
+        # Each estimate differs by a few ms (network jitter): stored when it moved a second.
+        if not isinstance(stored, int) or abs(stored - offset) >= 1000:
             self.store.set_setting(CLOCK_OFFSET, offset)
         # Hybrid-clock times of later edits follow the server's time, not a wrong laptop clock.
         self.store.clock.offset_ms = offset if abs(offset) > 2000 else 0

@@ -160,6 +160,16 @@ class HubEngine(SyncEngine):
         super().__init__(store, http, **kw)
         self._seed: bytes | None = None
         self.seeded: dict[str, int] | None = None  # what the last offer to the hub did
+        self._noted_at = float("-inf")
+
+    def _note_success(self, moved: bool) -> bool:
+        """A round every 2 s that moved nothing stores its success once a minute (a commit
+        costs a flush to disk); the screen reads the link's own state every round."""
+        now = time.monotonic()
+        if moved or now - self._noted_at >= 60 or self.store.get_setting(self.last_error_key):
+            self._noted_at = now
+            return True
+        return False
 
     def close(self) -> None:
         if self._own_http is not None:
