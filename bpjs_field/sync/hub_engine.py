@@ -202,7 +202,7 @@ class HubEngine(SyncEngine):
         from bpjs_field.sync import hub_seed
         state = hub_seed.due(self.store, self.store.get_setting(HUB_ID))
         if state is not None:
-            self.seeded = hub_seed.offer(self.store, client, self._check_cancel)
+            self.seeded = hub_seed.offer(self.store, client, self._check_cancel, state)
             self.store.set_setting(hub_seed.SEEDED, state)
             log.info("offered the hub %(offered)s rows, it took %(taken)s", self.seeded)
         super()._push(client, result)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 import pydantic
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 SEED_HLC = format_hlc(0, 0, "seed")  # older than every change's clock
 SEED_KEY = "~seed"  # in a seed row's meta: [SEED_HLC, 0, stamp offered]
 SEEDED = "hub.seeded"  # {"hub": hub id, "branch_cursor": the branch cursor when last offered}
+SINCE_MARGIN = timedelta(minutes=5)  # a branch pull may commit rows stamped before an offer began
 OFFER_PAGE = 5000
 SEND_PAGE = 1000
 # What a laptop offers, parents first (a registration's person and event come before it).
@@ -76,24 +78,46 @@ def _tables() -> dict[str, tuple[str, tuple[str, ...], str]]:
 
 
 def due(store: "Store", hub_id: str | None) -> dict[str, Any] | None:
-    """The state to remember once this laptop has offered everything to the hub, or None
-    when it has already done so for this hub and this branch cursor."""
+    """What to offer the hub now, or None when this laptop has offered everything it holds
+    to this hub since its branch cursor last moved.  The first offer to a hub is whole; the
+    next ones (after a branch sync brought rows) offer the people and registrations written
+    here since the last offer began (a pulled row's `updated_at` is when it was applied
+    here), less a margin for a pull committing meanwhile, the check-ins added since, and the
+    events (few) whole."""
     from bpjs_field.sync.engine import CURSOR
-    state = {"hub": hub_id, "branch_cursor": int(store.get_setting(CURSOR) or 0)}
-    return None if store.get_setting(SEEDED) == state else state
+    cursor = int(store.get_setting(CURSOR) or 0)
+    held = store.get_setting(SEEDED) or {}
+    if held.get("hub") == hub_id and held.get("branch_cursor") == cursor:
+        return None
+    again = held.get("hub") == hub_id and held.get("since")
+    return {"hub": hub_id, "branch_cursor": cursor, "since": held["since"] if again else None,
+            "attendance_rowid": int(held.get("attendance_rowid") or 0) if again else 0}
 
 
-def offer(store: "Store", client: "SyncClient", check_cancel: Callable[[], None]) -> dict[str, int]:
-    """Offer everything this laptop holds; send what the hub wants.  Returns counts."""
+def offer(store: "Store", client: "SyncClient", check_cancel: Callable[[], None],
+          state: dict[str, Any] | None = None) -> dict[str, int]:
+    """Offer what this laptop holds (everything, or what `state` says is new); send what
+    the hub wants.  Returns counts; `state` gets where the next offer starts."""
+    state = state if state is not None else {"since": None, "attendance_rowid": 0}
+    began = datetime.now(timezone.utc) - SINCE_MARGIN
+    next_since = began.isoformat(timespec="milliseconds")
+    next_attendance = int(store.scalar("SELECT coalesce(max(rowid), 0) FROM attendance"))
     counts = {"offered": 0, "sent": 0, "taken": 0, "aliased": 0, "skipped": 0}
     for entity, (table, columns, where) in _tables().items():
         stamp = STAMP[entity]
         rowid = 0
+        clauses, params = ([where[len("WHERE "):]] if where else []), []
+        if entity in ("person", "registration") and state["since"]:
+            clauses.append("updated_at >= ?")
+            params.append(state["since"])
+        if entity == "attendance":
+            rowid = int(state["attendance_rowid"])
+        clauses.append("rowid > ?")
         while True:
             check_cancel()
             cur = store.db.execute(
-                f"SELECT rowid, {stamp}, {', '.join(columns)} FROM {table} {where} "
-                f"{'AND' if where else 'WHERE'} rowid > ? ORDER BY rowid LIMIT ?", (rowid, OFFER_PAGE))
+                f"SELECT rowid, {stamp}, {', '.join(columns)} FROM {table} "
+                f"WHERE {' AND '.join(clauses)} ORDER BY rowid LIMIT ?", (*params, rowid, OFFER_PAGE))
             names = [d[0] for d in cur.description][2:]
             rows = cur.fetchall()
             if not rows:
@@ -115,6 +139,7 @@ def offer(store: "Store", client: "SyncClient", check_cancel: Callable[[], None]
                 counts["taken"] += answer.taken
                 counts["aliased"] += answer.aliased
                 counts["skipped"] += answer.skipped
+    state["since"], state["attendance_rowid"] = next_since, next_attendance
     return counts
 
 

@@ -71,6 +71,14 @@ def test_people_known_before_the_event_are_seeded_and_checked_in_anywhere(laptop
             desk.store.set_setting(hub_seed.SEEDED, None)
             engine.run()
             assert engine.seeded["offered"] >= 17 and engine.seeded["sent"] == 0
+            # After a branch sync moved the cursor, the next offer holds only the rows written
+            # here since the last offer began (none here: that time is set ahead) and events.
+            state = desk.store.get_setting(hub_seed.SEEDED)
+            assert state["since"] and state["attendance_rowid"] == 2
+            desk.store.set_setting(hub_seed.SEEDED, {**state, "branch_cursor": -1,
+                                                     "since": "9999-01-01T00:00:00.000+00:00"})
+            engine.run()
+            assert engine.seeded["offered"] == 1 and engine.seeded["sent"] == 0
         finally:
             engine.close()
         # The door reaches the branch first: everything the event made, once.
