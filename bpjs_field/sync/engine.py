@@ -206,6 +206,7 @@ class SyncEngine:
         self.page_size = page_size
         self._progress = SyncProgress()
         self._progress_lock = threading.Lock()
+        self._held_for_order: list[str] = []  # kept aside for an unknown person or event
 
     # -- progress (read from any thread) --------------------------------------------------
     @property
@@ -398,6 +399,22 @@ class SyncEngine:
                     "AND refused_reason = ?", (waiting,))
         total = self.store.scalar(f"SELECT count(*) FROM change_log WHERE {self._unsent()}")
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
+        self._held_for_order = []
+        self._push_unsent(client, result)
+        if self._held_for_order:
+            # A change kept aside because the person or event it names was unknown may have
+            # come before that person's own change in this laptop's log (a registration made
+            # here against a person just pulled from an event hub, whose change the relay
+            # queued a moment later).  The branch tries a kept-aside change again when it
+            # arrives again: send those once more, now that the whole log has gone.
+            with self.store.write():
+                self.store.db.conn.executemany(
+                    "UPDATE change_log SET refused_at = NULL, refused_reason = NULL "
+                    "WHERE change_id = ? AND sent_at IS NULL", [(c,) for c in self._held_for_order])
+            result.quarantined -= len(self._held_for_order)  # counted again if still held
+            self._push_unsent(client, result)
+
+    def _push_unsent(self, client: SyncClient, result: SyncResult) -> None:
         head = None
         while True:
             self._check_cancel()
@@ -439,6 +456,9 @@ class SyncEngine:
         # (shown like refused ones, sent again on request), the rest are sent.
         held = ({q.change_id: q.reason for q in answer.quarantined_changes}
                 if self.to_branch else {})  # a hub relays held changes on to the branch
+        if held:
+            self._held_for_order += [c for c, reason in held.items()
+                                     if reason.endswith((".unknown_person", ".unknown_event"))]
         column = self.sent_column
         with self.store.write():
             self.store.db.conn.executemany(

@@ -177,3 +177,44 @@ def test_a_long_branch_sync_does_not_hold_up_the_rounds_with_the_hub(laptops, br
     finally:
         side.close()
         hub.stop()
+
+
+def test_a_registration_made_before_the_relay_queued_its_person_reaches_the_branch(laptops, branch):  # noqa: F811
+    """A round pulls a person another desk registered, and queues that desk's changes (the
+    relay) a moment later: a registration made here in between comes first in this laptop's
+    log.  Carrying everything to the branch, the laptop still delivers it (the branch keeps
+    it aside while the person is unknown and takes it when it comes again)."""
+    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
+    hub = start_hub(hub_laptop)
+    try:
+        join(desk.store, hub.join_code)
+        join(door.store, hub.join_code)
+        desk.event()
+        desk.register(41)
+        hub_round(desk)
+
+        class PullOnly(HubEngine):
+            def _relay(self, client, result) -> None:
+                """The relay of this round comes later (after the registration below)."""
+
+        engine = PullOnly(door.store)
+        try:
+            engine.run()
+        finally:
+            engine.close()
+        assert door.store.scalar("SELECT count(*) FROM people") == 1
+        door.register(41)  # the same NIK: the person the door just pulled
+        hub_round(door)  # now the relay queues the desk's changes, after the door's own
+        first = door.store.scalar("SELECT min(seq) FROM change_log WHERE entity = 'person' "
+                                  "AND origin_sig IS NOT NULL")
+        own = door.store.scalar("SELECT min(seq) FROM change_log WHERE entity = 'registration' "
+                                "AND origin_sig IS NULL AND sent_at IS NULL")
+        assert own < first  # the order this test is about
+        result = door.sync()
+        assert result.quarantined == 0
+        digest = branch_digest(branch)
+        assert (digest["people"], digest["registrations"]) == (1, 2)
+        assert door.store.query("SELECT refused_reason FROM change_log WHERE refused_at IS NOT NULL") == []
+        assert desk.sync().pushed == 0
+    finally:
+        hub.stop()
