@@ -81,6 +81,15 @@ def count_unsent(store: "Store", column: str = "sent_at") -> int:
     return store.scalar(f"SELECT count(*) FROM change_log WHERE {UNSENT[_column(column)]}")
 
 
+def own_and_carried_unsent(store: "Store") -> tuple[int, int]:
+    """Not yet at the branch: (this laptop's own changes, the ones it carries for other
+    laptops); parked changes are not counted."""
+    own, carried = store.db.execute(
+        "SELECT count(*) - count(origin_sig), count(origin_sig) FROM change_log "
+        "WHERE sent_at IS NULL AND refused_at IS NULL").fetchone()
+    return own, carried
+
+
 def work_mark(conn: Any) -> tuple[int, int]:
     """Where the officers' work stands on a connection to a laptop database: every save
     writes an audit entry, every synced change a change-log entry."""
@@ -136,6 +145,20 @@ def requeue_reason(store: "Store", reason: str) -> int:
     return store.db.execute(
         "UPDATE change_log SET refused_at = NULL, refused_reason = NULL WHERE sent_at IS NULL "
         "AND refused_reason = ?", (reason,)).rowcount
+
+
+def has_parked(store: "Store", reason: str) -> bool:
+    """Whether a change not yet sent is parked with this reason (read without a transaction,
+    so an idle round opens none)."""
+    return bool(store.scalar("SELECT 1 FROM change_log WHERE refused_at IS NOT NULL AND "
+                             "sent_at IS NULL AND refused_reason = ? LIMIT 1", (reason,)))
+
+
+def requeue_change_ids(store: "Store", change_ids: Iterable[str]) -> None:
+    """These parked changes are sent again (in the caller's transaction)."""
+    store.db.conn.executemany(
+        "UPDATE change_log SET refused_at = NULL, refused_reason = NULL "
+        "WHERE change_id = ? AND sent_at IS NULL", [(c,) for c in change_ids])
 
 
 def refused(store: "Store") -> list[tuple[str, int]]:

@@ -123,6 +123,9 @@ def note_marks(store: Any) -> None:
     if store.path is None or str(store.path) == ":memory:":
         return
     found = marks_of(store.db.conn)
+    known = load(store.path)
+    if merge_marks(known, found) == {"codes": known["codes"], "audit_id": known["audit_id"]}:
+        return  # the ledger holds them already: nothing to write
 
     def raise_marks(data: dict[str, Any]) -> None:
         merged = merge_marks(data, found)

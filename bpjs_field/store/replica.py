@@ -22,7 +22,7 @@ search index right as rows are inserted, updated and remapped.
   (`bpjs_field.security.branch_accounts`): the branch's officers log in here.
 
 A row that breaks the domain rules every laptop applies is set aside with its reason
-(`bpjs_field.sync.set_aside`) and the rest of the page applies.  Anything else the
+(`bpjs_field.store.set_aside`) and the rest of the page applies.  Anything else the
 laptop cannot store raises `SyncError("sync.bad_response")`; the caller's transaction
 then rolls back the whole page.
 """

@@ -1,5 +1,6 @@
-"""Whole-table reads that compare a laptop with the branch (bpjs_field/sync/digest.py), and
-rows written as the changes of other laptops carried here describe them (bpjs_field/handcarry.py)."""
+"""Whole-table reads that compare a laptop with the branch (bpjs_field/sync/digest.py), read
+a laptop's rows in pages to offer an event hub (bpjs_field/sync/hub_seed.py), and rows
+written as the changes of other laptops carried here describe them (bpjs_field/handcarry.py)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,20 @@ def update_row(store: "Store", table: str, row_id: str, fields: dict[str, Any]) 
     describes it is queued under its own id)."""
     store.db.execute(f"UPDATE {_table(table)} SET {', '.join(f'{k} = ?' for k in fields)} "
                      "WHERE id = ?", (*fields.values(), row_id))
+
+
+# -- rows offered to an event hub, page by page (bpjs_field/sync/hub_seed.py) -------------
+def last_rowid(store: "Store", table: str) -> int:
+    return int(store.scalar(f"SELECT coalesce(max(rowid), 0) FROM {_table(table)}"))
+
+
+def rows_after(store: "Store", table: str, stamp: str, columns: Sequence[str],
+               clauses: Sequence[str], params: Sequence[Any], after: int,
+               limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Rows of `table` past rowid `after` meeting `clauses` (SQL conditions on its own
+    columns, with `params`), in rowid order: (column names, rows of (rowid, stamp,
+    *columns))."""
+    where = " AND ".join([*clauses, "rowid > ?"])
+    cur = store.db.execute(f"SELECT rowid, {stamp}, {', '.join(columns)} FROM {_table(table)} "
+                           f"WHERE {where} ORDER BY rowid LIMIT ?", (*params, after, limit))
+    return [d[0] for d in cur.description][2:], cur.fetchall()

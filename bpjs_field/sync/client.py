@@ -21,6 +21,7 @@ import time
 from datetime import datetime
 from typing import Any, TypeVar
 
+from bpjs_field.sync import lean  # noqa: F401  (before httpx: see there)
 import httpx
 import pydantic
 

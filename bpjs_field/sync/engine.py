@@ -16,7 +16,8 @@ Guarantees on the laptop side:
 - each pulled page is applied and the cursor stored in one transaction, so
   an interrupted pull resumes after the last applied page;
 - only one sync runs at a time for a database file, across threads and
-  processes (`<db>.sync.lock`, an OS file lock released if the process dies).
+  processes (`<db>.sync.lock`, an OS file lock released if the process dies); a round
+  with the event hub has a lock of its own (`SyncLock`).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ import logging
 import queue
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import filelock
+from bpjs_field.sync import lean  # noqa: F401  (before httpx: see there)
 import httpx
 
 from bpjs_field.__about__ import __version__
@@ -66,7 +68,17 @@ UNVERIFIED_ORIGIN = "push.origin_unverified"
 # instead of row by row (the FTS triggers cost more than the rows themselves).
 BULK_PULL_ROWS = 20000
 
-_memory_locks: dict[int, threading.Lock] = {}
+_memory_locks: dict[tuple[int, str], threading.Lock] = {}
+# The branch's rates and privacy notice change with a new server version: a running app asks
+# for them at its first sync and then at most every REFERENCE_EVERY seconds (per laptop
+# database and server).
+REFERENCE_EVERY = 600.0
+_reference_checked: dict[tuple[str, str], float] = {}
+
+
+def _reference_due(key: tuple[str, str]) -> bool:
+    last = _reference_checked.get(key)
+    return last is None or time.monotonic() - last >= REFERENCE_EVERY
 
 
 @dataclass
@@ -105,22 +117,29 @@ def new_http_client(read_timeout: float = 60.0) -> httpx.Client:
 
 
 class SyncLock:
-    """Single-flight: `<db>.sync.lock` for a file store, a process lock for `:memory:`."""
+    """Single-flight per target: `<db>.sync.lock` for the branch round, `<db>.hub-sync.lock`
+    for the event hub's (`name`), an OS file lock released if the process dies; a process
+    lock for `:memory:`.  The two targets do not wait for each other: each keeps its own
+    cursor, audit cursor and change-log column, and every write (a pulled page with its
+    cursor, the marks of an acknowledged batch, the relay's queued changes) is one
+    transaction of its own, so a long branch sync never holds up the hub's rounds."""
 
-    def __init__(self, store: "Store") -> None:
+    def __init__(self, store: "Store", name: str = "sync") -> None:
         self._file = None
         self._memory = None
         if store.path is not None and str(store.path) != ":memory:":
-            self._file = filelock.FileLock(str(Path(store.path).with_suffix(".sync.lock")),
+            import filelock
+            self._timeout = filelock.Timeout
+            self._file = filelock.FileLock(str(Path(store.path).with_suffix(f".{name}.lock")),
                                            thread_local=False)
         else:
-            self._memory = _memory_locks.setdefault(id(store), threading.Lock())
+            self._memory = _memory_locks.setdefault((id(store), name), threading.Lock())
 
     def __enter__(self) -> "SyncLock":
         if self._file is not None:
             try:
                 self._file.acquire(timeout=0)
-            except filelock.Timeout:
+            except self._timeout:
                 raise SyncError("sync.busy", retryable=True) from None
         elif not self._memory.acquire(blocking=False):
             raise SyncError("sync.busy", retryable=True)
@@ -168,6 +187,7 @@ class SyncEngine:
     last_error_key = LAST_ERROR
     sent_column = "sent_at"
     to_branch = True
+    lock_name = "sync"
 
     def __init__(self, store: "Store", http: httpx.Client, *, server_url: str | None = None,
                  cancel: threading.Event | None = None,
@@ -184,6 +204,7 @@ class SyncEngine:
         self.page_size = page_size
         self._progress = SyncProgress()
         self._progress_lock = threading.Lock()
+        self._held_for_order: list[str] = []  # kept aside for an unknown person or event
 
     # -- progress (read from any thread) --------------------------------------------------
     @property
@@ -215,19 +236,23 @@ class SyncEngine:
 
     def run(self) -> SyncResult:
         """Push everything, then pull everything.  Raises SyncError; nothing is half-applied."""
-        with SyncLock(self.store):
+        with SyncLock(self.store, self.lock_name):
             result = SyncResult()
             client = None
             try:
                 client = self.client()
-                # A laptop restored without its marks learns them before it sends anything.
-                from bpjs_field.sync.marks import learn
-                learn(self.store, client)
+                if self.to_branch:
+                    # A laptop restored without its marks learns them (from the branch,
+                    # never from an event hub) before it sends anything.
+                    from bpjs_field.sync.marks import learn
+                    learn(self.store, client)
                 self._push(client, result)
                 self._push_audit(client, result)
                 self._pull(client, result)
-                if self.to_branch:
+                checked = (self.store.device_id, client.server_url)  # per laptop and server
+                if self.to_branch and _reference_due(checked):
                     self._reference(client, result)
+                    _reference_checked[checked] = time.monotonic()
             except SyncError as exc:
                 if client is not None:
                     self._note_clock(client, result)
@@ -241,18 +266,27 @@ class SyncEngine:
                 raise
             self._note_clock(client, result)
             result.finished_at = utc_now()
-            with self.store.write():
-                self.store.set_setting(self.last_success_key, result.finished_at)
-                self.store.set_setting(self.last_error_key, None)
-                if self.to_branch:  # a hub round every few seconds is not worth an entry
-                    self.store.audit("sync.done", None, None, pushed=result.pushed,
-                                     pulled=result.pulled, merged=result.merged)
+            moved = bool(result.pushed or result.pulled or result.duplicates or result.quarantined
+                         or result.refused)
+            if self._note_success(moved):
+                with self.store.write():
+                    self.store.set_setting(self.last_success_key, result.finished_at)
+                    self.store.set_setting(self.last_error_key, None)
+                    # A round that moved nothing (most rounds of a running app, and every hub
+                    # round) is not worth an entry: it would be the next round's only audit push.
+                    if self.to_branch and moved:
+                        self.store.audit("sync.done", None, None, pushed=result.pushed,
+                                         pulled=result.pulled, merged=result.merged)
             if self.to_branch:
                 # What reached the branch is never issued again, even after a restore.
                 from bpjs_field.store.ledger import note_marks
                 note_marks(self.store)
             self._report(phase="done")
             return result
+
+    def _note_success(self, moved: bool) -> bool:
+        """Whether to store this round's success (the hub engine skips most idle rounds)."""
+        return True
 
     def _push_audit(self, client: SyncClient, result: SyncResult) -> None:
         """The audit log goes to the branch too, in id order from a cursor kept on the laptop."""
@@ -286,7 +320,9 @@ class SyncEngine:
             return
         result.clock_offset_ms = offset
         result.clock_skewed = abs(offset) > CLOCK_SKEW_WARN_MS
-        if self.store.get_setting(CLOCK_OFFSET) != offset:
+        stored = self.store.get_setting(CLOCK_OFFSET)
+        # Each estimate differs by a few ms (network jitter): stored when it moved a second.
+        if not isinstance(stored, int) or abs(stored - offset) >= 1000:
             self.store.set_setting(CLOCK_OFFSET, offset)
         # Hybrid-clock times of later edits follow the server's time, not a wrong laptop clock.
         self.store.clock.offset_ms = offset if abs(offset) > 2000 else 0
@@ -342,17 +378,34 @@ class SyncEngine:
     def _push(self, client: SyncClient, result: SyncResult) -> None:
         # Changes carried here for a laptop the server could not yet check are waiting, not
         # refused: sent again each sync (a duplicate once their own laptop delivered them).
-        if self.to_branch:
+        waiting = f"quarantined {UNVERIFIED_ORIGIN}"
+        if self.to_branch and changelog.has_parked(self.store, waiting):
             with self.store.write():
-                changelog.requeue_reason(self.store, f"quarantined {UNVERIFIED_ORIGIN}")
+                changelog.requeue_reason(self.store, waiting)
         total = changelog.count_unsent(self.store, self.sent_column)
         self._report(phase="push", pushed=0, to_push=total, pulled=0, pull_fraction=None)
-        head = self._head(int(self.store.get_setting(self.cursor_key) or 0))
+        self._held_for_order = []
+        self._push_unsent(client, result)
+        if self._held_for_order:
+            # A change kept aside because the person or event it names was unknown may have
+            # come before that person's own change in this laptop's log (a registration made
+            # here against a person just pulled from an event hub, whose change the relay
+            # queued a moment later).  The branch tries a kept-aside change again when it
+            # arrives again: send those once more, now that the whole log has gone.
+            with self.store.write():
+                changelog.requeue_change_ids(self.store, self._held_for_order)
+            result.quarantined -= len(self._held_for_order)  # counted again if still held
+            self._push_unsent(client, result)
+
+    def _push_unsent(self, client: SyncClient, result: SyncResult) -> None:
+        head = None
         while True:
             self._check_cancel()
             items = self._items()
             if not items:
                 return
+            if head is None:
+                head = self._head(int(self.store.get_setting(self.cursor_key) or 0))
             try:
                 self._send(client, head, items, result)
             except TooLargeError:
@@ -386,6 +439,9 @@ class SyncEngine:
         # (shown like refused ones, sent again on request), the rest are sent.
         held = ({q.change_id: q.reason for q in answer.quarantined_changes}
                 if self.to_branch else {})  # a hub relays held changes on to the branch
+        if held:
+            self._held_for_order += [c for c, reason in held.items()
+                                     if reason.endswith((".unknown_person", ".unknown_event"))]
         column = self.sent_column
         with self.store.write():
             changelog.mark_sent(self.store, column, [seq for seq, _ in items], now)
@@ -442,7 +498,13 @@ class SyncEngine:
 
     def _pages(self, client: SyncClient, cursor: int) -> Iterator[PullResponse]:
         """Pages from `cursor` on; the next page is fetched on a helper thread while
-        the caller applies the current one (at most one page waits: memory stays flat)."""
+        the caller applies the current one (at most one page waits: memory stays flat).
+        The first page is fetched here: a round with nothing new starts no thread."""
+        first = client.pull(cursor, self.page_size)
+        if not first.more or first.next_cursor <= cursor:
+            yield first
+            return
+        cursor = first.next_cursor
         box: queue.Queue = queue.Queue(maxsize=1)
         stop = threading.Event()
 
@@ -459,8 +521,9 @@ class SyncEngine:
                 box.put(exc)
 
         worker = threading.Thread(target=fetch, name="bpjs-sync-fetch", daemon=True)
-        worker.start()
+        worker.start()  # fetches the second page while the caller applies the first
         try:
+            yield first
             while True:
                 item = box.get()
                 if isinstance(item, BaseException):
@@ -490,9 +553,12 @@ class SyncEngine:
             if not bulk and page.more and page.head - cursor > BULK_PULL_ROWS:
                 bulk = True
                 self._bulk_index(True)
-            with self.store.write():
-                stats = apply_docs(self.store, page.items, self.sent_column, replica_hooks())
-                self.store.set_setting(self.cursor_key, page.next_cursor)
+            if not page.items and page.next_cursor == cursor:
+                stats = ApplyStats()  # nothing new: no transaction
+            else:
+                with self.store.write():
+                    stats = apply_docs(self.store, page.items, self.sent_column, replica_hooks())
+                    self.store.set_setting(self.cursor_key, page.next_cursor)
             self.store.clock.observe(page.server_hlc)
             result.apply.add(stats)
             result.pulled += len(page.items)

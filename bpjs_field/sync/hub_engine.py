@@ -118,6 +118,15 @@ def _remember(store: "Store", info: hub_join.JoinInfo, cert: str, answer: dict[s
         store.audit("hub.join", None, None, hub=answer["hub_id"][:8], address=f"{info.host}:{info.port}")
 
 
+def unlink(store: "Store") -> None:
+    """No more rounds with the hub (its laptop stopped serving); the hub's id, cursors and
+    the event's start stay, so joining it again carries on and a new hub gets everything."""
+    with store.write():
+        for key in (HUB_URL, HUB_TOKEN, HUB_CERT):
+            store.set_setting(key, None)
+        store.audit("hub.unlink", None, None)
+
+
 def leave(store: "Store") -> None:
     with store.write():
         for key in (HUB_URL, HUB_TOKEN, HUB_CERT, HUB_SINCE):
@@ -137,6 +146,7 @@ class HubEngine(SyncEngine):
     last_error_key = HUB_LAST_ERROR
     sent_column = "hub_sent_at"
     to_branch = False
+    lock_name = "hub-sync"  # a long branch sync does not hold up the rounds with the hub
 
     def __init__(self, store: "Store", http: Any = None, **kw: Any) -> None:
         cert = store.get_setting(HUB_CERT)
@@ -149,6 +159,17 @@ class HubEngine(SyncEngine):
             self._own_http = None
         super().__init__(store, http, **kw)
         self._seed: bytes | None = None
+        self.seeded: dict[str, int] | None = None  # what the last offer to the hub did
+        self._noted_at = float("-inf")
+
+    def _note_success(self, moved: bool) -> bool:
+        """A round every 2 s that moved nothing stores its success once a minute (a commit
+        costs a flush to disk); the screen reads the link's own state every round."""
+        now = time.monotonic()
+        if moved or now - self._noted_at >= 60 or self.store.get_setting(self.last_error_key):
+            self._noted_at = now
+            return True
+        return False
 
     def close(self) -> None:
         if self._own_http is not None:
@@ -172,6 +193,17 @@ class HubEngine(SyncEngine):
         return signing.sign(self._seed, signing.origin_message(
             change_id, entity, entity_id, op, hlc, json.loads(payload)))
 
+    def _push(self, client: SyncClient, result: SyncResult) -> None:
+        """What this laptop knew before the event goes to the hub first (hub_seed.py), so
+        the hub can take a check-in of anyone this laptop knows."""
+        from bpjs_field.sync import hub_seed
+        state = hub_seed.due(self.store, self.store.get_setting(HUB_ID))
+        if state is not None:
+            self.seeded = hub_seed.offer(self.store, client, self._check_cancel, state)
+            self.store.set_setting(hub_seed.SEEDED, state)
+            log.info("offered the hub %(offered)s rows, it took %(taken)s", self.seeded)
+        super()._push(client, result)
+
     def _pull(self, client: SyncClient, result: SyncResult) -> None:
         super()._pull(client, result)
         self._relay(client, result)
@@ -181,11 +213,15 @@ class HubEngine(SyncEngine):
         brought their merged result)."""
         from bpjs_field.handcarry import _about_erased, _known_erasures
         cursor = int(self.store.get_setting(HUB_RELAY_CURSOR) or 0)
-        pending = changelog.count_unsent(self.store, "sent_at")
+        # Not yet at the branch: this laptop's own changes, and the ones it carries for the
+        # others (the same change is carried by every laptop: only the own ones add up).
+        own, carried = changelog.own_and_carried_unsent(self.store)
         while True:
             self._check_cancel()
             page = client._request("GET", "/hub/changes", RelayPage,
-                                   params={"cursor": cursor, "pending": pending})
+                                   params={"cursor": cursor, "pending": own, "carried": carried})
+            if not page.items and page.next_cursor == cursor:
+                return  # nothing new: no transaction
             now = utc_now()
             with self.store.write():
                 erased = _known_erasures(self.store) if page.items else set()

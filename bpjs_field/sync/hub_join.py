@@ -25,6 +25,7 @@ import struct
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from bpjs_field.sync import lean  # noqa: F401  (before httpx: see there)
 import httpx
 
 from bpjs_field.errors import KnownError

@@ -5,6 +5,7 @@
 import json
 import logging
 import secrets
+import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_RELAY_PAGE = 2000
+CONTACT_EVERY = 10.0  # seconds between writes of an idle laptop's last contact
 REFUSALS = {"hub.bad_key": 403, "hub.other_branch": 403, "hub.not_logged_in": 403,
             "hub.unknown_officer": 403, "hub.join_paused": 429}
 MESSAGES = {"hub.bad_key": "The join code is wrong or from another event.",
@@ -29,6 +31,15 @@ MESSAGES = {"hub.bad_key": "The join code is wrong or from another event.",
             "hub.not_logged_in": "No officer is logged in on this laptop.",
             "hub.unknown_officer": "The officer is not an active officer of this branch.",
             "hub.join_paused": "Too many wrong join codes; try again in a minute."}
+
+
+class SeedOffer(BaseModel):
+    items: list[tuple[str, str, str]] = Field(max_length=10000)
+
+
+class SeedRows(BaseModel):
+    entity: str = Field(max_length=20)
+    rows: list[dict[str, Any]] = Field(max_length=5000)
 
 
 class JoinRequest(BaseModel):
@@ -42,6 +53,8 @@ class JoinRequest(BaseModel):
 
 
 def add(app: FastAPI, db: "ServerDatabase", hub: "HubServer") -> None:
+    contacts: dict[str, tuple[tuple[int, int], float]] = {}  # device: (counts, when written)
+
     def device(authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
         return accounts.authenticate(db, authorization)
 
@@ -82,11 +95,20 @@ def add(app: FastAPI, db: "ServerDatabase", hub: "HubServer") -> None:
     def changes(dev: Annotated[dict, Depends(device)],
                 cursor: Annotated[int, Query(ge=0)] = 0,
                 limit: Annotated[int, Query(ge=1, le=MAX_RELAY_PAGE)] = MAX_RELAY_PAGE,
-                pending: Annotated[int, Query(ge=0)] = 0) -> Response:
-        """The changes other laptops pushed here, as they came, in the order they came."""
-        with db.write() as tx:
-            tx.execute("UPDATE hub_members SET last_contact_at = ?, pending = ? WHERE device_id = ?",
-                       (utc_now(), pending, dev["id"]))
+                pending: Annotated[int, Query(ge=0)] = 0,
+                carried: Annotated[int, Query(ge=0)] = 0) -> Response:
+        """The changes other laptops pushed here, as they came, in the order they came.
+        `pending`: the laptop's own changes not yet at the branch; `carried`: the other
+        laptops' changes it holds for the branch (the hub's screen shows both)."""
+        # A laptop asks every 2 s: its row is written when its counts change, else every
+        # CONTACT_EVERY seconds (a commit costs a flush to disk; the screen shows minutes).
+        now = time.monotonic()
+        seen = contacts.get(dev["id"])
+        if seen is None or seen[0] != (pending, carried) or now - seen[1] >= CONTACT_EVERY:
+            with db.write() as tx:
+                tx.execute("UPDATE hub_members SET last_contact_at = ?, pending = ?, carried = ? "
+                           "WHERE device_id = ?", (utc_now(), pending, carried, dev["id"]))
+            contacts[dev["id"]] = ((pending, carried), now)
         with db.read() as tx:
             rows = tx.rows("SELECT n, device_id, envelope FROM hub_relay WHERE n > ? ORDER BY n LIMIT ?",
                            (cursor, limit))
@@ -97,18 +119,34 @@ def add(app: FastAPI, db: "ServerDatabase", hub: "HubServer") -> None:
                 f'"more":{"true" if last < head else "false"}}}')
         return Response(body, media_type="application/json")
 
+    @app.post(f"{API_PREFIX}/hub/seed/offer")
+    def seed_offer(body: SeedOffer, dev: Annotated[dict, Depends(device)]) -> Any:
+        """Which of the rows a laptop holds the hub wants (hub_seed.py)."""
+        from bpjs_field.sync import hub_seed
+        with db.read() as tx:
+            return {"want": hub_seed.wanted(tx, [list(item) for item in body.items])}
+
+    @app.post(f"{API_PREFIX}/hub/seed")
+    def seed(body: SeedRows, dev: Annotated[dict, Depends(device)]) -> Any:
+        """Rows a laptop knew before the event, kept as seed rows (never relayed)."""
+        from bpjs_field.sync import hub_seed
+        with db.write() as tx:
+            return hub_seed.take(tx, body.entity, body.rows)
+
     @app.get(f"{API_PREFIX}/hub/status")
     def status(dev: Annotated[dict, Depends(device)]) -> Any:
         return hub_status(db)
 
 
 def hub_status(db: "ServerDatabase") -> dict[str, Any]:
-    """Laptops joined (last contact, pending changes as each last said, changes relayed) and
-    the event totals over everything the hub holds."""
+    """Laptops joined (last contact; as each last said, its own changes not yet at the branch
+    (`pending`) and the others' it carries (`carried`); its changes the hub passed on
+    (`relayed`)), the event's own changes not yet at the branch (`waiting_for_branch`, each
+    counted once) and the event totals over everything the hub holds."""
     with db.read() as tx:
         laptops = tx.dicts(
             "SELECT m.device_id, d.device_tag, m.device_name, m.employee_no, m.joined_at, "
-            "m.last_contact_at, m.pending, (SELECT count(*) FROM hub_relay r "
+            "m.last_contact_at, m.pending, m.carried, (SELECT count(*) FROM hub_relay r "
             "WHERE r.device_id = m.device_id) AS relayed FROM hub_members m "
             "JOIN devices d ON d.id = m.device_id ORDER BY m.joined_at")
         events = {r[0]: json.loads(r[1]) for r in tx.rows(
@@ -127,8 +165,10 @@ def hub_status(db: "ServerDatabase") -> dict[str, Any]:
     totals = [{"event_id": eid, "title": (events.get(eid) or {}).get("title", ""),
                "targets": _targets((events.get(eid) or {}).get("targets")), **c}
               for eid, c in counts.items()]
+    # Each change waits at the laptop that made it (the others only carry copies).
+    waiting = sum(int(row["pending"] or 0) for row in laptops)
     return {"laptops": laptops, "events": totals, "people": people, "duplicates_merged": merged,
-            "relayed": relayed}
+            "relayed": relayed, "waiting_for_branch": waiting}
 
 
 def _targets(value: Any) -> dict[str, int]:

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SERVE_SETTING = "hub.serve"  # {host, port, key, tls_password}: in the laptop's encrypted settings
+# {host, port, hub_id} while this laptop is the event's hub: the app, started again, serves
+# again (until the officer stops the hub).  In the encrypted settings too.
+SERVING_SETTING = "hub.serving"
 ALL_INTERFACES = {"", "0.0.0.0", "::", "*"}
 MAX_JOIN_FAILURES = 20  # wrong join keys before joins pause for a minute
 RELAY_SCHEMA = (
@@ -44,7 +47,8 @@ RELAY_SCHEMA = (
         person_id TEXT, envelope TEXT NOT NULL, received_at TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS hub_members (
         device_id TEXT PRIMARY KEY, officer_id TEXT NOT NULL, employee_no TEXT NOT NULL,
-        device_name TEXT, joined_at TEXT NOT NULL, last_contact_at TEXT, pending INTEGER)""",
+        device_name TEXT, joined_at TEXT NOT NULL, last_contact_at TEXT, pending INTEGER,
+        carried INTEGER)""",
 )
 
 
@@ -163,6 +167,8 @@ class HubServer:
         with db.write() as tx:
             for sql in RELAY_SCHEMA:
                 tx.execute(sql)
+            if "carried" not in {r[1] for r in tx.rows("PRAGMA table_info(hub_members)")}:
+                tx.execute("ALTER TABLE hub_members ADD COLUMN carried INTEGER")  # a hub of before
         hub_routes.add(app, db, self)
         from bpjs_field.selfreg import hub as selfreg
         selfreg.attach(self, app, db)
@@ -215,6 +221,9 @@ class HubServer:
                                 ssl_keyfile_password=self._settings["tls_password"])
         self._server, self._thread = serve_in_thread(config, "bpjs-hub", timeout)
         self.audit("hub.start", address=f"{self.host}:{self.port}")
+        with self.store.write():
+            self.store.set_setting(SERVING_SETTING, {"host": self.host, "port": self.port,
+                                                     "hub_id": self.hub_id})
         log.info("event hub on %s", self.url)
         self._announce()
         from bpjs_field.selfreg import hub as selfreg
@@ -233,7 +242,12 @@ class HubServer:
         except Exception:  # noqa: BLE001 - discovery is a convenience, the code always works
             log.warning("the hub could not be announced on the network", exc_info=True)
 
-    def stop(self) -> None:
+    def stop(self, *, for_good: bool = True) -> None:
+        """Stop serving.  `for_good` (the officer stopped the hub): the app, started again,
+        does not serve again; otherwise (the app is closing) it does."""
+        if for_good and self._server is not None:
+            with self.store.write():
+                self.store.set_setting(SERVING_SETTING, None)
         from bpjs_field.selfreg import hub as selfreg
         selfreg.stop_phone(self)
         if self._announcement is not None:
@@ -255,6 +269,20 @@ class HubServer:
     def status(self) -> dict[str, Any]:
         from bpjs_field.sync.hub_routes import hub_status
         return hub_status(self.app.state.db)
+
+
+def to_resume(store: "Store") -> dict[str, Any] | None:
+    """Where this laptop served as the event's hub when the app was closed ({host, port}),
+    or None: it was not the hub, the officer stopped it, or the laptop has since joined
+    another laptop's hub."""
+    from bpjs_field.sync.hub_engine import HUB_ID
+    serving = store.get_setting(SERVING_SETTING)
+    if not isinstance(serving, dict) or not serving.get("host"):
+        return None
+    joined_id = store.get_setting(HUB_ID)
+    if joined_id and serving.get("hub_id") and joined_id != serving["hub_id"]:
+        return None
+    return {"host": str(serving["host"]), "port": int(serving.get("port") or hub_join.DEFAULT_PORT)}
 
 
 def _keep_for_relay(tx: Any, device_id: str, changes: list[Any]) -> None:

@@ -1060,12 +1060,28 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Kontak terakhir</translation>
     </message>
     <message>
-        <source>Changes not yet at the branch</source>
-        <translation>Perubahan belum sampai di cabang</translation>
+        <source>Own, not at branch</source>
+        <translation>Milik sendiri, belum di cabang</translation>
     </message>
     <message>
-        <source>Changes relayed</source>
-        <translation>Perubahan diteruskan</translation>
+        <source>Carried for others</source>
+        <translation>Dibawa untuk laptop lain</translation>
+    </message>
+    <message>
+        <source>Passed on by hub</source>
+        <translation>Diteruskan hub</translation>
+    </message>
+    <message>
+        <source>Changes made on this laptop that the branch has not received yet.</source>
+        <translation>Perubahan yang dibuat di laptop ini dan belum diterima cabang.</translation>
+    </message>
+    <message>
+        <source>Changes made on other laptops that this laptop holds too: whichever laptop reaches the branch first delivers them, once.</source>
+        <translation>Perubahan dari laptop lain yang juga disimpan laptop ini: laptop mana pun yang pertama terhubung ke cabang mengirimkannya, satu kali.</translation>
+    </message>
+    <message>
+        <source>Changes made on this laptop that the hub passed on to the other laptops.</source>
+        <translation>Perubahan dari laptop ini yang diteruskan hub ke laptop lain.</translation>
     </message>
     <message>
         <source>Join code from the hub&apos;s screen, or scan its QR</source>
@@ -1116,6 +1132,18 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>%1 (petugas %2) di %3: ketik kode di layarnya, atau pindai QR-nya.</translation>
     </message>
     <message>
+        <source>The app was restarted: this laptop is the event hub again, with the same join code. The joined laptops carry on by themselves.</source>
+        <translation>Aplikasi dibuka ulang: laptop ini kembali menjadi hub acara dengan kode gabung yang sama. Laptop yang sudah bergabung tersambung lagi dengan sendirinya.</translation>
+    </message>
+    <message>
+        <source>The app was restarted: this laptop joined its hub again by itself.</source>
+        <translation>Aplikasi dibuka ulang: laptop ini bergabung lagi ke hubnya dengan sendirinya.</translation>
+    </message>
+    <message>
+        <source>This laptop was the event hub at %1 but cannot serve there again: %2 Pick the address and make it the hub again.</source>
+        <translation>Laptop ini tadinya hub acara di %1 tetapi tidak dapat melayani di sana lagi: %2 Pilih alamatnya lalu jadikan hub lagi.</translation>
+    </message>
+    <message>
         <source>not joined</source>
         <translation>belum bergabung</translation>
     </message>
@@ -1134,6 +1162,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source> (target %1)</source>
         <translation> (target %1)</translation>
+    </message>
+    <message>
+        <source>Changes of the event not yet at the branch: %1 (each counted once, at the laptop that made it)</source>
+        <translation>Perubahan acara yang belum sampai di cabang: %1 (masing-masing dihitung sekali, di laptop yang membuatnya)</translation>
     </message>
     <message>
         <source>Duplicate NIKs merged at the hub: %1</source>
@@ -2231,6 +2263,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
     <message>
         <source>not enrolled</source>
         <translation>belum terdaftar</translation>
+    </message>
+    <message>
+        <source>%1 (of which %2 made on other laptops, carried for them)</source>
+        <translation>%1 (%2 di antaranya dibuat di laptop lain, dibawakan untuknya)</translation>
     </message>
     <message>
         <source>Sending %1 of %2 changes…</source>

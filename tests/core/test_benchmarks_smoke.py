@@ -31,6 +31,7 @@ EXPECTED = {
     "bench_escpos.py": ["ESC/POS receipt ready to send", "58 mm PDF receipt", "smoke run"],
     "bench_guessing.py": ["guesses/s (1 process)", "baseline SHA-256", "smoke run"],
     "bench_hub.py": ["desk to door, 5 laptops", "hub takes 80 registrations from 4 laptops",
+                     "round with the hub (in app), nothing to do", "`bpjs-field hub-sync` process",
                      "baseline: one push to the branch server", "smoke run"],
     "bench_import.py": ["CSV import of 60 rows", "import rows/s", "smoke run"],
     "bench_printing.py": ["one receipt, A4", "receipts in one PDF", "six brochures", "smoke run"],

@@ -53,6 +53,7 @@ class SyncState:
     server_url: str | None = None
     running: bool = False
     pending: int = 0  # every unsent change, the refused ones included
+    carried: int = 0  # of which made on other laptops (an event hub's relay, a USB file)
     refused: int = 0
     refused_reasons: tuple[tuple[str, int], ...] = ()  # (server's reason, how many)
     set_aside: tuple[dict, ...] = ()  # pulled rows this laptop could not apply (sync/set_aside.py)
@@ -150,6 +151,8 @@ class SyncController(QObject):
             refused = tuple(refused_changes(store))
             from bpjs_field.store.set_aside import set_aside_rows
             return {"pending": store.pending_changes(), "set_aside": tuple(set_aside_rows(store)),
+                    "carried": store.scalar("SELECT count(*) FROM change_log WHERE sent_at IS NULL "
+                                            "AND origin_sig IS NOT NULL"),
                     "refused": sum(n for _, n in refused), "refused_reasons": refused,
                     "server_url": store.get_setting(SERVER_URL),
                     "enrolled": bool(store.get_setting(TOKEN)),

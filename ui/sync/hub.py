@@ -58,9 +58,13 @@ def qr_pixmap(text: str, scale: int = 5) -> QPixmap:
     return QPixmap.fromImage(image)
 
 
-def _joined_url(store: Store) -> str | None:
+def _to_resume(store: Store) -> dict[str, Any]:
+    """What this laptop was at the event when the app closed: the hub (where it served) and
+    the hub it had joined (its own, or another laptop's)."""
     from bpjs_field.sync.hub_engine import HUB_URL, joined
-    return store.get_setting(HUB_URL) if joined(store) else None
+    from bpjs_field.sync.hub_server import to_resume
+    return {"serve": to_resume(store),
+            "url": store.get_setting(HUB_URL) if joined(store) else None}
 
 
 class HubController(QObject):
@@ -75,6 +79,9 @@ class HubController(QObject):
         self.hub_store: Store | None = None
         self._pulled = 0
         self.url: str | None = None  # the joined hub's address, for the screen
+        self.resumed: str | None = None  # "hub" or "joined": carried on after the app restarted
+        self.resume_error: KnownError | None = None  # why the hub could not serve again
+        self.resume_where: str | None = None  # where it served before
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._poll)
@@ -84,14 +91,28 @@ class HubController(QObject):
         def first(controller: "HubController") -> None:
             Ops.for_executor(executor).follow(controller)  # what it pulls reaches the pages
             if executor.store.path is not None:
-                # A laptop that joined a hub before the app was closed carries on with it.
-                executor.run(_joined_url, controller._resume)
+                # A laptop that was the hub, or had joined one, when the app was closed
+                # carries on with it.
+                executor.run(_to_resume, controller._resume)
         return one_per_executor(executor, "hub_controller", lambda: cls(executor, executor), first)
 
-    def _resume(self, url: str | None) -> None:
-        if url:
+    def _resume(self, found: dict[str, Any]) -> None:
+        serve, url = found["serve"], found["url"]
+        if serve is not None and self.hub is None:
+            try:
+                self.start_hub(serve["host"], serve["port"])
+                self.resumed = "hub"
+            except KnownError as exc:
+                # The address is gone (another network) or taken: the officer picks again.
+                log.info("the hub could not serve again: %s", exc.code)
+                self.resume_error = exc
+                self.resume_where = f"{serve['host']}:{serve['port']}"
+                self._emit()
+        if self.hub is None and url:
             self.url = url
+            self.resumed = "joined"
             self.start_link()
+        self._emit()
 
     def _open(self) -> Store:
         own = self.executor.store
@@ -113,10 +134,20 @@ class HubController(QObject):
         self.url = join(store, hub.join_url)["url"]
         self.start_link()
 
-    def stop_hub(self) -> None:
+    def stop_hub(self, *, for_good: bool = True) -> None:
+        """Stop serving; `for_good` (the officer's button): not served again at the next start."""
         if self.hub is not None:
-            self.hub.stop()
+            self.hub.stop(for_good=for_good)
             self.hub = None
+            self.resumed = None
+            if for_good and self.hub_store is not None:
+                # This laptop's own link was to the hub it served: no hub, no link.
+                from bpjs_field.sync.hub_engine import unlink
+                if self.link is not None:
+                    self.link.stop()
+                    self.link = None
+                unlink(self.hub_store)
+                self.url = None
         if self.hub_store is not None:
             self.hub_store.close()
             self.hub_store = None
@@ -144,7 +175,7 @@ class HubController(QObject):
         if self.link is not None:
             self.link.stop()
             self.link = None
-        self.stop_hub()
+        self.stop_hub(for_good=False)  # the app closes: the hub serves again at the next start
 
     # -- state --------------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -155,7 +186,9 @@ class HubController(QObject):
                 status = self.hub.status()
             except Exception:  # noqa: BLE001 - the screen must not crash on a busy database
                 log.warning("hub status not readable", exc_info=True)
-        return {"hub": self.hub, "link": link, "status": status, "url": self.url}
+        return {"hub": self.hub, "link": link, "status": status, "url": self.url,
+                "resumed": self.resumed, "resume_error": self.resume_error,
+                "resume_where": self.resume_where}
 
     def _emit(self) -> None:
         self.state_changed.emit(self.state())
@@ -199,18 +232,29 @@ class HubBox(QGroupBox):
         self.make_hub.clicked.connect(self.start_hub)
         self.stop = QPushButton(self.tr("Stop the hub"), self)
         self.stop.setObjectName("stopHub")
-        self.stop.clicked.connect(controller.stop_hub)
+        self.stop.clicked.connect(lambda: controller.stop_hub())
         self.code = QLabel(self)
         self.code.setObjectName("hubJoinCode")
         self.code.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.code.setStyleSheet("font-size: 18pt; font-weight: bold; font-family: monospace;")
         self.qr = QLabel(self)
         self.qr.setObjectName("hubJoinQr")
-        self.laptops = QTableWidget(0, 5, self)
+        self.laptops = QTableWidget(0, 6, self)
         self.laptops.setObjectName("hubLaptops")
+        # What each column counts: a change waits at the laptop that made it (column 4);
+        # every other laptop holds a copy to carry to the branch (column 5), so only
+        # column 4 adds up to what the event still owes the branch.
         self.laptops.setHorizontalHeaderLabels([
             self.tr("Laptop"), self.tr("Officer"), self.tr("Last contact"),
-            self.tr("Changes not yet at the branch"), self.tr("Changes relayed")])
+            self.tr("Own, not at branch"), self.tr("Carried for others"),
+            self.tr("Passed on by hub")])
+        self.laptops.horizontalHeaderItem(3).setToolTip(self.tr(
+            "Changes made on this laptop that the branch has not received yet."))
+        self.laptops.horizontalHeaderItem(4).setToolTip(self.tr(
+            "Changes made on other laptops that this laptop holds too: whichever laptop reaches "
+            "the branch first delivers them, once."))
+        self.laptops.horizontalHeaderItem(5).setToolTip(self.tr(
+            "Changes made on this laptop that the hub passed on to the other laptops."))
         self.laptops.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.laptops.setEditTriggers(QTableWidget.NoEditTriggers)
         self.laptops.setFocusPolicy(Qt.NoFocus)
@@ -236,6 +280,10 @@ class HubBox(QGroupBox):
         self.link = QLabel(self)
         self.link.setObjectName("hubLink")
         self.link.setWordWrap(True)
+        self.resumed = QLabel(self)
+        self.resumed.setObjectName("hubResumed")
+        self.resumed.setWordWrap(True)
+        self.resumed.setStyleSheet("color: #2e7d32;")
         self.message = QLabel(self)
         self.message.setObjectName("hubMessage")
         self.message.setWordWrap(True)
@@ -272,12 +320,14 @@ class HubBox(QGroupBox):
         layout.addRow(self.tr("Join a hub:"), joining)
         layout.addRow("", self.found)
         layout.addRow(self.tr("Hub link:"), self.link)
+        layout.addRow(self.resumed)
         layout.addRow(self.message)
         controller.state_changed.connect(self.show_state)
         self.show_state(controller.state())
 
     def start_hub(self) -> None:
         self.message.clear()
+        self.controller.resume_error = None
         try:
             self.controller.start_hub(self.address.currentText().strip(), self.port.value())
         except KnownError as exc:
@@ -334,11 +384,29 @@ class HubBox(QGroupBox):
         self.address.setEnabled(hub is None)
         self.port.setEnabled(hub is None)
         if hub is not None:
+            self.address.setCurrentText(hub.host)
+            self.port.setValue(hub.port)
             self.code.setText(hub.join_code or hub.join_url)
             if self.qr.property("url") != hub.join_url:
                 self.qr.setPixmap(qr_pixmap(hub.join_url))
                 self.qr.setProperty("url", hub.join_url)
             self._show_status(state["status"])
+        resumed = state.get("resumed")
+        if resumed == "hub" and hub is not None:
+            self.resumed.setText(self.tr("The app was restarted: this laptop is the event hub "
+                                         "again, with the same join code. The joined laptops "
+                                         "carry on by themselves."))
+        elif resumed == "joined":
+            self.resumed.setText(self.tr("The app was restarted: this laptop joined its hub "
+                                         "again by itself."))
+        else:
+            self.resumed.clear()
+        self.resumed.setVisible(bool(self.resumed.text()))
+        if state.get("resume_error") and hub is None:
+            self.message.setText(self.tr("This laptop was the event hub at %1 but cannot serve "
+                                         "there again: %2 Pick the address and make it the hub "
+                                         "again.").replace("%1", state.get("resume_where") or "")
+                                 .replace("%2", state["resume_error"].message(self.lang)))
         link = state["link"]
         if link is None:
             self.link.setText(self.tr("not joined"))
@@ -367,7 +435,7 @@ class HubBox(QGroupBox):
         for n, row in enumerate(rows):
             values = [f"{row['device_name'] or ''} ({row['device_tag']})", row["employee_no"],
                       when_text(row["last_contact_at"], self.lang), str(row["pending"] or 0),
-                      str(row["relayed"])]
+                      str(row.get("carried") or 0), str(row["relayed"])]
             for col, value in enumerate(values):
                 self.laptops.setItem(n, col, QTableWidgetItem(value))
         lines = []
@@ -379,6 +447,9 @@ class HubBox(QGroupBox):
             if target:
                 text += self.tr(" (target %1)").replace("%1", str(target))
             lines.append(text)
+        lines.append(self.tr("Changes of the event not yet at the branch: %1 (each counted "
+                             "once, at the laptop that made it)").replace(
+            "%1", str(status.get("waiting_for_branch", 0))))
         lines.append(self.tr("Duplicate NIKs merged at the hub: %1").replace(
             "%1", str(status["duplicates_merged"])))
         self.totals.setText("\n".join(lines))

@@ -139,7 +139,14 @@ class SyncPage(QWidget):
 
     def show_state(self, state: SyncState) -> None:
         self.server.setText(state.server_url or self.tr("not enrolled"))
-        self.pending.setText(str(state.pending))
+        if state.carried:
+            # Copies of other laptops' changes: this laptop carries them to the branch too,
+            # but they are not its own work (the event hub's screen counts each change once).
+            self.pending.setText(self.tr("%1 (of which %2 made on other laptops, carried for "
+                                         "them)").replace("%1", str(state.pending))
+                                 .replace("%2", str(state.carried)))
+        else:
+            self.pending.setText(str(state.pending))
         reasons = "; ".join(f"{n} × {reason}" for reason, n in state.refused_reasons[:3])
         self.refused.setText(f"{state.refused} ({reasons})" if state.refused else "0")
         self.retry_button.setVisible(bool(state.refused))
