@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bpjs_field.errors import KnownError
 from bpjs_field.selfreg.link import KEYS_HUB
 from bpjs_field.selfreg.sealed import SETTING, EventKeys, event_keys
 from bpjs_field.selfreg.server import (PHONE_PORT_OFFSET, PhoneServer, TicketBook,
@@ -43,8 +44,11 @@ def start_phone(hub: Any) -> None:
     try:
         hub.selfreg_phone = PhoneServer(phone_app(book, title=title), hub.host,
                                         hub.port + PHONE_PORT_OFFSET).start()
-    except Exception:  # noqa: BLE001 - the laptops' hub matters more than the phone page
-        log.warning("the self-registration page could not start", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - the laptops' hub matters more than the phone page
+        if isinstance(exc, KnownError):  # the port taken, the address gone: the panel says so
+            log.warning("the self-registration page could not start: %s", exc.code)
+        else:
+            log.warning("the self-registration page could not start", exc_info=True)
         hub.selfreg_phone = None
         hub.selfreg_error = f"{hub.host}:{hub.port + PHONE_PORT_OFFSET}"
 
