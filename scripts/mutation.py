@@ -72,8 +72,8 @@ def _config(module: str, tests: tuple[str, ...]) -> str:
         '# no GUI, no PostgreSQL twin runs, no pytest timeout plugin inside forked mutants\n'
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "-m", "not gui", '
         '"-k", "not postgresql"]\n'
-        "timeout_multiplier = 20.0\n"
-        "timeout_constant = 30.0\n"
+        "timeout_multiplier = 3.0\n"
+        "timeout_constant = 15.0\n"
         "use_git_change_detection = false\n"
     )
 
