@@ -522,6 +522,26 @@ def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inproc
     assert docs(database_url, "person")[people[0]["id"]].get("email") is None
 
 
+def test_an_erasure_drops_the_losing_values_of_its_own_batch(database_url, inprocess_laptops):
+    """B's late edit loses to A's newer one and the erasure follows in the same push: the
+    losing value (a phone number) is not kept in `conflicts`, nor anything of the person."""
+    from bpjs_field.security.erasure import erase_person
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4960).person["id"]
+    a.sync()
+    b.sync()
+    b.store.people.update(person_id, {"phone": "0857-1111-2222"})  # older clock: it loses
+    a.store.people.update(person_id, {"phone": "0857-3333-4444"})
+    a.sync()
+    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    erase_person(b.store, person_id, withdrawn=True)
+    assert b.sync().quarantined == 0
+    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    person = docs(database_url, "person")[person_id]
+    assert person["erased_at"] and person["phone"] is None and person["full_name"] == "(dihapus)"
+
+
 def test_undoing_one_laptops_scan_keeps_the_others(database_url, inprocess_laptops):
     """B checks a person in and undoes it before syncing, while A's check-in of the same person
     already reached the server: B's scan joins A's attendance and is taken back, A's stays.
