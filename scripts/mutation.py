@@ -53,9 +53,12 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                  "tests/security/test_erasure_rules.py")),
     # The server's push runs in process only in these tests (elsewhere in server processes,
     # which mutmut cannot follow).
-    "push": ("bpjs_field/server/push.py", ("tests/server/test_push_inprocess.py",)),
+    "push": ("bpjs_field/server/push.py", ("tests/server/test_push_inprocess.py",
+                                           "tests/server/test_push_officers_inprocess.py")),
     # The erasure applied inside a push (moved out of push.py).
-    "server-erasure": ("bpjs_field/server/erasure.py", ("tests/server/test_push_inprocess.py",)),
+    "server-erasure": ("bpjs_field/server/erasure.py",
+                       ("tests/server/test_push_inprocess.py",
+                        "tests/server/test_push_officers_inprocess.py")),
     "engine": ("bpjs_field/sync/engine.py",
                ("tests/server/test_refused_changes.py", "tests/server/test_push_inprocess.py",
                 "tests/server/test_sync_engine_inprocess.py", "tests/server/test_hub_refusals.py")),
