@@ -401,6 +401,13 @@ def test_prints_are_facts_kept_once(database_url, inprocess_laptops):
     prints = docs(database_url, "print")
     assert prints[print_id]["document"] == "receipt.a4" and prints[print_id]["copies"] == 2
     assert "secret" not in prints[print_id]
+    # Exactly the fields of the fact, under its own id; both changes acknowledged as applied.
+    assert prints[print_id] == {
+        "id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+        "subject_id": reg["id"], "copies": 2, "printer": "PDF", "is_reprint": 0, "version": "1",
+        "merged_into": None, "deleted": 0}
+    outcomes = rows(database_url, "SELECT outcome FROM applied_changes WHERE entity = 'print'")
+    assert [o for (o,) in outcomes] == ["applied", "applied"]
 
 
 def test_officers_made_on_a_laptop_join_the_branch_account(database_url, inprocess_laptops):
