@@ -40,6 +40,20 @@ def type_into(app, widget, text: str) -> None:
     app.processEvents()
 
 
+def open_workstation(db: Path):
+    """The real application and its main window on `db`, maximised on the screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    from bpjs_field.store import Store
+    from ui.app import Workstation, create_application
+    app = create_application([])
+    station = Workstation(Store.open(db), db_path=db)
+    station.start()
+    station.window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
+    station.window.showMaximized()
+    return app, station
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -54,7 +68,6 @@ def main() -> int:
     from bpjs_field.demo import fill_demo
     from bpjs_field.domain.registration import PersonInput, RegistrationInput
     from bpjs_field.store import Store, views
-    from ui.app import Workstation, create_application
 
     db = work / "demo.sqlite3"
     store = Store.open(db)
@@ -74,13 +87,8 @@ def main() -> int:
     new_code = store.registrations.for_person(store.people.by_nik("3216090101800004")["id"])[0]["code"]
     store.close()
 
-    app = create_application([])
-    station = Workstation(Store.open(db), db_path=db)
-    station.start()
+    app, station = open_workstation(db)
     window = station.window
-    screen = QGuiApplication.primaryScreen()
-    window.setGeometry(screen.availableGeometry())
-    window.showMaximized()
     settle(app, 1.0)
     args.out.mkdir(parents=True, exist_ok=True)
     on_display = QGuiApplication.platformName() == "xcb"

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for extra in (ROOT, ROOT / "tests", ROOT / "tests" / "ui", ROOT / "tests" / "selfreg"):
+for extra in (ROOT, ROOT / "scripts", ROOT / "tests", ROOT / "tests" / "ui", ROOT / "tests" / "selfreg"):
     sys.path.insert(0, str(extra))
 SHOTS = ROOT / "docs" / "screenshots"
 
@@ -60,7 +60,6 @@ def desk(folder: Path, text: str, keys) -> None:
 
     from bpjs_field.selfreg.sealed import SETTING
     from bpjs_field.store import Store, views
-    from ui.app import Workstation, create_application
     db = folder / "desk.sqlite3"
     store = Store.open(db)
     views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
@@ -72,13 +71,9 @@ def desk(folder: Path, text: str, keys) -> None:
     with store.write():
         store.set_setting(SETTING, keys.to_setting())
     store.close()
-    app = create_application([])
-    station = Workstation(Store.open(db), db_path=db)
-    station.start()
+    from screenshots import open_workstation
+    app, station = open_workstation(db)
     window = station.window
-    screen = QGuiApplication.primaryScreen()
-    window.setGeometry(screen.availableGeometry())
-    window.showMaximized()
 
     def settle(seconds: float = 0.8) -> None:
         end = time.monotonic() + seconds

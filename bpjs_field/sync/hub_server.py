@@ -79,7 +79,14 @@ def serve_in_thread(config: Any, name: str, timeout: float = 20.0) -> tuple[Any,
     KnownError("hub.cannot_listen") when it cannot (the port taken, the address gone)."""
     import uvicorn
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=name, daemon=True)
+
+    def run() -> None:
+        try:
+            server.run()
+        except SystemExit:  # uvicorn's own exit when it cannot listen: answered below
+            log.info("%s could not listen on %s:%s", name, config.host, config.port)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
     while not server.started:

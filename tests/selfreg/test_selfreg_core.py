@@ -156,3 +156,30 @@ def test_a_desk_whose_hub_is_gone_still_opens_and_saves_offline(store, officer):
     assert link.confirm(store, pre.ticket, only_check=True) is False
     assert link.counts(store) is None
     assert time.monotonic() - start < 5
+
+
+def test_a_taken_port_is_a_plain_refusal_not_a_crashed_thread(book):
+    """Another program on the phone page's port: `start` says which address, nothing is
+    left running, and the serving thread ends without an unhandled exception."""
+    import socket
+    import threading
+
+    from bpjs_field.selfreg.server import PhoneServer, RateLimiter, phone_app
+    failures: list = []
+    previous = threading.excepthook
+    threading.excepthook = failures.append
+    taken = socket.socket()
+    try:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = PhoneServer(phone_app(book, title="Senam", limiter=RateLimiter()), "127.0.0.1", port)
+        with pytest.raises(KnownError) as refused:
+            server.start(timeout=10)
+        assert refused.value.code == "hub.cannot_listen"
+        assert refused.value.params["address"] == f"127.0.0.1:{port}"
+        assert not any(t.name == "bpjs-selfreg" and t.is_alive() for t in threading.enumerate())
+    finally:
+        threading.excepthook = previous
+        taken.close()
+    assert failures == []

@@ -7,7 +7,6 @@ reaches the hub and the branch, once."""
 
 from __future__ import annotations
 
-import shutil
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
@@ -19,18 +18,11 @@ from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
 from bpjs_field.sync.hub_engine import HubEngine, join
 from gui_helpers import type_text
-from harness import EVENT_ID, ServerProcess, free_port
+from harness import EVENT_ID, free_port
+from test_event_hub import branch  # noqa: F401 (the branch server fixture)
 from test_selfreg_phone_page import NIK, fill_valid, qr_text_from_screen
 
 
-@pytest.fixture
-def branch(sqlite_template, tmp_path):
-    path = tmp_path / "branch.sqlite3"
-    shutil.copy(sqlite_template, path)
-    proc = ServerProcess(f"sqlite:///{path}").start()
-    yield proc
-    proc.kill()
-    proc.stop()
 
 
 def window_over(qtbot, store, tmp_path):

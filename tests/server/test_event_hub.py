@@ -48,6 +48,20 @@ def start_hub(laptop) -> HubServer:
     return hub
 
 
+def hub_desk_door(laptops, branch) -> tuple:
+    """A hub laptop serving, a desk and a door joined to it: (hub, hub_laptop, desk, door).
+    The caller stops the hub."""
+    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
+    hub = start_hub(hub_laptop)
+    try:
+        join(desk.store, hub.join_code)
+        join(door.store, hub.join_code)
+    except BaseException:
+        hub.stop()
+        raise
+    return hub, hub_laptop, desk, door
+
+
 def hub_round(*machines) -> None:
     for laptop in machines:
         engine = HubEngine(laptop.store)
@@ -387,11 +401,8 @@ def test_the_command_line_hub_join_and_hub_sync(laptops, branch):
 
 def test_an_erasure_at_the_event_reaches_every_laptop_and_the_branch_and_the_relay_forgets(laptops, branch):
     from bpjs_field.store.erasure import erase_person
-    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
-    hub = start_hub(hub_laptop)
+    hub, hub_laptop, desk, door = hub_desk_door(laptops, branch)
     try:
-        join(desk.store, hub.join_code)
-        join(door.store, hub.join_code)
         desk.event()
         desk.register_many(range(3))
         hub_round(desk, hub_laptop, door)
@@ -442,11 +453,8 @@ def _sync_when_free(laptop, seconds: float = 300.0) -> None:
 
 
 def test_the_hub_screen_counts_each_change_waiting_for_the_branch_once(laptops, branch):
-    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
-    hub = start_hub(hub_laptop)
+    hub, hub_laptop, desk, door = hub_desk_door(laptops, branch)
     try:
-        join(desk.store, hub.join_code)
-        join(door.store, hub.join_code)
         desk.event()
         desk.register_many(range(4))  # 9 changes: the event, 4 people, 4 registrations
 

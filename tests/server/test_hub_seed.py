@@ -10,7 +10,8 @@ from bpjs_field.sync.digest import laptop_digest
 from bpjs_field.sync.hub_engine import HubEngine, join
 from bpjs_field.sync.hub_seed import SEED_HLC
 from harness import EVENT_ID, make_nik
-from test_event_hub import branch, branch_digest, event_laptops, hub_round, start_hub  # noqa: F401
+from test_event_hub import (branch, branch_digest, event_laptops, hub_desk_door,  # noqa: F401
+                            hub_round, start_hub)
 
 
 def person_of(laptop, i: int) -> str | None:
@@ -184,11 +185,8 @@ def test_a_registration_made_before_the_relay_queued_its_person_reaches_the_bran
     relay) a moment later: a registration made here in between comes first in this laptop's
     log.  Carrying everything to the branch, the laptop still delivers it (the branch keeps
     it aside while the person is unknown and takes it when it comes again)."""
-    hub_laptop, desk, door = event_laptops(laptops, branch, 3)
-    hub = start_hub(hub_laptop)
+    hub, hub_laptop, desk, door = hub_desk_door(laptops, branch)
     try:
-        join(desk.store, hub.join_code)
-        join(door.store, hub.join_code)
         desk.event()
         desk.register(41)
         hub_round(desk)

@@ -18,18 +18,32 @@ def register(store, name, nik):
         consent_version="2026-01", declared_income=1_000_000))
 
 
-def test_backup_restore_and_backup_on_close(qtbot, db_path):
+def workstation(qtbot, db_path, *people: tuple[str, str]):
+    """The workstation started on a database with its officer and `people` (name, NIK);
+    returns (store, officer, station).  The caller closes the station."""
     store = Store.open(db_path)
     officer = views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
                                   branch="Kantor Cabang Bekasi Cikarang")
-    register(store, "Siti Aminah", "3216094508900001")
+    for name, nik in people:
+        register(store, name, nik)
     station = app_module.Workstation(store, db_path=db_path)
+    assert station.start()
+    qtbot.addWidget(station.window)
+    return store, officer, station
+
+
+def backup_box(qtbot, station):
+    """Pengaturan's backup box, shown, once it has read the backups there are."""
+    station.window.show_page("settings")
+    box = station.window.findChild(QWidget, "backupBox")
+    qtbot.waitUntil(lambda: box.latest.text() != "")
+    return box
+
+
+def test_backup_restore_and_backup_on_close(qtbot, db_path):
+    store, officer, station = workstation(qtbot, db_path, ("Siti Aminah", "3216094508900001"))
     try:
-        assert station.start()
-        qtbot.addWidget(station.window)
-        station.window.show_page("settings")
-        box = station.window.findChild(QWidget, "backupBox")
-        qtbot.waitUntil(lambda: box.latest.text() != "")
+        box = backup_box(qtbot, station)
         box.make_button.click()
         qtbot.waitUntil(lambda: box.choice.count() == 1, timeout=5000)
         register(station.store, "Bambang Wibowo", "3216091203850002")  # after the backup
@@ -53,14 +67,8 @@ def test_backup_restore_and_backup_on_close(qtbot, db_path):
 def test_daily_backup_runs_beside_the_officer_and_closing_does_not_wait_for_it(qtbot, db_path, monkeypatch):
     monkeypatch.setattr(backup, "STEP_PAGES", 1)
     monkeypatch.setattr(backup, "STEP_PAUSE_S", 0.05)  # a backup far longer than this test
-    store = Store.open(db_path)
-    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
-                        branch="Kantor Cabang Bekasi Cikarang")
-    register(store, "Siti Aminah", "3216094508900001")
-    station = app_module.Workstation(store, db_path=db_path)
+    _store, _officer, station = workstation(qtbot, db_path, ("Siti Aminah", "3216094508900001"))
     try:
-        assert station.start()
-        qtbot.addWidget(station.window)
         station.start_backups(delay_ms=0)
         qtbot.waitUntil(lambda: bool(backup.unfinished(db_path)), timeout=5000)
         # the database worker is free: a search answers while the backup is copying
@@ -77,13 +85,8 @@ def test_daily_backup_runs_beside_the_officer_and_closing_does_not_wait_for_it(q
 
 
 def test_the_daily_backup_waits_for_the_start_up_work(qtbot, db_path):
-    store = Store.open(db_path)
-    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
-                        branch="Kantor Cabang Bekasi Cikarang")
-    station = app_module.Workstation(store, db_path=db_path)
+    _store, _officer, station = workstation(qtbot, db_path)
     try:
-        assert station.start()
-        qtbot.addWidget(station.window)
         station.start_backups(delay_ms=300)
         assert not station.backups.running and backup.list_backups(db_path) == []
         qtbot.waitUntil(lambda: [b.reason for b in backup.list_backups(db_path)] == ["daily"], timeout=10000)
@@ -96,17 +99,9 @@ def test_the_daily_backup_waits_for_the_start_up_work(qtbot, db_path):
 def test_back_up_now_runs_beside_the_officer_with_its_progress_shown(qtbot, db_path, monkeypatch):
     monkeypatch.setattr(backup, "STEP_PAGES", 1)
     monkeypatch.setattr(backup, "STEP_PAUSE_S", 0.03)  # a copy of a few seconds
-    store = Store.open(db_path)
-    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
-                        branch="Kantor Cabang Bekasi Cikarang")
-    register(store, "Siti Aminah", "3216094508900001")
-    station = app_module.Workstation(store, db_path=db_path)
+    _store, _officer, station = workstation(qtbot, db_path, ("Siti Aminah", "3216094508900001"))
     try:
-        assert station.start()
-        qtbot.addWidget(station.window)
-        station.window.show_page("settings")
-        box = station.window.findChild(QWidget, "backupBox")
-        qtbot.waitUntil(lambda: box.latest.text() != "")
+        box = backup_box(qtbot, station)
         box.make_button.click()
         assert not box.make_button.isEnabled() and box.progress.isVisible()
         qtbot.waitUntil(lambda: box.progress.value() > 0, timeout=5000)
@@ -132,15 +127,9 @@ def test_back_up_now_runs_beside_the_officer_with_its_progress_shown(qtbot, db_p
 def test_closing_stops_a_manual_backup_which_is_made_again_at_the_next_start(qtbot, db_path, monkeypatch):
     monkeypatch.setattr(backup, "STEP_PAGES", 1)
     monkeypatch.setattr(backup, "STEP_PAUSE_S", 0.05)  # far longer than this test
-    store = Store.open(db_path)
-    views.setup_officer(store, full_name="Siti Rahmawati", employee_no="KC-0421",
-                        branch="Kantor Cabang Bekasi Cikarang")
-    station = app_module.Workstation(store, db_path=db_path)
+    _store, _officer, station = workstation(qtbot, db_path)
     try:
-        assert station.start()
-        qtbot.addWidget(station.window)
-        station.window.show_page("settings")
-        box = station.window.findChild(QWidget, "backupBox")
+        box = backup_box(qtbot, station)
         box.make_button.click()
         qtbot.waitUntil(lambda: bool(backup.unfinished(db_path)), timeout=5000)
     finally:
