@@ -95,7 +95,7 @@ def main() -> int:
 
     def shot(name: str) -> None:
         settle(app)
-        image = screen.grabWindow(0) if on_display else window.grab()
+        image = QGuiApplication.primaryScreen().grabWindow(0) if on_display else window.grab()
         path = args.out / f"{name}.png"
         image.save(str(path))
         print(f"{path}  {image.width()}x{image.height()}")

@@ -89,7 +89,7 @@ def desk(folder: Path, text: str, keys) -> None:
     window.registration.form.consent.setChecked(True)
     settle()
     on_display = QGuiApplication.platformName() == "xcb"
-    image = screen.grabWindow(0) if on_display else window.grab()
+    image = QGuiApplication.primaryScreen().grabWindow(0) if on_display else window.grab()
     image.save(str(SHOTS / "pra-meja-formulir.png"))
     station.close(final_backup=False)
 

@@ -218,3 +218,23 @@ def test_half_typed_form_survives_a_crash(qtbot, store, officer, make_window, db
     assert page2.form.widgets["nik"].text() == NIK
     assert page2.form.widgets["birth_date"].text() == "05-12-1988"
     assert page2.success.isVisible()  # the officer is told the form was restored
+
+
+def test_the_contribution_total_fits_the_panel_whatever_its_words(qtbot, translations):
+    """A plan whose months differ says "Total untuk Desember 2026: Rp53.400", wider than the
+    panel beside the form at 1366 px: it wraps, never cut."""
+    from bpjs_field.domain.plan import bpu_plan
+    from ui.widgets.contribution import ContributionPanel
+    plan = bpu_plan(2_000_000, with_jht=True, start=date(2026, 12, 1), months=3)
+    assert plan.changes
+    panel = ContributionPanel()
+    qtbot.addWidget(panel)
+    panel.show_contribution(bpu_contribution(2_000_000, with_jht=True, period=date(2026, 12, 1)),
+                            plan=plan)
+    assert panel.total.text() == "Total untuk Desember 2026: Rp53.400"
+    panel.setFixedWidth(300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    label = panel.total
+    assert label.minimumSizeHint().width() <= label.width()
+    assert label.height() >= label.heightForWidth(label.width())

@@ -36,6 +36,9 @@ class ContributionPanel(QFrame):
         self.total.setObjectName("contributionTotal")
         self.total.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.total.setAlignment(Qt.AlignRight)
+        # "Total for December 2026: Rp53.400" is wider than the panel at 1366 px: it wraps
+        # rather than being cut on the left.
+        self.total.setWordWrap(True)
         layout.addWidget(self.total)
         self.note = QLabel()
         self.note.setWordWrap(True)
