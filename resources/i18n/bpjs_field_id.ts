@@ -1021,6 +1021,10 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>{count} perubahan menunggu dikirim ke server kantor cabang.</translation>
     </message>
     <message>
+        <source>Training database: nothing here is sent to the branch server.</source>
+        <translation>Basis data latihan: tidak ada yang dikirim ke server kantor cabang.</translation>
+    </message>
+    <message>
         <source>Everything is synced.</source>
         <translation>Semua data sudah tersinkron.</translation>
     </message>

@@ -245,6 +245,10 @@ def test_training_is_a_separate_database_marked_everywhere(qtbot, new_laptop, tm
     assert banner is not None and "LATIHAN" in banner.text()
     # The officer at work is the one who set up, not the first sample officer.
     assert "Wulan Pratiwi" in window.home.findChild(QLabel, "greeting").text()
+    # Nothing on the home page suggests the sample data wait to be sent.
+    qtbot.waitUntil(lambda: window.home.pending.text() != "")
+    assert window.home.pending.text() == ("Basis data latihan: tidak ada yang dikirim ke server "
+                                          "kantor cabang.")
     officer, text = register_and_receipt(st)
     assert officer["full_name"] == "Wulan Pratiwi"
     assert "Wulan Pratiwi" in text and "Siti Rahmawati" not in text

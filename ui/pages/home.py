@@ -187,7 +187,10 @@ class HomePage(QWidget):
                     number.setText(str(done))
                     bar.setVisible(False)
         pending = summary["pending_changes"]
-        if pending:
+        if self.ctx.training:  # nothing here is ever sent: no count that suggests it will be
+            self.pending.setText(self.tr("Training database: nothing here is sent to the branch "
+                                         "server."))
+        elif pending:
             self.pending.setText(self.tr("{count} changes are waiting to be synced to the branch "
                                          "server.").format(count=pending))
         else:
