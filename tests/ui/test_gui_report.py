@@ -45,6 +45,12 @@ def test_report_page_shows_the_funnel_and_charts(qtbot, translations, store, eve
     assert page.money_bar.isHidden()
     assert page.source.text().startswith("Target: Rencana kerja tahunan Kantor Cabang Bekasi Cikarang")
     chart = page.segment_chart.chart()
+    # Axis numbers grouped as the officer reads them; Qt localises "%.0f" (a "%d" axis
+    # shows no numbers at all once localised).
+    from PySide6.QtCharts import QValueAxis
+    axis = next(a for a in chart.axes() if isinstance(a, QValueAxis))
+    assert chart.localizeNumbers() and axis.labelFormat() == "%.0f"
+    assert chart.locale().toString(115894.0, "f", 0) == "115.894"
     sets = chart.series()[0].barSets()
     assert [s.label() for s in sets] == ["Terdaftar", "Bayar", "Target tahunan"]
     assert sum(sets[0].at(i) for i in range(sets[0].count())) == 8
