@@ -165,7 +165,7 @@ def _validated(carried: Carried) -> list[Any]:
     """The changes as protocol models (the same checks the server applies to a push)."""
     from pydantic import ValidationError as PydanticError
 
-    from bpjs_field.sync.protocol import Change
+    from bpjs_field.protocol import Change
     try:
         return [Change.model_validate(c) for c in carried.changes]
     except PydanticError:
@@ -241,7 +241,7 @@ def _apply_locally(store: "Store", changes: list[Any]) -> int:
     from bpjs_field.store.replica import (ATTENDANCE_COLUMNS, EVENT_COLUMNS, OFFICER_COLUMNS,
                                           PERSON_COLUMNS, REGISTRATION_COLUMNS, PageApplier)
     from bpjs_field.security.replica_hooks import replica_hooks
-    from bpjs_field.sync.protocol import Doc
+    from bpjs_field.protocol import Doc
     table = {"person": ("people", PERSON_COLUMNS), "registration": ("registrations", REGISTRATION_COLUMNS),
              "attendance": ("attendance", ATTENDANCE_COLUMNS), "event": ("events", EVENT_COLUMNS),
              "officer": ("officers", OFFICER_COLUMNS)}

@@ -195,7 +195,7 @@ class PhoneServer:
 def add_desk_routes(app: Any, db: Any, book_of: Callable[[], TicketBook | None]) -> None:
     """The routes of the hub's TLS app that joined laptops call (device token required)."""
     from bpjs_field.server import accounts
-    from bpjs_field.sync.protocol import API_PREFIX
+    from bpjs_field.protocol import API_PREFIX
 
     class Confirm(BaseModel):
         ticket: str = Field(max_length=80)

@@ -43,7 +43,7 @@ from bpjs_field.server.pull import pull_page, server_digest, server_hlc
 from bpjs_field.server.push import InvalidChanges, PushApplier
 from bpjs_field.server.quarantine import Origins, list_quarantine, reclaim_after_erasure
 from bpjs_field.server.schema import migrate, server_id
-from bpjs_field.sync.protocol import (API_PREFIX, QuarantineRow, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_INT,
+from bpjs_field.protocol import (API_PREFIX, QuarantineRow, DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_INT,
                                       MAX_PULL_LIMIT, PROTOCOL_VERSION, Conflict, Digest,
                                       EnrollRequest, EnrollResponse, ErrorResponse, Health,
                                       PullResponse, PushRequest, PushResponse, Reference,

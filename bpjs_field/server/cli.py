@@ -4,16 +4,30 @@ changes the server kept aside (not delivered), with the laptops and what to do."
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
+
+
+@contextlib.contextmanager
+def server_db(args: argparse.Namespace) -> Iterator[Any]:
+    """The branch database named by --database-url, migrated, closed afterwards."""
+    from bpjs_field.server.db import ServerDatabase, default_database_url
+    from bpjs_field.server.schema import migrate
+    db = ServerDatabase(args.database_url or default_database_url(), pool_size=2)
+    try:
+        migrate(db)
+        yield db
+    finally:
+        db.close()
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
     from bpjs_field.messages import render
     from bpjs_field.server.quarantine import list_quarantine
-    from bpjs_field.sync.cli import _server_db
-    with _server_db(args) as db:
+    with server_db(args) as db:
         with db.read() as tx:
             rows = list_quarantine(tx, args.limit)
     if args.json:
@@ -36,9 +50,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bpjs_field.reporting import targets
     from bpjs_field.reporting.cli import _out, text_report
     from bpjs_field.server.report import server_report
-    from bpjs_field.sync.cli import _server_db
     out = _out(args.out, (".xlsx",))
-    with _server_db(args) as db:
+    with server_db(args) as db:
         chosen = None
         if args.targets:
             targets.load(Path(args.targets))
@@ -61,9 +74,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from bpjs_field.reporting.cli import _out
     from bpjs_field.server.exports import server_export
-    from bpjs_field.sync.cli import _server_db
     out = _out(args.out, (".xlsx",))
-    with _server_db(args) as db:
+    with server_db(args) as db:
         count = server_export(db, args.kind, out)
     print(f"{count} baris: {out}")
     return 0

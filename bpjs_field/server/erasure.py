@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bpjs_field.domain.entities import ERASED_NAME, PERSON, REGISTRATION
 from bpjs_field.server import quarantine
 from bpjs_field.server.rows import Doc
-from bpjs_field.sync.protocol import Change
+from bpjs_field.protocol import Change
 
 if TYPE_CHECKING:
     from bpjs_field.server.push import PushApplier

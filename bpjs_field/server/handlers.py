@@ -16,7 +16,7 @@ from bpjs_field.server.consents import consent_row
 from bpjs_field.server.erasure import ERASED_REGISTRATION_FIELDS
 from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.rows import FIELDS, Doc, InvalidChanges, dumps, hlc_device, person_ident
-from bpjs_field.sync.protocol import Change
+from bpjs_field.protocol import Change
 
 # Personal data an erasure removed never comes back through a late edit (the name included).
 PERSONAL = frozenset(PERSON.personal)

@@ -20,7 +20,7 @@ from typing import Any
 
 from bpjs_field.server.db import ServerDatabase, Tx, marks
 from bpjs_field.store.hlc import format_hlc
-from bpjs_field.sync.digest import digest_rows
+from bpjs_field.protocol import digest_rows
 
 REFERENCES = {"registration": (("person_id", "person"), ("event_id", "event")),
               "attendance": (("person_id", "person"), ("event_id", "event"))}

@@ -43,7 +43,7 @@ from bpjs_field.server.handlers import EntityHandlers
 from bpjs_field.server.roles import Quarantined
 from bpjs_field.server.rows import (FIELDS, FIXED, MAX_ALIAS_HOPS, Doc, InvalidChanges, dumps,
                                     hlc_device, person_ident)
-from bpjs_field.sync.protocol import Change
+from bpjs_field.protocol import Change
 
 # Importers (server/app.py, handcarry.py, server/erasure.py) and tests find these here.
 __all__ = ["Doc", "ERASED_FIELDS", "ERASED_REGISTRATION_FIELDS", "FIELDS", "FIXED",

@@ -27,7 +27,7 @@ from typing import Any
 from bpjs_field.security import signing
 from bpjs_field.server.db import ServerDatabase, Tx
 from bpjs_field.server.roles import Quarantined
-from bpjs_field.sync.protocol import Change
+from bpjs_field.protocol import Change
 
 log = logging.getLogger(__name__)
 

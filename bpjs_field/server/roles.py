@@ -18,7 +18,7 @@ from typing import Any
 
 from bpjs_field.security import signing
 from bpjs_field.server.db import Tx
-from bpjs_field.sync.protocol import Change
+from bpjs_field.protocol import Change
 
 
 class Quarantined(Exception):

@@ -45,7 +45,7 @@ from bpjs_field.store.store import utc_now
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
     from bpjs_field.errors import SyncError
-    from bpjs_field.sync.protocol import Doc
+    from bpjs_field.protocol import Doc
 
 ORDER = {entity.name: i for i, entity in enumerate(SYNCED_ENTITIES)}
 PRINT_COLUMNS = PRINT.synced

@@ -20,7 +20,7 @@ from bpjs_field.store.store import utc_now
 from bpjs_field.store.tables import has_row
 
 if TYPE_CHECKING:
-    from bpjs_field.sync.protocol import Doc
+    from bpjs_field.protocol import Doc
     from bpjs_field.store.store import Store
 
 SETTING = "sync.set_aside"

@@ -20,13 +20,12 @@ Errors are `KnownError`s; the lead's CLI prints them on one line (exit 2).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 from bpjs_field.errors import KnownError
+from bpjs_field.server.cli import server_db as _server_db  # the branch database, for a command
 
 
 def _read_password(args: argparse.Namespace, *, confirm: bool = False) -> str:
@@ -39,19 +38,6 @@ def _read_password(args: argparse.Namespace, *, confirm: bool = False) -> str:
     if not password:
         raise KnownError("sync.password_empty")
     return password
-
-
-@contextlib.contextmanager
-def _server_db(args: argparse.Namespace) -> Iterator[Any]:
-    """The branch database named by --database-url, migrated, closed afterwards."""
-    from bpjs_field.server.db import ServerDatabase, default_database_url
-    from bpjs_field.server.schema import migrate
-    db = ServerDatabase(args.database_url or default_database_url(), pool_size=2)
-    try:
-        migrate(db)
-        yield db
-    finally:
-        db.close()
 
 
 # -- server side -------------------------------------------------------------------------
@@ -149,7 +135,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 def _print_clock(offset: int | None) -> None:
     from bpjs_field.messages import render
-    from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
+    from bpjs_field.protocol import CLOCK_SKEW_WARN_MS
     if offset is not None and abs(offset) > CLOCK_SKEW_WARN_MS:
         print(render("sync.clock_skew", minutes=round(abs(offset) / 60000)), file=sys.stderr)
 

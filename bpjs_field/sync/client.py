@@ -26,7 +26,7 @@ import httpx
 import pydantic
 
 from bpjs_field.errors import KnownError, SyncError  # noqa: F401  (SyncError lives in errors.py: the store raises it too)
-from bpjs_field.sync.protocol import (API_PREFIX, EnrollResponse, Health, PullResponse,
+from bpjs_field.protocol import (API_PREFIX, EnrollResponse, Health, PullResponse,
                                       PushResponse, Digest, Reference, AuditAck, Conflict,
                                       Marks, ResolveResponse)
 

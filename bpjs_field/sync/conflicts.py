@@ -46,7 +46,7 @@ from bpjs_field.store.people import EDITABLE
 from bpjs_field.store.store import utc_now
 from bpjs_field.sync.client import SyncClient, SyncError
 from bpjs_field.sync.engine import SERVER_ID, SERVER_URL, TOKEN, SyncEngine
-from bpjs_field.sync.protocol import Conflict
+from bpjs_field.protocol import Conflict
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store

@@ -1,4 +1,6 @@
-"""An order-independent fingerprint of people, registrations and attendance.
+"""An order-independent fingerprint of people, registrations and attendance: a laptop's
+(the lines and the hash are the protocol's, `bpjs_field/protocol.py`, so the server
+computes the same from its tables).
 
 The laptop and the server compute the same lines from their own tables; equal
 counts and an equal SHA-256 mean both hold the same rows (CommCare's state
@@ -7,32 +9,10 @@ hash, Anki's count check).  Personal data only enters the hash, never a log.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from typing import Any
 
-PERSON_KEYS = ("id", "nik", "passport_no", "nationality", "full_name", "birth_date", "phone")
-REGISTRATION_KEYS = ("id", "code", "person_id", "event_id", "segment", "monthly_total")
-ATTENDANCE_KEYS = ("id", "event_id", "person_id", "checked_in_at")
-
-
-def _line(tag: str, row: dict[str, Any], keys: tuple[str, ...]) -> str:
-    return tag + "|" + "|".join("" if row.get(k) is None else str(row.get(k)) for k in keys)
-
-
-def digest_rows(people: Iterable[dict[str, Any]], registrations: Iterable[dict[str, Any]],
-                attendance: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    lines: list[str] = []
-    counts = {}
-    for tag, name, rows, keys in (("P", "people", people, PERSON_KEYS),
-                                  ("R", "registrations", registrations, REGISTRATION_KEYS),
-                                  ("A", "attendance", attendance, ATTENDANCE_KEYS)):
-        before = len(lines)
-        lines.extend(_line(tag, row, keys) for row in rows)
-        counts[name] = len(lines) - before
-    lines.sort()
-    counts["digest"] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-    return counts
+from bpjs_field.protocol import (ATTENDANCE_KEYS, PERSON_KEYS,  # noqa: F401
+                                 REGISTRATION_KEYS, digest_rows)
 
 
 def laptop_digest(store: Any) -> dict[str, Any]:

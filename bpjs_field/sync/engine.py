@@ -44,7 +44,7 @@ from bpjs_field.security.replica_hooks import replica_hooks
 from bpjs_field.store.replica import ApplyStats, apply_docs
 from bpjs_field.sync.client import (RefusedError, SyncClient, SyncError, TooLargeError,
                                     default_timeout)
-from bpjs_field.sync.protocol import (CLOCK_SKEW_WARN_MS, DEFAULT_PULL_LIMIT,
+from bpjs_field.protocol import (CLOCK_SKEW_WARN_MS, DEFAULT_PULL_LIMIT,
                                       MAX_CHANGES_PER_PUSH, PullResponse)
 
 if TYPE_CHECKING:

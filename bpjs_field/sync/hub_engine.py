@@ -29,7 +29,7 @@ from bpjs_field.store.store import dumps, utc_now
 from bpjs_field.sync import hub_join
 from bpjs_field.sync.client import SyncClient, SyncError
 from bpjs_field.sync.engine import SyncEngine, SyncResult
-from bpjs_field.sync.protocol import Change
+from bpjs_field.protocol import Change
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store

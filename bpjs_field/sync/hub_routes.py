@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from bpjs_field.errors import KnownError
 from bpjs_field.server import accounts
 from bpjs_field.server.accounts import token_hash, utc_now
-from bpjs_field.sync.protocol import API_PREFIX
+from bpjs_field.protocol import API_PREFIX
 
 if TYPE_CHECKING:
     from bpjs_field.server.db import ServerDatabase

@@ -6,10 +6,11 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "bpjs_field"
-# The laptop's core packages.  The branch server (`server`) is left out: it shares the wire
-# protocol with `sync` (bpjs_field/sync/protocol.py) and the event hub runs its app, so the two
-# import each other until the protocol has a package of its own.
-CORE = ("domain", "store", "security", "sync", "reporting", "printing")
+# The core packages, the branch server's included: it shares the wire protocol
+# (bpjs_field/protocol.py) and the entity definitions (domain/entities.py) with the laptop;
+# the event hub (sync/) runs the server's app, so `sync` may import `server`, never the
+# other way round.
+CORE = ("domain", "store", "security", "sync", "reporting", "printing", "server", "protocol")
 
 
 def _unit(path: Path) -> str:

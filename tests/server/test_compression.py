@@ -11,7 +11,7 @@ import json
 import httpx
 
 from bpjs_field.sync.client import GZIP_SERVERS
-from bpjs_field.sync.protocol import MAX_BODY_BYTES
+from bpjs_field.protocol import MAX_BODY_BYTES
 
 
 def test_pull_and_push_are_compressed_and_bombs_refused(shared_server, laptops):

@@ -38,7 +38,7 @@ from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import (CLOCK_OFFSET, LAST_ERROR, LAST_SUCCESS, SERVER_URL, TOKEN,
                                     SyncEngine, SyncProgress, SyncResult, new_http_client,
                                     refused_changes)
-from bpjs_field.sync.protocol import CLOCK_SKEW_WARN_MS
+from bpjs_field.protocol import CLOCK_SKEW_WARN_MS
 from ui.ops import Ops, pulled_changes
 from ui.tasks import DbExecutor, one_per_executor
 

@@ -9,6 +9,8 @@ describes the endpoints and guarantees in prose.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -301,3 +303,28 @@ class ResolveResponse(_Lenient):
     resolved_with: int
     resolved: list[int]  # every conflict this decision settled, the chosen one included
     repeated: bool  # True: this had been recorded before (a retry after a lost answer)
+
+
+# -- the consistency check's fingerprint (PROTOCOL.md, "Consistency check") -------------
+PERSON_KEYS = ("id", "nik", "passport_no", "nationality", "full_name", "birth_date", "phone")
+REGISTRATION_KEYS = ("id", "code", "person_id", "event_id", "segment", "monthly_total")
+ATTENDANCE_KEYS = ("id", "event_id", "person_id", "checked_in_at")
+
+
+def _line(tag: str, row: dict[str, Any], keys: tuple[str, ...]) -> str:
+    return tag + "|" + "|".join("" if row.get(k) is None else str(row.get(k)) for k in keys)
+
+
+def digest_rows(people: Iterable[dict[str, Any]], registrations: Iterable[dict[str, Any]],
+                attendance: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    lines: list[str] = []
+    counts = {}
+    for tag, name, rows, keys in (("P", "people", people, PERSON_KEYS),
+                                  ("R", "registrations", registrations, REGISTRATION_KEYS),
+                                  ("A", "attendance", attendance, ATTENDANCE_KEYS)):
+        before = len(lines)
+        lines.extend(_line(tag, row, keys) for row in rows)
+        counts[name] = len(lines) - before
+    lines.sort()
+    counts["digest"] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return counts
