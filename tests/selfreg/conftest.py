@@ -82,34 +82,23 @@ def phone():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _gui_fixtures():
-    """The GUI suite's fixtures (a main window over the test's database), shared here."""
+def _fixtures_of(suite: str):
+    """Another suite's fixtures (its conftest.py), shared here: `ui` (a main window over
+    the test's database), `server` (laptops, a branch server's template database)."""
     import importlib.util
-    from pathlib import Path
-    path = Path(__file__).parents[1] / "ui" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("selfreg_gui_fixtures", path)
+    path = Path(__file__).parents[1] / suite / "conftest.py"
+    spec = importlib.util.spec_from_file_location(f"selfreg_{suite}_fixtures", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_gui = _gui_fixtures()
+_gui = _fixtures_of("ui")
 make_window = _gui.make_window
 active_event = _gui.active_event
 translations = _gui.translations
 _data_dir = _gui._data_dir
 
-
-def _server_fixtures():
-    """The sync suite's fixtures (laptops, a branch server's template database)."""
-    import importlib.util
-    path = Path(__file__).parents[1] / "server" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("selfreg_server_fixtures", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_server = _server_fixtures()
+_server = _fixtures_of("server")
 laptops = _server.laptops
 sqlite_template = _server.sqlite_template

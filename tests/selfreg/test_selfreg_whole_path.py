@@ -16,10 +16,10 @@ from bpjs_field.selfreg.hub import phone_url
 from bpjs_field.selfreg.sealed import EventKeys
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
-from bpjs_field.sync.hub_engine import HubEngine, join
+from bpjs_field.sync.hub_engine import join
 from gui_helpers import type_text
 from harness import EVENT_ID, free_port
-from test_event_hub import branch  # noqa: F401 (the branch server fixture)
+from test_event_hub import branch, hub_round  # noqa: F401 (branch: the branch server fixture)
 from test_selfreg_phone_page import NIK, fill_valid, qr_text_from_screen
 
 
@@ -67,15 +67,6 @@ def poster_qr(pdf, tmp_path) -> str:
     found = zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))
     assert len(found) == 1
     return found[0].text
-
-
-def hub_round(*machines) -> None:
-    for laptop in machines:
-        engine = HubEngine(laptop.store)
-        try:
-            engine.run()
-        finally:
-            engine.close()
 
 
 def test_phone_page_to_saved_registration_to_sync(qtbot, laptops, branch, phone, tmp_path, translations):
