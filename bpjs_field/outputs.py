@@ -85,3 +85,15 @@ def write_failed(path: Path | str, exc: OSError, *, option: str = "",
     except OSError:
         pass
     return refuse(path, exc, option=option, code="output.write_failed")
+
+
+def write_whole(path: Path | str, data: bytes, *, option: str = "--out") -> None:
+    """Write `data` to `path` whole or not at all: a hidden part file first, renamed over
+    `path` once written (a full disk or a pulled USB stick leaves no half file)."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        raise write_failed(path, exc, option=option, partial=partial) from None

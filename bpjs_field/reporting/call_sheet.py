@@ -5,7 +5,6 @@ event, officer, since when, and a blank column for the caller's note."""
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
 from pathlib import Path
 
@@ -88,9 +87,4 @@ def render(kind: str, entries: list[Entry], *, full_phone: bool, days: int, toda
 
 def write_call_sheet(path: Path, pdf: bytes) -> None:
     from bpjs_field import outputs
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-    except OSError as exc:
-        raise outputs.write_failed(path, exc, option="--out", partial=partial) from None
+    outputs.write_whole(path, pdf)

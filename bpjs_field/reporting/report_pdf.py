@@ -5,7 +5,6 @@ targets by segment and by kecamatan as bars, and registrations per day."""
 from __future__ import annotations
 
 import io
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -232,9 +231,4 @@ def write_report_pdf(report: "Report", path: Path, store=None) -> None:
         raise ValueError("store required")
     kw = dict(start=report.start, end=report.end, targets=report.targets)
     pdf = render(report, build(store, by="segment", **kw), build(store, by="kecamatan", **kw))
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-    except OSError as exc:
-        raise outputs.write_failed(path, exc, option="--out", partial=partial) from None
+    outputs.write_whole(path, pdf)

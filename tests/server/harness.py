@@ -211,6 +211,16 @@ def setup_database(url: str, *officers: tuple[str, str]) -> None:
         db.close()
 
 
+def server_rows(url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of a query on the branch database at `url` (opened and closed for it)."""
+    db = ServerDatabase(url)
+    try:
+        with db.read() as tx:
+            return list(tx.rows(sql, params))
+    finally:
+        db.close()
+
+
 # -- laptops -----------------------------------------------------------------------------
 def make_nik(i: int, female: bool = False) -> tuple[str, date]:
     """A structurally valid NIK (Kec. Cikarang Utara) and its birth date, unique per i."""

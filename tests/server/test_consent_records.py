@@ -5,17 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-from bpjs_field.server.db import ServerDatabase
-from harness import make_nik
+from harness import server_rows, make_nik
 
-
-def _rows(url: str, sql: str, params=()) -> list[tuple]:
-    db = ServerDatabase(url)
-    try:
-        with db.read() as tx:
-            return tx.rows(sql, params)
-    finally:
-        db.close()
 
 
 def test_same_person_on_three_laptops_keeps_three_consents_and_no_conflict(
@@ -32,18 +23,18 @@ def test_same_person_on_three_laptops_keeps_three_consents_and_no_conflict(
     # Pushed in an order that differs from the order of consent.
     for laptop in (c, a, b, a, b, c):
         laptop.sync()
-    (person_id,) = {r[0] for r in _rows(shared_database_url,
+    (person_id,) = {r[0] for r in server_rows(shared_database_url,
                                          "SELECT id FROM docs WHERE entity = 'person' AND "
                                          "merged_into IS NULL AND ident = ?",
                                          (f"nik:{make_nik(8101, female=True)[0]}",))}
-    kept = _rows(shared_database_url, "SELECT consent_version, consent_at FROM consents "
+    kept = server_rows(shared_database_url, "SELECT consent_version, consent_at FROM consents "
                                       "WHERE person_id = ? ORDER BY consent_at", (person_id,))
     assert [tuple(r) for r in kept] == sorted(given)
-    conflicts = _rows(shared_database_url, "SELECT field FROM conflicts WHERE entity_id = ?",
+    conflicts = server_rows(shared_database_url, "SELECT field FROM conflicts WHERE entity_id = ?",
                       (person_id,))
     assert [r for r in conflicts if r[0].startswith("consent")] == []
     # The person shows the newest consent, on the server and on every laptop.
-    data = json.loads(_rows(shared_database_url, "SELECT data FROM docs WHERE entity = 'person' "
+    data = json.loads(server_rows(shared_database_url, "SELECT data FROM docs WHERE entity = 'person' "
                                                  "AND id = ?", (person_id,))[0][0])
     assert data["consent_at"] == max(g[1] for g in given)
     for laptop in (a, b, c):

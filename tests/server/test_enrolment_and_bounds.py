@@ -7,22 +7,13 @@ import json
 import httpx
 import pytest
 
-from bpjs_field.server.db import ServerDatabase
 from bpjs_field.sync.client import SyncError
-from harness import PASSWORD
+from harness import server_rows, PASSWORD
 
 
 def _auth(laptop) -> dict:
     return {"Authorization": f"Bearer {laptop.store.get_setting('sync.device_token')}"}
 
-
-def _rows(url: str, sql: str, params: tuple = ()) -> list[tuple]:
-    db = ServerDatabase(url)
-    try:
-        with db.read() as tx:
-            return tx.rows(sql, params)
-    finally:
-        db.close()
 
 
 def test_server_issues_the_device_id_and_unsent_changes_follow_it(server, database_url, laptops):
@@ -33,11 +24,11 @@ def test_server_issues_the_device_id_and_unsent_changes_follow_it(server, databa
     laptop.enroll(server.url, "KC-0421")
     issued = laptop.store.device_id
     assert issued != own_id
-    assert _rows(database_url, "SELECT id FROM devices") == [(issued,)]
+    assert server_rows(database_url, "SELECT id FROM devices") == [(issued,)]
     # Changes made before enrolment are sent under the issued id and applied, not quarantined.
     result = laptop.sync(server.url)
     assert result.pushed >= 3 and laptop.store.pending_changes() == 0
-    assert _rows(database_url, "SELECT count(*) FROM quarantine") == [(0,)]
+    assert server_rows(database_url, "SELECT count(*) FROM quarantine") == [(0,)]
     # Renewing the enrolment (same server, current token) keeps the id and issues a new token.
     old_token = laptop.store.get_setting("sync.device_token")
     laptop.enroll(server.url, "KC-0421")
@@ -64,7 +55,7 @@ def test_enrolment_naming_another_laptops_device_is_refused_and_audited(server, 
     assert r.status_code == 409
     # The owner keeps working and nothing about the device changed.
     assert httpx.get(f"{server.url}/v1/digest", headers=_auth(owner)).status_code == 200
-    audit = _rows(database_url, "SELECT device_id, action, entity_id FROM audit "
+    audit = server_rows(database_url, "SELECT device_id, action, entity_id FROM audit "
                                 "WHERE action = 'enroll.device_taken'")
     assert audit == [("server", "enroll.device_taken", victim)] * 2
     # The laptop's own client turns the refusal into a plain message.
@@ -125,7 +116,7 @@ def test_push_values_out_of_bounds_are_422_and_change_nothing(shared_server,
     (laptop,) = laptops(1)
     laptop.enroll(shared_server.url, "KC-0421")
     d = laptop.store.device_id
-    before = _rows(shared_database_url, "SELECT count(*) FROM docs")
+    before = server_rows(shared_database_url, "SELECT count(*) FROM docs")
     text = raw.format(
         d=d, big=2**63, c=json.dumps(_change(d)),
         c_nan=json.dumps(_change(d, title=float("nan"))),
@@ -135,7 +126,7 @@ def test_push_values_out_of_bounds_are_422_and_change_nothing(shared_server,
                    headers={**_auth(laptop), "Content-Type": "application/json"})
     assert r.status_code == 422, r.text
     assert r.json()["error"]["code"] == "request.invalid"
-    assert _rows(shared_database_url, "SELECT count(*) FROM docs") == before
+    assert server_rows(shared_database_url, "SELECT count(*) FROM docs") == before
 
 
 @pytest.mark.parametrize("path", ["/v1/push", "/v1/audit", "/v1/enroll"])

@@ -14,18 +14,10 @@ from bpjs_field.handcarry import export_changes, import_changes, import_into_ser
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
 from bpjs_field.sync.digest import laptop_digest
-from harness import run_cli
+from harness import server_rows, run_cli
 
 PASSPHRASE = "pasar-malam-2026"
 
-
-def _server(url: str, sql: str, params: tuple = ()) -> list[tuple]:
-    db = ServerDatabase(url)
-    try:
-        with db.read() as tx:
-            return tx.rows(sql, params)
-    finally:
-        db.close()
 
 
 def _digest(url: str) -> dict:
@@ -37,16 +29,16 @@ def _digest(url: str) -> dict:
 
 
 def _check_all_delivered_once(url: str, laptop, change_ids: list[str]) -> None:
-    rows = dict(_server(url, "SELECT change_id, outcome FROM applied_changes"))
+    rows = dict(server_rows(url, "SELECT change_id, outcome FROM applied_changes"))
     assert all(cid in rows for cid in change_ids)
     assert not [cid for cid in change_ids if rows[cid] == "quarantined"]
-    assert _server(url, "SELECT count(*) FROM quarantine")[0][0] == 0
+    assert server_rows(url, "SELECT count(*) FROM quarantine")[0][0] == 0
     digest = _digest(url)
     mine = laptop_digest(laptop.store)
     # A's people, registrations and check-ins are on the server, each once (codes are unique
     # on the server, so a second copy would be a second row).
     codes = {r["code"] for r in laptop.store.query("SELECT code FROM registrations")}
-    server_codes = [json.loads(r[0])["code"] for r in _server(
+    server_codes = [json.loads(r[0])["code"] for r in server_rows(
         url, "SELECT data FROM docs WHERE entity = 'registration' AND deleted = 0")]
     assert codes <= set(server_codes) and len(server_codes) == len(set(server_codes))
     assert digest["people"] >= mine["people"] and digest["registrations"] >= mine["registrations"]
@@ -156,11 +148,11 @@ def test_a_carried_change_altered_on_the_way_is_kept_aside_and_listed(server, da
     assert "8888" not in cli.stdout
 
     a.sync()  # the original arrives from A itself: applied, and the person keeps A's phone
-    phone = _server(database_url, "SELECT data FROM docs WHERE entity = 'person' AND id = ?",
+    phone = server_rows(database_url, "SELECT data FROM docs WHERE entity = 'person' AND id = ?",
                     (person_id,))[0][0]
     assert "+6285799998888" not in phone
     assert a.store.pending_changes() == 0
-    assert _server(database_url, "SELECT count(*) FROM quarantine")[0][0] == 0
+    assert server_rows(database_url, "SELECT count(*) FROM quarantine")[0][0] == 0
 
 
 def test_a_carried_change_has_its_origin_laptops_authority_not_the_deliverers(
@@ -181,7 +173,7 @@ def test_a_carried_change_has_its_origin_laptops_authority_not_the_deliverers(
     import_changes(supervisor.store, usb, PASSPHRASE)
     result = supervisor.sync()
     assert result.quarantined == 0
-    data = json.loads(_server(database_url, "SELECT data FROM docs WHERE entity = 'person' "
+    data = json.loads(server_rows(database_url, "SELECT data FROM docs WHERE entity = 'person' "
                                             "AND id = ?", (person_id,))[0][0])
     assert data["phone"] != "+6285722223333"  # what was there stays
     assert data["email"] == "rina@contoh.id"  # a blank field is completed

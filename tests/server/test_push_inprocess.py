@@ -18,11 +18,10 @@ with warnings.catch_warnings():  # Starlette's note that httpx2 is coming; httpx
 
 from bpjs_field.domain.codes import make_code
 from bpjs_field.server.app import create_app
-from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import SyncEngine
-from harness import EVENT_ID, Laptop, full_people_forms
+from harness import server_rows, EVENT_ID, Laptop, full_people_forms
 
 URL = "http://testserver"
 
@@ -53,14 +52,6 @@ def inprocess_laptops(app_client, tmp_path):
     for laptop in made:
         laptop.store.close()
 
-
-def rows(url: str, sql: str, params=()) -> list[tuple]:
-    db = ServerDatabase(url)
-    try:
-        with db.read() as tx:
-            return list(tx.rows(sql, params))
-    finally:
-        db.close()
 
 
 def record(laptop, entity: str, payload: dict, op: str = "upsert",
@@ -124,17 +115,17 @@ def test_bad_registration_attendance_event_print_and_officer_changes_are_kept_as
     result = laptop.sync()
     assert result.quarantined == len(bad) and result.refused == 0
     assert pending(laptop) == 0  # acknowledged: nothing holds the queue
-    kept = dict(rows(database_url, "SELECT change_id, reason FROM quarantine"))
+    kept = dict(server_rows(database_url, "SELECT change_id, reason FROM quarantine"))
     assert kept == bad
     # Kept aside is not delivered: the laptop holds them with the reason, sent on request.
     parked = {r["change_id"]: r["refused_reason"] for r in laptop.store.query(
         "SELECT change_id, refused_reason FROM change_log WHERE sent_at IS NULL")}
     assert parked == {cid: f"quarantined {reason}" for cid, reason in bad.items()}
-    ids = {r[0] for r in rows(database_url, "SELECT id FROM docs")}
-    changed = {r[0] for r in rows(database_url, "SELECT entity_id FROM quarantine")}
+    ids = {r[0] for r in server_rows(database_url, "SELECT id FROM docs")}
+    changed = {r[0] for r in server_rows(database_url, "SELECT entity_id FROM quarantine")}
     assert not changed & ids  # none of them made a row
     assert fine.registration["id"] in ids and fine.person["id"] in ids
-    assert rows(database_url, "SELECT count(*) FROM docs WHERE entity = 'registration'")[0][0] == 2
+    assert server_rows(database_url, "SELECT count(*) FROM docs WHERE entity = 'registration'")[0][0] == 2
 
 
 def test_changes_stamped_by_another_device_are_kept_aside(database_url, inprocess_laptops):
@@ -147,9 +138,9 @@ def test_changes_stamped_by_another_device_are_kept_aside(database_url, inproces
     result = a.sync()
     assert result.quarantined == 2
     # the person is kept aside, and so the registration that needs it
-    assert dict(rows(database_url, "SELECT entity, reason FROM quarantine")) == {
+    assert dict(server_rows(database_url, "SELECT entity, reason FROM quarantine")) == {
         "person": "push.origin_unverified", "registration": "registration.unknown_person"}
-    assert not rows(database_url, "SELECT id FROM docs WHERE id IN (?, ?)",
+    assert not server_rows(database_url, "SELECT id FROM docs WHERE id IN (?, ?)",
                     (reg.person["id"], reg.registration["id"]))
 
 
@@ -174,7 +165,7 @@ def test_a_foreign_worker_registered_on_two_laptops_is_one_person(database_url, 
     a.sync()
     b.sync()
     a.sync()
-    people = rows(database_url, "SELECT id, merged_into, data FROM docs WHERE entity = 'person'")
+    people = server_rows(database_url, "SELECT id, merged_into, data FROM docs WHERE entity = 'person'")
     merged = {r[0]: r[1] for r in people}
     assert merged[second.person["id"]] == first.person["id"] and merged[first.person["id"]] is None
     assert merged[other_country.person["id"]] is None
@@ -262,7 +253,7 @@ def test_an_acknowledgement_that_does_not_match_marks_nothing_sent(database_url,
     assert laptop.store.get_setting("sync.last_error")["code"] == "sync.bad_response"
     again = run_sync(laptop.store, app_client)  # the server had applied them: duplicates only
     assert again.duplicates == waiting and again.pushed == 0 and unsent(laptop) == 0
-    assert rows(database_url, "SELECT count(*) FROM docs WHERE entity = 'person'")[0][0] == 5
+    assert server_rows(database_url, "SELECT count(*) FROM docs WHERE entity = 'person'")[0][0] == 5
 
 
 def _pull_setup(inprocess_laptops):
@@ -324,12 +315,12 @@ def test_a_server_cursor_that_goes_backwards_or_stands_still_is_an_error(
 
 # -- what the push applies ----------------------------------------------------------------------
 def docs(url: str, entity: str) -> dict[str, dict]:
-    return {r[0]: {"merged_into": r[1], "deleted": r[2], **json.loads(r[3])} for r in rows(
+    return {r[0]: {"merged_into": r[1], "deleted": r[2], **json.loads(r[3])} for r in server_rows(
         url, "SELECT id, merged_into, deleted, data FROM docs WHERE entity = ?", (entity,))}
 
 
 def scans(url: str) -> list[tuple]:
-    return rows(url, "SELECT id, attendance_id, deleted FROM scans ORDER BY checked_in_at")
+    return server_rows(url, "SELECT id, attendance_id, deleted FROM scans ORDER BY checked_in_at")
 
 
 def test_attendance_is_a_set_showing_the_earliest_check_in(database_url, inprocess_laptops):
@@ -406,7 +397,7 @@ def test_prints_are_facts_kept_once(database_url, inprocess_laptops):
         "id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
         "subject_id": reg["id"], "copies": 2, "printer": "PDF", "is_reprint": 0, "version": "1",
         "merged_into": None, "deleted": 0}
-    outcomes = rows(database_url, "SELECT outcome FROM applied_changes WHERE entity = 'print'")
+    outcomes = server_rows(database_url, "SELECT outcome FROM applied_changes WHERE entity = 'print'")
     assert [o for (o,) in outcomes] == ["applied", "applied"]
 
 
@@ -432,7 +423,7 @@ def test_officers_made_on_a_laptop_join_the_branch_account(database_url, inproce
     assert officers[new]["full_name"] == "Petugas Baru" and officers[new]["branch"] == "KC Cilegon"
     assert "password" not in officers[new] and officers[new]["merged_into"] is None
     assert officers[accounts["KC-0423"]]["full_name"] == "Petugas KC-0423"  # not applied
-    outcomes = dict(rows(database_url, "SELECT entity_id, outcome FROM applied_changes "
+    outcomes = dict(server_rows(database_url, "SELECT entity_id, outcome FROM applied_changes "
                                        "WHERE entity = 'officer'"))
     assert outcomes == {same_number: "merged", new: "applied", accounts["KC-0423"]: "ignored"}
 
@@ -448,7 +439,7 @@ def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inproc
     a.store.people.update(people[0]["id"], {"phone": "0857-3333-4444"})
     b.sync()
     a.sync()
-    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] >= 1
+    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] >= 1
     for person in people:
         erase_person(a.store, person["id"], withdrawn=True)
     a.sync()
@@ -457,7 +448,7 @@ def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inproc
         data = server[person["id"]]
         assert data["full_name"] == "(dihapus)" and data["erased_at"] and data["consent_withdrawn_at"]
         assert not [f for f in PERSONAL if data.get(f) is not None]
-    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
     b.store.people.update(people[0]["id"], {"email": "late@contoh.id"})  # too late
     b.sync()
     assert docs(database_url, "person")[people[0]["id"]].get("email") is None

@@ -4,10 +4,10 @@ laptop made, what an officer's laptop may change, and an erasure arriving with a
 from __future__ import annotations
 
 from bpjs_field.store.store import new_id
-from harness import Laptop
+from harness import Laptop, server_rows
 from logins import opened_as
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
-                                 record, rows)
+                                 record)
 
 
 def test_a_laptop_made_officer_is_edited_and_joined_by_its_number(database_url, inprocess_laptops):
@@ -31,7 +31,7 @@ def test_a_laptop_made_officer_is_edited_and_joined_by_its_number(database_url, 
         "branch": "KC Cilegon", "role": "officer", "active": 0,
         "created_at": "2026-11-22T00:00:00Z", "merged_into": None, "deleted": 0}
     assert officers[second] == {"id": second, "merged_into": first, "deleted": 0}
-    outcomes = dict(rows(database_url, "SELECT change_id, outcome FROM applied_changes "
+    outcomes = dict(server_rows(database_url, "SELECT change_id, outcome FROM applied_changes "
                                        "WHERE change_id IN (?, ?)", (edit, again)))
     assert outcomes == {edit: "applied", again: "merged"}
 
@@ -56,7 +56,7 @@ def test_an_officers_laptop_completes_blanks_only_and_a_forged_signature_is_kept
         assert laptop.sync().quarantined == 0
         person = docs(database_url, "person")[person_id]
         assert (person["phone"], person["email"]) == (phone, "siti@contoh.id")
-        assert rows(database_url, "SELECT outcome FROM applied_changes WHERE change_id = ?",
+        assert server_rows(database_url, "SELECT outcome FROM applied_changes WHERE change_id = ?",
                     (edit,)) == [("blanks_only",)]
         impostor = signing.ChangeSigner("SPV-01", signing.signing_seed(b"\x07" * 32))  # not SPV-01's key
         with opened_as(laptop.store, signer=impostor) as signed:
@@ -64,7 +64,7 @@ def test_an_officers_laptop_completes_blanks_only_and_a_forged_signature_is_kept
         forged = laptop.store.scalar("SELECT change_id FROM change_log ORDER BY seq DESC LIMIT 1")
         assert laptop.sync().quarantined == 1
         assert docs(database_url, "person")[person_id]["phone"] == phone
-        assert dict(rows(database_url, "SELECT change_id, reason FROM quarantine")) == {
+        assert dict(server_rows(database_url, "SELECT change_id, reason FROM quarantine")) == {
             forged: "person.edit_bad_signature"}
     finally:
         laptop.store.close()
@@ -82,9 +82,9 @@ def test_an_erasure_drops_the_losing_values_of_its_own_batch(database_url, inpro
     b.store.people.update(person_id, {"phone": "0857-1111-2222"})  # older clock: it loses
     a.store.people.update(person_id, {"phone": "0857-3333-4444"})
     a.sync()
-    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
     erase_person(b.store, person_id, withdrawn=True)
     assert b.sync().quarantined == 0
-    assert rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
     person = docs(database_url, "person")[person_id]
     assert person["erased_at"] and person["phone"] is None and person["full_name"] == "(dihapus)"

@@ -8,19 +8,10 @@ import uuid
 
 import httpx
 
-from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.hlc import format_hlc
 from bpjs_field.sync.digest import laptop_digest
-from harness import EVENT_ID
+from harness import server_rows, EVENT_ID
 
-
-def _rows(url: str, sql: str, params=()) -> list[tuple]:
-    db = ServerDatabase(url)
-    try:
-        with db.read() as tx:
-            return tx.rows(sql, params)
-    finally:
-        db.close()
 
 
 def _auth(laptop) -> dict:
@@ -42,7 +33,7 @@ def test_same_batch_twice_is_applied_once(shared_server, shared_database_url, la
     assert second_answer["applied"] == 0 and second_answer["duplicates"] == count
     ids = [r[0] for r in a.store.db.execute("SELECT change_id FROM change_log")]
     marks = ",".join("?" * len(ids))
-    applied = _rows(shared_database_url,
+    applied = server_rows(shared_database_url,
                     f"SELECT change_id FROM applied_changes WHERE change_id IN ({marks})", ids)
     assert sorted(r[0] for r in applied) == sorted(ids)
 
@@ -76,10 +67,10 @@ def test_same_nik_on_two_laptops_becomes_one_person(shared_server, shared_databa
                                    "person_id = ?", (EVENT_ID, ra.person["id"])) == 1
         assert laptop.store.pending_changes() == 0
     # The server keeps both registrations linked, the loser as an alias, and both scans.
-    alias = _rows(shared_database_url, "SELECT merged_into FROM docs WHERE entity = 'person' AND id = ?",
+    alias = server_rows(shared_database_url, "SELECT merged_into FROM docs WHERE entity = 'person' AND id = ?",
                   (rb.person["id"],))
     assert alias == [(ra.person["id"],)]
-    scans = _rows(shared_database_url, "SELECT count(*), count(DISTINCT attendance_id) FROM scans "
+    scans = server_rows(shared_database_url, "SELECT count(*), count(DISTINCT attendance_id) FROM scans "
                   "WHERE person_id = ?", (ra.person["id"],))
     assert scans == [(2, 1)]
     assert laptop_digest(a.store) == laptop_digest(b.store)
@@ -107,7 +98,7 @@ def test_check_in_anywhere_and_one_attendance_with_both_scans(shared_server, sha
         assert len(rows) == 1
     assert a.store.query("SELECT id FROM attendance WHERE person_id = ?", (reg["person_id"],)) == \
         b.store.query("SELECT id FROM attendance WHERE person_id = ?", (reg["person_id"],))
-    scans = _rows(shared_database_url, "SELECT device_id FROM scans WHERE person_id = ? AND deleted = 0",
+    scans = server_rows(shared_database_url, "SELECT device_id FROM scans WHERE person_id = ? AND deleted = 0",
                   (reg["person_id"],))
     assert sorted(r[0] for r in scans) == sorted([a.store.device_id, b.store.device_id])
     # Undo on one laptop takes the attendance back everywhere.
@@ -157,7 +148,7 @@ def test_concurrent_edits_merge_field_by_field_and_keep_losers(shared_server, sh
     assert r.status_code == 200 and r.json()["applied"] == 1
     a.sync()
     assert a.store.people.get(person_id)["address"] == "Jl. Melati 3, Karangasih"
-    lost = _rows(shared_database_url, "SELECT lost_value FROM conflicts WHERE entity_id = ? AND "
+    lost = server_rows(shared_database_url, "SELECT lost_value FROM conflicts WHERE entity_id = ? AND "
                  "field = 'address'", (person_id,))
     assert lost == [('"Lama"',)]
 
