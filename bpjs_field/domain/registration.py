@@ -31,6 +31,9 @@ MAX_TEXT = 200
 # Payers whose name the receipt prints ("Iuran dibayar oleh Pemerintah Kota Cilegon (APBD)").
 NAMED_PAYERS = ("apbd", "apbn", "csr")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Unicode's control characters (category Cc: U+0000-001F and U+007F-009F, a set Unicode
+# never changes) but tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -136,7 +139,7 @@ def clean_text(value: str | None, field_name: str, *, maximum: int = MAX_TEXT,
             raise ValidationError(field_name, "required")
         return None
     text = unicodedata.normalize("NFC", str(value)).strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+    if _CONTROL.search(text):
         raise ValidationError(field_name, "text.control")
     if len(text) > maximum:
         raise ValidationError(field_name, "too_long", maximum=maximum)

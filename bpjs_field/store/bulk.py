@@ -18,7 +18,6 @@ the caller rolls the batch back and saves its rows one by one to find it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,9 +37,6 @@ if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
 CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit
-# `store.dumps` without building an encoder for each call (same settings, same text;
-# a third less time on the three payloads a row writes).
-_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 PERSON_COLUMNS = (*PERSON_SYNCED, "name_key", "updated_at")
 REGISTRATION_COLUMNS = (*REGISTRATION_SYNCED, "updated_at")
 _AUDIT_SQL = ("INSERT INTO audit_log(at, officer_id, device_id, action, entity, entity_id, details) "
@@ -234,7 +230,7 @@ class BulkWriter:
                     person["codes"].append(reg["code"])
                 audits.append((now, s.officer_id, s.device_id, "registration.create",
                                "registration", reg_id,
-                               _canonical({"code": reg["code"], "segment": clean.segment,
+                               dumps({"code": reg["code"], "segment": clean.segment,
                                       "event_id": clean.event_id})))
                 out.append(Saved(already_registered=False, person_created=created))
             self._write(people_rows, reg_rows, audits)
@@ -252,10 +248,10 @@ class BulkWriter:
         for person in people_rows:
             person["name_key"] = name_key(person["full_name"])
             changes.append((new_id(), "person", person["id"],
-                            _canonical({k: person[k] for k in PERSON_SYNCED}), s.clock.now(), stamp))
+                            changelog.payload_text({k: person[k] for k in PERSON_SYNCED}), s.clock.now(), stamp))
         for reg in reg_rows:
             changes.append((new_id(), "registration", reg["id"],
-                            _canonical({k: reg[k] for k in REGISTRATION_SYNCED}), s.clock.now(),
+                            changelog.payload_text({k: reg[k] for k in REGISTRATION_SYNCED}), s.clock.now(),
                             stamp))
         conn = s.db.conn
         triggers = self._set_aside_triggers()

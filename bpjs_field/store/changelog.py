@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
@@ -28,6 +30,7 @@ INSERT_SQL = ("INSERT INTO change_log(change_id, entity, entity_id, op, payload,
 # The bulk import's rows (store/bulk.py): always an upsert, never signed.
 BULK_INSERT_SQL = ("INSERT INTO change_log(change_id, entity, entity_id, op, payload, hlc, "
                    "created_at, signature) VALUES (?, ?, ?, 'upsert', ?, ?, ?, NULL)")
+_PAYLOAD_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 CARRIED_COLUMNS = ("change_id", "entity", "entity_id", "op", "payload", "hlc", "created_at",
                    "signature", "origin_sig")
 
@@ -231,15 +234,19 @@ def requeue_rows(store: "Store", rows: Iterable[dict[str, Any]]) -> None:
                          f"({', '.join('?' * len(row))})", tuple(row.values()))
 
 
-__all__ = ["record", "record_many", "last_hlc", "restamp_unsent", "pending", "oldest_unsent", "count", "max_seq",
-           "count_unsent", "work_mark", "unsent_batch", "unsent_rows", "mark_sent", "mark_held",
+__all__ = ["payload_text", "record", "record_many", "last_hlc", "restamp_unsent", "pending",
+           "oldest_unsent", "count", "max_seq", "count_unsent", "work_mark", "unsent_batch", "unsent_rows", "mark_sent", "mark_held",
            "mark_passed_on", "park", "requeue_reason", "refused", "requeue_refused", "is_sent",
            "latest_change_id", "unsent_person_ids", "reset_for_hub", "queue_carried",
            "unsent_erasures", "requeue_rows"]
 
 
-def _payload_text(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def payload_text(data: dict[str, Any]) -> str:
+    """A change's payload as stored and sent: compact JSON, keys sorted, text as UTF-8 (the
+    same text as `json.dumps(data, ensure_ascii=False, separators=(",", ":"),
+    sort_keys=True)` for the values a row holds; tests/core/test_text_fast_paths.py
+    compares them).  Every reader parses it, and signatures cover the parsed value."""
+    return orjson.dumps(data, option=_PAYLOAD_OPTIONS).decode()
 
 
 def scrub_registration_payloads(store: "Store", person_id: str, fields: Iterable[str]) -> None:
@@ -259,7 +266,7 @@ def scrub_registration_payloads(store: "Store", person_id: str, fields: Iterable
             if field in data:
                 data[field] = None
         store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
-                         (_payload_text(data), seq))
+                         (payload_text(data), seq))
 
 
 def scrub_person_payloads(store: "Store", person_id: str, erased: dict[str, Any]) -> None:
@@ -278,7 +285,7 @@ def scrub_person_payloads(store: "Store", person_id: str, erased: dict[str, Any]
             if field in data:
                 data[field] = value
         store.db.execute("UPDATE change_log SET payload = ? WHERE seq = ?",
-                         (_payload_text(data), seq))
+                         (payload_text(data), seq))
 
 
 def own_unsent(store: "Store", sent_column: str) -> list[tuple[str, str, str, dict[str, Any]]]:

@@ -278,8 +278,8 @@ class Store:
         change_id, hlc, signature = new_id(), self.clock.now(), None
         if signed and self.signer is not None:
             signature = self.signer(change_id, entity, entity_id, op, hlc, payload)
-        changelog.record(self, (change_id, entity, entity_id, op, dumps(payload), hlc, utc_now(),
-                                signature))
+        changelog.record(self, (change_id, entity, entity_id, op, changelog.payload_text(payload),
+                                hlc, utc_now(), signature))
         return change_id
 
     def audit(self, action: str, entity: str | None = None, entity_id: str | None = None,
