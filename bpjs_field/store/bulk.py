@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.names import name_key
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 CHUNK = 500  # bound parameters per IN (...) query, well under SQLite's limit
 PERSON_COLUMNS = (*PERSON_SYNCED, "name_key", "updated_at")
 REGISTRATION_COLUMNS = (*REGISTRATION_SYNCED, "updated_at")
+# A row's values in these orders, read in one call each.
+_person_values, _person_synced = itemgetter(*PERSON_COLUMNS), itemgetter(*PERSON_SYNCED)
+_registration_values = itemgetter(*REGISTRATION_COLUMNS)
+_registration_synced = itemgetter(*REGISTRATION_SYNCED)
 _AUDIT_SQL = ("INSERT INTO audit_log(at, officer_id, device_id, action, entity, entity_id, details) "
               "VALUES (?, ?, ?, ?, ?, ?, ?)")
 # The triggers set aside during a batch, and the index rows written instead: the same
@@ -248,24 +253,25 @@ class BulkWriter:
         for person in people_rows:
             person["name_key"] = name_key(person["full_name"])
             changes.append((new_id(), "person", person["id"],
-                            changelog.payload_text({k: person[k] for k in PERSON_SYNCED}), s.clock.now(), stamp))
+                            changelog.payload_text(dict(zip(PERSON_SYNCED, _person_synced(person)))),
+                            s.clock.now(), stamp))
         for reg in reg_rows:
             changes.append((new_id(), "registration", reg["id"],
-                            changelog.payload_text({k: reg[k] for k in REGISTRATION_SYNCED}), s.clock.now(),
-                            stamp))
+                            changelog.payload_text(dict(zip(REGISTRATION_SYNCED, _registration_synced(reg)))),
+                            s.clock.now(), stamp))
         conn = s.db.conn
         triggers = self._set_aside_triggers()
         if people_rows:
             conn.executemany(
                 f"INSERT INTO people({', '.join(PERSON_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(PERSON_COLUMNS))})",
-                [tuple(p[k] for k in PERSON_COLUMNS) for p in people_rows])
+                [_person_values(p) for p in people_rows])
         if reg_rows:
             report = self._set_aside_report_trigger()
             conn.executemany(
                 f"INSERT INTO registrations({', '.join(REGISTRATION_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(REGISTRATION_COLUMNS))})",
-                [tuple(r[k] for k in REGISTRATION_COLUMNS) for r in reg_rows])
+                [_registration_values(r) for r in reg_rows])
             if report is not None:
                 for start in range(0, len(reg_rows), CHUNK):
                     part = [r["id"] for r in reg_rows[start:start + CHUNK]]

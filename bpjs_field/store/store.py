@@ -47,8 +47,13 @@ def new_id() -> str:
     return str(uuid7())
 
 
+# One encoder for every call: `json.dumps` with these settings builds a new one each time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """Canonical JSON of a setting, an audit entry's details or a stored structure."""
+    return _ENCODER.encode(value)
 
 
 def read_setting(conn: Any, key: str) -> Any:
