@@ -29,7 +29,7 @@ def normalize_name(text: str, *, field: str = "full_name") -> str:
     if text.isascii() and _PLAIN.fullmatch(text):
         # Nothing in it to refuse but emptiness, length or a lack of letters, and nothing to
         # normalise but spaces: the rules below give the same answer a character at a time
-        # (tests/core/test_names.py checks both ways agree), at a quarter of a partner
+        # (tests/core/test_text_fast_paths.py checks both ways agree), at a quarter of a partner
         # list's validation.
         name = _SPACES.sub(" ", text).strip()
         if not name:

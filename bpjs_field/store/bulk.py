@@ -250,14 +250,15 @@ class BulkWriter:
         # Change-log entries: every new person before the registrations that refer to it.
         stamp = utc_now()
         changes: list[tuple[Any, ...]] = []
+        payload = changelog.payload_text
         for person in people_rows:
             person["name_key"] = name_key(person["full_name"])
             changes.append((new_id(), "person", person["id"],
-                            changelog.payload_text(dict(zip(PERSON_SYNCED, _person_synced(person)))),
+                            payload(dict(zip(PERSON_SYNCED, _person_synced(person)))),
                             s.clock.now(), stamp))
         for reg in reg_rows:
             changes.append((new_id(), "registration", reg["id"],
-                            changelog.payload_text(dict(zip(REGISTRATION_SYNCED, _registration_synced(reg)))),
+                            payload(dict(zip(REGISTRATION_SYNCED, _registration_synced(reg)))),
                             s.clock.now(), stamp))
         conn = s.db.conn
         triggers = self._set_aside_triggers()

@@ -235,7 +235,8 @@ def requeue_rows(store: "Store", rows: Iterable[dict[str, Any]]) -> None:
 
 
 __all__ = ["payload_text", "record", "record_many", "last_hlc", "restamp_unsent", "pending",
-           "oldest_unsent", "count", "max_seq", "count_unsent", "work_mark", "unsent_batch", "unsent_rows", "mark_sent", "mark_held",
+           "oldest_unsent", "count", "max_seq", "count_unsent", "work_mark", "unsent_batch",
+           "unsent_rows", "mark_sent", "mark_held",
            "mark_passed_on", "park", "requeue_reason", "refused", "requeue_refused", "is_sent",
            "latest_change_id", "unsent_person_ids", "reset_for_hub", "queue_carried",
            "unsent_erasures", "requeue_rows"]
