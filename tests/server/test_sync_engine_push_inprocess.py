@@ -6,10 +6,14 @@ progress the sync page is told."""
 
 from __future__ import annotations
 
+import json
+
+import httpx
+
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.sync.engine import SyncEngine, refused_changes
 from harness import server_rows
-from test_push_inprocess import app_client, inprocess_laptops  # noqa: F401 (fixtures)
+from test_push_inprocess import URL, app_client, inprocess_laptops, record  # noqa: F401
 
 PASSPHRASE = "pasar-malam-2026"
 
@@ -40,6 +44,10 @@ def test_a_change_carried_for_a_laptop_the_branch_cannot_check_yet_is_sent_at_ev
     assert refused_changes(b.store) == [(waiting, carried)]
     second = b.sync()  # sent again, kept aside again
     assert (second.quarantined, second.pushed, second.duplicates) == (carried, 0, 0)
+    # Each round's kept-aside changes are in the audit log, as a count.
+    assert [json.loads(r["details"]) for r in b.store.query(
+        "SELECT details FROM audit_log WHERE action = 'sync.quarantined' ORDER BY id")] == [
+        {"count": carried}, {"count": carried}]
     attempts = [n for (n,) in server_rows(database_url, "SELECT attempts FROM quarantine")]
     assert attempts == [2] * carried
 
@@ -50,29 +58,33 @@ def test_a_change_carried_for_a_laptop_the_branch_cannot_check_yet_is_sent_at_ev
     assert server_rows(database_url, "SELECT count(*) FROM quarantine")[0][0] == 0
 
 
-def test_a_registration_logged_before_its_person_is_delivered_in_the_same_round(
+def test_registrations_logged_before_their_person_or_event_are_delivered_in_the_same_round(
         database_url, inprocess_laptops):
-    """The branch keeps aside a registration whose person it does not know yet; when that
-    person's change came later in the same log, the engine sends the registration once more
-    after the whole log went, and it is delivered: nothing is held, nothing counted as kept
-    aside."""
+    """The branch keeps aside a registration whose person or event it does not know yet; when
+    that person's or event's change came later in the same log, the engine sends the
+    registration once more after the whole log went, and it is delivered: nothing is held,
+    nothing counted as kept aside.  One change a batch: held ones of every batch count."""
     laptop, = inprocess_laptops(1)
     laptop.event()
     laptop.sync()
-    made = laptop.register(4910)
-    with laptop.store.write():  # the person's change after its registration in the log
-        laptop.store.db.execute("UPDATE change_log SET seq = seq + 1000 WHERE entity = 'person' "
-                                "AND sent_at IS NULL")
-    result = laptop.sync()
-    assert (result.pushed, result.quarantined, result.refused) == (2, 0, 0)
+    made = [laptop.register(i) for i in (4910, 4911)]
+    later_event = laptop.event("00000000-0000-4000-8000-00000000e002")
+    in_later = laptop.register(4912, event_id=later_event["id"])
+    later = [r.person["id"] for r in made] + [later_event["id"]]
+    with laptop.store.write():  # two people's and the event's changes after their registrations
+        laptop.store.db.execute("UPDATE change_log SET seq = seq + 1000 WHERE entity_id IN "
+                                "(?, ?, ?)", later)
+    registrations = [r.registration["id"] for r in (*made, in_later)]
+    result = SyncEngine(laptop.store, laptop.http, batch_changes=1).run()
+    assert (result.pushed, result.quarantined, result.refused) == (7, 0, 0)
     assert laptop.store.pending_changes() == 0 and _reasons(laptop) == {}
-    assert server_rows(database_url, "SELECT count(*) FROM docs WHERE id = ?",
-                       (made.registration["id"],))[0][0] == 1
+    assert set(registrations) <= {r for (r,) in server_rows(
+        database_url, "SELECT id FROM docs WHERE entity = 'registration'")}
     assert server_rows(database_url, "SELECT count(*) FROM quarantine")[0][0] == 0
 
     # Still unknown after the log went (a person that never reached this laptop's log): kept
     # aside once, counted once.
-    other = laptop.register(4911)
+    other = laptop.register(4913)
     with laptop.store.write():
         laptop.store.db.execute("DELETE FROM change_log WHERE entity = 'person' AND sent_at IS NULL")
     held = laptop.sync()
@@ -80,6 +92,36 @@ def test_a_registration_logged_before_its_person_is_delivered_in_the_same_round(
     assert _reasons(laptop) == {laptop.store.scalar(
         "SELECT change_id FROM change_log WHERE entity_id = ?", (other.registration["id"],)):
         "quarantined registration.unknown_person"}
+
+
+def test_a_round_of_several_batches_counts_every_batch(database_url, app_client,
+                                                       inprocess_laptops):
+    """Applied, duplicate and kept-aside changes and the batches are counted over the whole
+    round, and the progress ends at every change sent."""
+    laptop, = inprocess_laptops(1)
+    laptop.register_many(range(4940, 4943), event_id=None)
+    laptop.sync()
+    with laptop.store.write():  # sent again (as after a lost acknowledgement): duplicates
+        laptop.store.db.execute("UPDATE change_log SET sent_at = NULL")
+    laptop.register_many(range(4943, 4945), event_id=None)
+    person_id = laptop.store.scalar("SELECT id FROM people LIMIT 1")
+    for _ in range(2):
+        record(laptop, "registration", {"person_id": person_id, "segment": "bpu",
+                                        "declared_income": 1_000_000,
+                                        "created_at": "2026-11-22T00:00:00Z"})  # no code
+    pushes = []
+    progress = []
+    with httpx.Client(transport=app_client._transport, base_url=URL, event_hooks={
+            "request": [lambda r: pushes.append(r) if r.url.path.endswith("/push") else None]}
+            ) as http:
+        result = SyncEngine(laptop.store, http, batch_changes=5,
+                            on_progress=progress.append).run()
+    assert (result.pushed, result.duplicates, result.quarantined, result.batches) == (4, 6, 2, 3)
+    assert len(pushes) == 3
+    pushing = [p.pushed for p in progress if p.phase == "push"]
+    assert pushing == [0, 5, 10, 12]
+    assert _reasons(laptop) and set(_reasons(laptop).values()) == {
+        "quarantined registration.no_code"}
 
 
 def test_an_edit_made_after_pulling_the_value_it_replaces_is_no_conflict(
