@@ -164,3 +164,28 @@ def test_an_engine_run_again_reports_each_round_from_zero(inprocess_laptops):
     assert (start.phase, start.pushed, start.to_push, start.pulled, start.pull_fraction) == (
         "push", 0, 2, 0, None)
     assert progress[-1].phase == "done" and progress[-1].pushed == 2
+
+
+def test_a_batch_too_large_for_the_server_is_halved_until_it_fits(database_url, app_client,
+                                                                   inprocess_laptops):
+    """An engine whose batches may be larger than the server takes (8 MiB) is told so (413)
+    and halves its batch until it fits: every change arrives, none is parked."""
+    laptop, = inprocess_laptops(1)
+    laptop.register(4950, event_id=None)
+    reg_id = laptop.store.scalar("SELECT id FROM registrations")
+    # 22 prints of about 435 kB each (55 values of 7,900 characters: within the protocol's
+    # limits one by one), 9.6 MB together.
+    prints = [record(laptop, "print", {"at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+                                       "subject_id": reg_id, "copies": 1,
+                                       **{f"note{j}": f"{i:02d}" + "x" * 7898 for j in range(55)}})
+              for i in range(22)]
+    pushes = []
+    with httpx.Client(transport=app_client._transport, base_url=URL, event_hooks={
+            "request": [lambda r: pushes.append(r) if r.url.path.endswith("/push") else None]}
+            ) as http:
+        result = SyncEngine(laptop.store, http, batch_bytes=20_000_000).run()
+    # 24 changes at once (refused whole), then 12 and 12.
+    assert (result.pushed, result.refused, result.batches) == (24, 0, 2)
+    assert len(pushes) == 3 and laptop.store.pending_changes() == 0 and _reasons(laptop) == {}
+    applied = {c for (c,) in server_rows(database_url, "SELECT change_id FROM applied_changes")}
+    assert set(prints) <= applied
