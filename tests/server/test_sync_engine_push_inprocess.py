@@ -183,7 +183,7 @@ def test_a_batch_too_large_for_the_server_is_halved_until_it_fits(database_url, 
     with httpx.Client(transport=app_client._transport, base_url=URL, event_hooks={
             "request": [lambda r: pushes.append(r) if r.url.path.endswith("/push") else None]}
             ) as http:
-        result = SyncEngine(laptop.store, http, batch_bytes=20_000_000).run()
+        result = SyncEngine(laptop.store, http, batch_bytes=12_000_000).run()
     # 24 changes at once (refused whole), then 12 and 12.
     assert (result.pushed, result.refused, result.batches) == (24, 0, 2)
     assert len(pushes) == 3 and laptop.store.pending_changes() == 0 and _reasons(laptop) == {}
