@@ -139,3 +139,23 @@ def test_an_audit_acknowledgement_that_does_not_match_moves_no_audit_cursor(
     (stored, distinct), = server_rows(database_url, "SELECT count(*), count(DISTINCT local_id) "
                                       "FROM audit WHERE device_id = ?", (laptop.store.device_id,))
     assert stored == distinct >= sent
+
+
+def test_a_merge_on_an_early_page_is_counted_for_the_round(app_client, inprocess_laptops):
+    """B registered a person A registers too (the same NIK): A's pull merges its copy into
+    B's on one page, and later pages bring A's other people; the round counts the merge."""
+    a, b = inprocess_laptops(2)
+    b.event()
+    b.register(5050)
+    b.sync()
+    a.event()
+    a.register(5050)  # the same person, on A
+    a.register_many(range(5051, 5057))
+    recording = Recording(app_client._transport)
+    with httpx.Client(transport=recording, base_url=URL) as http:
+        result = run_sync(a.store, http, page_size=3)
+    assert result.merged == 1 and result.pages == len(recording.pages) >= 4
+    assert a.store.scalar("SELECT count(*) FROM people") == 7
+    audit = [json.loads(r["details"]) for r in a.store.query(
+        "SELECT details FROM audit_log WHERE action = 'sync.done'")]
+    assert audit[-1]["merged"] == 1
