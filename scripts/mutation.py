@@ -67,7 +67,8 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                ("tests/server/test_refused_changes.py", "tests/server/test_push_inprocess.py",
                 "tests/server/test_sync_engine_inprocess.py", "tests/server/test_hub_refusals.py",
                 "tests/server/test_sync_engine_push_inprocess.py",
-                "tests/server/test_sync_engine_pull_inprocess.py")),
+                "tests/server/test_sync_engine_pull_inprocess.py",
+                "tests/server/test_sync_engine_round_inprocess.py")),
 }
 
 COPIED = ("bpjs_field", "tests", "resources", "ui", "README.md")
