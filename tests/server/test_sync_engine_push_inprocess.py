@@ -6,6 +6,7 @@ progress the sync page is told."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import httpx
@@ -169,23 +170,32 @@ def test_an_engine_run_again_reports_each_round_from_zero(inprocess_laptops):
 def test_a_batch_too_large_for_the_server_is_halved_until_it_fits(database_url, app_client,
                                                                    inprocess_laptops):
     """An engine whose batches may be larger than the server takes (8 MiB) is told so (413)
-    and halves its batch until it fits: every change arrives, none is parked."""
+    and halves its batch, in changes and in bytes, until it fits: every change arrives, none
+    is parked."""
     laptop, = inprocess_laptops(1)
     laptop.register(4950, event_id=None)
     reg_id = laptop.store.scalar("SELECT id FROM registrations")
-    # 22 prints of about 435 kB each (55 values of 7,900 characters: within the protocol's
-    # limits one by one), 9.6 MB together.
+    # 25 prints of about 435 kB each (55 values of 7,900 characters: within the protocol's
+    # limits one by one), 10.9 MB together.
     prints = [record(laptop, "print", {"at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
                                        "subject_id": reg_id, "copies": 1,
                                        **{f"note{j}": f"{i:02d}" + "x" * 7898 for j in range(55)}})
-              for i in range(22)]
-    pushes = []
-    with httpx.Client(transport=app_client._transport, base_url=URL, event_hooks={
-            "request": [lambda r: pushes.append(r) if r.url.path.endswith("/push") else None]}
-            ) as http:
+              for i in range(25)]
+    sizes = []
+
+    def count(request):
+        if request.url.path.endswith("/push"):
+            body = request.read()
+            if request.headers.get("content-encoding") == "gzip":
+                body = gzip.decompress(body)
+            sizes.append(len(json.loads(body)["changes"]))
+
+    with httpx.Client(transport=app_client._transport, base_url=URL,
+                      event_hooks={"request": [count]}) as http:
         result = SyncEngine(laptop.store, http, batch_bytes=12_000_000).run()
-    # 24 changes at once (refused whole), then 12 and 12.
-    assert (result.pushed, result.refused, result.batches) == (24, 0, 2)
-    assert len(pushes) == 3 and laptop.store.pending_changes() == 0 and _reasons(laptop) == {}
+    # 27 changes at once (refused whole), then 13 at most and 6 MB at most a batch.
+    assert sizes == [27, 13, 13, 1]
+    assert (result.pushed, result.refused, result.batches) == (27, 0, 3)
+    assert laptop.store.pending_changes() == 0 and _reasons(laptop) == {}
     applied = {c for (c,) in server_rows(database_url, "SELECT change_id FROM applied_changes")}
     assert set(prints) <= applied
