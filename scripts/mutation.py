@@ -65,7 +65,10 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                         "tests/server/test_push_officers_inprocess.py")),
     "engine": ("bpjs_field/sync/engine.py",
                ("tests/server/test_refused_changes.py", "tests/server/test_push_inprocess.py",
-                "tests/server/test_sync_engine_inprocess.py", "tests/server/test_hub_refusals.py")),
+                "tests/server/test_sync_engine_inprocess.py", "tests/server/test_hub_refusals.py",
+                "tests/server/test_sync_engine_push_inprocess.py",
+                "tests/server/test_sync_engine_pull_inprocess.py",
+                "tests/server/test_sync_engine_round_inprocess.py")),
 }
 
 COPIED = ("bpjs_field", "tests", "resources", "ui", "README.md")

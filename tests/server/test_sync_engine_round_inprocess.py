@@ -1,0 +1,154 @@
+"""A sync round as the laptop records it, against the real branch server run in this process
+(see test_push_inprocess.py): the laptop clock's offset from the server's, the success, the
+error and the audit entry a round leaves, and how often the branch's reference data is asked
+for."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+
+from bpjs_field.domain.codes import make_code
+from bpjs_field.store.hlc import parse_hlc
+from bpjs_field.sync.client import SyncError
+from bpjs_field.sync.engine import CLOCK_OFFSET, SyncEngine
+from test_push_inprocess import (URL, app_client, inprocess_laptops, record,  # noqa: F401
+                                 run_sync, tampered)
+
+
+class ServerClock(httpx.BaseTransport):
+    """The real server's answers with its time (`X-Server-Time`) moved by `shift_ms`, as a
+    laptop whose own clock is off by minus that much sees them; the paths asked for are noted."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.shift_ms = 0
+        self.paths: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        self.paths.append(request.url.path.rsplit("/", 1)[-1])
+        stamp = response.headers.get("x-server-time")
+        if stamp:
+            moved = datetime.fromisoformat(stamp) + timedelta(milliseconds=self.shift_ms)
+            response.headers["x-server-time"] = moved.isoformat(timespec="milliseconds")
+        return response
+
+
+@pytest.fixture
+def clocked(app_client):
+    transport = ServerClock(app_client._transport)
+    with httpx.Client(transport=transport, base_url=URL) as http:
+        yield transport, http
+
+
+def test_a_laptop_clock_off_by_minutes_is_noted_and_its_later_edits_follow_the_server(
+        inprocess_laptops, clocked):
+    transport, http = clocked
+    laptop, = inprocess_laptops(1)
+    transport.shift_ms = 10 * 60 * 1000  # the laptop's clock is 10 minutes slow
+    first = SyncEngine(laptop.store, http).run()
+    assert first.clock_skewed and abs(first.clock_offset_ms - transport.shift_ms) < 1000
+    assert laptop.store.get_setting(CLOCK_OFFSET) == first.clock_offset_ms
+    assert laptop.store.clock.offset_ms == first.clock_offset_ms
+    laptop.register(5100, event_id=None)  # stamped in the server's time, not the laptop's
+    hlc = laptop.store.scalar("SELECT max(hlc) FROM change_log")
+    assert parse_hlc(hlc)[0] >= time.time() * 1000 + 9 * 60 * 1000
+
+    # The next estimate differs by a few ms: the stored offset stays as it was.
+    second = SyncEngine(laptop.store, http).run()
+    assert abs(second.clock_offset_ms - first.clock_offset_ms) < 1000
+    assert laptop.store.get_setting(CLOCK_OFFSET) == first.clock_offset_ms
+    # Moved by 5 s: stored.
+    transport.shift_ms += 5000
+    third = SyncEngine(laptop.store, http).run()
+    assert laptop.store.get_setting(CLOCK_OFFSET) == third.clock_offset_ms
+    assert abs(third.clock_offset_ms - first.clock_offset_ms - 5000) < 1000
+
+    # About a second off: no warning, and the laptop keeps its own time for its edits.
+    transport.shift_ms = 1000
+    near = SyncEngine(laptop.store, http).run()
+    assert not near.clock_skewed and 0 < near.clock_offset_ms < 2000
+    assert laptop.store.get_setting(CLOCK_OFFSET) == near.clock_offset_ms
+    assert laptop.store.clock.offset_ms == 0
+
+
+def test_a_failed_round_still_notes_the_clock(inprocess_laptops, app_client):
+    """The server answered (with its time) before the round failed: the offset is kept."""
+    laptop, = inprocess_laptops(1)
+    laptop.register(5110, event_id=None)
+
+    def edit(body, request):
+        body["received"] += 1
+
+    transport = ServerClock(tampered(app_client, "/push", 1, edit)._transport)
+    transport.shift_ms = -20 * 60 * 1000  # the laptop's clock is 20 minutes fast
+    with httpx.Client(transport=transport, base_url=URL) as http, \
+            pytest.raises(SyncError) as failed:
+        SyncEngine(laptop.store, http).run()
+    assert failed.value.code == "sync.bad_response"
+    offset = laptop.store.get_setting(CLOCK_OFFSET)
+    assert abs(offset - transport.shift_ms) < 1000 and laptop.store.clock.offset_ms == offset
+
+
+def _done(laptop) -> list[dict]:
+    return [json.loads(r["details"]) for r in laptop.store.query(
+        "SELECT details FROM audit_log WHERE action = 'sync.done' ORDER BY id")]
+
+
+@pytest.mark.parametrize("moved", ["pulled", "duplicates", "quarantined", "refused"])
+def test_a_round_that_moved_anything_is_audited_and_an_idle_one_is_not(inprocess_laptops, moved):
+    a, b = inprocess_laptops(2)
+    a.event()
+    a.register(5120)
+    a.sync()
+    b.register(5125, event_id=None)
+    b.sync()
+    b.sync()  # idle: nothing moved, no entry
+    before = _done(b)
+    assert b.sync().finished_at and _done(b) == before
+    if moved == "pulled":
+        a.register(5121)
+        a.sync()
+    elif moved == "duplicates":
+        with b.store.write():
+            b.store.db.execute("UPDATE change_log SET sent_at = NULL")
+    elif moved == "quarantined":
+        record(b, "registration", {"person_id": "no-such-person", "segment": "bpu",
+                                   "code": make_code("ZZ9Z", 1), "declared_income": 1_000_000,
+                                   "created_at": "2026-11-22T00:00:00Z"})
+    else:
+        record(b, "person", {"phone": ["0812"]})
+    result = b.sync()
+    assert getattr(result, moved) >= 1
+    assert _done(b) == before + [{"pushed": result.pushed, "pulled": result.pulled,
+                                  "merged": result.merged}]
+
+
+def test_a_good_round_clears_the_last_error_and_notes_its_success(inprocess_laptops,
+                                                                   app_client):
+    laptop, = inprocess_laptops(1)
+    laptop.register(5130, event_id=None)
+    with tampered(app_client, "/push", 1, lambda body, request: body.update(last_seq=0)) as http, \
+            pytest.raises(SyncError):
+        run_sync(laptop.store, http)
+    error = laptop.store.get_setting("sync.last_error")
+    assert error["code"] == "sync.bad_response" and error["at"]
+    assert laptop.store.get_setting("sync.last_success_at") is None
+    result = laptop.sync()
+    assert laptop.store.get_setting("sync.last_error") is None
+    assert laptop.store.get_setting("sync.last_success_at") == result.finished_at
+    finished = datetime.fromisoformat(result.finished_at)
+    assert abs((datetime.now(finished.tzinfo) - finished).total_seconds()) < 60
+
+
+def test_the_branch_reference_data_is_asked_for_once_in_a_while(inprocess_laptops, clocked):
+    transport, http = clocked
+    laptop, = inprocess_laptops(1)
+    for _ in range(3):
+        SyncEngine(laptop.store, http).run()
+    assert transport.paths.count("reference") == 1
