@@ -1,0 +1,104 @@
+"""The branch server's push in process (see test_push_inprocess.py), continued: what the
+branch database holds after attendance, people, registrations and events pushed in the
+orders and by the routes the field meets (a scan carried by another laptop, a person known
+under two ids, two scans at one time), and the outcome recorded for each change."""
+
+from __future__ import annotations
+
+import json
+
+from bpjs_field.handcarry import export_changes, import_changes
+from bpjs_field.store.store import new_id
+from harness import EVENT_ID, server_rows
+from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
+                                 record)
+
+
+def outcomes(url: str, entity: str) -> dict[str, str]:
+    """The outcome of each change of `entity` the server received, by change id."""
+    return dict(server_rows(url, "SELECT change_id, outcome FROM applied_changes WHERE entity = ?",
+                            (entity,)))
+
+
+def attendance_changes(laptop) -> list[str]:
+    return [r["change_id"] for r in laptop.store.query(
+        "SELECT change_id FROM change_log WHERE entity = 'attendance' ORDER BY seq")]
+
+
+def set_check_in_time(laptop, at: str) -> None:
+    """The laptop's check-ins (and their queued changes) at the time `at`."""
+    with laptop.store.write():
+        laptop.store.db.execute("UPDATE attendance SET checked_in_at = ?", (at,))
+        laptop.store.db.execute("UPDATE change_log SET payload = json_set(payload, '$.checked_in_at', "
+                                "?) WHERE entity = 'attendance' AND sent_at IS NULL", (at,))
+
+
+# -- attendance -----------------------------------------------------------------------------
+def test_a_later_or_simultaneous_scan_joins_and_leaves_the_first_check_in_shown(
+        database_url, inprocess_laptops):
+    """A's check-in reaches the server first; B's later one, then a third at the very same
+    time as A's, join it: the attendance keeps showing A's scan (time, method, laptop), and
+    each change's outcome says what happened to it."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4700).person["id"]
+    a.sync()
+    b.sync()
+    assert a.store.attendance.check_in(EVENT_ID, person_id, "search")
+    set_check_in_time(a, "2026-11-22T00:00:01+00:00")
+    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    set_check_in_time(b, "2026-11-22T00:05:00+00:00")
+    a.sync()
+    b.sync()
+    (attendance_id, row), = docs(database_url, "attendance").items()
+    first = a.store.attendance.get(EVENT_ID, person_id)
+    assert attendance_id == first["id"]
+    shown = {"checked_in_at": "2026-11-22T00:00:01+00:00", "method": "search",
+             "device_id": a.store.device_id, "officer_id": first["officer_id"]}
+    assert {k: row[k] for k in shown} == shown
+    # Another scan at the very same time as A's: the first one to arrive stays shown.
+    tie = record(b, "attendance", {"event_id": EVENT_ID, "person_id": person_id, "method": "scan",
+                             "checked_in_at": "2026-11-22T00:00:01+00:00",
+                             "device_id": b.store.device_id})
+    b.sync()
+    row = docs(database_url, "attendance")[attendance_id]
+    assert {k: row[k] for k in shown} == shown
+    # The same scan sent again under another change id: acknowledged, nothing new.
+    (first_change,), (late, _tie) = attendance_changes(a), attendance_changes(b)
+    with b.store.write():
+        b.store.db.execute("UPDATE change_log SET sent_at = NULL, change_id = change_id || 'x' "
+                           "WHERE entity = 'attendance'")
+    b.sync()
+    assert outcomes(database_url, "attendance") == {
+        first_change: "applied", late: "joined", tie: "joined", late + "x": "applied",
+        tie + "x": "applied"}
+    assert server_rows(database_url, "SELECT count(*) FROM scans")[0][0] == 3
+
+
+def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person(
+        database_url, inprocess_laptops, tmp_path):
+    """B checks in its own copy of a person A registered first (the same NIK): the attendance
+    names the person who survives.  A's check-in of another person, carried to the branch by
+    B on a USB stick, is recorded as A's scan, with the fields A pushed."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    b.event()
+    survivor = a.register(4710).person["id"]
+    a.sync()
+    alias = b.register(4710, check_in=True)  # B had not heard of A's: a person of its own
+    assert alias.person["id"] != survivor
+    b_row = b.store.attendance.get(EVENT_ID, alias.person["id"])
+    carried = a.register(4711, check_in=True).person["id"]
+    a_row = a.store.attendance.get(EVENT_ID, carried)
+    usb = tmp_path / "acara.bpjsf"
+    export_changes(a.store, usb, "pasar-malam-2026")
+    import_changes(b.store, usb, "pasar-malam-2026")
+    assert b.sync().quarantined == 0
+    attendance = docs(database_url, "attendance")
+    assert attendance[b_row["id"]] == {**b_row, "person_id": survivor, "merged_into": None,
+                                       "deleted": 0}
+    assert attendance[a_row["id"]] == {**a_row, "merged_into": None, "deleted": 0}
+    (scan,) = server_rows(database_url, "SELECT device_id, person_id, data FROM scans WHERE id = ?",
+                          (a_row["id"],))
+    assert scan[:2] == (a.store.device_id, carried)
+    assert json.loads(scan[2]) == a_row
