@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.store.store import new_id
-from harness import EVENT_ID, server_rows
+from harness import EVENT_ID, Laptop, server_rows
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
                                  record)
 
@@ -31,6 +33,21 @@ def set_check_in_time(laptop, at: str) -> None:
         laptop.store.db.execute("UPDATE attendance SET checked_in_at = ?", (at,))
         laptop.store.db.execute("UPDATE change_log SET payload = json_set(payload, '$.checked_in_at', "
                                 "?) WHERE entity = 'attendance' AND sent_at IS NULL", (at,))
+
+
+@pytest.fixture
+def officers_laptop(app_client, tmp_path):
+    """A laptop enrolled by an officer (KC-0430), syncing to the in-process server."""
+    laptop = Laptop(tmp_path / "officer.sqlite3")
+    laptop.http.close()
+    laptop.http = app_client
+    laptop.enroll(URL, "KC-0430")
+    yield laptop
+    laptop.store.close()
+
+
+def quarantined(url: str) -> dict[str, str]:
+    return dict(server_rows(url, "SELECT change_id, reason FROM quarantine"))
 
 
 # -- attendance -----------------------------------------------------------------------------
@@ -102,3 +119,32 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
                           (a_row["id"],))
     assert scan[:2] == (a.store.device_id, carried)
     assert json.loads(scan[2]) == a_row
+
+
+# -- people ----------------------------------------------------------------------------------
+def test_an_officers_laptop_fills_empty_fields_but_cannot_erase_or_withdraw_consent(
+        database_url, officers_laptop):
+    """An officer's laptop completes what is empty on the server (null or empty text); an
+    erasure or a withdrawal of consent from it, each alone, is kept aside for a supervisor
+    and changes nothing."""
+    laptop = officers_laptop
+    laptop.event()
+    person_id = laptop.register(4720).person["id"]
+    laptop.sync()
+    empty = record(laptop, "person", {"birth_place": ""}, entity_id=person_id)
+    laptop.sync()
+    assert docs(database_url, "person")[person_id]["birth_place"] == ""
+    laptop.store.people.update(person_id, {"birth_place": "Bekasi"})
+    filled = laptop.store.scalar("SELECT change_id FROM change_log ORDER BY seq DESC LIMIT 1")
+    laptop.sync()
+    person = docs(database_url, "person")[person_id]
+    assert person["birth_place"] == "Bekasi"
+    assert {k: v for k, v in outcomes(database_url, "person").items() if k in (empty, filled)} == {
+        empty: "blanks_only", filled: "blanks_only"}
+    erase = record(laptop, "person", {"erased_at": "2026-11-23T00:00:00Z"}, entity_id=person_id)
+    withdraw = record(laptop, "person", {"consent_withdrawn_at": "2026-11-23T00:00:00Z"},
+                      entity_id=person_id)
+    assert laptop.sync().quarantined == 2
+    assert quarantined(database_url) == {erase: "person.erase_needs_supervisor",
+                                         withdraw: "person.erase_needs_supervisor"}
+    assert docs(database_url, "person")[person_id] == person

@@ -92,6 +92,7 @@ def test_bad_registration_attendance_event_print_and_officer_changes_are_kept_as
         record(laptop, "registration", {**reg, "person_id": person_id, "code": code}):
             "registration.code_taken",
         record(laptop, "registration", {}, op="delete"): "registration.delete_unsupported",
+        record(laptop, "person", {}, op="delete"): "person.delete_unsupported",
         record(laptop, "attendance", {"person_id": missing_person, "event_id": EVENT_ID,
                                       "checked_in_at": "2026-11-22T01:00:00Z"}):
             "attendance.unknown_person",
