@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from bpjs_field.domain.names import name_key
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.store.store import new_id
 from harness import EVENT_ID, Laptop, server_rows
@@ -148,3 +149,57 @@ def test_an_officers_laptop_fills_empty_fields_but_cannot_erase_or_withdraw_cons
     assert quarantined(database_url) == {erase: "person.erase_needs_supervisor",
                                          withdraw: "person.erase_needs_supervisor"}
     assert docs(database_url, "person")[person_id] == person
+
+
+# -- fields merging ----------------------------------------------------------------------------
+def _change(laptop) -> tuple[str, str]:
+    """The change id and clock of the laptop's last change."""
+    row = laptop.store.query_one("SELECT change_id, hlc FROM change_log ORDER BY seq DESC LIMIT 1")
+    return row["change_id"], row["hlc"]
+
+
+def conflicts(url: str) -> list[tuple]:
+    return server_rows(url, "SELECT entity, entity_id, field, kept_value, lost_value, kept_hlc, "
+                            "lost_hlc, kept_device, lost_device, change_id FROM conflicts ORDER BY id")
+
+
+def test_an_edit_loses_or_wins_by_its_clock_and_the_other_value_is_kept_for_a_supervisor(
+        database_url, inprocess_laptops):
+    """Two supervisors edit one phone number: the older edit, arriving last, loses and is kept
+    in `conflicts`; a newer edit made without having seen the other laptop's value wins and
+    keeps the value it replaced; an edit made after seeing it replaces it quietly."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4730).person["id"]
+    a.sync()
+    b.sync()
+    b.store.people.update(person_id, {"phone": "0857-1111-2222"})
+    older, older_hlc = _change(b)
+    a.store.people.update(person_id, {"phone": "0857-3333-4444"})
+    newer, newer_hlc = _change(a)
+    a.sync()
+    b.sync()
+    assert docs(database_url, "person")[person_id]["phone"] == "+6285733334444"
+    assert conflicts(database_url) == [
+        ("person", person_id, "phone", '"+6285733334444"', '"+6285711112222"', newer_hlc,
+         older_hlc, a.store.device_id, b.store.device_id, older)]
+    # B, having seen A's number, writes an e-mail; A writes another without having pulled it.
+    b.store.people.update(person_id, {"email": "b@contoh.id"})
+    b.sync()
+    _b_email, b_hlc = _change(b)
+    a.store.people.update(person_id, {"email": "a@contoh.id"})
+    unseen, unseen_hlc = _change(a)
+    a.sync()
+    assert docs(database_url, "person")[person_id]["email"] == "a@contoh.id"
+    assert conflicts(database_url)[1:] == [
+        ("person", person_id, "email", '"a@contoh.id"', '"b@contoh.id"', unseen_hlc, b_hlc,
+         a.store.device_id, b.store.device_id, unseen)]
+    # B has now pulled A's e-mail: its next edit replaces it without a conflict.
+    b.sync()
+    b.store.people.update(person_id, {"email": "b.baru@contoh.id", "full_name": "Siti Baru"})
+    b.sync()
+    person = docs(database_url, "person")[person_id]
+    assert (person["email"], person["full_name"]) == ("b.baru@contoh.id", "Siti Baru")
+    assert person["name_key"] == name_key("Siti Baru")
+    assert len(conflicts(database_url)) == 2
+    assert outcomes(database_url, "person")[newer] == "applied"
