@@ -116,6 +116,8 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     assert attendance[b_row["id"]] == {**b_row, "person_id": survivor, "merged_into": None,
                                        "deleted": 0}
     assert attendance[a_row["id"]] == {**a_row, "merged_into": None, "deleted": 0}
+    registration = docs(database_url, "registration")[alias.registration["id"]]
+    assert (registration["person_id"], registration["code"]) == (survivor, alias.registration["code"])
     (scan,) = server_rows(database_url, "SELECT device_id, person_id, data FROM scans WHERE id = ?",
                           (a_row["id"],))
     assert scan[:2] == (a.store.device_id, carried)
