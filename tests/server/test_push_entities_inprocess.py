@@ -153,6 +153,24 @@ def test_an_officers_laptop_fills_empty_fields_but_cannot_erase_or_withdraw_cons
     assert docs(database_url, "person")[person_id] == person
 
 
+def test_an_erasure_arriving_before_its_person_makes_the_row(database_url, inprocess_laptops):
+    """Carried from an event's hub by a laptop that never had the person: the row says it is
+    erased, and which laptop made it and when, as laptops require of every person."""
+    a, = inprocess_laptops(1)
+    person_id = new_id()
+    change = record(a, "person", {"full_name": "(dihapus)", "erased_at": "2026-11-22T03:00:00Z",
+                                  "consent_withdrawn_at": "2026-11-22T03:00:00Z"},
+                    entity_id=person_id)
+    made = a.store.query_one("SELECT hlc, created_at FROM change_log WHERE change_id = ?", (change,))
+    assert a.sync().quarantined == 0
+    assert docs(database_url, "person")[person_id] == {
+        "id": person_id, "full_name": "(dihapus)", "name_key": name_key("(dihapus)"),
+        "erased_at": "2026-11-22T03:00:00Z", "consent_withdrawn_at": "2026-11-22T03:00:00Z",
+        "created_device": a.store.device_id, "created_at": made["created_at"],
+        "merged_into": None, "deleted": 0}
+    assert outcomes(database_url, "person") == {change: "applied"}
+
+
 # -- fields merging ----------------------------------------------------------------------------
 def _change(laptop) -> tuple[str, str]:
     """The change id and clock of the laptop's last change."""
