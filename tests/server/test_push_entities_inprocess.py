@@ -95,16 +95,20 @@ def test_a_later_or_simultaneous_scan_joins_and_leaves_the_first_check_in_shown(
 
 def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person(
         database_url, inprocess_laptops, tmp_path):
-    """B checks in its own copy of a person A registered first (the same NIK): the attendance
-    names the person who survives.  A's check-in of another person, carried to the branch by
+    """B checks in its own copy of a person A registered first (the same NIK): the copy joins
+    A's person, whose values its blanks do not erase, and the attendance and registration
+    name the person who survives.  A's check-in of another person, carried to the branch by
     B on a USB stick, is recorded as A's scan, with the fields A pushed."""
     a, b = inprocess_laptops(2)
     a.event()
     b.event()
     survivor = a.register(4710).person["id"]
+    a.store.people.update(survivor, {"email": "siti.r@contoh.id"})
     a.sync()
     alias = b.register(4710, check_in=True)  # B had not heard of A's: a person of its own
-    assert alias.person["id"] != survivor
+    assert alias.person["id"] != survivor and alias.person["email"] is None
+    (joined,) = [r["change_id"] for r in b.store.query(
+        "SELECT change_id FROM change_log WHERE entity = 'person'")]
     b_row = b.store.attendance.get(EVENT_ID, alias.person["id"])
     carried = a.register(4711, check_in=True).person["id"]
     a_row = a.store.attendance.get(EVENT_ID, carried)
@@ -116,6 +120,11 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     assert attendance[b_row["id"]] == {**b_row, "person_id": survivor, "merged_into": None,
                                        "deleted": 0}
     assert attendance[a_row["id"]] == {**a_row, "merged_into": None, "deleted": 0}
+    people = docs(database_url, "person")
+    assert people[alias.person["id"]] == {"id": alias.person["id"], "merged_into": survivor,
+                                          "deleted": 0}
+    assert people[survivor]["email"] == "siti.r@contoh.id"  # a blank of the copy erases nothing
+    assert outcomes(database_url, "person")[joined] == "merged"
     registration = docs(database_url, "registration")[alias.registration["id"]]
     assert (registration["person_id"], registration["code"]) == (survivor, alias.registration["code"])
     (scan,) = server_rows(database_url, "SELECT device_id, person_id, data FROM scans WHERE id = ?",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from bpjs_field.domain.codes import make_code
 from bpjs_field.security import signing
 from bpjs_field.server.erasure import ERASED_FIELDS, ERASED_REGISTRATION_FIELDS
 from bpjs_field.store.erasure import erase_person
@@ -62,15 +63,23 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
     held = kept_payloads(database_url)  # the person's values, until the erasure
     assert [held[c].get("phone") for c in before] == [phone, None, phone]
     assert [held[c].get("occupation") for c in before] == [None, "pedagang", None]
+    made = {k: v for k, v in docs(database_url, "registration")[first.registration["id"]].items()
+            if k not in ("merged_into", "deleted")}
+    assert made["declared_income"] == 1_500_000
     erase_person(a.store, person_id, withdrawn=True)
     a.sync()
     after = {
         forged_edit(officer, person_id, {"email": "siti.k@contoh.id"}): "person.edit_bad_signature",
         record(b, "registration", {**taken, "wage": 3_000_000}): "registration.code_taken",
     }
+    late = new_id()  # a registration made before the erasure, reaching the branch after it
+    record(b, "registration", {**made, "id": late, "code": make_code("ZZ9Z", 7)})
     officer.sync()
     b.sync()
     assert quarantined(database_url) == {**before, **after}
+    registrations = docs(database_url, "registration")
+    assert not [f for f in ERASED_REGISTRATION_FIELDS if registrations[late].get(f) is not None]
+    assert (registrations[late]["segment"], registrations[late]["person_id"]) == ("bpu", person_id)
     for change_id, payload in kept_payloads(database_url).items():
         assert not [f for f in PERSONAL if payload.get(f) is not None], change_id
         assert payload.get("full_name") in (None, "(dihapus)")
