@@ -202,9 +202,10 @@ def test_an_edit_loses_or_wins_by_its_clock_and_the_other_value_is_kept_for_a_su
     person_id = a.register(4730).person["id"]
     a.sync()
     b.sync()
-    b.store.people.update(person_id, {"phone": "0857-1111-2222"})
+    same = "Jl. Kenanga 3"  # both write the same address: nothing to decide
+    b.store.people.update(person_id, {"phone": "0857-1111-2222", "address": same})
     older, older_hlc = _change(b)
-    a.store.people.update(person_id, {"phone": "0857-3333-4444"})
+    a.store.people.update(person_id, {"phone": "0857-3333-4444", "address": same})
     newer, newer_hlc = _change(a)
     a.sync()
     b.sync()
@@ -218,17 +219,25 @@ def test_an_edit_loses_or_wins_by_its_clock_and_the_other_value_is_kept_for_a_su
     _b_email, b_hlc = _change(b)
     a.store.people.update(person_id, {"email": "a@contoh.id"})
     unseen, unseen_hlc = _change(a)
+    a.store.people.update(person_id, {"email": "a2@contoh.id"})  # A's own value: no conflict
     a.sync()
-    assert docs(database_url, "person")[person_id]["email"] == "a@contoh.id"
+    assert docs(database_url, "person")[person_id]["email"] == "a2@contoh.id"
     assert conflicts(database_url)[1:] == [
         ("person", person_id, "email", '"a@contoh.id"', '"b@contoh.id"', unseen_hlc, b_hlc,
          a.store.device_id, b.store.device_id, unseen)]
+    # What a merge never changes (identity, provenance) or does not know stays as it was.
+    before = docs(database_url, "person")[person_id]
+    record(a, "person", {"nik": "3216090101900002", "created_device": "lain", "rahasia": 1,
+                         "birth_place": "Karawang"}, entity_id=person_id)
+    a.sync()
+    assert docs(database_url, "person")[person_id] == {**before, "birth_place": "Karawang"}
     # B has now pulled A's e-mail: its next edit replaces it without a conflict.
     b.sync()
     b.store.people.update(person_id, {"email": "b.baru@contoh.id", "full_name": "Siti Baru"})
     b.sync()
     person = docs(database_url, "person")[person_id]
-    assert (person["email"], person["full_name"]) == ("b.baru@contoh.id", "Siti Baru")
+    assert (person["email"], person["full_name"], person["address"]) == (
+        "b.baru@contoh.id", "Siti Baru", same)
     assert person["name_key"] == name_key("Siti Baru")
     assert len(conflicts(database_url)) == 2
     assert outcomes(database_url, "person")[newer] == "applied"
