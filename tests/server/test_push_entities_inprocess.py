@@ -241,3 +241,24 @@ def test_an_edit_loses_or_wins_by_its_clock_and_the_other_value_is_kept_for_a_su
     assert person["name_key"] == name_key("Siti Baru")
     assert len(conflicts(database_url)) == 2
     assert outcomes(database_url, "person")[newer] == "applied"
+
+
+
+# -- events ----------------------------------------------------------------------------------
+def test_an_event_is_kept_as_made_and_edited_field_by_field(database_url, inprocess_laptops):
+    """A new event as the laptop made it (last changed when it was made); another laptop's
+    edit changes the fields it names."""
+    a, b = inprocess_laptops(2)
+    event = {k: v for k, v in a.event().items() if k != "deleted_at"}  # not sent while unset
+    made = _change(a)[0]
+    a.sync()
+    assert docs(database_url, "event")[EVENT_ID] == {**event, "merged_into": None, "deleted": 0}
+    b.sync()
+    edited = b.store.events.update(EVENT_ID, {"title": "Senam Pagi Karangasih",
+                                              "venue": "Balai Desa Karangasih"})
+    edit = _change(b)[0]
+    b.sync()
+    assert docs(database_url, "event")[EVENT_ID] == {
+        **event, **{k: edited[k] for k in ("title", "venue", "updated_at")}, "merged_into": None,
+        "deleted": 0}
+    assert outcomes(database_url, "event") == {made: "applied", edit: "applied"}
