@@ -262,3 +262,37 @@ def test_an_event_is_kept_as_made_and_edited_field_by_field(database_url, inproc
         **event, **{k: edited[k] for k in ("title", "venue", "updated_at")}, "merged_into": None,
         "deleted": 0}
     assert outcomes(database_url, "event") == {made: "applied", edit: "applied"}
+
+
+# -- a change kept aside, tried again ---------------------------------------------------------
+def test_a_change_kept_aside_is_tried_again_until_it_applies(database_url, inprocess_laptops):
+    """A registration whose person has not reached the branch is kept aside; sent again while
+    the person is still missing it stays there (one more attempt, from the laptop that sent
+    it); once the person is there it is applied, and leaves quarantine."""
+    from bpjs_field.sync.engine import retry_refused
+    a, = inprocess_laptops(1)
+    a.event()
+    made = a.register(4740)
+    person_id, registration_id = made.person["id"], made.registration["id"]
+    with a.store.write():  # the person's change waits (a laptop restored from a backup, say)
+        a.store.db.execute("UPDATE change_log SET sent_at = 'held' WHERE entity = 'person'")
+    (change,) = [r["change_id"] for r in a.store.query(
+        "SELECT change_id FROM change_log WHERE entity = 'registration'")]
+    assert a.sync().quarantined == 1  # sent twice: once more after the whole log went
+    kept = "SELECT reason, attempts, device_id FROM quarantine WHERE change_id = ?"
+    assert server_rows(database_url, kept, (change,)) == [
+        ("registration.unknown_person", 2, a.store.device_id)]
+    assert retry_refused(a.store) == 1
+    again = a.sync()
+    assert (again.quarantined, again.duplicates) == (1, 0)
+    assert server_rows(database_url, kept, (change,)) == [
+        ("registration.unknown_person", 4, a.store.device_id)]
+    assert outcomes(database_url, "registration") == {change: "quarantined"}
+    with a.store.write():
+        a.store.db.execute("UPDATE change_log SET sent_at = NULL WHERE entity = 'person'")
+    a.sync()
+    assert retry_refused(a.store) == 1
+    assert a.sync().quarantined == 0
+    assert server_rows(database_url, kept, (change,)) == []
+    assert outcomes(database_url, "registration") == {change: "applied"}
+    assert docs(database_url, "registration")[registration_id]["person_id"] == person_id
