@@ -72,19 +72,22 @@ def test_an_officers_laptop_completes_blanks_only_and_a_forged_signature_is_kept
 
 def test_an_erasure_drops_the_losing_values_of_its_own_batch(database_url, inprocess_laptops):
     """B's late edit loses to A's newer one and the erasure follows in the same push: the
-    losing value (a phone number) is not kept in `conflicts`, nor anything of the person."""
+    losing value (a phone number) is not kept in `conflicts`, nor anything of the person;
+    the losing value of another person's edit in that push is kept."""
     from bpjs_field.store.erasure import erase_person
     a, b = inprocess_laptops(2)
     a.event()
     person_id = a.register(4960).person["id"]
+    other = a.register(4961).person["id"]
     a.sync()
     b.sync()
-    b.store.people.update(person_id, {"phone": "0857-1111-2222"})  # older clock: it loses
-    a.store.people.update(person_id, {"phone": "0857-3333-4444"})
+    for pid in (person_id, other):
+        b.store.people.update(pid, {"phone": "0857-1111-2222"})  # older clock: it loses
+        a.store.people.update(pid, {"phone": "0857-3333-4444"})
     a.sync()
     assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
     erase_person(b.store, person_id, withdrawn=True)
     assert b.sync().quarantined == 0
-    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    assert server_rows(database_url, "SELECT entity_id, field FROM conflicts") == [(other, "phone")]
     person = docs(database_url, "person")[person_id]
     assert person["erased_at"] and person["phone"] is None and person["full_name"] == "(dihapus)"
