@@ -36,16 +36,19 @@ def forged_edit(laptop, person_id: str, changes: dict) -> str:
 def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees_the_nik(
         database_url, inprocess_laptops, officers_laptop):
     """Changes about the person kept aside before the erasure (found by the person's id, by
-    a registration's person, by the NIK) and after it lose the person's values; the person's
+    a registration's person or its copy's, by the NIK) and after it lose the person's values; the person's
     registrations keep their code and segment and lose what they said about the person; the
     NIK registered again afterwards is a new person, not the erased one."""
-    a, b = inprocess_laptops(2)
+    a, b, c = inprocess_laptops(3)
     officer = officers_laptop
     a.event()
     form = full_people_forms(EVENT_ID)[0]
     first = a.store.registrations.register(form)
     person_id, code = first.person["id"], first.registration["code"]
     a.sync()
+    c.event()
+    alias = c.store.registrations.register(form).person["id"]  # C's copy: it joins A's person
+    c.sync()
     b.sync()
     officer.sync()
     nik, phone = first.person["nik"], "+6281312345678"
@@ -56,13 +59,15 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
         forged_edit(officer, person_id, {"phone": phone}): "person.edit_bad_signature",
         record(b, "registration", taken): "registration.code_taken",
         record(b, "person", {"nik": nik, "phone": phone}): "person.no_name",
+        record(c, "registration", {**taken, "person_id": alias}): "registration.code_taken",
     }
     officer.sync()
     b.sync()
+    c.sync()
     assert quarantined(database_url) == before
     held = kept_payloads(database_url)  # the person's values, until the erasure
-    assert [held[c].get("phone") for c in before] == [phone, None, phone]
-    assert [held[c].get("occupation") for c in before] == [None, "pedagang", None]
+    assert [held[cid].get("phone") for cid in before] == [phone, None, phone, None]
+    assert [held[cid].get("occupation") for cid in before] == [None, "pedagang", None, "pedagang"]
     made = {k: v for k, v in docs(database_url, "registration")[first.registration["id"]].items()
             if k not in ("merged_into", "deleted")}
     assert made["declared_income"] == 1_500_000
