@@ -56,7 +56,8 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
              "employer_name": "Toko Kenanga", "declared_income": 2_000_000,
              "created_at": "2026-11-22T00:00:00Z"}
     before = {
-        forged_edit(officer, person_id, {"phone": phone}): "person.edit_bad_signature",
+        forged_edit(officer, person_id, {"phone": phone, "full_name": "Ratna Kusuma"}):
+            "person.edit_bad_signature",
         record(b, "registration", taken): "registration.code_taken",
         record(b, "person", {"nik": nik, "phone": phone}): "person.no_name",
         record(c, "registration", {**taken, "person_id": alias}): "registration.code_taken",
@@ -68,13 +69,15 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
     held = kept_payloads(database_url)  # the person's values, until the erasure
     assert [held[cid].get("phone") for cid in before] == [phone, None, phone, None]
     assert [held[cid].get("occupation") for cid in before] == [None, "pedagang", None, "pedagang"]
+    assert held[list(before)[0]]["full_name"] == "Ratna Kusuma"
     made = {k: v for k, v in docs(database_url, "registration")[first.registration["id"]].items()
             if k not in ("merged_into", "deleted")}
     assert made["declared_income"] == 1_500_000
     erase_person(a.store, person_id, withdrawn=True)
     a.sync()
     after = {
-        forged_edit(officer, person_id, {"email": "siti.k@contoh.id"}): "person.edit_bad_signature",
+        forged_edit(officer, person_id, {"email": "siti.k@contoh.id", "full_name": "Ratna K"}):
+            "person.edit_bad_signature",
         record(b, "registration", {**taken, "wage": 3_000_000}): "registration.code_taken",
     }
     late = new_id()  # a registration made before the erasure, reaching the branch after it
@@ -87,7 +90,8 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
     assert (registrations[late]["segment"], registrations[late]["person_id"]) == ("bpu", person_id)
     for change_id, payload in kept_payloads(database_url).items():
         assert not [f for f in PERSONAL if payload.get(f) is not None], change_id
-        assert payload.get("full_name") in (None, "(dihapus)")
+    named = [p["full_name"] for p in kept_payloads(database_url).values() if "full_name" in p]
+    assert named == ["(dihapus)", "(dihapus)"]
     assert kept_payloads(database_url)[list(after)[1]]["code"] == code  # the rest stays
     registration = docs(database_url, "registration")[first.registration["id"]]
     assert not [f for f in ERASED_REGISTRATION_FIELDS if registration.get(f) is not None]
