@@ -104,3 +104,26 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
     people = docs(database_url, "person")
     assert people[again.person["id"]]["merged_into"] is None
     assert people[again.person["id"]]["nik"] == nik and people[person_id]["nik"] is None
+
+
+def test_a_foreign_workers_erasure_finds_kept_changes_by_passport_and_no_others(
+        database_url, inprocess_laptops):
+    """A change kept aside that names the erased worker's passport loses the personal values;
+    one naming another passport of the same country keeps them."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    worker = a.store.registrations.register(full_people_forms(EVENT_ID)[1]).person
+    a.sync()
+    b.sync()
+    phone = "+6282155556789"
+    mine = record(b, "person", {"passport_no": worker["passport_no"], "nationality": "CN",
+                                "phone": phone})
+    other = record(b, "person", {"passport_no": "E11112222", "nationality": "CN", "phone": phone})
+    b.sync()
+    held = kept_payloads(database_url)
+    assert held[mine]["passport_no"] == worker["passport_no"] and held[mine]["phone"] == phone
+    erase_person(a.store, worker["id"], withdrawn=True)
+    a.sync()
+    after = kept_payloads(database_url)
+    assert not [f for f in PERSONAL if after[mine].get(f) is not None]
+    assert after[other] == held[other]
