@@ -124,6 +124,9 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     assert people[alias.person["id"]] == {"id": alias.person["id"], "merged_into": survivor,
                                           "deleted": 0}
     assert people[survivor]["email"] == "siti.r@contoh.id"  # a blank of the copy erases nothing
+    # Consent is a record of events: the person shows the newest, and nothing is left to decide.
+    assert people[survivor]["consent_at"] == alias.person["consent_at"]
+    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
     assert outcomes(database_url, "person")[joined] == "merged"
     registration = docs(database_url, "registration")[alias.registration["id"]]
     assert (registration["person_id"], registration["code"]) == (survivor, alias.registration["code"])
