@@ -6,6 +6,7 @@ under two ids, two scans at one time), and the outcome recorded for each change.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -208,6 +209,7 @@ def test_an_edit_loses_or_wins_by_its_clock_and_the_other_value_is_kept_for_a_su
     same = "Jl. Kenanga 3"  # both write the same address: nothing to decide
     b.store.people.update(person_id, {"phone": "0857-1111-2222", "address": same})
     older, older_hlc = _change(b)
+    time.sleep(0.005)  # a clock of its own millisecond: A's edit is the newer
     a.store.people.update(person_id, {"phone": "0857-3333-4444", "address": same})
     newer, newer_hlc = _change(a)
     a.sync()

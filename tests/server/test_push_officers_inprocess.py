@@ -3,6 +3,8 @@ laptop made, what an officer's laptop may change, and an erasure arriving with a
 
 from __future__ import annotations
 
+import time
+
 from bpjs_field.store.store import new_id
 from harness import Laptop, server_rows
 from logins import opened_as
@@ -71,23 +73,42 @@ def test_an_officers_laptop_completes_blanks_only_and_a_forged_signature_is_kept
 
 
 def test_an_erasure_drops_the_losing_values_of_its_own_batch(database_url, inprocess_laptops):
-    """B's late edit loses to A's newer one and the erasure follows in the same push: the
-    losing value (a phone number) is not kept in `conflicts`, nor anything of the person;
-    the losing value of another person's edit in that push is kept."""
+    """B's late edits lose to A's newer ones and the erasure follows in the same push: the
+    losing values (a phone number, the registration's occupation) are not kept in
+    `conflicts`, nor one an earlier push kept (the employer's name), nor anything of the
+    person, in the registration edited in that push too; the losing value of another
+    person's edit in that push is kept."""
     from bpjs_field.store.erasure import erase_person
     a, b = inprocess_laptops(2)
     a.event()
-    person_id = a.register(4960).person["id"]
+    made = a.register(4960)
+    person_id, reg = made.person["id"], made.registration
     other = a.register(4961).person["id"]
     a.sync()
     b.sync()
+
+    def edit_registration(laptop, field: str, value: str) -> None:
+        time.sleep(0.005)  # a clock of its own millisecond: the later edit is the newer
+        record(laptop, "registration", {"person_id": person_id, field: value}, entity_id=reg["id"])
+
+    edit_registration(b, "employer_name", "Toko Sumber Rejeki")  # older clock: it loses
+    edit_registration(a, "employer_name", "Toko Makmur")
+    a.sync()
+    b.sync()
+    assert server_rows(database_url, "SELECT entity_id, field, kept_value FROM conflicts") == [
+        (reg["id"], "employer_name", '"Toko Makmur"')]
     for pid in (person_id, other):
         b.store.people.update(pid, {"phone": "0857-1111-2222"})  # older clock: it loses
         a.store.people.update(pid, {"phone": "0857-3333-4444"})
+    edit_registration(b, "occupation", "petani")
+    edit_registration(a, "occupation", "pedagang")
     a.sync()
-    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
     erase_person(b.store, person_id, withdrawn=True)
     assert b.sync().quarantined == 0
     assert server_rows(database_url, "SELECT entity_id, field FROM conflicts") == [(other, "phone")]
     person = docs(database_url, "person")[person_id]
     assert person["erased_at"] and person["phone"] is None and person["full_name"] == "(dihapus)"
+    registration = docs(database_url, "registration")[reg["id"]]
+    assert [registration[f] for f in ("occupation", "employer_name", "declared_income")] == [
+        None, None, None]
+    assert registration["code"] == reg["code"]
