@@ -104,7 +104,7 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     a.event()
     b.event()
     survivor = a.register(4710).person["id"]
-    a.store.people.update(survivor, {"email": "siti.r@contoh.id"})
+    a.store.people.update(survivor, {"email": "siti.r@contoh.id", "birth_place": "Bekasi"})
     a.sync()
     alias = b.register(4710, check_in=True)  # B had not heard of A's: a person of its own
     assert alias.person["id"] != survivor and alias.person["email"] is None
@@ -125,6 +125,11 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     assert people[alias.person["id"]] == {"id": alias.person["id"], "merged_into": survivor,
                                           "deleted": 0}
     assert people[survivor]["email"] == "siti.r@contoh.id"  # a blank of the copy erases nothing
+    empty = record(b, "person", {"nik": alias.person["nik"], "full_name": alias.person["full_name"],
+                                 "birth_place": ""})  # another copy, its birth place left empty
+    assert b.sync().quarantined == 0
+    assert outcomes(database_url, "person")[empty] == "merged"
+    assert docs(database_url, "person")[survivor]["birth_place"] == "Bekasi"
     # Consent is a record of events: the person shows the newest, and nothing is left to decide.
     assert people[survivor]["consent_at"] == alias.person["consent_at"]
     assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0

@@ -95,8 +95,8 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
     assert kept_payloads(database_url)[list(after)[1]]["code"] == code  # the rest stays
     registration = docs(database_url, "registration")[first.registration["id"]]
     assert not [f for f in ERASED_REGISTRATION_FIELDS if registration.get(f) is not None]
-    assert (registration["code"], registration["segment"], registration["person_id"]) == (
-        code, "bpu", person_id)
+    assert [registration[k] for k in ("code", "segment", "person_id", "merged_into", "deleted")] == [
+        code, "bpu", person_id, None, 0]
     # Registered again with the same NIK: a person of its own, not an alias of the erased one.
     again = a.store.registrations.register(form)
     assert again.person["id"] != person_id
