@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from bpjs_field.store.store import new_id
-from harness import Laptop, server_rows
+from harness import EVENT_ID, Laptop, server_rows
 from logins import opened_as
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
                                  record)
@@ -99,13 +99,17 @@ def test_an_erasure_drops_the_losing_values_of_its_own_batch(database_url, inpro
         (reg["id"], "employer_name", '"Toko Makmur"')]
     for pid in (person_id, other):
         b.store.people.update(pid, {"phone": "0857-1111-2222"})  # older clock: it loses
-        a.store.people.update(pid, {"phone": "0857-3333-4444"})
+        a.store.people.update(pid, {"phone": "0857-3333-4444", "occupation": "guru"})
     edit_registration(b, "occupation", "petani")
     edit_registration(a, "occupation", "pedagang")
     a.sync()
+    # In the same push, a check-in of someone the branch has not heard of: kept aside.
+    record(b, "attendance", {"person_id": new_id(), "event_id": EVENT_ID, "method": "scan",
+                             "checked_in_at": "2026-11-22T01:00:00Z", "device_id": b.store.device_id})
     erase_person(b.store, person_id, withdrawn=True)
-    assert b.sync().quarantined == 0
+    assert b.sync().quarantined == 1
     assert server_rows(database_url, "SELECT entity_id, field FROM conflicts") == [(other, "phone")]
+    assert docs(database_url, "person")[other]["occupation"] == "guru"  # another person's stays
     person = docs(database_url, "person")[person_id]
     assert person["erased_at"] and person["phone"] is None and person["full_name"] == "(dihapus)"
     registration = docs(database_url, "registration")[reg["id"]]
