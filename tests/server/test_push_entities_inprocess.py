@@ -106,7 +106,7 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     survivor = a.register(4710).person["id"]
     a.store.people.update(survivor, {"email": "siti.r@contoh.id", "birth_place": "Bekasi"})
     a.sync()
-    alias = b.register(4710, check_in=True)  # B had not heard of A's: a person of its own
+    alias = b.register(4710, check_in=True, name="Siti Rahmawati Lain")  # B had not heard of A's
     assert alias.person["id"] != survivor and alias.person["email"] is None
     (joined,) = [r["change_id"] for r in b.store.query(
         "SELECT change_id FROM change_log WHERE entity = 'person'")]
@@ -126,13 +126,17 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
                                           "deleted": 0}
     assert people[survivor]["email"] == "siti.r@contoh.id"  # a blank of the copy erases nothing
     empty = record(b, "person", {"nik": alias.person["nik"], "full_name": alias.person["full_name"],
-                                 "birth_place": ""})  # another copy, its birth place left empty
-    assert b.sync().quarantined == 0
-    assert outcomes(database_url, "person")[empty] == "merged"
-    assert docs(database_url, "person")[survivor]["birth_place"] == "Bekasi"
-    # Consent is a record of events: the person shows the newest, and nothing is left to decide.
+                                 "birth_place": "", "address": "Jl. Melati 5"})
+    assert b.sync().quarantined == 0  # another copy: its empty birth place erases nothing,
+    assert outcomes(database_url, "person")[empty] == "merged"  # its address fills a blank
+    person = docs(database_url, "person")[survivor]
+    assert (person["birth_place"], person["address"]) == ("Bekasi", "Jl. Melati 5")
+    # The copy's name is newer: it is shown, and the first one kept for a supervisor.  Consent
+    # is a record of events: the person shows the newest, and it is nothing to decide.
+    assert people[survivor]["full_name"] == "Siti Rahmawati Lain"
     assert people[survivor]["consent_at"] == alias.person["consent_at"]
-    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    assert server_rows(database_url, "SELECT entity_id, field, lost_value FROM conflicts") == [
+        (survivor, "full_name", json.dumps(a.store.people.get(survivor)["full_name"]))]
     assert outcomes(database_url, "person")[joined] == "merged"
     registration = docs(database_url, "registration")[alias.registration["id"]]
     assert (registration["person_id"], registration["code"]) == (survivor, alias.registration["code"])
