@@ -13,6 +13,9 @@ import pytest
 from bpjs_field.domain.names import name_key
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.store.store import new_id
+from bpjs_field.server.db import ServerDatabase
+from bpjs_field.server.pull import server_digest
+from bpjs_field.sync.digest import laptop_digest
 from harness import EVENT_ID, Laptop, server_rows
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
                                  record)
@@ -22,6 +25,14 @@ def outcomes(url: str, entity: str) -> dict[str, str]:
     """The outcome of each change of `entity` the server received, by change id."""
     return dict(server_rows(url, "SELECT change_id, outcome FROM applied_changes WHERE entity = ?",
                             (entity,)))
+
+
+def branch_digest(url: str) -> dict:
+    db = ServerDatabase(url)
+    try:
+        return server_digest(db)
+    finally:
+        db.close()
 
 
 def attendance_changes(laptop) -> list[str]:
@@ -140,6 +151,10 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     assert outcomes(database_url, "person")[joined] == "merged"
     registration = docs(database_url, "registration")[alias.registration["id"]]
     assert (registration["person_id"], registration["code"]) == (survivor, alias.registration["code"])
+    # Both laptops, once synced, hold what the branch holds (the consistency check agrees).
+    a.sync()
+    b.sync()
+    assert laptop_digest(a.store) == laptop_digest(b.store) == branch_digest(database_url)
     (scan,) = server_rows(database_url, "SELECT device_id, person_id, data FROM scans WHERE id = ?",
                           (a_row["id"],))
     assert scan[:2] == (a.store.device_id, carried)

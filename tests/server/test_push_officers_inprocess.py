@@ -87,14 +87,17 @@ def test_an_erasure_drops_the_losing_values_of_its_own_batch(database_url, inpro
     a.sync()
     b.sync()
 
-    def edit_registration(laptop, field: str, value: str) -> None:
+    def edit_registration(laptop, field: str, value: str) -> str:
         time.sleep(0.005)  # a clock of its own millisecond: the later edit is the newer
-        record(laptop, "registration", {"person_id": person_id, field: value}, entity_id=reg["id"])
+        return record(laptop, "registration", {"person_id": person_id, field: value},
+                      entity_id=reg["id"])
 
-    edit_registration(b, "employer_name", "Toko Sumber Rejeki")  # older clock: it loses
-    edit_registration(a, "employer_name", "Toko Makmur")
+    edits = [edit_registration(b, "employer_name", "Toko Sumber Rejeki"),  # older: it loses
+             edit_registration(a, "employer_name", "Toko Makmur")]
     a.sync()
     b.sync()
+    assert server_rows(database_url, "SELECT outcome FROM applied_changes WHERE change_id IN "
+                                     "(?, ?)", tuple(edits)) == [("applied",), ("applied",)]
     assert server_rows(database_url, "SELECT entity_id, field, kept_value FROM conflicts") == [
         (reg["id"], "employer_name", '"Toko Makmur"')]
     for pid in (person_id, other):
