@@ -12,9 +12,9 @@ import pytest
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.handcarry import export_changes, import_changes
-from bpjs_field.store.store import new_id
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
+from bpjs_field.store.store import new_id
 from bpjs_field.sync.digest import laptop_digest
 from harness import EVENT_ID, Laptop, server_rows
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
