@@ -269,6 +269,13 @@ def test_an_edit_loses_or_wins_by_its_clock_and_the_other_value_is_kept_for_a_su
         "b.baru@contoh.id", "Siti Baru", same)
     assert person["name_key"] == name_key("Siti Baru")
     assert len(conflicts(database_url)) == 2
+    # A field B left as empty text, filled by A without having seen it: nothing to decide.
+    record(b, "person", {"mother_name": ""}, entity_id=person_id)
+    b.sync()
+    a.store.people.update(person_id, {"mother_name": "Sumiati"})
+    a.sync()
+    assert docs(database_url, "person")[person_id]["mother_name"] == "Sumiati"
+    assert len(conflicts(database_url)) == 2
     assert outcomes(database_url, "person")[newer] == "applied"
 
 
