@@ -54,15 +54,20 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     # The server's push runs in process only in these tests (elsewhere in server processes,
     # which mutmut cannot follow).
     "push": ("bpjs_field/server/push.py", ("tests/server/test_push_inprocess.py",
-                                           "tests/server/test_push_officers_inprocess.py")),
+                                           "tests/server/test_push_officers_inprocess.py",
+                                           "tests/server/test_push_entities_inprocess.py",
+                                           "tests/server/test_push_erasure_inprocess.py")),
     # Each entity's rules (moved out of push.py: _officer, _print, _supervised, ...).
     "push-handlers": ("bpjs_field/server/handlers.py",
                       ("tests/server/test_push_inprocess.py",
-                       "tests/server/test_push_officers_inprocess.py")),
+                       "tests/server/test_push_officers_inprocess.py",
+                       "tests/server/test_push_entities_inprocess.py",
+                       "tests/server/test_push_erasure_inprocess.py")),
     # The erasure applied inside a push (moved out of push.py).
     "server-erasure": ("bpjs_field/server/erasure.py",
                        ("tests/server/test_push_inprocess.py",
-                        "tests/server/test_push_officers_inprocess.py")),
+                        "tests/server/test_push_officers_inprocess.py",
+                        "tests/server/test_push_erasure_inprocess.py")),
     "engine": ("bpjs_field/sync/engine.py",
                ("tests/server/test_refused_changes.py", "tests/server/test_push_inprocess.py",
                 "tests/server/test_sync_engine_inprocess.py", "tests/server/test_hub_refusals.py",

@@ -92,6 +92,9 @@ def test_bad_registration_attendance_event_print_and_officer_changes_are_kept_as
         record(laptop, "registration", {**reg, "person_id": person_id, "code": code}):
             "registration.code_taken",
         record(laptop, "registration", {}, op="delete"): "registration.delete_unsupported",
+        record(laptop, "person", {}, op="delete"): "person.delete_unsupported",
+        record(laptop, "person", {"full_name": "Tanpa Identitas"}): "person.no_identity",
+        record(laptop, "person", {"nik": "3216090101900001"}): "person.no_name",
         record(laptop, "attendance", {"person_id": missing_person, "event_id": EVENT_ID,
                                       "checked_in_at": "2026-11-22T01:00:00Z"}):
             "attendance.unknown_person",

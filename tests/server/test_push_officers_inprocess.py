@@ -3,8 +3,10 @@ laptop made, what an officer's laptop may change, and an erasure arriving with a
 
 from __future__ import annotations
 
+import time
+
 from bpjs_field.store.store import new_id
-from harness import Laptop, server_rows
+from harness import EVENT_ID, Laptop, server_rows
 from logins import opened_as
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
                                  record)
@@ -71,20 +73,52 @@ def test_an_officers_laptop_completes_blanks_only_and_a_forged_signature_is_kept
 
 
 def test_an_erasure_drops_the_losing_values_of_its_own_batch(database_url, inprocess_laptops):
-    """B's late edit loses to A's newer one and the erasure follows in the same push: the
-    losing value (a phone number) is not kept in `conflicts`, nor anything of the person."""
+    """B's late edits lose to A's newer ones and the erasure follows in the same push: the
+    losing values (a phone number, the registration's occupation) are not kept in
+    `conflicts`, nor one an earlier push kept (the employer's name), nor anything of the
+    person, in the registration edited in that push too; the losing value of another
+    person's edit in that push is kept."""
     from bpjs_field.store.erasure import erase_person
     a, b = inprocess_laptops(2)
     a.event()
-    person_id = a.register(4960).person["id"]
+    made = a.register(4960)
+    person_id, reg = made.person["id"], made.registration
+    other_made = a.register(4961)
+    other, other_reg = other_made.person["id"], other_made.registration["id"]
     a.sync()
     b.sync()
-    b.store.people.update(person_id, {"phone": "0857-1111-2222"})  # older clock: it loses
-    a.store.people.update(person_id, {"phone": "0857-3333-4444"})
+
+    def edit_registration(laptop, field: str, value: str, whose=(person_id, reg["id"])) -> str:
+        time.sleep(0.005)  # a clock of its own millisecond: the later edit is the newer
+        return record(laptop, "registration", {"person_id": whose[0], field: value},
+                      entity_id=whose[1])
+
+    edits = [edit_registration(b, "employer_name", "Toko Sumber Rejeki"),  # older: it loses
+             edit_registration(a, "employer_name", "Toko Makmur")]
     a.sync()
-    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    b.sync()
+    assert server_rows(database_url, "SELECT outcome FROM applied_changes WHERE change_id IN "
+                                     "(?, ?)", tuple(edits)) == [("applied",), ("applied",)]
+    assert server_rows(database_url, "SELECT entity_id, field, kept_value FROM conflicts") == [
+        (reg["id"], "employer_name", '"Toko Makmur"')]
+    for pid in (person_id, other):
+        b.store.people.update(pid, {"phone": "0857-1111-2222"})  # older clock: it loses
+        a.store.people.update(pid, {"phone": "0857-3333-4444", "occupation": "guru"})
+    for whose in ((person_id, reg["id"]), (other, other_reg)):
+        edit_registration(b, "occupation", "petani", whose)
+        edit_registration(a, "occupation", "pedagang", whose)
+    a.sync()
+    # In the same push, a check-in of someone the branch has not heard of: kept aside.
+    record(b, "attendance", {"person_id": new_id(), "event_id": EVENT_ID, "method": "scan",
+                             "checked_in_at": "2026-11-22T01:00:00Z", "device_id": b.store.device_id})
     erase_person(b.store, person_id, withdrawn=True)
-    assert b.sync().quarantined == 0
-    assert server_rows(database_url, "SELECT count(*) FROM conflicts")[0][0] == 0
+    assert b.sync().quarantined == 1
+    assert sorted(server_rows(database_url, "SELECT entity_id, field FROM conflicts")) == sorted(
+        [(other, "phone"), (other_reg, "occupation")])  # another person's stay
+    assert docs(database_url, "person")[other]["occupation"] == "guru"
     person = docs(database_url, "person")[person_id]
     assert person["erased_at"] and person["phone"] is None and person["full_name"] == "(dihapus)"
+    registration = docs(database_url, "registration")[reg["id"]]
+    assert [registration[f] for f in ("occupation", "employer_name", "declared_income")] == [
+        None, None, None]
+    assert registration["code"] == reg["code"]
