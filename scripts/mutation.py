@@ -62,7 +62,8 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                       ("tests/server/test_push_inprocess.py",
                        "tests/server/test_push_officers_inprocess.py",
                        "tests/server/test_push_entities_inprocess.py",
-                       "tests/server/test_push_erasure_inprocess.py")),
+                       "tests/server/test_push_erasure_inprocess.py",
+                       "tests/server/test_push_consents_inprocess.py")),
     # The erasure applied inside a push (moved out of push.py).
     "server-erasure": ("bpjs_field/server/erasure.py",
                        ("tests/server/test_push_inprocess.py",
