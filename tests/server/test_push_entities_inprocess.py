@@ -18,7 +18,7 @@ from bpjs_field.store.store import new_id
 from bpjs_field.sync.digest import laptop_digest
 from harness import EVENT_ID, Laptop, server_rows
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
-                                 record)
+                                 record, scans)
 
 
 def outcomes(url: str, entity: str) -> dict[str, str]:
@@ -159,6 +159,29 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
                           (a_row["id"],))
     assert scan[:2] == (a.store.device_id, carried)
     assert json.loads(scan[2]) == a_row
+
+
+def test_undoing_the_attendance_itself_takes_back_every_laptops_scan(database_url,
+                                                                     inprocess_laptops):
+    """A checks a person in, B's scan joins it; then A undoes the check-in while B's scan is
+    still live: the attendance goes, with every laptop's scan, on the branch and on B."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4710).person["id"]
+    a.sync()
+    b.sync()
+    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    a.sync()
+    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")  # B has not heard of A's
+    b.sync()
+    assert [s[2] for s in scans(database_url)] == [0, 0]  # A's scan and B's, both live
+    assert a.store.attendance.undo(attendance_id)
+    a.sync()
+    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 1
+    assert {s[2] for s in scans(database_url)} == {1}
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, person_id) is None
 
 
 # -- people ----------------------------------------------------------------------------------
