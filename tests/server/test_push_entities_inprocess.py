@@ -177,8 +177,13 @@ def test_undoing_the_attendance_itself_takes_back_every_laptops_scan(database_ur
     b.sync()
     assert [s[2] for s in scans(database_url)] == [0, 0]  # A's scan and B's, both live
     assert a.store.attendance.undo(attendance_id)
+    (undo,) = [r["change_id"] for r in a.store.query(
+        "SELECT change_id FROM change_log WHERE entity = 'attendance' AND op = 'delete'")]
     a.sync()
-    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 1
+    assert outcomes(database_url, "attendance")[undo] == "applied"
+    # Nothing of the check-in is left in the branch's row but its id.
+    assert docs(database_url, "attendance")[attendance_id] == {
+        "merged_into": None, "deleted": 1, "id": attendance_id}
     assert {s[2] for s in scans(database_url)} == {1}
     b.sync()
     assert b.store.attendance.get(EVENT_ID, person_id) is None
