@@ -189,6 +189,38 @@ def test_undoing_the_attendance_itself_takes_back_every_laptops_scan(database_ur
     assert b.store.attendance.get(EVENT_ID, person_id) is None
 
 
+def test_undoing_a_scan_the_branch_already_joined_keeps_the_others_and_an_unknown_undo_is_done(
+        database_url, inprocess_laptops):
+    """B's scan reached the branch (joined to A's attendance) before B's undo of it: the undo
+    takes back B's scan alone and A's check-in stays. An undo of a check-in the branch never heard
+    of has nothing to take back, and is done."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4720).person["id"]
+    a.sync()
+    b.sync()
+    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    a.sync()
+    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")  # B has not heard of A's
+    b_scan = b.store.attendance.get(EVENT_ID, person_id)["id"]
+    b.sync()
+    assert sorted(s[:3] for s in scans(database_url)) == sorted(
+        [(attendance_id, attendance_id, 0), (b_scan, attendance_id, 0)])
+    # B's undo, made before B heard of A's check-in (B's own row is A's since the pull), as a
+    # copy carried from before that pull would bring it.
+    undo = record(b, "attendance", {}, op="delete", entity_id=b_scan)
+    b.sync()
+    assert outcomes(database_url, "attendance")[undo] == "applied"
+    assert sorted(s[:3] for s in scans(database_url)) == sorted(
+        [(attendance_id, attendance_id, 0), (b_scan, attendance_id, 1)])
+    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 0
+    unknown = record(b, "attendance", {}, op="delete")
+    b.sync()
+    assert outcomes(database_url, "attendance")[unknown] == "applied"
+    assert [s[2] for s in scans(database_url) if s[0] == attendance_id] == [0]
+
+
 # -- people ----------------------------------------------------------------------------------
 def test_an_officers_laptop_fills_empty_fields_but_cannot_erase_or_withdraw_consent(
         database_url, officers_laptop):
