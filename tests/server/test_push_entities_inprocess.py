@@ -18,7 +18,7 @@ from bpjs_field.store.store import new_id
 from bpjs_field.sync.digest import laptop_digest
 from harness import EVENT_ID, Laptop, server_rows
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
-                                 record, scans)
+                                 checked_in_on_both, record, scans)
 
 
 def outcomes(url: str, entity: str) -> dict[str, str]:
@@ -166,14 +166,7 @@ def test_undoing_the_attendance_itself_takes_back_every_laptops_scan(database_ur
     """A checks a person in, B's scan joins it; then A undoes the check-in while B's scan is
     still live: the attendance goes, with every laptop's scan, on the branch and on B."""
     a, b = inprocess_laptops(2)
-    a.event()
-    person_id = a.register(4710).person["id"]
-    a.sync()
-    b.sync()
-    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
-    a.sync()
-    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
-    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")  # B has not heard of A's
+    person_id, attendance_id, _b_scan = checked_in_on_both(a, b, 4710)
     b.sync()
     assert [s[2] for s in scans(database_url)] == [0, 0]  # A's scan and B's, both live
     assert a.store.attendance.undo(attendance_id)
@@ -195,15 +188,7 @@ def test_undoing_a_scan_the_branch_already_joined_keeps_the_others_and_an_unknow
     takes back B's scan alone and A's check-in stays. An undo of a check-in the branch never heard
     of has nothing to take back, and is done."""
     a, b = inprocess_laptops(2)
-    a.event()
-    person_id = a.register(4720).person["id"]
-    a.sync()
-    b.sync()
-    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
-    a.sync()
-    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
-    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")  # B has not heard of A's
-    b_scan = b.store.attendance.get(EVENT_ID, person_id)["id"]
+    _person_id, attendance_id, b_scan = checked_in_on_both(a, b, 4720)
     b.sync()
     assert sorted(s[:3] for s in scans(database_url)) == sorted(
         [(attendance_id, attendance_id, 0), (b_scan, attendance_id, 0)])

@@ -457,20 +457,27 @@ def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inproc
     assert docs(database_url, "person")[people[0]["id"]].get("email") is None
 
 
-def test_undoing_one_laptops_scan_keeps_the_others(database_url, inprocess_laptops):
-    """B checks a person in and undoes it before syncing, while A's check-in of the same person
-    already reached the server: B's scan joins A's attendance and is taken back, A's stays.
-    Then A's undo removes the attendance and every scan of it."""
-    a, b = inprocess_laptops(2)
+def checked_in_on_both(a, b, number: int) -> tuple[str, str, str]:
+    """A registers person `number`, both laptops sync, A checks the person in and syncs; B,
+    not having heard of A's check-in, checks the same person in (not synced).  Returns the
+    person's id, A's attendance id and B's scan id."""
     a.event()
-    person_id = a.register(4530).person["id"]
+    person_id = a.register(number).person["id"]
     a.sync()
     b.sync()
     assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
     a.sync()
     attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
-    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")  # B has not heard of A's
-    b_scan = b.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    return person_id, attendance_id, b.store.attendance.get(EVENT_ID, person_id)["id"]
+
+
+def test_undoing_one_laptops_scan_keeps_the_others(database_url, inprocess_laptops):
+    """B checks a person in and undoes it before syncing, while A's check-in of the same person
+    already reached the server: B's scan joins A's attendance and is taken back, A's stays.
+    Then A's undo removes the attendance and every scan of it."""
+    a, b = inprocess_laptops(2)
+    person_id, attendance_id, b_scan = checked_in_on_both(a, b, 4530)
     assert b_scan != attendance_id and b.store.attendance.undo(b_scan)
     b.sync()
     assert docs(database_url, "attendance")[attendance_id]["deleted"] == 0
