@@ -8,19 +8,9 @@ import json
 
 import pytest
 
-from bpjs_field.server.db import ServerDatabase
 from bpjs_field.sync.client import SyncClient, SyncError
 from bpjs_field.sync.engine import SyncEngine, new_http_client, refused_changes, retry_refused
-from harness import FaultProxy
-
-
-def _server_rows(url: str, sql: str, params=()) -> list:
-    db = ServerDatabase(url)
-    try:
-        with db.read() as tx:
-            return list(tx.rows(sql, params))
-    finally:
-        db.close()
+from harness import FaultProxy, server_rows
 
 
 class CountingHttp:
@@ -87,11 +77,11 @@ def test_refused_changes_are_parked_and_everything_else_arrives_once(server, dat
 
     result = http.sync(laptop)
     # The 49 good changes are on the server exactly once; the two refused ones are not.
-    applied = _server_rows(database_url, "SELECT change_id FROM applied_changes WHERE device_id = ?",
+    applied = server_rows(database_url, "SELECT change_id FROM applied_changes WHERE device_id = ?",
                            (laptop.store.device_id,))
     assert sorted(r[0] for r in applied) == sorted(good)
     assert result.pushed == 49 and result.duplicates == 0 and result.refused == 2
-    assert _server_rows(database_url, "SELECT count(*) FROM docs WHERE entity = 'registration'")[0][0] == 24
+    assert server_rows(database_url, "SELECT count(*) FROM docs WHERE entity = 'registration'")[0][0] == 24
     assert 3 <= http.pushes <= 2 * 2 * 6 + 1  # halving: a few requests per refused change
     # Parked, never deleted, with the server's reason (field locations, no values).
     parked = _parked(laptop)
@@ -111,7 +101,7 @@ def test_refused_changes_are_parked_and_everything_else_arrives_once(server, dat
     laptop.store.people.update(person_id, {"phone": "081311112222"})
     newer = http.sync(laptop)
     assert (newer.pushed, newer.refused, http.pushes) == (1, 0, 1)
-    phone = _server_rows(database_url, "SELECT data FROM docs WHERE entity = 'person' AND id = ?",
+    phone = server_rows(database_url, "SELECT data FROM docs WHERE entity = 'person' AND id = ?",
                          (person_id,))
     assert json.loads(phone[0][0])["phone"] == "+6281311112222"
     assert set(_parked(laptop)) == set(bad)
@@ -131,7 +121,7 @@ def test_refused_changes_are_parked_and_everything_else_arrives_once(server, dat
     fixed = http.sync(laptop)
     assert (fixed.pushed, fixed.refused) == (1, 1)
     assert set(_parked(laptop)) == {bad[1]}
-    applied = _server_rows(database_url, "SELECT count(*) FROM applied_changes WHERE device_id = ?",
+    applied = server_rows(database_url, "SELECT count(*) FROM applied_changes WHERE device_id = ?",
                            (laptop.store.device_id,))
     assert applied[0][0] == len(good) + 2  # the newer edit and the repaired change, once each
 
@@ -160,7 +150,7 @@ def test_transport_failures_are_retried_whole_never_parked(shared_server, shared
         result = counting.sync(laptop)
         assert result.refused == 2 and set(_parked(laptop)) == set(bad)
         assert laptop.store.pending_changes() == 2
-        applied = _server_rows(shared_database_url, "SELECT count(*) FROM applied_changes "
+        applied = server_rows(shared_database_url, "SELECT count(*) FROM applied_changes "
                                "WHERE device_id = ?", (laptop.store.device_id,))
         assert applied[0][0] == pending - 2
     finally:
