@@ -23,13 +23,11 @@ import argparse
 import csv
 import json
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from common import size, verdict
+from common import size, verdict, work_folder
 
 from bpjs_field import importer
 from bpjs_field.demo import fill_demo
@@ -94,9 +92,7 @@ def main() -> int:
     if args.smoke:
         args.rows, args.people = 60, "0,30"
     sizes = [size(s) if s.strip() != "0" else 0 for s in args.people.split(",") if s.strip()]
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="bpjs-bench-import-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
+    with work_folder("bpjs-bench-import-", args.keep) as folder:
         source = folder / "mitra.csv"
         bad = partner_list(source, args.rows)
         base_store = new_database(folder / "baseline.sqlite3")
@@ -121,9 +117,6 @@ def main() -> int:
                             "rows_per_s": round(args.rows / wall), "cpu_rows_per_s": round(args.rows / cpu),
                             "baseline_per_s": round(args.rows / base_wall),
                             "baseline_cpu_per_s": round(args.rows / base_cpu)})
-    finally:
-        if not args.keep:
-            shutil.rmtree(folder, ignore_errors=True)
     print(f"CSV import of {args.rows:,} rows ({bad} refused and reported), encrypted database")
     print(f"{'people before':>14} {'import rows/s':>14} {'(cpu)':>8} {'demo fill/s':>12} {'(cpu)':>8} "
           f"{'ratio':>6}  target")

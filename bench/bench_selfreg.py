@@ -28,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +37,8 @@ sys.path.insert(0, str(ROOT / "tests" / "selfreg"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import pct, verdict  # noqa: E402
+
+from bpjs_field.domain.formatting import today_wib
 
 LINK = {"latency": 400, "downloadThroughput": 400_000 // 8, "uploadThroughput": 400_000 // 8}
 TARGET_PAGE_BYTES = 150 * 1024
@@ -141,18 +142,18 @@ def desk_rows(keys, n: int) -> list[tuple[str, str, str]]:
     values = {"nik": "3216094108880001", "full_name": "Siti Aminah", "phone": "0812-3456-7890",
               "declared_income": 2000000, "with_jht": True, "months_paid": 3,
               "birth_date": "1988-08-01", "district_code": "321609", "occupation": "pedagang"}
-    texts = [keys.seal({"v": 1, "t": keys.ticket(date.today()), "n": "2026-01", "f": values})
+    texts = [keys.seal({"v": 1, "t": keys.ticket(today_wib()), "n": "2026-01", "f": values})
              for _ in range(n)]
     opened, checked = [], []
     for text in texts:
         start = time.perf_counter()
         data = keys.open(text)
-        keys.check_ticket(data["t"], date.today())
+        keys.check_ticket(data["t"], today_wib())
         form = dict(data["f"], birth_date="01-08-1988")
-        _check(form, date.today(), "id")
+        _check(form, today_wib(), "id")
         opened.append(time.perf_counter() - start)
         start = time.perf_counter()
-        _check(form, date.today(), "id")
+        _check(form, today_wib(), "id")
         checked.append(time.perf_counter() - start)
     return [("desk: open a QR and check it, median (ms)", f"{statistics.median(opened) * 1000:.2f}", "-"),
             ("baseline: the app's validation alone, median (ms)",
@@ -179,7 +180,7 @@ def desk_window_rows(n: int) -> list[tuple[str, str, str]]:
                                         branch="Kantor Cabang Bekasi Cikarang")
         store.remember_officer(officer["id"])
         event = store.events.create({"kind": "senam_bersama", "title": "Senam",
-                                     "starts_at": f"{date.today().isoformat()}T06:30:00+07:00",
+                                     "starts_at": f"{today_wib().isoformat()}T06:30:00+07:00",
                                      "venue": "Lapangan", "district_code": "321609"})
         store.events.set_active(event["id"])
         keys = event_keys(store, create=True)
@@ -190,7 +191,7 @@ def desk_window_rows(n: int) -> list[tuple[str, str, str]]:
         values = {"nik": "3216094108880001", "full_name": "Siti Aminah", "phone": "0812-3456-7890",
                   "declared_income": 2000000, "with_jht": True, "months_paid": 3,
                   "birth_date": "1988-08-01", "district_code": "321609", "occupation": "pedagang"}
-        texts = [keys.seal({"v": 1, "t": keys.ticket(date.today()), "n": "2026-01", "f": values})
+        texts = [keys.seal({"v": 1, "t": keys.ticket(today_wib()), "n": "2026-01", "f": values})
                  for _ in range(n)]
         executor = DbExecutor(store, synchronous=True)
         ctx = AppContext(executor, lang="id", officer=officer, active_event=store.events.active(),

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bpjs_field.domain.formatting import parse_rupiah
+from bpjs_field.domain.formatting import parse_rupiah, today_wib
 from bpjs_field.domain.nik import clean_nik
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.registration import (CleanRegistration, PersonInput, RegistrationInput,
@@ -272,7 +272,7 @@ def _occupation(value: str) -> str | None:
 def row_to_input(row: dict[str, str], *, event_id: str | None, consent_version: str,
                  today: date | None = None, cut_niks: bool = False) -> RegistrationInput:
     """One CSV row as a registration form; cell-level errors raise ValidationErrors."""
-    today = today or date.today()
+    today = today or today_wib()
     errors: list[ValidationError] = []
     if row and max(map(len, row.values())) > MAX_CELL:  # one pass in C; named below
         raise ValidationErrors([ValidationError(column, "too_long", maximum=MAX_CELL)
@@ -392,7 +392,7 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     read = rows if rows is not None else read_rows(path)
     if event_id and not store.events.get(event_id):
         raise ValidationError("event_id", "event.unknown", value=event_id[:40])
-    today = today or date.today()
+    today = today or today_wib()
     report = ImportReport()
     writer = BulkWriter(store)
     pending: list[tuple[int, CleanRegistration]] = []

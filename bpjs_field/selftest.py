@@ -72,8 +72,16 @@ def _language() -> None:
 
 
 def run(*, gui: bool, keep: Path | None = None, say: Callable[[str], None] = print) -> int:
-    folder = keep or Path(tempfile.mkdtemp(prefix="bpjs-selftest-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    """Run every step in `keep`, or in a temporary folder removed afterwards (its database,
+    receipt and print job are samples, but nothing of a test is left on a laptop)."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        return _run_in(keep, gui=gui, say=say)
+    with tempfile.TemporaryDirectory(prefix="bpjs-selftest-", ignore_cleanup_errors=True) as folder:
+        return _run_in(Path(folder), gui=gui, say=say)
+
+
+def _run_in(folder: Path, *, gui: bool, say: Callable[[str], None]) -> int:
     say(f"bpjs-field {__version__} selftest in {folder}")
     steps: list[tuple[str, Callable[[], object]]] = []
     box: dict = {}

@@ -9,11 +9,28 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _clock_away_from_jakarta() -> str:
+    """A clock zone whose date is not Jakarta's at this moment, for this process and every
+    server and command it starts: the app counts every day in WIB (`today_wib`), and code
+    that asked the laptop's own clock for the date instead (a branch laptop left on UTC, a
+    server abroad) passed here whenever the two dates agreed, which on a UTC machine is
+    17 hours of the day.  UTC-12 is a day behind Jakarta until 19.00 WIB, UTC+14 a day
+    ahead after it.  POSIX spelling: the offset is hours west of UTC."""
+    from datetime import datetime, timedelta, timezone
+    hour_in_jakarta = datetime.now(timezone(timedelta(hours=7))).hour
+    return "LAPTOP+12" if hour_in_jakarta < 19 else "LAPTOP-14"
+
+
+os.environ["TZ"] = _clock_away_from_jakarta()
+time.tzset()
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "server"))
@@ -101,6 +118,14 @@ def event(store, officer):
         "district_code": "321609", "partner_org": "Karang Taruna Karangasih",
         "targets": {"bpu": 150, "pu": 50, "attendance": 300},
     })
+
+
+def pytest_report_header():
+    from datetime import date
+
+    from bpjs_field.domain.formatting import today_wib
+    return (f"clock zone {os.environ['TZ']}: the machine's date {date.today():%Y-%m-%d}, "
+            f"Jakarta's {today_wib():%Y-%m-%d}")
 
 
 def pytest_collection_modifyitems(items):

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.rates import RateTable, default_rates
 from bpjs_field.domain.segments import PAYERS, SECTORS
 from bpjs_field.errors import ValidationError
@@ -197,4 +198,4 @@ def bpu_income_choices(period: date | str | None = None,
                        rates: RateTable | None = None) -> list[int]:
     """The declared-income steps an officer picks from."""
     rates = rates or default_rates()
-    return list(rates.bpu_for(as_period(period or date.today()))["income_choices"])
+    return list(rates.bpu_for(as_period(period or today_wib()))["income_choices"])

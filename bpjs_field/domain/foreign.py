@@ -7,6 +7,7 @@ from datetime import date
 
 import pycountry
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.errors import ValidationError
 
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
@@ -61,7 +62,7 @@ def normalize_permit(text: str) -> str:
 
 
 def check_permit_expiry(expiry: date, *, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or today_wib()
     if expiry <= today:
         raise ValidationError("kitas_expiry", "kitas.expired", date=expiry.isoformat())
 

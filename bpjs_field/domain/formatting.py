@@ -19,6 +19,14 @@ DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "
 WIB = timezone(timedelta(hours=7), "WIB")
 
 
+def today_wib() -> date:
+    """Today at the branch: the day in Jakarta time (WIB), which every date the app records,
+    prints and reports is counted in, whatever zone the laptop's or server's clock is set to
+    (a laptop left on UTC would otherwise start tomorrow at 17.00 WIB for some dates and not
+    for others)."""
+    return datetime.now(WIB).date()
+
+
 def group_thousands(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 

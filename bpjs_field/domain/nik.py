@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.regions import get_region, province_codes
 from bpjs_field.errors import ValidationError
 from bpjs_field.messages import Notice
@@ -52,7 +53,7 @@ def _is_leap_either_century(yy: int) -> bool:
 
 def parse_nik(text: str, *, today: date | None = None) -> NikInfo:
     """Validate a NIK and read what it encodes.  Raises `ValidationError(field="nik")`."""
-    today = today or date.today()
+    today = today or today_wib()
     nik = clean_nik(text)
     if not nik:
         raise ValidationError(FIELD, "nik.empty")

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.paths import resource_path
 
 
@@ -131,7 +132,7 @@ def install_rates(data: dict[str, Any] | None) -> RateTable:
     global _installed
     table = RateTable(data=data) if data is not None else None
     if table is not None:
-        table.bpu_for(date.today())
-        table.pu_for(date.today())
+        table.bpu_for(today_wib())
+        table.pu_for(today_wib())
     _installed = table
     return default_rates()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.paths import resource_path
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def install(files: dict[str, Any] | None) -> None:
     from bpjs_field.domain import consent, rates
     files = files or {}
     if "rates.json" in files:
-        rates.RateTable(data=files["rates.json"]).bpu_for(date.today())
+        rates.RateTable(data=files["rates.json"]).bpu_for(today_wib())
     if "privacy_notice.json" in files:
         notice = files["privacy_notice.json"]
         for version in (notice, *(notice.get("previous") or ())):

@@ -17,6 +17,7 @@ from typing import Any
 from bpjs_field.domain.contribution import Contribution, pu_contribution
 from bpjs_field.domain.foreign import (check_permit_expiry, normalize_nationality,
                                        normalize_passport, normalize_permit)
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.names import normalize_name
 from bpjs_field.domain.nik import parse_nik
 from bpjs_field.domain.phone import normalize_phone
@@ -246,7 +247,7 @@ def _person(p: PersonInput, segment: str, today: date, errors: list[ValidationEr
 
 def validate_registration(form: RegistrationInput, *, today: date | None = None) -> CleanRegistration:
     """Check every field; raise ValidationErrors listing each bad one."""
-    today = today or date.today()
+    today = today or today_wib()
     errors: list[ValidationError] = []
     warnings: list[Notice] = []
     segment = form.segment

@@ -22,7 +22,7 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
-from bpjs_field.domain.formatting import format_date, format_rupiah
+from bpjs_field.domain.formatting import format_date, format_rupiah, today_wib
 from bpjs_field.domain.rates import RateTable, default_rates
 from bpjs_field.printing import brochure_content as content
 from bpjs_field.printing.blocks import (LEADING, Amount, Block, Frame, Spacer, Stack, Table, Text, draw_lines,
@@ -416,7 +416,7 @@ def _layout(spec: Brochure, rates: RateTable | None,
             benefits: content.Benefits | None) -> tuple[_Builder, list[Panel]]:
     register_fonts()  # measuring needs the font metrics, even before a canvas exists
     text = content.load_brochure(spec.kind, spec.lang)
-    b = _Builder(text, spec.day or date.today(), COLORS[spec.kind], rates, benefits)
+    b = _Builder(text, spec.day or today_wib(), COLORS[spec.kind], rates, benefits)
     panels = text.data["panels"]
     top = PAGE[1] - MARGIN_Y
     # (name, blocks, x, bottom) for the flap, the back cover and the three inside panels

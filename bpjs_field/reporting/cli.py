@@ -10,6 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.errors import BpjsFieldError
 
 
@@ -69,7 +70,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     chosen = None
     if found is not None:
         branch = funnel.branch_of(store)
-        chosen = targets.for_branch(branch, (args.to or date.today()).year, Path(args.targets))
+        chosen = targets.for_branch(branch, (args.to or today_wib()).year, Path(args.targets))
     report = funnel.build(store, start=args.start, end=args.to, by=args.by, targets=chosen)
     if out is not None and out.suffix.casefold() == ".xlsx":
         from bpjs_field.reporting.exports import report_xlsx
@@ -128,7 +129,7 @@ def cmd_followup(args: argparse.Namespace) -> int:
     from bpjs_field.reporting.followup_lists import DEFAULT_DAYS, TITLES, follow_up_list
     out = _out(args.out, (".pdf", ".xlsx"))
     store = args.open_store()
-    today = date.today()
+    today = today_wib()
     days = DEFAULT_DAYS[args.list] if args.days is None else args.days
     entries = follow_up_list(store, args.list, days=days, today=today)
     # Phones in full are a supervisor's (a plain database without a login is not restricted).

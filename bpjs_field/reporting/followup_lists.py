@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.followup import paid_until
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.errors import ValidationError
 from bpjs_field.store.reports import followup_rows
 
@@ -58,7 +59,7 @@ def follow_up_list(store: "Store", kind: str, *, days: int | None = None,
     days = DEFAULT_DAYS[kind] if days is None else days
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3660:
         raise ValidationError("days", "followup.days")
-    today = today or date.today()
+    today = today or today_wib()
     cutoff = (today - timedelta(days=days)).isoformat()
     if kind == "running_out":
         cutoff = today.isoformat()

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bpjs_field.domain.formatting import WIB, today_wib
 from bpjs_field.errors import ValidationError
 from bpjs_field.store.reports import (ATT_SQL, DAY_SQL, REG_SQL, branch_of,  # noqa: F401
                                       funnel_totals, label_rows, recount)
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
 DIMENSIONS = ("segment", "kecamatan", "estate", "event", "partner", "officer")
-WIB = timezone(timedelta(hours=7))
 UNKNOWN = "-"
 
 
@@ -102,7 +102,7 @@ def paid_ahead(row: dict[str, Any]) -> int:
 
 def period(start: date | None, end: date | None, today: date | None = None) -> tuple[date, date]:
     """Defaults: from the 1st of January of `end`'s year (year to date) to today."""
-    end = end or today or datetime.now(WIB).date()
+    end = end or today or today_wib()
     start = start or date(end.year, 1, 1)
     if start > end:
         raise ValidationError("from", "report.period")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.followup import KPJ, PAID, StatusChange, parse_kpj, stage
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.nik import clean_nik, mask_nik
 from bpjs_field.errors import BpjsFieldError, ValidationError
 from bpjs_field.reporting.tables import has_any, parse_day, pick, read_table
@@ -68,7 +69,7 @@ def import_kpj(store: "Store", path: Path, *, today: date | None = None) -> KpjI
     header = set().union(*(r.keys() for _n, r in rows)) if rows else set()
     if rows and not (has_any(header, *NIK_COLUMNS) and has_any(header, *KPJ_COLUMNS)):
         raise BpjsFieldError("kpj.columns")
-    today = today or date.today()
+    today = today or today_wib()
     result = KpjImport()
     by_nik: dict[str, set[str]] = defaultdict(set)
     parsed: list[tuple[int, str, dict[str, str]]] = []

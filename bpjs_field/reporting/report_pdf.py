@@ -5,7 +5,7 @@ targets by segment and by kecamatan as bars, and registrations per day."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 
-from bpjs_field.domain.formatting import format_date, format_rupiah, group_thousands
+from bpjs_field.domain.formatting import format_date, format_rupiah, group_thousands, today_wib
 from bpjs_field.printing.fonts import (BLUE, BOLD, GREEN, GREEN_LIGHT, GREY, ORANGE,
                                        REGULAR, new_canvas, text_width)
 
@@ -174,7 +174,7 @@ def render(report: "Report", by_segment: "Report", by_kecamatan: "Report") -> by
     c.setFont(REGULAR, 9)
     c.drawString(M, p.y - 12 * mm, f"Periode {format_date(report.start)} s.d. "
                  f"{format_date(report.end)} · dicetak "
-                 f"{format_date(datetime.now().date())}")
+                 f"{format_date(today_wib())}")
     p.y -= 18 * mm
     t = report.total
     c.setFont(REGULAR, 9)

@@ -20,16 +20,17 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+from bpjs_field.domain.formatting import to_wib
 
 TEXT, DATE, MOMENT, RUPIAH, NUMBER, PERCENT = "text", "date", "moment", "rupiah", "number", "percent"
 # cellXfs index of each kind in STYLES (0 is the default, 1 the bold header).
 STYLE_INDEX = {TEXT: 2, DATE: 3, MOMENT: 4, RUPIAH: 5, NUMBER: 6, PERCENT: 7}
 WIDTHS = {TEXT: 22, DATE: 12, MOMENT: 17, RUPIAH: 15, NUMBER: 11, PERCENT: 9}
-WIB = timezone(timedelta(hours=7))
 EPOCH = datetime(1899, 12, 30)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -85,9 +86,7 @@ def _serial_moment(value: Any) -> str | None:
     if value in (None, ""):
         return None
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(WIB).replace(tzinfo=None)  # Excel has no time zones
+    local = to_wib(moment).replace(tzinfo=None)  # Excel has no time zones
     delta = local - EPOCH
     return f"{delta.days + delta.seconds / 86400:.6f}"
 

@@ -9,9 +9,10 @@ without the hub; the hub refuses it at every other desk (server.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
+from bpjs_field.domain.formatting import WIB, today_wib
 from bpjs_field.errors import KnownError, ValidationError, ValidationErrors
 
 CONFIRMED = "selfreg.confirmed"  # {"day": ISO date, "ids": {ticket id: {"at", "code"}}}
@@ -36,7 +37,7 @@ def open_scan(store: Any, text: str, *, lang: str = "id", today: date | None = N
     """Decrypt and check a scanned QR; KnownError `selfreg.*` when it is not this event's,
     altered, from another day or already used. Every field is validated again here with
     the app's own rules: the answer carries the messages, the officer fixes and saves."""
-    today = today or date.today()
+    today = today or today_wib()
     from bpjs_field.selfreg.link import keys_for_desk, refresh_keys
     keys = keys_for_desk(store)
     if keys is None:
@@ -108,9 +109,9 @@ def _confirmed(store: Any, today: date) -> dict[str, dict[str, str]]:
 
 def mark_confirmed(store: Any, ticket_id: str, code: str, *, today: date | None = None) -> None:
     """After the registration is saved: this ticket is used (kept for the day only)."""
-    today = today or date.today()
+    today = today or today_wib()
     ids = dict(_confirmed(store, today))
-    ids[ticket_id] = {"at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+    ids[ticket_id] = {"at": datetime.now(WIB).isoformat(timespec="seconds"),
                       "code": code}
     with store.write():
         store.set_setting(CONFIRMED, {"day": today.isoformat(), "ids": ids})

@@ -15,6 +15,8 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
+from bpjs_field.domain.formatting import today_wib
+
 MESSAGE_CODES = (
     "nik.empty", "nik.not_digits", "nik.length", "nik.province", "nik.regency", "nik.district",
     "nik.day", "nik.month", "nik.date", "nik.future", "nik.serial", "nik.unknown_district",
@@ -36,7 +38,7 @@ def rules(today: date | None = None) -> dict[str, Any]:
     from bpjs_field.domain.segments import occupations, sector_labels
     from bpjs_field.messages import CATALOGUE
 
-    today = today or date.today()
+    today = today or today_wib()
     steps = bpu_income_choices(today)
     sectors = list(sector_labels())
     # Each of the next 12 months' contribution, exactly as the desk computes it (each month

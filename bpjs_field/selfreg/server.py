@@ -22,6 +22,7 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from bpjs_field.domain.formatting import to_wib, today_wib
 from bpjs_field.errors import KnownError
 from bpjs_field.selfreg.page import build_page
 from bpjs_field.selfreg.sealed import EventKeys
@@ -41,9 +42,9 @@ def _now() -> str:
 
 
 def _local_time(stamp: str) -> str:
-    """HH:MM on this laptop's clock of a UTC stamp."""
+    """HH:MM in WIB of a UTC stamp (the hour every other screen and print shows)."""
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%H:%M")
+        return to_wib(datetime.fromisoformat(stamp)).strftime("%H:%M")
     except ValueError:
         return stamp[11:16]
 
@@ -72,7 +73,7 @@ class TicketBook:
     """Tickets issued today and their confirmations, in the hub's database (no personal data:
     a ticket id, its day, when it was issued and confirmed)."""
 
-    def __init__(self, db: Any, keys: EventKeys, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, db: Any, keys: EventKeys, today: Callable[[], date] = today_wib) -> None:
         self.db, self.keys, self.today = db, keys, today
         with db.write() as tx:
             tx.execute(SCHEMA)

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from bpjs_field.domain.formatting import today_wib
+
 
 @contextlib.contextmanager
 def server_db(args: argparse.Namespace) -> Iterator[Any]:
@@ -58,7 +60,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             with db.read() as tx:
                 branches = [b for (b,) in tx.rows("SELECT branch FROM accounts")]
             branch = max(set(branches), key=branches.count) if branches else None
-            year = (args.to or date.today()).year
+            year = (args.to or today_wib()).year
             chosen = targets.for_branch(branch, year, Path(args.targets))
         report = server_report(db, start=args.start, end=args.to, by=args.by, targets=chosen)
     if out is not None:

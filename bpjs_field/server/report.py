@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
+from bpjs_field.domain.formatting import to_wib
 from bpjs_field.reporting import funnel
 from bpjs_field.server.db import ServerDatabase
 
-WIB = timezone(timedelta(hours=7))
 
 
 def wib_day(stamp: Any) -> str | None:
@@ -24,9 +24,7 @@ def wib_day(stamp: Any) -> str | None:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return stamp[:10]
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(WIB).date().isoformat()
+    return to_wib(moment).date().isoformat()
 
 
 def _docs(tx, entity: str) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.followup import STOPPED, StatusChange
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.errors import NotFoundError, ValidationError
 from bpjs_field.store.store import utc_now
 
@@ -37,7 +38,7 @@ def _set_status(store: "Store", registration_id: str, change: StatusChange, *,
     current = store.registrations.get(registration_id)
     if current is None:
         raise NotFoundError("registration.unknown", value=registration_id[:40])
-    values = change.validate(current, today or date.today())
+    values = change.validate(current, today or today_wib())
     kpj = values.get("kpj_no")
     if kpj:
         holder = kpj_holder(store, kpj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.entities import PERSON
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.registration import PersonInput, _person
 from bpjs_field.errors import NotFoundError, ValidationErrors
@@ -83,7 +84,7 @@ class PeopleRepo:
                 merged[key] = date.fromisoformat(merged[key])
         errors: list = []
         clean = _person(PersonInput(**merged), "tka" if current["passport_no"] else segment,
-                        date.today(), errors, [])
+                        today_wib(), errors, [])
         if errors:
             raise ValidationErrors(errors)
         diff = {k: clean.get(k) for k in changes if force or clean.get(k) != current.get(k)}

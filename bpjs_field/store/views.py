@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from bpjs_field.domain.formatting import WIB
+from bpjs_field.domain.formatting import WIB, today_wib
 
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
@@ -21,10 +21,6 @@ BRANCH = "branch"
 LANGUAGE = "language"
 LANGUAGES = ("id", "en")
 DEFAULT_BRANCHES = ("Kantor Cabang Bekasi Cikarang", "Kantor Cabang Cilegon")
-
-
-def today_wib() -> date:
-    return datetime.now(WIB).date()
 
 
 # -- officer and settings ------------------------------------------------------

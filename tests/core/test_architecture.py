@@ -58,3 +58,21 @@ def test_printing_choices_match_what_the_renderers_offer():
     from bpjs_field.printing import brochure_content, cli, documents
     assert cli.KINDS == brochure_content.KINDS and cli.LANGS == brochure_content.LANGS
     assert cli.RECEIPT_FORMATS == documents.RECEIPT_FORMATS
+
+
+def test_every_day_the_app_counts_is_jakartas_day():
+    """Dates come from `today_wib()` and times are shown in WIB, never from the machine's own
+    zone: a laptop or server clock set to another zone must not move a registration, a
+    report's period or a QR's day.  The suite runs with such a clock (conftest.py), so
+    tests that compare a date see the difference at any hour."""
+    from datetime import date
+
+    from bpjs_field.domain.formatting import today_wib
+    assert date.today() != today_wib(), "the suite's clock zone must not give Jakarta's date"
+    local_clock = re.compile(r"\bdate\.today\b|\bdatetime\.(now|today)\(\s*\)|\.astimezone\(\s*\)"
+                             r"|\bQDate\.currentDate\(\s*\)|\bQDateTime\.currentDateTime\(\s*\)")
+    found = [f"{path.relative_to(ROOT)}:{n}" for folder in ("bpjs_field", "ui")
+             for path in (ROOT / folder).rglob("*.py")
+             for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+             if local_clock.search(line)]
+    assert found == []

@@ -130,3 +130,20 @@ def test_usb_export_and_import_between_laptops(tmp_path):
     assert imported.returncode == 0, imported.stderr
     hits = json.loads(run(b, "search", "Siti Aminah", "--json").stdout)
     assert hits and hits[0]["name"] == "Siti Aminah"
+
+
+def test_selftest_leaves_nothing_behind_unless_asked_to_keep(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch), PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bpjs_field", "selftest"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("  ok    ") == 3 and "GAGAL" not in done.stdout
+    assert list(scratch.iterdir()) == []  # its database and receipts went with its folder
+    kept = tmp_path / "kept"
+    done = subprocess.run([sys.executable, "-m", "bpjs_field", "selftest", "--keep", str(kept)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {"selftest.sqlite3", "receipt.pdf", "receipt.escpos"} <= {p.name for p in kept.iterdir()}
+    assert list(scratch.iterdir()) == []

@@ -9,6 +9,7 @@ import subprocess
 from datetime import date
 
 from bpjs_field.domain.followup import KPJ, PAID, StatusChange
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.registration import RegistrationInput
 from bpjs_field.reporting import funnel
 from bpjs_field.store.followup import set_status
@@ -21,7 +22,7 @@ CILEGON = {"match": "cilegon", "year": 2026, "participants": {},
 def paid(store, i, *, months_at_event, months_paid):
     reg = store.registrations.register(RegistrationInput(
         person=person_input(i), segment="bpu", declared_income=1_000_000,
-        months_paid=months_at_event, period=date.today(), consent_version="2026.1",
+        months_paid=months_at_event, period=today_wib(), consent_version="2026.1",
         consent_given=True)).registration
     set_status(store, reg["id"], StatusChange(KPJ, kpj_no=f"{91000000000 + i}"))
     set_status(store, reg["id"], StatusChange(PAID, paid_months=months_paid))
@@ -48,7 +49,7 @@ def test_paid_ahead_follows_the_plan_and_the_target(store):
 
 def test_december_twelve_months_is_the_plans_total_not_twelve_first_months(store):
     reg = paid(store, 3, months_at_event=12, months_paid=12)
-    if date.today() < date(2026, 12, 31) and reg["monthly_total"] != reg["amount_due"] // 12:
+    if today_wib() < date(2026, 12, 31) and reg["monthly_total"] != reg["amount_due"] // 12:
         # A discounted first month: the plan's total is more than 12 x the first month.
         assert reg["amount_due"] > 12 * reg["monthly_total"]
     assert funnel.build(store, targets={}).total.first_payments == reg["amount_due"]

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from bpjs_field import PersonInput, RegistrationInput
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.errors import BpjsFieldError
 from bpjs_field.security import signing
 from bpjs_field.store.erasure import (ERASED_NAME, PERSONAL, REGISTRATION_PERSONAL,
@@ -23,13 +24,13 @@ NIK, OTHER_NIK = "3216091205900001", "3216091205900002"
 
 
 def _tka_form() -> RegistrationInput:
-    from datetime import date, timedelta
+    from datetime import timedelta
     return RegistrationInput(
         segment="tka", consent_given=True, consent_version="2026-01", wage=10_000_000,
         risk_class=1, employer_scale="besar", employer_name="PT Sinar Baja",
         person=PersonInput(full_name="Zhang Wei", passport_no="E12345678",
                                          nationality="CN", kitas_no="2C11AB1234",
-                                         kitas_expiry=date.today() + timedelta(days=400)))
+                                         kitas_expiry=today_wib() + timedelta(days=400)))
 
 
 def _payloads(store, person_id: str) -> list[dict]:

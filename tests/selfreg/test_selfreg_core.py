@@ -3,12 +3,13 @@ without a GUI (real NaCl, a real server on loopback, a real SQLite hub database)
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from bpjs_field.domain.contribution import bpu_contribution, bpu_income_choices
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.errors import KnownError
 from bpjs_field.messages import CATALOGUE
 from bpjs_field.selfreg.desk import CONFIRMED, mark_confirmed, open_scan
@@ -16,7 +17,7 @@ from bpjs_field.selfreg.page import rules
 from bpjs_field.selfreg.sealed import EventKeys, b32, event_keys, unb32
 from bpjs_field.selfreg.server import TICKETS_PER_DEVICE, TicketBook
 
-TODAY = date.today()
+TODAY = today_wib()
 FIELDS = {"nik": "3216094108880001", "full_name": "Siti Aminah", "phone": "0812-3456-7890",
           "declared_income": 2000000, "with_jht": False, "months_paid": 1,
           "birth_date": "1988-08-01", "district_code": "321609", "occupation": "pedagang"}

@@ -6,11 +6,11 @@ are refused with a clear message; nothing is stored before the save."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from PySide6.QtCore import Qt
 
 from bpjs_field.domain.consent import privacy_notice
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.selfreg.desk import CONFIRMED
 from bpjs_field.selfreg.sealed import EventKeys, event_keys
 from gui_helpers import type_text
@@ -27,7 +27,7 @@ def phone_qr(keys: EventKeys, **fields) -> str:
               "declared_income": 2000000, "with_jht": True, "months_paid": 3,
               "birth_date": "1988-08-01", "address": "Jl. Melati No. 5 RT 02/RW 03",
               "district_code": "321609", "occupation": "pedagang"} | fields
-    text = keys.seal({"v": 1, "t": keys.ticket(date.today()), "n": privacy_notice().version,
+    text = keys.seal({"v": 1, "t": keys.ticket(today_wib()), "n": privacy_notice().version,
                       "f": values})
     image = qrcode.make(text, error_correction=qrcode.constants.ERROR_CORRECT_L)
     buffer = io.BytesIO()
@@ -109,7 +109,7 @@ def test_altered_foreign_and_invalid_qrs_are_refused_or_flagged(
 def test_a_phone_that_showed_another_notice_is_pointed_out(qtbot, store, officer, active_event,
                                                           make_window, translations):
     keys = event_keys(store, create=True)
-    text = keys.seal({"v": 1, "t": keys.ticket(date.today()), "n": "2019-01",
+    text = keys.seal({"v": 1, "t": keys.ticket(today_wib()), "n": "2019-01",
                       "f": {"nik": NIK, "full_name": "Siti Aminah", "phone": "081234567890",
                             "declared_income": 2000000, "months_paid": 1}})
     window = make_window()

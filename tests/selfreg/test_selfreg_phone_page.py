@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from bpjs_field.domain.contribution import bpu_contribution
-from bpjs_field.domain.formatting import format_rupiah
+from bpjs_field.domain.formatting import format_rupiah, today_wib
 from bpjs_field.domain.nik import parse_nik
 from bpjs_field.domain.phone import normalize_phone
 from bpjs_field.errors import ValidationError
@@ -112,10 +112,10 @@ def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, key
     assert phone.find_element(By.ID, "district_code").get_attribute("value") == "321609"
     for name in ("nik", "full_name", "phone"):
         assert message(phone, name) == ""
-    expected = bpu_contribution(2000000, with_jht=True, period=date.today(), sector="perdagangan")
+    expected = bpu_contribution(2000000, with_jht=True, period=today_wib(), sector="perdagangan")
     assert phone.find_element(By.ID, "fee-amount").text == format_rupiah(expected.total)
     from bpjs_field.domain.plan import bpu_plan
-    plan = bpu_plan(2000000, with_jht=True, start=date.today(), months=3, sector="perdagangan")
+    plan = bpu_plan(2000000, with_jht=True, start=today_wib(), months=3, sector="perdagangan")
     assert phone.find_element(By.ID, "fee-total").text.endswith(format_rupiah(plan.total))
     phone.find_element(By.ID, "make").click()
     WebDriverWait(phone, 10).until(expected_conditions.presence_of_element_located(
@@ -126,7 +126,7 @@ def test_fill_in_on_a_phone_errors_answered_and_qr_made(phone, phone_server, key
     opened = keys.open(text)
     assert opened["f"]["nik"] == NIK and opened["f"]["declared_income"] == 2000000
     assert opened["f"]["months_paid"] == 3 and opened["f"]["with_jht"] is True
-    assert keys.check_ticket(opened["t"], date.today())
+    assert keys.check_ticket(opened["t"], today_wib())
     assert book.counts() == {"waiting": 1, "confirmed": 0}
     # Nothing was fetched but the page itself and the ticket, all from the hub.
     fetched = phone.execute_script(
@@ -154,7 +154,7 @@ def nik_cases() -> list[str]:
     cases = ["", "abc", "3216-0941-0888-0001", "3216 0941 0888 0001", "321609410888000",
              "3216094108880000", "9916094108880001", "3200094108880001", "3216004108880001",
              "3216097208880001", "3216090013880001", "3216092902010001", "3216096902000001",
-             "3216093102880001", "3216090101990001", f"32160901 01{date.today().year % 100 + 1:02d}0001",
+             "3216093102880001", "3216090101990001", f"32160901 01{today_wib().year % 100 + 1:02d}0001",
              "1171010101900001", "3216990101900001", "3216091234567890", "３２１６０９４１０８８８０００１"]
     for _ in range(300):
         digits = [rng.choice("0123456789") for _ in range(16)]

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import httpx
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.registration import PersonInput, RegistrationInput
 from bpjs_field.server.accounts import add_officer
 from bpjs_field.server.db import ServerDatabase
@@ -266,7 +267,7 @@ def full_people_forms(event_id: str | None) -> list[RegistrationInput]:
                       mother_name="Sumiati Wirahadikusuma", kk_no="3216090808880012",
                       heir_name="Dimas Kusumawardani", heir_relation="anak")
     tka = PersonInput(full_name="Zhang Wei Lin", passport_no="E98765432", nationality="CN",
-                      kitas_no="2C11CD5678", kitas_expiry=date.today() + timedelta(days=500),
+                      kitas_no="2C11CD5678", kitas_expiry=today_wib() + timedelta(days=500),
                       birth_date=date(1985, 3, 4), sex="L", birth_place="Guangzhou",
                       phone="0821-5555-6789", email="zhang.weilin@contoh.cn",
                       address="Apartemen Lippo Cikarang Tower B 1208", district_code="321609",

@@ -15,11 +15,11 @@ erasure misses) fails here."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from bpjs_field.domain.entities import (ATTENDANCE, ENTITIES, PERSON, REGISTRATION, SERVER_DOCS,
                                         SYNCED_ENTITIES)
 from bpjs_field.domain.followup import KPJ, PAID, STOPPED, SUBMITTED, StatusChange
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.registration import RegistrationInput
 from bpjs_field.printing.log import record_print
 from bpjs_field.reporting import exports
@@ -145,7 +145,7 @@ def _filled(rows: dict[str, dict], fields) -> set[str]:
 
 
 def _follow_up(store, registration_id: str, *, stop: bool = False) -> None:
-    today = date.today()
+    today = today_wib()
     if stop:
         set_status(store, registration_id, StatusChange(STOPPED, reason="sudah jadi peserta PU"))
         return
@@ -228,7 +228,7 @@ def test_every_personal_field_is_erased_on_laptops_and_server(server, database_u
     for i, result in enumerate(results):
         set_status(a.store, result.registration["id"], StatusChange(
             KPJ, kpj_no=f"1234567890{i}",
-            payment_code="8888833333333333", on=date.today()))
+            payment_code="8888833333333333", on=today_wib()))
     people = {r.person["id"] for r in results}
     registrations = {r.registration["id"] for r in results}
     a.sync()

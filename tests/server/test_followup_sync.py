@@ -5,9 +5,9 @@ survives a pull; an erasure takes the KPJ number from the server and keeps the s
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from bpjs_field.domain.followup import KPJ, PAID, SUBMITTED, StatusChange
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.store.erasure import erase_person
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.followup import set_status
@@ -43,7 +43,7 @@ def test_follow_up_syncs_to_server_and_other_laptops(shared_server, shared_datab
     set_status(a.store, reg["id"], StatusChange(KPJ, kpj_no="44444444444",
                                                 payment_code="8888844444444444"))
     # B records the submission offline at the same time: a different field, both stay.
-    set_status(b.store, reg["id"], StatusChange(SUBMITTED, on=date.today()))
+    set_status(b.store, reg["id"], StatusChange(SUBMITTED, on=today_wib()))
     a.sync()
     b.sync()  # pushes B's change, pulls A's: B's pending status is kept until pushed
     a.sync()
@@ -53,7 +53,7 @@ def test_follow_up_syncs_to_server_and_other_laptops(shared_server, shared_datab
     for laptop in (a, b):
         row = laptop.store.registrations.get(reg["id"])
         assert row["kpj_no"] == "44444444444"
-        assert row["submitted_at"] == date.today().isoformat()
+        assert row["submitted_at"] == today_wib().isoformat()
         assert row["status"] == on_server["status"]
     assert a.store.pending_changes() == 0
     set_status(b.store, reg["id"], StatusChange(PAID, paid_months=6))

@@ -10,13 +10,14 @@ from datetime import date
 import pytest
 
 from bpjs_field.domain.followup import KPJ, PAID, STOPPED, StatusChange
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.reporting import funnel
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.report import server_report
 from bpjs_field.store.followup import set_status
 from harness import PASSWORD, run_cli
 
-TODAY = date.today()
+TODAY = today_wib()
 YEAR = dict(start=date(TODAY.year, 1, 1), end=TODAY)
 
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 sys.path.insert(0, str(Path(__file__).parents[1] / "followup"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.registration import RegistrationInput  # noqa: E402
 from harness import person_input  # noqa: E402
 from logins import opened_as  # noqa: E402
@@ -179,7 +180,7 @@ def test_supervisor_sets_the_branchs_targets_in_settings(request, qtbot, transla
     window = make_window(executor=DbExecutor(supervisor, synchronous=True))
     window.show_page("settings")
     box = window.settings_page.targets
-    year = date.today().year
+    year = today_wib().year
     qtbot.waitUntil(lambda: box.state.text() != "")
     box.year.setValue(year)
     box.segments["bpu"].setValue(17000)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from bpjs_field.domain.contribution import bpu_contribution
-from bpjs_field.domain.formatting import format_rupiah
+from bpjs_field.domain.formatting import format_rupiah, today_wib
 from bpjs_field.domain.registration import PersonInput, RegistrationInput
 from bpjs_field.messages import render
 from bpjs_field.store import Store
@@ -164,10 +164,10 @@ def test_typed_birth_date_differing_from_nik_is_a_warning_not_a_block(qtbot, sto
 
 def test_contribution_panel_shows_rupiah(qtbot, store, officer, make_window):
     window, page = open_registration(make_window)
-    expected = bpu_contribution(1_000_000, with_jht=False, period=date.today(), sector="umum")
+    expected = bpu_contribution(1_000_000, with_jht=False, period=today_wib(), sector="umum")
     assert format_rupiah(expected.total) in page.contribution.total_text()
     page.form.widgets["with_jht"].setChecked(True)
-    expected = bpu_contribution(1_000_000, with_jht=True, period=date.today(), sector="umum")
+    expected = bpu_contribution(1_000_000, with_jht=True, period=today_wib(), sector="umum")
     assert format_rupiah(expected.total) in page.contribution.total_text()
     assert format_rupiah(expected.total).startswith("Rp") and "." in format_rupiah(expected.total)
 

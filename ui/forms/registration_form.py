@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineE
 
 from bpjs_field.domain.contribution import Contribution, bpu_income_choices
 from bpjs_field.domain.downstream import RELATIONS
-from bpjs_field.domain.formatting import format_date, format_rupiah
+from bpjs_field.domain.formatting import format_date, format_rupiah, today_wib
 from bpjs_field.domain.nik import looks_like_nik, parse_nik
 from bpjs_field.domain.plan import PaymentPlan
 from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, ProgramSet
@@ -363,7 +363,7 @@ class RegistrationForm(FormValues, QWidget):
         values = {key: self._get(key) for key in ("declared_income", "with_jht", "months_paid",
                                                   "sector", "payer", "employer_scale", "wage",
                                                   "birth_date", "risk_class")}
-        preview = contribution_preview(self.segment(), values, today or date.today(), self.lang)
+        preview = contribution_preview(self.segment(), values, today or today_wib(), self.lang)
         if preview[2] == SCALE_MISSING:
             return preview[0], preview[1], self.tr("Choose the employer's business scale: it decides the programmes."), None
         return preview

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QSpinBox, QVBox
 from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.followup import (KPJ, LABELS, MAX_PAID_MONTHS, PAID, STATUSES, STOPPED,
                                         SUBMITTED, StatusChange)
+from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.errors import ValidationError, ValidationErrors
 from ui.forms.parsing import format_day, parse_day
@@ -57,7 +58,7 @@ class FollowupDialog(SavingDialog):
         self.kpj_no.setPlaceholderText("11 digit")
         self.payment_code = QLineEdit()
         self.payment_code.setObjectName("followupPaymentCode")
-        self.on = QLineEdit(format_day(date.today().isoformat()))
+        self.on = QLineEdit(format_day(today_wib().isoformat()))
         self.on.setObjectName("followupDate")
         self.paid_months = QSpinBox()
         self.paid_months.setObjectName("followupMonths")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QTextBrowser, Q
 
 from bpjs_field.domain.codes import format_code
 from bpjs_field.domain.downstream import RELATIONS, mask_kk, mask_name
-from bpjs_field.domain.formatting import format_date, format_datetime, format_rupiah
+from bpjs_field.domain.formatting import format_date, format_datetime, format_rupiah, today_wib
 from bpjs_field.domain.phone import format_phone, mask_phone
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.segments import SEGMENTS, label
@@ -239,7 +239,7 @@ class PersonDetail(QWidget):
         from bpjs_field.domain.plan import monthly_on
         first = reg.get("monthly_total") or 0
         try:
-            now = monthly_on(reg, self.today or date.today()).total
+            now = monthly_on(reg, self.today or today_wib()).total
         except (ValueError, KeyError, TypeError):  # a row without a readable contribution
             now = first
         if now == first:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridL
                                QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from bpjs_field.domain.formatting import format_date, format_rupiah, group_thousands
+from bpjs_field.domain.formatting import format_date, format_rupiah, group_thousands, today_wib
 from bpjs_field.reporting.funnel import DIMENSIONS
 from ui import dialogs
 from ui.style import add_heading, set_role
@@ -200,7 +200,7 @@ class ReportPage(QWidget):
         return view
 
     def bounds(self) -> tuple[date, date]:
-        return period_of(self.period.currentData(), self.today or date.today())
+        return period_of(self.period.currentData(), self.today or today_wib())
 
     def refresh(self) -> None:
         start, end = self.bounds()
@@ -348,7 +348,7 @@ class ReportPage(QWidget):
             from bpjs_field.reporting import call_sheet
             from bpjs_field.reporting.followup_lists import follow_up_list
             target = outputs.check_output(path, option="")
-            today = self.today or date.today()
+            today = self.today or today_wib()
             entries = follow_up_list(store, kind, days=days, today=today)
             full_phone = store.role in (None, "supervisor")
             call_sheet.write_call_sheet(target, call_sheet.render(

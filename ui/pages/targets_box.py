@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxL
                                QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QWidget)
 
-from bpjs_field.domain.formatting import format_date, format_rupiah, parse_rupiah
+from bpjs_field.domain.formatting import format_date, format_rupiah, parse_rupiah, today_wib
 from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.errors import ValidationError, ValidationErrors
 from ui import dialogs
@@ -56,7 +56,7 @@ class TargetsBox(QGroupBox):
         self.executor = executor
         self.branch = branch or ""
         self.lang = lang
-        today = today or date.today()
+        today = today or today_wib()
         self.today = today
         form = QFormLayout(self)
         self.year = QSpinBox()
