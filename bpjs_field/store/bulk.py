@@ -244,6 +244,18 @@ class BulkWriter:
             raise
         return out
 
+    def _add_to_report(self, reg_rows: list[dict[str, Any]], last: int) -> None:
+        """Add the batch's registrations to the report's running totals.  Past the largest
+        rowid SQLite hands out random ones: then each row is found by its id."""
+        conn = self.s.db.conn
+        count = "SELECT count(*) FROM registrations WHERE rowid > ?"
+        if conn.execute(count, (last,)).fetchone()[0] == len(reg_rows):
+            conn.execute(report_registrations_add_sql("R.rowid > ?"), (last,))
+            return
+        for start in range(0, len(reg_rows), CHUNK):
+            part = [r["id"] for r in reg_rows[start:start + CHUNK]]
+            conn.execute(report_registrations_add_sql(f"R.id IN ({','.join('?' * len(part))})"), part)
+
     def _write(self, people_rows: list[dict[str, Any]], reg_rows: list[dict[str, Any]],
                audits: list[tuple[Any, ...]]) -> None:
         s = self.s
@@ -269,15 +281,15 @@ class BulkWriter:
                 [_person_values(p) for p in people_rows])
         if reg_rows:
             report = self._set_aside_report_trigger()
+            # The batch's rows get the rowids after the largest held (this transaction is
+            # the only writer): its totals are one range scan, not a lookup per random id.
+            last = conn.execute("SELECT coalesce(max(rowid), 0) FROM registrations").fetchone()[0]
             conn.executemany(
                 f"INSERT INTO registrations({', '.join(REGISTRATION_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(REGISTRATION_COLUMNS))})",
                 [_registration_values(r) for r in reg_rows])
             if report is not None:
-                for start in range(0, len(reg_rows), CHUNK):
-                    part = [r["id"] for r in reg_rows[start:start + CHUNK]]
-                    conn.execute(report_registrations_add_sql(
-                        f"R.id IN ({','.join('?' * len(part))})"), part)
+                self._add_to_report(reg_rows, last)
                 conn.execute(report)
         if triggers:
             new_ids = {p["id"] for p in people_rows}

@@ -264,11 +264,17 @@ def test_a_batch_numbers_its_codes_after_every_code_issued_and_the_floor(tmp_pat
     assert_whole(store)
 
 
-def test_an_import_keeps_the_reports_running_totals_as_the_trigger_would(tmp_path, store):
+@pytest.mark.parametrize("largest_rowid", [False, True], ids=["rowids-in-order", "rowids-random"])
+def test_an_import_keeps_the_reports_running_totals_as_the_trigger_would(tmp_path, store,
+                                                                          largest_rowid):
     from bpjs_field.store.migrations import REPORT_REGISTRATIONS_INSERT, report_backfill_sql
-    store.registrations.register(RegistrationInput(  # today's totals already have a row
+    held = store.registrations.register(RegistrationInput(  # today's totals already have a row
         segment="bpu", person=PersonInput(full_name="Rina Marlina", nik=nik(900, female=True)),
-        consent_given=True, consent_version="v", declared_income=1_500_000))
+        consent_given=True, consent_version="v", declared_income=1_500_000)).registration
+    if largest_rowid:  # past the largest rowid SQLite picks random ones for the new rows
+        with store.write():
+            store.db.execute("UPDATE registrations SET rowid = 9223372036854775807 WHERE id = ?",
+                             (held["id"],))
     rows = [row(i) for i in range(30)] + [row(i, segmen="pu", upah="5.000.000", kelas_risiko="1",
                                               skala_usaha="kecil")
                                           for i in range(30, 40)]
