@@ -125,3 +125,34 @@ def test_report_page_shows_progress_against_the_contribution_target(qtbot, trans
     assert format_rupiah(report.total.first_payments) in text
     assert not page.money_bar.isHidden()
     assert page.money_bar.format() == "0,00%"
+
+
+def _ticks(axis) -> list[float]:
+    step = (axis.max() - axis.min()) / (axis.tickCount() - 1)
+    return [axis.min() + i * step for i in range(axis.tickCount())]
+
+
+def test_the_first_registration_of_a_year_is_drawn_with_whole_numbers(qtbot, translations, store):
+    """One registration on one day: the day chart shows its day between two others (a
+    range of no width draws nothing), and no chart labels a tick 0,5 (shown "0" and "1" twice)."""
+    from PySide6.QtCharts import QDateTimeAxis, QValueAxis
+
+    from bpjs_field import PersonInput, RegistrationInput
+    from bpjs_field.domain.formatting import today_wib
+    from ui.tasks import DbExecutor
+    store.registrations.register(RegistrationInput(
+        segment="bpu", person=PersonInput(full_name="Siti Aminah", nik="3216094508900001"),
+        consent_given=True, consent_version="t", declared_income=1_000_000))
+    page = ReportPage(DbExecutor(store, synchronous=True), "id", today=today_wib())
+    qtbot.addWidget(page)
+    page.period.setCurrentIndex(page.period.findData("year"))
+    for view in (page.segment_chart, page.kecamatan_chart, page.day_chart):
+        counts = next(a for a in view.chart().axes() if isinstance(a, QValueAxis))
+        ticks = _ticks(counts)
+        assert ticks[0] == 0 and ticks[-1] >= 1, view.objectName()
+        assert all(t == int(t) for t in ticks) and len(set(ticks)) == len(ticks), ticks
+    days = next(a for a in page.day_chart.chart().axes() if isinstance(a, QDateTimeAxis))
+    assert days.min().daysTo(days.max()) == 2
+    point = page.day_chart.chart().series()[0].at(0)
+    assert days.min().toMSecsSinceEpoch() < point.x() < days.max().toMSecsSinceEpoch()
+    assert point.y() == 1

@@ -70,6 +70,17 @@ def _percent(share: float | None) -> str:
     return f"{100 * share:.{digits}f}%".replace(".", ",")
 
 
+def _whole_counts(values: QValueAxis, top: int, *, ticks: int) -> None:
+    """Counts from 0 with a whole number at every tick, at most `ticks` of them (Qt's own
+    range puts 0,5 on a day of one registration, labelled "0" and "1" twice).  Set after
+    the series are attached: attaching sets the range to theirs."""
+    top = max(1, int(top))
+    step = -(-top // (ticks - 1))
+    values.setLabelFormat("%.0f")
+    values.setRange(0, step * -(-top // step))
+    values.setTickCount(-(-top // step) + 1)
+
+
 class ReportPage(QWidget):
     def __init__(self, executor: DbExecutor, lang: str = "id", parent: QWidget | None = None,
                  today: date | None = None) -> None:
@@ -300,13 +311,14 @@ class ReportPage(QWidget):
         font.setPointSizeF(max(6.0, font.pointSizeF() - 1))
         categories.setLabelsFont(font)
         categories.setTruncateLabels(False)  # a kecamatan's name whole, never "…" alone
+        top = max([0, *(r.registered for r in shown), *(r.paid for r in shown),
+                   *((r.target or 0) for r in shown if target is not None)])
         values = QValueAxis()
-        values.setLabelFormat("%.0f")
-        values.setTickCount(3)  # three charts side by side: few numbers, none overlapping
         chart.addAxis(categories, Qt.AlignLeft)
         chart.addAxis(values, Qt.AlignBottom)
         series.attachAxis(categories)
         series.attachAxis(values)
+        _whole_counts(values, top, ticks=3)  # three charts side by side: few numbers
         chart.legend().setAlignment(Qt.AlignBottom)
         view.setChart(chart)
 
@@ -317,6 +329,7 @@ class ReportPage(QWidget):
         series.setName(self.tr("Registrations"))
         series.setColor(GREEN)
         series.setPointsVisible(len(per_day) <= 31)
+        series.setMarkerSize(8)  # a day on its own is a point, not a line: seen from a step away
         for day, n in per_day:
             moment = QDateTime(QDate.fromString(day, "yyyy-MM-dd"), QTime(0, 0))
             series.append(moment.toMSecsSinceEpoch(), n)
@@ -325,12 +338,15 @@ class ReportPage(QWidget):
         axis.setFormat("dd/MM")
         axis.setTickCount(min(4, max(2, len(per_day))))
         values = QValueAxis()
-        values.setLabelFormat("%.0f")
         chart.addAxis(axis, Qt.AlignBottom)
         chart.addAxis(values, Qt.AlignLeft)
         series.attachAxis(axis)
         series.attachAxis(values)
-        values.setMin(0)
+        _whole_counts(values, max([0, *(n for _day, n in per_day)]), ticks=5)
+        if len(per_day) == 1:  # one day is a point: a day either side, or no axis at all
+            day = QDate.fromString(per_day[0][0], "yyyy-MM-dd")
+            axis.setRange(QDateTime(day.addDays(-1), QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0)))
+            axis.setTickCount(3)
         chart.legend().hide()
         self.day_chart.setChart(chart)
 
