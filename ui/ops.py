@@ -170,9 +170,11 @@ class Ops(QObject):
         self._run(lambda s: s.attendance.check_in_code(event_id, text),
                   lambda result: _checked_in(event_id, result), on_done, on_error)
 
-    def undo_check_in(self, attendance_id: str, event_id: str | None, *,
+    def undo_check_in(self, attendance_id: str, event_id: str | None, *, person_id: str | None = None,
                       on_done: Done | None = None, on_error: Failed | None = None) -> None:
-        self._run(lambda s: s.attendance.undo(attendance_id),
+        """Take back this laptop's check-in; `on_done` gets what the undo did
+        (`AttendanceRepo.undo`)."""
+        self._run(lambda s: s.attendance.undo(attendance_id, event_id=event_id, person_id=person_id),
                   lambda ok: Changes(attendance=True, event_id=event_id) if ok else None,
                   on_done, on_error)
 

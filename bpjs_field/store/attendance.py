@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
 CHECKED_IN, ALREADY, UNKNOWN = "checked_in", "already", "unknown"
+# What an undo did: the check-in taken back; or only this laptop's scan of it, the person
+# staying checked in by another desk (see AttendanceRepo.undo).
+UNDONE, KEPT_BY_OTHER_DESK = "undone", "kept_by_other_desk"
 
 RECENT_SQL = (
     "SELECT a.id, a.person_id, a.checked_in_at, a.method, p.full_name, p.nik, p.passport_no, "
@@ -67,16 +70,30 @@ class AttendanceRepo:
         result.registration = registration
         return result
 
-    def undo(self, attendance_id: str) -> bool:
-        """Take back a check-in (the officer scanned the wrong card)."""
+    def undo(self, attendance_id: str, *, event_id: str | None = None,
+             person_id: str | None = None) -> str:
+        """Take back a check-in this laptop made (the officer scanned the wrong card): UNDONE.
+
+        A sync between the scan and the undo may have joined this laptop's check-in to
+        another desk's check-in of the same person at the branch: the row here then carries
+        the other desk's id.  Given the check-in's event and person, this laptop's scan is
+        still taken back (the branch takes back that scan alone) and the answer says the
+        person stays checked in by the other desk (KEPT_BY_OTHER_DESK), or UNDONE when no
+        desk's check-in is left.  "" when there is nothing to take back."""
         row = self.s.query_one("SELECT * FROM attendance WHERE id = ?", (attendance_id,))
         if row is None:
-            return False
+            if event_id is None or person_id is None:
+                return ""
+            kept = self.get(event_id, person_id)
+            with self.s.write():
+                self.s.record_change("attendance", attendance_id, {"id": attendance_id}, op="delete")
+                self.s.audit("attendance.undo", "attendance", attendance_id, event_id=event_id)
+            return KEPT_BY_OTHER_DESK if kept is not None else UNDONE
         with self.s.write():
             self.s.db.execute("DELETE FROM attendance WHERE id = ?", (attendance_id,))
             self.s.record_change("attendance", attendance_id, {"id": attendance_id}, op="delete")
             self.s.audit("attendance.undo", "attendance", attendance_id, event_id=row["event_id"])
-        return True
+        return UNDONE
 
     def for_event(self, event_id: str) -> list[dict[str, Any]]:
         return self.s.query(
@@ -103,4 +120,5 @@ class AttendanceRepo:
         return self.s.scalar("SELECT count(*) FROM attendance WHERE event_id = ?", (event_id,))
 
 
-__all__ = ["AttendanceRepo", "CheckInResult", "CHECKED_IN", "ALREADY", "UNKNOWN"]
+__all__ = ["AttendanceRepo", "CheckInResult", "CHECKED_IN", "ALREADY", "UNKNOWN", "UNDONE",
+           "KEPT_BY_OTHER_DESK"]

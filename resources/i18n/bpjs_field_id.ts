@@ -567,8 +567,16 @@
         <translation>Tidak ada yang ditemukan untuk “{text}”. Tekan F2 untuk mendaftarkan orang ini.</translation>
     </message>
     <message>
+        <source>Your scan of {name} is taken back. Another desk checked {name} in too, so {name} stays checked in.</source>
+        <translation>Pindaian Anda atas {name} dibatalkan. Meja lain juga mencatat kehadiran {name}, jadi {name} tetap hadir.</translation>
+    </message>
+    <message>
         <source>Last check-in taken back.</source>
         <translation>Kehadiran terakhir dibatalkan.</translation>
+    </message>
+    <message>
+        <source>Nothing to take back: that check-in is no longer on this laptop.</source>
+        <translation>Tidak ada yang dibatalkan: kehadiran itu sudah tidak ada di laptop ini.</translation>
     </message>
     <message>
         <source>No active event</source>

@@ -372,6 +372,36 @@ def test_undoing_a_check_in_takes_back_every_scan_of_it(database_url, inprocess_
     assert [s[2] for s in scans(database_url)] == [1]
     b.sync()
     assert b.store.attendance.get(EVENT_ID, person_id) is None
+
+
+def test_an_undo_after_a_sync_joined_the_scan_takes_back_this_laptops_scan_only(
+        database_url, inprocess_laptops):
+    """B checks a person in, a sync joins B's check-in to A's (B's row now carries A's id),
+    then B's officer presses Ctrl+Z: B's scan is taken back at the branch, A's stays, and
+    the answer says the person stays checked in.  Before, B found nothing to take back,
+    sent nothing and answered nothing."""
+    from bpjs_field.store.attendance import KEPT_BY_OTHER_DESK, UNDONE
+    a, b = inprocess_laptops(2)
+    person_id, attendance_id, b_scan = checked_in_on_both(a, b, 4531)
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, person_id)["id"] == attendance_id
+    assert b.store.attendance.undo(b_scan) == ""  # with no event and person: nothing known
+    assert b.store.attendance.undo(b_scan, event_id=EVENT_ID, person_id=person_id) == KEPT_BY_OTHER_DESK
+    assert b.store.attendance.get(EVENT_ID, person_id)["id"] == attendance_id
+    b.sync()
+    live = {s[0]: s[2] for s in scans(database_url)}
+    assert live == {attendance_id: 0, b_scan: 1}
+    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 0
+    a.sync()
+    assert a.store.attendance.get(EVENT_ID, person_id)["id"] == attendance_id
+    # A takes the check-in back too; B's scan, already taken back, is no longer there.
+    assert a.store.attendance.undo(attendance_id) == UNDONE
+    a.sync()
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, person_id) is None
+    assert b.store.attendance.undo(b_scan, event_id=EVENT_ID, person_id=person_id) == UNDONE
+    b.sync()
+    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 1
     # checked in again afterwards: a new attendance counts
     b.store.attendance.check_in(EVENT_ID, person_id, "scan")
     b.sync()

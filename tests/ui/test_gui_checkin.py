@@ -78,6 +78,28 @@ def test_undo_last_check_in(qtbot, store, officer, active_event, make_window):
     assert not page.undo_button.isEnabled()
 
 
+def test_undo_after_a_sync_joined_the_check_in_answers_and_takes_back_this_scan(
+        qtbot, translations, store, officer, active_event, make_window):
+    """A sync between the scan and Ctrl+Z replaced this laptop's check-in by another desk's
+    check-in of the same person (as a pull does when the branch joined the two: the row
+    keeps the other desk's id).  Ctrl+Z still answers, and takes back this laptop's scan."""
+    result = register(store)
+    window, page = open_checkin(make_window)
+    scan(qtbot, page, result.registration["code"])
+    ours = store.attendance.get(active_event["id"], result.person["id"])["id"]
+    with store.write():
+        store.db.execute("UPDATE attendance SET id = ?, device_id = ? WHERE id = ?",
+                         ("other-desks-check-in", "other-desk", ours))
+    qtbot.keyClick(page.input, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: page.status == "undone_kept")
+    assert "Siti Aminah" in page.answer.text() and "tetap" in page.answer.text()
+    assert store.attendance.count(active_event["id"]) == 1  # the other desk's stays
+    sent = store.query_one("SELECT op, payload FROM change_log WHERE entity = 'attendance' "
+                           "ORDER BY seq DESC LIMIT 1")
+    assert sent["op"] == "delete" and ours in sent["payload"]
+    assert not page.undo_button.isEnabled()
+
+
 def test_search_by_name_then_enter_checks_in(qtbot, store, officer, active_event, make_window):
     register(store, "Bambang Wibowo", "3216091203850002")
     register(store, "Siti Aminah")

@@ -28,7 +28,7 @@ from bpjs_field.domain.formatting import format_time, to_wib
 from bpjs_field.domain.nik import clean_nik, looks_like_nik
 from bpjs_field.domain.segments import SEGMENTS, label
 from bpjs_field.store import views
-from bpjs_field.store.attendance import ALREADY, CHECKED_IN
+from bpjs_field.store.attendance import ALREADY, CHECKED_IN, KEPT_BY_OTHER_DESK
 from ui import dialogs
 from ui.context import AppContext, Changes
 from ui.models import columns
@@ -48,7 +48,8 @@ class CheckInPage(QWidget):
         self.setObjectName("checkInPage")
         self.ctx = ctx
         self.executor = executor
-        self.last_attendance_id: str | None = None
+        # The last check-in this door made: (attendance id, person id, name), for Ctrl+Z.
+        self.last_check_in: tuple[str, str, str] | None = None
         self._searching = False
         self._last_text = ""
         self._search_generation = 0
@@ -240,7 +241,7 @@ class CheckInPage(QWidget):
                 segment = label(SEGMENTS, result.registration["segment"], lang)
             name = person.get("full_name", "")
             if result.status == CHECKED_IN:
-                self.last_attendance_id = result.attendance["id"]
+                self.last_check_in = (result.attendance["id"], result.attendance["person_id"], name)
                 self.undo_button.setEnabled(True)
                 headline = self.tr("CHECKED IN")
                 self._paint(f"<div style='font-size:30pt;font-weight:bold'>✔ {headline}</div>"
@@ -339,20 +340,27 @@ class CheckInPage(QWidget):
 
     # -- undo and counts ----------------------------------------------------------------
     def undo_last(self) -> None:
-        attendance_id = self.last_attendance_id
-        if attendance_id is None:
+        if self.last_check_in is None:
             return
-        self.last_attendance_id = None
+        attendance_id, person_id, name = self.last_check_in
+        self.last_check_in = None
         self.undo_button.setEnabled(False)
 
-        def undone(ok: bool) -> None:
-            if ok:
+        def undone(outcome: str) -> None:
+            if outcome == KEPT_BY_OTHER_DESK:  # a sync joined it to another desk's check-in
+                text = self.tr("Your scan of {name} is taken back. Another desk checked {name} "
+                               "in too, so {name} stays checked in.").format(name=name)
+                self._paint(f"<div style='font-size:18pt'>{_esc(text)}</div>", AMBER, "undone_kept")
+            elif outcome:
                 text = self.tr("Last check-in taken back.")
                 self._paint(f"<div style='font-size:22pt'>{_esc(text)}</div>", "#ffffff", "undone")
+            else:
+                text = self.tr("Nothing to take back: that check-in is no longer on this laptop.")
+                self._paint(f"<div style='font-size:18pt'>{_esc(text)}</div>", AMBER, "undo_nothing")
             self.keep_focus()
 
-        self.ctx.ops.undo_check_in(attendance_id, self.ctx.active_event_id, on_done=undone,
-                                   on_error=self._failed)
+        self.ctx.ops.undo_check_in(attendance_id, self.ctx.active_event_id, person_id=person_id,
+                                   on_done=undone, on_error=self._failed)
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.event_id is not None and changes.event_id != self.ctx.active_event_id:
