@@ -99,9 +99,9 @@ class EventRepo:
     def create(self, data: dict[str, Any]) -> dict[str, Any]:
         row = _clean_event(data)
         now = utc_now()
-        row.update(id=data.get("id") or new_id(), created_by=self.s.officer_id,
-                   created_at=now, updated_at=now)
-        with self.s.write():
+        with self.s.write():  # the officer as of this write (Store._follow_renumbered_officer)
+            row.update(id=data.get("id") or new_id(), created_by=self.s.officer_id,
+                       created_at=now, updated_at=now)
             self.s.db.execute(f"INSERT INTO events({', '.join(row)}) VALUES "
                               f"({', '.join('?' * len(row))})", tuple(row.values()))
             self.s.record_change("event", row["id"], {k: v for k, v in row.items() if k != "updated_at"})

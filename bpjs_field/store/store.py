@@ -168,6 +168,24 @@ class Store:
         if self._remembered == old:
             self._remembered = new
 
+    def _follow_renumbered_officer(self) -> None:
+        """The window keeps one connection and syncs on another (ui/sync/controller.py): when
+        that sync gave the officer at work the branch account's id (the laptop-made officer
+        row gives way to the account's, store/replica.py), this connection writes with the
+        new id from its next write on, never with one the branch has no officer for.  One
+        lookup by primary key per write."""
+        old = self.officer_id
+        if old is None or self.db.conn.execute("SELECT 1 FROM officers WHERE id = ?", (old,)).fetchone():
+            return
+        if self._session.employee_no:
+            row = self.db.conn.execute("SELECT id FROM officers WHERE employee_no = ?",
+                                       (self._session.employee_no,)).fetchone()
+            new = row[0] if row else None
+        else:
+            new = self.get_setting("current_officer_id")
+        if isinstance(new, str) and new != old:
+            self.renumber_officer(old, new)
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.db.execute("PRAGMA optimize")
@@ -192,6 +210,7 @@ class Store:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._follow_renumbered_officer()
             yield
         except BaseException:
             if conn.in_transaction:

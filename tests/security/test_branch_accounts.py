@@ -30,7 +30,7 @@ from bpjs_field.server.db import ServerDatabase  # noqa: E402
 from bpjs_field.store import views  # noqa: E402
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client  # noqa: E402
 
-from .conftest import FAST_KDF, OFFICER, SUPERVISOR  # noqa: E402
+from .conftest import FAST_KDF, OFFICER, SUPERVISOR, bpu_form  # noqa: E402
 
 NEWCOMER = "KC-0600"  # on the branch server only: never set up on the laptop
 
@@ -186,6 +186,34 @@ def test_a_branch_officer_logs_in_offline_on_a_laptop_they_never_used(secure_pat
     assert old.value.code == "security.bad_login"
     with session.unlock(secure_path, SUPERVISOR[0], PASSWORD) as store:
         assert store.role == "supervisor"
+
+
+def test_the_window_writes_as_the_branch_account_once_its_sync_adopted_it(secure_path, branch):
+    """The app's window keeps one connection open and syncs on another: after that sync gave
+    the officer at work the branch account's id, the window's next registration, check-in
+    and audit entries carry the account's id, not the laptop-made one, which the laptop no
+    longer has an officer for and the branch never had (they showed no officer's name)."""
+    from bpjs_field.store import Store
+    url, server, http = branch
+    with session.unlock(secure_path, *SUPERVISOR) as window:
+        laptop_made = window.officer_id
+        enroll(window, http, server.url, SUPERVISOR[0], PASSWORD)
+        with Store.open(secure_path, key=window.key, session=window.session) as syncing:
+            SyncEngine(syncing, http).run()
+            account_id = syncing.officer_id
+        assert account_id != laptop_made
+        assert window.scalar("SELECT count(*) FROM officers WHERE id = ?", (laptop_made,)) == 0
+        event = window.events.create({"title": "Senam pagi", "kind": "senam_bersama",
+                                      "starts_at": "2026-12-06T06:30:00+07:00",
+                                      "venue": "Lapangan Desa Karangasih"})
+        assert event["created_by"] == account_id == window.officer_id
+        saved = window.registrations.register(bpu_form())
+        assert saved.registration["officer_id"] == account_id
+        checked = window.attendance.check_in(event["id"], saved.person["id"])
+        assert checked.attendance["officer_id"] == account_id
+        assert {r[0] for r in window.db.execute(
+            "SELECT officer_id FROM audit_log WHERE action IN ('registration.create', "
+            "'attendance.create')")} == {account_id}
 
 
 def test_password_role_and_disabling_at_the_branch_reach_the_laptop(secure_path, branch):
