@@ -1,0 +1,135 @@
+"""A partner list's rows checked in a second process while this one saves the rows before.
+
+Checking a row (the registration form's rules: NIK, name, phone, region, contribution)
+costs about as much as saving it, and a thread cannot take it off the saving's path: both
+need the interpreter lock.  So a file of `MIN_ROWS` rows or more is checked by one worker
+process, started with "spawn" (a fork is unsafe beside Qt's threads; Windows can only
+spawn), in chunks of `CHUNK_ROWS` rows sent a few batches ahead of the one being saved.
+
+* The worker checks with exactly what this process would: the rates and privacy notice in
+  force here (received from the branch server at run time, `reference.in_force()`), the
+  same day, event, consent version and NIK rule (`Checks`), the same `check_row()`.
+* The rows come back in file order, so the report and the database are the same as when
+  every row is checked here.  One chunk's registrations come back in one message, so those
+  that share a payment plan still share one object (the bulk writer's cache counts on it).
+* A worker that cannot start, dies or answers with an error is given up: every row it had
+  not answered for is checked here, and the import goes on.
+* The worker ignores Ctrl+C: an interruption is the importing process's to report.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from bpjs_field.domain import reference
+from bpjs_field.errors import ValidationError
+from bpjs_field.import_rows import Checked, Checks, check_row
+
+log = logging.getLogger(__name__)
+
+Row = tuple[int, "dict[str, str] | None", "ValidationError | None"]
+
+# Rows a message to the worker and back: large enough that a message costs little per row,
+# small enough that the worker's first answer comes soon.
+CHUNK_ROWS = 1000
+# Below this many rows the file is checked here: starting the worker (a new interpreter that
+# imports the domain: 0.3-0.6 s) costs more than it would save.  Measured: see bench/README.md
+# ("Fifth pass").
+MIN_ROWS = 4000
+
+
+def _start_worker(figures: tuple[Any, ...], checks: Checks) -> None:
+    """The worker's start: Ctrl+C is the importing process's, the figures are its too."""
+    global _checks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    reference.put_in_force(figures)
+    _checks = checks
+
+
+_checks: Checks | None = None
+
+
+def _check_chunk(rows: list[Row]) -> list[Checked]:
+    """In the worker: one chunk's rows checked, in order."""
+    assert _checks is not None
+    return [check_row(line, row, problem, _checks) for line, row, problem in rows]
+
+
+def check_here(rows: list[Row], checks: Checks) -> list[Checked]:
+    return [check_row(line, row, problem, checks) for line, row, problem in rows]
+
+
+class CheckedRows:
+    """The rows of a file checked in order, by a worker process when the file is large:
+    iterate for (line, what became of the row); use as a context manager, so the worker
+    ends with the import whatever happens."""
+
+    def __init__(self, rows: list[Row], checks: Checks, *, batch_size: int,
+                 worker: bool | None = None) -> None:
+        self.rows, self.checks = rows, checks
+        # Enough chunks sent ahead to keep the worker busy while two batches are saved.
+        self.ahead = max(2, -(-2 * batch_size // CHUNK_ROWS))
+        self.pool: ProcessPoolExecutor | None = None
+        self.by_worker = 0  # rows the worker checked (for tests and the benchmark)
+        if worker if worker is not None else len(rows) >= MIN_ROWS:
+            try:
+                self.pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker, initargs=(reference.in_force(), checks))
+            except (OSError, RuntimeError, ValueError) as exc:
+                log.warning("import: rows checked in this process (no worker: %s)",
+                            type(exc).__name__)
+
+    def __enter__(self) -> "CheckedRows":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            # A chunk being checked is finished (a few ms), queued ones are dropped.
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def worker_pids(self) -> list[int]:
+        """The worker's process id once started (tests end it to see the import finish)."""
+        return list(getattr(self.pool, "_processes", None) or {})
+
+    def __iter__(self) -> Iterator[tuple[int, Checked]]:
+        chunks = [self.rows[i:i + CHUNK_ROWS] for i in range(0, len(self.rows), CHUNK_ROWS)]
+        sent: deque[Future[list[Checked]]] = deque()  # futures of chunks[index:index + len]
+        for index, chunk in enumerate(chunks):
+            while self.pool is not None and index + len(sent) < len(chunks) \
+                    and len(sent) < self.ahead:
+                try:
+                    sent.append(self.pool.submit(_check_chunk, chunks[index + len(sent)]))
+                except RuntimeError as exc:  # BrokenProcessPool: the worker is gone
+                    self._give_up(exc, sent)
+            checked = None
+            if sent:
+                try:
+                    checked = sent.popleft().result()
+                    self.by_worker += len(checked)
+                except Exception as exc:  # the worker died or could not answer
+                    self._give_up(exc, sent)
+                    checked = None
+            if checked is None or len(checked) != len(chunk):
+                checked = check_here(chunk, self.checks)
+            for (line, _row, _problem), outcome in zip(chunk, checked):
+                yield line, outcome
+
+    def _give_up(self, exc: BaseException, sent: deque[Future[list[Checked]]]) -> None:
+        log.warning("import: the checking process stopped (%s); the rest is checked here",
+                    type(exc).__name__)
+        sent.clear()
+        try:
+            self._stop()
+        except Exception:  # a broken pool may fail to shut down: nothing of it is used
+            self.pool = None
