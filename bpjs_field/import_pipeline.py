@@ -55,10 +55,15 @@ def _start_worker(figures: tuple[Any, ...], checks: Checks) -> None:
 _checks: Checks | None = None
 
 
-def _check_chunk(rows: list[Row]) -> list[Checked]:
-    """In the worker: one chunk's rows checked, in order."""
+def _check_chunk(rows: list[tuple[int, dict[str, str]]]) -> list[Checked]:
+    """In the worker: one chunk's readable rows checked, in order."""
     assert _checks is not None
-    return [check_row(line, row, problem, _checks) for line, row, problem in rows]
+    return [check_row(line, row, None, _checks) for line, row in rows]
+
+
+def _readable(rows: list[Row]) -> list[tuple[int, dict[str, str]]]:
+    """The rows the worker checks: those read (a row's reading problem is named here)."""
+    return [(line, row) for line, row, problem in rows if row is not None and problem is None]
 
 
 def check_here(rows: list[Row], checks: Checks) -> list[Checked]:
@@ -98,10 +103,6 @@ class CheckedRows:
             # A chunk being checked is finished (a few ms), queued ones are dropped.
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def worker_pids(self) -> list[int]:
-        """The worker's process id once started (tests end it to see the import finish)."""
-        return list(getattr(self.pool, "_processes", None) or {})
-
     def __iter__(self) -> Iterator[tuple[int, Checked]]:
         chunks = [self.rows[i:i + CHUNK_ROWS] for i in range(0, len(self.rows), CHUNK_ROWS)]
         sent: deque[Future[list[Checked]]] = deque()  # futures of chunks[index:index + len]
@@ -109,21 +110,28 @@ class CheckedRows:
             while self.pool is not None and index + len(sent) < len(chunks) \
                     and len(sent) < self.ahead:
                 try:
-                    sent.append(self.pool.submit(_check_chunk, chunks[index + len(sent)]))
-                except RuntimeError as exc:  # BrokenProcessPool: the worker is gone
+                    sent.append(self.pool.submit(_check_chunk, _readable(chunks[index + len(sent)])))
+                except Exception as exc:  # the worker is gone, or could not be started
                     self._give_up(exc, sent)
             checked = None
             if sent:
                 try:
                     checked = sent.popleft().result()
-                    self.by_worker += len(checked)
                 except Exception as exc:  # the worker died or could not answer
                     self._give_up(exc, sent)
-                    checked = None
-            if checked is None or len(checked) != len(chunk):
-                checked = check_here(chunk, self.checks)
-            for (line, _row, _problem), outcome in zip(chunk, checked):
-                yield line, outcome
+            if checked is not None and len(checked) != len(_readable(chunk)):
+                self._give_up(ValueError("rows missing"), sent)
+                checked = None
+            if checked is None:
+                yield from zip((line for line, _r, _p in chunk), check_here(chunk, self.checks))
+                continue
+            self.by_worker += len(checked)
+            answers = iter(checked)
+            for line, row, problem in chunk:
+                if row is None or problem is not None:
+                    yield line, check_row(line, row, problem, self.checks)
+                else:
+                    yield line, next(answers)
 
     def _give_up(self, exc: BaseException, sent: deque[Future[list[Checked]]]) -> None:
         log.warning("import: the checking process stopped (%s); the rest is checked here",

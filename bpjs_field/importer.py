@@ -93,13 +93,14 @@ BATCH_SIZE = 5000
 class ImportReport:
     """Counts and one line per problem: (line, column, code, message).  `stopped` is the
     error that ended the run early (disk full, interrupted); every row not saved by then
-    is in `problems` too."""
+    is in `problems` too.  `by_worker`: rows checked by a second process (`import_pipeline`)."""
 
     saved: int = 0
     already: int = 0
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     stopped: BpjsFieldError | None = None
+    by_worker: int = 0
 
     @property
     def total(self) -> int:
@@ -218,8 +219,9 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     saving: list[tuple[int, CleanRegistration]] | None = None  # the batch being written
     done = 0  # rows of the file checked so far
     total = len(read.rows)
+    checked = CheckedRows(read.rows, checks, batch_size=batch_size, worker=worker)
     try:
-        with CheckedRows(read.rows, checks, batch_size=batch_size, worker=worker) as checked:
+        with checked:
             for line, outcome in checked:
                 done += 1
                 if isinstance(outcome, CleanRegistration):
@@ -249,6 +251,7 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
             report.reject(line, not_saved)
         for line, _row, _problem in read.rows[done:]:
             report.reject(line, not_saved)
+    report.by_worker = checked.by_worker
     with contextlib.suppress(BpjsFieldError, *OperationalError, *DatabaseError):
         with store.write():
             store.audit("import.csv", rows=report.total, saved=report.saved,
