@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import itertools
 import signal
 from collections import deque
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from bpjs_field.domain import reference
+from bpjs_field.domain.registration import CleanRegistration
 from bpjs_field.errors import ValidationError
 from bpjs_field.import_rows import Checked, Checks, check_row
 
@@ -55,10 +57,42 @@ def _start_worker(figures: tuple[Any, ...], checks: Checks) -> None:
 _checks: Checks | None = None
 
 
-def _check_chunk(rows: list[tuple[int, dict[str, str]]]) -> list[Checked]:
-    """In the worker: one chunk's readable rows checked, in order."""
+# In the worker: each contribution and plan sent so far, by its object's id, with its key
+# (the object is held, so its id is not reused while it is known).
+_known: dict[int, tuple[int, Any]] = {}
+_keys = itertools.count()
+KNOWN_MAX = 4096
+
+Answer = tuple[bool, dict[int, Any], list[Checked]]
+
+
+def _key(value: Any, fresh: dict[int, Any]) -> int:
+    known = _known.get(id(value))
+    if known is not None:
+        return known[0]
+    key = next(_keys)
+    _known[id(value)] = (key, value)
+    fresh[key] = value
+    return key
+
+
+def _check_chunk(rows: list[tuple[int, dict[str, str]]]) -> Answer:
+    """In the worker: one chunk's readable rows checked, in order.  Each registration's
+    contribution and plan are sent once for the whole import and then named by a key (the
+    rows of a list share a few plans: sent again with every chunk, they would come back
+    as new objects each time, and the bulk writer finds a plan's JSON by its identity);
+    `reset`: the keys sent before are forgotten."""
     assert _checks is not None
-    return [check_row(line, row, None, _checks) for line, row in rows]
+    reset = len(_known) > KNOWN_MAX
+    if reset:
+        _known.clear()
+    fresh: dict[int, Any] = {}
+    checked = [check_row(line, row, None, _checks) for line, row in rows]
+    for clean in checked:
+        if isinstance(clean, CleanRegistration):
+            clean.contribution = _key(clean.contribution, fresh)  # type: ignore[assignment]
+            clean.plan = _key(clean.plan, fresh)  # type: ignore[assignment]
+    return reset, fresh, checked
 
 
 def _readable(rows: list[Row]) -> list[tuple[int, dict[str, str]]]:
@@ -82,6 +116,7 @@ class CheckedRows:
         self.ahead = max(2, -(-2 * batch_size // CHUNK_ROWS))
         self.pool: ProcessPoolExecutor | None = None
         self.by_worker = 0  # rows the worker checked (for tests and the benchmark)
+        self.shared: dict[int, Any] = {}  # the worker's contributions and plans, by key
         if worker if worker is not None else len(rows) >= MIN_ROWS:
             try:
                 self.pool = ProcessPoolExecutor(
@@ -105,7 +140,7 @@ class CheckedRows:
 
     def __iter__(self) -> Iterator[tuple[int, Checked]]:
         chunks = [self.rows[i:i + CHUNK_ROWS] for i in range(0, len(self.rows), CHUNK_ROWS)]
-        sent: deque[Future[list[Checked]]] = deque()  # futures of chunks[index:index + len]
+        sent: deque[Future[Answer]] = deque()  # futures of chunks[index:index + len]
         for index, chunk in enumerate(chunks):
             while self.pool is not None and index + len(sent) < len(chunks) \
                     and len(sent) < self.ahead:
@@ -116,7 +151,7 @@ class CheckedRows:
             checked = None
             if sent:
                 try:
-                    checked = sent.popleft().result()
+                    checked = self._answer(sent.popleft())
                 except Exception as exc:  # the worker died or could not answer
                     self._give_up(exc, sent)
             if checked is not None and len(checked) != len(_readable(chunk)):
@@ -133,7 +168,21 @@ class CheckedRows:
                 else:
                     yield line, next(answers)
 
-    def _give_up(self, exc: BaseException, sent: deque[Future[list[Checked]]]) -> None:
+    def _answer(self, future: Future[Answer]) -> list[Checked]:
+        """A chunk's rows as the worker checked them, each contribution and plan the one
+        object this import holds for it."""
+        reset, fresh, checked = future.result()
+        shared = self.shared
+        if reset:
+            shared.clear()
+        shared.update(fresh)
+        for clean in checked:
+            if isinstance(clean, CleanRegistration):
+                clean.contribution = shared[clean.contribution]  # type: ignore[index]
+                clean.plan = shared[clean.plan]  # type: ignore[index]
+        return checked
+
+    def _give_up(self, exc: BaseException, sent: deque[Future[Answer]]) -> None:
         log.warning("import: the checking process stopped (%s); the rest is checked here",
                     type(exc).__name__)
         sent.clear()
