@@ -23,7 +23,6 @@ import logging
 import multiprocessing
 import itertools
 import signal
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -100,6 +99,11 @@ def _readable(rows: list[Row]) -> list[tuple[int, dict[str, str]]]:
     return [(line, row) for line, row, problem in rows if row is not None and problem is None]
 
 
+def _ready() -> bool:
+    """In the worker: started, the figures in force."""
+    return _checks is not None
+
+
 def check_here(rows: list[Row], checks: Checks) -> list[Checked]:
     return [check_row(line, row, problem, checks) for line, row, problem in rows]
 
@@ -115,6 +119,7 @@ class CheckedRows:
         # Enough chunks sent ahead to keep the worker busy while two batches are saved.
         self.ahead = max(2, -(-2 * batch_size // CHUNK_ROWS))
         self.pool: ProcessPoolExecutor | None = None
+        self.wait = worker is True
         self.by_worker = 0  # rows the worker checked (for tests and the benchmark)
         self.shared: dict[int, Any] = {}  # the worker's contributions and plans, by key
         if worker if worker is not None else len(rows) >= MIN_ROWS:
@@ -140,20 +145,23 @@ class CheckedRows:
 
     def __iter__(self) -> Iterator[tuple[int, Checked]]:
         chunks = [self.rows[i:i + CHUNK_ROWS] for i in range(0, len(self.rows), CHUNK_ROWS)]
-        sent: deque[Future[Answer]] = deque()  # futures of chunks[index:index + len]
+        sent: dict[int, Future[Answer]] = {}  # by chunk
+        # The first chunk not yet sent to the worker: until the worker has started (a new
+        # interpreter: 0.3-0.6 s, more on a busy laptop), the rows are checked here, unless
+        # the caller asked for every row to wait for the worker.
+        upto: int | None = 0 if self.wait else None
+        ready = None if self.wait else self._submit(_ready)
         for index, chunk in enumerate(chunks):
-            while self.pool is not None and index + len(sent) < len(chunks) \
-                    and len(sent) < self.ahead:
-                try:
-                    sent.append(self.pool.submit(_check_chunk, _readable(chunks[index + len(sent)])))
-                except Exception as exc:  # the worker is gone, or could not be started
-                    self._give_up(exc, sent)
-            checked = None
-            if sent:
-                try:
-                    checked = self._answer(sent.popleft())
-                except Exception as exc:  # the worker died or could not answer
-                    self._give_up(exc, sent)
+            if upto is None and ready is not None and ready.done():
+                # This chunk is checked here while the worker takes the next ones.
+                upto = index + 1 if self._answer_of(ready, sent) is not None else len(chunks)
+            while upto is not None and self.pool is not None and upto < len(chunks) \
+                    and upto - index <= self.ahead:
+                future = self._submit(_check_chunk, _readable(chunks[upto]))
+                if future is not None:
+                    sent[upto] = future
+                upto += 1
+            checked = self._answer_of(sent.pop(index), sent) if index in sent else None
             if checked is not None and len(checked) != len(_readable(chunk)):
                 self._give_up(ValueError("rows missing"), sent)
                 checked = None
@@ -168,10 +176,29 @@ class CheckedRows:
                 else:
                     yield line, next(answers)
 
-    def _answer(self, future: Future[Answer]) -> list[Checked]:
+    def _submit(self, fn: Any, *args: Any) -> Future[Any] | None:
+        if self.pool is None:
+            return None
+        try:
+            return self.pool.submit(fn, *args)
+        except Exception as exc:  # the worker is gone, or could not be started
+            self._give_up(exc, {})
+            return None
+
+    def _answer_of(self, future: Future[Any], sent: dict[int, Future[Answer]]) -> Any:
+        """What the worker answered, or None when it is given up (every chunk it was sent is
+        then checked here)."""
+        try:
+            answer = future.result()
+        except Exception as exc:  # the worker died or could not answer
+            self._give_up(exc, sent)
+            return None
+        return self._shared(answer) if isinstance(answer, tuple) else answer
+
+    def _shared(self, answer: Answer) -> list[Checked]:
         """A chunk's rows as the worker checked them, each contribution and plan the one
         object this import holds for it."""
-        reset, fresh, checked = future.result()
+        reset, fresh, checked = answer
         shared = self.shared
         if reset:
             shared.clear()
@@ -182,7 +209,7 @@ class CheckedRows:
                 clean.plan = shared[clean.plan]  # type: ignore[index]
         return checked
 
-    def _give_up(self, exc: BaseException, sent: deque[Future[Answer]]) -> None:
+    def _give_up(self, exc: BaseException, sent: dict[int, Future[Answer]]) -> None:
         log.warning("import: the checking process stopped (%s); the rest is checked here",
                     type(exc).__name__)
         sent.clear()

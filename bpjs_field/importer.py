@@ -206,8 +206,9 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     or an interruption ends the run: the rows not saved by then are reported, and
     `report.stopped` says why.  Importing the same file again saves nothing twice.
     `rows`: the file as `read_rows()` already read it; `progress(done, total)` is called
-    after each batch; `worker`: check the rows in a second process (None: when the
-    file is large enough to gain by it)."""
+    after each batch; `worker`: None checks the rows of a large file in a second process
+    once it has started (those before here), True every row there (waiting for it to
+    start), False every row here."""
     read = rows if rows is not None else read_rows(path)
     if event_id and not store.events.get(event_id):
         raise ValidationError("event_id", "event.unknown", value=event_id[:40])

@@ -88,11 +88,15 @@ def reference_import(tmp_path, template_db, source, **kwargs):
         return report, picture(store)
 
 
-def test_a_large_file_is_checked_by_the_worker_with_the_same_report_and_rows(
-        tmp_path, store, template_db):
+@pytest.mark.parametrize("worker", [True, None])
+def test_a_large_file_checked_by_the_worker_gives_the_same_report_and_rows(
+        tmp_path, store, template_db, worker):
+    """True: every row checked by the worker; None (what the app does): the rows before the
+    worker has started are checked here, the rest there."""
     source = write_file(tmp_path / "mitra.csv", MIN_ROWS + 700)
-    report = importer.import_csv(store, source, consent_version="v", today=TODAY)
-    assert report.by_worker == MIN_ROWS + 700  # every row read (the unreadable one is named here)
+    report = importer.import_csv(store, source, consent_version="v", today=TODAY, worker=worker)
+    if worker:
+        assert report.by_worker == MIN_ROWS + 700  # every row read (the unreadable one is named here)
     expected, rows = reference_import(tmp_path, template_db, source)
     assert report_of(report) == report_of(expected)
     assert report.saved > MIN_ROWS and report.already > 5 and report.rejected > 60
