@@ -1,10 +1,12 @@
 """A partner list's rows checked in a second process while this one saves the rows before.
 
 Checking a row (the registration form's rules: NIK, name, phone, region, contribution)
-costs about as much as saving it, and a thread cannot take it off the saving's path: both
-need the interpreter lock.  So a file of `MIN_ROWS` rows or more is checked by one worker
-process, started with "spawn" (a fork is unsafe beside Qt's threads; Windows can only
-spawn), in chunks of `CHUNK_ROWS` rows sent a few batches ahead of the one being saved.
+costs about a fifth of the importing process's time, and a thread cannot take it off the
+saving's path: both need the interpreter lock.  So a file of `MIN_ROWS` rows or more is
+checked by one worker process, started with "spawn" (a fork is unsafe beside Qt's threads;
+Windows can only spawn), in chunks of `CHUNK_ROWS` rows sent a few batches ahead of the
+one being saved.  Until the worker has started (a new interpreter: 0.3 s or more) the rows
+are checked here, so a slow start costs nothing but the worker's own time.
 
 * The worker checks with exactly what this process would: the rates and privacy notice in
   force here (received from the branch server at run time, `reference.in_force()`), the
@@ -20,8 +22,8 @@ spawn), in chunks of `CHUNK_ROWS` rows sent a few batches ahead of the one being
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import itertools
+import multiprocessing
 import signal
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,10 +41,12 @@ Row = tuple[int, "dict[str, str] | None", "ValidationError | None"]
 # Rows a message to the worker and back: large enough that a message costs little per row,
 # small enough that the worker's first answer comes soon.
 CHUNK_ROWS = 1000
-# Below this many rows the file is checked here: starting the worker (a new interpreter that
-# imports the domain: 0.3-0.6 s) costs more than it would save.  Measured: see bench/README.md
-# ("Fifth pass").
-MIN_ROWS = 4000
+# Rows checked here between two looks at whether the worker has started.
+PIECE_ROWS = 200
+# Below this many rows the file is checked here: the worker (a new interpreter that imports
+# the domain: 0.3 s and 0.2 s of CPU on a quiet machine, over 1 s on a busy one) would start
+# when most rows are checked already.  Measured: bench/README.md, "Fifth pass".
+MIN_ROWS = 5000
 
 
 def _start_worker(figures: tuple[Any, ...], checks: Checks) -> None:
@@ -105,6 +109,7 @@ def _ready() -> bool:
 
 
 def check_here(rows: list[Row], checks: Checks) -> list[Checked]:
+    """Rows checked in this process."""
     return [check_row(line, row, problem, checks) for line, row, problem in rows]
 
 
@@ -122,6 +127,10 @@ class CheckedRows:
         self.wait = worker is True
         self.by_worker = 0  # rows the worker checked (for tests and the benchmark)
         self.shared: dict[int, Any] = {}  # the worker's contributions and plans, by key
+        self._sent: dict[int, Future[Answer]] = {}  # by chunk
+        self._chunks: list[list[Row]] = []
+        self._upto: int | None = None
+        self._ready: Future[bool] | None = None
         if worker if worker is not None else len(rows) >= MIN_ROWS:
             try:
                 self.pool = ProcessPoolExecutor(
@@ -140,33 +149,30 @@ class CheckedRows:
     def _stop(self) -> None:
         if self.pool is not None:
             pool, self.pool = self.pool, None
-            # A chunk being checked is finished (a few ms), queued ones are dropped.
-            pool.shutdown(wait=True, cancel_futures=True)
+            # A chunk being checked is finished (a few ms), queued ones are dropped.  A worker
+            # that never checked a row is not waited for: it ends once started.
+            pool.shutdown(wait=self.wait or self.by_worker > 0, cancel_futures=True)
 
     def __iter__(self) -> Iterator[tuple[int, Checked]]:
         chunks = [self.rows[i:i + CHUNK_ROWS] for i in range(0, len(self.rows), CHUNK_ROWS)]
-        sent: dict[int, Future[Answer]] = {}  # by chunk
+        self._chunks, self._sent = chunks, {}
         # The first chunk not yet sent to the worker: until the worker has started (a new
-        # interpreter: 0.3-0.6 s, more on a busy laptop), the rows are checked here, unless
-        # the caller asked for every row to wait for the worker.
-        upto: int | None = 0 if self.wait else None
-        ready = None if self.wait else self._submit(_ready)
+        # interpreter: 0.3 s or more), the rows are checked here, unless the caller asked
+        # for every row to wait for the worker.
+        self._upto: int | None = 0 if self.wait else None
+        self._ready = None if self.wait else self._submit(_ready)
         for index, chunk in enumerate(chunks):
-            if upto is None and ready is not None and ready.done():
-                # This chunk is checked here while the worker takes the next ones.
-                upto = index + 1 if self._answer_of(ready, sent) is not None else len(chunks)
-            while upto is not None and self.pool is not None and upto < len(chunks) \
-                    and upto - index <= self.ahead:
-                future = self._submit(_check_chunk, _readable(chunks[upto]))
-                if future is not None:
-                    sent[upto] = future
-                upto += 1
-            checked = self._answer_of(sent.pop(index), sent) if index in sent else None
+            self._send(index)
+            future = self._sent.pop(index, None)
+            checked = self._answer_of(future) if future is not None else None
             if checked is not None and len(checked) != len(_readable(chunk)):
-                self._give_up(ValueError("rows missing"), sent)
+                self._give_up(ValueError("rows missing"))
                 checked = None
-            if checked is None:
-                yield from zip((line for line, _r, _p in chunk), check_here(chunk, self.checks))
+            if checked is None:  # checked here, in pieces: the worker may start meanwhile
+                for start in range(0, len(chunk), PIECE_ROWS):
+                    piece = chunk[start:start + PIECE_ROWS]
+                    yield from zip((line for line, _r, _p in piece), check_here(piece, self.checks))
+                    self._send(index)
                 continue
             self.by_worker += len(checked)
             answers = iter(checked)
@@ -176,24 +182,39 @@ class CheckedRows:
                 else:
                     yield line, next(answers)
 
+    def _send(self, index: int) -> None:
+        """Chunk `index` is being checked: send the worker the chunks after it, up to
+        `ahead`, once it has started."""
+        if self._upto is None:
+            if self._ready is None or not self._ready.done():
+                return
+            # The worker has started: it takes the chunks after this one.
+            self._upto = index + 1 if self._answer_of(self._ready) is not None else len(self._chunks)
+        while self.pool is not None and self._upto < len(self._chunks) \
+                and self._upto - index <= self.ahead:
+            future = self._submit(_check_chunk, _readable(self._chunks[self._upto]))
+            if future is not None:
+                self._sent[self._upto] = future
+            self._upto += 1
+
     def _submit(self, fn: Any, *args: Any) -> Future[Any] | None:
         if self.pool is None:
             return None
         try:
             return self.pool.submit(fn, *args)
         except Exception as exc:  # the worker is gone, or could not be started
-            self._give_up(exc, {})
+            self._give_up(exc)
             return None
 
-    def _answer_of(self, future: Future[Any], sent: dict[int, Future[Answer]]) -> Any:
+    def _answer_of(self, future: Future[Any]) -> Any:
         """What the worker answered, or None when it is given up (every chunk it was sent is
         then checked here)."""
         try:
             answer = future.result()
+            return self._shared(answer) if isinstance(answer, tuple) else answer
         except Exception as exc:  # the worker died or could not answer
-            self._give_up(exc, sent)
+            self._give_up(exc)
             return None
-        return self._shared(answer) if isinstance(answer, tuple) else answer
 
     def _shared(self, answer: Answer) -> list[Checked]:
         """A chunk's rows as the worker checked them, each contribution and plan the one
@@ -209,10 +230,10 @@ class CheckedRows:
                 clean.plan = shared[clean.plan]  # type: ignore[index]
         return checked
 
-    def _give_up(self, exc: BaseException, sent: dict[int, Future[Answer]]) -> None:
+    def _give_up(self, exc: BaseException) -> None:
         log.warning("import: the checking process stopped (%s); the rest is checked here",
                     type(exc).__name__)
-        sent.clear()
+        self._sent.clear()
         try:
             self._stop()
         except Exception:  # a broken pool may fail to shut down: nothing of it is used
