@@ -10,13 +10,8 @@ store's own bulk write, measured in the same run on the same kind of database.
   the store offers for data it made itself (no validation, no change log, no audit, the
   search index rebuilt once at the end).
 
-The import is run twice on copies of the same database: every row checked in the
-importing process (`worker=False`), and checked by a worker process while the batch
-before is saved, as the app does (`worker=None`, `import_pipeline`: the rows before the
-worker has started are checked in the importing process).  Wall time and CPU time are both
-printed, the CPU time of the importing process alone and with its worker's: on a shared
-machine the wall time depends on the others' load, the CPU time much less.
-Target: ≥ 5,000 rows/s.
+Wall time and the process's CPU time are both printed: on a shared machine the wall
+time depends on the others' load, the CPU time much less.  Target: ≥ 5,000 rows/s.
 
 Run: `.venv/bin/python bench/bench_import.py [--rows 20000] [--people 0,30000]`
 (the 300,000 and 1,000,000 sizes are run by hand: building them takes minutes).
@@ -28,8 +23,6 @@ import argparse
 import csv
 import json
 import random
-import resource
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -81,23 +74,10 @@ def new_database(path: Path):
                                      confirm="rahasia-bench", kdf=FAST_KDF)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(fn) -> tuple[float, float, float]:
-    """Wall time, this process's CPU time, and the CPU time of the processes it started and
-    waited for in the meantime (the import's worker)."""
-    wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+def timed(fn) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return (time.perf_counter() - wall, time.process_time() - cpu, _children_cpu() - children)
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """The database and its key file under another name (the store is closed)."""
-    for path in source.parent.glob(source.name + "*"):
-        shutil.copyfile(path, target.parent / (target.name + path.name[len(source.name):]))
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main() -> int:
@@ -108,12 +88,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the databases in this folder")
     parser.add_argument("--smoke", action="store_true",
                         help="a tiny run that checks the script works (timings not judged)")
-    parser.add_argument("--mode", choices=("both", "process", "worker"), default="both",
-                        help="check the rows in the importing process, in a worker, or both "
-                             "(on copies of the same database)")
     args = parser.parse_args()
-    # None: the worker as the app uses it (the rows before it has started checked here).
-    args.modes = {"both": (False, None), "process": (False,), "worker": (None,)}[args.mode]
     if args.smoke:
         args.rows, args.people = 60, "0,30"
     sizes = [size(s) if s.strip() != "0" else 0 for s in args.people.split(",") if s.strip()]
@@ -121,7 +96,7 @@ def main() -> int:
         source = folder / "mitra.csv"
         bad = partner_list(source, args.rows)
         base_store = new_database(folder / "baseline.sqlite3")
-        base_wall, base_cpu, _ = timed(lambda: fill_demo(base_store, args.rows, seed=7))
+        base_wall, base_cpu = timed(lambda: fill_demo(base_store, args.rows, seed=7))
         base_store.close()
         results = []
         for people in sizes:
@@ -129,37 +104,27 @@ def main() -> int:
             store = new_database(db)
             if people:
                 fill_demo(store, people, seed=11)
-            store.close()
-            copy_database(db, folder / f"import-{people}-worker.sqlite3")
-            for worker in args.modes:
-                path = folder / (db.name if worker is False else f"import-{people}-worker.sqlite3")
-                store = session.unlock(path, "KC-0421", "rahasia-bench")
-                report = None
+            report = None
 
-                def run() -> None:
-                    nonlocal report
-                    report = importer.import_csv(store, source, consent_version="bench",
-                                                 worker=worker)
-                    importer.write_report(report, folder / f"laporan-{people}-{worker}.csv")
-                wall, cpu, worker_cpu = timed(run)
-                assert report is not None and report.rejected == bad and report.saved == args.rows - bad
-                store.close()
-                results.append({"people": people, "rows": args.rows, "worker": worker is not False,
-                                "by_worker": report.by_worker,
-                                "wall_s": round(wall, 2), "rows_per_s": round(args.rows / wall),
-                                "cpu_rows_per_s": round(args.rows / cpu),
-                                "all_cpu_rows_per_s": round(args.rows / (cpu + worker_cpu)),
-                                "baseline_per_s": round(args.rows / base_wall),
-                                "baseline_cpu_per_s": round(args.rows / base_cpu)})
+            def run() -> None:
+                nonlocal report
+                report = importer.import_csv(store, source, consent_version="bench")
+                importer.write_report(report, folder / f"laporan-{people}.csv")
+            wall, cpu = timed(run)
+            assert report is not None and report.rejected == bad and report.saved == args.rows - bad
+            store.close()
+            results.append({"people": people, "rows": args.rows, "wall_s": round(wall, 2),
+                            "rows_per_s": round(args.rows / wall), "cpu_rows_per_s": round(args.rows / cpu),
+                            "baseline_per_s": round(args.rows / base_wall),
+                            "baseline_cpu_per_s": round(args.rows / base_cpu)})
     print(f"CSV import of {args.rows:,} rows ({bad} refused and reported), encrypted database")
-    print(f"{'people before':>14} {'by worker':>10} {'import rows/s':>14} {'(cpu)':>8} "
-          f"{'(+worker)':>9} {'demo fill/s':>12} {'(cpu)':>8} {'ratio':>6}  target")
+    print(f"{'people before':>14} {'import rows/s':>14} {'(cpu)':>8} {'demo fill/s':>12} {'(cpu)':>8} "
+          f"{'ratio':>6}  target")
     missed = False
     for r in results:
         ok = r["rows_per_s"] >= TARGET_ROWS_PER_S
         missed |= not ok
-        print(f"{r['people']:>14,} {r['by_worker'] if r['worker'] else 'none':>10} "
-              f"{r['rows_per_s']:>14,} {r['cpu_rows_per_s']:>8,} {r['all_cpu_rows_per_s']:>9,} "
+        print(f"{r['people']:>14,} {r['rows_per_s']:>14,} {r['cpu_rows_per_s']:>8,} "
               f"{r['baseline_per_s']:>12,} {r['baseline_cpu_per_s']:>8,} "
               f"{r['rows_per_s'] / r['baseline_per_s']:>6.2f}  ≥ {TARGET_ROWS_PER_S:,.0f} "
               f"{'OK' if ok else 'MISSED'}")

@@ -16,23 +16,24 @@ import contextlib
 import csv
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bpjs_field.domain.formatting import today_wib
+from bpjs_field.domain.formatting import parse_rupiah, today_wib
 from bpjs_field.domain.nik import clean_nik
-from bpjs_field.domain.registration import CleanRegistration
-from bpjs_field.errors import BpjsFieldError, KnownError, ValidationError
-from bpjs_field.import_pipeline import CheckedRows
-from bpjs_field.import_rows import (COLUMN_OF_FIELD, DOWNSTREAM_COLUMNS, MAX_CELL,  # noqa: F401
-                                    SEX_SPELLINGS, Checks, Problem, RowBug, problem_lines,
-                                    row_to_input)
+from bpjs_field.domain.regions import get_region
+from bpjs_field.domain.registration import (CleanRegistration, PersonInput, RegistrationInput,
+                                            validate_registration)
+from bpjs_field.domain.segments import occupations
+from bpjs_field.errors import BpjsFieldError, KnownError, ValidationError, ValidationErrors
 from bpjs_field.store.bulk import BulkWriter
-from bpjs_field.store.connection import DatabaseError, OperationalError
 from bpjs_field.store.registrations import import_registration_id
+from bpjs_field.store.connection import DatabaseError, OperationalError
 from bpjs_field.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,16 @@ COLUMNS: dict[str, tuple[bool, str]] = {
     "ahli_waris": (False, "Nama ahli waris (boleh kosong; bila diisi, isi hubungan_ahli_waris)"),
     "hubungan_ahli_waris": (False, "pasangan (suami/istri), anak, orang_tua, saudara atau lainnya"),
 }
+# The columns of downstream registration, by the person's field they fill.
+DOWNSTREAM_COLUMNS = {"mother_name": "nama_ibu_kandung", "kk_no": "no_kk",
+                      "heir_name": "ahli_waris", "heir_relation": "hubungan_ahli_waris"}
+# How partner lists write an heir's relation, as the form's choices.
+RELATION_SPELLINGS = {"suami": "pasangan", "istri": "pasangan", "isteri": "pasangan",
+                      "suami/istri": "pasangan", "pasangan": "pasangan", "anak": "anak",
+                      "anak kandung": "anak", "orang tua": "orang_tua", "orang_tua": "orang_tua",
+                      "orangtua": "orang_tua", "ayah": "orang_tua", "ibu": "orang_tua",
+                      "saudara": "saudara", "saudara kandung": "saudara", "kakak": "saudara",
+                      "adik": "saudara", "lainnya": "lainnya", "lain-lain": "lainnya"}
 EXAMPLE = {"nama": "Siti Aminah", "segmen": "bpu", "persetujuan": "ya", "nik": "3216094508900003",
            "tanggal_lahir": "05-08-1990", "jenis_kelamin": "P", "tempat_lahir": "Bekasi",
            "telepon": "0812-3456-7890", "alamat": "Kp. Pulo RT 003/RW 002",
@@ -78,6 +89,25 @@ EXAMPLE = {"nama": "Siti Aminah", "segmen": "bpu", "persetujuan": "ya", "nik": "
            "jht": "ya", "sumber_iuran": "mandiri", "bulan_dibayar": "3"}
 REPORT_HEADER = ("baris", "kolom", "kode", "pesan")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_CELL = 500
+MAX_MONEY = 10**12  # Rp1 triliun a month: beyond any wage, and within SQLite's integers
+OLDEST_AGE = 120
+COLUMN_OF_FIELD = {"full_name": "nama", "nik": "nik", "birth_date": "tanggal_lahir",
+                   "sex": "jenis_kelamin", "birth_place": "tempat_lahir", "phone": "telepon",
+                   "email": "email", "address": "alamat", "district_code": "kode_kecamatan",
+                   "occupation": "pekerjaan", "declared_income": "penghasilan",
+                   "payer": "sumber_iuran", "months_paid": "bulan_dibayar", "wage": "upah",
+                   "risk_class": "kelas_risiko", "employer_name": "pemberi_kerja",
+                   "payer_name": "nama_pembayar", "employer_scale": "skala_usaha",
+                   "passport_no": "paspor", "nationality": "kewarganegaraan", "kitas_no": "kitas",
+                   "kitas_expiry": "kitas_berlaku", "consent": "persetujuan", "segment": "segmen",
+                   **DOWNSTREAM_COLUMNS}
+# How sex is written on a KTP (LAKI-LAKI / PEREMPUAN), in partner lists and in English ones.
+SEX_SPELLINGS = {"l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L",
+                 "laki": "L", "pria": "L", "m": "L", "male": "L",
+                 "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "f": "P", "female": "P"}
+# A NIK that Excel stored as a number: `3.21609E+15`, `3216094508900000.0`, `3,2161E+15`.
+_EXCEL_NUMBER = re.compile(r"^\s*\d+(?:[.,]\d*)?\s*[eE]\s*\+?\s*\d+\s*$|^\s*\d{15,16}[.,]0*\s*$")
 # Excel keeps 15 significant digits: a 16-digit NIK comes back with a 0 at the end.
 CUT_NIK_MIN_ROWS = 3
 CUT_NIK_SHARE = 0.9
@@ -88,31 +118,30 @@ CUT_NIK_SHARE = 0.9
 # busy timeout is 5 s) still get their turn between batches.
 BATCH_SIZE = 5000
 
+Problem = tuple[int, str, str, str]
+
 
 @dataclass
 class ImportReport:
     """Counts and one line per problem: (line, column, code, message).  `stopped` is the
     error that ended the run early (disk full, interrupted); every row not saved by then
-    is in `problems` too.  `by_worker`: rows checked by a second process (`import_pipeline`)."""
+    is in `problems` too."""
 
     saved: int = 0
     already: int = 0
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     stopped: BpjsFieldError | None = None
-    by_worker: int = 0
 
     @property
     def total(self) -> int:
         return self.saved + self.already + self.rejected
 
     def reject(self, line: int, errors: list[ValidationError] | ValidationError) -> None:
-        self.refuse(problem_lines(line, errors if isinstance(errors, list) else [errors]))
-
-    def refuse(self, problems: list[Problem]) -> None:
-        """One refused row, with its lines of the report."""
         self.rejected += 1
-        self.problems.extend(problems)
+        for err in errors if isinstance(errors, list) else [errors]:
+            self.problems.append((line, COLUMN_OF_FIELD.get(err.field, err.field), err.code,
+                                  err.message()))
 
 
 @dataclass
@@ -130,6 +159,161 @@ def write_template(path: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerow({k: EXAMPLE.get(k, "") for k in COLUMNS})
+
+
+def _yes(value: str, field_name: str) -> bool:
+    v = value.strip().casefold()
+    if v in ("ya", "y", "yes", "1", "true", "setuju"):
+        return True
+    if v in ("", "tidak", "t", "no", "n", "0", "false"):
+        return False
+    raise ValidationError(field_name, "bool.invalid", value=value[:20])
+
+
+def _date(value: str, field_name: str) -> date | None:
+    v = value.strip()
+    if not v:
+        return None
+    for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(v, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(field_name, "date.invalid", value=v[:30])
+
+
+def _birth_date(value: str, field_name: str, today: date) -> date | None:
+    born = _date(value, field_name)
+    if born is None:
+        return None
+    if born > today:
+        raise ValidationError(field_name, "birth_date.future", value=born.strftime("%d-%m-%Y"))
+    if today.year - born.year > OLDEST_AGE:
+        raise ValidationError(field_name, "birth_date.too_old", value=born.strftime("%d-%m-%Y"),
+                              maximum=OLDEST_AGE)
+    return born
+
+
+def _int(value: str, field_name: str, *, money: bool = False) -> int | None:
+    v = value.strip()
+    if not v:
+        return None
+    try:
+        number = parse_rupiah(v) if money else int(v)
+    except ValueError:
+        raise ValidationError(field_name, "number.invalid", value=v[:30]) from None
+    if not -MAX_MONEY <= number <= MAX_MONEY:
+        raise ValidationError(field_name, "number.invalid", value=v[:30])
+    return number
+
+
+def _sex(value: str, field_name: str) -> str | None:
+    v = " ".join(value.split()).casefold()
+    if not v:
+        return None
+    sex = SEX_SPELLINGS.get(v)
+    if sex is None:
+        raise ValidationError(field_name, "sex.unknown", value=value.strip()[:20])
+    return sex
+
+
+def _district(value: str, field_name: str) -> str | None:
+    v = value.strip()
+    if not v:
+        return None
+    region = get_region(v) if re.fullmatch(r"\d{2}\.?\d{2}\.?\d{2}", v) else None
+    if region is None or region.level != "district":
+        raise ValidationError(field_name, "district.unknown", value=v[:20])
+    return region.code
+
+
+def _nik(value: str, field_name: str, cut_niks: bool) -> str | None:
+    v = value.strip()
+    if not v:
+        return None
+    if _EXCEL_NUMBER.match(v):
+        raise ValidationError(field_name, "nik.excel", value=v[:30])
+    digits = clean_nik(v)
+    if cut_niks and len(digits) == 16 and digits.isdigit() and digits.endswith("0"):
+        raise ValidationError(field_name, "nik.excel", value=v[:30])
+    return v
+
+
+def _kk(value: str, field_name: str) -> str | None:
+    """A family card number as written; a number Excel reformatted (`3.21609E+15`) is named
+    as such (its last digits are lost), the rest is checked like the form's."""
+    v = value.strip()
+    if not v:
+        return None
+    if _EXCEL_NUMBER.match(v):
+        raise ValidationError(field_name, "kk.excel", value=v[:30])
+    return v
+
+
+def _relation(value: str, field_name: str) -> str | None:
+    v = " ".join(value.split()).casefold()
+    if not v:
+        return None
+    return RELATION_SPELLINGS.get(v, v)  # anything else is refused by the form's rule
+
+
+@lru_cache(maxsize=1)
+def _occupation_codes() -> dict[str, str]:
+    return {label.casefold(): code for code, (label, _en, _s) in occupations().items()}
+
+
+def _occupation(value: str) -> str | None:
+    v = value.strip()
+    if not v:
+        return None
+    return _occupation_codes().get(v.casefold(), v.casefold())
+
+
+def row_to_input(row: dict[str, str], *, event_id: str | None, consent_version: str,
+                 today: date | None = None, cut_niks: bool = False) -> RegistrationInput:
+    """One CSV row as a registration form; cell-level errors raise ValidationErrors."""
+    today = today or today_wib()
+    errors: list[ValidationError] = []
+    if row and max(map(len, row.values())) > MAX_CELL:  # one pass in C; named below
+        raise ValidationErrors([ValidationError(column, "too_long", maximum=MAX_CELL)
+                                for column, cell in row.items() if len(cell) > MAX_CELL])
+
+    def get(column: str, convert, *args, **kwargs):
+        try:
+            return convert(row.get(column) or "", column, *args, **kwargs)
+        except ValidationError as exc:
+            errors.append(exc)
+            return None
+
+    consent = get("persetujuan", _yes)
+    person = PersonInput(
+        full_name=row.get("nama") or "", nik=get("nik", _nik, cut_niks),
+        passport_no=row.get("paspor") or None, nationality=row.get("kewarganegaraan") or None,
+        kitas_no=row.get("kitas") or None, kitas_expiry=get("kitas_berlaku", _date),
+        birth_date=get("tanggal_lahir", _birth_date, today),
+        sex=get("jenis_kelamin", _sex),
+        birth_place=row.get("tempat_lahir") or None, phone=row.get("telepon") or None,
+        email=row.get("email") or None, address=row.get("alamat") or None,
+        district_code=get("kode_kecamatan", _district),
+        mother_name=row.get("nama_ibu_kandung") or None, kk_no=get("no_kk", _kk),
+        heir_name=row.get("ahli_waris") or None,
+        heir_relation=get("hubungan_ahli_waris", _relation),
+    )
+    form = RegistrationInput(
+        segment=(row.get("segmen") or "").strip().casefold(), person=person,
+        consent_given=bool(consent), consent_version=consent_version, event_id=event_id,
+        declared_income=get("penghasilan", _int, money=True), with_jht=bool(get("jht", _yes)),
+        occupation=_occupation(row.get("pekerjaan") or ""),
+        payer=(row.get("sumber_iuran") or "mandiri").strip().casefold(),
+        months_paid=get("bulan_dibayar", _int) or 1, wage=get("upah", _int, money=True),
+        risk_class=get("kelas_risiko", _int), employer_name=row.get("pemberi_kerja") or None,
+        payer_name=row.get("nama_pembayar") or None,
+        employer_scale=(row.get("skala_usaha") or "").strip().casefold() or None,
+        source="import",
+    )
+    if errors:
+        raise ValidationErrors(errors)
+    return form
 
 
 def read_rows(path: Path) -> Rows:
@@ -194,51 +378,41 @@ def _niks_look_cut(rows: list[tuple[int, dict[str, str] | None, ValidationError 
 def import_csv(store: Store, path: Path, *, event_id: str | None = None,
                consent_version: str, batch_size: int = BATCH_SIZE,
                today: date | None = None, rows: Rows | None = None,
-               progress: Callable[[int, int], None] | None = None,
-               worker: bool | None = None) -> ImportReport:
+               progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import every row: each is saved or reported, never half of the file.
 
-    Rows are checked one by one (the same rules as the registration form; in a second
-    process while this one saves, for a large file: `import_pipeline`) and the valid
-    ones saved in file order in batches, one durable transaction each (`BulkWriter`).  A batch
+    Rows are validated one by one (the same rules as the registration form) and the
+    valid ones saved in batches, one durable transaction each (`BulkWriter`).  A batch
     the database refuses is saved again row by row, so only the row at fault is
     reported.  An error of the laptop itself (disk full, the database busy too long)
     or an interruption ends the run: the rows not saved by then are reported, and
     `report.stopped` says why.  Importing the same file again saves nothing twice.
     `rows`: the file as `read_rows()` already read it; `progress(done, total)` is called
-    after each batch; `worker`: None checks the rows of a large file in a second process
-    once it has started (those before here), True every row there (waiting for it to
-    start), False every row here."""
+    after each batch."""
     read = rows if rows is not None else read_rows(path)
     if event_id and not store.events.get(event_id):
         raise ValidationError("event_id", "event.unknown", value=event_id[:40])
-    checks = Checks(event_id=event_id, consent_version=consent_version,
-                    today=today or today_wib(), cut_niks=read.cut_niks)
+    today = today or today_wib()
     report = ImportReport()
     writer = BulkWriter(store)
     pending: list[tuple[int, CleanRegistration]] = []
     saving: list[tuple[int, CleanRegistration]] | None = None  # the batch being written
-    done = 0  # rows of the file checked so far
-    total = len(read.rows)
-    checked = CheckedRows(read.rows, checks, batch_size=batch_size, worker=worker)
+    done = 0  # rows of the file validated so far
     try:
-        with checked:
-            for line, outcome in checked:
-                done += 1
-                if isinstance(outcome, CleanRegistration):
-                    pending.append((line, outcome))
-                elif isinstance(outcome, RowBug):
-                    log.error("import: line %d could not be checked (%s)", line, outcome.error)
-                    report.reject(line, ValidationError("", "import.row_failed"))
-                else:
-                    report.refuse(outcome)
-                if pending and (len(pending) >= batch_size or done == total):
-                    saving = pending
-                    outcomes = _save(store, writer, pending)
-                    saving, pending = None, []
-                    _count(report, outcomes)
-                    if progress is not None:
-                        progress(done, total)
+        for line, row, problem in read.rows:
+            clean = _validate(report, line, row, problem, event_id=event_id,
+                              consent_version=consent_version, today=today,
+                              cut_niks=read.cut_niks)
+            done += 1
+            if clean is not None:
+                pending.append((line, clean))
+            if pending and (len(pending) >= batch_size or done == len(read.rows)):
+                saving = pending
+                outcomes = _save(store, writer, pending)
+                saving, pending = None, []
+                _count(report, outcomes)
+                if progress is not None:
+                    progress(done, len(read.rows))
     except (KnownError, KeyboardInterrupt) as exc:
         stopped = exc if isinstance(exc, KnownError) else BpjsFieldError("import.interrupted")
         report.stopped = stopped
@@ -252,7 +426,6 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
             report.reject(line, not_saved)
         for line, _row, _problem in read.rows[done:]:
             report.reject(line, not_saved)
-    report.by_worker = checked.by_worker
     with contextlib.suppress(BpjsFieldError, *OperationalError, *DatabaseError):
         with store.write():
             store.audit("import.csv", rows=report.total, saved=report.saved,
@@ -291,6 +464,26 @@ def _settled(writer: BulkWriter, batch: list[tuple[int, CleanRegistration]]) -> 
             out.append((line, "saved"))
         seen.add(reg_id)
     return out
+
+
+def _validate(report: ImportReport, line: int, row: dict[str, str] | None,
+              problem: ValidationError | None, **kwargs: Any) -> CleanRegistration | None:
+    if problem is not None or row is None:
+        report.reject(line, problem or ValidationError("", "csv.row_unreadable"))
+        return None
+    today = kwargs["today"]
+    try:
+        form = row_to_input(row, event_id=kwargs["event_id"], consent_version=kwargs["consent_version"],
+                            today=today, cut_niks=kwargs["cut_niks"])
+        return validate_registration(form, today=today)
+    except ValidationErrors as exc:
+        report.reject(line, exc.errors)
+    except ValidationError as exc:
+        report.reject(line, exc)
+    except Exception as exc:  # a bug must not stop the rest of the file
+        log.error("import: line %d could not be checked (%s)", line, type(exc).__name__)
+        report.reject(line, ValidationError("", "import.row_failed"))
+    return None
 
 
 def _save(store: Store, writer: BulkWriter,

@@ -1,15 +1,10 @@
 """PyInstaller entry point of the windowed executable (`bpjs-field-gui`, no console window)."""
 
-import multiprocessing
 import sys
 
+from bpjs_field.cli import main
+
 if __name__ == "__main__":
-    # A large partner list is checked in a second process started with "spawn"
-    # (bpjs_field/import_pipeline.py): in the bundle that process is this executable again,
-    # and this call makes it the worker instead of a second app (before the app's imports,
-    # which the worker does not need).
-    multiprocessing.freeze_support()
-    from bpjs_field.cli import main
     # The GUI executable accepts the same options as the command line (e.g. --db);
     # with no command it opens the main window.
     sys.exit(main())

@@ -81,17 +81,3 @@ def use_stored(store: "Store") -> None:
             install(files)
         except (ValueError, KeyError, TypeError, LookupError):
             install(None)
-
-
-def in_force() -> tuple[Any, ...]:
-    """The rates and privacy notice in force in this process, as `put_in_force()` takes them
-    in another one (a process that checks rows for this one must use the same figures,
-    not the bundled files it would start with)."""
-    from bpjs_field.domain import consent, rates
-    return rates._installed, consent._installed, consent._installed_previous
-
-
-def put_in_force(state: tuple[Any, ...]) -> None:
-    """Use the figures `in_force()` gave in another process."""
-    from bpjs_field.domain import consent, rates
-    rates._installed, consent._installed, consent._installed_previous = state
