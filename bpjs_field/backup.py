@@ -426,8 +426,10 @@ def _backup_mark(path: Path, key: bytes | None) -> tuple[int, int] | None:
 
 def lower_thread_priority() -> bool:
     """Make the calling thread yield the CPU to the app's other threads (the window, the
-    database worker) whenever they want it: nice +BACKGROUND_NICE for this thread alone on
-    Linux, below-normal priority on Windows.  False where neither is possible."""
+    database worker) whenever they want it: BACKGROUND_NICE steps nicer than the app for
+    this thread alone on Linux (relative, so an app started niced or at a raised priority
+    keeps its backup the same distance behind, never starved), below-normal priority on
+    Windows.  False where neither is possible."""
     try:
         if sys.platform == "win32":
             import ctypes
@@ -435,7 +437,7 @@ def lower_thread_priority() -> bool:
             return bool(kernel32.SetThreadPriority(kernel32.GetCurrentThread(), THREAD_PRIORITY_LOWEST))
         if sys.platform.startswith("linux"):  # there a thread has a nice value of its own
             tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BACKGROUND_NICE))
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + BACKGROUND_NICE))
             return True
     except (OSError, AttributeError, ImportError):
         pass
