@@ -95,6 +95,9 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationName("bpjs-field")
     app.setApplicationDisplayName("BPJS Field")
     apply_style(app)
+    if getattr(app, "wheel_keeper", None) is None:
+        from ui.widgets import wheel
+        app.wheel_keeper = wheel.install(app)
     return app
 
 
