@@ -2289,8 +2289,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Menerima data cabang: %1 baris…</translation>
     </message>
     <message>
-        <source>Next automatic sync in %1 s</source>
-        <translation>Sinkronisasi otomatis berikutnya dalam %1 detik</translation>
+        <source>Next automatic sync: %1</source>
+        <translation>Sinkronisasi otomatis berikutnya %1</translation>
     </message>
     <message>
         <source>Fill in the server address, employee number and password.</source>

@@ -64,6 +64,13 @@ def test_enrol_sync_fail_back_off_and_recover(qtbot, gui, server_url_db, tmp_pat
         qtbot.waitUntil(lambda: controller.state.pending > 0, timeout=5000)
         assert "cannot be reached" in page.error.text()
         assert controller.state.next_attempt_s is not None and controller.state.next_attempt_s <= 0.4
+        # The next attempt as a time of day, which stays true on screen (a count of seconds
+        # written once did not count down).
+        from datetime import datetime
+        from bpjs_field.domain.formatting import format_time
+        qtbot.waitUntil(lambda: controller.state.next_attempt_at is not None
+                        and format_time(datetime.fromisoformat(controller.state.next_attempt_at),
+                                        "en") in page.phase.text(), timeout=5000)
         assert status.kind == "warn"
         page.grab().save(str(tmp_path / "sync-page-offline.png"))
         # It comes back: the backoff retry succeeds without anyone clicking.

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -62,6 +63,7 @@ class SyncState:
     online: bool | None = None
     progress: SyncProgress | None = None
     next_attempt_s: float | None = None
+    next_attempt_at: str | None = None  # when (ISO, UTC): shown as a time, true until it comes
     clock_offset_ms: int | None = None
 
     @property
@@ -172,7 +174,8 @@ class SyncController(QObject):
         if self._stopped or not self.auto:
             return
         self._next.start(int(seconds * 1000))
-        self._update({"next_attempt_s": seconds})
+        at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+        self._update({"next_attempt_s": seconds, "next_attempt_at": at.isoformat()})
 
     def _attempt(self, manual: bool = False) -> None:
         if self._thread is not None or self._stopped:
@@ -183,7 +186,7 @@ class SyncController(QObject):
         self._cancel = threading.Event()
         self._outcome = None
         self._update({"running": True, "progress": SyncProgress(phase="push"),
-                      "next_attempt_s": None})
+                      "next_attempt_s": None, "next_attempt_at": None})
         own = self.executor.store
         # The sync thread's own connection opens the same (maybe encrypted) file as the
         # logged-in officer: the key, and who is working, for its audit entries.

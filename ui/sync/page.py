@@ -13,12 +13,14 @@ Signals:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
+from bpjs_field.domain.formatting import format_time
 from bpjs_field.errors import KnownError
 from ui.ops import Ops
 from ui.roles import may_supervise, session_role
@@ -175,8 +177,10 @@ class SyncPage(QWidget):
             self.progress.setValue(int(fraction * 100))
             self.progress.setVisible(True)
         else:
-            self.phase.setText(self.tr("Next automatic sync in %1 s").replace(
-                "%1", str(max(1, round(state.next_attempt_s)))) if state.next_attempt_s else "")
+            # A time, not "in 211 s": a count written once would stay on screen unchanged.
+            self.phase.setText(self.tr("Next automatic sync: %1").replace(
+                "%1", format_time(datetime.fromisoformat(state.next_attempt_at), self.lang))
+                if state.next_attempt_at else "")
             self.progress.setVisible(False)
         if state.server_url and not self.url_edit.text():
             self.url_edit.setText(state.server_url)
