@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 SERVICE = "_bpjs-hub._tcp.local."
+SETTLE_S = 1.0  # a search ends this long after the last hub that answered
 
 
 @dataclass(frozen=True)
@@ -57,31 +59,49 @@ class Announcement:
 
 def browse(interface: str, seconds: float = 3.0, branch_server_id: str | None = None) -> list[FoundHub]:
     """The hubs answering on `interface`'s network within `seconds` (of this branch only,
-    when its server id is given)."""
+    when its server id is given).  Every hub that answers is listed, not only those heard
+    before the first: at a venue with two hubs (another branch's, or the one started after
+    the first hub's battery died) the search returns once no new hub has answered for
+    SETTLE_S after the last one of this branch, or at `seconds`."""
     from zeroconf import ServiceBrowser, ServiceStateChange
     zc = _zeroconf(interface)
-    names: set[str] = set()
-    seen = threading.Event()
+    names: list[str] = []
+    heard = threading.Event()
 
     def changed(zeroconf: Any, service_type: str, name: str, state_change: Any) -> None:
         if state_change is ServiceStateChange.Added:
-            names.add(name)
-            seen.set()
+            names.append(name)
+            heard.set()
 
     browser = ServiceBrowser(zc, SERVICE, handlers=[changed])
+    deadline = time.monotonic() + seconds
+    found: list[FoundHub] = []
+    resolved = 0
+    last_found: float | None = None
     try:
-        seen.wait(seconds)
-        found = []
-        for name in sorted(names):
-            info = zc.get_service_info(SERVICE, name, timeout=int(seconds * 1000))
-            if info is None or not info.parsed_addresses():
-                continue
-            props = {k.decode(): (v or b"").decode("utf-8", "replace") for k, v in info.properties.items()}
-            if branch_server_id and props.get("branch") != branch_hint(branch_server_id):
-                continue
-            found.append(FoundHub(name.removesuffix("." + SERVICE), info.parsed_addresses()[0],
-                                  int(info.port or 0), props.get("officer", ""), props.get("branch", "")))
-        return found
+        while True:
+            heard.clear()
+            while resolved < len(names):
+                hub = _resolve(zc, names[resolved], branch_server_id, seconds)
+                resolved += 1
+                if hub is not None and hub not in found:
+                    found.append(hub)
+                    last_found = time.monotonic()
+            now = time.monotonic()
+            if now >= deadline or (last_found is not None and now - last_found >= SETTLE_S):
+                return sorted(found, key=lambda h: h.name)
+            heard.wait(min(deadline - now, SETTLE_S))
     finally:
         browser.cancel()
         zc.close()
+
+
+def _resolve(zc: Any, name: str, branch_server_id: str | None, seconds: float) -> FoundHub | None:
+    info = zc.get_service_info(SERVICE, name, timeout=int(seconds * 1000))
+    if info is None or not info.parsed_addresses():
+        return None
+    props = {k.decode(): (v or b"").decode("utf-8", "replace") for k, v in info.properties.items()}
+    if branch_server_id and props.get("branch") != branch_hint(branch_server_id):
+        return None
+    return FoundHub(name.removesuffix("." + SERVICE), info.parsed_addresses()[0],
+                    int(info.port or 0), props.get("officer", ""), props.get("branch", ""))
