@@ -5,6 +5,8 @@ a page from another branch server, and the reason given when the server's answer
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import httpx
 import pytest
@@ -31,6 +33,23 @@ class Recording(httpx.BaseTransport):
                                "items": len(body["items"]), "next_cursor": body["next_cursor"],
                                "head": body["head"], "more": body["more"]})
         return response
+
+
+class Held(httpx.BaseTransport):
+    """The real server's answers; every pull after the first is held back until `release` is
+    set or `hold` seconds have passed (a server slow to send the next page)."""
+
+    def __init__(self, inner: httpx.BaseTransport, hold: float) -> None:
+        self.inner, self.hold = inner, hold
+        self.release = threading.Event()
+        self.pulls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/pull"):
+            self.pulls += 1
+            if self.pulls > 1:
+                self.release.wait(self.hold)
+        return self.inner.handle_request(request)
 
 
 def _cursor(laptop) -> int:
@@ -89,6 +108,35 @@ def test_pages_from_another_branch_server_are_refused_until_enrolled_again(inpro
     assert failed.value.code == "sync.not_enrolled" and not failed.value.retryable
     assert b.store.scalar("SELECT count(*) FROM people") == 0 and _cursor(b) == 0
     assert b.store.get_setting("sync.last_error")["code"] == "sync.not_enrolled"
+
+
+def test_a_round_that_fails_while_the_next_page_is_on_its_way_ends_without_it(
+        app_client, inprocess_laptops):
+    """The first page is refused (another branch server) while the next one is still being
+    fetched from a slow server: the round ends after a few seconds, not when that page comes,
+    and the fetch it leaves behind does not keep the program from quitting (a daemon thread,
+    also when the engine runs on a main thread, as the command line runs it: here the
+    test's own; the page is held for 40 s at most, so a round that waits for it ends too)."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    a.register_many(range(5060, 5064))
+    a.sync()
+    b.store.set_setting("sync.server_id", "another-branch-server")
+    held = Held(app_client._transport, hold=40)
+    before = set(threading.enumerate())
+    try:
+        with httpx.Client(transport=held, base_url=URL) as http:
+            started = time.monotonic()
+            with pytest.raises(SyncError) as failed:
+                SyncEngine(b.store, http, page_size=2).run()
+            waited = time.monotonic() - started
+            left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    finally:
+        held.release.set()
+    assert failed.value.code == "sync.not_enrolled" and held.pulls == 2
+    assert waited < 25  # the round waits 5 s for the fetch, the page would come after 40
+    assert left and all(t.daemon for t in left)
+    assert b.store.scalar("SELECT count(*) FROM people") == 0 and _cursor(b) == 0
 
 
 def _backwards(body, request):

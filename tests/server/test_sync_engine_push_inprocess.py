@@ -14,7 +14,8 @@ import httpx
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.sync.engine import SyncEngine, refused_changes
 from harness import server_rows
-from test_push_inprocess import URL, app_client, inprocess_laptops, record  # noqa: F401
+from test_push_inprocess import (URL, app_client, inprocess_laptops, pending,  # noqa: F401
+                                 record)
 
 PASSPHRASE = "pasar-malam-2026"
 
@@ -199,3 +200,32 @@ def test_a_batch_too_large_for_the_server_is_halved_until_it_fits(database_url, 
     assert laptop.store.pending_changes() == 0 and _reasons(laptop) == {}
     applied = {c for (c,) in server_rows(database_url, "SELECT change_id FROM applied_changes")}
     assert set(prints) <= applied
+
+
+def test_after_a_batch_too_large_of_three_changes_the_round_goes_on_one_change_a_batch(
+        database_url, app_client, inprocess_laptops):
+    """Three changes of 3 MB each (each refused by the server on its own: a text longer than
+    the protocol allows) sent in one batch are over the server's 8 MiB: halved, the batch is
+    one change, and so is every later batch of the round.  The three are parked, the changes
+    after them delivered."""
+    laptop, = inprocess_laptops(1)
+    big = [record(laptop, "print", {"at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+                                    "note": f"{i}" + "x" * 3_000_000}) for i in range(3)]
+    laptop.register_many(range(4960, 4962), event_id=None)
+    sizes = []
+
+    def count(request):
+        if request.url.path.endswith("/push"):
+            body = request.read()
+            if request.headers.get("content-encoding") == "gzip":
+                body = gzip.decompress(body)
+            sizes.append(len(json.loads(body)["changes"]))
+
+    with httpx.Client(transport=app_client._transport, base_url=URL,
+                      event_hooks={"request": [count]}) as http:
+        result = SyncEngine(laptop.store, http, batch_changes=3, batch_bytes=20_000_000).run()
+    assert sizes == [3, 1, 1, 1, 1, 1, 1, 1]
+    assert (result.pushed, result.refused, result.batches) == (4, 3, 4)
+    assert set(_reasons(laptop)) == set(big)
+    assert all(reason.startswith("422 ") for reason in _reasons(laptop).values())
+    assert pending(laptop) == 0
