@@ -11,8 +11,9 @@ import time
 import httpx
 import pytest
 
+from bpjs_field.sync import engine
 from bpjs_field.sync.client import SyncError
-from bpjs_field.sync.engine import SyncEngine
+from bpjs_field.sync.engine import FTS_REBUILD, SyncEngine
 from harness import server_rows
 from test_push_inprocess import (URL, app_client, inprocess_laptops, run_sync,  # noqa: F401
                                  tampered)
@@ -66,6 +67,7 @@ def test_a_pull_over_several_pages_counts_and_shows_its_progress(app_client, inp
         first = run_sync(b.store, http)
         # Everything new fits one page: one request, nothing fetched ahead.
         assert [p["more"] for p in recording.pages] == [False]
+        assert recording.pages[0]["cursor"] == 0  # a new laptop asks for everything
         assert (first.pages, first.pulled) == (1, recording.pages[0]["items"])
         start = _cursor(b)
         assert start == recording.pages[0]["next_cursor"] > 0
@@ -92,6 +94,65 @@ def test_a_pull_over_several_pages_counts_and_shows_its_progress(app_client, inp
     assert [p.pulled for p in pulling[1:]] == received
     assert [p.pull_fraction for p in pulling[1:]] == pytest.approx(fractions)
     assert all(0 < f < 1 for f in fractions[:-1])
+
+    # Nothing new: one page, nothing received, the bar full.
+    progress.clear()
+    with httpx.Client(transport=app_client._transport, base_url=URL) as http:
+        idle = run_sync(b.store, http, page_size=3, on_progress=progress.append)
+    assert (idle.pages, idle.pulled) == (1, 0)
+    assert [(p.pulled, p.pull_fraction) for p in progress if p.phase == "pull"] == [
+        (0, 0.0), (0, 1.0)]
+    assert progress[-1].pull_fraction == 1.0
+
+
+def _searchable(laptop) -> bool:
+    """Every person the laptop holds is found by name."""
+    people = laptop.store.query("SELECT id, full_name FROM people")
+    return bool(people) and all(
+        p["id"] in {h["id"] for h in laptop.store.search_index.search(p["full_name"], 500)}
+        for p in people)
+
+
+def test_a_pull_with_many_rows_to_go_indexes_them_once_at_the_end(
+        monkeypatch, app_client, inprocess_laptops):
+    """A pull with more rows to go than BULK_PULL_ROWS (lowered here) leaves the search index
+    to be rebuilt once at its end (the switch stored, so an interrupted pull is finished by
+    the next round); one with exactly that many, or fewer, keeps it row by row.  Either way
+    every pulled person is found afterwards."""
+    a, b, c = inprocess_laptops(3)
+    a.event()
+    a.register(5080)
+    a.sync()
+    b.sync()
+    c.sync()
+    start = _cursor(b)
+    assert start == _cursor(c) > 0
+    a.register_many(range(5081, 5087))
+    a.sync()
+    bulk_seen = []
+
+    def note(progress):  # on the engine's thread, as it pulls
+        if progress.phase == "pull":
+            bulk_seen.append(bool(watched[0].store.get_setting(FTS_REBUILD)))
+
+    watched = [c]  # the laptop syncing
+    monkeypatch.setattr(engine, "BULK_PULL_ROWS", 0)
+    recording = Recording(app_client._transport)
+    with httpx.Client(transport=recording, base_url=URL) as http:
+        run_sync(c.store, http, page_size=3, on_progress=note)
+    assert recording.pages[0]["more"] and True in bulk_seen
+    assert not c.store.get_setting(FTS_REBUILD) and _searchable(c)
+    assert c.store.scalar("SELECT count(*) FROM people") == 7
+
+    ahead = recording.pages[0]["head"] - start  # the rows b has to go at its first page
+    monkeypatch.setattr(engine, "BULK_PULL_ROWS", ahead)
+    watched[0] = b
+    bulk_seen.clear()
+    with httpx.Client(transport=app_client._transport, base_url=URL) as http:
+        run_sync(b.store, http, page_size=3, on_progress=note)
+    assert bulk_seen and True not in bulk_seen
+    assert not b.store.get_setting(FTS_REBUILD) and _searchable(b)
+    assert b.store.scalar("SELECT count(*) FROM people") == 7
 
 
 def test_pages_from_another_branch_server_are_refused_until_enrolled_again(inprocess_laptops):
