@@ -13,7 +13,9 @@ import httpx
 
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.sync.engine import SyncEngine, refused_changes
+from bpjs_field.sync.hub_engine import HubEngine
 from harness import server_rows
+from test_event_hub import join, start_hub
 from test_push_inprocess import (URL, app_client, inprocess_laptops, pending,  # noqa: F401
                                  record)
 
@@ -229,3 +231,43 @@ def test_after_a_batch_too_large_of_three_changes_the_round_goes_on_one_change_a
     assert set(_reasons(laptop)) == set(big)
     assert all(reason.startswith("422 ") for reason in _reasons(laptop).values())
     assert pending(laptop) == 0
+
+
+def test_a_round_with_the_event_hub_leaves_waiting_and_kept_aside_changes_to_the_branch(
+        database_url, inprocess_laptops, tmp_path):
+    """The hub is not the branch: a round with it neither puts back the changes waiting for
+    their laptop at the branch (they still wait, shown so) nor holds back a change the hub
+    keeps aside (a registration without a code): that one goes on to the branch, which
+    judges it."""
+    a, hub_laptop, desk = inprocess_laptops(3)
+    a.event()
+    a.register(4970)
+    usb = tmp_path / "acara.bpjsf"
+    carried = export_changes(a.store, usb, PASSPHRASE)
+    import_changes(desk.store, usb, PASSPHRASE)
+    hub_laptop.sync()
+    assert desk.sync().quarantined == carried
+    waiting = _reasons(desk)
+    assert set(waiting.values()) == {"quarantined push.origin_unverified"}
+    hub = start_hub(hub_laptop)
+    try:
+        join(desk.store, hub.join_url)
+        person_id = desk.register(4971, event_id=None).person["id"]
+        no_code = record(desk, "registration", {
+            "person_id": person_id, "segment": "bpu", "declared_income": 1_000_000,
+            "created_at": "2026-11-22T00:00:00Z"})
+        engine = HubEngine(desk.store)
+        try:
+            at_hub = engine.run()
+        finally:
+            engine.close()
+    finally:
+        hub.stop()
+    assert at_hub.quarantined == carried + 1  # the hub cannot check A's changes either
+    assert _reasons(desk) == waiting
+    row = desk.store.query_one("SELECT hub_sent_at, sent_at, refused_at FROM change_log "
+                               "WHERE change_id = ?", (no_code,))
+    assert row["hub_sent_at"] and row["sent_at"] is None and row["refused_at"] is None
+    at_branch = desk.sync()
+    assert (at_branch.quarantined, at_branch.pushed) == (carried + 1, 2)
+    assert _reasons(desk) == {**waiting, no_code: "quarantined registration.no_code"}
