@@ -5,12 +5,15 @@ a page from another branch server, and the reason given when the server's answer
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import httpx
 import pytest
 
+from bpjs_field.sync import engine
 from bpjs_field.sync.client import SyncError
-from bpjs_field.sync.engine import SyncEngine
+from bpjs_field.sync.engine import FTS_REBUILD, SyncEngine
 from harness import server_rows
 from test_push_inprocess import (URL, app_client, inprocess_laptops, run_sync,  # noqa: F401
                                  tampered)
@@ -33,6 +36,23 @@ class Recording(httpx.BaseTransport):
         return response
 
 
+class Held(httpx.BaseTransport):
+    """The real server's answers; every pull after the first is held back until `release` is
+    set or `hold` seconds have passed (a server slow to send the next page)."""
+
+    def __init__(self, inner: httpx.BaseTransport, hold: float) -> None:
+        self.inner, self.hold = inner, hold
+        self.release = threading.Event()
+        self.pulls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/pull"):
+            self.pulls += 1
+            if self.pulls > 1:
+                self.release.wait(self.hold)
+        return self.inner.handle_request(request)
+
+
 def _cursor(laptop) -> int:
     return int(laptop.store.get_setting("sync.cursor") or 0)
 
@@ -47,6 +67,7 @@ def test_a_pull_over_several_pages_counts_and_shows_its_progress(app_client, inp
         first = run_sync(b.store, http)
         # Everything new fits one page: one request, nothing fetched ahead.
         assert [p["more"] for p in recording.pages] == [False]
+        assert recording.pages[0]["cursor"] == 0  # a new laptop asks for everything
         assert (first.pages, first.pulled) == (1, recording.pages[0]["items"])
         start = _cursor(b)
         assert start == recording.pages[0]["next_cursor"] > 0
@@ -74,6 +95,65 @@ def test_a_pull_over_several_pages_counts_and_shows_its_progress(app_client, inp
     assert [p.pull_fraction for p in pulling[1:]] == pytest.approx(fractions)
     assert all(0 < f < 1 for f in fractions[:-1])
 
+    # Nothing new: one page, nothing received, the bar full.
+    progress.clear()
+    with httpx.Client(transport=app_client._transport, base_url=URL) as http:
+        idle = run_sync(b.store, http, page_size=3, on_progress=progress.append)
+    assert (idle.pages, idle.pulled) == (1, 0)
+    assert [(p.pulled, p.pull_fraction) for p in progress if p.phase == "pull"] == [
+        (0, 0.0), (0, 1.0)]
+    assert progress[-1].pull_fraction == 1.0
+
+
+def _searchable(laptop) -> bool:
+    """Every person the laptop holds is found by name."""
+    people = laptop.store.query("SELECT id, full_name FROM people")
+    return bool(people) and all(
+        p["id"] in {h["id"] for h in laptop.store.search_index.search(p["full_name"], 500)}
+        for p in people)
+
+
+def test_a_pull_with_many_rows_to_go_indexes_them_once_at_the_end(
+        monkeypatch, app_client, inprocess_laptops):
+    """A pull with more rows to go than BULK_PULL_ROWS (lowered here) leaves the search index
+    to be rebuilt once at its end (the switch stored, so an interrupted pull is finished by
+    the next round); one with exactly that many, or fewer, keeps it row by row.  Either way
+    every pulled person is found afterwards."""
+    a, b, c = inprocess_laptops(3)
+    a.event()
+    a.register(5080)
+    a.sync()
+    b.sync()
+    c.sync()
+    start = _cursor(b)
+    assert start == _cursor(c) > 0
+    a.register_many(range(5081, 5087))
+    a.sync()
+    bulk_seen = []
+
+    def note(progress):  # on the engine's thread, as it pulls
+        if progress.phase == "pull":
+            bulk_seen.append(bool(watched[0].store.get_setting(FTS_REBUILD)))
+
+    watched = [c]  # the laptop syncing
+    monkeypatch.setattr(engine, "BULK_PULL_ROWS", 0)
+    recording = Recording(app_client._transport)
+    with httpx.Client(transport=recording, base_url=URL) as http:
+        run_sync(c.store, http, page_size=3, on_progress=note)
+    assert recording.pages[0]["more"] and True in bulk_seen
+    assert not c.store.get_setting(FTS_REBUILD) and _searchable(c)
+    assert c.store.scalar("SELECT count(*) FROM people") == 7
+
+    ahead = recording.pages[0]["head"] - start  # the rows b has to go at its first page
+    monkeypatch.setattr(engine, "BULK_PULL_ROWS", ahead)
+    watched[0] = b
+    bulk_seen.clear()
+    with httpx.Client(transport=app_client._transport, base_url=URL) as http:
+        run_sync(b.store, http, page_size=3, on_progress=note)
+    assert bulk_seen and True not in bulk_seen
+    assert not b.store.get_setting(FTS_REBUILD) and _searchable(b)
+    assert b.store.scalar("SELECT count(*) FROM people") == 7
+
 
 def test_pages_from_another_branch_server_are_refused_until_enrolled_again(inprocess_laptops):
     """The laptop was enrolled with a branch server that answers at this address no more (a
@@ -89,6 +169,35 @@ def test_pages_from_another_branch_server_are_refused_until_enrolled_again(inpro
     assert failed.value.code == "sync.not_enrolled" and not failed.value.retryable
     assert b.store.scalar("SELECT count(*) FROM people") == 0 and _cursor(b) == 0
     assert b.store.get_setting("sync.last_error")["code"] == "sync.not_enrolled"
+
+
+def test_a_round_that_fails_while_the_next_page_is_on_its_way_ends_without_it(
+        app_client, inprocess_laptops):
+    """The first page is refused (another branch server) while the next one is still being
+    fetched from a slow server: the round ends after a few seconds, not when that page comes,
+    and the fetch it leaves behind does not keep the program from quitting (a daemon thread,
+    also when the engine runs on a main thread, as the command line runs it: here the
+    test's own; the page is held for 40 s at most, so a round that waits for it ends too)."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    a.register_many(range(5060, 5064))
+    a.sync()
+    b.store.set_setting("sync.server_id", "another-branch-server")
+    held = Held(app_client._transport, hold=40)
+    before = set(threading.enumerate())
+    try:
+        with httpx.Client(transport=held, base_url=URL) as http:
+            started = time.monotonic()
+            with pytest.raises(SyncError) as failed:
+                SyncEngine(b.store, http, page_size=2).run()
+            waited = time.monotonic() - started
+            left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    finally:
+        held.release.set()
+    assert failed.value.code == "sync.not_enrolled" and held.pulls == 2
+    assert waited < 25  # the round waits 5 s for the fetch, the page would come after 40
+    assert left and all(t.daemon for t in left)
+    assert b.store.scalar("SELECT count(*) FROM people") == 0 and _cursor(b) == 0
 
 
 def _backwards(body, request):

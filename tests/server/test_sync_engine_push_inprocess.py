@@ -13,8 +13,11 @@ import httpx
 
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.sync.engine import SyncEngine, refused_changes
+from bpjs_field.sync.hub_engine import HubEngine
 from harness import server_rows
-from test_push_inprocess import URL, app_client, inprocess_laptops, record  # noqa: F401
+from test_event_hub import join, start_hub
+from test_push_inprocess import (URL, app_client, inprocess_laptops, pending,  # noqa: F401
+                                 record)
 
 PASSPHRASE = "pasar-malam-2026"
 
@@ -199,3 +202,72 @@ def test_a_batch_too_large_for_the_server_is_halved_until_it_fits(database_url, 
     assert laptop.store.pending_changes() == 0 and _reasons(laptop) == {}
     applied = {c for (c,) in server_rows(database_url, "SELECT change_id FROM applied_changes")}
     assert set(prints) <= applied
+
+
+def test_after_a_batch_too_large_of_three_changes_the_round_goes_on_one_change_a_batch(
+        database_url, app_client, inprocess_laptops):
+    """Three changes of 3 MB each (each refused by the server on its own: a text longer than
+    the protocol allows) sent in one batch are over the server's 8 MiB: halved, the batch is
+    one change, and so is every later batch of the round.  The three are parked, the changes
+    after them delivered."""
+    laptop, = inprocess_laptops(1)
+    big = [record(laptop, "print", {"at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+                                    "note": f"{i}" + "x" * 3_000_000}) for i in range(3)]
+    laptop.register_many(range(4960, 4962), event_id=None)
+    sizes = []
+
+    def count(request):
+        if request.url.path.endswith("/push"):
+            body = request.read()
+            if request.headers.get("content-encoding") == "gzip":
+                body = gzip.decompress(body)
+            sizes.append(len(json.loads(body)["changes"]))
+
+    with httpx.Client(transport=app_client._transport, base_url=URL,
+                      event_hooks={"request": [count]}) as http:
+        result = SyncEngine(laptop.store, http, batch_changes=3, batch_bytes=20_000_000).run()
+    assert sizes == [3, 1, 1, 1, 1, 1, 1, 1]
+    assert (result.pushed, result.refused, result.batches) == (4, 3, 4)
+    assert set(_reasons(laptop)) == set(big)
+    assert all(reason.startswith("422 ") for reason in _reasons(laptop).values())
+    assert pending(laptop) == 0
+
+
+def test_a_round_with_the_event_hub_leaves_waiting_and_kept_aside_changes_to_the_branch(
+        database_url, inprocess_laptops, tmp_path):
+    """The hub is not the branch: a round with it neither puts back the changes waiting for
+    their laptop at the branch (they still wait, shown so) nor holds back a change the hub
+    keeps aside (a registration without a code): that one goes on to the branch, which
+    judges it."""
+    a, hub_laptop, desk = inprocess_laptops(3)
+    a.event()
+    a.register(4970)
+    usb = tmp_path / "acara.bpjsf"
+    carried = export_changes(a.store, usb, PASSPHRASE)
+    import_changes(desk.store, usb, PASSPHRASE)
+    hub_laptop.sync()
+    assert desk.sync().quarantined == carried
+    waiting = _reasons(desk)
+    assert set(waiting.values()) == {"quarantined push.origin_unverified"}
+    hub = start_hub(hub_laptop)
+    try:
+        join(desk.store, hub.join_url)
+        person_id = desk.register(4971, event_id=None).person["id"]
+        no_code = record(desk, "registration", {
+            "person_id": person_id, "segment": "bpu", "declared_income": 1_000_000,
+            "created_at": "2026-11-22T00:00:00Z"})
+        engine = HubEngine(desk.store)
+        try:
+            at_hub = engine.run()
+        finally:
+            engine.close()
+    finally:
+        hub.stop()
+    assert at_hub.quarantined == carried + 1  # the hub cannot check A's changes either
+    assert _reasons(desk) == waiting
+    row = desk.store.query_one("SELECT hub_sent_at, sent_at, refused_at FROM change_log "
+                               "WHERE change_id = ?", (no_code,))
+    assert row["hub_sent_at"] and row["sent_at"] is None and row["refused_at"] is None
+    at_branch = desk.sync()
+    assert (at_branch.quarantined, at_branch.pushed) == (carried + 1, 2)
+    assert _reasons(desk) == {**waiting, no_code: "quarantined registration.no_code"}
