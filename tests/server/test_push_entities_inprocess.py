@@ -14,6 +14,7 @@ from bpjs_field.domain.names import name_key
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
+from bpjs_field.sync import hub_seed
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.digest import laptop_digest
 from harness import EVENT_ID, Laptop, server_rows
@@ -258,6 +259,45 @@ def test_a_scan_undone_in_the_push_that_brings_it_leaves_the_others_of_that_push
     assert c_scan not in {s[0] for s in scans(database_url)}
     undo = attendance_changes(c)[-1]
     assert outcomes(database_url, "attendance")[undo] == "applied"
+
+
+# An event hub's database is SQLite (SQLCipher) only: the seeding below has no PostgreSQL form.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_undo_that_leaves_an_attendance_no_live_scan_takes_the_attendance_back(
+        database_url, inprocess_laptops):
+    """At an event's hub (the same push, on the hub's database): B's scan joined A's check-in
+    there, which A then undid; the branch's row made by B's scan (it reached the branch first)
+    is then seeded to the hub, whose copy of that scan is the undone one.  The row is live
+    with no live scan; B's next check-in joins it, and B's undo of that one, in the same push,
+    leaves no scan: the attendance is taken back, as an undone check-in is."""
+    a, b = inprocess_laptops(2)
+    person_id, attendance_id, b_scan = checked_in_on_both(a, b, 4750)
+    b.sync()
+    assert a.store.attendance.undo(attendance_id)
+    a.sync()
+    assert {s[2] for s in scans(database_url)} == {1}
+    b.sync()
+    row = {"id": b_scan, "event_id": EVENT_ID, "person_id": person_id, "method": "scan",
+           "checked_in_at": "2026-11-22T00:10:00+00:00", "device_id": b.store.device_id,
+           "officer_id": None, "created_at": "2026-11-22T00:10:00+00:00"}
+    db = ServerDatabase(database_url)
+    try:
+        with db.write() as tx:
+            assert hub_seed.take(tx, "attendance", [row])["taken"] == 1
+    finally:
+        db.close()
+    assert docs(database_url, "attendance")[b_scan]["deleted"] == 0
+    assert live_scans(database_url, b_scan) == set()
+    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    again = b.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b.store.attendance.undo(again)
+    assert b.sync().quarantined == 0
+    assert outcomes(database_url, "attendance")[attendance_changes(b)[-2]] == "joined"
+    assert docs(database_url, "attendance")[b_scan] == {"merged_into": None, "deleted": 1,
+                                                        "id": b_scan}
+    assert {s[2] for s in scans(database_url)} == {1}
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, person_id) is None
 
 
 def test_an_attendance_undone_in_the_push_that_brings_a_scan_of_it_takes_that_scan_too(
