@@ -21,7 +21,7 @@ from bpjs_field.server.app import create_app
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import SyncEngine
-from bpjs_field.handcarry import export_changes, import_into_server
+from bpjs_field.handcarry import export_changes, import_changes, import_into_server
 from harness import server_rows, EVENT_ID, Laptop, full_people_forms, make_nik
 
 URL = "http://testserver"
@@ -146,6 +146,43 @@ def test_changes_stamped_by_another_device_are_kept_aside(database_url, inproces
         "person": "push.origin_unverified", "registration": "registration.unknown_person"}
     assert not server_rows(database_url, "SELECT id FROM docs WHERE id IN (?, ?)",
                     (reg.person["id"], reg.registration["id"]))
+
+
+class NoAudit(httpx.BaseTransport):
+    """The real server, but every audit upload lost on the way (a 503 from a proxy)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/audit"):
+            return httpx.Response(503, json={"error": {"code": "server.unavailable"}})
+        return self.inner.handle_request(request)
+
+
+def test_a_laptops_key_comes_with_its_push_and_its_carried_changes_count(
+        database_url, app_client, inprocess_laptops, tmp_path):
+    """C's first sync delivers its changes, then its audit upload is lost: the branch knows
+    C's key from the push alone, so C's next check-in, carried to the branch by B on a USB
+    stick, counts as C's."""
+    b, c = inprocess_laptops(2)
+    c.event()
+    person_id = c.register(4160).person["id"]
+    with httpx.Client(transport=NoAudit(app_client._transport), base_url=URL) as http:
+        with pytest.raises(SyncError):
+            run_sync(c.store, http)
+    assert pending(c) == 0  # the push was acknowledged
+    assert not server_rows(database_url, "SELECT * FROM audit WHERE device_id = ?",
+                           (c.store.device_id,))
+    b.sync()
+    assert c.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    path = tmp_path / "c.bpjsf"
+    export_changes(c.store, path, "pasar-malam-2026")
+    import_changes(b.store, path, "pasar-malam-2026")
+    assert b.sync().quarantined == 0
+    scan_id = c.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert server_rows(database_url, "SELECT device_id, deleted FROM scans WHERE id = ?",
+                       (scan_id,)) == [(c.store.device_id, 0)]
 
 
 class Answers(httpx.BaseTransport):
