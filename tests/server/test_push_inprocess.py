@@ -262,6 +262,27 @@ def test_a_handcarried_file_with_values_the_rules_refuse_keeps_those_changes_asi
     assert set(people) == {person_id}
 
 
+def test_a_handcarried_file_of_more_than_900_changes_imported_twice_applies_each_once(
+        database_url, inprocess_laptops, tmp_path):
+    """A file of 901 prints (the branch looks up change ids 900 at a time) imported straight
+    into the branch's database twice: the second import finds every change applied."""
+    laptop, = inprocess_laptops(1)
+    with laptop.store.write():
+        for i in range(901):
+            print_id = new_id()
+            laptop.store.record_change("print", print_id, {
+                "id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+                "copies": 1 + i % 3})
+    path = tmp_path / "laptop.bpjsf"
+    assert export_changes(laptop.store, path, "pasar-malam-2026") == 901
+    first = import_into_server(database_url, path, "pasar-malam-2026")
+    assert (first["applied"], first["duplicates"]) == (901, 0)
+    again = import_into_server(database_url, path, "pasar-malam-2026")
+    assert (again["received"], again["applied"], again["duplicates"]) == (901, 0, 901)
+    assert server_rows(database_url, "SELECT count(*) FROM applied_changes WHERE entity = 'print'"
+                       )[0][0] == 901
+
+
 # -- foreign workers through sync -------------------------------------------------------------------
 def _tka(laptop, nationality: str = "CN"):
     form = full_people_forms(EVENT_ID)[1]
