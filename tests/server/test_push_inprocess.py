@@ -283,6 +283,26 @@ def test_a_handcarried_file_of_more_than_900_changes_imported_twice_applies_each
                        )[0][0] == 901
 
 
+def test_a_change_twice_in_one_push_is_applied_once(database_url, app_client, inprocess_laptops):
+    """A push whose body holds one change twice (a client's bug): the second copy is a
+    duplicate, the rest applied once."""
+    laptop, = inprocess_laptops(1)
+    laptop.event()
+    laptop.register(4170)
+    body, _first, _last, count = SyncEngine(laptop.store, app_client)._batch(0)
+    push = json.loads(body)
+    push["changes"].append(push["changes"][0])
+    token = laptop.store.get_setting("sync.device_token")
+    answer = app_client.post("/v1/push", json=push, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert {k: answer.json()[k] for k in ("received", "applied", "duplicates", "quarantined")} == {
+        "received": count + 1, "applied": count, "duplicates": 1, "quarantined": 0}
+    ids = sorted(c["change_id"] for c in push["changes"][:count])
+    assert sorted(r[0] for r in server_rows(database_url, "SELECT change_id FROM applied_changes "
+                                                          "WHERE device_id = ?",
+                                            (laptop.store.device_id,))) == ids
+
+
 # -- foreign workers through sync -------------------------------------------------------------------
 def _tka(laptop, nationality: str = "CN"):
     form = full_people_forms(EVENT_ID)[1]
