@@ -125,9 +125,7 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     b_row = b.store.attendance.get(EVENT_ID, alias.person["id"])
     carried = a.register(4711, check_in=True).person["id"]
     a_row = a.store.attendance.get(EVENT_ID, carried)
-    usb = tmp_path / "acara.bpjsf"
-    export_changes(a.store, usb, "pasar-malam-2026")
-    import_changes(b.store, usb, "pasar-malam-2026")
+    carry(a, b, tmp_path / "acara.bpjsf")
     assert b.sync().quarantined == 0
     attendance = docs(database_url, "attendance")
     assert attendance[b_row["id"]] == {**b_row, "person_id": survivor, "merged_into": None,
