@@ -56,7 +56,8 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "push": ("bpjs_field/server/push.py", ("tests/server/test_push_inprocess.py",
                                            "tests/server/test_push_officers_inprocess.py",
                                            "tests/server/test_push_entities_inprocess.py",
-                                           "tests/server/test_push_erasure_inprocess.py")),
+                                           "tests/server/test_push_erasure_inprocess.py",
+                                           "tests/server/test_push_consents_inprocess.py")),
     # Each entity's rules (moved out of push.py: _officer, _print, _supervised, ...).
     "push-handlers": ("bpjs_field/server/handlers.py",
                       ("tests/server/test_push_inprocess.py",

@@ -34,7 +34,7 @@ import json
 from typing import Any
 
 from bpjs_field.domain.names import name_key
-from bpjs_field.domain.records import REQUIRED
+from bpjs_field.domain.records import REQUIRED, check_values
 from bpjs_field.server import erasure, quarantine
 from bpjs_field.server.consents import CONSENT_FIELDS, newest_consent, store_consents
 from bpjs_field.server.db import Tx, marks

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import time
 
-from harness import make_nik, server_rows
-from test_push_inprocess import URL, app_client, inprocess_laptops  # noqa: F401 (fixtures)
+from harness import EVENT_ID, make_nik, server_rows
+from test_push_inprocess import URL, app_client, inprocess_laptops, record  # noqa: F401 (fixtures)
 
 
 def consents(url: str) -> list[tuple]:
@@ -78,3 +78,21 @@ def test_a_consent_given_with_a_later_registration_is_kept_as_the_registrations(
          person_change(a), a.store.device_id),
         (person["id"], registration["consent_version"], registration["consent_at"], "registration",
          change_id, b.store.device_id)]
+
+
+def test_a_consent_is_taken_from_a_persons_or_a_registrations_change_only(
+        database_url, inprocess_laptops):
+    """A check-in whose change carries consent fields (a laptop's bug, or a forged file) is
+    applied, and records no consent: only a person's or a registration's change brings one."""
+    (a,) = inprocess_laptops(1)
+    a.event()
+    person = a.register(8104).person
+    a.sync()
+    first = consents(database_url)
+    record(a, "attendance", {"event_id": EVENT_ID, "person_id": person["id"], "method": "scan",
+                             "checked_in_at": "2026-11-22T01:00:00+00:00",
+                             "device_id": a.store.device_id, "consent_version": "2026-01",
+                             "consent_at": "2026-11-22T01:00:00+00:00"})
+    assert a.sync().quarantined == 0
+    assert server_rows(database_url, "SELECT count(*) FROM scans")[0][0] == 1
+    assert consents(database_url) == first

@@ -14,6 +14,7 @@ from bpjs_field.domain.names import name_key
 from bpjs_field.handcarry import export_changes, import_changes
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
+from bpjs_field.sync import hub_seed
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.digest import laptop_digest
 from harness import EVENT_ID, Laptop, server_rows
@@ -124,9 +125,7 @@ def test_a_carried_check_in_keeps_its_scanner_and_points_at_the_surviving_person
     b_row = b.store.attendance.get(EVENT_ID, alias.person["id"])
     carried = a.register(4711, check_in=True).person["id"]
     a_row = a.store.attendance.get(EVENT_ID, carried)
-    usb = tmp_path / "acara.bpjsf"
-    export_changes(a.store, usb, "pasar-malam-2026")
-    import_changes(b.store, usb, "pasar-malam-2026")
+    carry(a, b, tmp_path / "acara.bpjsf")
     assert b.sync().quarantined == 0
     attendance = docs(database_url, "attendance")
     assert attendance[b_row["id"]] == {**b_row, "person_id": survivor, "merged_into": None,
@@ -204,6 +203,132 @@ def test_undoing_a_scan_the_branch_already_joined_keeps_the_others_and_an_unknow
     b.sync()
     assert outcomes(database_url, "attendance")[unknown] == "applied"
     assert [s[2] for s in scans(database_url) if s[0] == attendance_id] == [0]
+
+
+def carry(source, carrier, path) -> None:
+    """The source laptop's unsent changes carried to `carrier` on a USB stick."""
+    export_changes(source.store, path, "pasar-malam-2026")
+    import_changes(carrier.store, path, "pasar-malam-2026")
+
+
+def live_scans(url: str, attendance_id: str) -> set[str]:
+    return {s[0] for s in scans(url) if s[1] == attendance_id and s[2] == 0}
+
+
+def test_a_scan_undone_in_the_push_that_brings_it_leaves_the_others_of_that_push(
+        database_url, inprocess_laptops, tmp_path):
+    """B delivers its own check-in and C's check-in and undo of the same person, carried on a
+    USB stick, in one push: C's scan comes and goes, the attendance stays with the scans that
+    are left, counted whether the branch held them already or they came in that same push."""
+    a, b, c = inprocess_laptops(3)
+    a.event()
+    known, new = a.register(4730).person["id"], a.register(4731).person["id"]
+    a.sync()
+    b.sync()
+    c.sync()
+    # Known to the branch: A's check-in; B's own and C's undone one join it in one push.
+    assert a.store.attendance.check_in(EVENT_ID, known, "scan")
+    a.sync()
+    attendance_id = a.store.attendance.get(EVENT_ID, known)["id"]
+    assert b.store.attendance.check_in(EVENT_ID, known, "scan")
+    b_scan = b.store.attendance.get(EVENT_ID, known)["id"]
+    assert c.store.attendance.check_in(EVENT_ID, known, "scan")
+    c_scan = c.store.attendance.get(EVENT_ID, known)["id"]
+    assert c.store.attendance.undo(c_scan)
+    carry(c, b, tmp_path / "c1.bpjsf")
+    assert b.sync().quarantined == 0
+    assert docs(database_url, "attendance")[attendance_id]["deleted"] == 0
+    assert live_scans(database_url, attendance_id) == {attendance_id, b_scan}
+    assert c_scan not in {s[0] for s in scans(database_url)}
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, known)["id"] == attendance_id
+    # New to the branch: B's check-in makes the attendance in the push that brings C's
+    # check-in of the same person and its undo (and nothing else).
+    assert b.store.attendance.check_in(EVENT_ID, new, "scan")
+    b_first = b.store.attendance.get(EVENT_ID, new)["id"]
+    assert c.store.attendance.check_in(EVENT_ID, new, "scan")
+    c_scan = c.store.attendance.get(EVENT_ID, new)["id"]
+    assert c.store.attendance.undo(c_scan)
+    carry(c, b, tmp_path / "c2.bpjsf")
+    assert b.sync().quarantined == 0
+    attendance = docs(database_url, "attendance")[b_first]
+    assert (attendance["deleted"], attendance["person_id"]) == (0, new)
+    assert live_scans(database_url, b_first) == {b_first}
+    assert c_scan not in {s[0] for s in scans(database_url)}
+    undo = attendance_changes(c)[-1]
+    assert outcomes(database_url, "attendance")[undo] == "applied"
+
+
+# An event hub's database is SQLite (SQLCipher) only: the seeding below has no PostgreSQL form.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_undo_that_leaves_an_attendance_no_live_scan_takes_the_attendance_back(
+        database_url, inprocess_laptops):
+    """At an event's hub (the same push, on the hub's database): B's scan joined A's check-in
+    there, which A then undid; the branch's row made by B's scan (it reached the branch first)
+    is then seeded to the hub, whose copy of that scan is the undone one.  The row is live
+    with no live scan; B's next check-in joins it, and B's undo of that one, in the same push,
+    leaves no scan: the attendance is taken back, as an undone check-in is."""
+    a, b = inprocess_laptops(2)
+    person_id, attendance_id, b_scan = checked_in_on_both(a, b, 4750)
+    b.sync()
+    assert a.store.attendance.undo(attendance_id)
+    a.sync()
+    assert {s[2] for s in scans(database_url)} == {1}
+    b.sync()
+    row = {"id": b_scan, "event_id": EVENT_ID, "person_id": person_id, "method": "scan",
+           "checked_in_at": "2026-11-22T00:10:00+00:00", "device_id": b.store.device_id,
+           "officer_id": None, "created_at": "2026-11-22T00:10:00+00:00"}
+    db = ServerDatabase(database_url)
+    try:
+        with db.write() as tx:
+            assert hub_seed.take(tx, "attendance", [row])["taken"] == 1
+    finally:
+        db.close()
+    assert docs(database_url, "attendance")[b_scan]["deleted"] == 0
+    assert live_scans(database_url, b_scan) == set()
+    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    again = b.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b.store.attendance.undo(again)
+    assert b.sync().quarantined == 0
+    assert outcomes(database_url, "attendance")[attendance_changes(b)[-2]] == "joined"
+    assert docs(database_url, "attendance")[b_scan] == {"merged_into": None, "deleted": 1,
+                                                        "id": b_scan}
+    assert {s[2] for s in scans(database_url)} == {1}
+    b.sync()
+    assert b.store.attendance.get(EVENT_ID, person_id) is None
+
+
+def test_an_attendance_undone_in_the_push_that_brings_a_scan_of_it_takes_that_scan_too(
+        database_url, inprocess_laptops, tmp_path):
+    """B delivers, in one push, its own check-in of one person, C's check-in of another
+    (joining A's attendance) and A's undo of that attendance, both carried on USB sticks: the
+    attendance goes with every scan of it, C's included; B's check-in of the other stays."""
+    a, b, c = inprocess_laptops(3)
+    a.event()
+    person_id, other = a.register(4740).person["id"], a.register(4741).person["id"]
+    a.sync()
+    b.sync()
+    c.sync()
+    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    a.sync()
+    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert b.store.attendance.check_in(EVENT_ID, other, "scan")
+    b_scan = b.store.attendance.get(EVENT_ID, other)["id"]
+    assert c.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    c_scan = c.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert a.store.attendance.undo(attendance_id)
+    carry(c, b, tmp_path / "c.bpjsf")
+    carry(a, b, tmp_path / "a.bpjsf")
+    assert b.sync().quarantined == 0
+    assert outcomes(database_url, "attendance")[attendance_changes(c)[-1]] == "joined"
+    attendance = docs(database_url, "attendance")
+    assert attendance[attendance_id] == {"merged_into": None, "deleted": 1, "id": attendance_id}
+    assert live_scans(database_url, attendance_id) == set()
+    assert c_scan not in {s[0] for s in scans(database_url) if s[2] == 0}
+    assert (attendance[b_scan]["deleted"], attendance[b_scan]["person_id"]) == (0, other)
+    assert live_scans(database_url, b_scan) == {b_scan}
+    a.sync()
+    assert a.store.attendance.get(EVENT_ID, person_id) is None
 
 
 # -- people ----------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from bpjs_field.server.app import create_app
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import SyncEngine
-from harness import server_rows, EVENT_ID, Laptop, full_people_forms
+from bpjs_field.handcarry import export_changes, import_changes, import_into_server
+from harness import server_rows, EVENT_ID, Laptop, full_people_forms, make_nik
 
 URL = "http://testserver"
 
@@ -145,6 +146,161 @@ def test_changes_stamped_by_another_device_are_kept_aside(database_url, inproces
         "person": "push.origin_unverified", "registration": "registration.unknown_person"}
     assert not server_rows(database_url, "SELECT id FROM docs WHERE id IN (?, ?)",
                     (reg.person["id"], reg.registration["id"]))
+
+
+class NoAudit(httpx.BaseTransport):
+    """The real server, but every audit upload lost on the way (a 503 from a proxy)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/audit"):
+            return httpx.Response(503, json={"error": {"code": "server.unavailable"}})
+        return self.inner.handle_request(request)
+
+
+def test_a_laptops_key_comes_with_its_push_and_its_carried_changes_count(
+        database_url, app_client, inprocess_laptops, tmp_path):
+    """C's first sync delivers its changes, then its audit upload is lost: the branch knows
+    C's key from the push alone, so C's next check-in, carried to the branch by B on a USB
+    stick, counts as C's."""
+    b, c = inprocess_laptops(2)
+    c.event()
+    person_id = c.register(4160).person["id"]
+    with httpx.Client(transport=NoAudit(app_client._transport), base_url=URL) as http:
+        with pytest.raises(SyncError):
+            run_sync(c.store, http)
+    assert pending(c) == 0  # the push was acknowledged
+    assert not server_rows(database_url, "SELECT * FROM audit WHERE device_id = ?",
+                           (c.store.device_id,))
+    b.sync()
+    assert c.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    path = tmp_path / "c.bpjsf"
+    export_changes(c.store, path, "pasar-malam-2026")
+    import_changes(b.store, path, "pasar-malam-2026")
+    assert b.sync().quarantined == 0
+    scan_id = c.store.attendance.get(EVENT_ID, person_id)["id"]
+    assert server_rows(database_url, "SELECT device_id, deleted FROM scans WHERE id = ?",
+                       (scan_id,)) == [(c.store.device_id, 0)]
+
+
+class Answers(httpx.BaseTransport):
+    """The real server's answers, each answer to one endpoint noted (status, JSON body)."""
+
+    def __init__(self, inner: httpx.BaseTransport, path: str) -> None:
+        self.inner, self.path, self.seen = inner, path, []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.url.path.endswith(self.path):
+            self.seen.append((response.status_code, json.loads(response.read())))
+        return response
+
+
+def _invalid_changes(laptop) -> tuple[list[str], str]:
+    """21 edits of a synced person with a phone number that is no phone number, then a new
+    person whose change lacks a field every person must have (`created_device`); after an
+    undo and a good edit.  Their change ids."""
+    person_id = laptop.register(4150).person["id"]
+    laptop.sync()
+    record(laptop, "attendance", {}, op="delete")  # an undo the branch never heard of
+    laptop.store.people.update(person_id, {"email": "benar@contoh.id"})
+    bad = [record(laptop, "person", {"phone": "12"}, entity_id=person_id) for _ in range(21)]
+    nik = make_nik(4151)[0]
+    incomplete = record(laptop, "person", {"nik": nik, "full_name": "Tanpa Perangkat",
+                                           "created_at": "2026-11-22T00:00:00Z"})
+    return bad, incomplete, person_id
+
+
+def test_a_push_with_values_the_rules_refuse_is_refused_naming_each_change_and_field(
+        database_url, app_client, inprocess_laptops):
+    """The branch refuses a push holding a value the domain rules refuse (422): the answer
+    names each refused change by its place in the batch, the field and the reason, the first
+    20 of them; the laptop halves the batch until each refused change is parked with its own
+    reason, a field a new row lacks included, and the good changes are applied."""
+    laptop, = inprocess_laptops(1)
+    laptop.event()
+    bad, incomplete, person_id = _invalid_changes(laptop)
+    answers = Answers(app_client._transport, "/push")
+    with httpx.Client(transport=answers, base_url=URL) as http:
+        result = run_sync(laptop.store, http)
+    status, body = answers.seen[0]
+    assert status == 422 and body["error"]["code"] == "push.invalid_value"
+    # The batch: the undo (0), the good edit (1), the bad phones (2 to 22), the new person (23).
+    assert body["error"]["details"] == [
+        {"loc": ["body", "changes", i, "payload", "phone"], "msg": "phone.invalid"}
+        for i in range(2, 22)]
+    assert (result.pushed, result.refused) == (2, 22)
+    parked = {r["change_id"]: r["refused_reason"] for r in laptop.store.query(
+        "SELECT change_id, refused_reason FROM change_log WHERE refused_at IS NOT NULL")}
+    assert parked == {**{c: "422 push.invalid_value; payload.phone: phone.invalid" for c in bad},
+                      incomplete: "422 push.invalid_value; payload.created_device: required"}
+    assert [a[1]["error"]["details"] for a in answers.seen if a[0] == 422][-1] == [
+        {"loc": ["body", "changes", 0, "payload", "created_device"], "msg": "required"}]
+    people = docs(database_url, "person")
+    assert people[person_id]["email"] == "benar@contoh.id" and people[person_id]["phone"] != "12"
+    assert set(people) == {person_id} and not server_rows(database_url, "SELECT * FROM quarantine")
+
+
+def test_a_handcarried_file_with_values_the_rules_refuse_keeps_those_changes_aside(
+        database_url, inprocess_laptops, tmp_path):
+    """The same changes carried on a USB stick straight into the branch's database: the
+    refused ones are kept aside, each with its entity, field and reason, and the rest applied."""
+    laptop, = inprocess_laptops(1)
+    laptop.event()
+    bad, incomplete, person_id = _invalid_changes(laptop)
+    path = tmp_path / "laptop.bpjsf"
+    export_changes(laptop.store, path, "pasar-malam-2026")
+    counts = import_into_server(database_url, path, "pasar-malam-2026")
+    assert (counts["applied"], counts["quarantined"]) == (2, 22)
+    assert dict(server_rows(database_url, "SELECT change_id, reason FROM quarantine")) == {
+        **{c: "invalid: person.phone: phone.invalid" for c in bad},
+        incomplete: "invalid: person.created_device: required"}
+    people = docs(database_url, "person")
+    assert people[person_id]["email"] == "benar@contoh.id" and people[person_id]["phone"] != "12"
+    assert set(people) == {person_id}
+
+
+def test_a_handcarried_file_of_more_than_900_changes_imported_twice_applies_each_once(
+        database_url, inprocess_laptops, tmp_path):
+    """A file of 901 prints (the branch looks up change ids 900 at a time) imported straight
+    into the branch's database twice: the second import finds every change applied."""
+    laptop, = inprocess_laptops(1)
+    with laptop.store.write():
+        for i in range(901):
+            print_id = new_id()
+            laptop.store.record_change("print", print_id, {
+                "id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+                "copies": 1 + i % 3})
+    path = tmp_path / "laptop.bpjsf"
+    assert export_changes(laptop.store, path, "pasar-malam-2026") == 901
+    first = import_into_server(database_url, path, "pasar-malam-2026")
+    assert (first["applied"], first["duplicates"]) == (901, 0)
+    again = import_into_server(database_url, path, "pasar-malam-2026")
+    assert (again["received"], again["applied"], again["duplicates"]) == (901, 0, 901)
+    assert server_rows(database_url, "SELECT count(*) FROM applied_changes WHERE entity = 'print'"
+                       )[0][0] == 901
+
+
+def test_a_change_twice_in_one_push_is_applied_once(database_url, app_client, inprocess_laptops):
+    """A push whose body holds one change twice (a client's bug): the second copy is a
+    duplicate, the rest applied once."""
+    laptop, = inprocess_laptops(1)
+    laptop.event()
+    laptop.register(4170)
+    body, _first, _last, count = SyncEngine(laptop.store, app_client)._batch(0)
+    push = json.loads(body)
+    push["changes"].append(push["changes"][0])
+    token = laptop.store.get_setting("sync.device_token")
+    answer = app_client.post("/v1/push", json=push, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert {k: answer.json()[k] for k in ("received", "applied", "duplicates", "quarantined")} == {
+        "received": count + 1, "applied": count, "duplicates": 1, "quarantined": 0}
+    ids = sorted(c["change_id"] for c in push["changes"][:count])
+    assert sorted(r[0] for r in server_rows(database_url, "SELECT change_id FROM applied_changes "
+                                                          "WHERE device_id = ?",
+                                            (laptop.store.device_id,))) == ids
 
 
 # -- foreign workers through sync -------------------------------------------------------------------
