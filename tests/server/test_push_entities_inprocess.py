@@ -19,7 +19,7 @@ from bpjs_field.store.store import new_id
 from bpjs_field.sync.digest import laptop_digest
 from harness import EVENT_ID, Laptop, server_rows
 from test_push_inprocess import (URL, app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
-                                 checked_in_on_both, record, scans)
+                                 checked_in_on_both, record, scan_in, scans)
 
 
 def outcomes(url: str, entity: str) -> dict[str, str]:
@@ -215,25 +215,28 @@ def live_scans(url: str, attendance_id: str) -> set[str]:
     return {s[0] for s in scans(url) if s[1] == attendance_id and s[2] == 0}
 
 
+def three_knowing_two(inprocess_laptops, number: int):
+    """Three laptops that all know the event and persons `number` and `number + 1`, which A
+    registered: (a, b, c, first person's id, second person's id)."""
+    a, b, c = inprocess_laptops(3)
+    a.event()
+    first, second = a.register(number).person["id"], a.register(number + 1).person["id"]
+    for laptop in (a, b, c):
+        laptop.sync()
+    return a, b, c, first, second
+
+
 def test_a_scan_undone_in_the_push_that_brings_it_leaves_the_others_of_that_push(
         database_url, inprocess_laptops, tmp_path):
     """B delivers its own check-in and C's check-in and undo of the same person, carried on a
     USB stick, in one push: C's scan comes and goes, the attendance stays with the scans that
     are left, counted whether the branch held them already or they came in that same push."""
-    a, b, c = inprocess_laptops(3)
-    a.event()
-    known, new = a.register(4730).person["id"], a.register(4731).person["id"]
-    a.sync()
-    b.sync()
-    c.sync()
+    a, b, c, known, new = three_knowing_two(inprocess_laptops, 4730)
     # Known to the branch: A's check-in; B's own and C's undone one join it in one push.
-    assert a.store.attendance.check_in(EVENT_ID, known, "scan")
+    attendance_id = scan_in(a, known)
     a.sync()
-    attendance_id = a.store.attendance.get(EVENT_ID, known)["id"]
-    assert b.store.attendance.check_in(EVENT_ID, known, "scan")
-    b_scan = b.store.attendance.get(EVENT_ID, known)["id"]
-    assert c.store.attendance.check_in(EVENT_ID, known, "scan")
-    c_scan = c.store.attendance.get(EVENT_ID, known)["id"]
+    b_scan = scan_in(b, known)
+    c_scan = scan_in(c, known)
     assert c.store.attendance.undo(c_scan)
     carry(c, b, tmp_path / "c1.bpjsf")
     assert b.sync().quarantined == 0
@@ -244,10 +247,8 @@ def test_a_scan_undone_in_the_push_that_brings_it_leaves_the_others_of_that_push
     assert b.store.attendance.get(EVENT_ID, known)["id"] == attendance_id
     # New to the branch: B's check-in makes the attendance in the push that brings C's
     # check-in of the same person and its undo (and nothing else).
-    assert b.store.attendance.check_in(EVENT_ID, new, "scan")
-    b_first = b.store.attendance.get(EVENT_ID, new)["id"]
-    assert c.store.attendance.check_in(EVENT_ID, new, "scan")
-    c_scan = c.store.attendance.get(EVENT_ID, new)["id"]
+    b_first = scan_in(b, new)
+    c_scan = scan_in(c, new)
     assert c.store.attendance.undo(c_scan)
     carry(c, b, tmp_path / "c2.bpjsf")
     assert b.sync().quarantined == 0
@@ -286,8 +287,7 @@ def test_an_undo_that_leaves_an_attendance_no_live_scan_takes_the_attendance_bac
         db.close()
     assert docs(database_url, "attendance")[b_scan]["deleted"] == 0
     assert live_scans(database_url, b_scan) == set()
-    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")
-    again = b.store.attendance.get(EVENT_ID, person_id)["id"]
+    again = scan_in(b, person_id)
     assert b.store.attendance.undo(again)
     assert b.sync().quarantined == 0
     assert outcomes(database_url, "attendance")[attendance_changes(b)[-2]] == "joined"
@@ -303,19 +303,11 @@ def test_an_attendance_undone_in_the_push_that_brings_a_scan_of_it_takes_that_sc
     """B delivers, in one push, its own check-in of one person, C's check-in of another
     (joining A's attendance) and A's undo of that attendance, both carried on USB sticks: the
     attendance goes with every scan of it, C's included; B's check-in of the other stays."""
-    a, b, c = inprocess_laptops(3)
-    a.event()
-    person_id, other = a.register(4740).person["id"], a.register(4741).person["id"]
+    a, b, c, person_id, other = three_knowing_two(inprocess_laptops, 4740)
+    attendance_id = scan_in(a, person_id)
     a.sync()
-    b.sync()
-    c.sync()
-    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
-    a.sync()
-    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
-    assert b.store.attendance.check_in(EVENT_ID, other, "scan")
-    b_scan = b.store.attendance.get(EVENT_ID, other)["id"]
-    assert c.store.attendance.check_in(EVENT_ID, person_id, "scan")
-    c_scan = c.store.attendance.get(EVENT_ID, person_id)["id"]
+    b_scan = scan_in(b, other)
+    c_scan = scan_in(c, person_id)
     assert a.store.attendance.undo(attendance_id)
     carry(c, b, tmp_path / "c.bpjsf")
     carry(a, b, tmp_path / "a.bpjsf")

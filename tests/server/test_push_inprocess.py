@@ -643,6 +643,12 @@ def test_an_erasure_pushed_in_process_clears_the_server_row(database_url, inproc
     assert docs(database_url, "person")[people[0]["id"]].get("email") is None
 
 
+def scan_in(laptop, person_id: str) -> str:
+    """The laptop checks the person in at EVENT_ID by a scan; the id of its row for it."""
+    assert laptop.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    return laptop.store.attendance.get(EVENT_ID, person_id)["id"]
+
+
 def checked_in_on_both(a, b, number: int) -> tuple[str, str, str]:
     """A registers person `number`, both laptops sync, A checks the person in and syncs; B,
     not having heard of A's check-in, checks the same person in (not synced).  Returns the
@@ -651,11 +657,9 @@ def checked_in_on_both(a, b, number: int) -> tuple[str, str, str]:
     person_id = a.register(number).person["id"]
     a.sync()
     b.sync()
-    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    attendance_id = scan_in(a, person_id)
     a.sync()
-    attendance_id = a.store.attendance.get(EVENT_ID, person_id)["id"]
-    assert b.store.attendance.check_in(EVENT_ID, person_id, "scan")
-    return person_id, attendance_id, b.store.attendance.get(EVENT_ID, person_id)["id"]
+    return person_id, attendance_id, scan_in(b, person_id)
 
 
 def test_undoing_one_laptops_scan_keeps_the_others(database_url, inprocess_laptops):

@@ -22,6 +22,19 @@ from test_push_inprocess import (URL, app_client, inprocess_laptops, pending,  #
 PASSPHRASE = "pasar-malam-2026"
 
 
+def counting_pushes():
+    """A request hook and the list it fills: the number of changes in each push sent."""
+    sizes: list[int] = []
+
+    def count(request):
+        if request.url.path.endswith("/push"):
+            body = request.read()
+            if request.headers.get("content-encoding") == "gzip":
+                body = gzip.decompress(body)
+            sizes.append(len(json.loads(body)["changes"]))
+    return sizes, count
+
+
 def _reasons(laptop) -> dict[str, str]:
     """change id -> reason of the changes the laptop holds back (parked or kept aside)."""
     return {r["change_id"]: r["refused_reason"] for r in laptop.store.query(
@@ -184,15 +197,7 @@ def test_a_batch_too_large_for_the_server_is_halved_until_it_fits(database_url, 
                                        "subject_id": reg_id, "copies": 1,
                                        **{f"note{j}": f"{i:02d}" + "x" * 7898 for j in range(55)}})
               for i in range(25)]
-    sizes = []
-
-    def count(request):
-        if request.url.path.endswith("/push"):
-            body = request.read()
-            if request.headers.get("content-encoding") == "gzip":
-                body = gzip.decompress(body)
-            sizes.append(len(json.loads(body)["changes"]))
-
+    sizes, count = counting_pushes()
     with httpx.Client(transport=app_client._transport, base_url=URL,
                       event_hooks={"request": [count]}) as http:
         result = SyncEngine(laptop.store, http, batch_bytes=12_000_000).run()
@@ -214,15 +219,7 @@ def test_after_a_batch_too_large_of_three_changes_the_round_goes_on_one_change_a
     big = [record(laptop, "print", {"at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
                                     "note": f"{i}" + "x" * 3_000_000}) for i in range(3)]
     laptop.register_many(range(4960, 4962), event_id=None)
-    sizes = []
-
-    def count(request):
-        if request.url.path.endswith("/push"):
-            body = request.read()
-            if request.headers.get("content-encoding") == "gzip":
-                body = gzip.decompress(body)
-            sizes.append(len(json.loads(body)["changes"]))
-
+    sizes, count = counting_pushes()
     with httpx.Client(transport=app_client._transport, base_url=URL,
                       event_hooks={"request": [count]}) as http:
         result = SyncEngine(laptop.store, http, batch_changes=3, batch_bytes=20_000_000).run()
