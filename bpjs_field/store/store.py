@@ -178,11 +178,11 @@ class Store:
         if old is None or self.db.conn.execute("SELECT 1 FROM officers WHERE id = ?", (old,)).fetchone():
             return
         if self._session.employee_no:
-            row = self.db.conn.execute("SELECT id FROM officers WHERE employee_no = ?",
-                                       (self._session.employee_no,)).fetchone()
-            new = row[0] if row else None
+            row = self.officers.by_employee_no(self._session.employee_no)
+            new = row["id"] if row else None
         else:
-            new = self.get_setting("current_officer_id")
+            from bpjs_field.store.views import CURRENT_OFFICER
+            new = self.get_setting(CURRENT_OFFICER)
         if isinstance(new, str) and new != old:
             self.renumber_officer(old, new)
 
