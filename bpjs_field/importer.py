@@ -17,7 +17,8 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -113,10 +114,18 @@ CUT_NIK_MIN_ROWS = 3
 CUT_NIK_SHARE = 0.9
 # Rows a transaction.  A commit rewrites every index page its rows touched; with a large
 # database each batch of random NIKs, phones and names touches a page per row in each
-# index, so larger batches share more pages (+10 % rows a second at 300,000 people over
-# 2,000 rows).  At a million people a batch takes about 2 s: other writers (the app's
-# busy timeout is 5 s) still get their turn between batches.
-BATCH_SIZE = 5000
+# index, so larger batches share more pages.  The batch's size follows how long the last
+# one held the database (`next_batch_size`): as large as fits in HOLD_S, so other writers
+# (the app's busy timeout is 5 s) still get their turn between batches, and a small
+# database takes the file in a few large batches (+7 % to +9 % rows a second at 300,000
+# people over a fixed 5,000; bench/README.md).
+BATCH_SIZE = 5000  # the first batch
+BATCH_BOUNDS = (1000, 20_000)
+HOLD_S = 2.0
+# The page cache of the import's connection while it runs, in KiB (the app's 32 MB
+# spills dirty index pages to the WAL in the middle of a batch at 300,000 people); the
+# connection's own size is put back afterwards.
+IMPORT_CACHE_KIB = 128 * 1024
 
 Problem = tuple[int, str, str, str]
 
@@ -376,7 +385,7 @@ def _niks_look_cut(rows: list[tuple[int, dict[str, str] | None, ValidationError 
 
 
 def import_csv(store: Store, path: Path, *, event_id: str | None = None,
-               consent_version: str, batch_size: int = BATCH_SIZE,
+               consent_version: str, batch_size: int | None = None,
                today: date | None = None, rows: Rows | None = None,
                progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import every row: each is saved or reported, never half of the file.
@@ -388,7 +397,7 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     or an interruption ends the run: the rows not saved by then are reported, and
     `report.stopped` says why.  Importing the same file again saves nothing twice.
     `rows`: the file as `read_rows()` already read it; `progress(done, total)` is called
-    after each batch."""
+    after each batch; `batch_size` fixes the rows a batch (else they follow `HOLD_S`)."""
     read = rows if rows is not None else read_rows(path)
     if event_id and not store.events.get(event_id):
         raise ValidationError("event_id", "event.unknown", value=event_id[:40])
@@ -398,40 +407,69 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     pending: list[tuple[int, CleanRegistration]] = []
     saving: list[tuple[int, CleanRegistration]] | None = None  # the batch being written
     done = 0  # rows of the file validated so far
-    try:
-        for line, row, problem in read.rows:
-            clean = _validate(report, line, row, problem, event_id=event_id,
-                              consent_version=consent_version, today=today,
-                              cut_niks=read.cut_niks)
-            done += 1
-            if clean is not None:
-                pending.append((line, clean))
-            if pending and (len(pending) >= batch_size or done == len(read.rows)):
-                saving = pending
-                outcomes = _save(store, writer, pending)
-                saving, pending = None, []
-                _count(report, outcomes)
-                if progress is not None:
-                    progress(done, len(read.rows))
-    except (KnownError, KeyboardInterrupt) as exc:
-        stopped = exc if isinstance(exc, KnownError) else BpjsFieldError("import.interrupted")
-        report.stopped = stopped
-        unsaved = pending
-        if saving is not None:  # stopped during a batch: what reached the disk is saved
-            settled = _settled(writer, saving)
-            _count(report, [outcome for outcome in settled if outcome[1] != "unsaved"])
-            unsaved = [item for item, (_line, outcome) in zip(saving, settled) if outcome == "unsaved"]
-        not_saved = ValidationError("", "import.not_saved", reason=stopped.message())
-        for line, _clean in unsaved:
-            report.reject(line, not_saved)
-        for line, _row, _problem in read.rows[done:]:
-            report.reject(line, not_saved)
+    size = batch_size or BATCH_SIZE
+    with _import_cache(store):
+        try:
+            for line, row, problem in read.rows:
+                clean = _validate(report, line, row, problem, event_id=event_id,
+                                  consent_version=consent_version, today=today,
+                                  cut_niks=read.cut_niks)
+                done += 1
+                if clean is not None:
+                    pending.append((line, clean))
+                if pending and (len(pending) >= size or done == len(read.rows)):
+                    saving = pending
+                    started = time.monotonic()
+                    outcomes = _save(store, writer, pending)
+                    if batch_size is None:
+                        size = next_batch_size(len(pending), time.monotonic() - started)
+                    saving, pending = None, []
+                    _count(report, outcomes)
+                    if progress is not None:
+                        progress(done, len(read.rows))
+        except (KnownError, KeyboardInterrupt) as exc:
+            stopped = exc if isinstance(exc, KnownError) else BpjsFieldError("import.interrupted")
+            report.stopped = stopped
+            unsaved = pending
+            if saving is not None:  # stopped during a batch: what reached the disk is saved
+                settled = _settled(writer, saving)
+                _count(report, [outcome for outcome in settled if outcome[1] != "unsaved"])
+                unsaved = [item for item, (_line, outcome) in zip(saving, settled) if outcome == "unsaved"]
+            not_saved = ValidationError("", "import.not_saved", reason=stopped.message())
+            for line, _clean in unsaved:
+                report.reject(line, not_saved)
+            for line, _row, _problem in read.rows[done:]:
+                report.reject(line, not_saved)
     with contextlib.suppress(BpjsFieldError, *OperationalError, *DatabaseError):
         with store.write():
             store.audit("import.csv", rows=report.total, saved=report.saved,
                         already=report.already, rejected=report.rejected,
                         stopped=report.stopped.code if report.stopped else None)
     return report
+
+
+@contextlib.contextmanager
+def _import_cache(store: Store) -> Iterator[None]:
+    """The connection's page cache at `IMPORT_CACHE_KIB` for the import, its own size after."""
+    own = store.db.execute("PRAGMA cache_size").fetchone()[0]
+    store.db.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(*OperationalError, *DatabaseError):
+            store.db.execute(f"PRAGMA cache_size={int(own)}")
+            store.db.execute("PRAGMA shrink_memory")
+
+
+def next_batch_size(rows: int, held_s: float) -> int:
+    """The rows of the next batch, after a batch of `rows` held the database `held_s`
+    seconds: as many as fit in `HOLD_S` at the same pace, within `BATCH_BOUNDS`, and at
+    most twice as many as the last (a pace measured on a small batch is a rough guide)."""
+    low, high = BATCH_BOUNDS
+    if held_s <= 0:
+        return min(high, rows * 2)
+    fitting = int(rows * HOLD_S / held_s)
+    return max(low, min(high, rows * 2, fitting))
 
 
 def _count(report: ImportReport, outcomes: list[tuple[int, str]]) -> None:

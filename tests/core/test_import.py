@@ -290,3 +290,54 @@ def test_an_import_keeps_the_reports_running_totals_as_the_trigger_would(tmp_pat
     assert store.query("SELECT * FROM report_registrations ORDER BY 1, 2, 3, 4") == kept
     assert sum(r["registered"] for r in kept) == 41
     assert store.scalar("SELECT count(*) FROM sqlite_master WHERE name = ?", (REPORT_REGISTRATIONS_INSERT,)) == 1
+
+
+def test_a_batch_that_held_the_database_long_makes_the_next_smaller_within_bounds():
+    low, high = importer.BATCH_BOUNDS
+    hold = importer.HOLD_S
+    assert importer.next_batch_size(5000, hold) == 5000
+    assert importer.next_batch_size(5000, hold * 2) == 2500
+    assert importer.next_batch_size(5000, hold * 100) == low
+    # a fast batch: at most twice as many rows next time, never more than the bound
+    assert importer.next_batch_size(5000, hold / 10) == 10_000
+    assert importer.next_batch_size(high, hold / 10) == high
+    assert importer.next_batch_size(3000, 0.0) == 6000
+
+
+def batch_sizes(tmp_path, store, monkeypatch, hold_s: float, rows: int = 60) -> list[int]:
+    """The rows of each batch of an import whose batches follow `hold_s` (first 8 rows,
+    bounds 2 to 20): read from the progress calls, one after each batch."""
+    monkeypatch.setattr(importer, "BATCH_SIZE", 8)
+    monkeypatch.setattr(importer, "BATCH_BOUNDS", (2, 20))
+    monkeypatch.setattr(importer, "HOLD_S", hold_s)
+    done: list[int] = []
+    source = write_csv(tmp_path / "mitra.csv", [row(i) for i in range(rows)])
+    report = importer.import_csv(store, source, consent_version="v",
+                                 progress=lambda n, _total: done.append(n))
+    assert report.saved == rows
+    assert_whole(store)
+    return [b - a for a, b in zip([0, *done], done)]
+
+
+def test_batches_grow_while_each_is_quick(tmp_path, store, monkeypatch):
+    assert batch_sizes(tmp_path, store, monkeypatch, hold_s=3600.0) == [8, 16, 20, 16]
+
+
+def test_batches_shrink_when_each_holds_the_database_too_long(tmp_path, store, monkeypatch):
+    assert batch_sizes(tmp_path, store, monkeypatch, hold_s=1e-9, rows=20) == [8, 2, 2, 2, 2, 2, 2]
+
+
+def test_a_given_batch_size_is_kept_and_the_page_cache_is_the_connections_own_again(tmp_path, store):
+    own = store.scalar("PRAGMA cache_size")
+    done: list[int] = []
+    caches: set[int] = set()
+
+    def progress(n: int, _total: int) -> None:
+        done.append(n)
+        caches.add(store.scalar("PRAGMA cache_size"))
+
+    source = write_csv(tmp_path / "mitra.csv", [row(i) for i in range(25)])
+    importer.import_csv(store, source, consent_version="v", batch_size=10, progress=progress)
+    assert done == [10, 20, 25]
+    assert caches == {-importer.IMPORT_CACHE_KIB} != {own}
+    assert store.scalar("PRAGMA cache_size") == own
