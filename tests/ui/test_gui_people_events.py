@@ -123,6 +123,37 @@ def test_create_event_and_make_it_active(qtbot, store, officer, make_window):
     assert page.boxes["venue"].error_text == render("required", "id")
 
 
+def test_an_event_is_typed_with_the_keyboard_alone_through_its_date_fields(qtbot, store, officer,
+                                                                          make_window):
+    """Enter and Tab leave a date-and-time field as any other (Qt's own moved through its
+    five sections first); typing a section whole moves to the next."""
+    window = make_window()
+    window.show_page("events")
+    page = window.events
+    qtbot.keyClick(page, Qt.Key_N, Qt.ControlModifier)
+    qtbot.waitUntil(page.title.hasFocus)
+    type_text(qtbot, page.title, "Sosialisasi Karang Taruna")
+    qtbot.keyClick(page.title, Qt.Key_Return)
+    assert page.starts.hasFocus()
+    qtbot.keyClick(page.starts, Qt.Key_Tab)  # its day left as it is
+    assert page.ends.hasFocus()  # one key, not five
+    qtbot.keyClick(page.ends, Qt.Key_Tab, Qt.ShiftModifier)
+    assert page.starts.hasFocus()  # and back
+    qtbot.keyClicks(page.starts, "150120270830")
+    qtbot.keyClick(page.starts, Qt.Key_Return)
+    assert page.ends.hasFocus()
+    qtbot.keyClick(page.ends, Qt.Key_Return)
+    assert page.venue.hasFocus()
+    qtbot.keyClick(page.venue, Qt.Key_Tab, Qt.ShiftModifier)
+    assert page.ends.hasFocus()
+    qtbot.keyClicks(page.ends, "150120271130")
+    type_text(qtbot, page.venue, "Balai Desa Karangasih")
+    qtbot.keyClick(page.venue, Qt.Key_S, Qt.ControlModifier)
+    (event,) = store.events.list()
+    assert (event["title"], event["venue"]) == ("Sosialisasi Karang Taruna", "Balai Desa Karangasih")
+    assert event["starts_at"].startswith("2027-01-15T08:30") and event["ends_at"].startswith("2027-01-15T11:30")
+
+
 def test_home_page_counts_today_against_targets(qtbot, store, officer, active_event, make_window):
     result = store.registrations.register(RegistrationInput(
         segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK), consent_given=True,

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QGridLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -29,7 +29,7 @@ from ui.context import AppContext
 from ui.models.events_model import EventsModel
 from ui.style import set_role
 from ui.tasks import DbExecutor
-from ui.widgets.fields import EnterMovesOn, FieldBox
+from ui.widgets.fields import DateTimeField, EnterMovesOn, FieldBox
 
 WIB = QTimeZone(7 * 3600)
 TARGETS = ("bpu", "pu", "asn", "tka", "attendance")
@@ -104,8 +104,8 @@ class EventsPage(QWidget):
         for code in EVENT_KINDS:
             self.kind.addItem(label(EVENT_KINDS, code, self.ctx.lang), code)
         self.title = QLineEdit()
-        self.starts = QDateTimeEdit()
-        self.ends = QDateTimeEdit()
+        self.starts = DateTimeField()
+        self.ends = DateTimeField()
         for edit in (self.starts, self.ends):
             edit.setDisplayFormat("dd-MM-yyyy HH.mm")
             edit.setTimeZone(WIB)

@@ -3,13 +3,15 @@
 `FieldBox` puts the label above the input and the plain-language error (or
 warning) right under it, so a message always sits next to its field.
 `EnterMovesOn` makes Enter behave like Tab in data-entry forms; Ctrl+Enter is
-left free for saving.
+left free for saving.  `DateTimeField` is a date-and-time field that Tab and Enter
+leave, as any other field.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLabel, QVBoxLayout, QWidget
 
 from ui.style import set_role
 
@@ -67,3 +69,19 @@ class EnterMovesOn(QObject):
             obj.focusNextChild()
             return True
         return False
+
+
+class DateTimeField(QDateTimeEdit):
+    """Qt's date-and-time field takes Tab (and so Enter, with `EnterMovesOn`) to move to
+    its next section: leaving "dd-MM-yyyy HH.mm" took five key presses.  Here they move
+    to the next field; typing a section whole moves to the next section, and the arrow
+    keys move between them.  Reached with Tab or Shift+Tab, the field starts at its first
+    section (Qt's starts at the last one on Shift+Tab), so what is typed reads in order."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt override)
+        return QWidget.focusNextPrevChild(self, next)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        super().focusInEvent(event)
+        if event.reason() in (Qt.TabFocusReason, Qt.BacktabFocusReason) and self.sectionCount():
+            self.setSelectedSection(self.sectionAt(0))
