@@ -76,3 +76,16 @@ def test_every_day_the_app_counts_is_jakartas_day():
              for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
              if local_clock.search(line)]
     assert found == []
+
+
+def test_screens_start_threads_only_through_the_helpers_that_answer_on_the_gui_thread():
+    """A worker that emits a widget's own signal raises in the thread when the widget was
+    deleted meanwhile (the window closed, the page left), and a queued `None` loses a
+    reference in PySide6: the screens run work off the GUI thread only through
+    `ui.background.run_in_background`, the database worker and the sync controller."""
+    allowed = {"ui/background.py", "ui/tasks.py", "ui/sync/controller.py"}
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in (ROOT / "ui").rglob("*.py")
+             if path.relative_to(ROOT).as_posix() not in allowed
+             for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+             if re.search(r"\bThread\(|\bQThread\b|\bthreading\.Timer\(", line)]
+    assert found == []

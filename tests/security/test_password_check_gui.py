@@ -210,7 +210,7 @@ def test_a_locked_account_shows_the_lock_out_as_before(qtbot, secure_path):
 def test_a_store_opened_for_a_dialog_that_is_gone_gets_closed(qtbot):
     import shiboken6
 
-    from ui.security.password_check import check_in_background
+    from ui.background import run_in_background
 
     class Opened:
         closed = False
@@ -221,8 +221,8 @@ def test_a_store_opened_for_a_dialog_that_is_gone_gets_closed(qtbot):
     release, opened = threading.Event(), Opened()
     owner = QObject()
     answers: list = []
-    check_in_background(owner, lambda: release.wait(5) and opened, answers.append, answers.append,
-                        discard=lambda store: store.close())
+    run_in_background(owner, lambda: release.wait(5) and opened, answers.append, answers.append,
+                      discard=lambda store: store.close())
     shiboken6.delete(owner)
     release.set()
     qtbot.waitUntil(lambda: opened.closed)

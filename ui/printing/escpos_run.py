@@ -1,7 +1,7 @@
 """Printing on an ESC/POS receipt printer without ever freezing the window.
 
 `EscposRun(settings, make_bytes)` makes the bytes and sends them on a plain
-worker thread (not the database worker: a printer out of range must not hold
+worker thread (`ui.background`; not the database worker: a printer out of range must not hold
 up saving the next registration); `escpos_link.send` gives up within 3 s of the
 printer making no progress.  `ReceiptToPrinter` is the whole receipt route:
 the receipt is made on the database worker, sent by an `EscposRun`, and logged
@@ -17,12 +17,12 @@ Signals:
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from bpjs_field.printing.escpos_link import PrinterError, PrinterSettings
+from ui.background import run_in_background
 from ui.tasks import DbExecutor
 
 log = logging.getLogger(__name__)
@@ -46,29 +46,26 @@ class EscposRun(QObject):
 
     def start(self) -> None:
         self.running = True
-        threading.Thread(target=self._work, name="escpos-print", daemon=True).start()
+        run_in_background(self, self._work, self._report, self._failed, name="escpos-print")
 
-    def _work(self) -> None:
+    def _work(self) -> tuple[bool, str]:
         from bpjs_field.printing.escpos_link import send
         try:
             send(self.settings, self.make_bytes())
         except PrinterError as exc:
-            self._report(False, exc.message(self.lang))
-            return
-        except Exception:  # a bug, not the printer: keep the trace, tell the officer plainly
-            log.exception("ESC/POS printing failed")
-            self._report(False, QCoreApplication.translate(
-                "EscposRun", "The receipt printer could not be used; see the log file."))
-            return
+            return False, exc.message(self.lang)
         done = QCoreApplication.translate("EscposRun", "Printed on %1.")
-        self._report(True, done.replace("%1", self.settings.label))
+        return True, done.replace("%1", self.settings.label)
 
-    def _report(self, ok: bool, message: str) -> None:
+    def _failed(self, exc: BaseException) -> None:
+        # a bug, not the printer: keep the trace, tell the officer plainly
+        log.error("ESC/POS printing failed", exc_info=exc)
+        self._report((False, QCoreApplication.translate(
+            "EscposRun", "The receipt printer could not be used; see the log file.")))
+
+    def _report(self, outcome: tuple[bool, str]) -> None:
         self.running = False
-        try:
-            self.finished.emit(ok, message)  # queued to the GUI thread
-        except RuntimeError:  # the window (and this object) closed while the printer worked
-            log.info("receipt printer result arrived after its window closed")
+        self.finished.emit(*outcome)
 
 
 class ReceiptToPrinter(QObject):

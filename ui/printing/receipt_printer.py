@@ -17,13 +17,13 @@ Signals:
 from __future__ import annotations
 
 import logging
-import threading
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QWidget)
 
 from bpjs_field.printing.escpos_link import PrinterError, PrinterSettings
+from ui.background import run_in_background
 from ui.printing.escpos_run import EscposRun
 from ui.tasks import DbExecutor
 
@@ -176,15 +176,15 @@ class ReceiptPrinterBox(QGroupBox):
         self.search_button.setEnabled(False)
         self.status.setText(self.tr("Searching for printers…"))
 
-        def work() -> None:
+        def work() -> list:
             from bpjs_field.printing.escpos_link import find_printers
-            try:
-                found = find_printers()
-            except Exception:  # listing devices must never take the window down
-                log.exception("printer search failed")
-                found = []
-            self.searched.emit(found)
-        threading.Thread(target=work, name="printer-search", daemon=True).start()
+            return find_printers()
+
+        def failed(exc: BaseException) -> None:  # listing devices must never take the window down
+            log.error("printer search failed", exc_info=exc)
+            self.searched.emit([])
+
+        run_in_background(self, work, self.searched.emit, failed, name="printer-search")
 
     def _show_found(self, found) -> None:
         self.search_button.setEnabled(True)

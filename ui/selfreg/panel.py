@@ -4,12 +4,13 @@ the poster) and the counts line of the home page."""
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
+
+from ui.background import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -111,13 +112,10 @@ class PreregCounts(QLabel):
     """The home page's line: pre-registrations waiting and confirmed at the joined hub
     (asked off the GUI thread and off the database worker; hidden when not joined)."""
 
-    answered = Signal(object)
-
     def __init__(self, parent: QWidget | None = None, db_path: Any = None, key: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("preregCounts")  # empty until a joined hub answers
         self.db_path, self.key = db_path, key
-        self.answered.connect(self._show)
         self._busy = False
         self._timer = QTimer(self)
         self._timer.setInterval(15000)
@@ -136,21 +134,20 @@ class PreregCounts(QLabel):
         if self._busy or self.db_path is None:
             return
         self._busy = True
-        threading.Thread(target=self._ask, name="prereg-counts", daemon=True).start()
+        run_in_background(self, self._ask, self._show, self._not_read, name="prereg-counts")
 
-    def _ask(self) -> None:
+    def _ask(self) -> dict[str, int] | None:
         from bpjs_field.selfreg.link import counts
         from bpjs_field.store import Store
-        answer = None
+        store = Store.open(self.db_path, key=self.key)
         try:
-            store = Store.open(self.db_path, key=self.key)
-            try:
-                answer = counts(store)
-            finally:
-                store.close()
-        except Exception:  # noqa: BLE001 - a count line never stops the home page
-            log.warning("pre-registration counts not read", exc_info=True)
-        self.answered.emit(answer)
+            return counts(store)
+        finally:
+            store.close()
+
+    def _not_read(self, exc: BaseException) -> None:  # a count line never stops the home page
+        self._busy = False
+        log.warning("pre-registration counts not read", exc_info=exc)
 
     def _show(self, counts: dict[str, int] | None) -> None:
         self._busy = False

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 from bpjs_field.errors import KnownError
 from bpjs_field.messages import render
 from bpjs_field.store import Store
+from ui.background import run_in_background
 from ui.ops import HUB, Changes, Ops
 from ui.tasks import DbExecutor, one_per_executor
 from ui.sync.texts import when_text
@@ -336,21 +337,17 @@ class HubBox(QGroupBox):
     def find_hubs(self) -> None:
         """Look for hubs on the chosen address's network (a few seconds, off the GUI thread).
         A hub found is named with its address; its code still has to be typed or scanned."""
-        import threading
         from bpjs_field.sync.hub_discovery import browse
         interface = self.address.currentText().strip() or "127.0.0.1"
         self.find_button.setEnabled(False)
         self.found.setText(self.tr("Looking for hubs…"))
 
-        def work() -> None:
-            try:
-                hubs = browse(interface, seconds=3.0)
-            except Exception:  # noqa: BLE001 - no multicast on this network: say none found
-                log.warning("hub discovery failed", exc_info=True)
-                hubs = []
-            self.hubs_found.emit(hubs)
+        def not_found(exc: BaseException) -> None:  # no multicast on this network: none found
+            log.warning("hub discovery failed", exc_info=exc)
+            self.hubs_found.emit([])
 
-        threading.Thread(target=work, name="bpjs-hub-find", daemon=True).start()
+        run_in_background(self, lambda: browse(interface, seconds=3.0), self.hubs_found.emit,
+                          not_found, name="bpjs-hub-find")
 
     def _show_found(self, hubs: list) -> None:
         self.find_button.setEnabled(True)
