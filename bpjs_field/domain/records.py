@@ -26,6 +26,7 @@ from bpjs_field.domain.followup import MAX_PAID_MONTHS, STATUSES
 from bpjs_field.domain.foreign import normalize_nationality, normalize_passport, normalize_permit
 from bpjs_field.domain.nik import parse_nik
 from bpjs_field.domain.phone import normalize_phone
+from bpjs_field.domain.programs import SCALES
 from bpjs_field.domain.registration import _EMAIL
 from bpjs_field.domain.segments import PAYERS, SEGMENTS
 from bpjs_field.errors import ValidationError
@@ -161,6 +162,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "consent_withdrawn_at": _moment, "erased_at": _moment, "created_device": _id,
         "created_at": _moment, "mother_name": _text(200), "kk_no": _kk,
         "heir_name": _text(200), "heir_relation": _choice(RELATIONS, "heir.relation"),
+        "merged_into": _id,
     },
     "registration": {
         "id": _id, "code": _code, "person_id": _id, "event_id": _id, "officer_id": _id,
@@ -168,7 +170,9 @@ RULES: dict[str, dict[str, Rule]] = {
         "programs": _json(list), "declared_income": _MONEY, "wage": _MONEY,
         "risk_class": _amount(1, 5), "occupation": _SHORT, "sector": _SHORT,
         "payer": _choice(PAYERS, "payer.invalid"), "months_paid": _amount(1, 120),
-        "employer_name": _SHORT, "contribution": _json(dict), "monthly_total": _MONEY,
+        "employer_name": _SHORT, "payer_name": _text(120),
+        "employer_scale": _choice(SCALES, "employer_scale.unknown"),
+        "contribution": _json(dict), "monthly_total": _MONEY, "amount_due": _MONEY,
         "consent_version": _text(40, empty=False), "consent_at": _moment,
         "status": _choice(STATUSES, "status.invalid"), "source": _text(30, empty=False),
         "created_at": _moment,

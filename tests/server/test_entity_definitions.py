@@ -110,14 +110,18 @@ def test_every_server_column_is_defined(database_url):
             f"server table {table} has columns not defined: {sorted(set(names) - held[table])}")
 
 
-def test_the_server_rules_check_defined_fields():
-    """The domain rules the server checks pushed values by (domain/records.py) name only
-    fields the definitions sync, and the required fields are the definitions'."""
+def test_the_server_rules_check_every_defined_field_and_no_other():
+    """The domain rules the server checks pushed values by (domain/records.py) name exactly
+    the fields the definitions sync (a field added to a definition without its rule would
+    reach the branch and the other laptops unchecked), and the required fields are the
+    definitions'."""
     from bpjs_field.domain.records import REQUIRED, RULES
     assert set(RULES) == {e.name for e in SYNCED_ENTITIES}
     for name, rules in RULES.items():
         undefined = set(rules) - set(ENTITIES[name].synced)
         assert not undefined, f"rules for {name} fields not defined: {sorted(undefined)}"
+        unchecked = set(ENTITIES[name].synced) - set(rules)
+        assert not unchecked, f"{name} fields synced without a rule: {sorted(unchecked)}"
         assert REQUIRED[name] == ENTITIES[name].required
 
 

@@ -40,6 +40,21 @@ def test_domain_rules_refuse_what_the_laptop_schema_refuses():
     assert ("created_at", "required") in check_row("person", {"full_name": "A", "nik": "1"})
 
 
+def test_a_registrations_payer_scale_and_amount_due_are_checked_as_the_form_makes_them():
+    assert check_values("registration", {"payer_name": "Pemerintah Kabupaten Bekasi",
+                                         "employer_scale": "menengah", "amount_due": 50_400}) == []
+    assert check_values("registration", {"payer_name": "x" * 121, "employer_scale": "raksasa",
+                                         "amount_due": -1}) == [
+        ("payer_name", "too_long"), ("employer_scale", "employer_scale.unknown"),
+        ("amount_due", "out_of_range")]
+    assert check_values("registration", {"payer_name": "Dinas\x00", "amount_due": "50400",
+                                         "employer_scale": 3}) == [
+        ("payer_name", "text.control"), ("amount_due", "type.integer"),
+        ("employer_scale", "employer_scale.unknown")]
+    assert check_values("person", {"merged_into": "'; DROP TABLE docs; --"}) == [
+        ("merged_into", "id.invalid")]
+
+
 @pytest.mark.parametrize("values, field", [({"sex": "Z"}, "sex"), ({"birth_date": "2099-13-40"},
                                            "birth_date"), ({"phone": "+1 555 0100"}, "phone")])
 def test_server_refuses_a_bad_value_and_the_laptop_parks_only_that_change(
