@@ -50,7 +50,7 @@ def _open_store_factory(args: argparse.Namespace):
 
 # -- commands -----------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bpjs_field.demo import fill_demo
+    from bpjs_field.demo import fill_demo, fill_followup
     store = args.open_store()
 
     def progress(done: int, total: int) -> None:
@@ -58,6 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"\r{done:,}/{total:,} peserta".replace(",", "."), end="", file=sys.stderr)
 
     counts = fill_demo(store, args.participants, seed=args.seed, progress=progress)
+    counts.update(fill_followup(store, seed=args.seed))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print("Data demo dibuat: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

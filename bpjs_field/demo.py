@@ -16,6 +16,7 @@ they are never pushed to a branch server.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
@@ -25,7 +26,8 @@ from bpjs_field.domain.codes import make_code
 from bpjs_field.domain.contribution import pu_contribution
 from bpjs_field.domain.plan import PaymentPlan, bpu_plan
 from bpjs_field.domain.programs import wage_programs
-from bpjs_field.domain.formatting import WIB
+from bpjs_field.domain.followup import KPJ, PAID, STOPPED, SUBMITTED, StatusChange
+from bpjs_field.domain.formatting import WIB, today_wib
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.regions import districts
 from bpjs_field.domain.segments import EVENT_KINDS, occupations, sector_of
@@ -70,6 +72,7 @@ OFFICERS = (("Siti Rahmawati", "KC-0421", "Kantor Cabang Bekasi Cikarang", "supe
 BPU_INCOMES = (1000000, 1000000, 1000000, 1500000, 2000000, 2500000, 3000000, 4000000, 5000000)
 SEGMENT_WEIGHTS = (("pu", 50), ("bpu", 30), ("asn", 15), ("tka", 5))
 CONSENT_VERSION = "demo"
+STOP_REASONS = ("Pindah kerja ke luar daerah", "Tidak dapat dihubungi", "Memilih tidak melanjutkan")
 
 Progress = Callable[[int, int], None]
 DEMO_SETTING = "demo_data"
@@ -255,3 +258,51 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
     bulkload.analyze(store)
     return {"officers": len(officers), "events": len(events), "people": written,
             "registrations": written, "attendance": attendance}
+
+
+def fill_followup(store: Store, *, seed: int = 2026, today: date | None = None) -> dict[str, int]:
+    """The branch's work after the demo events, so that a trainee sees a funnel on the
+    follow-up list and the report: most registrations of past events submitted to BPJS
+    systems a few days after the event, many of them with a KPJ number a week or two
+    later, some paid, a few stopped.  Each step is checked by the follow-up's own rules
+    (`StatusChange.validate`); no step is dated after today.  Returns registrations per
+    status reached."""
+    rng = random.Random(seed)
+    today = today or today_wib()
+    rows = store.query("SELECT id, segment, officer_id, months_paid, created_at FROM registrations "
+                       "WHERE source = 'demo' AND status = 'baru' ORDER BY rowid")
+    counts: dict[str, int] = {}
+    kpj_numbers = rng.sample(range(10**10, 10**11), len(rows))
+    updates = []
+    for row, number in zip(rows, kpj_numbers):
+        current = dict(row)
+        day = date.fromisoformat(row["created_at"][:10])
+        kpj_no = f"{number:011d}"
+        steps = [(0.8, StatusChange(SUBMITTED), (1, 5)),
+                 (0.7, StatusChange(KPJ, kpj_no=kpj_no), (3, 14)),
+                 (0.6, StatusChange(PAID, kpj_no=kpj_no, paid_months=row["months_paid"] or 1,
+                                    payment_code=f"88888{kpj_no}" if row["segment"] == "bpu" else None),
+                  (0, 20))]
+        for chance, change, (low, high) in steps:
+            day += timedelta(days=rng.randint(low, high))
+            if day > today or rng.random() > chance:
+                break
+            current.update(replace(change, on=day).validate(current, today))
+        if current.get("status", "baru") != "baru" and current["status"] != PAID and rng.random() < 0.05:
+            current.update(StatusChange(STOPPED, reason=rng.choice(STOP_REASONS),
+                                        on=min(day, today)).validate(current, today))
+        if current.get("status", "baru") == "baru":
+            continue
+        counts[current["status"]] = counts.get(current["status"], 0) + 1
+        changed = {k: v for k, v in current.items() if k not in row}
+        changed.update(status=current["status"], status_by=row["officer_id"],
+                       status_at=datetime.combine(min(day, today), time(10), tzinfo=WIB).isoformat())
+        updates.append((changed, row["id"]))
+    columns = ("status", "submitted_at", "kpj_no", "kpj_at", "first_paid_at", "first_paid_months",
+               "payment_code", "stopped_reason", "status_at", "status_by")
+    with store.write():
+        store.db.conn.executemany(
+            f"UPDATE registrations SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            [(*(changed.get(c) for c in columns), rid) for changed, rid in updates])
+    return counts
+

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from bpjs_field import backup
 from bpjs_field.domain import reference
 from bpjs_field import log as bpjs_log
-from bpjs_field.demo import fill_demo, is_training, training_path
+from bpjs_field.demo import fill_demo, fill_followup, is_training, training_path
 from bpjs_field.errors import BpjsFieldError, KnownError
 from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
@@ -125,6 +125,7 @@ class Workstation:
             if views.has_people(store):
                 return False
             fill_demo(store, participants=DEMO_PARTICIPANTS)
+            fill_followup(store)
             return True
 
         filled = self.executor.call(fill)
