@@ -156,3 +156,27 @@ def test_the_first_registration_of_a_year_is_drawn_with_whole_numbers(qtbot, tra
     point = page.day_chart.chart().series()[0].at(0)
     assert days.min().toMSecsSinceEpoch() < point.x() < days.max().toMSecsSinceEpoch()
     assert point.y() == 1
+
+
+def test_the_busiest_and_the_first_and_last_days_are_drawn_whole(qtbot, translations, store):
+    """A marker drawn on the chart's edge is cut in half: the busiest day sits below the top
+    of the counts and the first and last days inside the date axis; every tick stays whole."""
+    from PySide6.QtCharts import QDateTimeAxis, QValueAxis
+
+    from bpjs_field.domain.formatting import today_wib
+    from ui.tasks import DbExecutor
+    page = ReportPage(DbExecutor(store, synchronous=True), "id", today=today_wib())
+    qtbot.addWidget(page)
+    for per_day in ([("2026-02-21", 80), ("2026-07-01", 196), ("2026-12-06", 196)],
+                    [("2026-12-05", 1), ("2026-12-06", 2)]):
+        page._days(per_day)
+        chart = page.day_chart.chart()
+        counts = next(a for a in chart.axes() if isinstance(a, QValueAxis))
+        days = next(a for a in chart.axes() if isinstance(a, QDateTimeAxis))
+        points = [chart.series()[0].at(i) for i in range(chart.series()[0].count())]
+        top = max(p.y() for p in points)
+        assert top + 0.04 * counts.max() <= counts.max(), (top, counts.max())
+        ticks = _ticks(counts)
+        assert all(t == int(t) for t in ticks) and ticks[-1] == counts.max()
+        assert days.min().toMSecsSinceEpoch() < points[0].x()
+        assert points[-1].x() < days.max().toMSecsSinceEpoch()

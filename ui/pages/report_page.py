@@ -70,11 +70,13 @@ def _percent(share: float | None) -> str:
     return f"{100 * share:.{digits}f}%".replace(".", ",")
 
 
-def _whole_counts(values: QValueAxis, top: int, *, ticks: int) -> None:
+def _whole_counts(values: QValueAxis, top: int, *, ticks: int, room: float = 0.0) -> None:
     """Counts from 0 with a whole number at every tick, at most `ticks` of them (Qt's own
     range puts 0,5 on a day of one registration, labelled "0" and "1" twice).  Set after
-    the series are attached: attaching sets the range to theirs."""
+    the series are attached: attaching sets the range to theirs.  `room`: a share of the
+    top kept free above it (a marker drawn at the very top is cut in half)."""
     top = max(1, int(top))
+    top += -(-int(top * room * 100) // 100) if room else 0
     step = -(-top // (ticks - 1))
     values.setLabelFormat("%.0f")
     values.setRange(0, step * -(-top // step))
@@ -342,11 +344,16 @@ class ReportPage(QWidget):
         chart.addAxis(values, Qt.AlignLeft)
         series.attachAxis(axis)
         series.attachAxis(values)
-        _whole_counts(values, max([0, *(n for _day, n in per_day)]), ticks=5)
+        _whole_counts(values, max([0, *(n for _day, n in per_day)]), ticks=5, room=0.06)
         if len(per_day) == 1:  # one day is a point: a day either side, or no axis at all
             day = QDate.fromString(per_day[0][0], "yyyy-MM-dd")
             axis.setRange(QDateTime(day.addDays(-1), QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0)))
             axis.setTickCount(3)
+        elif per_day:  # the first and last days' markers whole, not cut at the edges
+            first = QDateTime(QDate.fromString(per_day[0][0], "yyyy-MM-dd"), QTime(0, 0))
+            last = QDateTime(QDate.fromString(per_day[-1][0], "yyyy-MM-dd"), QTime(0, 0))
+            pad = max(12 * 3600, first.secsTo(last) // 40)
+            axis.setRange(first.addSecs(-pad), last.addSecs(pad))
         chart.legend().hide()
         self.day_chart.setChart(chart)
 
