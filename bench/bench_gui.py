@@ -50,7 +50,7 @@ from PySide6.QtCore import QTimer
 from ui.app import Workstation, create_application
 from bpjs_field.store import Store
 app = create_application([])
-station = Workstation(Store.open(Path(sys.argv[1])), db_path=Path(sys.argv[1]))
+station = Workstation(Store.open(Path(sys.argv[1])))
 station.start()
 home = station.window.home
 
@@ -181,7 +181,7 @@ def bench_in_process(db: Path, queries: int, scans: int) -> None:
     started = time.perf_counter()
     bare.search_index.search(first_text, 100)
     first_bare = time.perf_counter() - started
-    station = Workstation(Store.open(db), db_path=db)
+    station = Workstation(Store.open(db))
     station.start()
     # The app waits for start-up work before the daily backup's first check; here it starts
     # with the window, the worst case for the first search.
@@ -314,7 +314,7 @@ def first_search_repeated(db: Path, runs: int) -> None:
         arm = arms[i % len(arms)]
         backup.lower_thread_priority = lower if arm == "lower" else (lambda: False)
         shutil.rmtree(db.parent / "backups", ignore_errors=True)  # so the daily backup is due
-        station = Workstation(Store.open(db), db_path=db)
+        station = Workstation(Store.open(db))
         try:
             station.start()
             if arm != "none":

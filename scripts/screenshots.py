@@ -47,7 +47,7 @@ def open_workstation(db: Path):
     from bpjs_field.store import Store
     from ui.app import Workstation, create_application
     app = create_application([])
-    station = Workstation(Store.open(db), db_path=db)
+    station = Workstation(Store.open(db))
     station.start()
     station.window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
     station.window.showMaximized()

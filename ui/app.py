@@ -104,14 +104,17 @@ def create_application(argv: list[str]) -> QApplication:
 class Workstation:
     """Everything one running app holds: store, executor, context, window."""
 
-    def __init__(self, store: Store, *, db_path: Path | None = None) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         reference.use_stored(store)  # the rates and notice this laptop last received
         self.executor = DbExecutor(store)
         self.translations = Translations()
         self.ctx: AppContext | None = None
         self.window: MainWindow | None = None
-        self.db_path = db_path
+        # The database this window works on: the training one when the officer logged in
+        # to training, never the real one beside it (its pre-registration counts, restores
+        # and settings would otherwise open, and so create, a second file there).
+        self.db_path = Path(store.path)
         self.idle_lock = None
         self.training = self.executor.call(is_training)
         self.backups: backup.BackgroundBackup | None = None
@@ -360,7 +363,7 @@ def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
         qInstallMessageHandler(previous_handler)
         sys.excepthook = previous_hook
         return 1
-    station = Workstation(store, db_path=path)
+    station = Workstation(store)
     try:
         station.fill_training_if_empty()
         if not station.start():

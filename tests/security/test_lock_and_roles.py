@@ -28,7 +28,7 @@ def station(qtbot, secure_path, tmp_path, monkeypatch):
         store = session.unlock(secure_path, *account)
         with store.write():
             store.set_setting("current_officer_id", store.officer_id)
-        st = app_module.Workstation(store, db_path=secure_path)
+        st = app_module.Workstation(store)
         assert st.start()
         qtbot.addWidget(st.window)
         made.append(st)

@@ -239,7 +239,7 @@ def locked_station(qtbot, secure_path, tmp_path, monkeypatch):
     store = session.unlock(secure_path, *OFFICER)
     with store.write():
         store.set_setting("current_officer_id", store.officer_id)
-    station = app_module.Workstation(store, db_path=secure_path)
+    station = app_module.Workstation(store)
     assert station.start()
     window = station.window
     qtbot.addWidget(window)

@@ -66,7 +66,7 @@ def test_first_start_asks_who_works_then_opens_straight_to_work(qtbot, store, db
         dialog.language.setCurrentIndex(dialog.language.findData("id"))
         dialog.start_button.click()
 
-    station = app_module.Workstation(store, db_path=db_path)
+    station = app_module.Workstation(store)
     QTimer.singleShot(0, fill_setup)
     try:
         assert station.start()
@@ -81,7 +81,7 @@ def test_first_start_asks_who_works_then_opens_straight_to_work(qtbot, store, db
         station.translations.install("en")
 
     # next start: no dialog (a modal would block this call), straight to the window
-    again = app_module.Workstation(Store.open(db_path), db_path=db_path)
+    again = app_module.Workstation(Store.open(db_path))
     try:
         assert again.start()
         qtbot.addWidget(again.window)

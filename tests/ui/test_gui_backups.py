@@ -26,7 +26,7 @@ def workstation(qtbot, db_path, *people: tuple[str, str]):
                                   branch="Kantor Cabang Bekasi Cikarang")
     for name, nik in people:
         register(store, name, nik)
-    station = app_module.Workstation(store, db_path=db_path)
+    station = app_module.Workstation(store)
     assert station.start()
     qtbot.addWidget(station.window)
     return store, officer, station

@@ -45,7 +45,7 @@ def station(qtbot, tmp_path, monkeypatch):
     made = []
 
     def make(path, account=OFFICER):
-        st = app_module.Workstation(session.unlock(path, *account), db_path=path)
+        st = app_module.Workstation(session.unlock(path, *account))
         assert st.start()
         qtbot.addWidget(st.window)
         qtbot.waitExposed(st.window)
@@ -181,8 +181,8 @@ def new_laptop(qtbot, tmp_path, monkeypatch):
         ctx, ex, settings=QSettings(str(tmp_path / "q.ini"), QSettings.IniFormat)))
     made = []
 
-    def start(store, path):
-        st = app_module.Workstation(store, db_path=path)
+    def start(store):
+        st = app_module.Workstation(store)
         st.fill_training_if_empty()
         assert st.start()
         qtbot.addWidget(st.window)
@@ -223,7 +223,7 @@ def test_a_real_setup_starts_empty_and_names_whoever_logged_in(qtbot, new_laptop
     path = tmp_path / "bpjs_field.sqlite3"
     dialog = first_start(qtbot, path, use="real")
     assert not dialog.training and path.exists()
-    st = new_laptop(dialog.store, path)
+    st = new_laptop(dialog.store)
     assert st.executor.call(lambda s: s.people.count()) == 0  # no sample participants
     assert not st.ctx.training and "LATIHAN" not in st.window.windowTitle()
     assert "Wulan Pratiwi" in st.window.home.findChild(QLabel, "greeting").text()
@@ -237,8 +237,9 @@ def test_training_is_a_separate_database_marked_everywhere(qtbot, new_laptop, tm
     path = tmp_path / "bpjs_field.sqlite3"
     dialog = first_start(qtbot, path, use="training")
     assert dialog.training and not path.exists() and training_path(path).exists()
-    st = new_laptop(dialog.store, training_path(path))
+    st = new_laptop(dialog.store)
     assert st.executor.call(lambda s: s.people.count()) == 150
+    assert st.db_path == training_path(path)
     window = st.window
     assert window.windowTitle().startswith("LATIHAN")
     banner = window.findChild(QLabel, "trainingBanner")
@@ -258,6 +259,13 @@ def test_training_is_a_separate_database_marked_everywhere(qtbot, new_laptop, tm
     qtbot.wait(300)
     assert window.page("sync").objectName() == "trainingNoSync"
     assert getattr(st.executor, "_sync_controller", None) is None
+    # The home page's pre-registration line asked its question of the training database:
+    # no database was made at the real one's place (the next start could not open it).
+    counts = window.home.prereg_counts
+    counts.refresh()
+    qtbot.waitUntil(lambda: not counts._busy)
+    assert counts.db_path == training_path(path)
+    assert not path.exists() and not path.with_name(path.name + "-wal").exists()
 
 
 def test_a_wrong_first_start_puts_the_keyboard_on_the_field_in_error(qtbot, tmp_path, monkeypatch):

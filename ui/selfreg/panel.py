@@ -4,6 +4,7 @@ the poster) and the counts line of the home page."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -139,6 +140,8 @@ class PreregCounts(QLabel):
     def _ask(self) -> dict[str, int] | None:
         from bpjs_field.selfreg.link import counts
         from bpjs_field.store import Store
+        if not Path(self.db_path).exists():  # opening would make one: never from a count line
+            return None
         store = Store.open(self.db_path, key=self.key)
         try:
             return counts(store)
