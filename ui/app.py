@@ -307,6 +307,7 @@ def open_database(path: Path) -> Store | None:
     from bpjs_field.security import session
     if session.is_protected(path):
         return _login(path)
+    session.set_aside_keyless(path, training_path(path))
     if not path.exists():
         training = training_path(path)
         if session.is_protected(training):

@@ -36,6 +36,31 @@ def _is_plain_database(path: Path) -> bool:
         return fh.read(16) == b"SQLite format 3\x00"
 
 
+def set_aside_keyless(path: Path | str, beside: Path | str) -> Path | None:
+    """A database file at `path` that nothing can open (not a plain SQLite file, no key
+    file) while the protected database `beside` exists: renamed aside, never deleted, and
+    its new name returned; None when `path` is anything else.
+
+    Earlier versions made such a file at the real database's place from a training window
+    (its pre-registration counts opened that path with the training key), and every start
+    after it stopped at "database file damaged" instead of offering the training login.
+    A real database made since encryption always has its key file; one made before is a
+    plain file: neither is touched."""
+    path = Path(path)
+    if (not path.exists() or is_protected(path) or _is_plain_database(path)
+            or not is_protected(beside) or path.stat().st_size == 0):
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.unreadable-{stamp}")
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.replace(aside.with_name(aside.name + suffix))
+    path.replace(aside)
+    log.warning("a database without its key file was set aside as %s", aside.name)
+    return aside
+
+
 def _session(account: Account, signing_seed: bytes | None = None) -> Session:
     """The session a store is opened with for an account: its officer, role, and the signing
     key of a branch account."""
