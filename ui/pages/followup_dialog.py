@@ -27,6 +27,7 @@ from ui.forms.parsing import format_day, parse_day
 from ui.ops import Ops
 from ui.widgets.buttons import SavingDialog
 from ui.widgets.fields import EnterMovesOn, FieldBox
+from ui.widgets.fit import fit_to_content
 
 # Which fields each status asks for (the others are hidden).
 SHOWN = {SUBMITTED: ("on",), KPJ: ("kpj_no", "payment_code", "on"),
@@ -87,6 +88,7 @@ class FollowupDialog(SavingDialog):
         self.add_buttons(layout, "followupSave")
         self._fill()
         self.resize(640, 320)
+        fit_to_content(self)
 
     def card_scanned(self, text: str) -> None:
         """A scan: a KPJ number is filled in (the status moves to KPJ issued when it was

@@ -22,6 +22,7 @@ from ui.forms.parsing import format_day, parse_day
 from ui.ops import Ops
 from ui.widgets.buttons import SavingDialog
 from ui.widgets.fields import EnterMovesOn, FieldBox
+from ui.widgets.fit import fit_to_content
 
 TEXTS = ("full_name", "birth_place", "phone", "email", "address")
 
@@ -83,6 +84,7 @@ class PersonEditDialog(SavingDialog):
             grid.addWidget(box, i // 2, i % 2)
         self.add_buttons(layout, "editSave")
         self.resize(760, 520)
+        fit_to_content(self)
 
     def changes(self) -> tuple[dict[str, Any], list[ValidationError]]:
         errors: list[ValidationError] = []

@@ -25,6 +25,7 @@ from ui.ops import Ops
 from ui.style import add_heading
 from ui.tasks import DbExecutor
 from ui.widgets.fields import EnterMovesOn, FieldBox
+from ui.widgets.fit import fit_to_content
 
 
 class SetupDialog(QDialog):
@@ -68,6 +69,7 @@ class SetupDialog(QDialog):
         self.start_button.clicked.connect(self.submit)
         layout.addWidget(self.start_button)
         self.resize(520, 420)
+        fit_to_content(self)
         self.name.setFocus()
 
     def clear_error_on_change(self, key: str, widget: QWidget) -> None:

@@ -36,6 +36,7 @@ from ui.pages.setup import SetupDialog
 from ui.security.password_check import check_in_background, show_refusal
 from ui.style import add_heading, set_role
 from ui.widgets.fields import EnterMovesOn, FieldBox
+from ui.widgets.fit import fit_to_content
 
 
 def password_field(name: str) -> QLineEdit:
@@ -108,6 +109,7 @@ class LoginDialog(QDialog):
             layout.addWidget(real)
         layout.addStretch(1)
         self.resize(460, 380)
+        fit_to_content(self)
         (self.password if employee_no else self.employee_no).setFocus()
 
     def submit(self) -> None:
