@@ -32,6 +32,7 @@ from ui.background import run_in_background
 from ui.ops import HUB, Changes, Ops
 from ui.tasks import DbExecutor, one_per_executor
 from ui.sync.texts import when_text
+from ui.widgets.elided import two_lines
 
 log = logging.getLogger(__name__)
 
@@ -245,10 +246,12 @@ class HubBox(QGroupBox):
         # What each column counts: a change waits at the laptop that made it (column 4);
         # every other laptop holds a copy to carry to the branch (column 5), so only
         # column 4 adds up to what the event still owes the branch.
-        self.laptops.setHorizontalHeaderLabels([
+        # Headings of two lines: the counts are short, their Indonesian names long (the
+        # table needed scrolling sideways at 1280 px beside the join QR).
+        self.laptops.setHorizontalHeaderLabels([two_lines(text) for text in (
             self.tr("Laptop"), self.tr("Officer"), self.tr("Last contact"),
             self.tr("Own, not at branch"), self.tr("Carried for others"),
-            self.tr("Passed on by hub")])
+            self.tr("Passed on by hub"))])
         self.laptops.horizontalHeaderItem(3).setToolTip(self.tr(
             "Changes made on this laptop that the branch has not received yet."))
         self.laptops.horizontalHeaderItem(4).setToolTip(self.tr(
@@ -431,7 +434,8 @@ class HubBox(QGroupBox):
         self.laptops.setRowCount(len(rows))
         for n, row in enumerate(rows):
             values = [f"{row['device_name'] or ''} ({row['device_tag']})", row["employee_no"],
-                      when_text(row["last_contact_at"], self.lang), str(row["pending"] or 0),
+                      when_text(row["last_contact_at"], self.lang, today_as_time=True),
+                      str(row["pending"] or 0),
                       str(row.get("carried") or 0), str(row["relayed"])]
             for col, value in enumerate(values):
                 self.laptops.setItem(n, col, QTableWidgetItem(value))

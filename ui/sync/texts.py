@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from bpjs_field.domain.formatting import format_datetime
+from bpjs_field.domain.formatting import format_datetime, format_time, to_wib, today_wib
 
 
 def error_text(error: dict[str, Any] | None) -> str:
@@ -51,13 +51,18 @@ def error_text(error: dict[str, Any] | None) -> str:
     return text
 
 
-def when_text(iso: str | None, lang: str = "id") -> str:
+def when_text(iso: str | None, lang: str = "id", *, today_as_time: bool = False) -> str:
+    """"6 Desember 2026, pukul 01.06 WIB"; `today_as_time`: a moment of today (WIB) as its
+    time alone ("pukul 01.06 WIB"), for a table read during the day it shows."""
     if not iso:
         return QCoreApplication.translate("SyncTexts", "never")
     try:
-        return format_datetime(datetime.fromisoformat(iso), lang)
+        moment = datetime.fromisoformat(iso)
     except ValueError:
         return iso
+    if today_as_time and to_wib(moment).date() == today_wib():
+        return format_time(moment, lang)
+    return format_datetime(moment, lang)
 
 
 def clock_text(offset_ms: int | None) -> str:

@@ -38,3 +38,13 @@ class ElidedLabel(QLabel):
         text = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, rect.width())
         painter.setPen(self.palette().color(self.foregroundRole()))
         painter.drawText(rect, int(self.alignment() | Qt.AlignVCenter), text)
+
+
+def two_lines(text: str) -> str:
+    """A column heading broken at the space nearest its middle ("Milik sendiri, belum di
+    cabang" -> "Milik sendiri,\\nbelum di cabang"); a single word stays as it is."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(len(text) - 2 * i))
+    return f"{text[:cut]}\n{text[cut + 1:]}"
