@@ -96,8 +96,9 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName("BPJS Field")
     apply_style(app)
     if getattr(app, "wheel_keeper", None) is None:
-        from ui.widgets import wheel
+        from ui.widgets import combo_search, wheel
         app.wheel_keeper = wheel.install(app)
+        app.combo_search = combo_search.install(app)
     return app
 
 
