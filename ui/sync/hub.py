@@ -32,7 +32,7 @@ from ui.background import run_in_background
 from ui.ops import HUB, Changes, Ops
 from ui.tasks import DbExecutor, one_per_executor
 from ui.sync.texts import when_text
-from ui.widgets.elided import two_lines
+from ui.widgets.elided import heading_lines
 
 log = logging.getLogger(__name__)
 
@@ -246,12 +246,15 @@ class HubBox(QGroupBox):
         # What each column counts: a change waits at the laptop that made it (column 4);
         # every other laptop holds a copy to carry to the branch (column 5), so only
         # column 4 adds up to what the event still owes the branch.
-        # Headings of two lines: the counts are short, their Indonesian names long (the
-        # table needed scrolling sideways at 1280 px beside the join QR).
-        self.laptops.setHorizontalHeaderLabels([two_lines(text) for text in (
-            self.tr("Laptop"), self.tr("Officer"), self.tr("Last contact"),
-            self.tr("Own, not at branch"), self.tr("Carried for others"),
-            self.tr("Passed on by hub"))])
+        # Headings on two or three lines, no row numbers: the counts are short, their
+        # Indonesian names long (the table needed scrolling sideways at 1280 px beside the
+        # join QR).
+        self.laptops.setHorizontalHeaderLabels(
+            [heading_lines(self.tr(text), 2) for text in ("Laptop", "Officer", "Last contact")]
+            + [heading_lines(text, 3) for text in (
+                self.tr("Own, not at branch"), self.tr("Carried for others"),
+                self.tr("Passed on by hub"))])
+        self.laptops.verticalHeader().hide()
         self.laptops.horizontalHeaderItem(3).setToolTip(self.tr(
             "Changes made on this laptop that the branch has not received yet."))
         self.laptops.horizontalHeaderItem(4).setToolTip(self.tr(

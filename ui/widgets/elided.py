@@ -4,6 +4,8 @@ in the status bar) off the window."""
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
@@ -40,11 +42,17 @@ class ElidedLabel(QLabel):
         painter.drawText(rect, int(self.alignment() | Qt.AlignVCenter), text)
 
 
-def two_lines(text: str) -> str:
-    """A column heading broken at the space nearest its middle ("Milik sendiri, belum di
-    cabang" -> "Milik sendiri,\\nbelum di cabang"); a single word stays as it is."""
-    spaces = [i for i, c in enumerate(text) if c == " "]
-    if not spaces:
-        return text
-    cut = min(spaces, key=lambda i: abs(len(text) - 2 * i))
-    return f"{text[:cut]}\n{text[cut + 1:]}"
+def heading_lines(text: str, lines: int = 2) -> str:
+    """A column heading on at most `lines` lines, its words split where the longest line is
+    shortest, on fewer lines when that is as short ("Milik sendiri, belum di cabang" on 3:
+    "Milik sendiri,\nbelum di\ncabang");
+    a single word stays as it is."""
+    words = text.split(" ")
+
+    def rank(parts: list[str]) -> tuple:  # shortest longest line, fewest lines, fullest first
+        return max(map(len, parts)), len(parts), [-len(p) for p in parts]
+
+    splits = ([" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)))]
+              for count in range(1, min(lines, len(words)) + 1)
+              for cuts in combinations(range(1, len(words)), count - 1))
+    return "\n".join(min(splits, key=rank))
