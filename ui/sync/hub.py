@@ -250,7 +250,8 @@ class HubBox(QGroupBox):
         # Indonesian names long (the table needed scrolling sideways at 1280 px beside the
         # join QR).
         self.laptops.setHorizontalHeaderLabels(
-            [heading_lines(self.tr(text), 2) for text in ("Laptop", "Officer", "Last contact")]
+            [heading_lines(text, 2) for text in (
+                self.tr("Laptop"), self.tr("Officer"), self.tr("Last contact"))]
             + [heading_lines(text, 3) for text in (
                 self.tr("Own, not at branch"), self.tr("Carried for others"),
                 self.tr("Passed on by hub"))])
