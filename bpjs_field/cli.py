@@ -166,7 +166,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from bpjs_field import backup
+    from bpjs_field.instance import require_closed
     db_path = Path(args.db) if args.db else default_db_path()
+    require_closed(db_path.parent, action="restore")  # never under a running window
     # An encrypted database: the officer logs in, which gives the key the backup was made with.
     store = args.open_store()
     key, session = store.key, store.session

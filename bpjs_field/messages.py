@@ -261,6 +261,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "Minta ekspor baru dari laptop asal.",
                           "The file is damaged, cut short or was altered; nothing was imported. "
                           "Ask for a new export from the original laptop."),
+    "app.already_open": ("BPJS Field sudah terbuka di laptop ini: gunakan jendela yang sudah ada "
+                         "(lihat bilah tugas).",
+                         "BPJS Field is already open on this laptop: use the window that is open "
+                         "(see the taskbar)."),
+    "app.open": ("Tutup aplikasi BPJS Field dulu, lalu ulangi ({action}).",
+                 "Close the BPJS Field app first, then try again ({action})."),
     "storage.corrupt": ("Berkas basis data rusak: {detail}. Pulihkan dari cadangan.",
                         "The database file is damaged: {detail}. Restore it from a backup."),
     "storage.newer": ("Basis data dibuat oleh versi aplikasi yang lebih baru (skema {found}); perbarui aplikasi.",

@@ -26,6 +26,7 @@ from bpjs_field.domain import reference
 from bpjs_field import log as bpjs_log
 from bpjs_field.demo import fill_demo, fill_followup, is_training, training_path
 from bpjs_field.errors import BpjsFieldError, KnownError
+from bpjs_field.instance import hold_app
 from bpjs_field.paths import default_db_path
 from bpjs_field.store import Store, views
 from ui import dialogs, extensions
@@ -354,16 +355,28 @@ def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
     app = create_application(argv)
     install_excepthook(log_file)
     path = Path(db_path) if db_path else default_db_path()
+    try:  # one app at a time on these databases (a second double-click on a slow laptop)
+        app_lock = hold_app(path.parent)
+    except KnownError as exc:
+        QMessageBox.warning(None, "BPJS Field", exc.message("id"))
+        qInstallMessageHandler(previous_handler)
+        sys.excepthook = previous_hook
+        return 1
+    try:
+        return _run(app, path)
+    finally:
+        app_lock.release()
+        qInstallMessageHandler(previous_handler)
+        sys.excepthook = previous_hook
+
+
+def _run(app: QApplication, path: Path) -> int:
     try:
         store = open_database(path)
         if store is None:  # login or first-start setup cancelled
-            qInstallMessageHandler(previous_handler)
-            sys.excepthook = previous_hook
             return 0
     except KnownError as exc:
         QMessageBox.critical(None, "BPJS Field", exc.message("id"))
-        qInstallMessageHandler(previous_handler)
-        sys.excepthook = previous_hook
         return 1
     station = Workstation(store)
     try:
@@ -376,8 +389,6 @@ def main(argv: list[str] | None = None, db_path: Path | None = None) -> int:
         if station.window is not None:
             station.window.save_geometry()
         station.close()
-        qInstallMessageHandler(previous_handler)
-        sys.excepthook = previous_hook
 
 
 if __name__ == "__main__":
