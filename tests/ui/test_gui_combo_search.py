@@ -40,7 +40,3 @@ def test_a_kecamatan_name_with_a_space_is_typed_whole(qtbot, qapp):
     finally:
         qapp.removeEventFilter(keeper)
 
-
-def test_the_app_keeps_typed_names_whole_in_every_combo_box(qapp):
-    from ui.app import create_application
-    assert isinstance(create_application([]).combo_search, combo_search.SpaceContinuesSearch)

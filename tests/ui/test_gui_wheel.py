@@ -55,6 +55,10 @@ def test_the_wheel_scrolls_the_page_past_unfocused_fields(qtbot, qapp):
         qapp.removeEventFilter(keeper)
 
 
-def test_the_app_scrolls_pages_with_the_wheel(qapp):
+def test_the_app_scrolls_pages_with_the_wheel_and_keeps_typed_names_whole(qapp):
+    """(Here, last of the GUI files: `create_application` styles the test application.)"""
     from ui.app import create_application
-    assert isinstance(create_application([]).wheel_keeper, wheel.WheelScrollsPage)
+    from ui.widgets import combo_search
+    app = create_application([])
+    assert isinstance(app.wheel_keeper, wheel.WheelScrollsPage)
+    assert isinstance(app.combo_search, combo_search.SpaceContinuesSearch)
