@@ -300,7 +300,7 @@ def fill_followup(store: Store, *, seed: int = 2026, today: date | None = None) 
         updates.append((changed, row["id"]))
     columns = ("status", "submitted_at", "kpj_no", "kpj_at", "first_paid_at", "first_paid_months",
                "payment_code", "stopped_reason", "status_at", "status_by")
-    with store.write():
+    with store.write(), bulkload.report_totals_recounted(store):
         store.db.conn.executemany(
             f"UPDATE registrations SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
             [(*(changed.get(c) for c in columns), rid) for changed, rid in updates])

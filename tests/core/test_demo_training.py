@@ -31,6 +31,7 @@ def test_the_training_branch_has_done_its_follow_up_up_to_today(store, officer):
     from bpjs_field.domain.followup import stage
     from bpjs_field.domain.formatting import today_wib
     from bpjs_field.demo import fill_followup
+    from bpjs_field.store.reports import recount
 
     store.remember_officer(officer["id"])
     fill_demo(store, 600, seed=5)
@@ -55,3 +56,12 @@ def test_the_training_branch_has_done_its_follow_up_up_to_today(store, officer):
     (total,) = store.query("SELECT sum(kpj) kpj, sum(paid) paid FROM report_registrations")
     assert total["kpj"] == sum(stage(r) >= 2 for r in rows)
     assert total["paid"] == counts["dibayar"]
+    counted, kept = recount(store)
+    assert counted == kept
+    # The report's update trigger is back: a later follow-up keeps the totals true.
+    (later,) = [r for r in rows if r["status"] == "baru"][:1]
+    with store.write():
+        store.db.execute("UPDATE registrations SET status = 'kpj', kpj_no = '12345678901', "
+                         "kpj_at = ? WHERE id = ?", (today, later["id"]))
+    counted, kept = recount(store)
+    assert counted == kept
