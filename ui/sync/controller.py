@@ -62,7 +62,6 @@ class SyncState:
     last_error: dict[str, Any] | None = None  # {"code", "params", "at"}
     online: bool | None = None
     progress: SyncProgress | None = None
-    next_attempt_s: float | None = None
     next_attempt_at: str | None = None  # when (ISO, UTC): shown as a time, true until it comes
     clock_offset_ms: int | None = None
 
@@ -175,7 +174,7 @@ class SyncController(QObject):
             return
         self._next.start(int(seconds * 1000))
         at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
-        self._update({"next_attempt_s": seconds, "next_attempt_at": at.isoformat()})
+        self._update({"next_attempt_at": at.isoformat()})
 
     def _attempt(self, manual: bool = False) -> None:
         if self._thread is not None or self._stopped:
@@ -186,7 +185,7 @@ class SyncController(QObject):
         self._cancel = threading.Event()
         self._outcome = None
         self._update({"running": True, "progress": SyncProgress(phase="push"),
-                      "next_attempt_s": None, "next_attempt_at": None})
+                      "next_attempt_at": None})
         own = self.executor.store
         # The sync thread's own connection opens the same (maybe encrypted) file as the
         # logged-in officer: the key, and who is working, for its audit entries.
