@@ -1,9 +1,8 @@
 """One app at a time on a laptop's database folder.
 
 Double-clicking the icon twice on a slow laptop opened two windows on the same database:
-two sync rounds and hourly backups, two event hubs contending for one port (the second
-said the port was taken), and a check-in undone in one window still shown in the other.
-And `bpjs-field restore` while the app was open replaced the file under the running
+two sync controllers and backup checks, and two event hubs contending for one port (the
+second window said the port was taken).  And `bpjs-field restore` while the app was open replaced the file under the running
 window.  The app holds this lock for as long as it runs: an operating-system lock on a
 file beside the databases, released when the process ends, even by a crash or a power
 cut (nothing is left to clean up).  A second app and `restore` refuse with a plain message.
