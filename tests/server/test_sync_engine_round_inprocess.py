@@ -12,10 +12,14 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from bpjs_field.domain import reference
 from bpjs_field.domain.codes import make_code
+from bpjs_field.domain.entities import ERASED_NAME
+from bpjs_field.server.accounts import revoke_device
+from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.hlc import parse_hlc
 from bpjs_field.sync.client import SyncError
-from bpjs_field.sync.engine import CLOCK_OFFSET, SyncEngine
+from bpjs_field.sync.engine import CLOCK_OFFSET, TOKEN, SyncEngine, SyncLock
 from test_push_inprocess import (URL, app_client, inprocess_laptops, record,  # noqa: F401
                                  run_sync, tampered)
 
@@ -147,8 +151,72 @@ def test_a_good_round_clears_the_last_error_and_notes_its_success(inprocess_lapt
 
 
 def test_the_branch_reference_data_is_asked_for_once_in_a_while(inprocess_laptops, clocked):
+    """Each laptop asks at its first round and keeps and uses what the branch sent; its
+    next rounds (within REFERENCE_EVERY) do not ask again."""
     transport, http = clocked
+    files = reference.server_files()
+    for laptop in inprocess_laptops(2):
+        assert SyncEngine(laptop.store, http).run().reference_updated is True
+        assert laptop.store.get_setting(reference.SETTING) == files
+        assert laptop.store.get_setting(reference.VERSION_SETTING) == reference.version_of(files)
+        for _ in range(2):
+            assert SyncEngine(laptop.store, http).run().reference_updated is False
+    assert transport.paths.count("reference") == 2
+
+
+def _idle_after_failure(engine) -> SyncError:
+    with pytest.raises(SyncError) as failed:
+        engine.run()
+    assert engine.progress.phase == "idle"
+    return failed.value
+
+
+def test_a_round_that_cannot_start_or_fails_leaves_the_sync_page_idle(inprocess_laptops,
+                                                                      app_client):
+    """Another round holding this laptop's lock: busy, nothing sent.  A round failing
+    half-way, or one without a device token: the page back to idle, the reason stored."""
     laptop, = inprocess_laptops(1)
-    for _ in range(3):
-        SyncEngine(laptop.store, http).run()
-    assert transport.paths.count("reference") == 1
+    laptop.register(5140, event_id=None)
+    pending = laptop.store.pending_changes()
+    with SyncLock(laptop.store, "sync"):
+        assert _idle_after_failure(SyncEngine(laptop.store, app_client)).code == "sync.busy"
+    assert laptop.store.pending_changes() == pending
+    with tampered(app_client, "/push", 1, lambda body, request: body.update(last_seq=0)) as http:
+        assert _idle_after_failure(SyncEngine(laptop.store, http)).code == "sync.bad_response"
+    with laptop.store.write():
+        laptop.store.set_setting(TOKEN, None)
+    assert _idle_after_failure(SyncEngine(laptop.store, app_client)).code == "sync.not_enrolled"
+    error = laptop.store.get_setting("sync.last_error")
+    assert (error["code"], error["params"]) == ("sync.not_enrolled", {"detail": ""})
+    assert laptop.store.pending_changes() == pending
+
+
+def _people(laptop) -> dict[str, tuple]:
+    return {r["id"]: (r["full_name"], r["nik"]) for r in laptop.store.query(
+        "SELECT id, full_name, nik FROM people")}
+
+
+def test_a_revoked_laptop_keeps_only_what_it_has_not_sent(database_url, app_client,
+                                                           inprocess_laptops):
+    """A round that fails for any other reason wipes nothing; a revoked laptop's round wipes
+    the personal data the branch already holds and keeps what it has not sent."""
+    laptop, = inprocess_laptops(1)
+    sent = laptop.register(5160, event_id=None).person["id"]
+    laptop.sync()
+    unsent = laptop.register(5161, event_id=None).person["id"]
+    before = _people(laptop)
+    assert all(nik for _, nik in before.values())
+    with tampered(app_client, "/push", 1, lambda body, request: body.update(last_seq=0)) as http, \
+            pytest.raises(SyncError):
+        run_sync(laptop.store, http)
+    assert _people(laptop) == before
+    db = ServerDatabase(database_url)
+    try:
+        assert revoke_device(db, laptop.store.device_id)
+    finally:
+        db.close()
+    with pytest.raises(SyncError) as revoked:
+        laptop.sync()
+    assert revoked.value.code == "sync.revoked"
+    after = _people(laptop)
+    assert after[sent] == (ERASED_NAME, None) and after[unsent] == before[unsent]
