@@ -20,6 +20,7 @@ from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.hlc import parse_hlc
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import CLOCK_OFFSET, TOKEN, SyncEngine, SyncLock
+from harness import server_rows
 from test_push_inprocess import (URL, app_client, inprocess_laptops, record,  # noqa: F401
                                  run_sync, tampered)
 
@@ -220,3 +221,50 @@ def test_a_revoked_laptop_keeps_only_what_it_has_not_sent(database_url, app_clie
     assert revoked.value.code == "sync.revoked"
     after = _people(laptop)
     assert after[sent] == (ERASED_NAME, None) and after[unsent] == before[unsent]
+
+
+def counting_audit():
+    """A request hook and the list it fills: the local ids of each audit upload."""
+    sent: list[list[int]] = []
+
+    def count(request):
+        if request.url.path.endswith("/audit"):
+            sent.append([e["local_id"] for e in json.loads(request.read())["entries"]])
+    return sent, count
+
+
+def _chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def test_the_audit_log_reaches_the_branch_whole_in_batches_each_entry_once(
+        database_url, app_client, inprocess_laptops):
+    """Every field of every entry, from the first, in batches of the engine's size, counted;
+    the next round sends only what was written since (the last round's own entry)."""
+    laptop, = inprocess_laptops(1)
+    laptop.event()
+    laptop.register_many(range(5170, 5173))
+    local = ("SELECT id, at, officer_id, action, entity, entity_id, details FROM audit_log "
+             "WHERE id > ? AND id <= ? ORDER BY id")
+    branch = ("SELECT local_id, at, officer_id, action, entity, entity_id, details FROM audit "
+              "WHERE device_id = ? ORDER BY local_id")
+    sent, count = counting_audit()
+    held = 0
+    with httpx.Client(transport=app_client._transport, base_url=URL,
+                      event_hooks={"request": [count]}) as http:
+        for round_ in range(2):
+            sent.clear()
+            result = SyncEngine(laptop.store, http, batch_changes=2).run()
+            cursor = laptop.store.get_setting("sync.audit_cursor")
+            rows = [tuple(r) for r in laptop.store.db.execute(local, (held, cursor))]
+            ids = [r[0] for r in rows]
+            if round_ == 0:  # from the log's first entry
+                assert ids[0] == 1 and len(ids) >= 5 and all(r[4] and r[5] for r in rows)
+            assert sent == _chunks(ids, 2) and result.audit_sent == len(ids)
+            assert [tuple(r) for r in server_rows(database_url, branch, (laptop.store.device_id,))
+                    ] == [tuple(r) for r in laptop.store.db.execute(local, (0, cursor))]
+            if round_ == 0:  # the round's own entry, sent by the next round
+                assert laptop.store.scalar("SELECT max(id) FROM audit_log") > cursor
+            else:
+                assert rows[-1][3] == "sync.done"
+            held = cursor
