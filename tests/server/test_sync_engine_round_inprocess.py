@@ -15,11 +15,12 @@ import pytest
 from bpjs_field.domain import reference
 from bpjs_field.domain.codes import make_code
 from bpjs_field.domain.entities import ERASED_NAME
+from bpjs_field.protocol import CLOCK_SKEW_WARN_MS
 from bpjs_field.server.accounts import revoke_device
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.hlc import parse_hlc
 from bpjs_field.sync.client import SyncError
-from bpjs_field.sync.engine import CLOCK_OFFSET, TOKEN, SyncEngine, SyncLock
+from bpjs_field.sync.engine import CLOCK_OFFSET, TOKEN, SyncEngine, SyncLock, SyncResult
 from harness import server_rows
 from test_push_inprocess import (URL, app_client, inprocess_laptops, record,  # noqa: F401
                                  run_sync, tampered)
@@ -268,3 +269,27 @@ def test_the_audit_log_reaches_the_branch_whole_in_batches_each_entry_once(
             else:
                 assert rows[-1][3] == "sync.done"
             held = cursor
+
+
+@pytest.mark.parametrize("offset,stored,kept,follows,skewed", [
+    (2000, 0, 2000, False, False),  # 2 s off and moved 2 s: stored, the edits keep their time
+    (2001, 1002, 1002, True, False),  # moved less than a second: not stored; past 2 s: followed
+    (-2001, -1001, -2001, True, False),  # moved a second exactly: stored
+    (CLOCK_SKEW_WARN_MS, 0, CLOCK_SKEW_WARN_MS, True, False),  # the warning is past that
+    (-CLOCK_SKEW_WARN_MS - 1, 0, -CLOCK_SKEW_WARN_MS - 1, True, True),
+])
+def test_the_clock_offsets_thresholds_to_the_millisecond(inprocess_laptops, app_client, offset,
+                                                         stored, kept, follows, skewed):
+    """What a round does with the offset its client measured (`SyncClient.clock_offset_ms`,
+    set here to the millisecond: a real estimate jitters by a few)."""
+    laptop, = inprocess_laptops(1)
+    with laptop.store.write():
+        laptop.store.set_setting(CLOCK_OFFSET, stored)
+    engine = SyncEngine(laptop.store, app_client)
+    client = engine.client()
+    client.clock_offset_ms = offset
+    result = SyncResult()
+    engine._note_clock(client, result)
+    assert (result.clock_offset_ms, result.clock_skewed) == (offset, skewed)
+    assert laptop.store.get_setting(CLOCK_OFFSET) == kept
+    assert laptop.store.clock.offset_ms == (offset if follows else 0)
