@@ -12,8 +12,8 @@ import json
 import httpx
 
 from bpjs_field.handcarry import export_changes, import_changes
-from bpjs_field.sync.engine import SyncEngine, refused_changes
-from bpjs_field.sync.hub_engine import HubEngine
+from bpjs_field.sync.engine import SyncEngine, SyncLock, refused_changes
+from bpjs_field.sync.hub_engine import HUB_LAST_SUCCESS, HubEngine
 from harness import server_rows
 from test_event_hub import join, start_hub
 from test_push_inprocess import (URL, app_client, inprocess_laptops, pending,  # noqa: F401
@@ -255,16 +255,45 @@ def test_a_round_with_the_event_hub_leaves_waiting_and_kept_aside_changes_to_the
             "created_at": "2026-11-22T00:00:00Z"})
         engine = HubEngine(desk.store)
         try:
-            at_hub = engine.run()
+            with SyncLock(desk.store, "sync"):  # a branch round under way holds up no hub round
+                at_hub = engine.run()
+            desk.register(4972, event_id=None)
+            again = engine.run()  # within a minute of the last, but it moved something
         finally:
             engine.close()
     finally:
         hub.stop()
+    assert again.pushed == 2
+    assert desk.store.get_setting(HUB_LAST_SUCCESS) == again.finished_at != at_hub.finished_at
     assert at_hub.quarantined == carried + 1  # the hub cannot check A's changes either
     assert _reasons(desk) == waiting
     row = desk.store.query_one("SELECT hub_sent_at, sent_at, refused_at FROM change_log "
                                "WHERE change_id = ?", (no_code,))
     assert row["hub_sent_at"] and row["sent_at"] is None and row["refused_at"] is None
     at_branch = desk.sync()
-    assert (at_branch.quarantined, at_branch.pushed) == (carried + 1, 2)
+    assert (at_branch.quarantined, at_branch.pushed) == (carried + 1, 4)
     assert _reasons(desk) == {**waiting, no_code: "quarantined registration.no_code"}
+
+
+def test_a_batch_holds_the_changes_that_fit_its_byte_limit_to_the_byte(app_client,
+                                                                      inprocess_laptops):
+    """The byte limit counts the request's head as 200 bytes and each change with its comma:
+    at exactly the bytes of the first two changes a batch holds two, at a byte less one."""
+    laptop, = inprocess_laptops(1)
+    laptop.register_many(range(4980, 4982), event_id=None)
+    seqs = [s for (s,) in laptop.store.db.execute(
+        "SELECT seq FROM change_log WHERE sent_at IS NULL ORDER BY seq")]
+    body, first, last, count = SyncEngine(laptop.store, app_client)._batch(0)
+    assert (first, last, count) == (seqs[0], seqs[-1], len(seqs)) == (seqs[0], seqs[-1], 4)
+    assert [c["seq"] for c in json.loads(body)["changes"]] == seqs
+    items = SyncEngine(laptop.store, app_client)._items()
+    two = 200 + len(items[0][1]) + 1 + len(items[1][1]) + 1
+    sizes, count = counting_pushes()
+    with httpx.Client(transport=app_client._transport, base_url=URL,
+                      event_hooks={"request": [count]}) as http:
+        for limit, held in ((two - 1, 1), (two, 2)):
+            sizes.clear()
+            with laptop.store.write():  # sent again: duplicates, in the same batches
+                laptop.store.db.execute("UPDATE change_log SET sent_at = NULL")
+            result = SyncEngine(laptop.store, http, batch_bytes=limit).run()
+            assert sizes[0] == held and sum(sizes) == 4 and result.batches == len(sizes)

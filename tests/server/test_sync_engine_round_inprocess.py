@@ -12,10 +12,16 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from bpjs_field.domain import reference
 from bpjs_field.domain.codes import make_code
+from bpjs_field.domain.entities import ERASED_NAME
+from bpjs_field.protocol import CLOCK_SKEW_WARN_MS
+from bpjs_field.server.accounts import revoke_device
+from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.hlc import parse_hlc
 from bpjs_field.sync.client import SyncError
-from bpjs_field.sync.engine import CLOCK_OFFSET, SyncEngine
+from bpjs_field.sync.engine import CLOCK_OFFSET, TOKEN, SyncEngine, SyncLock, SyncResult
+from harness import server_rows
 from test_push_inprocess import (URL, app_client, inprocess_laptops, record,  # noqa: F401
                                  run_sync, tampered)
 
@@ -147,8 +153,143 @@ def test_a_good_round_clears_the_last_error_and_notes_its_success(inprocess_lapt
 
 
 def test_the_branch_reference_data_is_asked_for_once_in_a_while(inprocess_laptops, clocked):
+    """Each laptop asks at its first round and keeps and uses what the branch sent; its
+    next rounds (within REFERENCE_EVERY) do not ask again."""
     transport, http = clocked
+    files = reference.server_files()
+    for laptop in inprocess_laptops(2):
+        assert SyncEngine(laptop.store, http).run().reference_updated is True
+        assert laptop.store.get_setting(reference.SETTING) == files
+        assert laptop.store.get_setting(reference.VERSION_SETTING) == reference.version_of(files)
+        for _ in range(2):
+            assert SyncEngine(laptop.store, http).run().reference_updated is False
+    assert transport.paths.count("reference") == 2
+
+
+def _idle_after_failure(engine) -> SyncError:
+    with pytest.raises(SyncError) as failed:
+        engine.run()
+    assert engine.progress.phase == "idle"
+    return failed.value
+
+
+def test_a_round_that_cannot_start_or_fails_leaves_the_sync_page_idle(inprocess_laptops,
+                                                                      app_client):
+    """Another round holding this laptop's lock: busy, nothing sent.  A round failing
+    half-way, or one without a device token: the page back to idle, the reason stored."""
     laptop, = inprocess_laptops(1)
-    for _ in range(3):
-        SyncEngine(laptop.store, http).run()
-    assert transport.paths.count("reference") == 1
+    laptop.register(5140, event_id=None)
+    pending = laptop.store.pending_changes()
+    with SyncLock(laptop.store, "sync"):
+        assert _idle_after_failure(SyncEngine(laptop.store, app_client)).code == "sync.busy"
+    assert laptop.store.pending_changes() == pending
+    with tampered(app_client, "/push", 1, lambda body, request: body.update(last_seq=0)) as http:
+        assert _idle_after_failure(SyncEngine(laptop.store, http)).code == "sync.bad_response"
+    with laptop.store.write():
+        laptop.store.set_setting(TOKEN, None)
+    assert _idle_after_failure(SyncEngine(laptop.store, app_client)).code == "sync.not_enrolled"
+    error = laptop.store.get_setting("sync.last_error")
+    assert (error["code"], error["params"]) == ("sync.not_enrolled", {"detail": ""})
+    assert laptop.store.pending_changes() == pending
+
+
+def _people(laptop) -> dict[str, tuple]:
+    return {r["id"]: (r["full_name"], r["nik"]) for r in laptop.store.query(
+        "SELECT id, full_name, nik FROM people")}
+
+
+def test_a_revoked_laptop_keeps_only_what_it_has_not_sent(database_url, app_client,
+                                                           inprocess_laptops):
+    """A round that fails for any other reason wipes nothing; a revoked laptop's round wipes
+    the personal data the branch already holds and keeps what it has not sent."""
+    laptop, = inprocess_laptops(1)
+    sent = laptop.register(5160, event_id=None).person["id"]
+    laptop.sync()
+    unsent = laptop.register(5161, event_id=None).person["id"]
+    before = _people(laptop)
+    assert all(nik for _, nik in before.values())
+    with tampered(app_client, "/push", 1, lambda body, request: body.update(last_seq=0)) as http, \
+            pytest.raises(SyncError):
+        run_sync(laptop.store, http)
+    assert _people(laptop) == before
+    db = ServerDatabase(database_url)
+    try:
+        assert revoke_device(db, laptop.store.device_id)
+    finally:
+        db.close()
+    with pytest.raises(SyncError) as revoked:
+        laptop.sync()
+    assert revoked.value.code == "sync.revoked"
+    after = _people(laptop)
+    assert after[sent] == (ERASED_NAME, None) and after[unsent] == before[unsent]
+
+
+def counting_audit():
+    """A request hook and the list it fills: the local ids of each audit upload."""
+    sent: list[list[int]] = []
+
+    def count(request):
+        if request.url.path.endswith("/audit"):
+            sent.append([e["local_id"] for e in json.loads(request.read())["entries"]])
+    return sent, count
+
+
+def _chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def test_the_audit_log_reaches_the_branch_whole_in_batches_each_entry_once(
+        database_url, app_client, inprocess_laptops):
+    """Every field of every entry, from the first, in batches of the engine's size, counted;
+    the next round sends only what was written since (the last round's own entry)."""
+    laptop, = inprocess_laptops(1)
+    laptop.event()
+    laptop.register_many(range(5170, 5173))
+    local = ("SELECT id, at, officer_id, action, entity, entity_id, details FROM audit_log "
+             "WHERE id > ? AND id <= ? ORDER BY id")
+    branch = ("SELECT local_id, at, officer_id, action, entity, entity_id, details FROM audit "
+              "WHERE device_id = ? ORDER BY local_id")
+    sent, count = counting_audit()
+    held = 0
+    with httpx.Client(transport=app_client._transport, base_url=URL,
+                      event_hooks={"request": [count]}) as http:
+        for round_ in range(2):
+            sent.clear()
+            result = SyncEngine(laptop.store, http, batch_changes=2).run()
+            cursor = laptop.store.get_setting("sync.audit_cursor")
+            rows = [tuple(r) for r in laptop.store.db.execute(local, (held, cursor))]
+            ids = [r[0] for r in rows]
+            if round_ == 0:  # from the log's first entry
+                assert ids[0] == 1 and len(ids) >= 5 and all(r[4] and r[5] for r in rows)
+            assert sent == _chunks(ids, 2) and result.audit_sent == len(ids)
+            assert [tuple(r) for r in server_rows(database_url, branch, (laptop.store.device_id,))
+                    ] == [tuple(r) for r in laptop.store.db.execute(local, (0, cursor))]
+            if round_ == 0:  # the round's own entry, sent by the next round
+                assert laptop.store.scalar("SELECT max(id) FROM audit_log") > cursor
+            else:
+                assert rows[-1][3] == "sync.done"
+            held = cursor
+
+
+@pytest.mark.parametrize("offset,stored,kept,follows,skewed", [
+    (2000, 0, 2000, False, False),  # 2 s off and moved 2 s: stored, the edits keep their time
+    (2001, 1002, 1002, True, False),  # moved less than a second: not stored; past 2 s: followed
+    (-2001, -1001, -2001, True, False),  # moved a second exactly: stored
+    (CLOCK_SKEW_WARN_MS, 0, CLOCK_SKEW_WARN_MS, True, False),  # the warning is past that
+    (-CLOCK_SKEW_WARN_MS - 1, 0, -CLOCK_SKEW_WARN_MS - 1, True, True),
+])
+def test_the_clock_offsets_thresholds_to_the_millisecond(inprocess_laptops, app_client, offset,
+                                                         stored, kept, follows, skewed):
+    """What a round does with the offset its client measured (`SyncClient.clock_offset_ms`,
+    set here to the millisecond: a real estimate jitters by a few)."""
+    laptop, = inprocess_laptops(1)
+    with laptop.store.write():
+        laptop.store.set_setting(CLOCK_OFFSET, stored)
+    engine = SyncEngine(laptop.store, app_client)
+    client = engine.client()
+    client.clock_offset_ms = offset
+    result = SyncResult()
+    engine._note_clock(client, result)
+    assert (result.clock_offset_ms, result.clock_skewed) == (offset, skewed)
+    assert laptop.store.get_setting(CLOCK_OFFSET) == kept
+    assert laptop.store.clock.offset_ms == (offset if follows else 0)
