@@ -275,11 +275,16 @@ def scrub_person_payloads(store: "Store", person_id: str, erased: dict[str, Any]
     field of `erased` is set to its erased value.  Changes carried here for another laptop
     (a USB file, an event hub's relay) and not yet delivered are dropped, not rewritten:
     their origin's signature covers the old payload, and the laptop that made them delivers
-    them itself (as for a USB file made before an erasure)."""
-    store.db.execute("DELETE FROM change_log WHERE entity = 'person' AND entity_id = ? "
-                     "AND origin_sig IS NOT NULL AND sent_at IS NULL", (person_id,))
-    rows = store.db.execute("SELECT seq, payload FROM change_log WHERE entity = 'person' "
-                            "AND entity_id = ?", (person_id,)).fetchall()
+    them itself (as for a USB file made before an erasure).  Except the erasure itself: it
+    holds no personal data and is kept as it came, for whichever laptop reaches the branch
+    first (dropping it left the branch holding the person until the erasing laptop was back,
+    and for good if it never came back)."""
+    carried = "origin_sig IS NOT NULL AND sent_at IS NULL"
+    store.db.execute(f"DELETE FROM change_log WHERE entity = 'person' AND entity_id = ? "
+                     f"AND {carried} AND json_extract(payload, '$.erased_at') IS NULL",
+                     (person_id,))
+    rows = store.db.execute(f"SELECT seq, payload FROM change_log WHERE entity = 'person' "
+                            f"AND entity_id = ? AND NOT ({carried})", (person_id,)).fetchall()
     for seq, payload in rows:
         data = json.loads(payload)
         for field, value in erased.items():
