@@ -24,7 +24,7 @@ from bpjs_field.store import Store
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import (CLOCK_OFFSET, CURSOR, LAST_ERROR, LAST_SUCCESS, OFFICER,
                                     SERVER_ID, SERVER_URL, TOKEN, SyncEngine, SyncLock, enroll,
-                                    sync_settings)
+                                    new_http_client, sync_settings)
 from harness import PASSWORD, Laptop, server_rows, setup_database
 from test_push_inprocess import URL, app_client, inprocess_laptops  # noqa: F401 (fixtures)
 
@@ -225,6 +225,24 @@ def test_a_cancelled_round_stops_before_sending(laptop):
     assert plain["apply"] == {"applied": result.apply.applied, "merged": result.apply.merged,
                               "skipped": result.apply.skipped, "deleted": result.apply.deleted,
                               "set_aside": result.apply.set_aside}
+
+
+def test_the_last_error_is_stored_with_its_values_as_they_were(laptop):
+    """What the sync page shows after a failed round: the code and its values (a number stays
+    a number), read back from the settings."""
+    from test_sync_engine_inprocess import _Stub
+    with laptop.store.write():
+        laptop.store.set_setting(TOKEN, "a-device-token")
+    stub = _Stub(302, location="/login")  # a Wi-Fi login page
+    http = new_http_client(read_timeout=5.0)
+    try:
+        with pytest.raises(SyncError):
+            SyncEngine(laptop.store, http, server_url=stub.url).run()
+    finally:
+        http.close()
+        stub.close()
+    error = sync_settings(laptop.store)[LAST_ERROR]
+    assert (error["code"], error["params"]) == ("sync.portal", {"status": 302, "detail": ""})
 
 
 # -- one sync at a time ---------------------------------------------------------------------
