@@ -76,6 +76,7 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                 "tests/server/test_sync_engine_push_inprocess.py",
                 "tests/server/test_sync_engine_pull_inprocess.py",
                 "tests/server/test_sync_engine_round_inprocess.py",
+                "tests/server/test_sync_engine_enrol_inprocess.py",
                 # the only test of the engine with an encrypted laptop (pulled branch logins)
                 "tests/security/test_branch_accounts.py::"
                 "test_a_branch_officer_logs_in_offline_on_a_laptop_they_never_used",
