@@ -85,7 +85,10 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                 "test_restored_on_a_new_disk_learns_its_marks_from_the_branch",
                 # the only push of a change a supervisor signed on an officer's laptop
                 "tests/security/test_server_roles.py::"
-                "test_a_branch_supervisor_on_an_officers_laptop_signs_and_the_server_accepts")),
+                "test_a_branch_supervisor_on_an_officers_laptop_signs_and_the_server_accepts",
+                # ... and of one carried by hand, with its origin's signature as well
+                "tests/security/test_server_roles.py::"
+                "test_a_supervisors_signed_change_carried_by_hand_keeps_its_signature")),
 }
 
 COPIED = ("bpjs_field", "tests", "resources", "ui", "README.md")

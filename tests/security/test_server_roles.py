@@ -176,3 +176,32 @@ def _spv_secret(url: str) -> bytes:
     finally:
         db.close()
     return _derive(PASSWORD, _unb64(login["salt"]), login["argon2"])
+
+
+def test_a_supervisors_signed_change_carried_by_hand_keeps_its_signature(branch, tmp_path):
+    """The branch's supervisor edits a phone on an officer's laptop, which then only exports
+    its changes; another laptop carries them to the branch.  The change goes with both the
+    supervisor's signature and its laptop's: it is the supervisor's edit at the branch."""
+    from bpjs_field.handcarry import export_changes, import_changes
+    url, server = branch
+    with new_http_client(read_timeout=10) as http:
+        path = _encrypted_officers_laptop(tmp_path, server, http)
+        with session.unlock(path, "SPV-01", PASSWORD) as store:
+            person_id = store.scalar("SELECT id FROM people")
+            store.people.update(person_id, {"phone": "0857-9999-0000"})
+            usb = tmp_path / "ditandatangani.bpjsf"
+            export_changes(store, usb, "pasar-malam-2026")
+    carrier = Laptop(tmp_path / "carrier.sqlite3")
+    try:
+        carrier.enroll(server.url, "KC-0430")
+        carrier.sync()
+        import_changes(carrier.store, usb, "pasar-malam-2026")
+        sent = json.loads(carrier.store.scalar(
+            "SELECT payload FROM change_log WHERE entity = 'person' AND sent_at IS NULL "
+            "AND origin_sig IS NOT NULL ORDER BY seq DESC"))
+        assert sent["phone"] == "+6285799990000"
+        result = carrier.sync()
+    finally:
+        carrier.close()
+    assert result.quarantined == 0
+    assert server_person(url, person_id)["phone"] == "+6285799990000"
