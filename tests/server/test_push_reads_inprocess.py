@@ -95,7 +95,7 @@ def test_a_push_reads_the_rows_it_needs_in_bulk_whatever_its_size(
                                      ("docs", "event", "id", 4), ("docs", "person", "id", 4),
                                      ("scans", 4)]
     # C's 4 people, registrations, officers, and the people and codes looked up by identity
-    assert {r[:3]: r[3] for r in reads["c"][4]} == {
+    assert {r[:-1]: r[-1] for r in reads["c"][4]} == {
         ("docs", "person", "id"): 4, ("docs", "registration", "id"): 4,
         ("docs", "officer", "id"): 4, ("docs", "event", "id"): 4,
         ("docs", "person", "ident"): 4, ("docs", "registration", "ident"): 4,
