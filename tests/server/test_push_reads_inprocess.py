@@ -17,7 +17,7 @@ from bpjs_field.sync.engine import SyncEngine
 from bpjs_field.server.accounts import utc_now
 from harness import EVENT_ID, server_rows
 from test_push_inprocess import (app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
-                                 record, scans)
+                                 record, run_sync, scans)
 
 
 class CountingTx(Tx):
@@ -156,3 +156,33 @@ def test_a_carried_file_naming_more_than_900_known_rows_finds_each_of_them(
     assert attendance["checked_in_at"] == "2026-11-22T01:00:00Z"
     assert {s[1] for s in scans(database_url)} == {attendance_id}
     assert len(scans(database_url)) == 901
+
+
+def test_a_push_naming_a_person_in_a_loop_of_aliases_is_answered(
+        database_url, app_client, inprocess_laptops):
+    """Damaged data (two people each recorded as the alias of the other, which the branch
+    never writes itself): a check-in of one of them still gets its answer, the search for the
+    surviving person stopping after a bounded number of hops, instead of holding the branch's
+    write lock for ever."""
+    a, = inprocess_laptops(1)
+    a.event()
+    person_id = a.register(4860).person["id"]
+    a.sync()
+    other = new_id()
+    db = ServerDatabase(database_url)
+    try:
+        with db.write() as tx:
+            rev = tx.lock_revisions() + 1
+            tx.execute("INSERT INTO docs(entity, id, rev, merged_into, data, meta) "
+                       "VALUES ('person', ?, ?, ?, ?, '{}')",
+                       (other, rev, person_id, json.dumps({"id": other, "merged_into": person_id})))
+            tx.store_revision(rev)
+            tx.execute("UPDATE docs SET merged_into = ? WHERE entity = 'person' AND id = ?",
+                       (other, person_id))
+    finally:
+        db.close()
+    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    result = run_sync(a.store, app_client)
+    assert (result.pushed, result.quarantined) == (1, 0)
+    (attendance,) = docs(database_url, "attendance").values()
+    assert attendance["person_id"] in (person_id, other)
