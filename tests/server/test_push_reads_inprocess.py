@@ -186,3 +186,24 @@ def test_a_push_naming_a_person_in_a_loop_of_aliases_is_answered(
     assert (result.pushed, result.quarantined) == (1, 0)
     (attendance,) = docs(database_url, "attendance").values()
     assert attendance["person_id"] in (person_id, other)
+
+
+def test_a_check_in_of_a_person_the_same_batch_makes_an_alias_joins_the_branchs_check_in(
+        database_url, inprocess_laptops):
+    """A registers and checks in a walk-in and syncs; B, which never synced, registers the same
+    person (same NIK) and checks them in too.  B's batch makes its person an alias of A's, so
+    only then is the check-in to join known (event, surviving person): read when the change
+    needs it, it is found, B's scan joins it, and the person has one check-in."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    b.event()
+    first = a.register(4870, check_in=True).person["id"]
+    a.sync()
+    second = b.register(4870, check_in=True).person["id"]
+    assert second != first
+    result = b.sync()
+    assert result.quarantined == 0
+    assert docs(database_url, "person")[second]["merged_into"] == first
+    (attendance_id, attendance), = docs(database_url, "attendance").items()
+    assert attendance["person_id"] == first and attendance["deleted"] == 0
+    assert sorted(s[1] for s in scans(database_url)) == [attendance_id, attendance_id]
