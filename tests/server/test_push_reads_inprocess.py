@@ -17,7 +17,7 @@ from bpjs_field.sync.engine import SyncEngine
 from bpjs_field.server.accounts import utc_now
 from harness import EVENT_ID, server_rows
 from test_push_inprocess import (app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
-                                 record, run_sync, scans)
+                                 record, run_sync, scan_in, scans)
 
 
 class CountingTx(Tx):
@@ -207,3 +207,45 @@ def test_a_check_in_of_a_person_the_same_batch_makes_an_alias_joins_the_branchs_
     (attendance_id, attendance), = docs(database_url, "attendance").items()
     assert attendance["person_id"] == first and attendance["deleted"] == 0
     assert sorted(s[1] for s in scans(database_url)) == [attendance_id, attendance_id]
+
+
+def test_an_edit_naming_a_person_the_branch_made_an_alias_lands_on_the_survivor(
+        database_url, inprocess_laptops):
+    """B registers a person A registered first (same NIK): the branch makes B's row an alias.
+    An edit B made before it heard of that, naming its own row, arrives in a later push: it
+    lands on the surviving person, read with the alias it is, and B's row stays an alias."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    b.event()
+    first = a.register(4880).person["id"]
+    a.sync()
+    second = b.register(4880).person["id"]
+    b.sync()
+    assert docs(database_url, "person")[second]["merged_into"] == first
+    record(b, "person", {"email": "baru@contoh.id"}, entity_id=second)
+    assert b.sync().quarantined == 0
+    people = docs(database_url, "person")
+    assert people[second] == {"id": second, "merged_into": first, "deleted": 0}
+    assert people[first]["email"] == "baru@contoh.id"
+
+
+def test_an_undo_of_a_check_in_the_branch_has_undone_changes_nothing(
+        database_url, inprocess_laptops):
+    """A checks a person in and both laptops sync; A undoes it; B, not having heard of that,
+    undoes the same check-in.  B's undo finds the check-in undone, read as such: nothing is
+    written again (no new revision for every laptop to pull)."""
+    a, b = inprocess_laptops(2)
+    a.event()
+    person_id = a.register(4890).person["id"]
+    a.sync()
+    attendance_id = scan_in(a, person_id)
+    a.sync()
+    b.sync()
+    assert a.store.attendance.undo(attendance_id)
+    a.sync()
+    revision = "SELECT rev, deleted FROM docs WHERE entity = 'attendance' AND id = ?"
+    (undone,) = server_rows(database_url, revision, (attendance_id,))
+    assert undone[1] == 1
+    assert b.store.attendance.undo(attendance_id)
+    assert b.sync().pushed == 1
+    assert server_rows(database_url, revision, (attendance_id,)) == [undone]
