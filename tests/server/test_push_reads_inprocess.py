@@ -249,3 +249,26 @@ def test_an_undo_of_a_check_in_the_branch_has_undone_changes_nothing(
     assert b.store.attendance.undo(attendance_id)
     assert b.sync().pushed == 1
     assert server_rows(database_url, revision, (attendance_id,)) == [undone]
+
+
+def test_a_check_in_of_an_alias_of_a_missing_person_is_kept_aside(
+        database_url, app_client, inprocess_laptops):
+    """Damaged data again: a person recorded as the alias of a row the branch does not have.
+    A check-in of that person is kept aside as of an unknown person (the missing row looked
+    up, and found absent), not a failed push."""
+    a, = inprocess_laptops(1)
+    a.event()
+    person_id = a.register(4865).person["id"]
+    a.sync()
+    db = ServerDatabase(database_url)
+    try:
+        with db.write() as tx:
+            tx.execute("UPDATE docs SET merged_into = ? WHERE entity = 'person' AND id = ?",
+                       (new_id(), person_id))
+    finally:
+        db.close()
+    assert a.store.attendance.check_in(EVENT_ID, person_id, "scan")
+    result = run_sync(a.store, app_client)
+    assert (result.pushed, result.quarantined) == (0, 1)
+    assert server_rows(database_url, "SELECT reason FROM quarantine") == [
+        ("attendance.unknown_person",)]
