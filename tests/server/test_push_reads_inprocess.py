@@ -10,11 +10,11 @@ from typing import Any
 
 from bpjs_field.handcarry import export_changes, import_into_server
 from bpjs_field.protocol import PushRequest
+from bpjs_field.server.accounts import utc_now
 from bpjs_field.server.db import ServerDatabase, Tx
 from bpjs_field.server.push import PushApplier
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.engine import SyncEngine
-from bpjs_field.server.accounts import utc_now
 from harness import EVENT_ID, server_rows
 from test_push_inprocess import (app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
                                  record, run_sync, scan_in, scans)
@@ -91,9 +91,9 @@ def test_a_push_reads_the_rows_it_needs_in_bulk_whatever_its_size(
         kinds = [r[:-1] for r in by_size[4]]
         assert kinds == [r[:-1] for r in by_size[2]], laptop  # no read per change
         assert len(set(kinds)) == len(kinds), laptop  # each kind of row read once
-    assert sorted(reads["b"][4]) == [("docs", "attendance", "id", 4), ("docs", "attendance", "ident", 4),
-                                     ("docs", "event", "id", 4), ("docs", "person", "id", 4),
-                                     ("scans", 4)]
+    assert sorted(reads["b"][4]) == [
+        ("docs", "attendance", "id", 4), ("docs", "attendance", "ident", 4),
+        ("docs", "event", "id", 4), ("docs", "person", "id", 4), ("scans", 4)]
     # C's 4 people, registrations, officers, and the people and codes looked up by identity
     assert {r[:-1]: r[-1] for r in reads["c"][4]} == {
         ("docs", "person", "id"): 4, ("docs", "registration", "id"): 4,
