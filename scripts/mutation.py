@@ -57,7 +57,8 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                                            "tests/server/test_push_officers_inprocess.py",
                                            "tests/server/test_push_entities_inprocess.py",
                                            "tests/server/test_push_erasure_inprocess.py",
-                                           "tests/server/test_push_consents_inprocess.py")),
+                                           "tests/server/test_push_consents_inprocess.py",
+                                           "tests/server/test_push_reads_inprocess.py")),
     # Each entity's rules (moved out of push.py: _officer, _print, _supervised, ...).
     "push-handlers": ("bpjs_field/server/handlers.py",
                       ("tests/server/test_push_inprocess.py",
