@@ -88,6 +88,15 @@ def test_a_bpu_line_is_the_participants_at_the_dated_rate_on_the_declared_income
         ("JKM", PARTICIPANT, rates["jkm_flat"], 0, None, None),
         ("JHT", PARTICIPANT, rupiah(income, rates["jht_percent"]), 0, rates["jht_percent"], income)]
     assert PARTICIPANT == "peserta" and c.employer_total == c.worker_total == 0
+    assert c.segment == "bpu" and c.discount_basis is None and c.discount_id is None
+    # In the discount window the same lines, each with its discount: who pays, the rate
+    # and the base stay; JHT is never discounted.
+    cut = bpu_contribution(income, with_jht=True, period="2026-07")
+    july = dated("bpu", JULY)
+    assert [(x.program, x.paid_by, x.percent, x.base) for x in cut.lines] == [
+        ("JKK", PARTICIPANT, july["jkk_percent"], income), ("JKM", PARTICIPANT, None, None),
+        ("JHT", PARTICIPANT, july["jht_percent"], income)]
+    assert [x.discount > 0 for x in cut.lines] == [True, True, False]
 
 
 def test_a_pu_line_says_who_pays_it_and_jp_is_on_the_capped_wage():
@@ -107,7 +116,7 @@ def test_a_pu_line_says_who_pays_it_and_jp_is_on_the_capped_wage():
             ("JP", EMPLOYER, rupiah(cap, rates["jp_employer_percent"]),
              rates["jp_employer_percent"], cap),
             ("JP", WORKER, rupiah(cap, rates["jp_worker_percent"]), rates["jp_worker_percent"], cap)]
-        assert (EMPLOYER, WORKER) == ("pemberi_kerja", "pekerja")
+        assert (EMPLOYER, WORKER) == ("pemberi_kerja", "pekerja") and c.segment == "pu"
         assert c.worker_total == sum(x.amount for x in c.lines if x.paid_by == WORKER)
         assert c.employer_total + c.worker_total == c.total
         assert c.line("JHT", WORKER).amount == rupiah(wage, rates["jht_worker_percent"])
@@ -115,8 +124,11 @@ def test_a_pu_line_says_who_pays_it_and_jp_is_on_the_capped_wage():
     small = pu_contribution(3_000_000, risk_class=2, period="2026-07",
                             programs=("JKK", "JKM", "JHT"))  # a small business: no JP
     assert small.programs == ["JKK", "JKM", "JHT"]
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as missing:
         small.line("JP")
+    assert missing.value.args == ("JP",)
+    # "Not positive" is 0 and below (the message says "more than Rp0"): Rp1 is taken.
+    assert pu_contribution(1, risk_class=1, period="2026-07").line("JKK").base == 1
 
 
 @pytest.mark.parametrize("make", [
