@@ -36,6 +36,7 @@ from bpjs_field.domain.registration import PersonInput, RegistrationInput
 from bpjs_field.server.accounts import add_officer
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.schema import migrate
+from bpjs_field.store.store import new_id
 from bpjs_field.store import Store
 from bpjs_field.sync.engine import SyncEngine, enroll, new_http_client
 
@@ -456,6 +457,17 @@ class FaultProxy:
 
 
 EXE = Path(sys.executable).parent / "bpjs-field"
+
+
+def record_prints(store, count: int) -> None:
+    """`count` receipts printed on this laptop, 1 to 3 copies each: a batch of changes that
+    holds no one's data (a hand-carried file larger than the branch's lookups of 900)."""
+    with store.write():
+        for i in range(count):
+            print_id = new_id()
+            store.record_change("print", print_id, {
+                "id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
+                "copies": 1 + i % 3})
 
 
 def run_cli(*args: str, stdin: str = "", db: Path | None = None,

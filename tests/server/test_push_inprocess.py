@@ -22,7 +22,7 @@ from bpjs_field.store.store import new_id
 from bpjs_field.sync.client import SyncError
 from bpjs_field.sync.engine import SyncEngine
 from bpjs_field.handcarry import export_changes, import_changes, import_into_server
-from harness import server_rows, EVENT_ID, Laptop, full_people_forms, make_nik
+from harness import server_rows, EVENT_ID, Laptop, full_people_forms, make_nik, record_prints
 
 URL = "http://testserver"
 
@@ -267,12 +267,7 @@ def test_a_handcarried_file_of_more_than_900_changes_imported_twice_applies_each
     """A file of 901 prints (the branch looks up change ids 900 at a time) imported straight
     into the branch's database twice: the second import finds every change applied."""
     laptop, = inprocess_laptops(1)
-    with laptop.store.write():
-        for i in range(901):
-            print_id = new_id()
-            laptop.store.record_change("print", print_id, {
-                "id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
-                "copies": 1 + i % 3})
+    record_prints(laptop.store, 901)
     path = tmp_path / "laptop.bpjsf"
     assert export_changes(laptop.store, path, "pasar-malam-2026") == 901
     first = import_into_server(database_url, path, "pasar-malam-2026")

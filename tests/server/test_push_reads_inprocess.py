@@ -15,7 +15,7 @@ from bpjs_field.server.db import ServerDatabase, Tx
 from bpjs_field.server.push import PushApplier
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.engine import SyncEngine
-from harness import EVENT_ID, server_rows
+from harness import EVENT_ID, record_prints, server_rows
 from test_push_inprocess import (app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
                                  record, run_sync, scan_in, scans)
 
@@ -132,12 +132,7 @@ def test_a_carried_file_naming_more_than_900_known_rows_finds_each_of_them(
                     ) == outcomes
         return again
 
-    with laptop.store.write():
-        for i in range(901):
-            print_id = new_id()
-            laptop.store.record_change("print", print_id, {
-                "id": print_id, "at": "2026-11-22T01:00:00Z", "document": "receipt.a4",
-                "copies": 1 + i % 3})
+    record_prints(laptop.store, 901)
     again = carry_twice("print", {"applied": 1802})
     assert (again["applied"], again["duplicates"], again["quarantined"]) == (901, 0, 0)
     prints = docs(database_url, "print")
