@@ -1,6 +1,9 @@
-"""A one-line label that gives way: when the room is short it ends in "…" and shows
-the whole text as its tooltip, instead of pushing its neighbours (the sync state
-in the status bar) off the window."""
+"""Text that gives way to the room it has.
+
+`ElidedLabel`: a one-line label that ends in "…" when the room is short and shows the whole
+text as its tooltip, instead of pushing its neighbours (the sync state in the status bar)
+off the window.  `heading_lines`: a column heading on two or three lines, so a table of
+short numbers under long Indonesian headings fits without scrolling sideways."""
 
 from __future__ import annotations
 
