@@ -864,8 +864,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Acara baru (Ctrl+N)</translation>
     </message>
     <message>
-        <source>Make this the active event</source>
-        <translation>Jadikan acara aktif</translation>
+        <source>Make this the active event (Ctrl+J)</source>
+        <translation>Jadikan acara aktif (Ctrl+J)</translation>
     </message>
     <message>
         <source>Kind of event</source>

@@ -154,6 +154,22 @@ def test_an_event_is_typed_with_the_keyboard_alone_through_its_date_fields(qtbot
     assert event["starts_at"].startswith("2027-01-15T08:30") and event["ends_at"].startswith("2027-01-15T11:30")
 
 
+def test_the_event_just_saved_becomes_the_active_one_with_ctrl_j(qtbot, store, officer, make_window):
+    window = make_window()
+    window.show_page("events")
+    page = window.events
+    qtbot.keyClick(page, Qt.Key_N, Qt.ControlModifier)
+    type_text(qtbot, page.title, "Senam Pagi Karangasih")
+    type_text(qtbot, page.venue, "Lapangan Desa Karangasih")
+    qtbot.keyClick(page.venue, Qt.Key_S, Qt.ControlModifier)
+    (event,) = store.events.list()
+    assert store.events.active() is None
+    qtbot.keyClick(page.venue, Qt.Key_J, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: (store.events.active() or {}).get("id") == event["id"])
+    assert window.ctx.active_event["id"] == event["id"]
+    assert page.activate_button.text() == "Make this the active event (Ctrl+J)"
+
+
 def test_home_page_counts_today_against_targets(qtbot, store, officer, active_event, make_window):
     result = store.registrations.register(RegistrationInput(
         segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK), consent_given=True,

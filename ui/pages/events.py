@@ -82,7 +82,7 @@ class EventsPage(QWidget):
         self.new_button = QPushButton(self.tr("New event (Ctrl+N)"))
         self.new_button.setObjectName("newEvent")
         self.new_button.clicked.connect(self.new_event)
-        self.activate_button = QPushButton(self.tr("Make this the active event"))
+        self.activate_button = QPushButton(self.tr("Make this the active event (Ctrl+J)"))
         self.activate_button.setObjectName("activateEvent")
         self.activate_button.setProperty("primary", True)
         self.activate_button.clicked.connect(self.activate_selected)
@@ -163,6 +163,10 @@ class EventsPage(QWidget):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_event,
                   context=Qt.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save,
+                  context=Qt.WidgetWithChildrenShortcut)
+        # "Jadikan": the event chosen in the list, or just saved, becomes the active one
+        # without a hand leaving the keyboard.
+        QShortcut(QKeySequence("Ctrl+J"), self, activated=self.activate_selected,
                   context=Qt.WidgetWithChildrenShortcut)
 
     # -- list ----------------------------------------------------------------------------
