@@ -26,7 +26,7 @@ from bpjs_field.domain.codes import make_code
 from bpjs_field.domain.contribution import pu_contribution
 from bpjs_field.domain.plan import PaymentPlan, bpu_plan
 from bpjs_field.domain.programs import wage_programs
-from bpjs_field.domain.followup import KPJ, PAID, STOPPED, SUBMITTED, StatusChange
+from bpjs_field.domain.followup import KPJ, PAID, REGISTERED, STOPPED, SUBMITTED, StatusChange
 from bpjs_field.domain.formatting import WIB, today_wib
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.regions import districts
@@ -269,8 +269,8 @@ def fill_followup(store: Store, *, seed: int = 2026, today: date | None = None) 
     status reached."""
     rng = random.Random(seed)
     today = today or today_wib()
-    rows = store.query("SELECT id, segment, officer_id, months_paid, created_at FROM registrations "
-                       "WHERE source = 'demo' AND status = 'baru' ORDER BY rowid")
+    rows = store.query("SELECT id, segment, officer_id, months_paid, created_at, status "
+                       "FROM registrations WHERE source = 'demo' AND status = 'baru' ORDER BY rowid")
     counts: dict[str, int] = {}
     kpj_numbers = rng.sample(range(10**10, 10**11), len(rows))
     updates = []
@@ -288,10 +288,10 @@ def fill_followup(store: Store, *, seed: int = 2026, today: date | None = None) 
             if day > today or rng.random() > chance:
                 break
             current.update(replace(change, on=day).validate(current, today))
-        if current.get("status", "baru") != "baru" and current["status"] != PAID and rng.random() < 0.05:
+        if current["status"] not in (REGISTERED, PAID) and rng.random() < 0.05:
             current.update(StatusChange(STOPPED, reason=rng.choice(STOP_REASONS),
                                         on=min(day, today)).validate(current, today))
-        if current.get("status", "baru") == "baru":
+        if current["status"] == REGISTERED:
             continue
         counts[current["status"]] = counts.get(current["status"], 0) + 1
         changed = {k: v for k, v in current.items() if k not in row}

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.registration import CleanRegistration
 from bpjs_field.store import changelog
+from bpjs_field.store.bulkload import set_aside_trigger
 from bpjs_field.store.migrations import (REPORT_REGISTRATIONS_INSERT, report_registrations_add_sql,
                                          search_columns)
 from bpjs_field.store.people import EDITABLE
@@ -132,12 +133,7 @@ class BulkWriter:
         """The same for the report's running totals (migration 11): its upsert for each row
         cost about 200 µs a row in a batch at 30,000 people; the batch's totals are added
         in one grouped statement instead (`report_registrations_add_sql`)."""
-        row = self.s.db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                (REPORT_REGISTRATIONS_INSERT,)).fetchone()
-        if row is None:
-            return None
-        self.s.db.execute(f"DROP TRIGGER {REPORT_REGISTRATIONS_INSERT}")
-        return row[0]
+        return set_aside_trigger(self.s, REPORT_REGISTRATIONS_INSERT)
 
     def _existing_people(self, batch: list[CleanRegistration]) -> dict[tuple[str, ...], dict[str, Any]]:
         found: dict[tuple[str, ...], dict[str, Any]] = {}

@@ -71,6 +71,16 @@ def analyze(store: "Store") -> None:
 REPORT_UPDATE_TRIGGER = "report_registrations_update"
 
 
+def set_aside_trigger(store: "Store", name: str) -> str | None:
+    """Drop the trigger `name` inside the caller's transaction (its rollback brings it back);
+    returns its SQL, to create it again once the rows it would have kept are written, or None
+    when there is no such trigger."""
+    sql = store.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,))
+    if sql is not None:
+        store.db.execute(f"DROP TRIGGER {name}")
+    return sql
+
+
 @contextlib.contextmanager
 def report_totals_recounted(store: "Store") -> Iterator[None]:
     """Many registrations changed at once (the demo branch's follow-up): the report's update
@@ -78,11 +88,9 @@ def report_totals_recounted(store: "Store") -> Iterator[None]:
     and 6 ms at 20,000) and the registrations' totals counted again once.  Inside `write()`:
     a rollback brings the trigger and the totals back as they were."""
     from bpjs_field.store.migrations import report_backfill_sql
-    sql = store.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                       (REPORT_UPDATE_TRIGGER,))
-    store.db.execute(f"DROP TRIGGER {REPORT_UPDATE_TRIGGER}")
+    sql = set_aside_trigger(store, REPORT_UPDATE_TRIGGER)
     yield
     store.db.execute("DELETE FROM report_registrations")
     store.db.execute(report_backfill_sql()[0])
-    store.db.execute(sql)
-
+    if sql is not None:
+        store.db.execute(sql)
