@@ -30,7 +30,7 @@ from pathlib import Path
 from common import size, verdict, work_folder
 
 from bpjs_field import importer
-from bpjs_field.demo import fill_demo
+from bpjs_field.demo import fill_demo, person_name
 from bpjs_field.domain.regions import districts
 from bpjs_field.security import session
 
@@ -39,7 +39,8 @@ FAST_KDF = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}  # logging in
 
 
 def partner_list(path: Path, rows: int, seed: int = 20) -> int:
-    """A partner's list as officers receive them: KTP spellings, dotted region codes,
+    """A partner's list as officers receive them: names as varied as the demo branch's (the
+    index of people by name is written in their order), KTP spellings, dotted region codes,
     Rupiah with dots; every hundredth row has a mistake.  Returns the bad rows."""
     rng = random.Random(seed)
     codes = [d.code for d in districts()]
@@ -52,7 +53,7 @@ def partner_list(path: Path, rows: int, seed: int = 20) -> int:
             female = rng.random() < 0.5
             day = rng.randint(1, 28) + (40 if female else 0)
             nik = f"{district}{day:02d}{rng.randint(1, 12):02d}{rng.randint(60, 99):02d}{i % 9999 + 1:04d}"
-            row = {"nama": rng.choice(("Siti Aminah", "Ujang Supriatna", "Dewi Lestari", "Agus Saputra")),
+            row = {"nama": person_name(rng, "P" if female else "L"),
                    "segmen": "bpu", "persetujuan": "ya", "nik": nik,
                    "jenis_kelamin": "PEREMPUAN" if female else "LAKI-LAKI",
                    "telepon": f"08{rng.choice((12, 13, 21, 52, 57, 77, 96))}{rng.randint(10**7, 10**8 - 1)}",

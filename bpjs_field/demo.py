@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bpjs_field.domain.codes import make_code
 from bpjs_field.domain.contribution import pu_contribution
-from bpjs_field.domain.plan import PaymentPlan, bpu_plan
+from bpjs_field.domain.plan import PaymentPlan, bpu_plan, stored_contribution
 from bpjs_field.domain.programs import wage_programs
 from bpjs_field.domain.followup import KPJ, PAID, REGISTERED, STOPPED, SUBMITTED, StatusChange
 from bpjs_field.domain.formatting import WIB, today_wib
@@ -95,7 +95,9 @@ def mark_training(store: Store) -> None:
     store.set_setting(DEMO_SETTING, True)
 
 
-def _person_name(rng: random.Random, sex: str) -> str:
+def person_name(rng: random.Random, sex: str) -> str:
+    """A name as the branch's people have them: a given and a family name, a few with two
+    given names or one name alone."""
     roll = rng.random()
     given = rng.choice(MALE if sex == "L" else FEMALE)
     if roll < 0.05:
@@ -111,7 +113,7 @@ def _bpu(income: int, jht: bool, period: date, sector: str, payer: str,
          months: int) -> tuple[str, str, int, int]:
     plan = bpu_plan(income, with_jht=jht, start=period, months=months, sector=sector, payer=payer)
     c = plan.runs[0].monthly
-    return dumps(c.programs), dumps(c.to_dict() | {"plan": plan.to_dict()}), c.total, plan.total
+    return dumps(c.programs), dumps(stored_contribution(c, plan)), c.total, plan.total
 
 
 @lru_cache(maxsize=65536)
@@ -120,8 +122,7 @@ def _pu(wage: int, risk: int, period: date, segment: str, scale: str | None,
     # `young`: under the JKP age limit on the registration day.
     chosen = wage_programs(segment, scale, birth_date=period if young else date(1900, 1, 1), day=period)
     c = pu_contribution(wage, risk_class=risk, period=period, programs=chosen.computed)
-    plan = PaymentPlan.single(c)
-    return dumps(chosen.programs), dumps(c.to_dict() | {"plan": plan.to_dict()}), c.total, c.total
+    return dumps(chosen.programs), dumps(stored_contribution(c, PaymentPlan.single(c))), c.total, c.total
 
 
 _name_key = lru_cache(maxsize=65536)(name_key)
@@ -203,7 +204,7 @@ def fill_demo(store: Store, participants: int = 2000, *, seed: int = 2026,
                     kitas = f"2C1{rng.randint(100000, 999999)}-{rng.choice('ABCDEF')}"
                     kitas_expiry = (now.date() + timedelta(days=rng.randint(90, 700))).isoformat()
                 else:
-                    name = _person_name(rng, sex)
+                    name = person_name(rng, sex)
                     while True:
                         day = birth.day + (40 if sex == "P" else 0)
                         nik = (f"{district.code}{day:02d}{birth.month:02d}{birth.year % 100:02d}"

@@ -166,6 +166,18 @@ def _compute_bpu_plan(declared_income: Any, with_jht: bool, first: date, months:
 _bpu_plan = lru_cache(maxsize=1024)(_compute_bpu_plan)
 
 
+def stored_contribution(first: Contribution, plan: PaymentPlan) -> dict[str, Any]:
+    """A registration's contribution as stored and synced: the first month, and the plan
+    when it is more than that month.  A month alone is read back as a plan of that month
+    by `plan_of` (every version of the app does: registrations were kept so before plans
+    were); leaving the plan out then saves about 1.2 kB of each one-month registration,
+    written three times (its row, its change log, the WAL) and sent at every sync."""
+    data = first.to_dict()
+    if plan != PaymentPlan.single(first):
+        data["plan"] = plan.to_dict()
+    return data
+
+
 def plan_of(contribution_json: dict[str, Any]) -> PaymentPlan:
     """The plan stored with a registration's contribution (one month when none was stored,
     as in registrations made before plans were kept)."""

@@ -21,7 +21,7 @@ from bpjs_field.domain.formatting import today_wib
 from bpjs_field.domain.names import normalize_name
 from bpjs_field.domain.nik import parse_nik
 from bpjs_field.domain.phone import normalize_phone
-from bpjs_field.domain.plan import PaymentPlan, bpu_plan
+from bpjs_field.domain.plan import PaymentPlan, bpu_plan, stored_contribution
 from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, Reason, wage_programs
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.segments import PAYERS, SEGMENTS, occupations, sector_of
@@ -129,7 +129,7 @@ class CleanRegistration:
 
     def contribution_json(self) -> dict[str, Any]:
         """The first month's contribution with the plan, as stored and synced."""
-        return self.contribution.to_dict() | {"plan": self.plan.to_dict()}
+        return stored_contribution(self.contribution, self.plan)
 
 
 def clean_text(value: str | None, field_name: str, *, maximum: int = MAX_TEXT,

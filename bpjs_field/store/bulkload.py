@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
-BULK_INDEXES = ("people_name", "people_phone", "registrations_person", "registrations_event",
+BULK_INDEXES = ("people_name", "registrations_person", "registrations_event",
                 "registrations_created", "attendance_event_time")
 PEOPLE_SQL = ("INSERT INTO people(id, nik, passport_no, nationality, kitas_no, kitas_expiry, "
               "full_name, name_key, birth_date, sex, phone, address, district_code, "

@@ -108,3 +108,23 @@ def test_an_index_with_every_name_twice_is_rewritten_once_with_the_same_results(
         assert name_entries(s) == 2 + 6 + 2
         assert [h["full_name"] for h in s.search_index.search("bamb")] == ["Bambang Wibowo"]
         assert s.integrity_check() == "ok"
+
+
+def test_a_phone_is_found_through_the_search_index_once_its_own_index_is_gone(tmp_path, monkeypatch):
+    """Migration 14 drops the index of people by phone (no query read it; every saved
+    person rewrote a page of it): a number typed in the search box still finds its person."""
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:13])
+    monkeypatch.setattr(migrations, "LATEST", 13)
+    db_path = tmp_path / "v13.sqlite3"
+    with Store.open(db_path) as s:
+        s.registrations.register(RegistrationInput(
+            segment="bpu", person=PersonInput(full_name="Siti Aminah", nik="3216094107900001",
+                                              phone="0812-3456-7890"),
+            consent_given=True, consent_version="t", declared_income=1_000_000))
+        assert s.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'people_phone'") == 1
+    monkeypatch.undo()
+    with Store.open(db_path) as s:
+        assert s.scalar("PRAGMA user_version") == migrations.LATEST >= 14
+        assert s.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'people_phone'") == 0
+        for typed in ("0812-3456", "+62 812 3456 7890", "08123456"):
+            assert [p["full_name"] for p in s.search_index.search(typed)] == ["Siti Aminah"], typed
