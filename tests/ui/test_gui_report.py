@@ -4,7 +4,7 @@ saved as PDF and XLSX from the page; an officer's window has no Laporan at all."
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -127,6 +127,9 @@ def test_report_page_shows_progress_against_the_contribution_target(qtbot, trans
     assert page.money_bar.format() == "0,00%"
 
 
+DAY_MS = 24 * 3600 * 1000
+
+
 def _ticks(axis) -> list[float]:
     step = (axis.max() - axis.min()) / (axis.tickCount() - 1)
     return [axis.min() + i * step for i in range(axis.tickCount())]
@@ -135,7 +138,7 @@ def _ticks(axis) -> list[float]:
 def test_the_first_registration_of_a_year_is_drawn_with_whole_numbers(qtbot, translations, store):
     """One registration on one day: the day chart shows its day between two others (a
     range of no width draws nothing), and no chart labels a tick 0,5 (shown "0" and "1" twice)."""
-    from PySide6.QtCharts import QDateTimeAxis, QValueAxis
+    from PySide6.QtCharts import QCategoryAxis, QValueAxis
 
     from bpjs_field import PersonInput, RegistrationInput
     from bpjs_field.domain.formatting import today_wib
@@ -147,22 +150,24 @@ def test_the_first_registration_of_a_year_is_drawn_with_whole_numbers(qtbot, tra
     qtbot.addWidget(page)
     page.period.setCurrentIndex(page.period.findData("year"))
     for view in (page.segment_chart, page.kecamatan_chart, page.day_chart):
-        counts = next(a for a in view.chart().axes() if isinstance(a, QValueAxis))
+        counts = next(a for a in view.chart().axes() if isinstance(a, QValueAxis)
+                      and not isinstance(a, QCategoryAxis))  # a category axis is one too
         ticks = _ticks(counts)
         assert ticks[0] == 0 and ticks[-1] >= 1, view.objectName()
         assert all(t == int(t) for t in ticks) and len(set(ticks)) == len(ticks), ticks
-    days = next(a for a in page.day_chart.chart().axes() if isinstance(a, QDateTimeAxis))
-    assert days.min().daysTo(days.max()) == 2
+    days = page.day_chart.chart().axes(Qt.Horizontal)[0]
+    assert days.max() - days.min() == 2 * DAY_MS
     point = page.day_chart.chart().series()[0].at(0)
-    assert days.min().toMSecsSinceEpoch() < point.x() < days.max().toMSecsSinceEpoch()
+    assert days.min() < point.x() < days.max()
     assert point.y() == 1
+    today = today_wib()
+    assert days.categoriesLabels() == [f"{d:%d/%m}" for d in (today - timedelta(days=1), today,
+                                                              today + timedelta(days=1))]
 
 
 def test_the_busiest_and_the_first_and_last_days_are_drawn_whole(qtbot, translations, store):
     """A marker drawn on the chart's edge is cut in half: the busiest day sits below the top
     of the counts and the first and last days inside the date axis; every tick stays whole."""
-    from PySide6.QtCharts import QDateTimeAxis, QValueAxis
-
     from bpjs_field.domain.formatting import today_wib
     from ui.tasks import DbExecutor
     page = ReportPage(DbExecutor(store, synchronous=True), "id", today=today_wib())
@@ -171,12 +176,20 @@ def test_the_busiest_and_the_first_and_last_days_are_drawn_whole(qtbot, translat
                     [("2026-12-05", 1), ("2026-12-06", 2)]):
         page._days(per_day)
         chart = page.day_chart.chart()
-        counts = next(a for a in chart.axes() if isinstance(a, QValueAxis))
-        days = next(a for a in chart.axes() if isinstance(a, QDateTimeAxis))
+        counts = chart.axes(Qt.Vertical)[0]
+        days = chart.axes(Qt.Horizontal)[0]
         points = [chart.series()[0].at(i) for i in range(chart.series()[0].count())]
         top = max(p.y() for p in points)
         assert top + 0.04 * counts.max() <= counts.max(), (top, counts.max())
         ticks = _ticks(counts)
         assert all(t == int(t) for t in ticks) and ticks[-1] == counts.max()
-        assert days.min().toMSecsSinceEpoch() < points[0].x()
-        assert points[-1].x() < days.max().toMSecsSinceEpoch()
+        assert days.min() < points[0].x() and points[-1].x() < days.max()
+        # Every day named under the axis is a day of the data's span, the first and the
+        # last among them, each at its own midnight (not a padded end: 13/12 for a 6/12 end).
+        first, last = date.fromisoformat(per_day[0][0]), date.fromisoformat(per_day[-1][0])
+        labels = days.categoriesLabels()
+        assert labels[0] == f"{first:%d/%m}" and labels[-1] == f"{last:%d/%m}", labels
+        for label in labels:
+            at = days.endValue(label)
+            named = date.fromtimestamp(at / 1000)
+            assert first <= named <= last and f"{named:%d/%m}" == label, (label, named)

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QDateTimeAxis,
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QCategoryAxis, QChart, QChartView,
                               QHorizontalBarSeries, QLineSeries, QValueAxis)
 from PySide6.QtCore import QDate, QDateTime, QLocale, QMargins, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
@@ -68,6 +68,21 @@ def _percent(share: float | None) -> str:
         return "-"
     digits = 2 if share < 0.1 else 1
     return f"{100 * share:.{digits}f}%".replace(".", ",")
+
+
+def _msecs(day: date) -> int:
+    """Midnight of `day` on the chart's time axis."""
+    return QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0)).toMSecsSinceEpoch()
+
+
+def day_labels(first: date, last: date, count: int = 4) -> list[date]:
+    """Up to `count` days from `first` to `last`, both included, evenly spaced: the days the
+    day chart names under its axis."""
+    span = (last - first).days
+    if span <= 0:
+        return [first]
+    n = min(count, span + 1)
+    return sorted({first + timedelta(days=round(i * span / (n - 1))) for i in range(n)})
 
 
 def _whole_counts(values: QValueAxis, top: int, *, ticks: int, room: float = 0.0) -> None:
@@ -325,35 +340,37 @@ class ReportPage(QWidget):
         view.setChart(chart)
 
     def _days(self, per_day: list[tuple[str, int]]) -> None:
-        """A line over the days of the period (a date axis: any number of days stays legible)."""
+        """A line over the days of the period.  The axis is labelled on days of the period
+        only (`day_labels`), while its range leaves room for the first and last days'
+        markers: a date axis would label its padded ends, days before or after the period."""
         chart = _chart(self.tr("Registrations per day"), self.lang)
         series = QLineSeries()
         series.setName(self.tr("Registrations"))
         series.setColor(GREEN)
         series.setPointsVisible(len(per_day) <= 31)
         series.setMarkerSize(8)  # a day on its own is a point, not a line: seen from a step away
-        for day, n in per_day:
-            moment = QDateTime(QDate.fromString(day, "yyyy-MM-dd"), QTime(0, 0))
-            series.append(moment.toMSecsSinceEpoch(), n)
+        days = [date.fromisoformat(day) for day, _n in per_day]
+        for day, (_text, n) in zip(days, per_day):
+            series.append(_msecs(day), n)
         chart.addSeries(series)
-        axis = QDateTimeAxis()
-        axis.setFormat("dd/MM")
-        axis.setTickCount(min(4, max(2, len(per_day))))
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         values = QValueAxis()
         chart.addAxis(axis, Qt.AlignBottom)
         chart.addAxis(values, Qt.AlignLeft)
         series.attachAxis(axis)
         series.attachAxis(values)
         _whole_counts(values, max([0, *(n for _day, n in per_day)]), ticks=5, room=0.06)
-        if len(per_day) == 1:  # one day is a point: a day either side, or no axis at all
-            day = QDate.fromString(per_day[0][0], "yyyy-MM-dd")
-            axis.setRange(QDateTime(day.addDays(-1), QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0)))
-            axis.setTickCount(3)
-        elif per_day:  # the first and last days' markers whole, not cut at the edges
-            first = QDateTime(QDate.fromString(per_day[0][0], "yyyy-MM-dd"), QTime(0, 0))
-            last = QDateTime(QDate.fromString(per_day[-1][0], "yyyy-MM-dd"), QTime(0, 0))
-            pad = max(12 * 3600, first.secsTo(last) // 40)
-            axis.setRange(first.addSecs(-pad), last.addSecs(pad))
+        if days:
+            # One day is a point: a day either side.  More: the first and last days'
+            # markers whole, not cut at the edges.
+            first, last = (days[0] - timedelta(days=1), days[0] + timedelta(days=1)) \
+                if len(days) == 1 else (days[0], days[-1])
+            span = _msecs(last) - _msecs(first)
+            pad = 0 if len(days) == 1 else max(12 * 3600 * 1000, span // 40)
+            axis.setRange(_msecs(first) - pad, _msecs(last) + pad)
+            for label_day in day_labels(first, last):
+                axis.append(label_day.strftime("%d/%m"), _msecs(label_day))
         chart.legend().hide()
         self.day_chart.setChart(chart)
 
