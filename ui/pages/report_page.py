@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QCategoryAxis, QChart, QChartView,
                               QHorizontalBarSeries, QLineSeries, QValueAxis)
 from PySide6.QtCore import QDate, QDateTime, QLocale, QMargins, Qt, QTime
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QSpinBox,
@@ -362,15 +362,18 @@ class ReportPage(QWidget):
         series.attachAxis(values)
         _whole_counts(values, max([0, *(n for _day, n in per_day)]), ticks=5, room=0.06)
         if days:
-            # One day is a point: a day either side.  More: the first and last days'
-            # markers whole, not cut at the edges.
+            # One day is a point: a day either side, named alone.  More: the first and
+            # last days' markers whole, not cut at the edges.
             first, last = (days[0] - timedelta(days=1), days[0] + timedelta(days=1)) \
                 if len(days) == 1 else (days[0], days[-1])
             span = _msecs(last) - _msecs(first)
             pad = 0 if len(days) == 1 else max(12 * 3600 * 1000, span // 40)
             axis.setRange(_msecs(first) - pad, _msecs(last) + pad)
-            for label_day in day_labels(first, last):
+            for label_day in day_labels(*((days[0], days[0]) if len(days) == 1 else (first, last))):
                 axis.append(label_day.strftime("%d/%m"), _msecs(label_day))
+            # The last day's label is centred on its day, near the right edge: room for its half.
+            half = QFontMetrics(axis.labelsFont()).horizontalAdvance("00/00") // 2
+            chart.setMargins(QMargins(2, 2, half + 2, 2))
         chart.legend().hide()
         self.day_chart.setChart(chart)
 
