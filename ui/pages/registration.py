@@ -366,13 +366,16 @@ class RegistrationPage(QWidget):
             text += " " + self.tr("Checked in.")
         for notice in result.warnings:
             text += "<br>" + notice.message(lang)
+        # The cursor leaves the field Ctrl+S was pressed in before the form is cleared: its
+        # editingFinished would otherwise mark the emptied field touched (a red "required"
+        # under it) and take the banner, and the warnings it repeats, off the screen.
+        self.focus_first()
         self.form.clear()
         self.banner.setVisible(False)
         self._existing = None
         self.revalidate()
         self.success_text.setText(text)
         self.success.setVisible(True)
-        self.focus_first()
         self.registration_saved.emit(result)
         from ui.selfreg.desk import saved
         saved(self, result)
