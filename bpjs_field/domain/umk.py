@@ -54,6 +54,7 @@ class Umk:
     legal_basis: str
     source: str
     verified: bool
+    amount_text: str = ""  # `Rp5.469.922,59`, written once (a notice per imported row)
 
 
 class UmkTable:
@@ -84,7 +85,8 @@ class UmkTable:
             if not isinstance(row.get(key), str) or not row[key].strip():
                 raise ValueError(f"UMK row of {region} has no {key}")
         return Umk(region, row["name"], amount, date.fromisoformat(row["valid_from"]),
-                   row["legal_basis"], str(row.get("source", "")), bool(row.get("verified", False)))
+                   row["legal_basis"], str(row.get("source", "")), bool(row.get("verified", False)),
+                   format_rupiah(amount))
 
     def for_place(self, code: str | None, day: date) -> Umk | None:
         """The UMK in force on `day` where `code` lies (a kabupaten/kota, kecamatan or
@@ -109,7 +111,7 @@ def below_umk(wage: int, *, place: str | None, scale: str | None, day: date,
     # Cilegon's Rp5.469.922,59, as officers type it) counts as the UMK.
     if umk is None or wage >= int(umk.amount):
         return None
-    return Notice("wage.below_umk", {"wage_rp": format_rupiah(wage), "umk_rp": format_rupiah(umk.amount),
+    return Notice("wage.below_umk", {"wage_rp": format_rupiah(wage), "umk_rp": umk.amount_text,
                                      "place": umk.name, "year": umk.valid_from.year,
                                      "legal_basis": umk.legal_basis}, field="wage")
 
