@@ -16,7 +16,7 @@ elsewhere sees it is not theirs.
 Why a notice, not a refusal: below the UMK is lawful for micro and small
 businesses (UU 13/2003 Pasal 90B as amended by UU 6/2023; PP 36/2021 Pasal 36:
 their wage is agreed), so those get no notice at all, and for part-time work
-paid by the hour (PP 36/2021 Pasal 16-17) at any business.  What is refused is
+paid by the hour (PP 36/2021) at any business.  What is refused is
 a wage that cannot be a month's pay at all (`WAGE_FLOOR`).
 """
 
