@@ -217,3 +217,21 @@ def test_the_import_report_names_a_wage_below_the_umk_and_refuses_an_impossible_
     again = importer.import_csv(store, write_csv(tmp_path / "tanpa.csv", [row(5, upah="3.000.000", **pu)]),
                                 consent_version="v", today=DAY)
     assert (again.saved, again.warnings) == (1, [])
+
+
+def test_the_import_command_counts_the_rows_saved_with_a_warning(tmp_path, db_path, event):
+    """As branch IT runs it: the counts at the end say how many saved rows to check."""
+    import os
+    import subprocess
+    import sys
+    pu = dict(segmen="pu", penghasilan="", jht="", bulan_dibayar="", kelas_risiko="1",
+              pemberi_kerja="PT Baja", skala_usaha="menengah")
+    source = write_csv(tmp_path / "mitra.csv", [row(0, upah="4.000.000", **pu), row(1)])
+    env = dict(os.environ, BPJS_FIELD_DB=str(db_path), PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bpjs_field", "import", str(source),
+                           "--event", event["id"]], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "2 disimpan" in done.stdout and "1 baris disimpan dengan peringatan" in done.stdout
+    (warning,) = read_report(tmp_path / "mitra-laporan.csv")
+    assert (warning["baris"], warning["kolom"], warning["hasil"]) == ("2", "upah", "disimpan")
