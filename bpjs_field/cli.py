@@ -97,6 +97,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     counts = (f"{report.total} baris: {report.saved} disimpan, {report.already} sudah ada, "
               f"{report.rejected} ditolak.")
+    if warned := len({warning[0] for warning in report.saved_warnings()}):
+        counts += f" {warned} baris disimpan dengan peringatan: periksa di laporan."
     try:
         importer.write_report(report, report_path)
     except OSError as exc:

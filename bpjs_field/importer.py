@@ -88,7 +88,9 @@ EXAMPLE = {"nama": "Siti Aminah", "segmen": "bpu", "persetujuan": "ya", "nik": "
            "telepon": "0812-3456-7890", "alamat": "Kp. Pulo RT 003/RW 002",
            "kode_kecamatan": "32.16.09", "pekerjaan": "pedagang", "penghasilan": "1.500.000",
            "jht": "ya", "sumber_iuran": "mandiri", "bulan_dibayar": "3"}
-REPORT_HEADER = ("baris", "kolom", "kode", "pesan")
+# "hasil": tidak disimpan (the row is not in the database) or disimpan (saved, with a
+# warning to check).
+REPORT_HEADER = ("baris", "kolom", "kode", "pesan", "hasil")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_CELL = 500
 MAX_MONEY = 10**12  # Rp1 triliun a month: beyond any wage, and within SQLite's integers
@@ -134,17 +136,25 @@ Problem = tuple[int, str, str, str]
 class ImportReport:
     """Counts and one line per problem: (line, column, code, message).  `stopped` is the
     error that ended the run early (disk full, interrupted); every row not saved by then
-    is in `problems` too."""
+    is in `problems` too.  `warnings`: the same for rows saved with a warning to check
+    (a wage below the UMK, a birth date unlike the NIK's), as the form shows them."""
 
     saved: int = 0
     already: int = 0
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     stopped: BpjsFieldError | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.saved + self.already + self.rejected
+
+    def saved_warnings(self) -> list[Problem]:
+        """The warnings of rows that are in the database (a row checked with a warning and
+        then not saved, the disk full, is among `problems` alone)."""
+        refused = {problem[0] for problem in self.problems}
+        return [warning for warning in self.warnings if warning[0] not in refused]
 
     def reject(self, line: int, errors: list[ValidationError] | ValidationError) -> None:
         self.rejected += 1
@@ -399,7 +409,8 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
     `rows`: the file as `read_rows()` already read it; `progress(done, total)` is called
     after each batch; `batch_size` fixes the rows a batch (else they follow `HOLD_S`)."""
     read = rows if rows is not None else read_rows(path)
-    if event_id and not store.events.get(event_id):
+    event = store.events.get(event_id) if event_id else None
+    if event_id and not event:
         raise ValidationError("event_id", "event.unknown", value=event_id[:40])
     today = today or today_wib()
     report = ImportReport()
@@ -413,7 +424,8 @@ def import_csv(store: Store, path: Path, *, event_id: str | None = None,
             for line, row, problem in read.rows:
                 clean = _validate(report, line, row, problem, event_id=event_id,
                                   consent_version=consent_version, today=today,
-                                  cut_niks=read.cut_niks)
+                                  cut_niks=read.cut_niks,
+                                  workplace=event.get("district_code") if event else None)
                 done += 1
                 if clean is not None:
                     pending.append((line, clean))
@@ -513,7 +525,12 @@ def _validate(report: ImportReport, line: int, row: dict[str, str] | None,
     try:
         form = row_to_input(row, event_id=kwargs["event_id"], consent_version=kwargs["consent_version"],
                             today=today, cut_niks=kwargs["cut_niks"])
-        return validate_registration(form, today=today)
+        form.workplace_code = kwargs.get("workplace")
+        clean = validate_registration(form, today=today)
+        for notice in clean.warnings:  # a row saved with something to check
+            report.warnings.append((line, COLUMN_OF_FIELD.get(notice.field, notice.field),
+                                    notice.code, notice.message()))
+        return clean
     except ValidationErrors as exc:
         report.reject(line, exc.errors)
     except ValidationError as exc:
@@ -554,7 +571,10 @@ def write_report(report: ImportReport, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(REPORT_HEADER)
-        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in report.problems)
+        writer.writerows([*(spreadsheet_safe(cell) for cell in row), "tidak disimpan"]
+                         for row in report.problems)
+        writer.writerows([*(spreadsheet_safe(cell) for cell in row), "disimpan"]
+                         for row in report.saved_warnings())
 
 
 def summary(report: ImportReport) -> dict[str, Any]:

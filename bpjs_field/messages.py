@@ -100,6 +100,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "income.missing": ("Penghasilan yang dilaporkan wajib diisi untuk BPU.", "Declared income is required for BPU."),
     "wage.missing": ("Upah wajib diisi untuk PU.", "Wage is required for PU."),
     "wage.not_positive": ("Upah harus lebih dari Rp0.", "Wage must be more than Rp0."),
+    "wage.implausible": ("Upah sebulan {value_rp} tidak mungkin (paling sedikit {minimum_rp}); "
+                         "ketik upah sebulan lengkap, mis. 5.938.885, bukan 5.938.",
+                         "A monthly wage of {value_rp} is not possible (at least {minimum_rp}); "
+                         "type the whole monthly wage, e.g. 5.938.885, not 5.938."),
+    "wage.below_umk": ("Upah {wage_rp} di bawah UMK {year} {place} (tempat acara): {umk_rp}, "
+                       "{legal_basis}. Periksa upah sebulan (pokok + tunjangan tetap); bila memang "
+                       "benar (pekerja paruh waktu, atau pemberi kerja di luar {place}), simpan saja.",
+                       "Wage {wage_rp} is below the {year} UMK of {place} (the event's place): "
+                       "{umk_rp}, {legal_basis}. Check the monthly wage (basic + fixed allowances); "
+                       "if it is right (part-time work, or an employer outside {place}), save anyway."),
     "risk_class.invalid": ("Kelas risiko harus 1 sampai 5 (ini: {value}).", "Risk class must be 1 to 5 (got {value})."),
     "sector.unknown": ("Sektor “{value}” tidak dikenal.", "Sector “{value}” is unknown."),
     "payer.unknown": ("Sumber iuran “{value}” tidak dikenal.", "Payer “{value}” is unknown."),
@@ -448,10 +458,12 @@ def render(code: str, lang: str = "id", /, **params: Any) -> str:
 
 @dataclass(frozen=True)
 class Notice:
-    """A warning that does not block: a code with its parameters."""
+    """A warning that does not block: a code with its parameters, and the field it is
+    about (shown next to that field on the form, in that column of an import report)."""
 
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    field: str = ""
 
     def message(self, lang: str = "id") -> str:
         return render(self.code, lang, **self.params)

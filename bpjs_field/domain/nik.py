@@ -96,7 +96,8 @@ def parse_nik(text: str, *, today: date | None = None) -> NikInfo:
     regency = get_region(nik[:4])
     district = get_region(nik[:6])
     if regency is not None and district is None:
-        warnings.append(Notice("nik.unknown_district", {"code": nik[:6], "regency": regency.name}))
+        warnings.append(Notice("nik.unknown_district", {"code": nik[:6], "regency": regency.name},
+                               field=FIELD))
     return NikInfo(
         nik=nik, province_code=prov, regency_code=nik[:4], district_code=nik[:6],
         birth_date=birth, sex=sex, serial=serial,

@@ -1,6 +1,7 @@
-"""Reference data the branch server hands out at sync: the dated rates and the privacy notice.
+"""Reference data the branch server hands out at sync: the dated rates, the regional
+minimum wages (UMK) and the privacy notice.
 
-Next year's JP cap, a new discount window or a reworded notice is a change in
+Next year's JP cap or UMK, a new discount window or a reworded notice is a change in
 the server's `resources/reference/` (or its `BPJS_FIELD_SERVER_REFERENCE`
 folder); every laptop picks it up at its next sync, keeps it in its database
 and uses it from then on, offline too.  A file that does not load is refused
@@ -21,7 +22,7 @@ from bpjs_field.paths import resource_path
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
-FILES = ("rates.json", "privacy_notice.json")
+FILES = ("rates.json", "umk.json", "privacy_notice.json")
 SERVER_DIR_ENV = "BPJS_FIELD_SERVER_REFERENCE"
 SETTING = "reference.files"
 VERSION_SETTING = "reference.version"
@@ -45,16 +46,19 @@ def server_files() -> dict[str, Any]:
 
 def install(files: dict[str, Any] | None) -> None:
     """Put these files in force (raises, changing nothing, when one does not load)."""
-    from bpjs_field.domain import consent, rates
+    from bpjs_field.domain import consent, rates, umk
     files = files or {}
     if "rates.json" in files:
         rates.RateTable(data=files["rates.json"]).bpu_for(today_wib())
+    if "umk.json" in files:
+        umk.UmkTable(data=files["umk.json"])
     if "privacy_notice.json" in files:
         notice = files["privacy_notice.json"]
         for version in (notice, *(notice.get("previous") or ())):
             if not all(isinstance(version.get(k), str) for k in ("version", "id", "en")):
                 raise ValueError("privacy notice incomplete")
     rates.install_rates(files.get("rates.json"))
+    umk.install_umk(files.get("umk.json"))  # a server without one: the bundled file
     consent.install_notice(files.get("privacy_notice.json"))
 
 

@@ -25,6 +25,7 @@ from bpjs_field.domain.plan import PaymentPlan, bpu_plan, stored_contribution
 from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, Reason, wage_programs
 from bpjs_field.domain.regions import get_region
 from bpjs_field.domain.segments import PAYERS, SEGMENTS, occupations, sector_of
+from bpjs_field.domain.umk import WAGE_FLOOR, below_umk
 from bpjs_field.errors import ValidationError, ValidationErrors
 from bpjs_field.messages import Notice
 
@@ -92,6 +93,9 @@ class RegistrationInput:
     risk_class: int | None = None
     employer_name: str | None = None
     employer_scale: str | None = None  # PU and TKA: mikro, kecil, menengah, besar
+    # Where the wage's UMK is looked up (a kecamatan or kabupaten/kota code): the event's
+    # place, set by whoever knows the event (the form, the import); see domain/umk.py.
+    workplace_code: str | None = None
     period: date | None = None
     source: str = "form"
 
@@ -192,10 +196,11 @@ def _person(p: PersonInput, segment: str, today: date, errors: list[ValidationEr
             warnings.extend(info.warnings)
             birth = p.birth_date or info.birth_date
             if p.birth_date and p.birth_date != info.birth_date:
-                warnings.append(Notice("nik.birth_mismatch", {"nik_date": info.birth_date.isoformat()}))
+                warnings.append(Notice("nik.birth_mismatch", {"nik_date": info.birth_date.isoformat()},
+                                       field="birth_date"))
             sex = p.sex or info.sex
             if p.sex and p.sex != info.sex:
-                warnings.append(Notice("nik.sex_mismatch", {}))
+                warnings.append(Notice("nik.sex_mismatch", {}, field="sex"))
             out["birth_date"] = birth.isoformat()
             out["sex"] = sex
             if not p.district_code and get_region(info.district_code):
@@ -314,6 +319,10 @@ def validate_registration(form: RegistrationInput, *, today: date | None = None)
             scale = None
         if form.wage is None:
             errors.append(ValidationError("wage", "wage.missing"))
+        elif isinstance(form.wage, int) and not isinstance(form.wage, bool) \
+                and form.wage < WAGE_FLOOR:
+            errors.append(ValidationError("wage", "wage.implausible", value=form.wage,
+                                          minimum=WAGE_FLOOR))
         elif not errors_for(errors, "employer_scale"):
             birth = person.get("birth_date")
             chosen = wage_programs(segment, scale, day=today,
@@ -324,6 +333,9 @@ def validate_registration(form: RegistrationInput, *, today: date | None = None)
                                                programs=chosen.computed)
                 plan = PaymentPlan.single(contribution)
                 programs, reasons = chosen.programs, chosen.reasons
+                if notice := below_umk(form.wage, place=form.workplace_code, scale=scale,
+                                       day=period):
+                    warnings.append(notice)
             except ValidationError as exc:
                 errors.append(exc)
     try:

@@ -238,3 +238,52 @@ def test_the_contribution_total_fits_the_panel_whatever_its_words(qtbot, transla
     label = panel.total
     assert label.minimumSizeHint().width() <= label.width()
     assert label.height() >= label.heightForWidth(label.width())
+
+
+def test_a_wage_below_the_umk_of_the_event_place_is_a_warning_the_officer_can_save_over(
+        qtbot, store, officer, active_event, make_window):
+    """The event is in Kabupaten Bekasi: a wage under its UMK is an amber notice under the
+    wage that names the UMK and its decree; Ctrl+S saves all the same and the saved banner
+    repeats it.  A figure that is no monthly wage (Rp1) is an error and blocks saving."""
+    window, page = open_registration(make_window)
+    form = page.form
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("pu"))
+    type_text(qtbot, form.widgets["nik"], "3216091205900001")
+    type_text(qtbot, form.widgets["full_name"], "Ujang Supriatna")
+    form.widgets["employer_name"].setText("PT Sinar Logam Cikarang")
+    scale = form.widgets["employer_scale"]
+    scale.setCurrentIndex(scale.findData("besar"))
+    form.consent.setChecked(True)
+    wage = form.widgets["wage"]
+    type_text(qtbot, wage, "1")
+    box = form.boxes["wage"]
+    assert box.error_text == render("wage.implausible", "id", value=1, minimum=100_000)
+    assert box.message.property("role") == "error"
+    assert not page.save_button.isEnabled()
+    assert form.field_label("wage") in page.summary.text()
+
+    wage.clear()
+    wage.setFocus()
+    qtbot.waitUntil(lambda: focused() is wage)
+    type_text(qtbot, wage, "3.000.000")
+    assert box.message.property("role") == "warning"
+    assert "UMK 2026 Kabupaten Bekasi" in box.error_text and "Rp5.938.885" in box.error_text
+    assert "Kepgub Jabar 561/Kep.862-Kesra/2025" in box.error_text
+    assert page.save_button.isEnabled() and page.summary.text() == ""
+    assert form.boxes["nik"].error_text == ""  # the notice sits under the wage, not the NIK
+    qtbot.keyClick(wage, Qt.Key_S, Qt.ControlModifier)
+
+    person = store.people.by_nik("3216091205900001")
+    (reg,) = store.registrations.for_person(person["id"])
+    assert reg["wage"] == 3_000_000 and reg["employer_scale"] == "besar"
+    # saved from the wage field: the banner with the notice stays on screen, and the
+    # cleared form does not call its empty wage field wrong
+    assert page.success.isVisible() and "UMK 2026 Kabupaten Bekasi" in page.success_text.text()
+    assert focused() is form.widgets["nik"]
+    assert box.error_text == ""
+
+    # a small business: the minimum wage does not bind it, nothing is said
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("pu"))
+    scale.setCurrentIndex(scale.findData("kecil"))
+    type_text(qtbot, wage, "3.000.000")
+    assert box.error_text == ""

@@ -13,6 +13,7 @@ Signals:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -209,8 +210,12 @@ class RegistrationPage(QWidget):
         self._draft_timer.start()
 
     def _input(self):
-        return self.form.to_input(consent_version=self.notice.version,
-                                  event_id=self.ctx.active_event_id)
+        form, errors = self.form.to_input(consent_version=self.notice.version,
+                                          event_id=self.ctx.active_event_id)
+        if form is not None and self.ctx.active_event is not None:
+            # The wage is compared with the UMK of the event's place (domain/umk.py).
+            form = replace(form, workplace_code=self.ctx.active_event.get("district_code"))
+        return form, errors
 
     def revalidate(self, *, show_all: bool = False) -> bool:
         lang = self.ctx.lang
@@ -220,9 +225,7 @@ class RegistrationPage(QWidget):
         try:
             clean = validate_registration(form)
             for notice in clean.warnings:
-                target = {"nik.birth_mismatch": "birth_date", "nik.sex_mismatch": "sex"}.get(
-                    notice.code, "nik")
-                warnings[target] = notice.message(lang)
+                warnings[notice.field or "nik"] = notice.message(lang)
         except ValidationErrors as exc:
             for key, text in field_errors(exc, lang).items():
                 errors.setdefault(key, text)
@@ -363,13 +366,16 @@ class RegistrationPage(QWidget):
             text += " " + self.tr("Checked in.")
         for notice in result.warnings:
             text += "<br>" + notice.message(lang)
+        # The cursor leaves the field Ctrl+S was pressed in before the form is cleared: its
+        # editingFinished would otherwise mark the emptied field touched (a red "required"
+        # under it) and take the banner, and the warnings it repeats, off the screen.
+        self.focus_first()
         self.form.clear()
         self.banner.setVisible(False)
         self._existing = None
         self.revalidate()
         self.success_text.setText(text)
         self.success.setVisible(True)
-        self.focus_first()
         self.registration_saved.emit(result)
         from ui.selfreg.desk import saved
         saved(self, result)
