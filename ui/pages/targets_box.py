@@ -27,6 +27,7 @@ from bpjs_field.errors import ValidationError, ValidationErrors
 from ui import dialogs
 from ui.style import set_role
 from ui.tasks import DbExecutor
+from ui.widgets.answer import reveal
 from ui.widgets.fields import FieldBox
 
 SEGMENT_KEYS = ("pu", "bpu", "asn", "tka")
@@ -181,6 +182,7 @@ class TargetsBox(QGroupBox):
     def _saved(self, entry: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)
         self._show(entry)
+        reveal(self.state)  # "Set by … on …": the answer to Save, at the foot of the page
         self.saved.emit(entry)
 
     def _failed(self, exc: BaseException) -> None:
@@ -192,12 +194,16 @@ class TargetsBox(QGroupBox):
 
     def _errors(self, exc: ValidationError | ValidationErrors) -> None:
         lang = "en" if self.lang == "en" else "id"
+        shown = []
         for error in exc.errors if isinstance(exc, ValidationErrors) else [exc]:
             field = error.field
             if field.startswith(("kecamatan.", "estate.")):
                 field = "places"
             box = self.boxes.get(field) or self.boxes["contribution_rupiah"]
             box.show_error(error.message(lang))
+            shown.append(box)
+        if shown:
+            reveal(shown[0])
 
 
 def _day(moment: str, lang: str) -> str:

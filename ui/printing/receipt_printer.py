@@ -26,6 +26,7 @@ from bpjs_field.printing.escpos_link import PrinterError, PrinterSettings
 from ui.background import run_in_background
 from ui.printing.escpos_run import EscposRun
 from ui.tasks import DbExecutor
+from ui.widgets.answer import AnswerLabel
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class ReceiptPrinterBox(QGroupBox):
         buttons.addWidget(self.test_button)
         buttons.addStretch(1)
         form.addRow("", buttons)
-        self.status = QLabel()
+        self.status = AnswerLabel()  # below the fold of the settings page on a laptop
         self.status.setObjectName("printerStatus")
         self.status.setWordWrap(True)
         form.addRow("", self.status)
