@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from bpjs_field.domain.formatting import today_wib
+from bpjs_field.domain.received import Received
 from bpjs_field.paths import resource_path
 
 
@@ -113,26 +113,20 @@ class RateTable:
         return [d for d in self.discounts if d.segment == segment and d.start <= day <= d.end]
 
 
-_installed: RateTable | None = None
+def _usable(table: RateTable) -> None:
+    table.bpu_for(today_wib())
+    table.pu_for(today_wib())
 
 
-@lru_cache(maxsize=1)
-def _bundled() -> RateTable:
-    return RateTable()
+_RATES: Received[RateTable] = Received(RateTable, _usable)
 
 
 def default_rates() -> RateTable:
     """The figures in force: the branch server's (received at sync) or the bundled file."""
-    return _installed or _bundled()
+    return _RATES.current()
 
 
 def install_rates(data: dict[str, Any] | None) -> RateTable:
     """Use these rates from now on (None: back to the bundled file).  Raises on bad data,
     leaving the figures in force unchanged."""
-    global _installed
-    table = RateTable(data=data) if data is not None else None
-    if table is not None:
-        table.bpu_for(today_wib())
-        table.pu_for(today_wib())
-    _installed = table
-    return default_rates()
+    return _RATES.install(data)

@@ -26,12 +26,12 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from bpjs_field.domain.formatting import format_rupiah
 from bpjs_field.messages import Notice
+from bpjs_field.domain.received import Received
 from bpjs_field.paths import resource_path
 
 # Below this a monthly wage is a typing slip (digits left out: "5.938" for Rp5.938.885)
@@ -116,22 +116,15 @@ def below_umk(wage: int, *, place: str | None, scale: str | None, day: date,
                                      "legal_basis": umk.legal_basis}, field="wage")
 
 
-_installed: UmkTable | None = None
-
-
-@lru_cache(maxsize=1)
-def _bundled() -> UmkTable:
-    return UmkTable()
+_UMK: Received[UmkTable] = Received(UmkTable)
 
 
 def default_umk() -> UmkTable:
     """The UMK in force: the branch server's (received at sync) or the bundled file."""
-    return _installed or _bundled()
+    return _UMK.current()
 
 
 def install_umk(data: dict[str, Any] | None) -> UmkTable:
     """Use this UMK file from now on (None: back to the bundled one).  Raises on bad data,
     leaving the table in force unchanged."""
-    global _installed
-    _installed = UmkTable(data=data) if data is not None else None
-    return default_umk()
+    return _UMK.install(data)
