@@ -9,7 +9,9 @@ search index right as rows are inserted, updated and remapped.
 
 - Officers, events, people, registrations and attendance are upserted by id,
   in that order; foreign keys are checked at commit (`defer_foreign_keys`),
-  and the server sends along any row a page refers to.
+  and the server sends along any row a page refers to.  A registration or
+  check-in whose person or event is still not here is held whole and applied
+  when it arrives (`bpjs_field.store.held`), never failing its page.
 - A person the server merged into another (same NIK on two laptops) is
   replaced: the laptop's registrations and attendance move to the surviving
   id and the local duplicate row is deleted.  The same happens when a
@@ -22,7 +24,8 @@ search index right as rows are inserted, updated and remapped.
   (`bpjs_field.security.branch_accounts`): the branch's officers log in here.
 
 A row that breaks the domain rules every laptop applies is set aside with its reason
-(`bpjs_field.store.set_aside`) and the rest of the page applies.  Anything else the
+(`bpjs_field.store.set_aside`) and the rest of the page applies; the rows naming it
+wait (`bpjs_field.store.held`).  Anything else the
 laptop cannot store raises `SyncError("sync.bad_response")`; the caller's transaction
 then rolls back the whole page.
 """
@@ -67,9 +70,11 @@ class ApplyStats:
     skipped: int = 0
     deleted: int = 0
     set_aside: int = 0
+    held: int = 0  # waiting for their person or event (store/held.py)
 
     def add(self, other: "ApplyStats") -> None:
         self.set_aside += other.set_aside
+        self.held += other.held
         self.applied += other.applied
         self.merged += other.merged
         self.skipped += other.skipped
@@ -120,10 +125,14 @@ class PageApplier:
                 self.pending_fields.setdefault((entity, entity_id), set()).update(payload)
 
     def apply(self, docs: list[Doc]) -> ApplyStats:
-        from bpjs_field.store import set_aside
+        from bpjs_field.store import held, set_aside
         docs, aside = set_aside.screen(self.s, docs)
-        set_aside.record(self.s, docs, aside)
+        # A registration or check-in whose person or event is not here waits, whole, and
+        # applies when it comes (store/held.py): one such row no longer fails the page.
+        docs, waiting = held.sort_out(self.s, docs)
+        set_aside.record(self.s, docs, aside + waiting)
         self.stats.set_aside = len(aside)
+        self.stats.held = len(waiting)
         self.db.execute("PRAGMA defer_foreign_keys = ON")
         groups: dict[str, list[Doc]] = defaultdict(list)
         for doc in docs:
