@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.records import describe
@@ -74,9 +75,20 @@ def _forget(store: "Store", keys: set[tuple[str, str]]) -> None:
                              f"({','.join('?' * len(chunk))})", (entity, *chunk))
 
 
-def _released(store: "Store", people: set[str], events: set[str]) -> list["Doc"]:
+@dataclass
+class HeldDoc:
+    """A held row as the page applier reads a pulled one (`bpjs_field.protocol.Doc`'s fields;
+    the store imports nothing above the domain)."""
+    entity: str
+    id: str
+    rev: int
+    data: dict[str, Any]
+    deleted: bool = False
+    merged_into: str | None = None
+
+
+def _released(store: "Store", people: set[str], events: set[str]) -> list[HeldDoc]:
     """Held rows whose parents are here now or arrive in this page (or an alias of them)."""
-    from bpjs_field.protocol import Doc
     rows: dict[tuple[str, str], tuple] = {}
     columns = "entity, id, rev, data"
     # Parents already in the tables (they came by another way: an event hub's pull, a file).
@@ -90,7 +102,7 @@ def _released(store: "Store", people: set[str], events: set[str]) -> list["Doc"]
             for row in store.db.execute(f"SELECT {columns} FROM held_rows WHERE {column} IN "
                                         f"({','.join('?' * len(chunk))})", chunk):
                 rows[(row[0], row[1])] = row
-    return [Doc(entity=e, id=i, rev=rev, data=json.loads(data)) for e, i, rev, data in rows.values()]
+    return [HeldDoc(e, i, rev, json.loads(data)) for e, i, rev, data in rows.values()]
 
 
 def sort_out(store: "Store", docs: list["Doc"]) -> tuple[list["Doc"], list[tuple["Doc", str]]]:
@@ -102,7 +114,7 @@ def sort_out(store: "Store", docs: list["Doc"]) -> tuple[list["Doc"], list[tuple
     erased = {d.id for d in docs if d.entity == "person" and _live(d) and d.data.get("erased_at")}
     page_keys = {(d.entity, d.id) for d in docs if d.entity in PARENTS}
     held_before = bool(store.scalar("SELECT 1 FROM held_rows LIMIT 1"))
-    released: list[Doc] = []
+    released: list[HeldDoc] = []
     if held_before:
         _forget(store, page_keys)  # the page brings a newer revision (or the deletion)
         released = _released(store, people | set(aliases), events)
@@ -130,8 +142,8 @@ def sort_out(store: "Store", docs: list["Doc"]) -> tuple[list["Doc"], list[tuple
                    for r in store.db.execute(
                        f"SELECT id FROM people WHERE erased_at IS NOT NULL AND id IN "
                        f"({','.join('?' * len(chunk))})", chunk)}
-    kept: list[Doc] = []
-    held: list[tuple[Doc, str]] = []
+    kept: list[Any] = []
+    held: list[tuple[Any, str]] = []
     released_keys = {(d.entity, d.id) for d in released}
     for doc in candidates:
         if doc.entity not in PARENTS or not _live(doc):
