@@ -32,6 +32,7 @@ then rolls back the whole page.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -324,5 +325,33 @@ class PageApplier:
 
 
 def apply_docs(store: "Store", docs: list[Doc], sent_column: str, hooks: ReplicaHooks) -> ApplyStats:
-    """Apply one pulled page inside the caller's `store.write()`."""
-    return PageApplier(store, sent_column, hooks).apply(docs)
+    """Apply one pulled page inside the caller's `store.write()`.  Should the tables refuse
+    the page all the same (a constraint no check above foresaw), it is applied again row by
+    row, each in a savepoint of its own, and only the rows they refuse are set aside (with
+    the table's reason: constraint and column names, never values): no single row holds up
+    the pull, and the cursor moves on."""
+    from bpjs_field.errors import SyncError
+    applier = PageApplier(store, sent_column, hooks)
+    try:
+        with store.write():  # a savepoint inside the caller's transaction
+            return applier.apply(docs)
+    except SyncError as exc:
+        if exc.code != "sync.bad_response" or not docs:
+            raise
+    from bpjs_field.store import set_aside
+    stats = ApplyStats()
+    refused: list[tuple[Doc, str]] = []
+    for doc in sorted(docs, key=lambda d: ORDER[d.entity]):
+        one = copy.copy(applier)  # the pending edits read once, for every row
+        one.stats, one.officer_rows = ApplyStats(), []
+        try:
+            with store.write():
+                stats.add(one.apply([doc]))
+        except SyncError as exc:
+            if exc.code != "sync.bad_response":
+                raise
+            refused.append((doc, f"{doc.entity}.row: {exc.params.get('detail', '')}"[:200]))
+    if refused:
+        set_aside.record(store, [], refused)
+        stats.set_aside += len(refused)
+    return stats
