@@ -252,8 +252,15 @@ def payload_text(data: dict[str, Any]) -> str:
 
 def scrub_registration_payloads(store: "Store", person_id: str, fields: Iterable[str]) -> None:
     """An erased person's registrations: `fields` cleared in every payload that held them.
-    Another laptop's change carried here and not yet delivered is dropped instead (its
-    signature covers the old payload; see `scrub_person_payloads`)."""
+    Another laptop's change carried here and not yet delivered that holds any of them is
+    dropped instead, not kept scrubbed: the origin's signature covers the payload as made
+    (`signing.origin_message`), so a scrubbed copy would reach the branch as altered
+    (`push.origin_bad_signature`, quarantined, never applied) and this laptop cannot sign for
+    its origin.  Its counts reach the branch from the laptop that made it, which keeps the
+    change until the branch acknowledges it; the branch clears the person's fields of a
+    registration arriving after the erasure (tests/server/test_carried_registration_erasure.py).
+    A carried registration change without personal values (a follow-up status) is kept as
+    it came: nothing in it changes, so its signature still holds."""
     fields = tuple(fields)
     rows = store.db.execute("SELECT seq, payload, origin_sig IS NOT NULL AND sent_at IS NULL "
                             "FROM change_log WHERE entity = 'registration' "
