@@ -193,6 +193,12 @@ def scrub_registrations(store: "Store", person_id: str) -> None:
                          (dumps(values), entity, id_))
 
 
+def follow_merge(store: "Store", loser: str, winner: str) -> None:
+    """A person merged into another here: rows waiting (for their event) name the survivor."""
+    store.db.execute("UPDATE held_rows SET person_id = ?, data = json_set(data, '$.person_id', ?) "
+                     "WHERE person_id = ?", (winner, winner, loser))
+
+
 def forget_all(store: "Store") -> None:
     """A revoked laptop keeps no synced rows (inside the caller's transaction)."""
     store.db.execute("DELETE FROM held_rows")

@@ -201,6 +201,8 @@ class PageApplier:
             "(SELECT event_id FROM attendance WHERE person_id = ?)", (loser, winner))
         self.db.execute("UPDATE attendance SET person_id = ? WHERE person_id = ?", (winner, loser))
         self.db.execute("UPDATE registrations SET person_id = ? WHERE person_id = ?", (winner, loser))
+        from bpjs_field.store.held import follow_merge
+        follow_merge(self.s, loser, winner)  # rows waiting for their event name the survivor
         self.db.execute("DELETE FROM people WHERE id = ?", (loser,))
         self.s.audit("sync.merge", "person", loser, into=winner)
         self.stats.merged += 1
