@@ -80,3 +80,15 @@ def test_a_newer_revision_replaces_a_waiting_row_and_a_deletion_drops_it(store, 
     assert _held(store) == [] and set_aside_rows(store) == []
     assert store.attendance.count(event["id"]) == 0
     assert local.person["id"] != ghost
+
+
+def test_a_revoked_laptop_keeps_no_waiting_rows(store, event):
+    """The wipe of a revoked (lost, retired) laptop takes the rows waiting here too: they came
+    from the branch like the people it wipes."""
+    from bpjs_field.security.revocation import wipe_synced_personal_data
+    ghost = new_id()
+    check_in = {"id": new_id(), "event_id": event["id"], "person_id": ghost,
+                "checked_in_at": "2026-11-22T00:10:00Z", "method": "scan", "device_id": "d1"}
+    assert _pull(store, Doc(entity="attendance", id=check_in["id"], rev=7, data=check_in)).held == 1
+    wipe_synced_personal_data(store)
+    assert _held(store) == []
