@@ -18,6 +18,9 @@ search index right as rows are inserted, updated and remapped.
   surviving person arrives whose NIK a local row still holds.
 - Attendance is one row per (event, person): a pulled attendance replaces the
   laptop's own row for the same pair.
+- A pulled registration whose code a registration of this laptop holds under another id
+  is not stored (the laptop's own stays) and is listed as set aside
+  (`registration.code: taken`), not dropped unseen.
 - Values the officer changed on this laptop that are not yet pushed are kept
   (the next sync pushes them and the server decides by hybrid clock).
 - On an encrypted laptop, pulled officer rows also bring the key file in line
@@ -113,6 +116,7 @@ class PageApplier:
         self.pending_fields: dict[tuple[str, str], set[str]] = {}
         self.pending_deletes: set[tuple[str, str]] = set()
         self.officer_rows: list[dict[str, Any]] = []  # applied officer rows, for the key file
+        self.code_taken: list[tuple[Doc, str]] = []  # registrations whose code a local one holds
         # This laptop's own edits not yet at the server being pulled from (`sent_column`: the
         # branch's `sent_at` or the event hub's `hub_sent_at`) keep their fields until pushed.
         # Changes carried for other laptops (a USB file, the hub's relay: they hold their
@@ -144,6 +148,9 @@ class PageApplier:
             if self.s.key is not None and self.officer_rows:
                 # Accounts of the branch can log in here (see security/branch_accounts.py).
                 self.hooks.accounts(self.s, self.officer_rows)
+            if self.code_taken:
+                set_aside.record(self.s, [], self.code_taken)
+                self.stats.set_aside += len(self.code_taken)
         except IntegrityError as exc:
             raise _bad(f"integrity: {exc}") from None
         except InterfaceError + ProgrammingError as exc:
@@ -276,7 +283,9 @@ class PageApplier:
         groups: dict[frozenset[str], list[tuple]] = defaultdict(list)
         for d in live:
             if d.data["code"] in taken:
-                self.stats.skipped += 1
+                # Listed, not dropped unseen: a supervisor sees which row of the branch's
+                # this laptop does not hold (its own holds the code).
+                self.code_taken.append((d, "registration.code: taken"))
                 continue
             row = {c: d.data.get(c) for c in REGISTRATION_COLUMNS}
             row["id"] = d.id
@@ -345,7 +354,7 @@ def apply_docs(store: "Store", docs: list[Doc], sent_column: str, hooks: Replica
     refused: list[tuple[Doc, str]] = []
     for doc in sorted(docs, key=lambda d: ORDER[d.entity]):
         one = copy.copy(applier)  # the pending edits read once, for every row
-        one.stats, one.officer_rows = ApplyStats(), []
+        one.stats, one.officer_rows, one.code_taken = ApplyStats(), [], []
         try:
             with store.write():
                 stats.add(one.apply([doc]))

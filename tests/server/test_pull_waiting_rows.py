@@ -189,8 +189,8 @@ def test_a_page_the_tables_refuse_whole_is_applied_row_by_row_and_the_pull_goes_
     """Two registrations of one code in one page (no branch makes them; a damaged or older
     server could): the laptop's tables refused the page where no check foresaw it, at every
     round.  Now the page is applied again row by row: the first keeps the code, the second
-    is skipped as on a laptop that already held the code, the rest apply and the cursor
-    moves on."""
+    is set aside (listed, "registration.code: taken") as on a laptop that already held the
+    code, the rest apply and the cursor moves on."""
     a, b = inprocess_laptops(2)
     a.event()
     a.register_many(range(7401, 7404))
@@ -207,12 +207,16 @@ def test_a_page_the_tables_refuse_whole_is_applied_row_by_row_and_the_pull_goes_
     a.register(7404)
     a.sync()
     assert a.store.scalar("SELECT count(*) FROM registrations") == 4  # A held the code
+    assert [(r["id"], r["reason"]) for r in set_aside_rows(a.store)] == [
+        (twin["id"], "registration.code: taken")]
     result = b.sync()
-    assert result.apply.skipped == 1 and result.apply.set_aside == 0
+    assert result.apply.set_aside == 1  # listed for a supervisor, as on A
     assert b.store.scalar("SELECT count(*) FROM registrations") == 4
     assert b.store.query_one("SELECT id FROM registrations WHERE code = ?",
                              (taken["code"],))["id"] == taken["id"]
     assert int(b.store.get_setting("sync.cursor")) == first_head(database_url)
+    assert [(r["id"], r["reason"]) for r in set_aside_rows(b.store)] == [
+        (twin["id"], "registration.code: taken")]
     a.register(7405)
     a.sync()
     assert b.sync().pulled >= 2 and b.store.scalar("SELECT count(*) FROM registrations") == 5
