@@ -120,45 +120,54 @@ def sort_out(store: "Store", docs: list["Doc"]) -> tuple[list["Doc"], list[tuple
         released = _released(store, people | set(aliases), events)
         _forget(store, {(d.entity, d.id) for d in released})
     candidates = [*released, *docs]
+    survivor: dict[int, str] = {}  # a row naming a merged person: the person it stands for
     wanted: dict[str, set[str]] = {"people": set(), "events": set()}
-    for doc in candidates:
+    for n, doc in enumerate(candidates):
         if doc.entity in PARENTS and _live(doc):
             target = doc.data.get("person_id")
-            for _ in range(MAX_ALIAS_HOPS):  # a merged person's rows go to the survivor
+            for _ in range(MAX_ALIAS_HOPS):
                 if target not in aliases:
                     break
                 target = aliases[target]
             if target != doc.data.get("person_id"):
-                doc.data["person_id"] = target
+                survivor[n] = target
+                wanted["people"].add(target)
             for field, table, _required in PARENTS[doc.entity]:
                 value = doc.data.get(field)
                 if isinstance(value, str):
                     wanted[table].add(value)
     here = {"people": people | _present(store, "people", wanted["people"] - people),
             "events": events | _present(store, "events", wanted["events"] - events)}
-    if released:
-        erased |= {r[0] for chunk in _chunks(sorted({d.data.get("person_id") for d in released
-                                                      if d.entity == "registration"} - {None}))
-                   for r in store.db.execute(
-                       f"SELECT id FROM people WHERE erased_at IS NOT NULL AND id IN "
-                       f"({','.join('?' * len(chunk))})", chunk)}
     kept: list[Any] = []
     held: list[tuple[Any, str]] = []
-    released_keys = {(d.entity, d.id) for d in released}
-    for doc in candidates:
+    for n, doc in enumerate(candidates):
         if doc.entity not in PARENTS or not _live(doc):
             kept.append(doc)
             continue
+        # A merged person's rows go to the survivor (as merge_local moves this laptop's own),
+        # or stay with the person while only that one is here.
+        if n in survivor and (survivor[n] in here["people"]
+                              or doc.data.get("person_id") not in here["people"]):
+            doc.data["person_id"] = survivor[n]
         missing = [field for field, table, required in PARENTS[doc.entity]
                    if (doc.data.get(field) is not None or required)
                    and doc.data.get(field) not in here[table]]
         if missing:
             held.append((doc, describe(doc.entity, [(f, WAITING) for f in missing])))
-            continue
-        if (doc.entity, doc.id) in released_keys and doc.entity == "registration" \
-                and doc.data.get("person_id") in erased:
-            _clear_personal(doc.data)
-        kept.append(doc)
+        else:
+            kept.append(doc)
+    if released:
+        # A registration that waited while its person was erased keeps its counts only.
+        ids = sorted({d.data.get("person_id") for d in released if d.entity == "registration"}
+                     - {None})
+        erased |= {r[0] for chunk in _chunks(ids) for r in store.db.execute(
+            f"SELECT id FROM people WHERE erased_at IS NOT NULL AND id IN "
+            f"({','.join('?' * len(chunk))})", chunk)}
+        waiting = {id(d) for d, _ in held}
+        for doc in released:
+            if doc.entity == "registration" and id(doc) not in waiting \
+                    and doc.data.get("person_id") in erased:
+                _clear_personal(doc.data)
     _hold(store, held)
     return kept, held
 

@@ -92,3 +92,25 @@ def test_a_revoked_laptop_keeps_no_waiting_rows(store, event):
     assert _pull(store, Doc(entity="attendance", id=check_in["id"], rev=7, data=check_in)).held == 1
     wipe_synced_personal_data(store)
     assert _held(store) == []
+
+
+def test_a_registration_waiting_for_a_person_who_arrives_erased_keeps_only_its_counts(store,
+                                                                                      event):
+    form = RegistrationInput(segment="bpu", consent_given=True, consent_version="t",
+                             person=PersonInput(full_name="Asep Saepudin", nik="3216091205900003"),
+                             declared_income=1_000_000)
+    local = store.registrations.register(form)
+    erased_person = {**store.query_one("SELECT * FROM people WHERE id = ?", (local.person["id"],)),
+                     "id": new_id(), "nik": None, "full_name": "(dihapus)", "name_key": "",
+                     "birth_date": None, "erased_at": "2026-11-23T02:00:00Z"}
+    theirs = {**store.query_one("SELECT * FROM registrations WHERE id = ?",
+                                (local.registration["id"],)),
+              "id": new_id(), "code": make_code("ZZ9Z", 11), "person_id": erased_person["id"],
+              "employer_name": "Koperasi Tani Makmur", "declared_income": 2_500_000}
+    assert _pull(store, Doc(entity="registration", id=theirs["id"], rev=20, data=theirs)).held == 1
+    assert _pull(store, Doc(entity="person", id=erased_person["id"], rev=21,
+                            data=erased_person)).held == 0
+    row = store.query_one("SELECT * FROM registrations WHERE id = ?", (theirs["id"],))
+    assert row["person_id"] == erased_person["id"] and row["segment"] == "bpu"
+    assert all(row[f] is None for f in REGISTRATION_PERSONAL if f in row)
+    assert _held(store) == []
