@@ -85,6 +85,11 @@ def test_an_erasure_on_the_carrying_laptop_drops_the_carried_registration_and_it
     pushed = b.sync()
     assert pushed.quarantined == 0
     assert _branch_registration(database_url, registration.registration["id"]) is None
+    # The branch learns (ids only) that this registration now comes from A alone.
+    (details,) = server_rows(database_url, "SELECT details FROM audit WHERE action = "
+                             "'erasure.carried_dropped' AND entity_id = ?",
+                             (registration.registration["id"],))[0]
+    assert json.loads(details) == {"origin": a.store.device_id}
     a.sync()  # A pushes its registration, then pulls the erasure
     at_branch = _branch_registration(database_url, registration.registration["id"])
     assert at_branch["segment"] == "bpu" and at_branch["monthly_total"] > 0
