@@ -79,7 +79,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise BpjsFieldError("file.missing", path="(FILE.csv)")
     from bpjs_field.domain.consent import privacy_notice
     path = Path(args.file)
-    report_path = Path(args.report) if args.report else Path.cwd() / f"{path.stem}-laporan.csv"
+    report_path = (Path(args.report) if args.report
+                   else outputs.beside(path, "-laporan.csv"))
     # Before any row is saved: a report that cannot be written must not cost the officer
     # a half-imported file with no list of what was refused.
     outputs.check_output(report_path, option="--report")

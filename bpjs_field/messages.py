@@ -359,8 +359,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "sampai dicoba ulang (bpjs-field sync --retry-refused) setelah aplikasi atau server diperbarui; laporkan ke tim TI cabang.",
                      "The branch server refused {count} change(s). They stay saved on this laptop but are not sent again until retried "
                      "(bpjs-field sync --retry-refused) after the app or the server is updated; report it to the branch IT team."),
-    "sync.set_aside": ("{count} baris dari server cabang tidak bisa disimpan di laptop ini dan disisihkan (sisanya sudah masuk). Laporkan ke supervisor; baris itu masuk lagi setelah diperbaiki di cabang.",
-                       "{count} rows from the branch server cannot be stored on this laptop and were set aside (everything else was applied). Tell a supervisor; a row comes again once the branch corrects it."),
+    "sync.set_aside": ("{count} baris dari server cabang belum bisa disimpan di laptop ini (sisanya sudah masuk): baris yang menunggu peserta atau acaranya (waiting) masuk sendiri begitu itu tiba; yang lain masuk lagi setelah diperbaiki di cabang. Laporkan ke supervisor bila tidak hilang.",
+                       "{count} rows from the branch server cannot be stored on this laptop yet (everything else was applied): a row waiting for its person or event is stored once that arrives; the others come again once the branch corrects them. Tell a supervisor if they stay."),
     "sync.set_aside_row": ("  {entity} {id}: {reason}", "  {entity} {id}: {reason}"),
     "sync.refused_reason": ("  {count} × alasan server: {reason}", "  {count} × server's reason: {reason}"),
     "sync.refused_requeued": ("{count} perubahan yang ditolak diantrekan lagi untuk dikirim.",

@@ -28,6 +28,13 @@ REASONS = {
 }
 
 
+def beside(source: Path | str, tail: str) -> Path:
+    """A report's default path: next to the file it reports on (`mitra.csv` gives
+    `mitra-laporan.csv` in the same folder), never the folder the command ran in."""
+    source = Path(source)
+    return source.with_name(f"{source.stem}{tail}")
+
+
 class OutputError(KnownError):
     code = "output.unwritable"
 

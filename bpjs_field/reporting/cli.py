@@ -19,7 +19,8 @@ def cmd_kpj_import(args: argparse.Namespace) -> int:
     from bpjs_field.reporting import kpj_import
     from bpjs_field.reporting.tables import read_table
     path = Path(args.file)
-    report_path = Path(args.report) if args.report else Path.cwd() / f"{path.stem}-hasil-kpj.csv"
+    report_path = (Path(args.report) if args.report
+                   else outputs.beside(path, "-hasil-kpj.csv"))
     outputs.check_output(report_path, option="--report")
     read_table(path)  # a file that cannot be read is refused before logging in
     store = args.open_store()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from bpjs_field.store.erasure import ERASED_NAME, PERSONAL, _scrub_change_log
-from bpjs_field.store import changelog, maintenance
+from bpjs_field.store import changelog, held, maintenance
 from bpjs_field.store.store import Store, utc_now
 
 WIPE_SETTING = "security.revoked_wipe"
@@ -35,6 +35,7 @@ def wipe_synced_personal_data(store: Store) -> dict[str, Any]:
             maintenance.overwrite_person(store, person_id, values)
             _scrub_change_log(store, person_id)
         maintenance.clear_drafts(store)
+        held.forget_all(store)  # pulled rows waiting for their person or event
         summary = {"at": now, "wiped": len(ids), "kept_unsent": len(unsent)}
         store.set_setting(WIPE_SETTING, summary)
         store.audit("device.revoked_wipe", None, None, wiped=len(ids), kept_unsent=len(unsent))

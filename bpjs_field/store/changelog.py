@@ -252,16 +252,29 @@ def payload_text(data: dict[str, Any]) -> str:
 
 def scrub_registration_payloads(store: "Store", person_id: str, fields: Iterable[str]) -> None:
     """An erased person's registrations: `fields` cleared in every payload that held them.
-    Another laptop's change carried here and not yet delivered is dropped instead (its
-    signature covers the old payload; see `scrub_person_payloads`)."""
+    Another laptop's change carried here and not yet delivered that holds any of them is
+    dropped instead, not kept scrubbed: the origin's signature covers the payload as made
+    (`signing.origin_message`), so a scrubbed copy would reach the branch as altered
+    (`push.origin_bad_signature`, quarantined, never applied) and this laptop cannot sign for
+    its origin.  Its counts reach the branch from the laptop that made it, which keeps the
+    change until the branch acknowledges it; the branch clears the person's fields of a
+    registration arriving after the erasure (tests/server/test_carried_registration_erasure.py).
+    Each such drop is audited (`erasure.carried_dropped`: the registration's id and the
+    origin laptop's, no personal data), so the branch knows which laptop still has to sync.
+    A carried registration change without personal values (a follow-up status) is kept as
+    it came: nothing in it changes, so its signature still holds."""
     fields = tuple(fields)
-    rows = store.db.execute("SELECT seq, payload, origin_sig IS NOT NULL AND sent_at IS NULL "
-                            "FROM change_log WHERE entity = 'registration' "
+    rows = store.db.execute("SELECT seq, payload, origin_sig IS NOT NULL AND sent_at IS NULL, "
+                            "entity_id, hlc FROM change_log WHERE entity = 'registration' "
                             "AND json_extract(payload, '$.person_id') = ?", (person_id,)).fetchall()
-    for seq, payload, carried in rows:
+    for seq, payload, carried, registration_id, hlc in rows:
         data = json.loads(payload)
         if carried and any(data.get(field) is not None for field in fields):
             store.db.execute("DELETE FROM change_log WHERE seq = ?", (seq,))
+            # The branch's supervisors learn (ids only) that this registration now reaches
+            # the branch only from the laptop that made it.
+            store.audit("erasure.carried_dropped", "registration", registration_id,
+                        origin=str(hlc).split("-", 2)[-1][:64])
             continue
         for field in fields:
             if field in data:

@@ -34,7 +34,7 @@ from typing import Any
 from bpjs_field.domain.entities import ERASED_NAME  # noqa: F401  (imported from here too)
 from bpjs_field.domain.entities import PERSON, REGISTRATION
 from bpjs_field.domain.nik import clean_nik
-from bpjs_field.store import changelog
+from bpjs_field.store import changelog, held
 from bpjs_field.store.session import require_supervisor
 from bpjs_field.store.store import Store, utc_now
 
@@ -124,6 +124,7 @@ def _scrub_registrations(store: Store, person_id: str) -> None:
     sets = ", ".join(f"{field} = NULL" for field in REGISTRATION_PERSONAL)
     store.db.execute(f"UPDATE registrations SET {sets} WHERE person_id = ?", (person_id,))
     changelog.scrub_registration_payloads(store, person_id, REGISTRATION_PERSONAL)
+    held.scrub_registrations(store, person_id)  # pulled, waiting for their event
 
 
 def _scrub_change_log(store: Store, person_id: str) -> None:

@@ -532,8 +532,19 @@ def _v14(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS people_phone")
 
 
+def _v15(db: sqlite_utils.Database) -> None:
+    """Pulled registrations and check-ins whose person or event has not arrived (or never
+    will) are held here, whole, until it does (`bpjs_field/store/held.py`), instead of
+    failing the page they came in and every pull after it."""
+    db.execute("CREATE TABLE IF NOT EXISTS held_rows (entity TEXT NOT NULL, id TEXT NOT NULL, "
+               "rev INTEGER NOT NULL, data TEXT NOT NULL, person_id TEXT, event_id TEXT, "
+               "reason TEXT NOT NULL, held_at TEXT NOT NULL, PRIMARY KEY (entity, id))")
+    db.execute("CREATE INDEX IF NOT EXISTS held_rows_person ON held_rows(person_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS held_rows_event ON held_rows(event_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
-                                                             _v9, _v10, _v11, _v12, _v13, _v14]
+                                                             _v9, _v10, _v11, _v12, _v13, _v14, _v15]
 LATEST = len(MIGRATIONS)
 
 

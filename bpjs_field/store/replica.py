@@ -9,26 +9,33 @@ search index right as rows are inserted, updated and remapped.
 
 - Officers, events, people, registrations and attendance are upserted by id,
   in that order; foreign keys are checked at commit (`defer_foreign_keys`),
-  and the server sends along any row a page refers to.
+  and the server sends along any row a page refers to.  A registration or
+  check-in whose person or event is still not here is held whole and applied
+  when it arrives (`bpjs_field.store.held`), never failing its page.
 - A person the server merged into another (same NIK on two laptops) is
   replaced: the laptop's registrations and attendance move to the surviving
   id and the local duplicate row is deleted.  The same happens when a
   surviving person arrives whose NIK a local row still holds.
 - Attendance is one row per (event, person): a pulled attendance replaces the
   laptop's own row for the same pair.
+- A pulled registration whose code a registration of this laptop holds under another id
+  is not stored (the laptop's own stays) and is listed as set aside
+  (`registration.code: taken`), not dropped unseen.
 - Values the officer changed on this laptop that are not yet pushed are kept
   (the next sync pushes them and the server decides by hybrid clock).
 - On an encrypted laptop, pulled officer rows also bring the key file in line
   (`bpjs_field.security.branch_accounts`): the branch's officers log in here.
 
 A row that breaks the domain rules every laptop applies is set aside with its reason
-(`bpjs_field.store.set_aside`) and the rest of the page applies.  Anything else the
+(`bpjs_field.store.set_aside`) and the rest of the page applies; the rows naming it
+wait (`bpjs_field.store.held`).  Anything else the
 laptop cannot store raises `SyncError("sync.bad_response")`; the caller's transaction
 then rolls back the whole page.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -67,9 +74,11 @@ class ApplyStats:
     skipped: int = 0
     deleted: int = 0
     set_aside: int = 0
+    held: int = 0  # waiting for their person or event (store/held.py)
 
     def add(self, other: "ApplyStats") -> None:
         self.set_aside += other.set_aside
+        self.held += other.held
         self.applied += other.applied
         self.merged += other.merged
         self.skipped += other.skipped
@@ -107,6 +116,7 @@ class PageApplier:
         self.pending_fields: dict[tuple[str, str], set[str]] = {}
         self.pending_deletes: set[tuple[str, str]] = set()
         self.officer_rows: list[dict[str, Any]] = []  # applied officer rows, for the key file
+        self.code_taken: list[tuple[Doc, str]] = []  # registrations whose code a local one holds
         # This laptop's own edits not yet at the server being pulled from (`sent_column`: the
         # branch's `sent_at` or the event hub's `hub_sent_at`) keep their fields until pushed.
         # Changes carried for other laptops (a USB file, the hub's relay: they hold their
@@ -120,10 +130,14 @@ class PageApplier:
                 self.pending_fields.setdefault((entity, entity_id), set()).update(payload)
 
     def apply(self, docs: list[Doc]) -> ApplyStats:
-        from bpjs_field.store import set_aside
+        from bpjs_field.store import held, set_aside
         docs, aside = set_aside.screen(self.s, docs)
-        set_aside.record(self.s, docs, aside)
+        # A registration or check-in whose person or event is not here waits, whole, and
+        # applies when it comes (store/held.py): one such row no longer fails the page.
+        docs, waiting = held.sort_out(self.s, docs)
+        set_aside.record(self.s, docs, aside + waiting)
         self.stats.set_aside = len(aside)
+        self.stats.held = len(waiting)
         self.db.execute("PRAGMA defer_foreign_keys = ON")
         groups: dict[str, list[Doc]] = defaultdict(list)
         for doc in docs:
@@ -134,6 +148,9 @@ class PageApplier:
             if self.s.key is not None and self.officer_rows:
                 # Accounts of the branch can log in here (see security/branch_accounts.py).
                 self.hooks.accounts(self.s, self.officer_rows)
+            if self.code_taken:
+                set_aside.record(self.s, [], self.code_taken)
+                self.stats.set_aside += len(self.code_taken)
         except IntegrityError as exc:
             raise _bad(f"integrity: {exc}") from None
         except InterfaceError + ProgrammingError as exc:
@@ -191,6 +208,8 @@ class PageApplier:
             "(SELECT event_id FROM attendance WHERE person_id = ?)", (loser, winner))
         self.db.execute("UPDATE attendance SET person_id = ? WHERE person_id = ?", (winner, loser))
         self.db.execute("UPDATE registrations SET person_id = ? WHERE person_id = ?", (winner, loser))
+        from bpjs_field.store.held import follow_merge
+        follow_merge(self.s, loser, winner)  # rows waiting for their event name the survivor
         self.db.execute("DELETE FROM people WHERE id = ?", (loser,))
         self.s.audit("sync.merge", "person", loser, into=winner)
         self.stats.merged += 1
@@ -264,7 +283,9 @@ class PageApplier:
         groups: dict[frozenset[str], list[tuple]] = defaultdict(list)
         for d in live:
             if d.data["code"] in taken:
-                self.stats.skipped += 1
+                # Listed, not dropped unseen: a supervisor sees which row of the branch's
+                # this laptop does not hold (its own holds the code).
+                self.code_taken.append((d, "registration.code: taken"))
                 continue
             row = {c: d.data.get(c) for c in REGISTRATION_COLUMNS}
             row["id"] = d.id
@@ -315,5 +336,33 @@ class PageApplier:
 
 
 def apply_docs(store: "Store", docs: list[Doc], sent_column: str, hooks: ReplicaHooks) -> ApplyStats:
-    """Apply one pulled page inside the caller's `store.write()`."""
-    return PageApplier(store, sent_column, hooks).apply(docs)
+    """Apply one pulled page inside the caller's `store.write()`.  Should the tables refuse
+    the page all the same (a constraint no check above foresaw), it is applied again row by
+    row, each in a savepoint of its own, and only the rows they refuse are set aside (with
+    the table's reason: constraint and column names, never values): no single row holds up
+    the pull, and the cursor moves on."""
+    from bpjs_field.errors import SyncError
+    applier = PageApplier(store, sent_column, hooks)
+    try:
+        with store.write():  # a savepoint inside the caller's transaction
+            return applier.apply(docs)
+    except SyncError as exc:
+        if exc.code != "sync.bad_response" or not docs:
+            raise
+    from bpjs_field.store import set_aside
+    stats = ApplyStats()
+    refused: list[tuple[Doc, str]] = []
+    for doc in sorted(docs, key=lambda d: ORDER[d.entity]):
+        one = copy.copy(applier)  # the pending edits read once, for every row
+        one.stats, one.officer_rows, one.code_taken = ApplyStats(), [], []
+        try:
+            with store.write():
+                stats.add(one.apply([doc]))
+        except SyncError as exc:
+            if exc.code != "sync.bad_response":
+                raise
+            refused.append((doc, f"{doc.entity}.row: {exc.params.get('detail', '')}"[:200]))
+    if refused:
+        set_aside.record(store, [], refused)
+        stats.set_aside += len(refused)
+    return stats

@@ -2,10 +2,9 @@
 
 Each pulled row is checked with the domain rules every laptop applies
 (`bpjs_field.domain.records`, NIK and phone by their shape) before it is written.  A row
-that fails (a value the laptop's schema refuses, a missing required field), and the
-registrations and attendance that hang on a person or event set aside, is left out of
-the page; everything else applies and the cursor moves on.  The row is remembered in the
-setting `sync.set_aside` (entity, id, server revision, reason: codes and field names,
+that fails (a value the laptop's schema refuses, a missing required field) is left out of
+the page (the registrations and attendance naming it wait for it whole: `store/held.py`);
+everything else applies and the cursor moves on.  The row is remembered in the setting `sync.set_aside` (entity, id, server revision, reason: codes and field names,
 never values) and in the audit log (`sync.row_set_aside`), which reaches the branch
 server where supervisors read it; the sync page and `bpjs-field sync` show it.  When the
 branch corrects the row it comes again with a new revision, applies, and leaves the list.
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from bpjs_field.domain.records import check_row, describe
 from bpjs_field.store.store import utc_now
-from bpjs_field.store.tables import has_row
 
 if TYPE_CHECKING:
     from bpjs_field.protocol import Doc
@@ -25,7 +23,6 @@ if TYPE_CHECKING:
 
 SETTING = "sync.set_aside"
 MAX_KEPT = 1000  # rows listed at most (the audit log keeps every one)
-TABLES = {"person": "people", "event": "events"}
 
 
 def set_aside_rows(store: "Store") -> list[dict[str, Any]]:
@@ -47,25 +44,9 @@ def screen(store: "Store", docs: list[Doc]) -> tuple[list[Doc], list[tuple[Doc, 
             aside.append((doc, describe(doc.entity, problems)))
         else:
             good.append(doc)
-    if not aside and not store.get_setting(SETTING):
-        return good, aside
-    # What hangs on a row set aside (now or at an earlier pull, not stored since) waits too.
-    missing = {(d.entity, d.id) for d, _ in aside}
-    for row in set_aside_rows(store):
-        if row["entity"] in TABLES and not has_row(store, TABLES[row["entity"]], row["id"]):
-            missing.add((row["entity"], row["id"]))
-    incoming = {(d.entity, d.id) for d in good}
-    kept = []
-    for doc in good:
-        if doc.entity in ("registration", "attendance") and doc.data and not doc.deleted:
-            hangs = [f for f, target in (("person_id", "person"), ("event_id", "event"))
-                     if (target, doc.data.get(f)) in missing
-                     and (target, doc.data.get(f)) not in incoming]
-            if hangs:
-                aside.append((doc, describe(doc.entity, [(f, "set_aside") for f in hangs])))
-                continue
-        kept.append(doc)
-    return kept, aside
+    # What names a row set aside (a registration, a check-in) is not lost with it: it waits
+    # whole for its person or event (store/held.py) and applies once the row is corrected.
+    return good, aside
 
 
 def record(store: "Store", applied: list[Doc], aside: list[tuple[Doc, str]]) -> None:

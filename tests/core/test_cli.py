@@ -147,3 +147,34 @@ def test_selftest_leaves_nothing_behind_unless_asked_to_keep(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert {"selftest.sqlite3", "receipt.pdf", "receipt.escpos"} <= {p.name for p in kept.iterdir()}
     assert list(scratch.iterdir()) == []
+
+
+def test_import_writes_its_report_beside_the_file_not_in_the_working_folder(tmp_path):
+    """README: rows refused are reported in `FILE-laporan.csv`, next to the partner's file,
+    whichever folder the command runs in (a shortcut's or a terminal's)."""
+    db = plain_database(tmp_path / "import.sqlite3")
+    template = tmp_path / "templat.csv"
+    assert run(db, "import", "--template", str(template)).returncode == 0
+    with open(template, encoding="utf-8-sig") as fh:
+        good = dict(next(csv.DictReader(fh)))
+    partner = tmp_path / "dari mitra"
+    partner.mkdir()
+    source = partner / "mitra.csv"
+    with open(source, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(good), delimiter=";")
+        writer.writeheader()
+        writer.writerow(good)
+        writer.writerow(dict(good, nama="Ba9us", nik="3216093202880005"))
+    elsewhere = tmp_path / "terminal"
+    elsewhere.mkdir()
+    done = run(db, "import", str(source), cwd=elsewhere)
+    assert done.returncode == 1, done.stderr
+    report = partner / "mitra-laporan.csv"
+    assert str(report) in done.stdout
+    with open(report, encoding="utf-8-sig") as fh:
+        assert ("3", "nama") in {(r["baris"], r["kolom"]) for r in csv.DictReader(fh)}
+    assert list(elsewhere.iterdir()) == []
+    # --report still goes where it is told.
+    chosen = tmp_path / "laporan-saya.csv"
+    again = run(db, "import", str(source), "--report", str(chosen), cwd=elsewhere)
+    assert again.returncode == 1 and chosen.exists() and list(elsewhere.iterdir()) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -108,3 +109,25 @@ def test_cli_report_and_exit_codes(db_path, store, branch, tmp_path):
     assert wrong.returncode == 2 and "NIK" in wrong.stderr
     folder = run_cli("kpj", "import", str(path), "--report", str(tmp_path), db=db_path)
     assert folder.returncode == 2 and len(folder.stderr.strip().splitlines()) == 1
+
+
+def test_cli_report_goes_beside_the_file(db_path, store, branch, tmp_path):
+    """Without --report the result list is written next to the branch's file, not into the
+    folder the command ran in."""
+    import os
+    import subprocess
+    import sys
+    store.close()
+    folder = tmp_path / "dari cabang"
+    folder.mkdir()
+    path = write_csv(folder / "kpj.csv", [(nik(1), kpj_of(1), "", "", "")])
+    elsewhere = tmp_path / "terminal"
+    elsewhere.mkdir()
+    done = subprocess.run([sys.executable, "-m", "bpjs_field", "--db", str(db_path), "kpj",
+                           "import", str(path)], capture_output=True, text=True, cwd=elsewhere,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = list(csv.reader((folder / "kpj-hasil-kpj.csv").open(encoding="utf-8-sig")))
+    assert [l[2] for l in lines[1:]] == ["updated"]
+    assert list(elsewhere.iterdir()) == []

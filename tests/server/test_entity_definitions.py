@@ -38,6 +38,8 @@ LAPTOP_TABLES = {
     "sqlite_sequence": "SQLite's own",
     "report_registrations": "running totals for the report (counts by day, segment, officer)",
     "report_attendance": "running totals for the report (counts by day, officer, event)",
+    "held_rows": "pulled registrations and check-ins waiting for their person or event "
+                 "(whole payloads of those entities; erasure clears a person's fields)",
 }
 LAPTOP_TABLE_PREFIXES = {"people_fts": "the search index of people (FTS5 and its shadow tables)"}
 # Branch server tables that hold no entity, and why.

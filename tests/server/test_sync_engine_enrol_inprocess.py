@@ -224,7 +224,7 @@ def test_a_cancelled_round_stops_before_sending(laptop):
     assert (plain["pushed"], plain["finished_at"]) == (2, result.finished_at)
     assert plain["apply"] == {"applied": result.apply.applied, "merged": result.apply.merged,
                               "skipped": result.apply.skipped, "deleted": result.apply.deleted,
-                              "set_aside": result.apply.set_aside}
+                              "set_aside": result.apply.set_aside, "held": result.apply.held}
 
 
 def test_the_last_error_is_stored_with_its_values_as_they_were(laptop):
