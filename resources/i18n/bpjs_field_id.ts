@@ -2209,8 +2209,8 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
 <context>
     <name>SyncPage</name>
     <message>
-        <source>Rows from the branch server that this laptop cannot store. Everything else was applied. Tell a supervisor; a row comes again once the branch corrects it.</source>
-        <translation>Baris dari server cabang yang tidak bisa disimpan di laptop ini. Semua yang lain sudah masuk. Beri tahu supervisor; baris itu masuk lagi setelah diperbaiki di cabang.</translation>
+        <source>Rows from the branch server that this laptop cannot store yet. Everything else was applied. A row waiting for its person or event is applied by itself when they arrive; any other comes again once the branch corrects it. Tell a supervisor.</source>
+        <translation>Baris dari server cabang yang belum bisa disimpan di laptop ini. Semua yang lain sudah masuk. Baris yang menunggu pesertanya atau acaranya masuk sendiri begitu keduanya tiba; baris lain masuk lagi setelah diperbaiki di cabang. Beri tahu supervisor.</translation>
     </message>
     <message>
         <source>Set aside from the server:</source>

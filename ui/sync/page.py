@@ -55,9 +55,10 @@ class SyncPage(QWidget):
         self.set_aside.setWordWrap(True)
         self.set_aside.setTextFormat(Qt.PlainText)
         self.set_aside.setToolTip(self.tr("Rows from the branch server that this laptop cannot "
-                                          "store. Everything else was applied. Tell a "
-                                          "supervisor; a row comes again once the branch "
-                                          "corrects it."))
+                                          "store yet. Everything else was applied. A row "
+                                          "waiting for its person or event is applied by "
+                                          "itself when they arrive; any other comes again once "
+                                          "the branch corrects it. Tell a supervisor."))
         self.last_success = QLabel(self)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
