@@ -355,13 +355,21 @@ class SyncEngine:
 
     def _head(self, cursor: int) -> bytes:
         return (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
-                f'"device_key":"{self._device_key()}","changes":[').encode()
+                f'"device_key":"{self._device_key()}",'
+                f'"device_proof":"{self._device_proof()}","changes":[').encode()
 
     def _device_key(self) -> str:
         """This laptop's public signing key: the server checks with it the changes another
         laptop carries for this one (bpjs_field/server/quarantine.py)."""
         from bpjs_field.security import signing
         return signing.public_key(signing.device_seed(self.store))
+
+    def _device_proof(self) -> str:
+        """That this laptop holds the key: the branch then takes codes it issued under a tag
+        of an earlier enrolment of this laptop as its own (bpjs_field/server/tags.py)."""
+        from bpjs_field.security import signing
+        return signing.sign(signing.device_seed(self.store),
+                            signing.device_message(self.store.device_id))
 
     @staticmethod
     def _body(head: bytes, items: list[tuple[int, bytes]]) -> bytes:
