@@ -23,7 +23,7 @@ from bpjs_field.server.app import create_app
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.schema import migrate
 from bpjs_field.store.store import new_id
-from harness import Laptop, server_rows
+from harness import Laptop, run_cli, server_rows
 from test_code_tags import forge, registrations, waiting
 
 URL = "http://testserver"
@@ -229,3 +229,12 @@ def test_migration_fills_the_tags_from_what_the_server_holds(database_url, make_
     assert foreign == [{"code": second["code"], "registration_id": second["id"],
                         "made_by": b.store.device_id, "tag_owner": a.store.device_id}]
     assert first["code"] in registrations(database_url)
+    # Branch IT sees the same on the command line.
+    cli = run_cli("server-tags", "--json", "--database-url", database_url)
+    assert cli.returncode == 0, cli.stderr
+    listed = json.loads(cli.stdout)
+    assert listed["foreign_codes"] == foreign
+    assert {(t["tag"], t["source"]) for t in listed["tags"]} == {
+        (own, "enrolled"), (b.store.device_tag, "enrolled"), (earlier, "stored")}
+    text = run_cli("server-tags", "--database-url", database_url).stdout
+    assert f"kode {second['code']}" in text and "(tag sekarang)" in text
