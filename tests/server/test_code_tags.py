@@ -138,3 +138,30 @@ def test_carried_codes_count_for_the_laptop_that_made_them(server, database_url,
         "SELECT refused_reason FROM change_log WHERE change_id = ?", (forged,))
     assert waiting(c) == 0
     assert make_code(b.store.device_tag, 7) not in registrations(database_url)
+
+
+def test_carried_codes_stay_their_laptops_when_the_carrier_enrols_again(server, database_url,
+                                                                       laptops, tmp_path):
+    """A laptop carrying another laptop's registrations enrols again as a new device (the
+    server's address written differently) before it syncs: only its own unsent changes take
+    its new device id; the carried ones stay the other laptop's and arrive as such."""
+    a, c = laptops(2)
+    a.enroll(server.url, "KC-0421")
+    c.enroll(server.url, "KC-0423")
+    a.event()
+    a.sync()
+    c.sync()
+    carried = [a.register(9600 + i).registration for i in range(2)]
+    usb = tmp_path / "acara.bpjsf"
+    export_changes(a.store, usb, PASSPHRASE)
+    import_changes(c.store, usb, PASSPHRASE)
+    own = c.register(9610).registration
+    c.enroll(server.url.replace("127.0.0.1", "localhost"), "KC-0423")
+    result = c.sync()
+    assert result.refused == 0 and result.quarantined == 0 and waiting(c) == 0
+    stored = registrations(database_url)
+    assert all(stored[r["code"]] == r["id"] for r in [*carried, own])
+    origins = dict(server_rows(database_url, "SELECT entity_id, hlc FROM applied_changes "
+                               "WHERE entity = 'registration'"))
+    assert all(origins[r["id"]].endswith(a.store.device_id) for r in carried)
+    assert origins[own["id"]].endswith(c.store.device_id)
