@@ -6,9 +6,11 @@ A registration code starts with the device tag of the laptop that issued it
 same code unless one of them uses another's tag.  The server keeps every tag it knows with
 its one owner (`device_tags`, the tag is the key):
 
-- **Enrolment** records the tag the branch issued (`enrolled`) and, when the branch gave the
-  laptop another one because its own was taken, nothing more; when the laptop's own tag (the
-  one it issued codes under before it was enrolled) is free, that is the issued tag.
+- **Enrolment** records the tag the branch issued (`enrolled`, server/accounts.py): the
+  laptop's own tag, the one it issued codes under before it was enrolled, when no other
+  laptop owns it (so those codes arrive with its first push), else a new one (and the codes
+  under the other laptop's tag are refused: they are that laptop's numbers too).  An event
+  hub records each joining laptop's tag the same way (sync/hub_routes.py).
 - **First use** (`used`): a registration under a tag nobody owns gives the tag to the laptop
   that made it, up to `MAX_TAGS_PER_DEVICE` tags a laptop.  So codes a laptop issued under
   an earlier tag the server never heard of (enrolled before tags were kept, a tag changed at
@@ -17,7 +19,9 @@ its one owner (`device_tags`, the tag is the key):
   a tag owned by an earlier enrolment is the laptop's too when the pushing laptop proves it
   holds a signing key that enrolment sent (`device_proof`: the laptop's Ed25519 signature over
   `signing.device_message(device id)`), or when the change carries an origin signature made
-  with such a key (a change carried for that laptop).
+  with such a key (a change carried for that laptop).  A laptop restored from a backup is
+  the same device (its id, tag and key are in the backup) and continues its own numbers
+  (sync/marks.py): nothing changes for it here.
 - **Migration** (schema 7): every enrolled laptop's current tag, then each tag under which
   codes are already stored, for the laptop that made the first of them (`stored`).  Stored
   codes stay as they are: they were acknowledged and printed; `foreign_codes()` lists those
@@ -85,7 +89,11 @@ class Tags:
         self.claims: list[tuple[str, str]] = []  # (tag, device) taken by this batch
 
     def preload(self, codes: list[Any]) -> None:
-        wanted = sorted({t for t in map(tag_of, codes) if t and t not in self._owners})
+        """The owners of the tags of `codes` (one query per 900 tags)."""
+        self._load({t for t in map(tag_of, codes) if t})
+
+    def _load(self, found: set[str]) -> None:
+        wanted = sorted(t for t in found if t not in self._owners)
         for start in range(0, len(wanted), 900):
             chunk = wanted[start:start + 900]
             for tag, device in self.tx.rows(
@@ -96,8 +104,7 @@ class Tags:
             self._owners.setdefault(tag, None)
 
     def owner(self, tag: str) -> str | None:
-        if tag not in self._owners:
-            self.preload([tag + "0"])
+        self._load({tag})
         return self._owners[tag]
 
     def _device_keys(self, device_id: str) -> list[str]:
