@@ -115,8 +115,9 @@ class EntityHandlers:
         """A new registration takes a code: only under a tag of the laptop that made it
         (server/tags.py).  Refused with the batch on a push (the laptop parks the change),
         quarantined from a hand-carried file applied on the server."""
-        message = (signing.origin_message(ch.change_id, ch.entity, ch.entity_id, ch.op, ch.hlc,
-                                          ch.payload) if ch.origin_sig else b"")
+        def message() -> bytes:  # what the origin signed, made only when it is needed
+            return signing.origin_message(ch.change_id, ch.entity, ch.entity_id, ch.op, ch.hlc,
+                                          ch.payload)
         try:
             self.tags.check(code, self.origin, ch.origin_sig, message)
         except NotYours:

@@ -37,6 +37,7 @@ are not checked: only making a registration takes a code.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -119,7 +120,8 @@ class Tags:
                 "SELECT count(*) FROM device_tags WHERE device_id = ?", (device_id,)) or 0)
         return self._counts[device_id]
 
-    def check(self, code: Any, origin: str, origin_sig: str | None, message: bytes) -> None:
+    def check(self, code: Any, origin: str, origin_sig: str | None,
+              message: Callable[[], bytes]) -> None:
         """Raise NotYours unless `origin` (the laptop that made the change, already checked by
         its token or its signature) may issue `code`; take a free tag for it."""
         tag = tag_of(code)
@@ -140,7 +142,7 @@ class Tags:
         keys = self._device_keys(owner)
         if origin == self.device and self.proven_key and self.proven_key in keys:
             return
-        if origin_sig and any(signing.verify(key, message, origin_sig) for key in keys):
+        if origin_sig and keys and any(signing.verify(key, message(), origin_sig) for key in keys):
             return
         raise NotYours()
 
