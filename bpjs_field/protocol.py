@@ -116,9 +116,6 @@ class PushRequest(_Model):
     # The pushing laptop's public signing key (base64 Ed25519): the server keeps it to check
     # this laptop's changes when another laptop delivers them.
     device_key: SigText | None = None
-    # Its signature over `signing.device_message(device_id)`: proves the laptop holds that key,
-    # so codes it issued under a tag of its earlier enrolment are its own (server/tags.py).
-    device_proof: SigText | None = None
 
 
 class QuarantinedChange(_Lenient):

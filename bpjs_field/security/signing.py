@@ -60,7 +60,7 @@ def origin_message(change_id: str, entity: str, entity_id: str, op: str, hlc: st
 
 def device_message(device_id: str) -> bytes:
     """What a laptop signs with its own key to show the branch it holds that key (the
-    push's `device_proof`): the device id the branch issued it, so the proof is of no use to
+    push's `X-Device-Proof` header): the device id the branch issued it, so the proof is of no use to
     any other device."""
     return b"bpjs-field-device:v1\n" + device_id.encode("utf-8")
 

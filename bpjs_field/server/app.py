@@ -263,14 +263,17 @@ def create_app(database_url: str | None = None, *, key: bytes | None = None,
                 "officer": officer, "server_id": sid, "server_time": utc_now()}
 
     @app.post(f"{API_PREFIX}/push", response_model=PushResponse, responses=errors)
-    def push(body: PushRequest, dev: Annotated[dict, Depends(device)]) -> Any:
+    def push(body: PushRequest, dev: Annotated[dict, Depends(device)],
+             x_device_proof: Annotated[str | None, Header(max_length=300)] = None) -> Any:
+        """One batch, exactly once.  `X-Device-Proof`: the laptop's signature over its device id
+        with `device_key` (a header: older servers ignore it), see server/tags.py."""
         if body.device_id != dev["id"]:
             return error(403, "push.device_mismatch")
         now = utc_now()
         try:
             with db.write() as tx:
                 applier = PushApplier(tx, dev["id"], body.cursor, now, body.device_key,
-                                      refuse_invalid=True, device_proof=body.device_proof)
+                                      refuse_invalid=True, device_proof=x_device_proof)
                 counts = applier.apply(body.changes)
                 if on_push is not None:
                     on_push(tx, dev["id"], body.changes)

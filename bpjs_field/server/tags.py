@@ -17,9 +17,10 @@ its one owner (`device_tags`, the tag is the key):
   enrolment on another server) still arrive, and nobody can take them afterwards.
 - **The same laptop enrolled again** (a new device id, e.g. the server's address changed):
   a tag owned by an earlier enrolment is the laptop's too when the pushing laptop proves it
-  holds a signing key that enrolment sent (`device_proof`: the laptop's Ed25519 signature over
-  `signing.device_message(device id)`), or when the change carries an origin signature made
-  with such a key (a change carried for that laptop).  A laptop restored from a backup is
+  holds a signing key that enrolment sent (the push's `X-Device-Proof` header: the laptop's
+  Ed25519 signature over `signing.device_message(device id)`), or when the change carries
+  an origin signature made with such a key (a change carried for that laptop).  A laptop
+  restored from a backup is
   the same device (its id, tag and key are in the backup) and continues its own numbers
   (sync/marks.py): nothing changes for it here.
 - **Migration** (schema 7): every enrolled laptop's current tag, then each tag under which

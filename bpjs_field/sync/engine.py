@@ -355,8 +355,7 @@ class SyncEngine:
 
     def _head(self, cursor: int) -> bytes:
         return (f'{{"device_id":{json.dumps(self.store.device_id)},"cursor":{cursor},'
-                f'"device_key":"{self._device_key()}",'
-                f'"device_proof":"{self._device_proof()}","changes":[').encode()
+                f'"device_key":"{self._device_key()}","changes":[').encode()
 
     def _device_key(self) -> str:
         """This laptop's public signing key: the server checks with it the changes another
@@ -430,7 +429,7 @@ class SyncEngine:
         server, and it skips change ids it has applied, so sending a change again is safe."""
         self._check_cancel()
         try:
-            answer = client.push(self._body(head, items))
+            answer = client.push(self._body(head, items), proof=self._device_proof())
         except RefusedError as exc:
             if len(items) == 1:
                 self._park(items[0][0], exc.reason, result)

@@ -22,7 +22,7 @@ from bpjs_field.server import tags
 from bpjs_field.server.app import create_app
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.schema import migrate
-from bpjs_field.store.store import new_id
+from bpjs_field.sync.client import PROOF_HEADER
 from harness import Laptop, run_cli, server_rows
 from test_code_tags import forge, registrations, waiting
 
@@ -171,7 +171,7 @@ def test_the_same_laptop_enrolled_again_keeps_its_earlier_tag(database_url, make
     other = signing.sign(b"\x07" * 32, signing.device_message(a.store.device_id))
     wrong_id = signing.sign(signing.device_seed(a.store), signing.device_message(first_id))
     for proof in (other, wrong_id):
-        answer = client.post("/v1/push", json={**body, "device_proof": proof}, headers=headers)
+        answer = client.post("/v1/push", json=body, headers={**headers, PROOF_HEADER: proof})
         assert answer.status_code == 422, answer.text
 
     result = a.sync()  # the laptop's own push carries the proof
