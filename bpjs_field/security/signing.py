@@ -58,6 +58,13 @@ def origin_message(change_id: str, entity: str, entity_id: str, op: str, hlc: st
                                                        payload)
 
 
+def device_message(device_id: str) -> bytes:
+    """What a laptop signs with its own key to show the branch it holds that key (the
+    push's `X-Device-Proof` header): the device id the branch issued it, so the proof is of no use to
+    any other device."""
+    return b"bpjs-field-device:v1\n" + device_id.encode("utf-8")
+
+
 DEVICE_SEED_SETTING = "device.sign_seed"
 
 

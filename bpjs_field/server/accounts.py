@@ -31,6 +31,7 @@ from bpjs_field.domain.codes import ALPHABET, new_device_tag
 from bpjs_field.errors import KnownError
 from bpjs_field.security.keys import make_branch_login
 from bpjs_field.security.passwords import check_policy
+from bpjs_field.server import tags
 from bpjs_field.server.db import ServerDatabase, Tx
 
 _hasher = PasswordHasher()
@@ -269,9 +270,12 @@ def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: st
         else:
             if not existing:
                 device_id = str(uuid.uuid4())
-            # Two laptops that drew the same tag would mint the same registration codes.
+            # Two laptops that drew the same tag would mint the same registration codes: a
+            # tag another laptop was issued or issued codes under (server/tags.py) is taken.
             taken = {r[0] for r in tx.rows("SELECT device_tag FROM devices WHERE id <> ?",
                                            (device_id,))}
+            taken |= {r[0] for r in tx.rows("SELECT tag FROM device_tags WHERE device_id <> ?",
+                                            (device_id,))}
             tag = existing[0]["device_tag"] if existing else device_tag
             while tag in taken or any(ch not in ALPHABET for ch in tag):
                 tag = new_device_tag()
@@ -283,6 +287,9 @@ def enroll(db: ServerDatabase, *, employee_no: str, password: str, device_id: st
                 tx.execute("INSERT INTO devices(id, device_tag, name, officer_id, token_hash, "
                            "enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
                            (device_id, tag, device_name, officer["id"], token_hash(token), now))
+            # The laptop owns its tag from now on; the codes it issued under it before it was
+            # enrolled arrive with its first push (its tag was free, or it got a new one).
+            tags.record(tx, device_id, tag, "enrolled", now)
             if login is None and existing:
                 # Enrolled again by someone else: their login now goes to this laptop.
                 publish_officer(tx, officer)

@@ -80,6 +80,9 @@ MESSAGES = {
                            "naming it (the server issues a new id).",
     "push.invalid_value": "A value breaks the rules every laptop applies (details name the change "
                           "and field); nothing was changed.",
+    "push.code_not_yours": "A new registration's code starts with a device tag that is not one of "
+                           "the laptop that made it (details name the change); a laptop issues "
+                           "codes only under its own tags. Nothing was changed.",
     "push.busy": "Another push of this batch is in progress; retry in a few seconds.",
     "request.not_found": "No such endpoint.",
     "request.method_not_allowed": "This endpoint does not take that method.",
@@ -260,14 +263,17 @@ def create_app(database_url: str | None = None, *, key: bytes | None = None,
                 "officer": officer, "server_id": sid, "server_time": utc_now()}
 
     @app.post(f"{API_PREFIX}/push", response_model=PushResponse, responses=errors)
-    def push(body: PushRequest, dev: Annotated[dict, Depends(device)]) -> Any:
+    def push(body: PushRequest, dev: Annotated[dict, Depends(device)],
+             x_device_proof: Annotated[str | None, Header(max_length=300)] = None) -> Any:
+        """One batch, exactly once.  `X-Device-Proof`: the laptop's signature over its device id
+        with `device_key` (a header: older servers ignore it), see server/tags.py."""
         if body.device_id != dev["id"]:
             return error(403, "push.device_mismatch")
         now = utc_now()
         try:
             with db.write() as tx:
                 applier = PushApplier(tx, dev["id"], body.cursor, now, body.device_key,
-                                      refuse_invalid=True)
+                                      refuse_invalid=True, device_proof=x_device_proof)
                 counts = applier.apply(body.changes)
                 if on_push is not None:
                     on_push(tx, dev["id"], body.changes)
@@ -276,8 +282,7 @@ def create_app(database_url: str | None = None, *, key: bytes | None = None,
                     time.sleep(slow_push)
         except InvalidChanges as exc:
             # Refused as any invalid request: nothing written, each change's field and reason.
-            return JSONResponse({"error": {"code": "push.invalid_value",
-                                           "message": MESSAGES["push.invalid_value"],
+            return JSONResponse({"error": {"code": exc.code, "message": MESSAGES[exc.code],
                                            "details": exc.details}}, status_code=422)
         except _integrity_errors() as exc:
             # A concurrent duplicate of this batch committed first; the retry finds

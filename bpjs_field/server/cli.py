@@ -1,5 +1,7 @@
 """Command line for supervisors and branch IT on the server: `server-quarantine` lists the
-changes the server kept aside (not delivered), with the laptops and what to do."""
+changes the server kept aside (not delivered), with the laptops and what to do;
+`server-tags` which laptop owns each registration-code tag, and the stored codes made under
+another laptop's tag (server/tags.py)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,27 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             print(f"{row['received_at']}\t{row['reason']}\t{row['entity']} {row['entity_id']}\t"
                   f"dibuat: {row['made_by']}\tdikirim: {row['delivered_by']}\t"
                   f"{row['attempts']}×\n\t→ {row['what_to_do']}")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    from bpjs_field.server.tags import foreign_codes
+    with server_db(args) as db:
+        with db.read() as tx:
+            owned = tx.dicts("SELECT t.tag, t.device_id, t.source, t.added_at, d.name, "
+                             "d.device_tag AS current_tag FROM device_tags t LEFT JOIN devices d "
+                             "ON d.id = t.device_id ORDER BY t.device_id, t.tag")
+            foreign = foreign_codes(tx, args.limit)
+    if args.json:
+        print(json.dumps({"tags": owned, "foreign_codes": foreign}, ensure_ascii=False, indent=1))
+        return 0
+    for row in owned:
+        now = " (tag sekarang)" if row["tag"] == row["current_tag"] else ""
+        print(f"{row['tag']}	{row['name'] or '-'} ({row['device_id']})	{row['source']}"
+              f"	{row['added_at']}{now}")
+    for row in foreign:
+        print(f"kode {row['code']} dibuat laptop {row['made_by']}, tag milik laptop "
+              f"{row['tag_owner']}: periksa kuitansinya")
     return 0
 
 
@@ -108,3 +131,10 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=500)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_quarantine)
+
+    p = sub.add_parser("server-tags",
+                       help="tag perangkat tiap laptop, dan kode tersimpan di bawah tag laptop lain")
+    p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
+    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_tags)

@@ -11,10 +11,12 @@ from typing import Any
 from bpjs_field.domain.entities import ATTENDANCE, EARLIEST, PERSON
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.records import check_values, describe
+from bpjs_field.security import signing
 from bpjs_field.server import erasure, roles
 from bpjs_field.server.consents import consent_row
 from bpjs_field.server.erasure import ERASED_REGISTRATION_FIELDS
 from bpjs_field.server.roles import Quarantined
+from bpjs_field.server.tags import NotYours
 from bpjs_field.server.rows import FIELDS, Doc, InvalidChanges, dumps, hlc_device, person_ident
 from bpjs_field.protocol import Change
 
@@ -103,10 +105,27 @@ class EntityHandlers:
         code = p.get("code")
         if not isinstance(code, str) or not code:
             raise Quarantined("registration.no_code")
+        self._check_code(ch, code)
         if self.by_ident("registration", f"code:{code}") is not None:
             raise Quarantined("registration.code_taken")
         self.create("registration", ch.entity_id, data, f"code:{code}", ch.hlc)
         return "applied"
+
+    def _check_code(self, ch: Change, code: str) -> None:
+        """A new registration takes a code: only under a tag of the laptop that made it
+        (server/tags.py).  Refused with the batch on a push (the laptop parks the change),
+        quarantined from a hand-carried file applied on the server."""
+        def message() -> bytes:  # what the origin signed, made only when it is needed
+            return signing.origin_message(ch.change_id, ch.entity, ch.entity_id, ch.op, ch.hlc,
+                                          ch.payload)
+        try:
+            self.tags.check(code, self.origin, ch.origin_sig, message)
+        except NotYours:
+            if not self.refuse_invalid:
+                raise Quarantined("registration.code_not_yours") from None
+            self.not_yours.append({"loc": ["body", "changes", self.index, "payload", "code"],
+                                   "msg": "registration.code_not_yours"})
+            raise Quarantined("registration.code_not_yours") from None
 
     def _attendance(self, ch: Change) -> str:
         if ch.op == "delete":

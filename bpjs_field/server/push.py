@@ -21,7 +21,8 @@ attendance.  A change that cannot be applied (unknown person, a taken code)
 is acknowledged and kept in `quarantine`, so it never blocks the queue; it is
 not delivered, though: arriving again, from any laptop, it is tried again.
 A change is its origin laptop's (the device of its clock): another laptop may
-deliver it only with the origin's signature (`server/quarantine.py`).
+deliver it only with the origin's signature (`server/quarantine.py`).  A new registration's
+code must be under a tag of its origin laptop (`server/tags.py`), else the batch is refused.
 
 Each entity's rules are in `server/handlers.py` (mixed into `PushApplier`), the row and
 the fields the server keeps of each entity in `server/rows.py`, both from the entities'
@@ -35,7 +36,7 @@ from typing import Any
 
 from bpjs_field.domain.names import name_key
 from bpjs_field.domain.records import REQUIRED, check_values
-from bpjs_field.server import erasure, quarantine
+from bpjs_field.server import erasure, quarantine, tags
 from bpjs_field.server.consents import CONSENT_FIELDS, newest_consent, store_consents
 from bpjs_field.server.db import Tx, marks
 from bpjs_field.server.erasure import ERASED_FIELDS, ERASED_REGISTRATION_FIELDS
@@ -56,13 +57,17 @@ class PushApplier(EntityHandlers):
     parks the change); otherwise (hand-carried files) such a change is quarantined."""
 
     def __init__(self, tx: Tx, device_id: str, cursor: int, now: str,
-                 device_key: str | None = None, *, refuse_invalid: bool = False) -> None:
+                 device_key: str | None = None, *, refuse_invalid: bool = False,
+                 device_proof: str | None = None) -> None:
         self.refuse_invalid = refuse_invalid
         self.index = 0  # of the change being applied, in the pushed batch
         self.tx = tx
         self.device = device_id  # the laptop delivering the batch
         self.device_key = device_key
         self.origins = quarantine.Origins(tx)
+        # Registration codes only under tags of the laptop that made them (server/tags.py).
+        self.tags = tags.Tags(tx, device_id, tags.proven_key(device_id, device_key, device_proof))
+        self.not_yours: list[dict[str, Any]] = []  # refused codes (details of the 422)
         self.origin = device_id  # the laptop that made the change being applied
         self._roles: dict[str, str] = {}
         self.erased: list[str] = []  # people erased by this batch (storage reclaimed after)
@@ -100,6 +105,7 @@ class PushApplier(EntityHandlers):
     def preload(self, changes: list[Change]) -> None:
         by_entity: dict[str, set[str]] = {}
         idents: dict[str, set[str]] = {}
+        codes: list[Any] = []
         for ch in changes:
             by_entity.setdefault(ch.entity, set()).add(ch.entity_id)
             p = ch.payload
@@ -112,8 +118,10 @@ class PushApplier(EntityHandlers):
                     idents.setdefault("person", set()).add(ident)
             elif ch.entity == "registration" and p.get("code"):
                 idents.setdefault("registration", set()).add(f"code:{p['code']}")
+                codes.append(p["code"])
             elif ch.entity == "officer" and p.get("employee_no"):
                 idents.setdefault("officer", set()).add(f"emp:{p['employee_no']}")
+        self.tags.preload(codes)
         for entity, ids in by_entity.items():
             missing = [i for i in ids if (entity, i) not in self.docs]
             self._load("id", entity, missing)
@@ -290,6 +298,9 @@ class PushApplier(EntityHandlers):
             else:
                 self.applied.append((ch.change_id, self.device, ch.entity, ch.entity_id, ch.hlc,
                                      self.now, outcome))
+        if self.not_yours:
+            # Refused whole, like an invalid value: nothing of the batch is written.
+            raise InvalidChanges(self.not_yours[:20], code="push.code_not_yours")
         self.flush()
         return counts
 
@@ -322,6 +333,7 @@ class PushApplier(EntityHandlers):
                        "kept_hlc, lost_hlc, kept_device, lost_device, change_id, detected_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.conflicts)
         quarantine.write(tx, self.quarantine, self._again, self._released)
+        self.tags.write(self.now)
         tx.executemany("UPDATE applied_changes SET outcome = ?, device_id = ?, applied_at = ? "
                        "WHERE change_id = ?", self._reapplied)
         store_consents(tx, self.consents)

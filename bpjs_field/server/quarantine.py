@@ -55,6 +55,11 @@ HINTS: dict[str, str] = {
         "Kirim ulang tidak menolong: "
         "daftarkan ulang peserta dari laptop pembuatnya (nomor baru) dan ganti kuitansinya; "
         "perbarui aplikasi di laptop itu."),
+    "registration.code_not_yours": (
+        "Kode pendaftaran memakai tag perangkat milik laptop lain: laptop pembuatnya tidak "
+        "pernah diberi tag itu (berkas USB dipalsukan, atau dua laptop memakai tag yang sama "
+        "sebelum didaftarkan). Jangan terapkan; periksa kuitansinya dengan petugas laptop "
+        "pembuat dan daftarkan ulang peserta dari laptop itu bila sah."),
     "registration.unknown_person": (
         "Peserta pendaftaran ini belum ada di server. Sinkronkan laptop yang mendaftarkan "
         "pesertanya; kirim ulang dari laptop ini sesudahnya ('sync --retry-refused')."),

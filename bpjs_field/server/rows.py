@@ -45,9 +45,11 @@ class Doc:
 
 class InvalidChanges(Exception):
     """Values the laptops' domain rules refuse (bpjs_field/domain/records.py): the batch is
-    refused whole, with each change's index, field and reason (never the value)."""
+    refused whole, with each change's index, field and reason (never the value).  `code`: the
+    error code of the answer (`push.code_not_yours` for a code under another laptop's tag)."""
 
-    def __init__(self, details: list[dict[str, Any]]) -> None:
+    def __init__(self, details: list[dict[str, Any]], code: str = "push.invalid_value") -> None:
         super().__init__(f"{len(details)} invalid values")
         self.details = details
+        self.code = code
 

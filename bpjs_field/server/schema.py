@@ -22,6 +22,7 @@ Tables:
   arriving again (from any laptop) is tried again, and leaves quarantine once applied.
 - `device_keys`: laptops' public signing keys, to check changes another laptop carries.
 - `device_accounts`: accounts the branch lets log in on a given laptop.
+- `device_tags`: the laptop that owns each registration-code tag (server/tags.py).
 - `consents`: every consent given to the branch (person, notice version, time, source).
 - `accounts`, `devices`: officers with argon2 password hashes and the public
   `login` laptops log them in with; enrolled laptops with the SHA-256 of their
@@ -31,10 +32,13 @@ Tables:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
+from bpjs_field.server import tags
 from bpjs_field.server.db import ServerDatabase, Tx
 
-MIGRATIONS: list[list[str]] = [
+# A step is SQL, or a function run in the migration's transaction (filling a new table).
+MIGRATIONS: list[list[str | Callable[[Tx], None]]] = [
     [
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         "CREATE TABLE counters (name TEXT PRIMARY KEY, value {BIGINT} NOT NULL)",
@@ -121,6 +125,16 @@ MIGRATIONS: list[list[str]] = [
             device_id TEXT NOT NULL, account_id TEXT NOT NULL, added_at TEXT NOT NULL,
             PRIMARY KEY (device_id, account_id))""",
     ],
+    [
+        # The one laptop that owns each registration-code tag (server/tags.py): a registration
+        # under another laptop's tag is refused.  Filled with every enrolled laptop's tag and
+        # the tags of the codes already stored.
+        """CREATE TABLE device_tags (
+            tag TEXT PRIMARY KEY, device_id TEXT NOT NULL, source TEXT NOT NULL,
+            added_at TEXT NOT NULL)""",
+        "CREATE INDEX device_tags_device ON device_tags(device_id)",
+        tags.backfill,
+    ],
 ]
 LATEST = len(MIGRATIONS)
 PG_MIGRATION_LOCK = 0x62706A73  # "bpjs": an arbitrary advisory-lock key for migrations
@@ -168,7 +182,10 @@ def _apply(tx: Tx) -> int:
         raise KnownError("server.schema_newer", found=found)
     for version in range(found, LATEST):
         for statement in MIGRATIONS[version]:
-            tx.execute(_render(statement, tx.postgres))
+            if callable(statement):
+                statement(tx)
+            else:
+                tx.execute(_render(statement, tx.postgres))
         if version == 0:
             tx.execute("INSERT INTO meta(key, value) VALUES ('server_id', ?)", (str(uuid.uuid4()),))
             tx.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (str(version + 1),))

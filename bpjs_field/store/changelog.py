@@ -58,9 +58,12 @@ def last_hlc(db: Any) -> str | None:
 
 
 def restamp_unsent(store: "Store", device_id: str) -> None:
-    """Enrolment gave this laptop a new device id: unsent changes go under it."""
+    """Enrolment gave this laptop a new device id: its own unsent changes go under it.  Those
+    it carries for other laptops (a USB file, a hub's relay: signed by their origin) stay
+    theirs; restamped, they would no longer match their signature and would pass for this
+    laptop's own (registration codes under another laptop's tag, refused by the branch)."""
     store.db.execute("UPDATE change_log SET hlc = substr(hlc, 1, 24) || ? "
-                     "WHERE sent_at IS NULL", (device_id,))
+                     "WHERE sent_at IS NULL AND origin_sig IS NULL", (device_id,))
 
 
 # -- figures ---------------------------------------------------------------------------

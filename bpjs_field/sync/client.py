@@ -90,6 +90,8 @@ def parse_time(text: str) -> float | None:
 # Servers (by address) that said they take gzip bodies (`X-Accept-Encoding: gzip`): requests
 # to them are compressed from then on, in this process.
 GZIP_SERVERS: set[str] = set()
+# The push's proof that the laptop holds the signing key it sends (PROTOCOL.md, *Push*).
+PROOF_HEADER = "X-Device-Proof"
 GZIP_MIN_BYTES = 1024
 
 
@@ -106,8 +108,9 @@ class SyncClient:
         self.last_server_time: str | None = None
 
     def _request(self, method: str, path: str, model: type[M], *, content: bytes | None = None,
-                 params: dict[str, Any] | None = None, auth: bool = True) -> M:
-        headers = {"Accept": "application/json"}
+                 params: dict[str, Any] | None = None, auth: bool = True,
+                 headers: dict[str, str] | None = None) -> M:
+        headers = {"Accept": "application/json", **(headers or {})}
         if content is not None:
             headers["Content-Type"] = "application/json"
             if len(content) >= GZIP_MIN_BYTES and self.server_url in GZIP_SERVERS:
@@ -216,8 +219,11 @@ class SyncClient:
                              content=json.dumps(fields).encode("utf-8"),
                              auth=device_id is not None and bool(self.token))
 
-    def push(self, body: bytes) -> PushResponse:
-        return self._request("POST", "/push", PushResponse, content=body)
+    def push(self, body: bytes, proof: str | None = None) -> PushResponse:
+        """`proof`: this laptop's signature over its device id with its key (a header, so a
+        server that does not know it ignores it; bpjs_field/server/tags.py)."""
+        extra = {PROOF_HEADER: proof} if proof else None
+        return self._request("POST", "/push", PushResponse, content=body, headers=extra)
 
     def pull(self, cursor: int, limit: int) -> PullResponse:
         return self._request("GET", "/pull", PullResponse, params={"cursor": cursor, "limit": limit})

@@ -363,6 +363,13 @@ class SyncEngine:
         from bpjs_field.security import signing
         return signing.public_key(signing.device_seed(self.store))
 
+    def _device_proof(self) -> str:
+        """That this laptop holds the key: the branch then takes codes it issued under a tag
+        of an earlier enrolment of this laptop as its own (bpjs_field/server/tags.py)."""
+        from bpjs_field.security import signing
+        return signing.sign(signing.device_seed(self.store),
+                            signing.device_message(self.store.device_id))
+
     @staticmethod
     def _body(head: bytes, items: list[tuple[int, bytes]]) -> bytes:
         return head + b",".join(item for _, item in items) + b"]}"
@@ -422,7 +429,7 @@ class SyncEngine:
         server, and it skips change ids it has applied, so sending a change again is safe."""
         self._check_cancel()
         try:
-            answer = client.push(self._body(head, items))
+            answer = client.push(self._body(head, items), proof=self._device_proof())
         except RefusedError as exc:
             if len(items) == 1:
                 self._park(items[0][0], exc.reason, result)

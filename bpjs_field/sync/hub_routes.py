@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bpjs_field.errors import KnownError
-from bpjs_field.server import accounts
+from bpjs_field.server import accounts, tags
 from bpjs_field.server.accounts import token_hash, utc_now
 from bpjs_field.protocol import API_PREFIX
 
@@ -82,6 +82,9 @@ def add(app: FastAPI, db: "ServerDatabase", hub: "HubServer") -> None:
                        "excluded.token_hash, officer_id = excluded.officer_id, name = excluded.name",
                        (body.device_id, body.device_tag, body.device_name, officer["id"],
                         token_hash(token), now))
+            # Its registrations arrive under its own tag (server/tags.py); earlier tags are
+            # taken on first use, as at the branch.
+            tags.record(tx, body.device_id, body.device_tag, "enrolled", now)
             tx.execute("INSERT INTO hub_members(device_id, officer_id, employee_no, device_name, "
                        "joined_at, last_contact_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) "
                        "DO UPDATE SET officer_id = excluded.officer_id, employee_no = "

@@ -46,6 +46,7 @@ LAPTOP_TABLE_PREFIXES = {"people_fts": "the search index of people (FTS5 and its
 SERVER_TABLES = {
     "meta": "schema version and server id", "counters": "the revision counter",
     "devices": "enrolled laptops", "device_keys": "laptops' public signing keys",
+    "device_tags": "which laptop owns each registration-code tag",
     "device_accounts": "accounts allowed on a laptop", "audit": "the laptops' audit logs",
     "applied_changes": "the exactly-once guard (change ids and outcomes)",
     "conflicts": "losing values of one field (erasure deletes a person's)",

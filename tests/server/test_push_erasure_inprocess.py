@@ -55,14 +55,17 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
     taken = {"segment": "bpu", "code": code, "person_id": person_id, "occupation": "pedagang",
              "employer_name": "Toko Kenanga", "declared_income": 2_000_000,
              "created_at": "2026-11-22T00:00:00Z"}
+    # A's code again from A (as from a laptop restored from an older backup): kept aside as
+    # taken (another laptop's code would be refused outright, server/tags.py).
     before = {
         forged_edit(officer, person_id, {"phone": phone, "full_name": "Ratna Kusuma"}):
             "person.edit_bad_signature",
-        record(b, "registration", taken): "registration.code_taken",
+        record(a, "registration", taken): "registration.code_taken",
         record(b, "person", {"nik": nik, "phone": phone}): "person.no_name",
-        record(c, "registration", {**taken, "person_id": alias}): "registration.code_taken",
+        record(a, "registration", {**taken, "person_id": alias}): "registration.code_taken",
     }
     officer.sync()
+    a.sync()
     b.sync()
     c.sync()
     assert quarantined(database_url) == before
@@ -75,13 +78,16 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
     assert made["declared_income"] == 1_500_000
     erase_person(a.store, person_id, withdrawn=True)
     a.sync()
+    late = new_id()  # a registration made before the erasure, reaching the branch after it
+    late_code = make_code("ZZ9Z", 7)
+    record(b, "registration", {**made, "id": late, "code": late_code})
     after = {
         forged_edit(officer, person_id, {"email": "siti.k@contoh.id", "full_name": "Ratna K"}):
             "person.edit_bad_signature",
-        record(b, "registration", {**taken, "wage": 3_000_000}): "registration.code_taken",
+        # B's code (its tag from its first registration under it) again: kept aside as taken.
+        record(b, "registration", {**taken, "wage": 3_000_000, "code": late_code}):
+            "registration.code_taken",
     }
-    late = new_id()  # a registration made before the erasure, reaching the branch after it
-    record(b, "registration", {**made, "id": late, "code": make_code("ZZ9Z", 7)})
     officer.sync()
     b.sync()
     assert quarantined(database_url) == {**before, **after}
@@ -92,7 +98,7 @@ def test_an_erasure_clears_the_persons_values_everywhere_on_the_server_and_frees
         assert not [f for f in PERSONAL if payload.get(f) is not None], change_id
     named = [p["full_name"] for p in kept_payloads(database_url).values() if "full_name" in p]
     assert named == ["(dihapus)", "(dihapus)"]
-    assert kept_payloads(database_url)[list(after)[1]]["code"] == code  # the rest stays
+    assert kept_payloads(database_url)[list(after)[1]]["code"] == late_code  # the rest stays
     registration = docs(database_url, "registration")[first.registration["id"]]
     assert not [f for f in ERASED_REGISTRATION_FIELDS if registration.get(f) is not None]
     assert [registration[k] for k in ("code", "segment", "person_id", "merged_into", "deleted")] == [
