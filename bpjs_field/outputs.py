@@ -32,6 +32,11 @@ def beside(source: Path | str, tail: str) -> Path:
     """A report's default path: next to the file it reports on (`mitra.csv` gives
     `mitra-laporan.csv` in the same folder), never the folder the command ran in."""
     source = Path(source)
+    if not source.name:  # "." or "..": the folder's own name
+        source = source.resolve()
+    if not source.name:  # the root: no file to report on
+        from bpjs_field.errors import BpjsFieldError
+        raise BpjsFieldError("file.missing", path=str(source))
     return source.with_name(f"{source.stem}{tail}")
 
 

@@ -125,16 +125,13 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_report)
 
-    p = sub.add_parser("server-quarantine",
-                       help="perubahan yang ditahan server (belum diterapkan) dan tindakannya")
-    p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
-    p.add_argument("--limit", type=int, default=500)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_quarantine)
-
-    p = sub.add_parser("server-tags",
-                       help="tag perangkat tiap laptop, dan kode tersimpan di bawah tag laptop lain")
-    p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
-    p.add_argument("--limit", type=int, default=1000)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_tags)
+    for name, text, limit, handler in (
+            ("server-quarantine", "perubahan yang ditahan server (belum diterapkan) dan tindakannya",
+             500, cmd_quarantine),
+            ("server-tags", "tag perangkat tiap laptop, dan kode tersimpan di bawah tag laptop lain",
+             1000, cmd_tags)):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--database-url", help="sqlite:///berkas.sqlite3 (bawaan) atau postgresql://…")
+        p.add_argument("--limit", type=int, default=limit)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=handler)

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -219,6 +220,22 @@ def server_rows(url: str, sql: str, params: tuple = ()) -> list[tuple]:
     try:
         with db.read() as tx:
             return list(tx.rows(sql, params))
+    finally:
+        db.close()
+
+
+def put_server_doc(url: str, entity: str, data: dict, *, ident: str | None = None,
+                   merged_into: str | None = None) -> None:
+    """A row written into the branch database at `url` past every rule (damaged or old data,
+    as a test needs it), at the next revision."""
+    db = ServerDatabase(url)
+    try:
+        with db.write() as tx:
+            rev = tx.lock_revisions() + 1
+            tx.execute("INSERT INTO docs(entity, id, rev, ident, merged_into, deleted, data, meta) "
+                       "VALUES (?, ?, ?, ?, ?, 0, ?, '{}')",
+                       (entity, data["id"], rev, ident, merged_into, json.dumps(data)))
+            tx.store_revision(rev)
     finally:
         db.close()
 
@@ -505,6 +522,18 @@ def phone_conflict(laptops, server_url: str, number: int, supervisor_url: str | 
     a.sync()
     s.sync()
     return a, b, s, person_id
+
+
+def at_event(laptops: list["Laptop"], server_url: str,
+             employee_nos: tuple[str, ...] = ("KC-0421", "KC-0422", "KC-0423")) -> list["Laptop"]:
+    """The laptops enrolled as the given officers in turn, the test event made on the first
+    and every laptop synced once (the event on each, each laptop's key known at the branch)."""
+    for laptop, employee_no in zip(laptops, employee_nos, strict=False):
+        laptop.enroll(server_url, employee_no)
+    laptops[0].event()
+    for laptop in laptops:
+        laptop.sync()
+    return laptops
 
 
 def laptop_factory(folder: Path):

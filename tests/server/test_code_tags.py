@@ -12,7 +12,7 @@ import httpx
 from bpjs_field.domain.codes import make_code
 from bpjs_field.handcarry import export_changes, import_changes, import_into_server
 from bpjs_field.store.store import new_id
-from harness import server_rows
+from harness import at_event, server_rows
 
 PASSPHRASE = "pasar-malam-2026"
 
@@ -53,12 +53,7 @@ def registrations(url: str) -> dict[str, str]:
 
 
 def test_a_hand_made_push_cannot_take_another_laptops_code(server, database_url, laptops):
-    a, b = laptops(2)
-    a.enroll(server.url, "KC-0421")
-    b.enroll(server.url, "KC-0422")
-    a.event()
-    a.sync()
-    b.sync()
+    a, b = at_event(laptops(2), server.url)
     real = b.register(9201).registration  # B, offline: its code is printed on a receipt
     a.register(9202)
     a.sync()
@@ -102,13 +97,7 @@ def test_carried_codes_count_for_the_laptop_that_made_them(server, database_url,
     """A's registrations carried by C are A's (its signature, its tag); a registration A made
     under B's tag is refused when C delivers it (C parks it), and quarantined when the file is
     applied on the server itself."""
-    a, b, c = laptops(3)
-    a.enroll(server.url, "KC-0421")
-    b.enroll(server.url, "KC-0422")
-    c.enroll(server.url, "KC-0423")
-    a.event()
-    for laptop in (a, b, c):
-        laptop.sync()  # each laptop's key is known at the branch
+    a, b, c = at_event(laptops(3), server.url)  # each laptop's key known at the branch
     honest = [a.register(9300 + i).registration for i in range(3)]
     forged = forge(a, make_code(b.store.device_tag, 7))
     usb = tmp_path / "acara.bpjsf"
@@ -145,12 +134,7 @@ def test_carried_codes_stay_their_laptops_when_the_carrier_enrols_again(server, 
     """A laptop carrying another laptop's registrations enrols again as a new device (the
     server's address written differently) before it syncs: only its own unsent changes take
     its new device id; the carried ones stay the other laptop's and arrive as such."""
-    a, c = laptops(2)
-    a.enroll(server.url, "KC-0421")
-    c.enroll(server.url, "KC-0423")
-    a.event()
-    a.sync()
-    c.sync()
+    a, c = at_event(laptops(2), server.url, ("KC-0421", "KC-0423"))
     carried = [a.register(9600 + i).registration for i in range(2)]
     usb = tmp_path / "acara.bpjsf"
     export_changes(a.store, usb, PASSPHRASE)

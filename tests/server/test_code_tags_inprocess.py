@@ -7,48 +7,28 @@ what the server already holds."""
 from __future__ import annotations
 
 import json
-import warnings
 
-import httpx
 import pytest
-
-with warnings.catch_warnings():  # Starlette's note that httpx2 is coming; httpx is pinned here
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from starlette.testclient import TestClient
 
 from bpjs_field.domain.codes import make_code
 from bpjs_field.security import signing
 from bpjs_field.server import tags
-from bpjs_field.server.app import create_app
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.schema import migrate
 from bpjs_field.sync.client import PROOF_HEADER
-from harness import Laptop, run_cli, server_rows
+from harness import at_event, run_cli, server_rows
 from test_code_tags import forge, registrations, waiting
+from test_push_inprocess import URL, app_client, inprocess_laptops  # noqa: F401 (fixtures)
 
-URL = "http://testserver"
+@pytest.fixture
+def client(app_client):
+    return app_client
 
 
 @pytest.fixture
-def client(database_url):
-    with TestClient(create_app(database_url), base_url=URL) as client:
-        yield client
-
-
-@pytest.fixture
-def make_laptop(client, tmp_path):
-    made: list[Laptop] = []
-
-    def make() -> Laptop:
-        laptop = Laptop(tmp_path / f"laptop{len(made) + 1}.sqlite3")
-        laptop.http.close()
-        laptop.http = client
-        made.append(laptop)
-        return laptop
-
-    yield make
-    for laptop in made:
-        laptop.store.close()
+def make_laptop(inprocess_laptops):
+    """A laptop not yet enrolled, syncing with the in-process server."""
+    return lambda: inprocess_laptops(enroll=False)[0]
 
 
 def use_tag(laptop, tag: str) -> None:
@@ -57,6 +37,16 @@ def use_tag(laptop, tag: str) -> None:
         laptop.store.set_setting("device_tag", tag)
     laptop.store.device_tag = tag
     laptop.store.registrations._next_seq = None
+
+
+def under_tag(laptop, tag: str, *seeds: int) -> list[dict]:
+    """Registrations the laptop makes under `tag` (as before a change of tag), one a seed;
+    then it is back on its own tag."""
+    own = laptop.store.device_tag
+    use_tag(laptop, tag)
+    made = [laptop.register(seed).registration for seed in seeds]
+    use_tag(laptop, own)
+    return made
 
 
 def owners(url: str) -> dict[str, tuple[str, str]]:
@@ -105,17 +95,10 @@ def test_an_earlier_tag_is_taken_on_first_use_and_then_nobody_elses(database_url
     its tag changed at enrolment) arrive and give the tag to their laptop; nobody else may
     use it afterwards, an enrolment asking for it gets another, and a laptop may take only a
     few tags that way."""
-    a, b = make_laptop(), make_laptop()
-    a.enroll(URL, "KC-0421")
-    b.enroll(URL, "KC-0422")
-    a.event()
-    a.sync()
-    b.sync()
+    a, b = at_event([make_laptop(), make_laptop()], URL)
     own = a.store.device_tag
     earlier = free_tag(database_url, own, b.store.device_tag)
-    use_tag(a, earlier)
-    old = a.register(9420).registration
-    use_tag(a, own)
+    (old,) = under_tag(a, earlier, 9420)
     assert a.sync().refused == 0
     assert registrations(database_url)[old["code"]] == old["id"]
     assert owners(database_url)[earlier] == (a.store.device_id, "used")
@@ -188,17 +171,10 @@ def test_migration_fills_the_tags_from_what_the_server_holds(database_url, make_
     """A database from before tags were kept: every enrolled laptop's tag, and the tags of the
     codes already stored (for the laptop that made the first of them) become owned; stored
     codes are left as they are, and those made under another laptop's tag are listed."""
-    a, b = make_laptop(), make_laptop()
-    a.enroll(URL, "KC-0421")
-    b.enroll(URL, "KC-0422")
-    a.event()
-    a.sync()
-    b.sync()
+    a, b = at_event([make_laptop(), make_laptop()], URL)
     own = a.store.device_tag
     earlier = free_tag(database_url, own, b.store.device_tag)
-    use_tag(a, earlier)
-    first, second = (a.register(9440 + i).registration for i in range(2))
-    use_tag(a, own)
+    first, second = under_tag(a, earlier, 9440, 9441)
     a.sync()
     b.register(9442)
     b.sync()

@@ -14,7 +14,7 @@ from bpjs_field.handcarry import export_changes, import_changes, import_into_ser
 from bpjs_field.server.db import ServerDatabase
 from bpjs_field.server.pull import server_digest
 from bpjs_field.sync.digest import laptop_digest
-from harness import server_rows, run_cli
+from harness import at_event, run_cli, server_rows
 
 PASSPHRASE = "pasar-malam-2026"
 
@@ -106,12 +106,7 @@ def test_carried_changes_arrive_once_whoever_delivers_them(route, server, databa
 
 def test_a_carried_change_altered_on_the_way_is_kept_aside_and_listed(server, database_url,
                                                                       laptops, tmp_path):
-    a, b = laptops(2)
-    a.enroll(server.url, "KC-0421")
-    b.enroll(server.url, "KC-0422")
-    a.event()
-    a.sync()
-    b.sync()
+    a, b = at_event(laptops(2), server.url)
     person_id = a.register(8650).person["id"]
     usb = tmp_path / "acara.bpjsf"
     export_changes(a.store, usb, PASSPHRASE)

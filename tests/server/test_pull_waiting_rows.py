@@ -15,7 +15,7 @@ from bpjs_field.server.db import ServerDatabase
 from bpjs_field.store.set_aside import set_aside_rows
 from bpjs_field.store.store import new_id
 from bpjs_field.sync import hub_seed
-from harness import EVENT_ID, Laptop
+from harness import EVENT_ID, Laptop, put_server_doc, server_rows
 from test_push_inprocess import URL, app_client, inprocess_laptops  # noqa: F401
 
 
@@ -84,19 +84,6 @@ def test_a_check_in_of_a_person_the_hub_made_an_alias_waits_for_the_survivor(
     assert again.pulled == 0 and b.store.attendance.count(EVENT_ID) == 1
 
 
-def _insert_doc(database_url: str, entity: str, data: dict, ident: str) -> None:
-    db = ServerDatabase(database_url)
-    try:
-        with db.write() as tx:
-            rev = tx.lock_revisions() + 1
-            tx.execute("INSERT INTO docs(entity, id, rev, ident, merged_into, deleted, data, meta) "
-                       "VALUES (?, ?, ?, ?, NULL, 0, ?, '{}')",
-                       (entity, data["id"], rev, ident, json.dumps(data)))
-            tx.store_revision(rev)
-    finally:
-        db.close()
-
-
 def test_a_row_whose_person_never_comes_is_listed_and_the_pull_goes_on(
         database_url, inprocess_laptops):
     """A check-in and a registration naming a person the server never sends (a relaying hub
@@ -111,17 +98,12 @@ def test_a_row_whose_person_never_comes_is_listed_and_the_pull_goes_on(
     check_in = {"id": new_id(), "event_id": EVENT_ID, "person_id": ghost,
                 "checked_in_at": "2026-11-22T00:10:00Z", "method": "scan",
                 "device_id": a.store.device_id}
-    db = ServerDatabase(database_url)
-    try:
-        with db.read() as tx:
-            registration = json.loads(tx.one("SELECT data FROM docs WHERE entity = "
-                                             "'registration'")[0])
-    finally:
-        db.close()
+    registration = json.loads(server_rows(database_url, "SELECT data FROM docs WHERE "
+                                          "entity = 'registration'")[0][0])
     registration.update(id=new_id(), code=make_code("ZZ9Z", 7), person_id=ghost,
                         occupation="Petani")
-    _insert_doc(database_url, "attendance", check_in, f"{EVENT_ID}|{ghost}")
-    _insert_doc(database_url, "registration", registration, f"code:{registration['code']}")
+    put_server_doc(database_url, "attendance", check_in, ident=f"{EVENT_ID}|{ghost}")
+    put_server_doc(database_url, "registration", registration, ident=f"code:{registration['code']}")
     a.register(7202)
     a.sync()
 
@@ -150,12 +132,7 @@ def test_a_row_whose_person_never_comes_is_listed_and_the_pull_goes_on(
 
 
 def first_head(database_url: str) -> int:
-    db = ServerDatabase(database_url)
-    try:
-        with db.read() as tx:
-            return int(tx.scalar("SELECT value FROM counters WHERE name = 'rev'"))
-    finally:
-        db.close()
+    return int(server_rows(database_url, "SELECT value FROM counters WHERE name = 'rev'")[0][0])
 
 
 def test_a_check_in_carried_on_a_usb_file_waits_for_its_person(
@@ -195,15 +172,10 @@ def test_a_page_the_tables_refuse_whole_is_applied_row_by_row_and_the_pull_goes_
     a.event()
     a.register_many(range(7401, 7404))
     a.sync()
-    db = ServerDatabase(database_url)
-    try:
-        with db.read() as tx:
-            taken = json.loads(tx.one("SELECT data FROM docs WHERE entity = 'registration' "
-                                      "ORDER BY rev LIMIT 1")[0])
-    finally:
-        db.close()
+    taken = json.loads(server_rows(database_url, "SELECT data FROM docs WHERE entity = "
+                                   "'registration' ORDER BY rev LIMIT 1")[0][0])
     twin = {**taken, "id": new_id()}  # the same code under another id
-    _insert_doc(database_url, "registration", twin, f"code-twin:{twin['code']}")
+    put_server_doc(database_url, "registration", twin, ident=f"code-twin:{twin['code']}")
     a.register(7404)
     a.sync()
     assert a.store.scalar("SELECT count(*) FROM registrations") == 4  # A held the code

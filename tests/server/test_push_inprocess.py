@@ -36,17 +36,18 @@ def app_client(database_url):
 @pytest.fixture
 def inprocess_laptops(app_client, tmp_path):
     """`make(n)`: n laptops whose sync goes to the in-process server, enrolled as the
-    supervisors KC-0421, KC-0422, KC-0423 in turn."""
+    supervisors KC-0421, KC-0422, KC-0423 in turn (`enroll=False`: not yet enrolled)."""
     made: list[Laptop] = []
     numbers = iter(("KC-0421", "KC-0422", "KC-0423"))
 
-    def make(n: int = 1) -> list[Laptop]:
+    def make(n: int = 1, *, enroll: bool = True) -> list[Laptop]:
         for _ in range(n):
             laptop = Laptop(tmp_path / f"laptop{len(made) + 1}.sqlite3")
             laptop.http.close()
             laptop.http = app_client
             made.append(laptop)
-            laptop.enroll(URL, next(numbers))
+            if enroll:
+                laptop.enroll(URL, next(numbers))
         return made[-n:]
 
     yield make

@@ -15,7 +15,7 @@ from bpjs_field.server.db import ServerDatabase, Tx
 from bpjs_field.server.push import PushApplier
 from bpjs_field.store.store import new_id
 from bpjs_field.sync.engine import SyncEngine
-from harness import EVENT_ID, record_prints, server_rows
+from harness import EVENT_ID, put_server_doc, record_prints, server_rows
 from test_push_inprocess import (app_client, docs, inprocess_laptops,  # noqa: F401 (fixtures)
                                  record, run_sync, scan_in, scans)
 
@@ -164,14 +164,11 @@ def test_a_push_naming_a_person_in_a_loop_of_aliases_is_answered(
     person_id = a.register(4860).person["id"]
     a.sync()
     other = new_id()
+    put_server_doc(database_url, "person", {"id": other, "merged_into": person_id},
+                   merged_into=person_id)
     db = ServerDatabase(database_url)
     try:
         with db.write() as tx:
-            rev = tx.lock_revisions() + 1
-            tx.execute("INSERT INTO docs(entity, id, rev, merged_into, data, meta) "
-                       "VALUES ('person', ?, ?, ?, ?, '{}')",
-                       (other, rev, person_id, json.dumps({"id": other, "merged_into": person_id})))
-            tx.store_revision(rev)
             tx.execute("UPDATE docs SET merged_into = ? WHERE entity = 'person' AND id = ?",
                        (other, person_id))
     finally:
