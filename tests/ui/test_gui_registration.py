@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -86,6 +87,29 @@ def test_bpu_registration_typed_with_keyboard_alone(qtbot, store, officer, activ
     assert page.success.isVisible()
     assert reg["code"][:4] in page.success_text.text()
     assert store.load_draft("registration") is None
+
+
+@pytest.mark.parametrize("segment", ["bpu", "pu", "tka", "asn"])
+def test_tab_visits_every_field_of_the_segment_then_consent(qtbot, store, officer, active_event,
+                                                            make_window, segment):
+    """From the segment to the consent box, Tab reaches every field the segment shows (the
+    employer's scale of a PU was skipped: the page went on from the risk class)."""
+    window, page = open_registration(make_window)
+    form = page.form
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData(segment))
+    form.widgets["segment"].setFocus()
+    qtbot.waitUntil(lambda: focused() is form.widgets["segment"])
+    shown = {key for key, widget in form.widgets.items()
+             if key != "consent" and widget.isVisibleTo(form) and widget.isEnabled()
+             and widget.focusPolicy() & Qt.TabFocus}
+    visited = []
+    for _ in range(60):
+        visited.append(focused().objectName())
+        if focused() is form.consent:
+            break
+        qtbot.keyClick(focused(), Qt.Key_Tab)
+    assert visited[-1] == "consent", visited
+    assert shown <= set(visited), sorted(shown - set(visited))
 
 
 def test_nik_already_in_database_shows_that_person(qtbot, store, officer, active_event, make_window):

@@ -44,6 +44,14 @@ SEGMENT_ORDER = ("bpu", "pu", "asn", "tka")
 TKA_FIELDS = ("passport_no", "nationality", "kitas_no", "kitas_expiry")
 BPU_FIELDS = ("occupation", "sector", "declared_income", "with_jht", "months_paid")
 WAGE_FIELDS = ("employer_name", "wage", "risk_class")
+# The fields in the order Tab visits them; the page goes on from the last one to the consent
+# box (`RegistrationPage`), so a field added at the end is never left out of the chain.
+TAB_ORDER = ("segment", "nik", "passport_no", "full_name", "nationality", "kitas_no",
+             "kitas_expiry", "birth_date", "sex", "birth_place", "phone", "address", "email",
+             "district_code", "village_code", "mother_name", "kk_no", "heir_name",
+             "heir_relation", "occupation", "sector", "declared_income",
+             "payer", "payer_name", "months_paid", "with_jht", "employer_name", "wage",
+             "risk_class", "employer_scale")
 COMBO_FIELDS = ("segment", "sex", "district_code", "village_code", "occupation", "sector",
                 "declared_income", "payer", "risk_class", "employer_scale")
 
@@ -221,13 +229,7 @@ class RegistrationForm(FormValues, QWidget):
         self._set_tab_order()
 
     def _set_tab_order(self) -> None:
-        order = ["segment", "nik", "passport_no", "full_name", "nationality", "kitas_no",
-                 "kitas_expiry", "birth_date", "sex", "birth_place", "phone", "address", "email",
-                 "district_code", "village_code", "mother_name", "kk_no", "heir_name",
-                 "heir_relation", "occupation", "sector", "declared_income",
-                 "payer", "payer_name", "months_paid", "with_jht", "employer_name", "wage",
-                 "risk_class", "employer_scale"]
-        widgets = [self.widgets[k] for k in order]
+        widgets = [self.widgets[k] for k in TAB_ORDER]
         for first, second in zip(widgets, widgets[1:]):
             QWidget.setTabOrder(first, second)
         for widget in widgets + [self.consent]:

@@ -30,7 +30,7 @@ from bpjs_field.errors import ValidationError, ValidationErrors
 from bpjs_field.store import views
 from ui import dialogs
 from ui.context import AppContext
-from ui.forms.registration_form import RegistrationForm
+from ui.forms.registration_form import TAB_ORDER, RegistrationForm
 from ui.style import set_role
 from ui.tasks import DbExecutor
 from ui.widgets.contribution import ContributionPanel
@@ -162,7 +162,7 @@ class RegistrationPage(QWidget):
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.save_button, 1)
         side.addLayout(buttons)
-        QWidget.setTabOrder(self.form.widgets["risk_class"], self.form.consent)
+        QWidget.setTabOrder(self.form.widgets[TAB_ORDER[-1]], self.form.consent)
         QWidget.setTabOrder(self.form.consent, self.check_in_box)
         QWidget.setTabOrder(self.check_in_box, self.save_button)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
