@@ -27,6 +27,14 @@ SCALES = {
     "menengah": ("Usaha menengah", "Medium business"),
     "besar": ("Usaha besar", "Large business"),
 }
+# The same scales as a list offers them under its "business scale" label: each begins with
+# its own letter, so the officer picks one by typing it (B for besar).
+SCALE_CHOICES = {
+    "mikro": ("Mikro", "Micro"),
+    "kecil": ("Kecil", "Small"),
+    "menengah": ("Menengah", "Medium"),
+    "besar": ("Besar", "Large"),
+}
 # Segments whose employer's scale decides the programmes.
 SCALED_SEGMENTS = ("pu", "tka")
 BY_SCALE = {"mikro": ("JKK", "JKM"), "kecil": ("JKK", "JKM", "JHT"),

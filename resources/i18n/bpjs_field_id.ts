@@ -1689,8 +1689,12 @@ Yang perlu dilakukan: tutup pesan ini dan lanjutkan bekerja; jika kesalahan munc
         <translation>Desa/kelurahan</translation>
     </message>
     <message>
-        <source>&amp;Later steps at BPJS: mother&apos;s maiden name, No. KK, heir (optional, Alt+L)</source>
-        <translation>&amp;Lanjutan untuk BPJS: nama ibu kandung, No. KK, ahli waris (opsional, Alt+L)</translation>
+        <source>&amp;Later steps at BPJS (optional, Alt+L)</source>
+        <translation>&amp;Lanjutan untuk BPJS (opsional, Alt+L)</translation>
+    </message>
+    <message>
+        <source>Mother&apos;s maiden name, No. KK, heir</source>
+        <translation>Nama ibu kandung, No. KK, ahli waris</translation>
     </message>
     <message>
         <source>Mother&apos;s maiden name (optional)</source>

@@ -112,6 +112,48 @@ def test_tab_visits_every_field_of_the_segment_then_consent(qtbot, store, office
     assert shown <= set(visited), sorted(shown - set(visited))
 
 
+def test_the_employer_scale_is_picked_by_its_first_letter(qtbot, store, officer, make_window):
+    """The scales' names begin with their own letters ("Usaha …" four times made typing
+    useless: the officer had to open the list)."""
+    window, page = open_registration(make_window)
+    combo = page.form.widgets["employer_scale"]
+    page.form.widgets["segment"].setCurrentIndex(page.form.widgets["segment"].findData("pu"))
+    for letters, scale in (("b", "besar"), ("k", "kecil"), ("mi", "mikro"), ("me", "menengah")):
+        combo.setFocus()
+        qtbot.wait(600)  # past the keyboard search's pause: a new search
+        qtbot.keyClicks(combo, letters)
+        assert combo.currentData() == scale, (letters, combo.currentText())
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_form_fits_its_column_at_1280x720(qtbot, qapp, translations, store, officer,
+                                              active_event, make_window, lang):
+    """In the app's style and font (12 pt: 16 px on a 96 dpi laptop screen), no line of the
+    form asks for more than its column at 1280x720: a wider form scrolled sideways when a
+    field took focus, its left edge cut off."""
+    from PySide6.QtGui import QFont
+
+    from ui.style import apply_style
+    font, sheet = qapp.font(), qapp.styleSheet()
+    apply_style(qapp)
+    screen_font = QFont(qapp.font())
+    screen_font.setPixelSize(16)
+    qapp.setFont(screen_font)
+    try:
+        if lang == "en":
+            translations.install("en")
+        window, page = open_registration(make_window, lang=lang)
+        window.resize(1280, 650)
+        scroll = page.form.parentWidget().parentWidget()
+        for segment in ("bpu", "pu", "tka", "asn"):
+            page.form.widgets["segment"].setCurrentIndex(page.form.widgets["segment"].findData(segment))
+            qtbot.wait(50)
+            assert page.form.minimumSizeHint().width() <= scroll.viewport().width(), segment
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)
+
+
 def test_nik_already_in_database_shows_that_person(qtbot, store, officer, active_event, make_window):
     first = store.registrations.register(RegistrationInput(
         segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK),

@@ -29,7 +29,7 @@ from bpjs_field.domain.downstream import RELATIONS
 from bpjs_field.domain.formatting import format_date, format_rupiah, today_wib
 from bpjs_field.domain.nik import looks_like_nik, parse_nik
 from bpjs_field.domain.plan import PaymentPlan
-from bpjs_field.domain.programs import SCALED_SEGMENTS, SCALES, ProgramSet
+from bpjs_field.domain.programs import SCALE_CHOICES, SCALED_SEGMENTS, ProgramSet
 from bpjs_field.domain.regions import districts, villages
 from bpjs_field.domain.registration import NAMED_PAYERS
 from bpjs_field.domain.segments import PAYERS, SEGMENTS, label, occupations, sector_labels, sector_of
@@ -150,11 +150,17 @@ class RegistrationForm(FormValues, QWidget):
                   self._combo("village_code", [("", None)]), 6, 1)
         # What downstream registration asks (bpjs_field/domain/downstream.py): optional, so
         # folded away (and out of the Enter path) until Alt+L opens it.
-        self.more = QCheckBox(self.tr("&Later steps at BPJS: mother's maiden name, No. KK, heir "
-                                      "(optional, Alt+L)"))
+        # The box's text is short and what it holds a wrapped line beside it: a check box
+        # does not wrap, and its whole sentence made the form wider than its column at
+        # 1280x720 (the form then scrolled sideways, its left edge cut).
+        self.more = QCheckBox(self.tr("&Later steps at BPJS (optional, Alt+L)"))
         self.more.setObjectName("moreData")
         self.more.setFocusPolicy(Qt.NoFocus)
-        person.addWidget(self.more, 7, 0, 1, 2)
+        person.addWidget(self.more, 7, 0)
+        more_hint = QLabel(self.tr("Mother's maiden name, No. KK, heir"))
+        more_hint.setWordWrap(True)
+        set_role(more_hint, "hint")
+        person.addWidget(more_hint, 7, 1)
         self._add(person, "mother_name", self.tr("Mother's maiden name (optional)"),
                   self._line("mother_name", "", 100), 8, 0)
         self._add(person, "kk_no", self.tr("Family card number, No. KK (optional)"),
@@ -208,7 +214,7 @@ class RegistrationForm(FormValues, QWidget):
                  (self.tr("5 – very high (mining, logging)"), 5)]
         self._add(work, "risk_class", self.tr("Work risk class (JKK)"),
                   self._combo("risk_class", risks), 4, 0)
-        scales = [("", None)] + [(v[1] if lang == "en" else v[0], k) for k, v in SCALES.items()]
+        scales = [("", None)] + [(v[1] if lang == "en" else v[0], k) for k, v in SCALE_CHOICES.items()]
         self._add(work, "employer_scale", self.tr("Employer's business scale (decides the programmes)"),
                   self._combo("employer_scale", scales), 4, 1)
         layout.addLayout(work)
