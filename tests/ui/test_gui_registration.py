@@ -154,6 +154,26 @@ def test_the_form_fits_its_column_at_1280x720(qtbot, qapp, translations, store, 
         qapp.setFont(font)
 
 
+@pytest.mark.parametrize("field", ["full_name", "birth_place", "wage"])
+def test_clearing_leaves_no_field_marked_wrong(qtbot, store, officer, make_window, field):
+    """Cleared while the cursor is in a field (F6's check-in, a shortcut): the emptied field
+    is not marked "required" when the cursor then goes back to the first field."""
+    window, page = open_registration(make_window)
+    form = page.form
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("pu"))
+    widget = form.widgets[field]
+    widget.setFocus()
+    qtbot.waitUntil(lambda: focused() is widget)
+    qtbot.keyClicks(widget, "3000000" if field == "wage" else "Siti")
+    page.clear_form()  # as the check-in of F6 does, the cursor still in the field
+    qtbot.waitUntil(lambda: focused() is form.widgets["nik"])
+    qtbot.wait(50)
+    marked = {key: box.error_text for key, box in form.boxes.items() if box.error_text}
+    assert marked == {}, marked
+    qtbot.keyClick(form.widgets["nik"], Qt.Key_Tab)  # the officer leaving it blank is told
+    qtbot.waitUntil(lambda: bool(form.boxes["nik"].error_text))
+
+
 def test_nik_already_in_database_shows_that_person(qtbot, store, officer, active_event, make_window):
     first = store.registrations.register(RegistrationInput(
         segment="bpu", person=PersonInput(full_name="Siti Aminah", nik=NIK),

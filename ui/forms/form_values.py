@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QSpinBox
 
 from bpjs_field.domain.programs import SCALED_SEGMENTS
 from bpjs_field.domain.registration import NAMED_PAYERS, PersonInput, RegistrationInput
@@ -76,8 +77,20 @@ class FormValues:
     def is_empty(self) -> bool:
         return not any(self._get(k) for k in TEXT_FIELDS)
 
+    def _cursor_moved_on(self) -> None:
+        self._emptied_under_cursor = None
+
     def clear(self) -> None:
         """Empty the form for the next person; the segment stays."""
+        # The field holding the cursor is emptied under it: when the cursor then goes back
+        # to the first field, its editingFinished is not the officer leaving it blank, and
+        # must not mark it touched ("required" in red greeting the next person).
+        # Only while the caller moves the cursor on: an officer later tabbing past an empty
+        # field still marks it.
+        focused = QApplication.focusWidget()
+        self._emptied_under_cursor = (focused if isinstance(focused, QLineEdit)
+                                      and focused in self.widgets.values() else None)
+        QTimer.singleShot(0, self._cursor_moved_on)
         segment = self.segment()
         self._restoring = True
         try:

@@ -68,6 +68,7 @@ class RegistrationForm(FormValues, QWidget):
         self.boxes: dict[str, FieldBox] = {}
         self.widgets: dict[str, QWidget] = {}
         self.touched: set[str] = set()
+        self._emptied_under_cursor: QLineEdit | None = None  # see FormValues.clear
         self._autofill: dict[str, str] = {}
         self._restoring = False
         self._enter = EnterMovesOn(self)
@@ -262,6 +263,10 @@ class RegistrationForm(FormValues, QWidget):
 
     # -- reactions -----------------------------------------------------------------
     def _touch(self, key: str) -> None:
+        if self._emptied_under_cursor is self.widgets[key]:
+            self._emptied_under_cursor = None  # left after `clear()`, not left blank
+            if not self.widgets[key].text():
+                return
         if key not in self.touched:
             self.touched.add(key)
             self.changed.emit()
