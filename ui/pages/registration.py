@@ -33,6 +33,7 @@ from ui.context import AppContext
 from ui.forms.registration_form import TAB_ORDER, RegistrationForm
 from ui.style import set_role
 from ui.tasks import DbExecutor
+from ui.widgets.answer import reveal
 from ui.widgets.contribution import ContributionPanel
 
 DRAFT = "registration"
@@ -119,9 +120,25 @@ class RegistrationPage(QWidget):
 
         side_widget = QWidget()
         side_widget.setFixedWidth(400)
-        side = QVBoxLayout(side_widget)
-        side.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(side_widget)
+        column.setContentsMargins(0, 0, 0, 0)
         body.addWidget(side_widget)
+        # The contribution, the notice, the consent and the saved banner scroll on their
+        # own (the banner scrolled into sight when shown); what is missing and the buttons
+        # stay at the foot.  A wage earner's
+        # programmes and their reasons, with a saved banner of two warnings, made the
+        # column taller than a 1280x720 screen, and the whole page scrolled with it.
+        upper = QWidget()
+        side = QVBoxLayout(upper)
+        side.setContentsMargins(0, 0, 0, 0)
+        side_scroll = QScrollArea()
+        side_scroll.setObjectName("sideScroll")
+        side_scroll.setWidget(upper)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        side_scroll.setFocusPolicy(Qt.NoFocus)
+        column.addWidget(side_scroll, 1)
         self.contribution = ContributionPanel()
         side.addWidget(self.contribution)
         notice_title = QLabel(self.tr("Privacy notice (read it to the participant)"))
@@ -145,12 +162,12 @@ class RegistrationPage(QWidget):
         set_role(self.event_hint, "hint")
         side.addWidget(self.event_hint)
         side.addStretch(1)
-        side.addWidget(self.success)
+        side.addWidget(self.success)  # at the foot of the scrolling part, scrolled to when shown
         self.summary = QLabel()
         self.summary.setObjectName("formSummary")
         self.summary.setWordWrap(True)
         set_role(self.summary, "warning")
-        side.addWidget(self.summary)
+        column.addWidget(self.summary)
         buttons = QHBoxLayout()
         self.clear_button = QPushButton(self.tr("Clear form"))
         self.clear_button.setObjectName("clearButton")
@@ -161,7 +178,7 @@ class RegistrationPage(QWidget):
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.save_button, 1)
-        side.addLayout(buttons)
+        column.addLayout(buttons)
         QWidget.setTabOrder(self.form.widgets[TAB_ORDER[-1]], self.form.consent)
         QWidget.setTabOrder(self.form.consent, self.check_in_box)
         QWidget.setTabOrder(self.check_in_box, self.save_button)
@@ -376,6 +393,7 @@ class RegistrationPage(QWidget):
         self.revalidate()
         self.success_text.setText(text)
         self.success.setVisible(True)
+        reveal(self.success)
         self.registration_saved.emit(result)
         from ui.selfreg.desk import saved
         saved(self, result)
