@@ -125,12 +125,9 @@ def test_the_employer_scale_is_picked_by_its_first_letter(qtbot, store, officer,
         assert combo.currentData() == scale, (letters, combo.currentText())
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_form_fits_its_column_at_1280x720(qtbot, qapp, translations, store, officer,
-                                              active_event, make_window, lang):
-    """In the app's style and font (12 pt: 16 px on a 96 dpi laptop screen), no line of the
-    form asks for more than its column at 1280x720: a wider form scrolled sideways when a
-    field took focus, its left edge cut off."""
+@pytest.fixture
+def laptop_look(qapp):
+    """The app's style and font as a 96 dpi laptop screen shows them (12 pt: 16 px)."""
     from PySide6.QtGui import QFont
 
     from ui.style import apply_style
@@ -139,19 +136,26 @@ def test_the_form_fits_its_column_at_1280x720(qtbot, qapp, translations, store, 
     screen_font = QFont(qapp.font())
     screen_font.setPixelSize(16)
     qapp.setFont(screen_font)
-    try:
-        if lang == "en":
-            translations.install("en")
-        window, page = open_registration(make_window, lang=lang)
-        window.resize(1280, 650)
-        scroll = page.form.parentWidget().parentWidget()
-        for segment in ("bpu", "pu", "tka", "asn"):
-            page.form.widgets["segment"].setCurrentIndex(page.form.widgets["segment"].findData(segment))
-            qtbot.wait(50)
-            assert page.form.minimumSizeHint().width() <= scroll.viewport().width(), segment
-    finally:
-        qapp.setStyleSheet(sheet)
-        qapp.setFont(font)
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_form_fits_its_column_at_1280x720(qtbot, laptop_look, translations, store, officer,
+                                              active_event, make_window, lang):
+    """In the app's style and font (12 pt: 16 px on a 96 dpi laptop screen), no line of the
+    form asks for more than its column at 1280x720: a wider form scrolled sideways when a
+    field took focus, its left edge cut off."""
+    if lang == "en":
+        translations.install("en")
+    window, page = open_registration(make_window, lang=lang)
+    window.resize(1280, 650)
+    scroll = page.form.parentWidget().parentWidget()
+    for segment in ("bpu", "pu", "tka", "asn"):
+        page.form.widgets["segment"].setCurrentIndex(page.form.widgets["segment"].findData(segment))
+        qtbot.wait(50)
+        assert page.form.minimumSizeHint().width() <= scroll.viewport().width(), segment
 
 
 @pytest.mark.parametrize("field", ["full_name", "birth_place", "wage"])
@@ -174,54 +178,44 @@ def test_clearing_leaves_no_field_marked_wrong(qtbot, store, officer, make_windo
     qtbot.waitUntil(lambda: bool(form.boxes["nik"].error_text))
 
 
-def test_a_wage_earner_saved_with_a_warning_fits_1280x720(qtbot, qapp, translations, store,
-                                                          officer, active_event, make_window):
+def test_a_wage_earner_saved_with_a_warning_fits_1280x720(qtbot, laptop_look, translations,
+                                                          store, officer, active_event,
+                                                          make_window):
     """A PU's programmes with their reasons, then the saved banner with the UMK warning, in
     the app's style and font: the page itself does not scroll (its side column does), and
     Save and the banner are on screen."""
     from PySide6.QtCore import QPoint, QRect
-    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QScrollArea
 
-    from ui.style import apply_style
-    font, sheet = qapp.font(), qapp.styleSheet()
-    apply_style(qapp)
-    screen_font = QFont(qapp.font())
-    screen_font.setPixelSize(16)
-    qapp.setFont(screen_font)
-    try:
-        window, page = open_registration(make_window)
-        window.resize(1280, 650)
-        holder = window.stack.currentWidget()
-        form = page.form
-        form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("pu"))
-        type_text(qtbot, form.widgets["nik"], "3216091205900001")
-        type_text(qtbot, form.widgets["full_name"], "Ujang Supriatna")
-        form.widgets["employer_name"].setText("PT Sinar Logam Cikarang")
-        form.widgets["employer_scale"].setCurrentIndex(form.widgets["employer_scale"].findData("besar"))
-        form.consent.setChecked(True)
-        form.widgets["wage"].setFocus()
-        type_text(qtbot, form.widgets["wage"], "3.000.000")
+    window, page = open_registration(make_window)
+    window.resize(1280, 650)
+    holder = window.stack.currentWidget()
+    form = page.form
+    form.widgets["segment"].setCurrentIndex(form.widgets["segment"].findData("pu"))
+    type_text(qtbot, form.widgets["nik"], "3216091205900001")
+    type_text(qtbot, form.widgets["full_name"], "Ujang Supriatna")
+    form.widgets["employer_name"].setText("PT Sinar Logam Cikarang")
+    form.widgets["employer_scale"].setCurrentIndex(form.widgets["employer_scale"].findData("besar"))
+    form.consent.setChecked(True)
+    form.widgets["wage"].setFocus()
+    type_text(qtbot, form.widgets["wage"], "3.000.000")
 
-        side = page.findChild(QScrollArea, "sideScroll")
+    side = page.findChild(QScrollArea, "sideScroll")
 
-        def on_screen(widget) -> bool:
-            """Whole inside the page's view, and inside the side column's when in it."""
-            views = [holder.viewport()] + ([side.viewport()] if side.isAncestorOf(widget) else [])
-            return all(view.rect().contains(QRect(widget.mapTo(view, QPoint(0, 0)), widget.size()))
-                       for view in views)
+    def on_screen(widget) -> bool:
+        """Whole inside the page's view, and inside the side column's when in it."""
+        views = [holder.viewport()] + ([side.viewport()] if side.isAncestorOf(widget) else [])
+        return all(view.rect().contains(QRect(widget.mapTo(view, QPoint(0, 0)), widget.size()))
+                   for view in views)
 
-        for moment in ("typed", "saved"):
-            qtbot.wait(50)
-            assert holder.verticalScrollBar().maximum() == 0, moment  # the page fits
-            assert on_screen(page.save_button), moment
-            if moment == "typed":
-                qtbot.keyClick(form.widgets["wage"], Qt.Key_S, Qt.ControlModifier)
-                qtbot.waitUntil(page.success.isVisible)
-        assert on_screen(page.success) and "UMK 2026" in page.success_text.text()
-    finally:
-        qapp.setStyleSheet(sheet)
-        qapp.setFont(font)
+    for moment in ("typed", "saved"):
+        qtbot.wait(50)
+        assert holder.verticalScrollBar().maximum() == 0, moment  # the page fits
+        assert on_screen(page.save_button), moment
+        if moment == "typed":
+            qtbot.keyClick(form.widgets["wage"], Qt.Key_S, Qt.ControlModifier)
+            qtbot.waitUntil(page.success.isVisible)
+    assert on_screen(page.success) and "UMK 2026" in page.success_text.text()
 
 
 def test_nik_already_in_database_shows_that_person(qtbot, store, officer, active_event, make_window):
