@@ -51,17 +51,20 @@ MAX_TAGS_PER_DEVICE = 8
 SOURCES = ("enrolled", "used", "stored")
 
 
+def _is_tag(text: str) -> bool:
+    return len(text) == TAG_LENGTH and all(ch in ALPHABET for ch in text)
+
+
 def tag_of(code: Any) -> str | None:
     """The device tag a registration code starts with (None for anything else)."""
     if not isinstance(code, str) or len(code) <= TAG_LENGTH:
         return None
-    tag = code[:TAG_LENGTH]
-    return tag if all(ch in ALPHABET for ch in tag) else None
+    return code[:TAG_LENGTH] if _is_tag(code[:TAG_LENGTH]) else None
 
 
 def record(tx: Tx, device_id: str, tag: str, source: str, now: str) -> bool:
     """Give `tag` to `device_id` when nobody owns it; whether the device owns it now."""
-    if len(tag) != TAG_LENGTH or tag_of(tag + "0") != tag:
+    if not isinstance(tag, str) or not _is_tag(tag):
         return False
     tx.execute("INSERT INTO device_tags(tag, device_id, source, added_at) VALUES (?, ?, ?, ?) "
                "ON CONFLICT (tag) DO NOTHING", (tag, device_id, source, now))

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from bpjs_field.store.hlc import parse_hlc
+
 if TYPE_CHECKING:
     from bpjs_field.store.store import Store
 
@@ -277,7 +279,7 @@ def scrub_registration_payloads(store: "Store", person_id: str, fields: Iterable
             # The branch's supervisors learn (ids only) that this registration now reaches
             # the branch only from the laptop that made it.
             store.audit("erasure.carried_dropped", "registration", registration_id,
-                        origin=str(hlc).split("-", 2)[-1][:64])
+                        origin=parse_hlc(hlc)[2][:64])
             continue
         for field in fields:
             if field in data:

@@ -290,10 +290,15 @@ class RegistrationPage(QWidget):
 
     def clear_form(self) -> None:
         self._draft_timer.stop()
+        self.ctx.ops.clear_draft(DRAFT)
+        self._next_person()
+
+    def _next_person(self) -> None:
+        """The form empty for the next person, the cursor in its first field (the field the
+        cursor was in is not marked wrong for being emptied: `FormValues.clear`)."""
         self.form.clear()
         self.banner.setVisible(False)
         self._existing = None
-        self.ctx.ops.clear_draft(DRAFT)
         self.revalidate()
         self.focus_first()
 
@@ -383,14 +388,7 @@ class RegistrationPage(QWidget):
             text += " " + self.tr("Checked in.")
         for notice in result.warnings:
             text += "<br>" + notice.message(lang)
-        # The cursor leaves the field Ctrl+S was pressed in before the form is cleared: its
-        # editingFinished would otherwise mark the emptied field touched (a red "required"
-        # under it) and take the banner, and the warnings it repeats, off the screen.
-        self.focus_first()
-        self.form.clear()
-        self.banner.setVisible(False)
-        self._existing = None
-        self.revalidate()
+        self._next_person()
         self.success_text.setText(text)
         self.success.setVisible(True)
         reveal(self.success)

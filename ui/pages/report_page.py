@@ -362,14 +362,14 @@ class ReportPage(QWidget):
         series.attachAxis(values)
         _whole_counts(values, max([0, *(n for _day, n in per_day)]), ticks=5, room=0.06)
         if days:
-            # One day is a point: a day either side, named alone.  More: the first and
-            # last days' markers whole, not cut at the edges.
-            first, last = (days[0] - timedelta(days=1), days[0] + timedelta(days=1)) \
-                if len(days) == 1 else (days[0], days[-1])
-            span = _msecs(last) - _msecs(first)
-            pad = 0 if len(days) == 1 else max(12 * 3600 * 1000, span // 40)
-            axis.setRange(_msecs(first) - pad, _msecs(last) + pad)
-            for label_day in day_labels(*((days[0], days[0]) if len(days) == 1 else (first, last))):
+            if len(days) == 1:  # a point: a day either side, the day alone named
+                start = _msecs(days[0] - timedelta(days=1))
+                end = _msecs(days[0] + timedelta(days=1))
+            else:  # the first and last days' markers whole, not cut at the edges
+                pad = max(12 * 3600 * 1000, (_msecs(days[-1]) - _msecs(days[0])) // 40)
+                start, end = _msecs(days[0]) - pad, _msecs(days[-1]) + pad
+            axis.setRange(start, end)
+            for label_day in day_labels(days[0], days[-1]):
                 axis.append(label_day.strftime("%d/%m"), _msecs(label_day))
             # The last day's label is centred on its day, near the right edge: room for its half.
             half = QFontMetrics(axis.labelsFont()).horizontalAdvance("00/00") // 2
